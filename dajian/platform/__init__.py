@@ -1,0 +1,1 @@
+"""Server side of Dajian: HTTP API, auth, permissions, storage, jobs and CLI."""

@@ -1,0 +1,30 @@
+"""Settings read from the environment (``DAJIAN_*``), one object per process."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(
+        default_factory=lambda: os.environ.get("DAJIAN_DATABASE_URL", "sqlite:///./dajian.db")
+    )
+    files_dir: Path = field(default_factory=lambda: Path(os.environ.get("DAJIAN_FILES_DIR", "./dajian_files")))
+    max_body_bytes: int = field(default_factory=lambda: _env_int("DAJIAN_MAX_BODY_BYTES", 2 * 1024 * 1024))
+    session_days: int = field(default_factory=lambda: _env_int("DAJIAN_SESSION_DAYS", 7))
+    login_max_failures: int = field(default_factory=lambda: _env_int("DAJIAN_LOGIN_MAX_FAILURES", 5))
+    login_window_seconds: int = field(default_factory=lambda: _env_int("DAJIAN_LOGIN_WINDOW_SECONDS", 900))
+    secure_cookies: bool = field(default_factory=lambda: os.environ.get("DAJIAN_SECURE_COOKIES", "") == "1")
+    count_cap: int = field(default_factory=lambda: _env_int("DAJIAN_COUNT_CAP", 10_000))
+
+
+def get_settings() -> Settings:
+    return Settings()

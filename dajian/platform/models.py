@@ -1,0 +1,241 @@
+"""The platform's own tables (SQLAlchemy Core). Alembic migrates these;
+form tables are built at run time from app definitions (see ``formtables``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+from dajian.engines.sqltypes import UtcDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+# SQLite only auto-increments INTEGER PRIMARY KEY, so ids are BigInteger on
+# PostgreSQL and INTEGER on SQLite.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _id() -> Column[int]:
+    return Column("id", Id, primary_key=True, autoincrement=True)
+
+
+def _org() -> Column[int]:
+    return Column("org_id", Id, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False)
+
+
+organisations = Table(
+    "organisations",
+    metadata,
+    _id(),
+    Column("key", String(63), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("settings", JSON, nullable=False, default=dict),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+departments = Table(
+    "departments",
+    metadata,
+    _id(),
+    _org(),
+    Column("parent_id", Id, ForeignKey("departments.id", ondelete="RESTRICT"), nullable=True),
+    Column("key", String(63), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("manager_id", Id, nullable=True),
+    # "/1/4/9/": every ancestor id, so a subtree is one prefix match
+    Column("path", String(1000), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("org_id", "key"),
+    Index("ix_departments_path", "org_id", "path"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    _id(),
+    _org(),
+    Column("username", String(150), nullable=False),
+    Column("display_name", String(200), nullable=False),
+    Column("email", String(320), nullable=True),
+    Column("password_hash", String(200), nullable=True),
+    Column("dept_id", Id, ForeignKey("departments.id", ondelete="SET NULL"), nullable=True),
+    Column("is_org_admin", Boolean, nullable=False, default=False),
+    Column("is_active", Boolean, nullable=False, default=True),
+    Column("locale", String(10), nullable=False, default="zh-CN"),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("org_id", "username"),
+)
+
+apps = Table(
+    "apps",
+    metadata,
+    _id(),
+    _org(),
+    Column("key", String(63), nullable=False),
+    Column("label", JSON, nullable=False),
+    Column("draft", JSON, nullable=True),
+    Column("draft_updated_at", UtcDateTime, nullable=True),
+    Column("current_version_id", Id, nullable=True),
+    Column("created_by", Id, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("org_id", "key"),
+)
+
+app_versions = Table(
+    "app_versions",
+    metadata,
+    _id(),
+    Column("app_id", Id, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("definition", JSON, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("parent_id", Id, ForeignKey("app_versions.id"), nullable=True),
+    Column("author_id", Id, nullable=True),
+    Column("note", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("app_id", "number"),
+)
+
+# The live physical shape of each form table, so a new version can be diffed
+# against what is really in the database, not against the previous definition.
+form_tables = Table(
+    "form_tables",
+    metadata,
+    _id(),
+    Column("app_id", Id, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("form_key", String(63), nullable=False),
+    Column("table_name", String(63), nullable=False, unique=True),
+    Column("columns", JSON, nullable=False),
+    Column("version_id", Id, ForeignKey("app_versions.id"), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("app_id", "form_key"),
+)
+
+roles = Table(
+    "roles",
+    metadata,
+    _id(),
+    _org(),
+    Column("app_id", Id, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(63), nullable=False),
+    Column("label", JSON, nullable=False),
+    Column("archived", Boolean, nullable=False, default=False),
+    UniqueConstraint("app_id", "key"),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    _id(),
+    _org(),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("role_id", Id, ForeignKey("roles.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("user_id", "role_id"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    _id(),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    _id(),
+    _org(),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("scopes", JSON, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("last_used_at", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    _id(),
+    Column("username", String(150), nullable=False),
+    Column("client", String(100), nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_login_attempts_lookup", "username", "at"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    _id(),
+    _org(),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor_id", Id, nullable=True),
+    Column("entity", String(40), nullable=False),  # record | definition | permission | membership | token
+    Column("action", String(40), nullable=False),
+    Column("app_id", Id, nullable=True),
+    Column("form_key", String(63), nullable=True),
+    Column("record_id", Id, nullable=True),
+    Column("changes", JSON, nullable=False),
+    Column("request_id", String(64), nullable=True),
+    Index("ix_audit_log_record", "app_id", "form_key", "record_id"),
+    Index("ix_audit_log_org_at", "org_id", "at"),
+)
+
+# One durable queue for all background work (DESIGN §5). ``available_at`` is
+# the due time of a pending job and the lease expiry of a running one, so a
+# single partial index serves both "due" and "lease expired" claims.
+jobs = Table(
+    "jobs",
+    metadata,
+    _id(),
+    Column("org_id", Id, nullable=True),
+    Column("kind", String(63), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False, default="pending"),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("available_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("max_attempts", Integer, nullable=False, default=5),
+    Column("locked_by", String(100), nullable=True),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("idempotency_key", String(200), nullable=True, unique=True),
+    Column("last_error", Text, nullable=True),
+    Column("result", JSON, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=True),
+    Index(
+        "ix_jobs_claimable",
+        "available_at",
+        postgresql_where=text("status IN ('pending', 'running')"),
+        sqlite_where=text("status IN ('pending', 'running')"),
+    ),
+)
