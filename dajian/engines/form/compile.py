@@ -1,0 +1,193 @@
+"""Form definition -> compiled form: checks, the SQL table, value coercion.
+
+``compile_form`` runs once per (app version, form) and is cached by the
+caller; the result depends only on the definition and the live column map.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table
+
+from dajian.engines.form.fields import FIELD_KINDS, FieldKind
+from dajian.engines.form.model import STANDARD_COLUMNS, FieldDef, FormDef
+from dajian.engines.sqltypes import UtcDateTime
+
+Issue = dict[str, str]
+Values = dict[str, Any]
+IdType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def sql_name(*parts: str) -> str:
+    """Join parts into a SQL identifier of at most 63 characters.
+
+    >>> sql_name("f12", "complaint")
+    'f12_complaint'
+
+    Longer names keep a prefix and end in a hash so they stay unique.
+    """
+    name = "_".join(parts)
+    if len(name) <= 63:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:8]
+    return f"{name[:54]}_{digest}"
+
+
+def table_name_for(app_id: int, form_key: str) -> str:
+    return sql_name(f"f{app_id}", form_key)
+
+
+def check_form(form: FormDef, path: str) -> Iterator[Issue]:
+    """Yield every problem of a form definition with its JSON path."""
+    seen: set[str] = set()
+    for i, fdef in enumerate(form.fields):
+        fpath = f"{path}/fields/{i}"
+        if fdef.key in seen:
+            yield {"path": f"{fpath}/key", "message": f"duplicate field key '{fdef.key}'"}
+        seen.add(fdef.key)
+        yield from check_field(fdef, fpath)
+    if form.title_field is not None and form.title_field not in seen:
+        yield {"path": f"{path}/title_field", "message": f"no field '{form.title_field}'"}
+    renamed = [f.renamed_from for f in form.fields if f.renamed_from]
+    for i, fdef in enumerate(form.fields):
+        if fdef.renamed_from and fdef.renamed_from in seen:
+            yield {"path": f"{path}/fields/{i}/renamed_from",
+                   "message": f"'{fdef.renamed_from}' is still a field of this form"}
+        if fdef.renamed_from and renamed.count(fdef.renamed_from) > 1:
+            yield {"path": f"{path}/fields/{i}/renamed_from",
+                   "message": f"'{fdef.renamed_from}' is renamed twice"}
+
+
+def check_field(fdef: FieldDef, path: str) -> Iterator[Issue]:
+    if fdef.key in STANDARD_COLUMNS:
+        yield {"path": f"{path}/key", "message": f"'{fdef.key}' is reserved for a standard column"}
+    kind = FIELD_KINDS.get(fdef.kind)
+    if kind is None:
+        yield {"path": f"{path}/kind",
+               "message": f"unknown field kind '{fdef.kind}'; known: {', '.join(sorted(FIELD_KINDS))}"}
+        return
+    if fdef.kind in ("single_select", "multi_select"):
+        values = [o.value for o in fdef.options or []]
+        if not values:
+            yield {"path": f"{path}/options", "message": "a select field needs at least one option"}
+        for j, value in enumerate(values):
+            if value in values[:j]:
+                yield {"path": f"{path}/options/{j}/value", "message": f"duplicate option '{value}'"}
+    if fdef.default is not None:
+        try:
+            kind.coerce(fdef, fdef.default)
+        except ValueError as exc:
+            yield {"path": f"{path}/default", "message": f"default value: {exc}"}
+
+
+@dataclass(frozen=True)
+class CompiledForm:
+    form: FormDef
+    table: Table
+    kinds: Mapping[str, FieldKind]
+    fields: Mapping[str, FieldDef] = field(default_factory=dict)
+
+    def coerce(self, values: Mapping[str, Any], *, partial: bool) -> tuple[Values, list[Issue]]:
+        """Check and convert client values; every problem is reported with its field path."""
+        clean: Values = {}
+        issues: list[Issue] = []
+        for key, raw in values.items():
+            fdef = self.fields.get(key)
+            if fdef is None:
+                issues.append({"path": f"/{key}", "message": f"unknown field '{key}'"})
+                continue
+            if raw is None or raw == "" or raw == []:
+                if fdef.required:
+                    issues.append({"path": f"/{key}", "message": "is required"})
+                clean[key] = None
+                continue
+            try:
+                clean[key] = self.kinds[key].coerce(fdef, raw)
+            except ValueError as exc:
+                issues.append({"path": f"/{key}", "message": str(exc)})
+        if not partial:
+            self._fill_defaults(clean, issues)
+        return clean, issues
+
+    def _fill_defaults(self, clean: Values, issues: list[Issue]) -> None:
+        for key, fdef in self.fields.items():
+            if key in clean:
+                continue
+            if fdef.default is not None:
+                clean[key] = self.kinds[key].coerce(fdef, fdef.default)
+            else:
+                clean[key] = None
+                if fdef.required:
+                    issues.append({"path": f"/{key}", "message": "is required"})
+
+    def dump(self, row: Mapping[str, Any], keys: list[str] | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key in keys if keys is not None else self.output_keys():
+            value = row.get(key)
+            kind = self.kinds.get(key)
+            out[key] = kind.dump(value) if kind else _dump_standard(value)
+        return out
+
+    def output_keys(self) -> list[str]:
+        return [c for c in STANDARD_COLUMNS if c != "deleted_at"] + list(self.fields)
+
+
+def _dump_standard(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def standard_columns() -> list[Column[Any]]:
+    return [
+        Column("id", IdType, primary_key=True, autoincrement=True),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("updated_at", UtcDateTime, nullable=False),
+        Column("created_by", IdType, nullable=True),
+        Column("owner_id", IdType, nullable=True),
+        Column("dept_id", IdType, nullable=True),
+        Column("row_version", Integer, nullable=False, default=1),
+        Column("deleted_at", UtcDateTime, nullable=True),
+    ]
+
+
+def field_column(fdef: FieldDef, column_name: str | None = None) -> Column[Any]:
+    kind = FIELD_KINDS[fdef.kind]
+    return Column(column_name or fdef.key, kind.column_type(fdef), nullable=True)
+
+
+def standard_indexes(table_name: str) -> list[Index]:
+    # keyset pages sort by (created_at, id); row scopes filter by owner or department first
+    return [
+        Index(sql_name("ix", table_name, "created"), "created_at", "id"),
+        Index(sql_name("ix", table_name, "owner"), "owner_id", "created_at", "id"),
+        Index(sql_name("ix", table_name, "dept"), "dept_id", "created_at", "id"),
+    ]
+
+
+def field_index(table_name: str, fdef: FieldDef) -> Index | None:
+    if not (fdef.unique or fdef.indexed):
+        return None
+    return Index(sql_name("ix", table_name, fdef.key), fdef.key, unique=fdef.unique)
+
+
+def compile_form(form: FormDef, *, table_name: str) -> CompiledForm:
+    """Build the table object and the coercers of a checked form.
+
+    ``{"key": "ticket", "fields": [{"key": "title", "kind": "text", ...}]}``
+    with ``table_name="f3_ticket"`` gives a ``Table("f3_ticket", id, created_at,
+    ..., title TEXT)`` and a coercer per field.
+    """
+    metadata = MetaData()
+    columns = standard_columns() + [field_column(f) for f in form.fields]
+    indexes = standard_indexes(table_name)
+    indexes += [ix for f in form.fields if (ix := field_index(table_name, f)) is not None]
+    table = Table(table_name, metadata, *columns, *indexes)
+    return CompiledForm(
+        form=form,
+        table=table,
+        kinds={f.key: FIELD_KINDS[f.kind] for f in form.fields},
+        fields={f.key: f for f in form.fields},
+    )

@@ -1,0 +1,73 @@
+"""Form definitions: the JSON a designer saves, as Pydantic models.
+
+A form is a list of fields with stable ``key``s. Keys become SQL column
+names, so they match ``KEY_PATTERN`` and never change on relabel; a rename is
+explicit (``renamed_from``) so data follows it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+KEY_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
+Key = Annotated[str, Field(pattern=KEY_PATTERN, description="Stable identifier; becomes a SQL name.")]
+Label = Annotated[
+    dict[str, str],
+    Field(min_length=1, description='Display text per locale, e.g. {"zh-CN": "客户", "en": "Customer"}.'),
+]
+
+# Columns every form table has; field keys may not use these names.
+STANDARD_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "owner_id",
+    "dept_id",
+    "row_version",
+    "deleted_at",
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(Strict):
+    value: Annotated[str, Field(min_length=1, max_length=100)]
+    label: Label
+    color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] | None = None
+
+
+class FieldDef(Strict):
+    key: Key
+    kind: Annotated[str, Field(min_length=1, max_length=40, description="Field kind, e.g. text, decimal.")]
+    label: Label
+    help: Label | None = None
+    required: bool = False
+    unique: bool = False
+    indexed: bool = False
+    default: Any = None
+    renamed_from: Key | None = None
+    options: list[Option] | None = None
+    min_length: Annotated[int, Field(ge=0)] | None = None
+    max_length: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    min: float | int | str | None = None
+    max: float | int | str | None = None
+    precision: Annotated[int, Field(ge=1, le=38)] | None = None
+    scale: Annotated[int, Field(ge=0, le=18)] | None = None
+    pattern: Annotated[str, Field(max_length=500)] | None = None
+
+
+class FormDef(Strict):
+    key: Key
+    label: Label
+    description: Label | None = None
+    fields: list[FieldDef] = Field(default_factory=list)
+    title_field: Key | None = None
+    layout: list[dict[str, Any]] | None = None
+
+    def field(self, key: str) -> FieldDef | None:
+        return next((f for f in self.fields if f.key == key), None)

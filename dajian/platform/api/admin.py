@@ -1,0 +1,123 @@
+"""Organisation administration: departments, users, role memberships, audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from dajian.engines.form.model import KEY_PATTERN
+from dajian.platform import directory
+from dajian.platform.api.auth import current_principal
+from dajian.platform.api.deps import transaction
+from dajian.platform.auth import create_user
+from dajian.platform.models import audit_log
+from dajian.platform.principal import Principal
+
+router = APIRouter(prefix="/api/admin", tags=["admin"])
+Auth = Annotated[Principal, Depends(current_principal)]
+
+
+class NewDepartment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key: str = Field(pattern=KEY_PATTERN)
+    name: str = Field(min_length=1, max_length=200)
+    parent_id: int | None = None
+    manager_id: int | None = None
+
+
+class NewUser(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=500)
+    display_name: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    dept_id: int | None = None
+    is_org_admin: bool = False
+
+
+class RoleGrant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    user_id: int
+    app: str = Field(pattern=KEY_PATTERN)
+    role: str = Field(pattern=KEY_PATTERN)
+
+
+class Manager(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    manager_id: int | None
+
+
+class UserDepartment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    dept_id: int | None
+
+
+@router.post("/departments", status_code=201)
+def create_department(request: Request, principal: Auth, body: NewDepartment) -> dict[str, Any]:
+    with transaction(request) as conn:
+        return directory.create_department(conn, principal, **body.model_dump())
+
+
+@router.get("/departments")
+def list_departments(request: Request, principal: Auth) -> list[dict[str, Any]]:
+    with transaction(request) as conn:
+        return directory.list_departments(conn, principal)
+
+
+@router.put("/departments/{dept_id}/manager")
+def set_manager(request: Request, principal: Auth, dept_id: int, body: Manager) -> dict[str, Any]:
+    with transaction(request) as conn:
+        directory.set_department_manager(conn, principal, dept_id, body.manager_id)
+        return {"id": dept_id, "manager_id": body.manager_id}
+
+
+@router.post("/users", status_code=201)
+def new_user(request: Request, principal: Auth, body: NewUser) -> dict[str, Any]:
+    with transaction(request) as conn:
+        directory.require_admin(principal)
+        if body.dept_id is not None:
+            directory.department(conn, principal.org_id, body.dept_id, "/dept_id")
+        user_id = create_user(conn, org_id=principal.org_id, **body.model_dump())
+        return {"id": user_id, "username": body.username, "dept_id": body.dept_id}
+
+
+@router.get("/users")
+def list_users(request: Request, principal: Auth) -> list[dict[str, Any]]:
+    with transaction(request) as conn:
+        return directory.list_users(conn, principal)
+
+
+@router.put("/users/{user_id}/department")
+def set_user_department(request: Request, principal: Auth, user_id: int, body: UserDepartment) -> dict[str, Any]:
+    with transaction(request) as conn:
+        directory.set_user_department(conn, principal, user_id, body.dept_id)
+        return {"id": user_id, "dept_id": body.dept_id}
+
+
+@router.post("/memberships", status_code=201)
+def grant(request: Request, principal: Auth, body: RoleGrant) -> dict[str, Any]:
+    with transaction(request) as conn:
+        directory.grant_role(conn, principal, user_id=body.user_id, app_key=body.app, role_key=body.role)
+        return body.model_dump()
+
+
+@router.delete("/memberships")
+def revoke(request: Request, principal: Auth, body: RoleGrant) -> dict[str, Any]:
+    with transaction(request) as conn:
+        directory.revoke_role(conn, principal, user_id=body.user_id, app_key=body.app, role_key=body.role)
+        return body.model_dump()
+
+
+@router.get("/audit")
+def audit(request: Request, principal: Auth, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+          before_id: int | None = None) -> list[dict[str, Any]]:
+    with transaction(request) as conn:
+        directory.require_admin(principal)
+        query = select(audit_log).where(audit_log.c.org_id == principal.org_id)
+        if before_id is not None:
+            query = query.where(audit_log.c.id < before_id)
+        rows = conn.execute(query.order_by(audit_log.c.id.desc()).limit(limit)).mappings()
+        return [{**r, "at": r["at"].isoformat()} for r in rows]

@@ -1,0 +1,122 @@
+"""App design endpoints: drafts (saved half-finished), validation with paths,
+publish with a dry-run migration plan, versions, import/export, schemas."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from dajian.engines.form.model import KEY_PATTERN
+from dajian.platform import apps as service
+from dajian.platform.api.auth import current_principal
+from dajian.platform.api.deps import transaction
+from dajian.platform.definition import app_schema, validate_definition
+from dajian.platform.models import apps, memberships, roles
+from dajian.platform.openapi import app_openapi
+from dajian.platform.principal import Principal
+
+router = APIRouter(prefix="/api", tags=["apps"])
+Auth = Annotated[Principal, Depends(current_principal)]
+
+
+class NewApp(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key: str = Field(pattern=KEY_PATTERN)
+    label: dict[str, str] = Field(min_length=1)
+
+
+def _summary(row: Any) -> dict[str, Any]:
+    return {"key": row["key"], "label": row["label"], "current_version_id": row["current_version_id"],
+            "draft_updated_at": row["draft_updated_at"].isoformat() if row["draft_updated_at"] else None}
+
+
+@router.get("/schema/app.json")
+def get_app_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) every app definition is validated against."""
+    return app_schema()
+
+
+@router.get("/apps")
+def list_apps(request: Request, principal: Auth) -> list[dict[str, Any]]:
+    with transaction(request) as conn:
+        query = select(apps).where(apps.c.org_id == principal.org_id).order_by(apps.c.key)
+        if not principal.is_org_admin:
+            mine = (select(roles.c.app_id).join(memberships, memberships.c.role_id == roles.c.id)
+                    .where(memberships.c.user_id == principal.user_id))
+            query = query.where(apps.c.id.in_(mine))
+        return [_summary(r) for r in conn.execute(query).mappings() if principal.can_reach_app(r["key"])]
+
+
+@router.post("/apps", status_code=201)
+def create_app(request: Request, principal: Auth, body: NewApp) -> dict[str, Any]:
+    with transaction(request) as conn:
+        return _summary(service.create_app(conn, principal, key=body.key, label=body.label))
+
+
+@router.get("/apps/{app_key}")
+def get_app(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
+    with transaction(request) as conn:
+        row = service.get_app_row(conn, principal, app_key)
+        versions = service.list_versions(conn, principal, app_key)
+        current = next((v["number"] for v in versions if v["id"] == row["current_version_id"]), None)
+        return {**_summary(row), "current_version": current, "draft": row["draft"]}
+
+
+@router.put("/apps/{app_key}/draft")
+def save_draft(request: Request, principal: Auth, app_key: str, draft: Annotated[Any, Body()]) -> dict[str, Any]:
+    """Save the draft as it is; the answer lists its problems without refusing it."""
+    with transaction(request) as conn:
+        issues = service.save_draft(conn, principal, app_key, draft)
+        return {"saved": True, "valid": not issues, "errors": issues}
+
+
+@router.post("/apps/{app_key}/validate")
+def validate(request: Request, principal: Auth, app_key: str,
+             definition: Annotated[Any, Body()] = None) -> dict[str, Any]:
+    with transaction(request) as conn:
+        row = service.get_app_row(conn, principal, app_key)
+        issues = validate_definition(definition if definition is not None else row["draft"])
+        return {"valid": not issues, "errors": issues}
+
+
+@router.post("/apps/{app_key}/publish")
+def publish(request: Request, principal: Auth, app_key: str, dry_run: bool = False,
+            note: Annotated[str | None, Query(max_length=500)] = None) -> dict[str, Any]:
+    with transaction(request) as conn:
+        return service.publish(conn, principal, app_key, dry_run=dry_run, note=note)
+
+
+@router.get("/apps/{app_key}/versions")
+def list_versions(request: Request, principal: Auth, app_key: str) -> list[dict[str, Any]]:
+    with transaction(request) as conn:
+        return [{**v, "created_at": v["created_at"].isoformat()}
+                for v in service.list_versions(conn, principal, app_key)]
+
+
+@router.get("/apps/{app_key}/versions/{number}")
+def get_version(request: Request, principal: Auth, app_key: str, number: int) -> dict[str, Any]:
+    with transaction(request) as conn:
+        v = service.get_version(conn, principal, app_key, number)
+        return {**v, "created_at": v["created_at"].isoformat()}
+
+
+@router.get("/apps/{app_key}/export")
+def export_app(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
+    with transaction(request) as conn:
+        return service.export_definition(conn, principal, app_key)
+
+
+@router.post("/apps/import")
+def import_app(request: Request, principal: Auth, definition: Annotated[Any, Body()],
+               dry_run: bool = False) -> dict[str, Any]:
+    with transaction(request) as conn:
+        return service.import_definition(conn, principal, definition, dry_run=dry_run)
+
+
+@router.get("/apps/{app_key}/openapi.json")
+def app_openapi_document(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
+    with transaction(request) as conn:
+        return app_openapi(service.load_runtime(conn, principal, app_key))

@@ -1,0 +1,191 @@
+"""Sign-in routes, API token routes, and the dependencies every other router
+uses to learn who is calling (``current_principal``, ``require_scope``).
+
+Browsers hold an HttpOnly session cookie plus a readable CSRF cookie whose
+value must come back in ``X-CSRF-Token`` on every unsafe request; scripts
+send ``Authorization: Bearer dj_…`` and need no CSRF token, since a browser
+never attaches that header on its own.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from dajian.platform import auth
+from dajian.platform.api.deps import get_engine, get_settings, transaction
+from dajian.platform.config import Settings
+from dajian.platform.errors import BadRequest, Forbidden, TooManyRequests, Unauthorized
+from dajian.platform.principal import SCOPES, Principal
+
+SESSION_COOKIE = "dajian_session"
+CSRF_COOKIE = "dajian_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+class LoginBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=auth.MAX_PASSWORD)
+    org: str | None = Field(default=None, max_length=63)
+
+
+class TokenBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    scopes: list[str] = Field(max_length=len(SCOPES))
+    apps: list[str] | None = Field(default=None, max_length=500)
+    expires_at: AwareDatetime | None = None
+
+
+# --- dependencies -------------------------------------------------------------
+
+
+def current_principal(request: Request) -> Principal:
+    """Bearer token first, else the session cookie; sessions must pass the CSRF check."""
+    principal = _authenticate(request)
+    if principal.via == "session" and request.method not in SAFE_METHODS:
+        _check_csrf(request, principal)
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_scope(scope: str) -> Callable[[Principal], Principal]:
+    """``Depends(require_scope("records:write"))``; an unknown scope fails at import, not per request."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}; known: {', '.join(SCOPES)}")
+
+    def dependency(principal: CurrentPrincipal) -> Principal:
+        if not auth.permits(principal, scope):
+            raise Forbidden(f"missing scope '{scope}'", scope=scope)
+        return principal
+
+    return dependency
+
+
+def _authenticate(request: Request) -> Principal:
+    """A short connection of its own: the handler's transaction has not begun yet."""
+    header = request.headers.get("authorization")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    with get_engine(request).begin() as conn:
+        if header is not None:
+            principal = auth.resolve_token(conn, _bearer(header))
+        else:
+            principal = auth.resolve_session(conn, cookie) if cookie else None
+    if principal is None:
+        raise Unauthorized("not signed in, or the session or token has expired")
+    return principal
+
+
+def _bearer(header: str) -> str:
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        raise Unauthorized("use 'Authorization: Bearer dj_…'")
+    return credentials.strip()
+
+
+def _check_csrf(request: Request, principal: Principal) -> None:
+    sent = request.headers.get(CSRF_HEADER, "").encode()
+    expected = (principal.csrf_token or "").encode()
+    if not expected or not hmac.compare_digest(sent, expected):
+        raise Forbidden("CSRF token missing or wrong")
+
+
+# --- sessions -------------------------------------------------------------------
+
+
+@router.post("/login", response_model=None)
+def login(body: LoginBody, request: Request, response: Response) -> dict[str, Any] | JSONResponse:
+    settings = get_settings(request)
+    try:
+        result = _login(request, body, settings)
+    except TooManyRequests as exc:  # the app's handler sets no headers
+        headers = {"Retry-After": str(exc.extra["retry_after"])}
+        return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
+    _set_cookies(response, result, settings)
+    return {"user": result.user, "csrf_token": result.csrf_token}
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request, principal: CurrentPrincipal) -> Response:
+    if principal.via != "session":
+        raise BadRequest("logout ends a browser session; revoke a token with DELETE /api/auth/tokens/{id}")
+    with transaction(request) as conn:
+        auth.logout(conn, request.cookies[SESSION_COOKIE])
+    response = Response(status_code=204)
+    secure = get_settings(request).secure_cookies
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=secure, httponly=True, samesite="lax")
+    response.delete_cookie(CSRF_COOKIE, path="/", secure=secure, samesite="strict")
+    return response
+
+
+@router.get("/me")
+def me(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
+    with transaction(request) as conn:
+        return auth.whoami(conn, principal)
+
+
+def _login(request: Request, body: LoginBody, settings: Settings) -> auth.LoginResult:
+    """Not ``transaction()``: a failed attempt must be committed although the login fails."""
+    client = request.client.host if request.client else "unknown"
+    with get_engine(request).connect() as conn:
+        try:
+            result = auth.login(
+                conn, org_key=body.org, username=body.username, password=body.password,
+                client=client, settings=settings,
+            )
+        except Unauthorized:
+            conn.commit()
+            raise
+        conn.commit()
+    return result
+
+
+def _set_cookies(response: Response, result: auth.LoginResult, settings: Settings) -> None:
+    """The session cookie is invisible to scripts; the CSRF cookie is meant to be read by ours."""
+    max_age = settings.session_days * 86400
+    secure = settings.secure_cookies
+    response.set_cookie(SESSION_COOKIE, result.session_token, max_age=max_age, path="/",
+                        secure=secure, httponly=True, samesite="lax")
+    response.set_cookie(CSRF_COOKIE, result.csrf_token, max_age=max_age, path="/",
+                        secure=secure, httponly=False, samesite="strict")
+
+
+# --- API tokens -------------------------------------------------------------------
+
+
+@router.post("/tokens", status_code=201)
+def create_token(body: TokenBody, request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
+    """The plaintext is in this response and nowhere else, ever."""
+    with transaction(request) as conn:
+        token_id, plaintext = auth.create_token(
+            conn, principal=principal, name=body.name, scopes=body.scopes,
+            app_keys=body.apps, expires_at=body.expires_at,
+        )
+    return {"id": token_id, "token": plaintext}
+
+
+@router.get("/tokens")
+def list_tokens(
+    request: Request, principal: CurrentPrincipal, every_user: Annotated[bool, Query(alias="all")] = False
+) -> dict[str, Any]:
+    """``?all=true`` lists every user's tokens, for an org admin cleaning up."""
+    with transaction(request) as conn:
+        return {"tokens": auth.list_tokens(conn, principal, every_user=every_user)}
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: int, request: Request, principal: CurrentPrincipal) -> Response:
+    with transaction(request) as conn:
+        auth.revoke_token(conn, principal=principal, token_id=token_id)
+    return Response(status_code=204)

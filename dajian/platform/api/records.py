@@ -1,0 +1,132 @@
+"""The generic record API, the same for every published form."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from dajian.platform import records as service
+from dajian.platform.api.auth import current_principal
+from dajian.platform.api.deps import get_settings, transaction
+from dajian.platform.apps import load_runtime
+from dajian.platform.errors import Invalid
+from dajian.platform.principal import Principal
+
+router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}/records", tags=["records"])
+Auth = Annotated[Principal, Depends(current_principal)]
+Values = Annotated[dict[str, Any], Body()]
+
+
+class Bulk(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    records: list[dict[str, Any]] = Field(min_length=1)
+
+
+class Query_(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    filter: Any = None
+    sort: str | None = None
+    limit: int = Field(default=50, ge=1, le=service.MAX_PAGE)
+    after: str | None = None
+    fields: list[str] | None = None
+    count: str = Field(default="capped", pattern="^(capped|exact|none)$")
+    deleted: bool = False
+
+
+def _request_id(request: Request) -> str:
+    return request.headers.get("x-request-id") or uuid.uuid4().hex
+
+
+@router.post("", status_code=201)
+def create(request: Request, principal: Auth, app_key: str, form_key: str, values: Values) -> dict[str, Any]:
+    with transaction(request) as conn:
+        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "create")
+        return service.create_records(conn, ctx, [values], request_id=_request_id(request))[0]
+
+
+@router.post("/bulk", status_code=201)
+def create_bulk(request: Request, principal: Auth, app_key: str, form_key: str, body: Bulk) -> dict[str, Any]:
+    """Create many records at once: all of them or, if any is invalid, none."""
+    with transaction(request) as conn:
+        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "create")
+        return {"items": service.create_records(conn, ctx, body.records, request_id=_request_id(request))}
+
+
+def _run_list(request: Request, principal: Principal, app_key: str, form_key: str, q: Query_) -> dict[str, Any]:
+    with transaction(request) as conn:
+        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "read")
+        query = service.ListQuery(**q.model_dump())
+        return service.list_records(conn, ctx, query, count_cap=get_settings(request).count_cap)
+
+
+@router.get("")
+def list_records(
+    request: Request, principal: Auth, app_key: str, form_key: str,
+    filter: Annotated[str | None, Query(description="JSON expression, e.g. {\"==\": [{\"var\": \"status\"}, \"open\"]}")] = None,
+    sort: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
+    after: str | None = None,
+    fields: Annotated[str | None, Query(description="comma-separated field keys")] = None,
+    count: Annotated[str, Query(pattern="^(capped|exact|none)$")] = "capped",
+    deleted: bool = False,
+) -> dict[str, Any]:
+    try:
+        parsed = json.loads(filter) if filter else None
+    except json.JSONDecodeError as exc:
+        raise Invalid("the filter is not valid JSON",
+                      errors=[{"path": "/filter", "message": f"not valid JSON: {exc.msg}"}]) from None
+    q = Query_(filter=parsed, sort=sort, limit=limit, after=after, count=count, deleted=deleted,
+               fields=[f.strip() for f in fields.split(",") if f.strip()] if fields else None)
+    return _run_list(request, principal, app_key, form_key, q)
+
+
+@router.post("/query")
+def query_records(request: Request, principal: Auth, app_key: str, form_key: str, body: Query_) -> dict[str, Any]:
+    """The same as listing, with the filter in a JSON body."""
+    return _run_list(request, principal, app_key, form_key, body)
+
+
+@router.get("/{record_id}")
+def read(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> dict[str, Any]:
+    with transaction(request) as conn:
+        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "read")
+        return service.get_record(conn, ctx, record_id)
+
+
+@router.patch("/{record_id}")
+def update(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int,
+           values: Values) -> dict[str, Any]:
+    """Change some fields. ``row_version`` must be the version you read; a stale one gives 409."""
+    row_version = values.pop("row_version", None)
+    if row_version is not None and (isinstance(row_version, bool) or not isinstance(row_version, int)):
+        raise Invalid("row_version must be an integer", errors=[{"path": "/row_version", "message": "not an integer"}])
+    with transaction(request) as conn:
+        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "update")
+        return service.update_record(conn, ctx, record_id, values, row_version=row_version,
+                                     request_id=_request_id(request))
+
+
+@router.delete("/{record_id}", status_code=204)
+def delete(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> Response:
+    with transaction(request) as conn:
+        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "delete")
+        service.delete_record(conn, ctx, record_id, request_id=_request_id(request))
+    return Response(status_code=204)
+
+
+@router.post("/{record_id}/restore")
+def restore(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> dict[str, Any]:
+    with transaction(request) as conn:
+        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "delete")
+        return service.restore_record(conn, ctx, record_id, request_id=_request_id(request))
+
+
+@router.get("/{record_id}/history")
+def history(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> list[dict[str, Any]]:
+    with transaction(request) as conn:
+        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "read")
+        return service.record_history(conn, ctx, record_id)

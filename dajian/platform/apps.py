@@ -1,0 +1,304 @@
+"""Apps: drafts, validation, publishing immutable versions, and the compiled
+runtime view of the current version that the record API works from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.engine import RowMapping
+
+from dajian.engines.form.compile import CompiledForm, compile_form, table_name_for
+from dajian.engines.form.evolve import FormMigrationPlan, plan_form_migration
+from dajian.engines.form.model import KEY_PATTERN
+from dajian.platform.audit import write_audit
+from dajian.platform.clock import utcnow
+from dajian.platform.definition import AppDefinition, parse_definition, validate_definition
+from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from dajian.platform.formtables import apply_plan, unconvertible_rows
+from dajian.platform.models import app_versions, apps, form_tables, roles
+from dajian.platform.permissions import check_scope, user_role_keys
+from dajian.platform.principal import Principal
+
+
+@dataclass(frozen=True)
+class RuntimeApp:
+    app_id: int
+    org_id: int
+    key: str
+    version_id: int
+    version: int
+    definition: AppDefinition
+    forms: dict[str, CompiledForm]
+
+    def form(self, key: str) -> CompiledForm:
+        compiled = self.forms.get(key)
+        if compiled is None:
+            raise NotFound(f"app '{self.key}' has no form '{key}'")
+        return compiled
+
+
+# Versions are immutable, so a compiled version never goes stale: caching it
+# by version id is safe in any number of processes.
+_RUNTIME_CACHE: dict[int, RuntimeApp] = {}
+_CACHE_LOCK = Lock()
+
+
+def content_hash(doc: dict[str, Any]) -> str:
+    canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def get_app_row(conn: Connection, principal: Principal, key: str) -> RowMapping:
+    if not principal.can_reach_app(key):
+        raise Forbidden(f"this API token is not valid for app '{key}'")
+    row = conn.execute(select(apps).where(apps.c.org_id == principal.org_id, apps.c.key == key)).mappings().first()
+    if row is None:
+        raise NotFound(f"no app '{key}'")
+    return row
+
+
+def require_manage(conn: Connection, principal: Principal, app_row: RowMapping) -> None:
+    check_scope(principal, "manage", app_row["key"])
+    if principal.is_org_admin:
+        return
+    runtime = _runtime_or_none(conn, app_row)
+    keys = user_role_keys(conn, principal, app_row["id"]) if runtime else []
+    if runtime and any((r := runtime.definition.role(k)) and r.manage_app for k in keys):
+        return
+    raise Forbidden(f"you may not manage app '{app_row['key']}'")
+
+
+def create_app(conn: Connection, principal: Principal, *, key: str, label: dict[str, str]) -> RowMapping:
+    import re
+
+    if not principal.is_org_admin:
+        raise Forbidden("only organisation administrators may create apps")
+    check_scope(principal, "manage", key)
+    if not re.fullmatch(KEY_PATTERN, key):
+        raise Invalid("invalid app key", errors=[{"path": "/key", "message": f"{key!r} is not a valid key"}])
+    if conn.execute(select(apps.c.id).where(apps.c.org_id == principal.org_id, apps.c.key == key)).first():
+        raise Conflict(f"an app '{key}' already exists", errors=[{"path": "/key", "message": "already exists"}])
+    draft = {"schema_version": 1, "key": key, "label": label, "forms": []}
+    conn.execute(insert(apps).values(
+        org_id=principal.org_id, key=key, label=label, draft=draft, draft_updated_at=utcnow(),
+        created_by=principal.user_id, created_at=utcnow(),
+    ))
+    write_audit(conn, org_id=principal.org_id, actor_id=principal.user_id, entity="definition",
+                action="create_app", changes={"key": key})
+    return get_app_row(conn, principal, key)
+
+
+def save_draft(conn: Connection, principal: Principal, key: str, draft: Any) -> list[dict[str, str]]:
+    """Store a draft as it is (half-finished is fine) and return its problems."""
+    row = get_app_row(conn, principal, key)
+    require_manage(conn, principal, row)
+    conn.execute(update(apps).where(apps.c.id == row["id"]).values(draft=draft, draft_updated_at=utcnow()))
+    return validate_definition(draft)
+
+
+def publish(
+    conn: Connection, principal: Principal, key: str, *, dry_run: bool, note: str | None = None
+) -> dict[str, Any]:
+    row = get_app_row(conn, principal, key)
+    require_manage(conn, principal, row)
+    doc = row["draft"]
+    issues = validate_definition(doc)
+    if not issues and doc.get("key") != key:
+        issues = [{"path": "/key", "message": f"the definition's key must be '{key}'"}]
+    if issues:
+        raise Invalid("the app definition is invalid", errors=issues)
+    definition = parse_definition(doc)
+    current = _current_version(conn, row)
+    digest = content_hash(doc)
+    if current is not None and current["content_hash"] == digest:
+        return {"dry_run": dry_run, "unchanged": True, "version": current["number"], "plan": []}
+    plans = _plans(conn, row, definition, current)
+    blocked = _unconvertible(conn, plans, definition, row["id"])
+    result: dict[str, Any] = {
+        "dry_run": dry_run, "unchanged": False,
+        "version": (current["number"] + 1) if current else 1,
+        "plan": [{"form": p.form_key, "table": p.table_name, "steps": [s.as_dict() for s in p.steps]}
+                 for p in plans],
+        "unconvertible": blocked,
+    }
+    if dry_run:
+        return result
+    if blocked:
+        raise Invalid("some stored values cannot be converted to the new field types",
+                      errors=_blocked_issues(definition, blocked), unconvertible=blocked)
+    version_id = _insert_version(conn, principal, row, doc, digest, current, note)
+    _apply(conn, row["id"], definition, plans, version_id)
+    _sync_roles(conn, principal.org_id, row["id"], definition)
+    conn.execute(update(apps).where(apps.c.id == row["id"]).values(current_version_id=version_id))
+    write_audit(conn, org_id=principal.org_id, actor_id=principal.user_id, entity="definition",
+                action="publish", app_id=row["id"],
+                changes={"version": result["version"], "content_hash": digest, "plan": result["plan"]})
+    return result
+
+
+def _current_version(conn: Connection, row: RowMapping) -> RowMapping | None:
+    if row["current_version_id"] is None:
+        return None
+    query = select(app_versions).where(app_versions.c.id == row["current_version_id"])
+    return conn.execute(query).mappings().one()
+
+
+def _plans(
+    conn: Connection, row: RowMapping, definition: AppDefinition, current: RowMapping | None
+) -> list[FormMigrationPlan]:
+    previous = parse_definition(current["definition"]) if current else None
+    states = {
+        r["form_key"]: r["columns"]
+        for r in conn.execute(select(form_tables).where(form_tables.c.app_id == row["id"])).mappings()
+    }
+    number = (current["number"] + 1) if current else 1
+    return [
+        plan_form_migration(
+            states.get(form.key), form, table_name=table_name_for(row["id"], form.key),
+            version=number, previous=previous.form(form.key) if previous else None,
+        )
+        for form in definition.forms
+    ]
+
+
+def _unconvertible(
+    conn: Connection, plans: list[FormMigrationPlan], definition: AppDefinition, app_id: int
+) -> dict[str, dict[str, list[int]]]:
+    found = {}
+    for plan in plans:
+        form = definition.form(plan.form_key)
+        assert form is not None
+        bad = unconvertible_rows(conn, plan, compile_form(form, table_name=plan.table_name))
+        if bad:
+            found[plan.form_key] = bad
+    return found
+
+
+def _blocked_issues(definition: AppDefinition, blocked: dict[str, dict[str, list[int]]]) -> list[dict[str, str]]:
+    issues = []
+    for i, form in enumerate(definition.forms):
+        for j, fdef in enumerate(form.fields):
+            ids = blocked.get(form.key, {}).get(fdef.key)
+            if ids:
+                shown = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
+                issues.append({"path": f"/forms/{i}/fields/{j}/kind",
+                               "message": f"{len(ids)} records cannot be converted to {fdef.kind}: ids {shown}"})
+    return issues
+
+
+def _insert_version(
+    conn: Connection, principal: Principal, row: RowMapping, doc: dict[str, Any], digest: str,
+    current: RowMapping | None, note: str | None,
+) -> int:
+    number = (current["number"] + 1) if current else 1
+    result = conn.execute(insert(app_versions).values(
+        app_id=row["id"], number=number, schema_version=doc.get("schema_version", 1), definition=doc,
+        content_hash=digest, parent_id=current["id"] if current else None, author_id=principal.user_id,
+        note=note, created_at=utcnow(),
+    ).returning(app_versions.c.id))
+    return int(result.scalar_one())
+
+
+def _apply(
+    conn: Connection, app_id: int, definition: AppDefinition, plans: list[FormMigrationPlan], version_id: int
+) -> None:
+    for plan in plans:
+        form = definition.form(plan.form_key)
+        assert form is not None
+        apply_plan(conn, plan, compile_form(form, table_name=plan.table_name))
+        values = {"columns": plan.new_state, "version_id": version_id, "updated_at": utcnow()}
+        changed = conn.execute(update(form_tables).where(
+            form_tables.c.app_id == app_id, form_tables.c.form_key == plan.form_key).values(**values))
+        if changed.rowcount == 0:
+            conn.execute(insert(form_tables).values(
+                app_id=app_id, form_key=plan.form_key, table_name=plan.table_name, **values))
+
+
+def _sync_roles(conn: Connection, org_id: int, app_id: int, definition: AppDefinition) -> None:
+    existing = {r["key"]: r for r in conn.execute(select(roles).where(roles.c.app_id == app_id)).mappings()}
+    for role in definition.roles:
+        if role.key in existing:
+            conn.execute(update(roles).where(roles.c.id == existing[role.key]["id"])
+                         .values(label=role.label, archived=False))
+        else:
+            conn.execute(insert(roles).values(org_id=org_id, app_id=app_id, key=role.key, label=role.label,
+                                              archived=False))
+    gone = [r["id"] for k, r in existing.items() if definition.role(k) is None]
+    if gone:
+        conn.execute(update(roles).where(roles.c.id.in_(gone)).values(archived=True))
+
+
+def load_runtime(conn: Connection, principal: Principal, key: str) -> RuntimeApp:
+    row = get_app_row(conn, principal, key)
+    runtime = _runtime_or_none(conn, row)
+    if runtime is None:
+        raise NotFound(f"app '{key}' has no published version yet")
+    return runtime
+
+
+def _runtime_or_none(conn: Connection, row: RowMapping) -> RuntimeApp | None:
+    version_id = row["current_version_id"]
+    if version_id is None:
+        return None
+    cached = _RUNTIME_CACHE.get(version_id)
+    if cached is not None:
+        return cached
+    version = conn.execute(select(app_versions).where(app_versions.c.id == version_id)).mappings().one()
+    definition = parse_definition(version["definition"])
+    runtime = RuntimeApp(
+        app_id=row["id"], org_id=row["org_id"], key=row["key"], version_id=version_id,
+        version=version["number"], definition=definition,
+        forms={f.key: compile_form(f, table_name=table_name_for(row["id"], f.key)) for f in definition.forms},
+    )
+    with _CACHE_LOCK:
+        _RUNTIME_CACHE[version_id] = runtime
+    return runtime
+
+
+def list_versions(conn: Connection, principal: Principal, key: str) -> list[dict[str, Any]]:
+    row = get_app_row(conn, principal, key)
+    cols = [app_versions.c[c] for c in ("id", "number", "content_hash", "parent_id", "author_id", "note",
+                                         "created_at")]
+    query = select(*cols).where(app_versions.c.app_id == row["id"]).order_by(app_versions.c.number.desc())
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def get_version(conn: Connection, principal: Principal, key: str, number: int) -> RowMapping:
+    row = get_app_row(conn, principal, key)
+    query = select(app_versions).where(app_versions.c.app_id == row["id"], app_versions.c.number == number)
+    version = conn.execute(query).mappings().first()
+    if version is None:
+        raise NotFound(f"app '{key}' has no version {number}")
+    return version
+
+
+def latest_version_number(conn: Connection, app_id: int) -> int:
+    query = select(func.max(app_versions.c.number)).where(app_versions.c.app_id == app_id)
+    return int(conn.execute(query).scalar() or 0)
+
+
+def import_definition(
+    conn: Connection, principal: Principal, doc: Any, *, dry_run: bool = False
+) -> dict[str, Any]:
+    """Create the app if needed, make ``doc`` its draft and publish it (one transaction)."""
+    issues = validate_definition(doc)
+    if issues:
+        raise Invalid("the app definition is invalid", errors=issues)
+    key = doc["key"]
+    exists = conn.execute(select(apps.c.id).where(apps.c.org_id == principal.org_id, apps.c.key == key)).first()
+    if exists is None:
+        create_app(conn, principal, key=key, label=doc["label"])
+    save_draft(conn, principal, key, doc)
+    return publish(conn, principal, key, dry_run=dry_run)
+
+
+def export_definition(conn: Connection, principal: Principal, key: str) -> dict[str, Any]:
+    runtime = load_runtime(conn, principal, key)
+    version = conn.execute(select(app_versions.c.definition).where(app_versions.c.id == runtime.version_id))
+    definition: dict[str, Any] = version.scalar_one()
+    return definition

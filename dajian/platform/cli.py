@@ -1,0 +1,230 @@
+"""The ``dajian`` command line: serve, migrate, users, apps, demo data."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from sqlalchemy import Connection, Engine, select
+
+from dajian.platform import apps as app_service
+from dajian.platform.auth import create_organisation, create_user, hash_password, verify_password
+from dajian.platform.config import get_settings
+from dajian.platform.db import make_engine
+from dajian.platform.errors import DajianError
+from dajian.platform.migrate import upgrade
+from dajian.platform.models import organisations, users
+from dajian.platform.principal import Principal
+
+cli = typer.Typer(help="Dajian (搭建) no-code platform", no_args_is_help=True)
+db_cli = typer.Typer(help="The platform's own database tables")
+user_cli = typer.Typer(help="Users")
+app_cli = typer.Typer(help="App definitions")
+cli.add_typer(db_cli, name="db")
+cli.add_typer(user_cli, name="user")
+cli.add_typer(app_cli, name="app")
+console = Console()
+
+DEFAULT_ORG = "default"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "app_templates"
+
+
+def _engine() -> Engine:
+    engine = make_engine(get_settings().database_url)
+    upgrade(engine)
+    return engine
+
+
+def _org_id(conn: Connection, key: str) -> int:
+    org_id = conn.execute(select(organisations.c.id).where(organisations.c.key == key)).scalar_one_or_none()
+    if org_id is None:
+        raise typer.BadParameter(f"no organisation '{key}'")
+    return int(org_id)
+
+
+def admin_principal(conn: Connection, org_key: str) -> Principal:
+    """Act as the organisation's first administrator (for CLI imports and demos)."""
+    org_id = _org_id(conn, org_key)
+    row = conn.execute(select(users).where(users.c.org_id == org_id, users.c.is_org_admin)
+                       .order_by(users.c.id)).mappings().first()
+    if row is None:
+        raise typer.BadParameter(f"organisation '{org_key}' has no administrator")
+    return Principal(user_id=row["id"], org_id=org_id, dept_id=row["dept_id"], is_org_admin=True, via="system")
+
+
+def ensure_admin(engine: Engine, files_dir: Path) -> tuple[str, str | None]:
+    """Create the default organisation and an ``admin`` user on first start.
+
+    The generated password is kept in ``files_dir`` (mode 0600) and shown at
+    every start until someone changes it.
+    """
+    secret_file = files_dir / "initial_admin_password.txt"
+    with engine.begin() as conn:
+        org = conn.execute(select(organisations.c.id).where(organisations.c.key == DEFAULT_ORG)).scalar()
+        if org is None:
+            org = create_organisation(conn, key=DEFAULT_ORG, name="Default organisation")
+        row = conn.execute(select(users).where(users.c.org_id == org, users.c.username == "admin")).mappings().first()
+        if row is None:
+            password = secrets.token_urlsafe(12)
+            create_user(conn, org_id=org, username="admin", password=password, display_name="Administrator",
+                        is_org_admin=True)
+            files_dir.mkdir(parents=True, exist_ok=True)
+            secret_file.write_text(password)
+            secret_file.chmod(0o600)
+            return "admin", password
+    if secret_file.exists() and verify_password(row["password_hash"], secret_file.read_text().strip()):
+        return "admin", secret_file.read_text().strip()
+    return "admin", None
+
+
+@cli.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    demo: Annotated[bool, typer.Option(help="Install the demo app with sample data if it is missing")] = False,
+) -> None:
+    """Migrate, make sure an admin exists, and serve the API."""
+    import uvicorn
+
+    from dajian.platform.app import create_app
+
+    settings = get_settings()
+    engine = _engine()
+    username, password = ensure_admin(engine, settings.files_dir)
+    if demo:
+        _install_demo(engine, DEFAULT_ORG, records=2000, skip_if_present=True)
+    console.print(f"[bold green]Dajian[/] on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    console.print(f"Database: {settings.database_url}")
+    if password:
+        console.print(f"Log in as [bold]{username}[/] with password [bold]{password}[/]")
+    else:
+        console.print(f"Log in as [bold]{username}[/] (password changed since first start)")
+    uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info")
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the platform's Alembic migrations."""
+    _engine()
+    console.print("database is up to date")
+
+
+@cli.command("org-create")
+def org_create(key: str, name: str) -> None:
+    """Create an organisation (tenant)."""
+    with _engine().begin() as conn:
+        org_id = create_organisation(conn, key=key, name=name)
+    console.print(f"organisation {key} created (id {org_id})")
+
+
+@user_cli.command("create")
+def user_create(
+    username: str,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    org: str = DEFAULT_ORG,
+    admin: bool = False,
+    email: str | None = None,
+) -> None:
+    """Create a user, or reset the password of an existing one."""
+    from sqlalchemy import update
+
+    with _engine().begin() as conn:
+        org_id = _org_id(conn, org)
+        existing = conn.execute(select(users.c.id).where(users.c.org_id == org_id, users.c.username == username))
+        user_id = existing.scalar()
+        if user_id is not None:
+            conn.execute(update(users).where(users.c.id == user_id)
+                         .values(password_hash=hash_password(password), is_org_admin=admin or users.c.is_org_admin))
+            console.print(f"password of {username} reset")
+            return
+        user_id = create_user(conn, org_id=org_id, username=username, password=password, email=email,
+                              is_org_admin=admin)
+    console.print(f"user {username} created (id {user_id})")
+
+
+def _load_definition(path: Path) -> dict[str, Any]:
+    target = path / "app.json" if path.is_dir() else path
+    loaded: dict[str, Any] = json.loads(target.read_text(encoding="utf-8"))
+    return loaded
+
+
+@app_cli.command("import")
+def app_import(path: Path, org: str = DEFAULT_ORG, dry_run: bool = False) -> None:
+    """Validate, publish and migrate an app definition (a JSON file or a template folder)."""
+    engine = _engine()
+    try:
+        with engine.begin() as conn:
+            result = app_service.import_definition(conn, admin_principal(conn, org), _load_definition(path),
+                                                   dry_run=dry_run)
+    except DajianError as exc:
+        console.print(f"[red]{exc.message}[/]")
+        for err in exc.errors:
+            console.print(f"  {err['path'] or '/'}: {err['message']}")
+        raise typer.Exit(1) from None
+    console.print_json(data=result)
+
+
+@app_cli.command("export")
+def app_export(app: str, path: Path, org: str = DEFAULT_ORG) -> None:
+    """Write the published definition of APP to PATH."""
+    with _engine().begin() as conn:
+        definition = app_service.export_definition(conn, admin_principal(conn, org), app)
+    path.write_text(json.dumps(definition, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    console.print(f"wrote {path}")
+
+
+@cli.command()
+def demo(org: str = DEFAULT_ORG, records: int = 2000) -> None:
+    """Install the demo app with sample records (progress shown)."""
+    engine = _engine()
+    ensure_admin(engine, get_settings().files_dir)
+    _install_demo(engine, org, records=records, skip_if_present=False)
+
+
+def _install_demo(engine: Engine, org: str, *, records: int, skip_if_present: bool) -> None:
+    from sqlalchemy import func
+
+    from dajian.platform.records import form_context
+    from dajian.platform.seed import sample_records
+
+    definition = _load_definition(TEMPLATES_DIR / "service_desk")
+    with engine.begin() as conn:
+        principal = admin_principal(conn, org)
+        app_service.import_definition(conn, principal, definition)
+        runtime = app_service.load_runtime(conn, principal, definition["key"])
+        form = runtime.definition.forms[0]
+        table = form_context(conn, principal, runtime, form.key, "create").table
+        present = conn.execute(select(func.count()).select_from(table)).scalar_one()
+    if skip_if_present and present:
+        console.print(f"demo app present ({present} {form.key} records)")
+        return
+    batch: list[dict[str, Any]] = []
+    with Progress(console=console) as progress:
+        task = progress.add_task(f"creating {records} {form.key} records", total=records)
+        for item in sample_records(form, records, user_ids=[principal.user_id]):
+            batch.append(item)
+            if len(batch) == 500:
+                _insert_batch(engine, principal, definition["key"], form.key, batch)
+                progress.advance(task, len(batch))
+                batch = []
+        if batch:
+            _insert_batch(engine, principal, definition["key"], form.key, batch)
+            progress.advance(task, len(batch))
+
+
+def _insert_batch(engine: Engine, principal: Principal, app_key: str, form_key: str,
+                  batch: list[dict[str, Any]]) -> None:
+    from dajian.platform.records import create_records, form_context
+
+    with engine.begin() as conn:
+        runtime = app_service.load_runtime(conn, principal, app_key)
+        create_records(conn, form_context(conn, principal, runtime, form_key, "create"), batch)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,103 @@
+"""Validate an app document: JSON Schema first (shape), then meaning.
+
+Every problem comes back at once as ``{"path": "/forms/2/fields/5/key",
+"message": ...}`` so the designer can mark all of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from dajian.engines.form.compile import check_form
+from dajian.platform.definition.model import AppDefinition
+
+Issue = dict[str, str]
+SCHEMA_FILE = Path(__file__).with_name("app.schema.json")
+
+
+def build_app_schema() -> dict[str, Any]:
+    schema = AppDefinition.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://dajian.dev/schema/app.json", **schema}
+
+
+@cache
+def app_schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(app_schema())
+
+
+def json_path(parts: Any) -> str:
+    return "".join(f"/{p}" for p in parts)
+
+
+def _schema_issue(err: ValidationError) -> Issue:
+    message = err.message
+    if err.validator == "pattern" and str(err.validator_value).startswith("^[a-z]"):
+        message = f"{err.instance!r} is not a valid key: lower-case letters, digits and _, starting with a letter"
+    elif err.validator == "additionalProperties":
+        message = message.replace("Additional properties are not allowed", "unknown property")
+    return {"path": json_path(err.absolute_path), "message": message}
+
+
+def validate_definition(doc: Any) -> list[Issue]:
+    """Return every problem of ``doc``; an empty list means it can be published."""
+    if not isinstance(doc, dict):
+        return [{"path": "", "message": "the app definition must be a JSON object"}]
+    errors = sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        return [_schema_issue(e) for e in errors]
+    return list(_semantic_issues(AppDefinition.model_validate(doc)))
+
+
+def parse_definition(doc: dict[str, Any]) -> AppDefinition:
+    return AppDefinition.model_validate(doc)
+
+
+def _semantic_issues(app: AppDefinition) -> Iterator[Issue]:
+    yield from _duplicates([f.key for f in app.forms], "/forms", "form")
+    for i, form in enumerate(app.forms):
+        yield from check_form(form, f"/forms/{i}")
+    yield from _duplicates([r.key for r in app.roles], "/roles", "role")
+    for i, role in enumerate(app.roles):
+        yield from _role_issues(app, i)
+    for section in ("flows", "rules", "reports", "dashboards", "pages"):
+        yield from _duplicates([e.key for e in getattr(app, section)], f"/{section}", section[:-1])
+    try:
+        ZoneInfo(app.settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        yield {"path": "/settings/timezone", "message": f"unknown time zone '{app.settings.timezone}'"}
+
+
+def _duplicates(keys: list[str], path: str, what: str) -> Iterator[Issue]:
+    for i, key in enumerate(keys):
+        if key in keys[:i]:
+            yield {"path": f"{path}/{i}/key", "message": f"duplicate {what} key '{key}'"}
+
+
+def _role_issues(app: AppDefinition, index: int) -> Iterator[Issue]:
+    role = app.roles[index]
+    for form_key, perm in role.permissions.items():
+        path = f"/roles/{index}/permissions/{form_key}"
+        form = app.form(form_key)
+        if form is None:
+            yield {"path": path, "message": f"no form '{form_key}'"}
+            continue
+        known = {f.key for f in form.fields}
+        for attr in ("read_fields", "write_fields"):
+            for j, key in enumerate(getattr(perm, attr) or []):
+                if key not in known:
+                    yield {"path": f"{path}/{attr}/{j}", "message": f"no field '{key}' in form '{form_key}'"}

@@ -1,0 +1,93 @@
+"""An OpenAPI 3.1 description of one app's record API, generated from its forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dajian.engines.form.compile import CompiledForm
+from dajian.engines.form.model import FieldDef
+from dajian.platform.apps import RuntimeApp
+
+JSON_TYPES: dict[str, dict[str, Any]] = {
+    "text": {"type": "string"}, "long_text": {"type": "string"},
+    "email": {"type": "string", "format": "email"}, "phone": {"type": "string"},
+    "integer": {"type": "integer"}, "decimal": {"type": "string", "format": "decimal"},
+    "boolean": {"type": "boolean"}, "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string", "format": "date-time"},
+    "user": {"type": "integer", "description": "user id"},
+    "department": {"type": "integer", "description": "department id"},
+}
+STANDARD = {
+    "id": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+    "updated_at": {"type": "string", "format": "date-time"}, "created_by": {"type": ["integer", "null"]},
+    "owner_id": {"type": ["integer", "null"]}, "dept_id": {"type": ["integer", "null"]},
+    "row_version": {"type": "integer"},
+}
+
+
+def field_schema(fdef: FieldDef) -> dict[str, Any]:
+    options = [o.value for o in fdef.options or []]
+    if fdef.kind == "single_select":
+        schema: dict[str, Any] = {"type": "string", "enum": options}
+    elif fdef.kind == "multi_select":
+        schema = {"type": "array", "items": {"type": "string", "enum": options}, "uniqueItems": True}
+    else:
+        schema = dict(JSON_TYPES.get(fdef.kind, {}))
+    title = fdef.label.get("en") or next(iter(fdef.label.values()))
+    return {**schema, "title": title, "x-dajian-kind": fdef.kind, "x-dajian-label": fdef.label}
+
+
+def _form_schemas(form: CompiledForm) -> dict[str, Any]:
+    props = {k: field_schema(f) for k, f in form.fields.items()}
+    required = [k for k, f in form.fields.items() if f.required and f.default is None]
+    name = form.form.key
+    return {
+        f"{name}_input": {"type": "object", "properties": props, "required": required,
+                          "additionalProperties": False},
+        f"{name}_record": {"type": "object", "properties": {**STANDARD, **props}},
+    }
+
+
+def _form_paths(app_key: str, form: CompiledForm) -> dict[str, Any]:
+    key = form.form.key
+    base = f"/api/apps/{app_key}/forms/{key}/records"
+    ref = {"$ref": f"#/components/schemas/{key}_record"}
+    body = {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{key}_input"}}}}
+    ok = {"description": "OK", "content": {"application/json": {"schema": ref}}}
+    item = [{"name": "record_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+    list_params = [{"name": n, "in": "query", "schema": {"type": t}}
+                   for n, t in (("filter", "string"), ("sort", "string"), ("limit", "integer"),
+                                ("after", "string"), ("fields", "string"), ("count", "string"))]
+    return {
+        base: {
+            "get": {"summary": f"List {key}", "tags": [key], "parameters": list_params,
+                    "responses": {"200": {"description": "A page of records"}}},
+            "post": {"summary": f"Create {key}", "tags": [key], "requestBody": body,
+                     "responses": {"201": ok, "422": {"description": "Invalid, with paths"}}},
+        },
+        base + "/{record_id}": {
+            "get": {"summary": f"Read {key}", "tags": [key], "parameters": item, "responses": {"200": ok}},
+            "patch": {"summary": f"Update {key} (send row_version)", "tags": [key], "parameters": item,
+                      "requestBody": body, "responses": {"200": ok, "409": {"description": "Stale row_version"}}},
+            "delete": {"summary": f"Delete {key} (soft)", "tags": [key], "parameters": item,
+                       "responses": {"204": {"description": "Deleted"}}},
+        },
+    }
+
+
+def app_openapi(runtime: RuntimeApp) -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
+    for form in runtime.forms.values():
+        paths.update(_form_paths(runtime.key, form))
+        schemas.update(_form_schemas(form))
+    label = runtime.definition.label
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": label.get("en") or next(iter(label.values())), "version": str(runtime.version),
+                 "x-dajian-label": label},
+        "paths": paths,
+        "components": {"schemas": schemas,
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+    }

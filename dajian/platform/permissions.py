@@ -1,0 +1,126 @@
+"""The one permission check (DESIGN §7).
+
+``authorize`` answers "may this principal do ACTION on FORM, and on which
+rows and fields?" as a ``Grant`` whose ``row_filter`` is a SQL expression
+that every list, read, update, delete, count and export path adds to its
+WHERE clause. Several roles combine by union: actions and fields add up,
+row scopes are OR-ed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, ColumnElement, Table, and_, false, or_, select, true
+
+from dajian.platform.definition.model import AppDefinition, RolePermission
+from dajian.platform.errors import Forbidden
+from dajian.platform.models import departments, memberships, roles
+from dajian.platform.principal import Principal
+
+ACTION_SCOPES = {
+    "read": "records:read", "export": "records:read",
+    "create": "records:write", "update": "records:write", "delete": "records:write",
+    "manage": "apps:manage",
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    row_filter: ColumnElement[bool]
+    read_fields: frozenset[str] | None  # None: all fields
+    write_fields: frozenset[str] | None
+
+    def can_read(self, key: str) -> bool:
+        return self.read_fields is None or key in self.read_fields
+
+    def can_write(self, key: str) -> bool:
+        return self.write_fields is None or key in self.write_fields
+
+
+def user_role_keys(conn: Connection, principal: Principal, app_id: int) -> list[str]:
+    query = (
+        select(roles.c.key)
+        .join(memberships, memberships.c.role_id == roles.c.id)
+        .where(memberships.c.user_id == principal.user_id, roles.c.app_id == app_id, ~roles.c.archived)
+    )
+    return list(conn.execute(query).scalars())
+
+
+def check_scope(principal: Principal, action: str, app_key: str) -> None:
+    scope = ACTION_SCOPES[action]
+    if not principal.has_scope(scope):
+        raise Forbidden(f"this API token lacks the scope '{scope}'")
+    if not principal.can_reach_app(app_key):
+        raise Forbidden(f"this API token is not valid for app '{app_key}'")
+
+
+def authorize(
+    conn: Connection,
+    principal: Principal,
+    *,
+    app: AppDefinition,
+    app_id: int,
+    form_key: str,
+    action: str,
+    table: Table,
+) -> Grant:
+    """Return what ``principal`` may do, or raise ``Forbidden`` naming the action."""
+    check_scope(principal, action, app.key)
+    if principal.is_org_admin:
+        return Grant(true(), None, None)
+    perms = _permissions(app, user_role_keys(conn, principal, app_id), form_key, action)
+    if not perms:
+        raise Forbidden(f"you may not {action} records of form '{form_key}'")
+    filters = [row_scope_filter(conn, principal, p.row_scope, table) for p in perms]
+    return Grant(
+        row_filter=or_(*filters),
+        read_fields=_union([p.read_fields for p in perms]),
+        write_fields=_union([p.write_fields for p in perms]),
+    )
+
+
+def _permissions(app: AppDefinition, role_keys: Sequence[str], form_key: str, action: str) -> list[RolePermission]:
+    found = []
+    for key in role_keys:
+        role = app.role(key)
+        perm = role.permissions.get(form_key) if role else None
+        if perm is not None and (action in perm.actions or "manage" in perm.actions):
+            found.append(perm)
+    return found
+
+
+def _union(field_lists: list[list[str] | None]) -> frozenset[str] | None:
+    if any(f is None for f in field_lists):
+        return None
+    return frozenset(k for fields in field_lists for k in fields or [])
+
+
+def row_scope_filter(conn: Connection, principal: Principal, scope: str, table: Table) -> ColumnElement[bool]:
+    if scope == "all":
+        return true()
+    if scope == "own":
+        return table.c.owner_id == principal.user_id
+    if principal.dept_id is None:
+        return false()
+    if scope == "dept":
+        return table.c.dept_id == principal.dept_id
+    return table.c.dept_id.in_(subtree_ids(conn, principal.org_id, principal.dept_id))
+
+
+def subtree_ids(conn: Connection, org_id: int, dept_id: int) -> list[int]:
+    path = conn.execute(select(departments.c.path).where(departments.c.id == dept_id)).scalar_one_or_none()
+    if path is None:
+        return [dept_id]
+    query = select(departments.c.id).where(
+        departments.c.org_id == org_id, departments.c.path.startswith(path, autoescape=True)
+    )
+    return list(conn.execute(query).scalars())
+
+
+def visible(grant: Grant, table: Table, extra: Any = None) -> ColumnElement[bool]:
+    """The WHERE clause every read path uses: live rows within the grant."""
+    clause = and_(table.c.deleted_at.is_(None), grant.row_filter)
+    return and_(clause, extra) if extra is not None else clause

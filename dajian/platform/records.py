@@ -1,0 +1,292 @@
+"""The generic record service behind every published form's API.
+
+Each function runs inside the caller's transaction, takes its ``Grant``
+from ``permissions.authorize`` (the one permission check) and writes the
+audit log for every change in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, insert, literal, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
+
+from dajian.engines.form.compile import CompiledForm
+from dajian.platform.apps import RuntimeApp
+from dajian.platform.audit import audit_row, field_changes, write_audit_many
+from dajian.platform.clock import utcnow
+from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from dajian.platform.models import departments, users
+from dajian.platform.pagination import SortKey, keyset_after, order_by, parse_sort
+from dajian.platform.pagination import decode_cursor, encode_cursor
+from dajian.platform.permissions import Grant, authorize, visible
+from dajian.platform.principal import Principal
+from dajian.platform.filters import compile_filter
+
+MAX_BULK = 1000
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class FormContext:
+    runtime: RuntimeApp
+    form: CompiledForm
+    grant: Grant
+    principal: Principal
+
+    @property
+    def table(self) -> Table:
+        return self.form.table
+
+
+def form_context(
+    conn: Connection, principal: Principal, runtime: RuntimeApp, form_key: str, action: str
+) -> FormContext:
+    form = runtime.form(form_key)
+    grant = authorize(conn, principal, app=runtime.definition, app_id=runtime.app_id, form_key=form_key,
+                      action=action, table=form.table)
+    return FormContext(runtime, form, grant, principal)
+
+
+def _check_writable(ctx: FormContext, values: Mapping[str, Any], base: str = "") -> None:
+    denied = [k for k in values if k in ctx.form.fields and not ctx.grant.can_write(k)]
+    if denied:
+        raise Forbidden("you may not write these fields",
+                        errors=[{"path": f"{base}/{k}", "message": "not writable for you"} for k in denied])
+
+
+def _check_references(conn: Connection, ctx: FormContext, values: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """User and department fields must name rows of the principal's own organisation."""
+    issues = []
+    for kind_name, table in (("user", users), ("department", departments)):
+        keys = [k for k, kind in ctx.form.kinds.items() if kind.references == kind_name]
+        wanted = {v[k] for v in values for k in keys if v.get(k) is not None}
+        if not wanted:
+            continue
+        query = select(table.c.id).where(table.c.org_id == ctx.principal.org_id, table.c.id.in_(wanted))
+        found = set(conn.execute(query).scalars())
+        for i, v in enumerate(values):
+            for k in keys:
+                if v.get(k) is not None and v[k] not in found:
+                    prefix = f"/{i}" if len(values) > 1 else ""
+                    issues.append({"path": f"{prefix}/{k}", "message": f"no {kind_name} with id {v[k]}"})
+    return issues
+
+
+def create_records(
+    conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any]], *, request_id: str | None = None
+) -> list[dict[str, Any]]:
+    if not items:
+        raise Invalid("nothing to create", errors=[{"path": "/records", "message": "empty list"}])
+    if len(items) > MAX_BULK:
+        raise Invalid(f"at most {MAX_BULK} records per request",
+                      errors=[{"path": "/records", "message": f"{len(items)} records"}])
+    rows, issues = [], []
+    bulk = len(items) > 1
+    for i, item in enumerate(items):
+        _check_writable(ctx, item, f"/records/{i}" if bulk else "")
+        clean, item_issues = ctx.form.coerce(item, partial=False)
+        issues += [{**e, "path": (f"/records/{i}" if bulk else "") + e["path"]} for e in item_issues]
+        rows.append(clean)
+    issues += _check_references(conn, ctx, rows)
+    if issues:
+        raise Invalid("the record is invalid" if not bulk else "some records are invalid", errors=issues)
+    now, p = utcnow(), ctx.principal
+    standard = {"created_at": now, "updated_at": now, "created_by": p.user_id, "owner_id": p.user_id,
+                "dept_id": p.dept_id, "row_version": 1}
+    full = [{**standard, **row} for row in rows]
+    ids = _insert(conn, ctx, full)
+    write_audit_many(conn, [
+        audit_row(org_id=p.org_id, actor_id=p.user_id, entity="record", action="create",
+                  app_id=ctx.runtime.app_id, form_key=ctx.form.form.key, record_id=rid,
+                  changes=field_changes({}, row), request_id=request_id)
+        for rid, row in zip(ids, rows, strict=True)
+    ])
+    return [_public(ctx, {**row, "id": rid}) for rid, row in zip(ids, full, strict=True)]
+
+
+def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]]) -> list[int]:
+    try:
+        if len(rows) == 1:
+            return [int(conn.execute(insert(ctx.table).values(rows[0]).returning(ctx.table.c.id)).scalar_one())]
+        result = conn.execute(insert(ctx.table).returning(ctx.table.c.id, sort_by_parameter_order=True), rows)
+        return [int(r) for r in result.scalars()]
+    except IntegrityError as exc:
+        raise _unique_conflict(ctx, exc) from None
+
+
+def _unique_conflict(ctx: FormContext, exc: IntegrityError) -> Conflict:
+    text = str(exc.orig)
+    keys = [k for k, f in ctx.form.fields.items() if f.unique and k in text]
+    errors = [{"path": f"/{k}", "message": "this value is already used by another record"} for k in keys]
+    return Conflict("a unique field already has this value", errors=errors)
+
+
+def _public(ctx: FormContext, row: Mapping[str, Any], keys: list[str] | None = None) -> dict[str, Any]:
+    keys = keys if keys is not None else ctx.form.output_keys()
+    return ctx.form.dump(row, [k for k in keys if k not in ctx.form.fields or ctx.grant.can_read(k)])
+
+
+def _fetch(conn: Connection, ctx: FormContext, record_id: int, *, lock: bool = False,
+           deleted: bool = False) -> RowMapping:
+    table = ctx.table
+    clause = visible(ctx.grant, table, table.c.id == record_id)
+    if deleted:
+        clause = (table.c.id == record_id) & table.c.deleted_at.is_not(None) & ctx.grant.row_filter
+    query = select(table).where(clause)
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        raise NotFound(f"no record {record_id} in form '{ctx.form.form.key}'")
+    return row
+
+
+def get_record(conn: Connection, ctx: FormContext, record_id: int) -> dict[str, Any]:
+    return _public(ctx, _fetch(conn, ctx, record_id))
+
+
+def update_record(
+    conn: Connection, ctx: FormContext, record_id: int, values: Mapping[str, Any], *,
+    row_version: int | None, request_id: str | None = None,
+) -> dict[str, Any]:
+    if row_version is None:
+        raise Invalid("row_version is required", errors=[{"path": "/row_version", "message": "is required"}])
+    _check_writable(ctx, values)
+    clean, issues = ctx.form.coerce(values, partial=True)
+    issues += _check_references(conn, ctx, [clean])
+    if issues:
+        raise Invalid("the record is invalid", errors=issues)
+    before = _fetch(conn, ctx, record_id, lock=True)
+    if before["row_version"] != row_version:
+        raise Conflict("the record was changed by someone else", current=_public(ctx, before))
+    changes = field_changes({k: before[k] for k in clean}, clean)
+    if not changes:
+        return _public(ctx, before)
+    values_out = {**clean, "updated_at": utcnow(), "row_version": row_version + 1}
+    stmt = update(ctx.table).where(ctx.table.c.id == record_id, ctx.table.c.row_version == row_version)
+    try:
+        result = conn.execute(stmt.values(values_out))
+    except IntegrityError as exc:
+        raise _unique_conflict(ctx, exc) from None
+    if result.rowcount != 1:  # SQLite has no row lock: a concurrent writer won the race
+        raise Conflict("the record was changed by someone else", current=get_record(conn, ctx, record_id))
+    _audit(conn, ctx, record_id, "update", changes, request_id)
+    return _public(ctx, {**before, **values_out})
+
+
+def _audit(conn: Connection, ctx: FormContext, record_id: int, action: str, changes: dict[str, Any],
+           request_id: str | None) -> None:
+    p = ctx.principal
+    write_audit_many(conn, [audit_row(
+        org_id=p.org_id, actor_id=p.user_id, entity="record", action=action, app_id=ctx.runtime.app_id,
+        form_key=ctx.form.form.key, record_id=record_id, changes=changes, request_id=request_id)])
+
+
+def delete_record(conn: Connection, ctx: FormContext, record_id: int, *, request_id: str | None = None) -> None:
+    row = _fetch(conn, ctx, record_id, lock=True)
+    now = utcnow()
+    conn.execute(update(ctx.table).where(ctx.table.c.id == record_id)
+                 .values(deleted_at=now, updated_at=now, row_version=row["row_version"] + 1))
+    _audit(conn, ctx, record_id, "delete", {"deleted_at": [None, now.isoformat()]}, request_id)
+
+
+def restore_record(conn: Connection, ctx: FormContext, record_id: int, *,
+                   request_id: str | None = None) -> dict[str, Any]:
+    row = _fetch(conn, ctx, record_id, lock=True, deleted=True)
+    values = {"deleted_at": None, "updated_at": utcnow(), "row_version": row["row_version"] + 1}
+    conn.execute(update(ctx.table).where(ctx.table.c.id == record_id).values(values))
+    _audit(conn, ctx, record_id, "restore", {"deleted_at": [row["deleted_at"].isoformat(), None]}, request_id)
+    return _public(ctx, {**row, **values})
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    filter: Any = None
+    sort: str | None = None
+    limit: int = 50
+    after: str | None = None
+    fields: list[str] | None = None
+    count: str = "capped"  # capped | exact | none
+    deleted: bool = False
+
+
+def list_records(conn: Connection, ctx: FormContext, query: ListQuery, *, count_cap: int) -> dict[str, Any]:
+    table = ctx.table
+    keys = _output_keys(ctx, query.fields)
+    sort = parse_sort(query.sort, ctx.form)
+    _check_readable(ctx, [k.key for k in sort], "/sort")
+    where = visible(ctx.grant, table)
+    if query.deleted:
+        where = table.c.deleted_at.is_not(None) & ctx.grant.row_filter
+    if query.filter is not None:
+        where = where & compile_filter(query.filter, ctx.form, readable=ctx.grant.can_read)
+    limit = max(1, min(query.limit, MAX_PAGE))
+    page_where = where
+    if query.after:
+        page_where = where & keyset_after(table, sort, decode_cursor(query.after, sort, ctx.form))
+    columns = [table.c[k] for k in dict.fromkeys([*keys, "id", *(s.key for s in sort)])]
+    stmt = select(*columns).where(page_where).order_by(*order_by(table, sort)).limit(limit + 1)
+    rows = list(conn.execute(stmt).mappings())
+    page, more = rows[:limit], len(rows) > limit
+    result: dict[str, Any] = {
+        "items": [_public(ctx, r, keys) for r in page],
+        "next_cursor": encode_cursor(page[-1], sort) if more and page else None,
+    }
+    if query.count != "none":
+        result.update(_count(conn, table, where, cap=None if query.count == "exact" else count_cap))
+    return result
+
+
+def _output_keys(ctx: FormContext, fields: list[str] | None) -> list[str]:
+    if fields is None:
+        return [k for k in ctx.form.output_keys() if k not in ctx.form.fields or ctx.grant.can_read(k)]
+    unknown = [f for f in fields if f not in ctx.form.output_keys()]
+    if unknown:
+        raise Invalid("unknown fields", errors=[{"path": "/fields", "message": f"unknown field '{f}'"}
+                                                for f in unknown])
+    _check_readable(ctx, fields, "/fields")
+    return list(dict.fromkeys(["id", "row_version", *fields]))
+
+
+def _check_readable(ctx: FormContext, keys: list[str], path: str) -> None:
+    denied = [k for k in keys if k in ctx.form.fields and not ctx.grant.can_read(k)]
+    if denied:
+        raise Forbidden("you may not read these fields",
+                        errors=[{"path": path, "message": f"field '{k}' is not readable for you"} for k in denied])
+
+
+def _count(conn: Connection, table: Table, where: Any, *, cap: int | None) -> dict[str, Any]:
+    """Exact below ``cap``; above it say "more than cap" instead of scanning a million rows."""
+    inner = select(literal(1)).select_from(table).where(where)
+    if cap is not None:
+        inner = inner.limit(cap + 1)
+    total = int(conn.execute(select(func.count()).select_from(inner.subquery())).scalar_one())
+    if cap is not None and total > cap:
+        return {"total": cap, "total_is_exact": False}
+    return {"total": total, "total_is_exact": True}
+
+
+def record_history(conn: Connection, ctx: FormContext, record_id: int) -> list[dict[str, Any]]:
+    from dajian.platform.models import audit_log
+
+    row = conn.execute(select(ctx.table.c.id).where(ctx.table.c.id == record_id, ctx.grant.row_filter)).first()
+    if row is None:
+        raise NotFound(f"no record {record_id} in form '{ctx.form.form.key}'")
+    query = (select(audit_log.c.at, audit_log.c.actor_id, audit_log.c.action, audit_log.c.changes,
+                    audit_log.c.request_id)
+             .where(audit_log.c.app_id == ctx.runtime.app_id, audit_log.c.form_key == ctx.form.form.key,
+                    audit_log.c.record_id == record_id)
+             .order_by(audit_log.c.id))
+    entries = []
+    for r in conn.execute(query).mappings():
+        changes = {k: v for k, v in r["changes"].items() if k not in ctx.form.fields or ctx.grant.can_read(k)}
+        entries.append({**r, "at": r["at"].isoformat(), "changes": changes})
+    return entries
+
+
+__all__ = ["SortKey"]
