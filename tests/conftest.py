@@ -27,12 +27,15 @@ def _pg_admin() -> Engine:
 
 
 def pg_available() -> bool:
+    admin = _pg_admin()
     try:
-        with _pg_admin().connect() as conn:
+        with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
         return True
     except Exception:
         return False
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

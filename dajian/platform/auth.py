@@ -22,13 +22,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ColumnElement, Connection, Row, Table, insert, or_, select, update
 
+from dajian.platform.audit import write_audit
 from dajian.platform.clock import utcnow
 from dajian.platform.config import Settings, get_settings
 from dajian.platform.errors import Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized, error
 from dajian.platform.models import (
     api_tokens,
     apps,
-    audit_log,
     departments,
     login_attempts,
     organisations,
@@ -43,6 +43,9 @@ MAX_PASSWORD = 1024  # argon2 accepts more, but nobody types it and it costs CPU
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,150}$")
 ORG_KEY_RE = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# One address may be a whole office behind NAT, or every user behind a proxy
+# that does not forward client addresses: it gets more failures than one name.
+CLIENT_FAILURE_FACTOR = 4
 _APP_SCOPE = "app:"  # see _pack_scopes
 
 _hasher = PasswordHasher()
@@ -203,7 +206,8 @@ def logout(conn: Connection, token: str) -> bool:
     if row is None:
         return False
     conn.execute(sessions.delete().where(sessions.c.id == row.id))
-    _audit(conn, org_id=row.org_id, actor_id=row.user_id, entity="session", action="revoke", record_id=row.id)
+    write_audit(conn, org_id=row.org_id, actor_id=row.user_id, entity="session", action="revoke", changes={},
+                record_id=row.id)
     return True
 
 
@@ -233,28 +237,32 @@ def _check_throttle(
     conn: Connection, *, username: str, client: str, settings: Settings, now: datetime
 ) -> None:
     """Refuse before looking at the password, so a locked account leaks nothing."""
+    limit = settings.login_max_failures
+    window = timedelta(seconds=settings.login_window_seconds)
     wait = max(
-        _lockout_seconds(conn, login_attempts.c.username == username, settings=settings, now=now),
-        _lockout_seconds(conn, login_attempts.c.client == client, settings=settings, now=now),
+        _lockout_seconds(conn, login_attempts.c.username == username, limit=limit, window=window, now=now),
+        _lockout_seconds(conn, login_attempts.c.client == client, limit=limit * CLIENT_FAILURE_FACTOR,
+                         window=window, now=now),
     )
     if wait:
         raise TooManyRequests("too many failed logins; try again later", retry_after=wait)
 
 
-def _lockout_seconds(conn: Connection, who: ColumnElement[bool], *, settings: Settings, now: datetime) -> int:
-    """Seconds until fewer than ``login_max_failures`` failures remain in the window.
+def _lockout_seconds(
+    conn: Connection, who: ColumnElement[bool], *, limit: int, window: timedelta, now: datetime
+) -> int:
+    """Seconds until fewer than ``limit`` failures remain in the window.
 
     That moment is when the N-th most recent failure leaves the window, so one
     indexed query answers both "locked?" and "until when?".
     """
-    if settings.login_max_failures < 1:
+    if limit < 1:
         return 0
-    window = timedelta(seconds=settings.login_window_seconds)
     nth_latest: datetime | None = conn.scalar(
         select(login_attempts.c.at)
         .where(who, ~login_attempts.c.succeeded, login_attempts.c.at > now - window)
         .order_by(login_attempts.c.at.desc())
-        .offset(settings.login_max_failures - 1)
+        .offset(limit - 1)
         .limit(1)
     )
     if nth_latest is None:
@@ -306,9 +314,9 @@ def _open_session(conn: Connection, *, user: UserRow, client: str, expires_at: d
         "created_at": utcnow(),
     }
     session_id = _insert(conn, sessions, values)
-    changes = {"client": client, "expires_at": expires_at.isoformat()}
-    _audit(conn, org_id=user.org_id, actor_id=user.id, entity="session", action="login", record_id=session_id,
-           changes=changes)
+    changes = {"client": client, "expires_at": expires_at}
+    write_audit(conn, org_id=user.org_id, actor_id=user.id, entity="session", action="login", changes=changes,
+                record_id=session_id)
     public = {key: value for key, value in user._mapping.items() if key != "password_hash"}
     return LoginResult(token, csrf, public)
 
@@ -346,10 +354,9 @@ def create_token(
         "created_at": utcnow(),
     }
     token_id = _insert(conn, api_tokens, values)
-    changes = {"name": name, "scopes": sorted(set(scopes)), "apps": app_keys,
-               "expires_at": expires_at.isoformat() if expires_at else None}
-    _audit(conn, org_id=principal.org_id, actor_id=principal.user_id, entity="token", action="create",
-           record_id=token_id, changes=changes)
+    changes = {"name": name, "scopes": sorted(set(scopes)), "apps": app_keys, "expires_at": expires_at}
+    write_audit(conn, org_id=principal.org_id, actor_id=principal.user_id, entity="token", action="create",
+                changes=changes, record_id=token_id)
     return token_id, plaintext
 
 
@@ -364,8 +371,8 @@ def revoke_token(conn: Connection, *, principal: Principal, token_id: int) -> No
     if row.revoked_at is not None:
         return
     conn.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=utcnow()))
-    _audit(conn, org_id=principal.org_id, actor_id=principal.user_id, entity="token", action="revoke",
-           record_id=token_id)
+    write_audit(conn, org_id=principal.org_id, actor_id=principal.user_id, entity="token", action="revoke",
+                changes={}, record_id=token_id)
 
 
 def list_tokens(conn: Connection, principal: Principal, *, every_user: bool = False) -> list[dict[str, Any]]:
@@ -511,25 +518,3 @@ def _insert(conn: Connection, table: Table, values: dict[str, Any]) -> int:
     key = conn.execute(insert(table).values(values)).inserted_primary_key
     assert key is not None
     return int(key[0])
-
-
-def _audit(
-    conn: Connection,
-    *,
-    org_id: int,
-    actor_id: int,
-    entity: str,
-    action: str,
-    record_id: int,
-    changes: dict[str, Any] | None = None,
-) -> None:
-    values = {
-        "org_id": org_id,
-        "at": utcnow(),
-        "actor_id": actor_id,
-        "entity": entity,
-        "action": action,
-        "record_id": record_id,
-        "changes": changes or {},
-    }
-    conn.execute(insert(audit_log).values(values))

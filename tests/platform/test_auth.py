@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,22 +17,18 @@ from typing import Annotated, Any
 import httpx
 import pytest
 from argon2 import PasswordHasher
-from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
-from starlette.exceptions import StarletteDeprecationWarning
 
 from dajian.platform import auth
-from dajian.platform.api.auth import CSRF_COOKIE, SESSION_COOKIE, require_scope, router
+from dajian.platform.api.auth import CSRF_COOKIE, SESSION_COOKIE, require_scope
+from dajian.platform.app import create_app
 from dajian.platform.clock import ManualClock, set_clock
 from dajian.platform.config import Settings
-from dajian.platform.errors import DajianError, Forbidden, Invalid, NotFound
+from dajian.platform.errors import Forbidden, Invalid, NotFound
 from dajian.platform.models import api_tokens, audit_log, sessions, users
 from dajian.platform.principal import Principal
-
-with warnings.catch_warnings():  # starlette wants httpx2, which is not a dependency yet
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
 
 PASSWORD = "correct horse battery"
 MAX_FAILURES = 3
@@ -59,22 +54,9 @@ def _admin(p: Annotated[Principal, Depends(require_scope("admin"))]) -> dict[str
 
 
 def build_app(engine: Engine, settings: Settings) -> FastAPI:
-    """Becomes ``app = create_app(settings, engine=engine)`` once ``dajian.platform.app`` exists."""
-    app = _minimal_app(engine, settings)
+    """The real app with its error handlers, plus routes that need one scope each."""
+    app = create_app(settings, engine=engine)
     app.include_router(probe)
-    return app
-
-
-def _minimal_app(engine: Engine, settings: Settings) -> FastAPI:
-    app = FastAPI()
-    app.state.engine = engine
-    app.state.settings = settings
-    app.include_router(router)
-
-    @app.exception_handler(DajianError)
-    def _handle(_request: Request, exc: DajianError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status_code)
-
     return app
 
 
@@ -83,13 +65,16 @@ def _minimal_app(engine: Engine, settings: Settings) -> FastAPI:
 
 @dataclass(frozen=True)
 class Org:
+    """Just an organisation; shadows the richer ``org`` of conftest, whose app uses other settings."""
+
     id: int
     key: str
 
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(login_max_failures=MAX_FAILURES, login_window_seconds=600, session_days=7, secure_cookies=False)
+    return Settings(login_max_failures=MAX_FAILURES, login_window_seconds=600, session_days=7,
+                    secure_cookies=False)
 
 
 @pytest.fixture
@@ -116,7 +101,8 @@ def clock() -> Iterator[ManualClock]:
 
 
 def new_client(app: FastAPI) -> TestClient:
-    return TestClient(app, client=(f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}", 50000))
+    """Each client has its own address, so one test's failed logins never throttle another's."""
+    return TestClient(app, client=(f"client-{secrets.token_hex(6)}", 50000))
 
 
 def make_org(engine: Engine) -> Org:
@@ -182,7 +168,8 @@ def test_wrong_password_and_unknown_user_look_the_same(engine: Engine, client: T
     wrong = sign_in(client, org, make_user(engine, org), "not the password")
     unknown = sign_in(client, org, "nobody_here", PASSWORD)
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json() == unknown.json() == {"code": "unauthorized", "detail": "invalid username or password"}
+    assert wrong.json() == unknown.json()
+    assert wrong.json() == {"code": "unauthorized", "detail": "invalid username or password"}
 
 
 def test_throttle_is_per_username_even_with_the_right_password(
@@ -191,15 +178,16 @@ def test_throttle_is_per_username_even_with_the_right_password(
     victim, bystander = make_user(engine, org), make_user(engine, org)
     for _ in range(MAX_FAILURES):
         assert sign_in(client, org, victim, "guess-guess").status_code == 401
-    refused = sign_in(new_client(app), org, victim)
+    refused = sign_in(new_client(app), org, victim)  # another address changes nothing
     assert refused.status_code == 429
     assert 0 < int(refused.headers["Retry-After"]) <= 600
     assert refused.json()["retry_after"] == int(refused.headers["Retry-After"])
-    assert sign_in(new_client(app), org, bystander).status_code == 200
+    assert sign_in(client, org, bystander).status_code == 200  # same address, other name
 
 
-def test_throttle_is_per_client(engine: Engine, client: TestClient, org: Org) -> None:
-    for i in range(MAX_FAILURES):
+def test_throttle_is_per_client_too(engine: Engine, client: TestClient, org: Org) -> None:
+    """A guesser spreading over many names is stopped, later than one name would be."""
+    for i in range(MAX_FAILURES * auth.CLIENT_FAILURE_FACTOR):
         assert sign_in(client, org, f"ghost_{i}_{secrets.token_hex(3)}").status_code == 401
     assert sign_in(client, org, make_user(engine, org)).status_code == 429
 
@@ -279,13 +267,14 @@ def test_outdated_password_hash_is_upgraded_on_login(engine: Engine, client: Tes
     assert upgraded != weak and not auth.needs_rehash(upgraded)
 
 
-def test_org_is_needed_only_when_the_username_is_ambiguous(engine: Engine, client: TestClient, org: Org) -> None:
+def test_org_is_needed_only_for_an_ambiguous_username(engine: Engine, client: TestClient, org: Org) -> None:
     unique = make_user(engine, org)
     assert sign_in(client, None, unique).status_code == 200
     shared = make_user(engine, org)
     make_user(engine, make_org(engine), username=shared)
     ambiguous = sign_in(client, None, shared)
-    assert ambiguous.status_code == 422 and ambiguous.json()["errors"] == [{"path": "/org", "message": "required"}]
+    assert ambiguous.status_code == 422
+    assert ambiguous.json()["errors"] == [{"path": "/org", "message": "required"}]
     assert sign_in(client, org, shared).status_code == 200
 
 
@@ -302,7 +291,9 @@ def test_create_user_reports_every_problem(engine: Engine, org: Org) -> None:
 # --- API tokens ---------------------------------------------------------------------
 
 
-def test_bearer_token_is_limited_to_its_scopes(engine: Engine, app: FastAPI, client: TestClient, org: Org) -> None:
+def test_bearer_token_is_limited_to_its_scopes(
+    engine: Engine, app: FastAPI, client: TestClient, org: Org
+) -> None:
     csrf = signed_in(client, org, make_user(engine, org))
     created = mint(client, csrf, ["records:read"])
     assert created.status_code == 201 and created.json()["token"].startswith("dj_")
@@ -400,7 +391,8 @@ def test_token_apps_limit_round_trips(engine: Engine, org: Org) -> None:
         auth.create_token(conn, principal=principal, name="x", scopes=["records:read"], app_keys=["nope"])
     assert missing.value.errors[0]["path"] == "/apps/0"
     with engine.begin() as conn:
-        _, plaintext = auth.create_token(conn, principal=principal, name="x", scopes=["records:read"], app_keys=[])
+        _, plaintext = auth.create_token(conn, principal=principal, name="x", scopes=["records:read"],
+                                         app_keys=[])
         resolved = auth.resolve_token(conn, plaintext)
     assert resolved is not None and resolved.user_id == user_id and resolved.app_keys == frozenset()
 
@@ -458,11 +450,13 @@ def _sha256(secret: str) -> str:
 
 def _session_principal(engine: Engine, org: Org) -> tuple[int, Principal]:
     with engine.begin() as conn:
-        user_id = auth.create_user(conn, org_id=org.id, username=f"u_{secrets.token_hex(5)}", password=PASSWORD)
+        user_id = auth.create_user(conn, org_id=org.id, username=f"u_{secrets.token_hex(5)}",
+                                   password=PASSWORD)
     return user_id, Principal(user_id=user_id, org_id=org.id, dept_id=None, is_org_admin=False, via="session")
 
 
 def _last_used(engine: Engine, token_id: int) -> datetime | None:
     with engine.connect() as conn:
-        value: datetime | None = conn.scalar(select(api_tokens.c.last_used_at).where(api_tokens.c.id == token_id))
+        query = select(api_tokens.c.last_used_at).where(api_tokens.c.id == token_id)
+        value: datetime | None = conn.scalar(query)
     return value

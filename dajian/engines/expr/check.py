@@ -16,8 +16,20 @@ from .errors import ExprError, ExprIssue, pointer
 from .functions import AGGREGATES, COMPARISONS, OPS, canonical
 from .limits import DEFAULT_LIMITS, Limits, regex_issues, size_issues
 from .model import (
-    BOOLEAN, COLLECTION, CONTEXT_TYPES, DATE, DATETIME, DECIMAL, INTEGER, LIST, NULL, NUMERIC,
-    TEMPORAL, TEXT, TEXT_LIST, Schema,
+    BOOLEAN,
+    COLLECTION,
+    CONTEXT_TYPES,
+    DATE,
+    DATETIME,
+    DECIMAL,
+    INTEGER,
+    LIST,
+    NULL,
+    NUMERIC,
+    TEMPORAL,
+    TEXT,
+    TEXT_LIST,
+    Schema,
 )
 from .nodes import Bad, Node
 
@@ -93,22 +105,31 @@ class _Checker:
         if len(raw) > self.limits.max_list:
             self.fail(f"the list has more than {self.limits.max_list} values", path)
             return None
-        items = [self.literal(v, pointer(path, i)) if not isinstance(v, dict | list) else None
-                 for i, v in enumerate(raw)]
-        bad = [i for i, (v, n) in enumerate(zip(raw, items, strict=True))
-               if n is None or n.type == NULL or isinstance(v, dict | list)]
+        items = [
+            self.literal(v, pointer(path, i)) if not isinstance(v, dict | list) else None
+            for i, v in enumerate(raw)
+        ]
+        bad = [
+            i
+            for i, (v, n) in enumerate(zip(raw, items, strict=True))
+            if n is None or n.type == NULL or isinstance(v, dict | list)
+        ]
         for i in bad:
             self.fail("a list may only hold constant values (no NULL)", pointer(path, i))
         return None if bad else Node("list", LIST, path, tuple(n for n in items if n), nullable=False)
 
-    def operation(self, raw: dict[str, Any], path: str, schema: Schema, *, collection_ok: bool) -> Node | None:
+    def operation(
+        self, raw: dict[str, Any], path: str, schema: Schema, *, collection_ok: bool
+    ) -> Node | None:
         if len(raw) != 1:
             self.fail("an operation must have exactly one operator key", path)
             return None
         key, value = next(iter(raw.items()))
         raw_args = value if isinstance(value, list) else [value]
-        paths = [pointer(path, key, i) if isinstance(value, list) else pointer(path, key)
-                 for i in range(len(raw_args))]
+        paths = [
+            pointer(path, key, i) if isinstance(value, list) else pointer(path, key)
+            for i in range(len(raw_args))
+        ]
         op = canonical(key)
         if op == "var":
             return self.var(raw_args, path, schema, collection_ok=collection_ok)
@@ -125,8 +146,10 @@ class _Checker:
         spec = OPS[op]
         if not self.arity_ok(op, len(raw_args), spec.min_args, spec.max_args, path):
             return None
-        args = [self.node(r, p, schema, collection_ok=op == "is_empty")
-                for r, p in zip(raw_args, paths, strict=True)]
+        args = [
+            self.node(r, p, schema, collection_ok=op == "is_empty")
+            for r, p in zip(raw_args, paths, strict=True)
+        ]
         if any(a is None for a in args):
             return None
         typed = [a for a in args if a is not None]
@@ -162,7 +185,9 @@ class _Checker:
             return None
         return self.field_path(name.split("."), path, schema, collection_ok=collection_ok)
 
-    def field_path(self, segments: list[str], path: str, schema: Schema, *, collection_ok: bool) -> Node | None:
+    def field_path(
+        self, segments: list[str], path: str, schema: Schema, *, collection_ok: bool
+    ) -> Node | None:
         hops: list[str] = []
         for i, seg in enumerate(segments):
             last = i == len(segments) - 1
@@ -212,7 +237,13 @@ class _Checker:
         return self.over_list(op, source, raw_args, paths, path, schema)
 
     def over_rows(
-        self, op: str, source: tuple[str, str], raw_args: list[Any], paths: list[str], path: str, schema: Schema
+        self,
+        op: str,
+        source: tuple[str, str],
+        raw_args: list[Any],
+        paths: list[str],
+        path: str,
+        schema: Schema,
     ) -> Node | None:
         name, rest = source
         coll = Node("coll", COLLECTION, paths[0], value=name)
@@ -235,16 +266,28 @@ class _Checker:
         if node is None:
             return None
         if node.type != TEXT_LIST or op != "count" or len(raw_args) != 1:
-            self.fail(f"'{op}' works over a sub-table (or COUNT over a multi-select), "
-                      f"not over '{source}' ({node.type})", paths[0])
+            self.fail(
+                f"'{op}' works over a sub-table (or COUNT over a multi-select), "
+                f"not over '{source}' ({node.type})",
+                paths[0],
+            )
             return None
         return Node("count", INTEGER, path, (node,), nullable=False)
 
-    def aggregate_node(self, op: str, path: str, coll: Node, item: Node | None, item_path: str) -> Node | None:
+    def aggregate_node(
+        self, op: str, path: str, coll: Node, item: Node | None, item_path: str
+    ) -> Node | None:
         if item is None:
             return None
-        allowed = {"sum": NUMERIC, "avg": NUMERIC, "min": NUMERIC | TEMPORAL, "max": NUMERIC | TEMPORAL,
-                   "any": {BOOLEAN}, "all": {BOOLEAN}, "count": None}[op]
+        allowed = {
+            "sum": NUMERIC,
+            "avg": NUMERIC,
+            "min": NUMERIC | TEMPORAL,
+            "max": NUMERIC | TEMPORAL,
+            "any": {BOOLEAN},
+            "all": {BOOLEAN},
+            "count": None,
+        }[op]
         if allowed is not None and item.type not in allowed | {"any"}:
             self.fail(f"'{op}' cannot work on {item.type} values", item_path)
             return None
@@ -264,7 +307,9 @@ def _coerce_temporal(op: str, args: Sequence[Node]) -> list[Node]:
 
 def _to_temporal(node: Node, kind: str, index: int) -> Node:
     if node.op == "list":
-        return Node("list", LIST, node.path, tuple(_to_temporal(a, kind, index) for a in node.args), None, False)
+        return Node(
+            "list", LIST, node.path, tuple(_to_temporal(a, kind, index) for a in node.args), None, False
+        )
     if node.op != "lit" or node.type != TEXT:
         return node
     try:

@@ -10,8 +10,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .model import (
-    ANY, BOOLEAN, DATE, DATETIME, DECIMAL, DEPARTMENT, INTEGER, LIST, NULL, NUMERIC, TEMPORAL,
-    TEXT, TEXT_LIST, USER,
+    ANY,
+    BOOLEAN,
+    DATE,
+    DATETIME,
+    DECIMAL,
+    DEPARTMENT,
+    INTEGER,
+    LIST,
+    NULL,
+    NUMERIC,
+    TEMPORAL,
+    TEXT,
+    TEXT_LIST,
+    USER,
 )
 from .nodes import Bad, Node
 
@@ -72,11 +84,11 @@ def is_numeric(t: str) -> bool:
 def comparable(a: str, b: str, *, ordered: bool) -> bool:
     if ANY in (a, b) or (NULL in (a, b) and not ordered):
         return True
-    if NULL in (a, b):
+    if NULL in (a, b) or TEXT_LIST in (a, b):
         return False
     ids = {USER, DEPARTMENT, INTEGER}
     same = a == b or {a, b} <= NUMERIC or {a, b} <= TEMPORAL or ({a, b} <= ids and not ordered)
-    return same and not (ordered and a in (BOOLEAN, TEXT_LIST, USER, DEPARTMENT))
+    return same and not (ordered and a in (BOOLEAN, USER, DEPARTMENT))
 
 
 def unify(a: str, b: str) -> str:
@@ -111,6 +123,7 @@ def _compare(ordered: bool) -> Rule:
             if not comparable(args[0].type, args[i].type, ordered=ordered):
                 raise Bad(f"cannot compare {args[0].type} with {args[i].type}", i)
         return BOOLEAN
+
     return rule
 
 
@@ -151,6 +164,7 @@ def _text_fn(result: str, *rest: str) -> Rule:
             if i < len(args):
                 expect(args[i], i, t)
         return result
+
     return rule
 
 
@@ -170,6 +184,7 @@ def _regex(args: Sequence[Node]) -> str:
 def _returns(result: str) -> Rule:
     def rule(args: Sequence[Node]) -> str:
         return result
+
     return rule
 
 
@@ -178,6 +193,7 @@ def _temporal_to(result: str | None) -> Rule:
         for i, a in enumerate(args):
             expect(a, i, DATE, DATETIME)
         return result or args[0].type
+
     return rule
 
 

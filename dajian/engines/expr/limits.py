@@ -74,7 +74,7 @@ def _escape_issues(pattern: str) -> Iterator[str]:
     i = 0
     while i < len(pattern):
         if pattern[i] == "\\":
-            nxt = pattern[i + 1: i + 2]
+            nxt = pattern[i + 1 : i + 2]
             if nxt not in _ALLOWED_ESCAPES:
                 yield f"the escape \\{nxt} is not supported in patterns"
             i += 1

@@ -9,7 +9,12 @@ from typing import Any, Protocol
 
 TEXT, INTEGER, DECIMAL, BOOLEAN = "text", "integer", "decimal", "boolean"
 DATE, DATETIME, TEXT_LIST, USER, DEPARTMENT, ANY = (
-    "date", "datetime", "text_list", "user", "department", "any",
+    "date",
+    "datetime",
+    "text_list",
+    "user",
+    "department",
+    "any",
 )
 FIELD_TYPES = frozenset({TEXT, INTEGER, DECIMAL, BOOLEAN, DATE, DATETIME, TEXT_LIST, USER, DEPARTMENT, ANY})
 # Internal types, never in a schema: the null literal, a sub-table, a literal list.
@@ -85,9 +90,14 @@ class EvalContext:
     calendar: BusinessCalendar | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "now", self.now.astimezone(UTC))
         if self.today is None:
             object.__setattr__(self, "today", self.now.astimezone(UTC).date())
 
     def value(self, name: str) -> Any:
-        return {"$user.id": self.user_id, "$user.dept_id": self.dept_id,
-                "$now": self.now, "$today": self.today}[name]
+        return {
+            "$user.id": self.user_id,
+            "$user.dept_id": self.dept_id,
+            "$now": self.now,
+            "$today": self.today,
+        }[name]

@@ -108,7 +108,7 @@ def _decimal(field: FieldDef, value: Any) -> Decimal:
         raise ValueError(f"at most {scale} decimal places")
     if abs(number) >= Decimal(10) ** (precision - scale):
         raise ValueError(f"at most {precision - scale} digits before the decimal point")
-    return Decimal(_bounded(field, number))
+    return Decimal(_bounded(field, number.quantize(Decimal(1).scaleb(-scale))))
 
 
 def _decimal_shape(field: FieldDef) -> tuple[int, int]:

@@ -14,13 +14,12 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from dajian.platform import auth
 from dajian.platform.api.deps import get_engine, get_settings, transaction
 from dajian.platform.config import Settings
-from dajian.platform.errors import BadRequest, Forbidden, TooManyRequests, Unauthorized
+from dajian.platform.errors import BadRequest, Forbidden, Unauthorized
 from dajian.platform.principal import SCOPES, Principal
 
 SESSION_COOKIE = "dajian_session"
@@ -104,14 +103,11 @@ def _check_csrf(request: Request, principal: Principal) -> None:
 # --- sessions -------------------------------------------------------------------
 
 
-@router.post("/login", response_model=None)
-def login(body: LoginBody, request: Request, response: Response) -> dict[str, Any] | JSONResponse:
+@router.post("/login")
+def login(body: LoginBody, request: Request, response: Response) -> dict[str, Any]:
+    """429 carries ``retry_after``, which the app's error handler copies into ``Retry-After``."""
     settings = get_settings(request)
-    try:
-        result = _login(request, body, settings)
-    except TooManyRequests as exc:  # the app's handler sets no headers
-        headers = {"Retry-After": str(exc.extra["retry_after"])}
-        return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
+    result = _login(request, body, settings)
     _set_cookies(response, result, settings)
     return {"user": result.user, "csrf_token": result.csrf_token}
 
