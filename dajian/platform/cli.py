@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,10 +36,15 @@ DEFAULT_ORG = "default"
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "app_templates"
 
 
-def _engine() -> Engine:
+@contextmanager
+def _database() -> Iterator[Engine]:
+    """A migrated engine for one command, disposed when the command ends."""
     engine = make_engine(get_settings().database_url)
-    upgrade(engine)
-    return engine
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _org_id(conn: Connection, key: str) -> int:
@@ -94,7 +101,8 @@ def serve(
     from dajian.platform.app import create_app
 
     settings = get_settings()
-    engine = _engine()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
     username, password = ensure_admin(engine, settings.files_dir)
     if demo:
         _install_demo(engine, DEFAULT_ORG, records=2000, skip_if_present=True)
@@ -110,14 +118,14 @@ def serve(
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
     """Apply the platform's Alembic migrations."""
-    _engine()
-    console.print("database is up to date")
+    with _database():
+        console.print("database is up to date")
 
 
 @cli.command("org-create")
 def org_create(key: str, name: str) -> None:
     """Create an organisation (tenant)."""
-    with _engine().begin() as conn:
+    with _database() as engine, engine.begin() as conn:
         org_id = create_organisation(conn, key=key, name=name)
     console.print(f"organisation {key} created (id {org_id})")
 
@@ -133,7 +141,7 @@ def user_create(
     """Create a user, or reset the password of an existing one."""
     from sqlalchemy import update
 
-    with _engine().begin() as conn:
+    with _database() as engine, engine.begin() as conn:
         org_id = _org_id(conn, org)
         existing = conn.execute(select(users.c.id).where(users.c.org_id == org_id, users.c.username == username))
         user_id = existing.scalar()
@@ -156,9 +164,8 @@ def _load_definition(path: Path) -> dict[str, Any]:
 @app_cli.command("import")
 def app_import(path: Path, org: str = DEFAULT_ORG, dry_run: bool = False) -> None:
     """Validate, publish and migrate an app definition (a JSON file or a template folder)."""
-    engine = _engine()
     try:
-        with engine.begin() as conn:
+        with _database() as engine, engine.begin() as conn:
             result = app_service.import_definition(conn, admin_principal(conn, org), _load_definition(path),
                                                    dry_run=dry_run)
     except DajianError as exc:
@@ -172,7 +179,7 @@ def app_import(path: Path, org: str = DEFAULT_ORG, dry_run: bool = False) -> Non
 @app_cli.command("export")
 def app_export(app: str, path: Path, org: str = DEFAULT_ORG) -> None:
     """Write the published definition of APP to PATH."""
-    with _engine().begin() as conn:
+    with _database() as engine, engine.begin() as conn:
         definition = app_service.export_definition(conn, admin_principal(conn, org), app)
     path.write_text(json.dumps(definition, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     console.print(f"wrote {path}")
@@ -181,9 +188,9 @@ def app_export(app: str, path: Path, org: str = DEFAULT_ORG) -> None:
 @cli.command()
 def demo(org: str = DEFAULT_ORG, records: int = 2000) -> None:
     """Install the demo app with sample records (progress shown)."""
-    engine = _engine()
-    ensure_admin(engine, get_settings().files_dir)
-    _install_demo(engine, org, records=records, skip_if_present=False)
+    with _database() as engine:
+        ensure_admin(engine, get_settings().files_dir)
+        _install_demo(engine, org, records=records, skip_if_present=False)
 
 
 def _install_demo(engine: Engine, org: str, *, records: int, skip_if_present: bool) -> None:

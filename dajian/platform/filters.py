@@ -4,7 +4,8 @@ A filter is a JSON AST such as ``{"and": [{">": [{"var": "amount"}, 5000]},
 {"in": [{"var": "status"}, ["new", "open"]]}]}``. It is type-checked against
 the form first, so an unknown field or a wrong operand is a 422 with the
 path inside the filter, and a field the user may not read cannot be used
-to probe its values.
+to probe its values. ``$user.id``, ``$user.dept_id``, ``$now`` and
+``$today`` are available ("my open tickets").
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
+from dajian.engines.expr import EvalContext, ExprError, TableScope, check, compile_sql
 from dajian.engines.form.compile import CompiledForm
+from dajian.platform.clock import utcnow
 from dajian.platform.errors import Forbidden, Invalid
+from dajian.platform.principal import Principal
 
 STANDARD_TYPES = {
     "id": "integer", "created_at": "datetime", "updated_at": "datetime", "created_by": "user",
@@ -23,12 +27,10 @@ STANDARD_TYPES = {
 }
 
 
-def form_schema(form: CompiledForm) -> Any:
-    from dajian.engines.expr import Schema
-
-    fields: dict[str, Any] = dict(STANDARD_TYPES)
-    fields.update({k: kind.expr_type for k, kind in form.kinds.items()})
-    return Schema(fields=fields)
+def form_scope(form: CompiledForm) -> TableScope:
+    types = dict(STANDARD_TYPES)
+    types.update({k: kind.expr_type for k, kind in form.kinds.items()})
+    return TableScope(form.table, types=types, hidden=frozenset({"deleted_at"}))
 
 
 def referenced_vars(node: Any) -> Iterator[str]:
@@ -45,21 +47,21 @@ def referenced_vars(node: Any) -> Iterator[str]:
             yield from referenced_vars(item)
 
 
-def compile_filter(node: Any, form: CompiledForm, *, readable: Callable[[str], bool]) -> ColumnElement[bool]:
+def compile_filter(
+    node: Any, form: CompiledForm, *, readable: Callable[[str], bool], principal: Principal
+) -> ColumnElement[bool]:
     denied = sorted({v for v in referenced_vars(node) if v in form.fields and not readable(v)})
     if denied:
         raise Forbidden("you may not filter on these fields",
                         errors=[{"path": "/filter", "message": f"field '{k}' is not readable for you"}
                                 for k in denied])
-    from dajian.engines.expr import ExprError, TableScope, check, compile_sql
-
-    schema = form_schema(form)
-    try:
-        issues = check(node, schema)
-        if issues:
-            raise Invalid("the filter is invalid",
-                          errors=[{"path": "/filter" + i.path, "message": i.message} for i in issues])
-        return compile_sql(node, TableScope(form.table), schema=schema)
-    except ExprError as exc:
+    scope = form_scope(form)
+    issues = check(node, scope.schema)
+    if issues:
         raise Invalid("the filter is invalid",
-                      errors=[{"path": "/filter" + (exc.path or ""), "message": exc.message}]) from None
+                      errors=[{"path": "/filter" + i.path, "message": i.message} for i in issues])
+    context = EvalContext(now=utcnow(), user_id=principal.user_id, dept_id=principal.dept_id)
+    try:
+        return compile_sql(node, scope, context=context)
+    except ExprError as exc:
+        raise Invalid("the filter is invalid", errors=[{"path": "/filter", "message": str(exc)}]) from None

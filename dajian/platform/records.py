@@ -20,12 +20,11 @@ from dajian.platform.apps import RuntimeApp
 from dajian.platform.audit import audit_row, field_changes, write_audit_many
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from dajian.platform.filters import compile_filter
 from dajian.platform.models import departments, users
-from dajian.platform.pagination import SortKey, keyset_after, order_by, parse_sort
-from dajian.platform.pagination import decode_cursor, encode_cursor
+from dajian.platform.pagination import SortKey, decode_cursor, encode_cursor, keyset_after, order_by, parse_sort
 from dajian.platform.permissions import Grant, authorize, visible
 from dajian.platform.principal import Principal
-from dajian.platform.filters import compile_filter
 
 MAX_BULK = 1000
 MAX_PAGE = 500
@@ -126,7 +125,7 @@ def _unique_conflict(ctx: FormContext, exc: IntegrityError) -> Conflict:
     return Conflict("a unique field already has this value", errors=errors)
 
 
-def _public(ctx: FormContext, row: Mapping[str, Any], keys: list[str] | None = None) -> dict[str, Any]:
+def _public(ctx: FormContext, row: Mapping[str, Any] | RowMapping, keys: list[str] | None = None) -> dict[str, Any]:
     keys = keys if keys is not None else ctx.form.output_keys()
     return ctx.form.dump(row, [k for k in keys if k not in ctx.form.fields or ctx.grant.can_read(k)])
 
@@ -224,7 +223,8 @@ def list_records(conn: Connection, ctx: FormContext, query: ListQuery, *, count_
     if query.deleted:
         where = table.c.deleted_at.is_not(None) & ctx.grant.row_filter
     if query.filter is not None:
-        where = where & compile_filter(query.filter, ctx.form, readable=ctx.grant.can_read)
+        where = where & compile_filter(query.filter, ctx.form, readable=ctx.grant.can_read,
+                                       principal=ctx.principal)
     limit = max(1, min(query.limit, MAX_PAGE))
     page_where = where
     if query.after:

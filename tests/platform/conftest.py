@@ -81,7 +81,8 @@ def ticket_app(**overrides: Any) -> dict[str, Any]:
     """A small app used across API tests: one form covering every foundation field kind."""
     options = [{"value": v, "label": {"zh-CN": v, "en": v}} for v in ("new", "open", "closed")]
     fields = [
-        {"key": "title", "kind": "text", "label": {"zh-CN": "标题", "en": "Title"}, "required": True, "max_length": 100},
+        {"key": "title", "kind": "text", "label": {"zh-CN": "标题", "en": "Title"}, "required": True,
+         "max_length": 100},
         {"key": "body", "kind": "long_text", "label": {"en": "Body"}},
         {"key": "qty", "kind": "integer", "label": {"en": "Qty"}},
         {"key": "amount", "kind": "decimal", "label": {"en": "Amount"}, "precision": 12, "scale": 2},

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table
+from sqlalchemy.engine import RowMapping
 
 from dajian.engines.form.fields import FIELD_KINDS, FieldKind
 from dajian.engines.form.model import STANDARD_COLUMNS, FieldDef, FormDef
@@ -124,7 +125,7 @@ class CompiledForm:
                 if fdef.required:
                     issues.append({"path": f"/{key}", "message": "is required"})
 
-    def dump(self, row: Mapping[str, Any], keys: list[str] | None = None) -> dict[str, Any]:
+    def dump(self, row: Mapping[str, Any] | RowMapping, keys: list[str] | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key in keys if keys is not None else self.output_keys():
             value = row.get(key)

@@ -8,6 +8,7 @@ kind, during a retype) into the Python value stored in the column, or raises
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -83,9 +84,9 @@ def _bounded(field: FieldDef, value: Any) -> Any:
 def _integer(field: FieldDef, value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError("expected an integer")
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,19}\s*", value):
-        value = int(value)
-    elif isinstance(value, float | Decimal) and value == int(value):
+    integral_text = isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,19}\s*", value)
+    integral_number = isinstance(value, float | Decimal) and math.isfinite(value) and value == int(value)
+    if integral_text or integral_number:
         value = int(value)
     if not isinstance(value, int):
         raise ValueError("expected an integer")

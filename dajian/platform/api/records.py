@@ -19,6 +19,7 @@ from dajian.platform.principal import Principal
 router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}/records", tags=["records"])
 Auth = Annotated[Principal, Depends(current_principal)]
 Values = Annotated[dict[str, Any], Body()]
+FILTER_HELP = 'JSON expression, e.g. {"==": [{"var": "status"}, "open"]}'
 
 
 class Bulk(BaseModel):
@@ -66,7 +67,7 @@ def _run_list(request: Request, principal: Principal, app_key: str, form_key: st
 @router.get("")
 def list_records(
     request: Request, principal: Auth, app_key: str, form_key: str,
-    filter: Annotated[str | None, Query(description="JSON expression, e.g. {\"==\": [{\"var\": \"status\"}, \"open\"]}")] = None,
+    filter: Annotated[str | None, Query(description=FILTER_HELP)] = None,
     sort: str | None = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
     after: str | None = None,

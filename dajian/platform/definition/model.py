@@ -47,7 +47,7 @@ class AppSettings(Strict):
 
 
 class AppDefinition(Strict):
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     key: Key
     label: Label
     description: Label | None = None

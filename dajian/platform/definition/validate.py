@@ -72,7 +72,7 @@ def _semantic_issues(app: AppDefinition) -> Iterator[Issue]:
     for i, form in enumerate(app.forms):
         yield from check_form(form, f"/forms/{i}")
     yield from _duplicates([r.key for r in app.roles], "/roles", "role")
-    for i, role in enumerate(app.roles):
+    for i in range(len(app.roles)):
         yield from _role_issues(app, i)
     for section in ("flows", "rules", "reports", "dashboards", "pages"):
         yield from _duplicates([e.key for e in getattr(app, section)], f"/{section}", section[:-1])

@@ -110,8 +110,8 @@ def test_sql_name_stays_within_63_characters_and_unique() -> None:
 def test_plan_add_rename_retype_archive_relabel() -> None:
     v1 = form(fld("a", "text"), fld("b", "integer"), fld("c", "text"), fld("d", "text"))
     state = initial_state(v1)
-    v2 = form(fld("a2", "text", renamed_from="a", label={"en": "a"}), fld("b", "decimal"), fld("d", "text", label={"en": "D!"}),
-              fld("e", "date"))
+    v2 = form(fld("a2", "text", renamed_from="a", label={"en": "a"}), fld("b", "decimal"),
+              fld("d", "text", label={"en": "D!"}), fld("e", "date"))
     plan = plan_form_migration(state, v2, table_name="f1_f", version=2, previous=v1)
     ops = [(s.op, s.field) for s in plan.steps]
     assert ops == [("rename_field", "a2"), ("archive_field", "c"), ("retype_field", "b"), ("add_field", "e"),
