@@ -262,7 +262,10 @@ def format_profile(stats: pstats.Stats, title: str, requests: int, *, top: int =
     stats.sort_stats("tottime").print_stats(top)
     stats.sort_stats("cumulative").print_stats(INTERESTING, 30)
     keep = [ln for ln in out.getvalue().splitlines()
-            if ln.strip() and not ln.lstrip().startswith(("Ordered by", "List reduced", "Random listing"))]
+            if ln.strip() and not ln.lstrip().startswith(("Ordered by", "List reduced", "Random listing"))
+            and "function calls" not in ln]
+    keep = ["   (by own time)", *keep[:top + 1], "   (our frames and library stages, by cumulative time)",
+            *keep[top + 1:]] if keep else keep
     header = (f"--- profile: {title}: {requests} requests, {total:.3f}s profiled, "
               f"{total / requests * 1000:.3f} ms/request (profiler overhead included) ---")
     return "\n".join([header, *keep])

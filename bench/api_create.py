@@ -235,7 +235,7 @@ def bench_backend(backend: str, n: int, warmup: int, do_profile: bool) -> None:
         result("api_create", ours_rate, hand_rate, ">=0.7", db=backend)
 
         if do_profile:
-            count = min(n, 500)
+            count = min(n // 2, 500)
             reqs = [("POST", URL, {"json": b, "headers": headers}) for b in bodies[: 20 + count]]
             stats = profile_requests(world.app, reqs)
             print(format_profile(stats, f"api_create ours [{backend}]", count), flush=True)

@@ -309,9 +309,10 @@ def bench_backend(backend: str, quick: bool, do_profile: bool) -> None:
                     params = {"count": count, **({"after": cursor} if cursor else {})}
                     headers = {"Authorization": f"Bearer {tokens[walk.username]}"}
                     reqs.append(("GET", URL, {"params": params, "headers": headers}))
-                reqs = (reqs * (1 + 220 // len(reqs)))[:220]
+                profiled = 100 if quick else 200
+                reqs = (reqs * (1 + (profiled + 20) // len(reqs)))[:profiled + 20]
                 stats = profile_requests(world.app, reqs)
-                print(format_profile(stats, f"list_page count={count} [{backend}]", 200), flush=True)
+                print(format_profile(stats, f"list_page count={count} [{backend}]", profiled), flush=True)
             explain(world, walks[-1])
         base_engine.dispose()
         world.engine.dispose()

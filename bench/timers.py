@@ -34,9 +34,7 @@ from dajian.platform.migrate import upgrade
 
 PG_ADMIN_URL = os.environ.get("DAJIAN_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 KIND = "bench.timer"
-COPY_SQL = (
-    "COPY jobs (kind, payload, status, due_at, available_at, attempts, max_attempts, created_at) FROM STDIN"
-)
+COPY_SQL = "COPY jobs (kind, payload, status, due_at, available_at, attempts, max_attempts, created_at) FROM STDIN"
 
 
 def note(message: str, end: str = "\n") -> None:
@@ -95,11 +93,9 @@ def refill(engine: Engine, pending: int, due: int) -> None:
 
 def claim_plan(engine: Engine) -> str:
     """EXPLAIN ANALYZE of the claim's row-locking query (expect an index scan of ix_jobs_claimable)."""
-    query = q.claimable_query(datetime.now(UTC), limit=100, kinds=[KIND]).with_for_update(skip_locked=True)
-    with engine.connect() as conn:
-        sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
-        rows = conn.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")).scalars()
-        return "\n".join(f"    {row}" for row in rows)
+    plan = q.explain_claim(engine, kinds=[KIND], analyze=True)
+    assert "Index Scan using ix_jobs_claimable" in plan, plan
+    return "\n".join(f"    {line}" for line in plan.splitlines())
 
 
 # -- firing -------------------------------------------------------------------------------------
@@ -181,8 +177,9 @@ def result(name: str, value: float, baseline: float, target: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="200k vs 20k pending, 5k due (under a minute)")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating 1-worker rounds per size")
+    parser.add_argument("--rounds", type=int, help="alternating 1-worker rounds per size (3; 2 with --quick)")
     args = parser.parse_args()
+    args.rounds = args.rounds or (2 if args.quick else 3)
     large, small, due = (200_000, 20_000, 5_000) if args.quick else (1_000_000, 100_000, 10_000)
     started = time.perf_counter()
     q.register_job_handler(KIND, fire)

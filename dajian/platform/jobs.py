@@ -162,9 +162,7 @@ def requeue_dead(conn: Connection, job_id: int) -> bool:
     return conn.execute(stmt).rowcount > 0
 
 
-def list_dead(
-    conn: Connection, org_id: int | None = None, *, kind: str | None = None, limit: int = 100
-) -> list[Job]:
+def list_dead(conn: Connection, org_id: int | None = None, *, kind: str | None = None, limit: int = 100) -> list[Job]:
     """Dead-lettered jobs, most recently failed first, for the admin screen."""
     query = select(jobs).where(jobs.c.status == "dead")
     query = query.where(jobs.c.org_id == org_id) if org_id is not None else query
@@ -213,6 +211,7 @@ def claim(
     until = now + lease
     due = claimable_query(now, limit=limit, kinds=kinds).with_for_update(skip_locked=True)
     with _transaction(engine) as conn:
+        _prefer_ordered_index(conn)
         ids = list(conn.execute(due).scalars())
         if not ids:
             return []
@@ -228,6 +227,31 @@ def claim(
         if exhausted:
             _dead_letter(conn, exhausted, now)
     return sorted((j for j in claimed if j.id not in exhausted), key=lambda j: (j.due_at, j.id))
+
+
+def _prefer_ordered_index(conn: Connection) -> None:
+    """Keep PostgreSQL on the ordered scan of ``ix_jobs_claimable`` that stops after ``limit`` rows.
+
+    The due set moves with the clock, so statistics always lag: with too few rows estimated
+    due, the planner picks a bitmap scan that reads and sorts *every* due row, which turns a
+    backlog of n due jobs into O(n) work per claim.
+    """
+    if not is_sqlite(conn):
+        conn.execute(text("SET LOCAL enable_bitmapscan = off"))
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+
+
+def explain_claim(engine: Engine, *, kinds: Sequence[str] | None = None, analyze: bool = False) -> str:
+    """PostgreSQL's plan for the claim's locking query under the claim's settings (for ops);
+    run in a transaction that is rolled back, so ``analyze`` leaves no rows locked."""
+    query = claimable_query(utcnow(), limit=100, kinds=kinds).with_for_update(skip_locked=True)
+    with engine.connect() as conn, conn.begin() as tx:
+        sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+        _prefer_ordered_index(conn)
+        options = "ANALYZE, BUFFERS" if analyze else "COSTS"
+        plan = "\n".join(conn.execute(text(f"EXPLAIN ({options}) {sql}")).scalars())
+        tx.rollback()
+    return plan
 
 
 def _dead_letter(conn: Connection, ids: list[int], now: datetime) -> None:
@@ -253,9 +277,7 @@ def hold(conn: Connection, job_ids: Sequence[int], *, worker_id: str) -> set[int
     On PostgreSQL the row locks keep other claimers off the jobs while their handlers run,
     even past the lease; a crashed worker's connection drops them.
     """
-    query = select(jobs.c.id).where(
-        jobs.c.id.in_(job_ids), jobs.c.status == "running", jobs.c.locked_by == worker_id
-    )
+    query = select(jobs.c.id).where(jobs.c.id.in_(job_ids), jobs.c.status == "running", jobs.c.locked_by == worker_id)
     return set(conn.execute(query.with_for_update()).scalars())
 
 
@@ -373,9 +395,7 @@ class Worker:
         kinds = self.kinds if self.kinds is not None else registered_kinds()
         if not kinds:
             return 0
-        claimed = claim(
-            self.engine, worker_id=self.worker_id, limit=self.batch, lease=self.lease, kinds=kinds
-        )
+        claimed = claim(self.engine, worker_id=self.worker_id, limit=self.batch, lease=self.lease, kinds=kinds)
         self.run_jobs(claimed)
         return len(claimed)
 
@@ -428,9 +448,7 @@ class Worker:
 
     def run_in_thread(self) -> threading.Thread:
         """Start ``run_forever`` in a daemon thread (the embedded server's worker); ``stop()`` ends it."""
-        thread = threading.Thread(
-            target=self.run_forever, name=f"dajian-worker-{self.worker_id}", daemon=True
-        )
+        thread = threading.Thread(target=self.run_forever, name=f"dajian-worker-{self.worker_id}", daemon=True)
         thread.start()
         return thread
 

@@ -6,7 +6,6 @@ The database is shared by the whole test session, so every test uses its own job
 
 from __future__ import annotations
 
-import json
 import os
 import select as selectmod
 import signal
@@ -264,9 +263,7 @@ def test_expired_lease_is_reclaimed_and_the_stale_worker_is_refused(
     assert job(engine, job_id).result == "fresh"
 
 
-def test_lease_lost_on_the_last_attempt_is_dead_lettered(
-    engine: Engine, kind: str, clock: ManualClock
-) -> None:
+def test_lease_lost_on_the_last_attempt_is_dead_lettered(engine: Engine, kind: str, clock: ManualClock) -> None:
     job_id = add(engine, kind, max_attempts=1)
     assert len(q.claim(engine, worker_id="crashes", kinds=[kind])) == 1
     clock.advance(timedelta(minutes=2))
@@ -276,9 +273,7 @@ def test_lease_lost_on_the_last_attempt_is_dead_lettered(
     assert "lease expired" in (dead.last_error or "")
 
 
-def test_handler_writes_commit_only_with_the_completion(
-    tables: Engine, kind: str, clock: ManualClock
-) -> None:
+def test_handler_writes_commit_only_with_the_completion(tables: Engine, kind: str, clock: ManualClock) -> None:
     engine = tables
     q.register_job_handler(kind, record_effect(kind, "stale"))
     job_id = add(engine, kind)
@@ -307,15 +302,18 @@ def test_concurrent_claimers_never_share_a_job(engine: Engine, kind: str) -> Non
         for n in range(total):
             q.enqueue(conn, kind, {"n": n})
     got: list[list[int]] = [[], []]
+    start = threading.Barrier(2)
 
     def claimer(i: int) -> None:
+        start.wait()
         while batch := q.claim(engine, worker_id=f"w{i}", kinds=[kind], limit=10):
             got[i] += [j.id for j in batch]
 
     run_threads(2, claimer)
     assert len(got[0]) + len(got[1]) == total
     assert not set(got[0]) & set(got[1])
-    assert got[0] and got[1]
+    if engine.dialect.name == "postgresql":  # SQLite serialises claims and need not be fair
+        assert got[0] and got[1]
 
 
 def test_worker_threads_run_each_job_exactly_once(tables: Engine, kind: str) -> None:
@@ -395,9 +393,7 @@ def test_worker_processes_run_each_job_exactly_once(
     print(f"{total} jobs by 2 processes in {time.monotonic() - started:.2f} s")
     assert effects(pg_engine, kind) == dict.fromkeys(ids, 1)
     with pg_engine.connect() as conn:
-        query = (
-            select(results.c.worker, func.count()).where(results.c.kind == kind).group_by(results.c.worker)
-        )
+        query = select(results.c.worker, func.count()).where(results.c.kind == kind).group_by(results.c.worker)
         by_worker = {worker: n for worker, n in conn.execute(query)}
     assert set(by_worker) == {"p0", "p1"}  # both really took part
 
@@ -425,20 +421,21 @@ def test_killed_worker_job_is_finished_by_another_after_the_lease(
     assert effects(pg_engine, kind) == {job_id: 1}  # the victim's write died with it
 
 
-def test_claim_uses_the_partial_index(pg_engine: Engine, kind: str) -> None:
-    far = datetime.now(UTC) + timedelta(days=365)
+def test_claim_uses_the_partial_index_even_with_stale_statistics(pg_engine: Engine, kind: str) -> None:
+    """20,000 timers due at random times tomorrow are analyzed; then 2,000 more become due.
+    With so few rows estimated due the planner would read and sort them all (bitmap scan);
+    the claim must still walk the index in order and stop after its limit."""
+    now = datetime.now(UTC)
+    insert = text(
+        "INSERT INTO jobs (kind, payload, status, due_at, available_at, attempts, max_attempts, created_at)"
+        " SELECT :k, '{}', 'pending', t, t, 0, 5, now()"
+        " FROM (SELECT :t + random() * interval '1 day' AS t FROM generate_series(1, :n)) AS s"
+    )
     with pg_engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO jobs (kind, payload, status, due_at, available_at, attempts, max_attempts,"
-                " created_at) SELECT :k, '{}', 'pending', :t, :t, 0, 5, now() FROM generate_series(1, 20000)"
-            ),
-            {"k": kind, "t": far},
-        )
+        conn.execute(insert, {"k": kind, "t": now + timedelta(days=1), "n": 20_000})
         conn.execute(text("ANALYZE jobs"))
-    query = q.claimable_query(datetime.now(UTC), limit=100, kinds=[kind]).with_for_update(skip_locked=True)
-    with pg_engine.connect() as conn:
-        sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
-        plan = conn.execute(text(f"EXPLAIN (FORMAT JSON) {sql}")).scalar()
-    assert "ix_jobs_claimable" in json.dumps(plan)
-    assert "Seq Scan" not in json.dumps(plan)
+        conn.execute(insert, {"k": kind, "t": now - timedelta(days=1), "n": 2_000})
+    plan = q.explain_claim(pg_engine, kinds=[kind], analyze=True)
+    assert "Index Scan using ix_jobs_claimable" in plan
+    assert "Bitmap" not in plan and "Seq Scan" not in plan and "Sort" not in plan
+    assert len(q.claim(pg_engine, worker_id="w", kinds=[kind], limit=100)) == 100

@@ -41,9 +41,7 @@ def check(ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS) -> list[
     return analyze(ast, schema, limits=limits)[1]
 
 
-def analyze(
-    ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS
-) -> tuple[Node | None, list[ExprIssue]]:
+def analyze(ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Node | None, list[ExprIssue]]:
     issues = size_issues(ast, limits)
     if issues:
         return None, issues
@@ -87,11 +85,11 @@ class _Checker:
             return Node("lit", NULL, path, value=None)
         if isinstance(raw, bool):
             return Node("lit", BOOLEAN, path, value=raw, nullable=False)
-        if isinstance(raw, int):
+        if isinstance(raw, int) and abs(raw) < 2**63:
             return Node("lit", INTEGER, path, value=raw, nullable=False)
         if isinstance(raw, float | Decimal):
             value = Decimal(repr(raw)) if isinstance(raw, float) else raw
-            if value.is_finite():
+            if value.is_finite() and len(value.as_tuple().digits) <= 28 and abs(value) < 10**18:
                 return Node("lit", DECIMAL, path, value=value, nullable=False)
         if isinstance(raw, str):
             if len(raw) <= self.limits.max_string:
@@ -106,8 +104,7 @@ class _Checker:
             self.fail(f"the list has more than {self.limits.max_list} values", path)
             return None
         items = [
-            self.literal(v, pointer(path, i)) if not isinstance(v, dict | list) else None
-            for i, v in enumerate(raw)
+            self.literal(v, pointer(path, i)) if not isinstance(v, dict | list) else None for i, v in enumerate(raw)
         ]
         bad = [
             i
@@ -118,18 +115,13 @@ class _Checker:
             self.fail("a list may only hold constant values (no NULL)", pointer(path, i))
         return None if bad else Node("list", LIST, path, tuple(n for n in items if n), nullable=False)
 
-    def operation(
-        self, raw: dict[str, Any], path: str, schema: Schema, *, collection_ok: bool
-    ) -> Node | None:
+    def operation(self, raw: dict[str, Any], path: str, schema: Schema, *, collection_ok: bool) -> Node | None:
         if len(raw) != 1:
             self.fail("an operation must have exactly one operator key", path)
             return None
         key, value = next(iter(raw.items()))
         raw_args = value if isinstance(value, list) else [value]
-        paths = [
-            pointer(path, key, i) if isinstance(value, list) else pointer(path, key)
-            for i in range(len(raw_args))
-        ]
+        paths = [pointer(path, key, i) if isinstance(value, list) else pointer(path, key) for i in range(len(raw_args))]
         op = canonical(key)
         if op == "var":
             return self.var(raw_args, path, schema, collection_ok=collection_ok)
@@ -146,10 +138,7 @@ class _Checker:
         spec = OPS[op]
         if not self.arity_ok(op, len(raw_args), spec.min_args, spec.max_args, path):
             return None
-        args = [
-            self.node(r, p, schema, collection_ok=op == "is_empty")
-            for r, p in zip(raw_args, paths, strict=True)
-        ]
+        args = [self.node(r, p, schema, collection_ok=op == "is_empty") for r, p in zip(raw_args, paths, strict=True)]
         if any(a is None for a in args):
             return None
         typed = [a for a in args if a is not None]
@@ -185,9 +174,7 @@ class _Checker:
             return None
         return self.field_path(name.split("."), path, schema, collection_ok=collection_ok)
 
-    def field_path(
-        self, segments: list[str], path: str, schema: Schema, *, collection_ok: bool
-    ) -> Node | None:
+    def field_path(self, segments: list[str], path: str, schema: Schema, *, collection_ok: bool) -> Node | None:
         hops: list[str] = []
         for i, seg in enumerate(segments):
             last = i == len(segments) - 1
@@ -220,9 +207,7 @@ class _Checker:
             return None
         return Node("lit", kind, path, value=value, nullable=False)
 
-    def aggregate(
-        self, op: str, raw_args: list[Any], paths: list[str], path: str, schema: Schema
-    ) -> Node | None:
+    def aggregate(self, op: str, raw_args: list[Any], paths: list[str], path: str, schema: Schema) -> Node | None:
         if not self.arity_ok(op, len(raw_args), 1, 2, path):
             return None
         source = raw_args[0].get("var") if isinstance(raw_args[0], dict) and len(raw_args[0]) == 1 else None
@@ -267,16 +252,13 @@ class _Checker:
             return None
         if node.type != TEXT_LIST or op != "count" or len(raw_args) != 1:
             self.fail(
-                f"'{op}' works over a sub-table (or COUNT over a multi-select), "
-                f"not over '{source}' ({node.type})",
+                f"'{op}' works over a sub-table (or COUNT over a multi-select), not over '{source}' ({node.type})",
                 paths[0],
             )
             return None
         return Node("count", INTEGER, path, (node,), nullable=False)
 
-    def aggregate_node(
-        self, op: str, path: str, coll: Node, item: Node | None, item_path: str
-    ) -> Node | None:
+    def aggregate_node(self, op: str, path: str, coll: Node, item: Node | None, item_path: str) -> Node | None:
         if item is None:
             return None
         allowed = {
@@ -307,9 +289,7 @@ def _coerce_temporal(op: str, args: Sequence[Node]) -> list[Node]:
 
 def _to_temporal(node: Node, kind: str, index: int) -> Node:
     if node.op == "list":
-        return Node(
-            "list", LIST, node.path, tuple(_to_temporal(a, kind, index) for a in node.args), None, False
-        )
+        return Node("list", LIST, node.path, tuple(_to_temporal(a, kind, index) for a in node.args), None, False)
     if node.op != "lit" or node.type != TEXT:
         return node
     try:

@@ -35,11 +35,11 @@ _CONTEXT_SOURCE = {
 def compile_python(ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS) -> Compiled:
     """Check ``ast`` against ``schema`` and return ``f(record, ctx)``; raises ``ExprError``.
 
-    ``{">": [{"var": "amount"}, 5000]}`` becomes, in effect::
+    ``{">": [{"var": "amount"}, 5000]}`` becomes (``python_source`` shows the body)::
 
         def _expr(r, ctx):
             g = r.get
-            return ((t0 := g(c0)) is not None and t0 > c1)   # c0 = "amount", c1 = 5000
+            return (not ((t1 := g(c0)) is None) and t1 > c1)   # c0 = "amount", c1 = 5000
     """
     node = checked(ast, schema, limits=limits)
     emitter = Emitter(limits)
@@ -146,9 +146,7 @@ def _in(node: Node, em: Emitter) -> str:
     item, within = node.args
     src = em.emit(item)
     if within.op == "list":
-        values = [
-            to_dt(a.value) if item.type == DATETIME and a.type == DATE else a.value for a in within.args
-        ]
+        values = [to_dt(a.value) if item.type == DATETIME and a.type == DATE else a.value for a in within.args]
         if within.args and within.args[0].type == DATETIME and item.type == DATE:
             src = em.call("to_dt", src)
         return f"({src} in {em.const(frozenset(values))})"
@@ -183,10 +181,7 @@ def _arith(op: str) -> Emit:
 def _if(node: Node, em: Emitter) -> str:
     cond, yes, no = em.args(node)
     if node.type == DATETIME:
-        yes, no = (
-            em.call("to_dt", s) if a.type == DATE else s
-            for a, s in zip(node.args[1:], (yes, no), strict=True)
-        )
+        yes, no = (em.call("to_dt", s) if a.type == DATE else s for a, s in zip(node.args[1:], (yes, no), strict=True))
     return f"({yes} if {cond} else {no})"
 
 
@@ -194,11 +189,7 @@ def _is_empty(node: Node, em: Emitter) -> str:
     arg = node.args[0]
     if arg.op == "coll":
         return f"(not {em.call('rows', em.get(arg.value))})"
-    return (
-        em.call("empty", em.emit(arg))
-        if arg.type in ("text", TEXT_LIST, "any")
-        else f"({em.emit(arg)} is None)"
-    )
+    return em.call("empty", em.emit(arg)) if arg.type in ("text", TEXT_LIST, "any") else f"({em.emit(arg)} is None)"
 
 
 def _regex(node: Node, em: Emitter) -> str:
@@ -268,9 +259,7 @@ PY_EMITTERS: dict[str, Emit] = {
     "/": _helper("div"),
     "%": _helper("mod"),
     "cat": _cat,
-    "contains": lambda node, em: em.call(
-        "has" if node.args[0].type == TEXT_LIST else "contains", *em.args(node)
-    ),
+    "contains": lambda node, em: em.call("has" if node.args[0].type == TEXT_LIST else "contains", *em.args(node)),
     "starts_with": _helper("starts"),
     "ends_with": _helper("ends"),
     "length": _helper("length"),

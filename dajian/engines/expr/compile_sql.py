@@ -18,7 +18,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .model import BOOLEAN, DATE, DATETIME, DECIMAL, INTEGER, EvalContext
 from .sql_dialect import unscaled
 from .sql_scope import SqlScope
-from .sql_values import SqlCompiler, SqlVal
+from .sql_values import SqlCompiler, SqlVal, exact
 
 sql_ops.register_all()
 sql_more.register_all()
@@ -36,8 +36,9 @@ def compile_sql(
 
     ``{"and": [{">": [{"var": "amount"}, 5000]}, {"in": ["vip", {"var": "tags"}]}]}`` over
     ``TableScope(orders)`` renders on PostgreSQL as
-    ``orders.amount > %(param_1)s AND CAST(orders.tags AS JSONB) @> jsonb_build_array(...)``
-    and on SQLite as ``orders.amount > ? AND EXISTS (SELECT 1 FROM json_each(orders.tags) ...)``.
+    ``orders.amount > %(param_1)s AND (CAST(orders.tags AS JSONB) @> jsonb_build_array(...))``
+    and on SQLite as ``orders.amount > ? AND (EXISTS (SELECT 1 FROM json_each(orders.tags) AS anon_1
+    WHERE anon_1.value = ?)) = 1``.
 
     Without ``context``, ``$user.id``/``$now``/... become required bind parameters
     (``context_params(ctx)`` supplies them), so the expression can be cached.
@@ -47,14 +48,15 @@ def compile_sql(
     """
     node = checked(ast, scope.schema, limits=limits)
     value = SqlCompiler(context).emit(node, scope)
+    if as_value:
+        value = exact(value, node)
     return finish(value) if as_value or node.type != BOOLEAN else value.expr
 
 
 def finish(value: SqlVal) -> ColumnElement[Any]:
     """Give the expression a result type that returns Python values like the Python compiler."""
     if value.type == BOOLEAN:
-        expr = sa.func.coalesce(value.expr, sa.false()) if value.maybe_null else value.expr
-        return sa.type_coerce(expr, sa.Boolean())
+        return sa.type_coerce(value.expr, sa.Boolean())
     if value.type == DECIMAL and value.scale is not None:
         return unscaled(value.expr, value.scale)
     result_type: Any = {

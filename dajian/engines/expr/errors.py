@@ -18,9 +18,7 @@ class ExprIssue:
 class ExprError(ValueError):
     """An expression was refused (parse, check, limit) or failed while evaluating."""
 
-    def __init__(
-        self, message: str, path: str = "", line: int | None = None, column: int | None = None
-    ) -> None:
+    def __init__(self, message: str, path: str = "", line: int | None = None, column: int | None = None) -> None:
         where = f" at line {line}, column {column}" if line is not None else ""
         where += f" ({path})" if path else ""
         super().__init__(f"{message}{where}")

@@ -77,6 +77,8 @@ def parse_formula(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Any:
     try:
         tree = _parser().parse(text)
         return _ToAst().transform(tree)
+    except RecursionError:
+        raise ExprError("the formula is nested too deeply", line=1, column=1) from None
     except UnexpectedInput as exc:
         raise ExprError(_explain(exc, text), line=exc.line, column=exc.column) from None
     except VisitError as exc:
@@ -180,9 +182,7 @@ def _datevalue(name: Token, args: list[Any]) -> Any:
 
 def _datetimevalue(name: Token, args: list[Any]) -> Any:
     if len(args) != 1 or not isinstance(args[0], str):
-        raise _fail(
-            'DATETIMEVALUE takes one date-time as text, e.g. DATETIMEVALUE("2024-01-31T09:00:00Z")', name
-        )
+        raise _fail('DATETIMEVALUE takes one date-time as text, e.g. DATETIMEVALUE("2024-01-31T09:00:00Z")', name)
     return {"datetime": args[0]}
 
 

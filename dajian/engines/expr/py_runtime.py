@@ -172,7 +172,9 @@ def round_(value: Num | None, digits: int) -> Num | None:
 
 
 def abs_(value: Num | None) -> Num | None:
-    return None if value is None else abs(value)
+    if value is None:
+        return None
+    return -value if value < 0 else value
 
 
 def count(values: list[Any]) -> int:

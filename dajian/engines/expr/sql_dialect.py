@@ -70,7 +70,7 @@ def unscaled(value: Col, scale: int) -> Col:
     result_type = ExactDecimal(38, scale)
     return ByDialect(
         result_type,
-        sqlite=sa.type_coerce(value, result_type),
+        sqlite=sa.type_coerce(sa.cast(value, sa.BigInteger()), result_type),
         postgresql=sa.type_coerce(sa.cast(value / (10**scale), sa.Numeric(38, scale)), result_type),
     )
 
@@ -91,7 +91,9 @@ def text_less(a: Col, op: str, b: Col) -> Col:
 
 def date_to_datetime(value: Col) -> Col:
     return ByDialect(
-        UtcDateTime(), sqlite=value.concat(" 00:00:00.000000"), postgresql=utc(sa.cast(value, sa.TIMESTAMP()))
+        UtcDateTime(),
+        sqlite=sa.type_coerce(value, sa.String()).concat(" 00:00:00.000000"),
+        postgresql=utc(sa.cast(value, sa.TIMESTAMP())),
     )
 
 
@@ -125,7 +127,7 @@ def seconds_between(a: Col, b: Col) -> Col:
         return sa.func.extract("epoch", sa.func.date_trunc("second", v))
 
     def lite_epoch(v: Col) -> Col:
-        return sa.cast(sa.func.strftime("%s", v), sa.BigInteger())
+        return sa.cast(sa.func.strftime("%s", sa.func.substr(v, 1, 19)), sa.BigInteger())  # whole seconds
 
     return ByDialect(
         sa.BigInteger(),
@@ -170,9 +172,7 @@ def list_length(items: Col) -> Col:
     """Items in a multi-select; 0 for SQL NULL and for JSON ``null``."""
     as_jsonb = sa.cast(items, JSONB())
     pg = sa.case((sa.func.jsonb_typeof(as_jsonb) == "array", sa.func.jsonb_array_length(as_jsonb)), else_=0)
-    return ByDialect(
-        sa.Integer(), sqlite=sa.func.coalesce(sa.func.json_array_length(items), 0), postgresql=pg
-    )
+    return ByDialect(sa.Integer(), sqlite=sa.func.coalesce(sa.func.json_array_length(items), 0), postgresql=pg)
 
 
 def list_is_null(items: Col) -> Col:

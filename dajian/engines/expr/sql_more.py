@@ -23,7 +23,7 @@ from .sql_dialect import (
     truncate,
 )
 from .sql_scope import SqlScope
-from .sql_values import Col, SqlCompiler, SqlVal, align, register_sql, to_real
+from .sql_values import Col, SqlCompiler, SqlVal, align, exact, register_sql, to_real
 
 Emit = Callable[[Node, SqlScope, SqlCompiler], SqlVal]
 _SECONDS = {"days": 86400, "hours": 3600, "minutes": 60}
@@ -45,8 +45,7 @@ def _text(expr: Col, maybe_null: bool = True) -> SqlVal:
 
 def _cat(node: Node, scope: SqlScope, c: SqlCompiler) -> SqlVal:
     parts = [
-        sa.func.coalesce(a.expr if a.type == TEXT else sa.cast(a.expr, sa.String()), "")
-        for a in c.args(node, scope)
+        sa.func.coalesce(a.expr if a.type == TEXT else sa.cast(a.expr, sa.String()), "") for a in c.args(node, scope)
     ]
     expr: Col = parts[0]
     for part in parts[1:]:
@@ -174,7 +173,8 @@ def _aggregate(op: str) -> Emit:
         child, on = scope.collection(source.value)
         if len(node.args) == 1:
             return SqlVal(sa.select(sa.func.count()).where(on).scalar_subquery(), INTEGER, maybe_null=False)
-        return _AGGREGATE[op](c.emit(node.args[1], child), on)
+        item = c.emit(node.args[1], child)
+        return _AGGREGATE[op](item if op in ("any", "all") else exact(item, node.args[1]), on)
 
     return emit
 
@@ -195,9 +195,7 @@ def _avg(item: SqlVal, on: Col) -> SqlVal:
 
 def _extreme(func: str) -> Callable[[SqlVal, Col], SqlVal]:
     def build(item: SqlVal, on: Col) -> SqlVal:
-        return replace(
-            item, expr=_scalar(getattr(sa.func, func)(item.expr), on), maybe_null=True, column=None
-        )
+        return replace(item, expr=_scalar(getattr(sa.func, func)(item.expr), on), maybe_null=True, column=None)
 
     return build
 

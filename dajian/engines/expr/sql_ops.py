@@ -132,20 +132,21 @@ def _in(node: Node, scope: SqlScope, c: SqlCompiler) -> SqlVal:
 
 def _and_or(join: Callable[..., Any]) -> Callable[[Node, SqlScope, SqlCompiler], SqlVal]:
     def emit(node: Node, scope: SqlScope, c: SqlCompiler) -> SqlVal:
-        args = c.args(node, scope)
+        args = c.conditions(node, scope)
         return _boolean(join(*[a.expr for a in args]), not not_null(args))
 
     return emit
 
 
 def _not(node: Node, scope: SqlScope, c: SqlCompiler) -> SqlVal:
-    (a,) = c.args(node, scope)
+    (a,) = c.conditions(node, scope)
     inner = sa.func.coalesce(a.expr, sa.false()) if a.maybe_null else a.expr
     return _boolean(sa.not_(inner))
 
 
 def _if(node: Node, scope: SqlScope, c: SqlCompiler) -> SqlVal:
-    cond, yes, no = c.args(node, scope)
+    cond = c.emit(node.args[0], scope)
+    _, yes, no = c.args(node, scope)
     if node.type in (DECIMAL, DATETIME):
         yes, no = align([yes, no])
     scale = yes.scale if yes.type != NULL else no.scale

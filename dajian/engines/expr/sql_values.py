@@ -71,9 +71,14 @@ class SqlCompiler:
     def emit(self, node: Node, scope: SqlScope) -> SqlVal:
         if node.op not in SQL_EMITTERS:
             raise ExprError(f"'{node.op}' is not available in SQL", node.path)
-        return exact(SQL_EMITTERS[node.op](node, scope, self), node)
+        return SQL_EMITTERS[node.op](node, scope, self)
 
     def args(self, node: Node, scope: SqlScope) -> list[SqlVal]:
+        """The arguments as values (a comparison's NULL made ``False``, as Python sees it)."""
+        return [exact(self.emit(a, scope), a) for a in node.args]
+
+    def conditions(self, node: Node, scope: SqlScope) -> list[SqlVal]:
+        """The arguments as conditions: NULL may stay NULL, it excludes the row like ``False``."""
         return [self.emit(a, scope) for a in node.args]
 
     def context_value(self, name: str) -> SqlVal:
@@ -101,9 +106,7 @@ def literal(value: Any, kind: str) -> SqlVal:
         scale = max(0, -int(value.as_tuple().exponent))
         if scale > MAX_SCALE:
             return SqlVal(sa.literal(value, sa.Numeric()), DECIMAL, None, False, const=value)
-        return SqlVal(
-            sa.literal(int(value.scaleb(scale)), sa.BigInteger()), DECIMAL, scale, False, const=value
-        )
+        return SqlVal(sa.literal(int(value.scaleb(scale)), sa.BigInteger()), DECIMAL, scale, False, const=value)
     sql_types: dict[type, TypeEngine[Any]] = {
         int: sa.BigInteger(),
         str: sa.String(),
@@ -141,16 +144,14 @@ def align(vals: list[SqlVal]) -> list[SqlVal]:
     kinds = {v.type for v in vals}
     if DATE in kinds and DATETIME in kinds:
         return [
-            replace(v, expr=date_to_datetime(v.expr), type=DATETIME, column=None) if v.type == DATE else v
-            for v in vals
+            replace(v, expr=date_to_datetime(v.expr), type=DATETIME, column=None) if v.type == DATE else v for v in vals
         ]
     numbers = [v for v in vals if v.type in (INTEGER, DECIMAL)]
     if not numbers:
         return vals
     if any(v.scale is None for v in numbers):
         return [
-            replace(v, expr=to_real(v), scale=None, column=None) if v.type in (INTEGER, DECIMAL) else v
-            for v in vals
+            replace(v, expr=to_real(v), scale=None, column=None) if v.type in (INTEGER, DECIMAL) else v for v in vals
         ]
     top = max(v.scale or 0 for v in numbers)
     return [rescale(v, top) if v.type in (INTEGER, DECIMAL) else v for v in vals]

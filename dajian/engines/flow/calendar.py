@@ -139,9 +139,7 @@ class BusinessCalendar:
             "timezone": self.timezone,
             "week": {WEEKDAYS[i]: [str(p) for p in day] for i, day in enumerate(self.week) if day},
             "holidays": [d.isoformat() for d in sorted(self.holidays)],
-            "makeup_days": [
-                {"date": d.isoformat(), "as": WEEKDAYS[w]} for d, w in sorted(self.makeup_days.items())
-            ],
+            "makeup_days": [{"date": d.isoformat(), "as": WEEKDAYS[w]} for d, w in sorted(self.makeup_days.items())],
             "overrides": {d.isoformat(): [str(p) for p in ps] for d, ps in sorted(self.overrides.items())},
         }
 
@@ -381,9 +379,7 @@ def _check_periods(path: str, periods: Iterable[Period]) -> list[str]:
     return errors
 
 
-def _check_conflicts(
-    holidays: Iterable[date], makeups: Iterable[date], overrides: Iterable[date]
-) -> list[str]:
+def _check_conflicts(holidays: Iterable[date], makeups: Iterable[date], overrides: Iterable[date]) -> list[str]:
     kinds = {"holidays": set(holidays), "makeup_days": set(makeups), "overrides": set(overrides)}
     names = list(kinds)
     return [

@@ -272,27 +272,21 @@ BERLIN_CAL = calendar(
     holidays=["2026-04-03..2026-04-06", "2026-12-24..2026-12-26"],
     makeup_days=["2026-10-24"],
 )
-NY_CAL = calendar(
-    "America/New_York", {"mon": ["00:00-24:00"], "sun": ["00:30-03:00"], "fri": ["08:00-17:00"]}
-)
+NY_CAL = calendar("America/New_York", {"mon": ["00:00-24:00"], "sun": ["00:30-03:00"], "fri": ["08:00-17:00"]})
 CALENDARS = st.sampled_from([SPRING_FESTIVAL, BERLIN_CAL, NY_CAL])
 INSTANTS = st.datetimes(datetime(2025, 12, 1), datetime(2027, 2, 1), timezones=st.just(UTC))
 
 
 @settings(max_examples=150, deadline=None)
 @given(CALENDARS, INSTANTS, st.integers(0, 2_000 * 3600))
-def test_adding_then_measuring_gives_back_the_duration(
-    cal: BusinessCalendar, start: datetime, seconds: int
-) -> None:
+def test_adding_then_measuring_gives_back_the_duration(cal: BusinessCalendar, start: datetime, seconds: int) -> None:
     duration = timedelta(seconds=seconds)
     end = cal.add_working(start, duration)
     assert end >= start
     assert cal.working_time_between(start, end) == duration
     assert cal.working_minutes_between(start, end) == seconds / 60
     assert cal.working_minutes_between(end, start) == -seconds / 60
-    assert (
-        seconds == 0 or not cal.is_working_time(end) or cal.is_working_time(end - timedelta(microseconds=1))
-    )
+    assert seconds == 0 or not cal.is_working_time(end) or cal.is_working_time(end - timedelta(microseconds=1))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
