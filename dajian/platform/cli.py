@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -94,11 +95,13 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     demo: Annotated[bool, typer.Option(help="Install the demo app with sample data if it is missing")] = False,
+    worker: Annotated[bool, typer.Option(help="Run one background worker in this process")] = True,
 ) -> None:
-    """Migrate, make sure an admin exists, and serve the API."""
+    """Migrate, make sure an admin exists, and serve the API (with an in-process worker)."""
     import uvicorn
 
     from dajian.platform.app import create_app
+    from dajian.platform.jobs import Worker
 
     settings = get_settings()
     engine = make_engine(settings.database_url)
@@ -112,7 +115,40 @@ def serve(
         console.print(f"Log in as [bold]{username}[/] with password [bold]{password}[/]")
     else:
         console.print(f"Log in as [bold]{username}[/] (password changed since first start)")
-    uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info")
+    background = Worker(engine, worker_id="embedded") if worker else None
+    if background is not None:
+        background.run_in_thread()
+    try:
+        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info")
+    finally:
+        if background is not None:
+            background.stop()
+
+
+@cli.command("worker")
+def run_worker(
+    batch: int = 100,
+    poll_interval: Annotated[float, typer.Option(help="Seconds to sleep when no job is due")] = 1.0,
+) -> None:
+    """Run background jobs (timers, SLA checks, notifications, webhooks) until interrupted.
+
+    Any number of workers may run against one PostgreSQL database: jobs are
+    claimed with FOR UPDATE SKIP LOCKED, so none runs twice.
+    """
+    import signal
+    import socket
+    import threading
+
+    from dajian.platform.jobs import Worker
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with _database() as engine:
+        worker_id = f"{socket.gethostname()}-{os.getpid()}"
+        console.print(f"worker {worker_id} started")
+        with suppress(KeyboardInterrupt):
+            Worker(engine, worker_id=worker_id, batch=batch, poll_interval=poll_interval).run_forever(stop)
+    console.print("worker stopped")
 
 
 @db_cli.command("upgrade")

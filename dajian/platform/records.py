@@ -21,10 +21,10 @@ from dajian.platform.audit import audit_row, field_changes, write_audit_many
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from dajian.platform.filters import compile_filter
-from dajian.platform.models import departments, users
 from dajian.platform.pagination import SortKey, decode_cursor, encode_cursor, keyset_after, order_by, parse_sort
 from dajian.platform.permissions import Grant, authorize, visible
 from dajian.platform.principal import Principal
+from dajian.platform.references import check_references
 
 MAX_BULK = 1000
 MAX_PAGE = 500
@@ -58,22 +58,10 @@ def _check_writable(ctx: FormContext, values: Mapping[str, Any], base: str = "")
                         errors=[{"path": f"{base}/{k}", "message": "not writable for you"} for k in denied])
 
 
-def _check_references(conn: Connection, ctx: FormContext, values: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
-    """User and department fields must name rows of the principal's own organisation."""
-    issues = []
-    for kind_name, table in (("user", users), ("department", departments)):
-        keys = [k for k, kind in ctx.form.kinds.items() if kind.references == kind_name]
-        wanted = {v[k] for v in values for k in keys if v.get(k) is not None}
-        if not wanted:
-            continue
-        query = select(table.c.id).where(table.c.org_id == ctx.principal.org_id, table.c.id.in_(wanted))
-        found = set(conn.execute(query).scalars())
-        for i, v in enumerate(values):
-            for k in keys:
-                if v.get(k) is not None and v[k] not in found:
-                    prefix = f"/{i}" if len(values) > 1 else ""
-                    issues.append({"path": f"{prefix}/{k}", "message": f"no {kind_name} with id {v[k]}"})
-    return issues
+def _check_references(conn: Connection, ctx: FormContext, values: Sequence[Mapping[str, Any]], *,
+                      path_prefix: str = "") -> list[dict[str, str]]:
+    return check_references(conn, org_id=ctx.principal.org_id, kinds=ctx.form.kinds, rows=values,
+                            path_prefix=path_prefix)
 
 
 def create_records(
@@ -91,7 +79,7 @@ def create_records(
         clean, item_issues = ctx.form.coerce(item, partial=False)
         issues += [{**e, "path": (f"/records/{i}" if bulk else "") + e["path"]} for e in item_issues]
         rows.append(clean)
-    issues += _check_references(conn, ctx, rows)
+    issues += _check_references(conn, ctx, rows, path_prefix="/records" if bulk else "")
     if issues:
         raise Invalid("the record is invalid" if not bulk else "some records are invalid", errors=issues)
     now, p = utcnow(), ctx.principal

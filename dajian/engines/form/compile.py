@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table
 from sqlalchemy.engine import RowMapping
 
@@ -71,6 +72,7 @@ def check_field(fdef: FieldDef, path: str) -> Iterator[Issue]:
         yield {"path": f"{path}/kind",
                "message": f"unknown field kind '{fdef.kind}'; known: {', '.join(sorted(FIELD_KINDS))}"}
         return
+    yield from _config_issues(kind, fdef, path)
     if fdef.kind in ("single_select", "multi_select"):
         values = [o.value for o in fdef.options or []]
         if not values:
@@ -83,6 +85,19 @@ def check_field(fdef: FieldDef, path: str) -> Iterator[Issue]:
             kind.coerce(fdef, fdef.default)
         except ValueError as exc:
             yield {"path": f"{path}/default", "message": f"default value: {exc}"}
+
+
+def _config_issues(kind: FieldKind, fdef: FieldDef, path: str) -> Iterator[Issue]:
+    if kind.config_model is None:
+        if fdef.config:
+            yield {"path": f"{path}/config", "message": f"a {fdef.kind} field takes no config"}
+        return
+    try:
+        kind.config_model.model_validate(fdef.config or {})
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = "".join(f"/{p}" for p in err["loc"])
+            yield {"path": f"{path}/config{loc}", "message": err["msg"]}
 
 
 @dataclass(frozen=True)

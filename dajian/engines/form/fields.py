@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import JSON, BigInteger, Boolean, Date, Integer, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeEngine
@@ -39,7 +40,9 @@ class FieldKind:
     dump: Callable[[Any], Any] = lambda v: v
     # a signature change between versions means the column must be retyped
     signature: Callable[[FieldDef], str] = lambda f: f.kind
-    references: str | None = None  # "user" | "department": ids checked by the platform
+    references: str | None = None  # "user" | "department" | …: ids the platform checks exist
+    # the kind's settings in ``FieldDef.config``; None means the kind takes none
+    config_model: type[BaseModel] | None = None
 
 
 FIELD_KINDS: dict[str, FieldKind] = {}

@@ -59,6 +59,9 @@ class FieldDef(Strict):
     precision: Annotated[int, Field(ge=1, le=38)] | None = None
     scale: Annotated[int, Field(ge=0, le=18)] | None = None
     pattern: Annotated[str, Field(max_length=500)] | None = None
+    config: dict[str, Any] | None = Field(
+        default=None, description="Settings of this field's kind, checked by the kind's own model."
+    )
 
 
 class FormDef(Strict):
