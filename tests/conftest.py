@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+os.environ.setdefault("DAJIAN_PASSWORD_HASH", "cheapest")  # argon2id still, with its cheapest profile
 from sqlalchemy import Engine, create_engine, text
 
 from dajian.platform.db import make_engine

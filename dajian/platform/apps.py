@@ -53,10 +53,16 @@ def content_hash(doc: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def get_app_row(conn: Connection, principal: Principal, key: str) -> RowMapping:
+def _columns(draft: bool) -> list[Any]:
+    # the draft can be a large document: record requests do not need it
+    return [c for c in apps.c if draft or c.key != "draft"]
+
+
+def get_app_row(conn: Connection, principal: Principal, key: str, *, draft: bool = False) -> RowMapping:
     if not principal.can_reach_app(key):
         raise Forbidden(f"this API token is not valid for app '{key}'")
-    row = conn.execute(select(apps).where(apps.c.org_id == principal.org_id, apps.c.key == key)).mappings().first()
+    query = select(*_columns(draft)).where(apps.c.org_id == principal.org_id, apps.c.key == key)
+    row = conn.execute(query).mappings().first()
     if row is None:
         raise NotFound(f"no app '{key}'")
     return row
@@ -104,7 +110,7 @@ def save_draft(conn: Connection, principal: Principal, key: str, draft: Any) -> 
 def publish(
     conn: Connection, principal: Principal, key: str, *, dry_run: bool, note: str | None = None
 ) -> dict[str, Any]:
-    row = get_app_row(conn, principal, key)
+    row = get_app_row(conn, principal, key, draft=True)
     require_manage(conn, principal, row)
     doc = row["draft"]
     issues = validate_definition(doc)

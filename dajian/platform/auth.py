@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ColumnElement, Connection, Row, Table, insert, or_, select, update
 
@@ -48,7 +49,13 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 CLIENT_FAILURE_FACTOR = 4
 _APP_SCOPE = "app:"  # see _pack_scopes
 
-_hasher = PasswordHasher()
+# DAJIAN_PASSWORD_HASH=cheapest selects argon2's cheapest profile: for test suites only,
+# where hundreds of users are created; production keeps the library's defaults.
+_hasher = (
+    PasswordHasher.from_parameters(profiles.CHEAPEST)
+    if os.environ.get("DAJIAN_PASSWORD_HASH") == "cheapest"
+    else PasswordHasher()
+)
 _PUBLIC_USER = (
     users.c.id,
     users.c.org_id,
@@ -59,6 +66,7 @@ _PUBLIC_USER = (
     users.c.is_org_admin,
     users.c.locale,
 )
+_PRINCIPAL_COLUMNS = (users.c.id.label("user_id"), users.c.org_id, users.c.dept_id, users.c.is_org_admin)
 
 
 UserRow = Row[*tuple[Any, ...]]
@@ -228,9 +236,6 @@ def resolve_session(conn: Connection, token: str) -> Principal | None:
         via="session",
         csrf_token=row.csrf_token,
     )
-
-
-_PRINCIPAL_COLUMNS = (users.c.id.label("user_id"), users.c.org_id, users.c.dept_id, users.c.is_org_admin)
 
 
 def _check_throttle(

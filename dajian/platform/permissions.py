@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, ColumnElement, Table, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Connection, Table, and_, false, or_, select, true
 
 from dajian.platform.definition.model import AppDefinition, RolePermission
 from dajian.platform.errors import Forbidden

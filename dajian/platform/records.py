@@ -217,15 +217,18 @@ def list_records(conn: Connection, ctx: FormContext, query: ListQuery, *, count_
     page_where = where
     if query.after:
         page_where = where & keyset_after(table, sort, decode_cursor(query.after, sort, ctx.form))
-    columns = [table.c[k] for k in dict.fromkeys([*keys, "id", *(s.key for s in sort)])]
-    stmt = select(*columns).where(page_where).order_by(*order_by(table, sort)).limit(limit + 1)
-    rows = list(conn.execute(stmt).mappings())
+    fetched = list(dict.fromkeys([*keys, *(s.key for s in sort)]))
+    stmt = select(*(table.c[k] for k in fetched)).where(page_where).order_by(*order_by(table, sort))
+    rows = conn.execute(stmt.limit(limit + 1)).all()
     page, more = rows[:limit], len(rows) > limit
+    dump = ctx.form.row_dumper(keys)
+    width = len(keys)
     result: dict[str, Any] = {
-        "items": [_public(ctx, r, keys) for r in page],
-        "next_cursor": encode_cursor(page[-1], sort) if more and page else None,
+        "items": [dump(r[:width]) for r in page],
+        "next_cursor": encode_cursor(page[-1]._mapping, sort) if more and page else None,
     }
-    if query.count != "none":
+    # later pages of a walk do not recount unless asked: the first page's total stands
+    if query.count == "exact" or (query.count == "capped" and not query.after):
         result.update(_count(conn, table, where, cap=None if query.count == "exact" else count_cap))
     return result
 

@@ -120,7 +120,8 @@ def make_user(engine: Engine, org: Org, *, admin: bool = False, username: str | 
 
 def sign_in(client: TestClient, org: Org | None, username: str, password: str = PASSWORD) -> httpx.Response:
     body = {"username": username, "password": password, **({"org": org.key} if org else {})}
-    return client.post("/api/auth/login", json=body)
+    response: httpx.Response = client.post("/api/auth/login", json=body)
+    return response
 
 
 def signed_in(client: TestClient, org: Org, username: str) -> dict[str, str]:
@@ -131,7 +132,9 @@ def signed_in(client: TestClient, org: Org, username: str) -> dict[str, str]:
 
 
 def mint(client: TestClient, csrf: dict[str, str], scopes: list[str], **extra: Any) -> httpx.Response:
-    return client.post("/api/auth/tokens", json={"name": "ci", "scopes": scopes, **extra}, headers=csrf)
+    body = {"name": "ci", "scopes": scopes, **extra}
+    response: httpx.Response = client.post("/api/auth/tokens", json=body, headers=csrf)
+    return response
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -264,7 +267,7 @@ def test_outdated_password_hash_is_upgraded_on_login(engine: Engine, client: Tes
     signed_in(client, org, username)
     with engine.connect() as conn:
         upgraded = conn.scalar(select(users.c.password_hash).where(users.c.username == username))
-    assert upgraded != weak and not auth.needs_rehash(upgraded)
+    assert upgraded is not None and upgraded != weak and not auth.needs_rehash(upgraded)
 
 
 def test_org_is_needed_only_for_an_ambiguous_username(engine: Engine, client: TestClient, org: Org) -> None:

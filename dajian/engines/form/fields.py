@@ -37,7 +37,7 @@ class FieldKind:
     column_type: ColumnTypeFactory
     coerce: Coercer
     expr_type: str
-    dump: Callable[[Any], Any] = lambda v: v
+    dump: Callable[[Any], Any] | None = None  # None: the stored value is already JSON
     # a signature change between versions means the column must be retyped
     signature: Callable[[FieldDef], str] = lambda f: f.kind
     references: str | None = None  # "user" | "department" | …: ids the platform checks exist

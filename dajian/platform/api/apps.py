@@ -59,7 +59,7 @@ def create_app(request: Request, principal: Auth, body: NewApp) -> dict[str, Any
 @router.get("/apps/{app_key}")
 def get_app(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
     with transaction(request) as conn:
-        row = service.get_app_row(conn, principal, app_key)
+        row = service.get_app_row(conn, principal, app_key, draft=True)
         versions = service.list_versions(conn, principal, app_key)
         current = next((v["number"] for v in versions if v["id"] == row["current_version_id"]), None)
         return {**_summary(row), "current_version": current, "draft": row["draft"]}
@@ -77,7 +77,7 @@ def save_draft(request: Request, principal: Auth, app_key: str, draft: Annotated
 def validate(request: Request, principal: Auth, app_key: str,
              definition: Annotated[Any, Body()] = None) -> dict[str, Any]:
     with transaction(request) as conn:
-        row = service.get_app_row(conn, principal, app_key)
+        row = service.get_app_row(conn, principal, app_key, draft=True)
         issues = validate_definition(definition if definition is not None else row["draft"])
         return {"valid": not issues, "errors": issues}
 

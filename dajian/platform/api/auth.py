@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from dajian.platform import auth
-from dajian.platform.api.deps import get_engine, get_settings, transaction
+from dajian.platform.api.deps import get_engine, get_settings, request_connection, transaction
 from dajian.platform.config import Settings
 from dajian.platform.errors import BadRequest, Forbidden, Unauthorized
 from dajian.platform.principal import SCOPES, Principal
@@ -73,14 +73,14 @@ def require_scope(scope: str) -> Callable[[Principal], Principal]:
 
 
 def _authenticate(request: Request) -> Principal:
-    """A short connection of its own: the handler's transaction has not begun yet."""
+    """Reads through the request's own connection, so auth and action share one transaction."""
     header = request.headers.get("authorization")
     cookie = request.cookies.get(SESSION_COOKIE)
-    with get_engine(request).begin() as conn:
-        if header is not None:
-            principal = auth.resolve_token(conn, _bearer(header))
-        else:
-            principal = auth.resolve_session(conn, cookie) if cookie else None
+    conn = request_connection(request)
+    if header is not None:
+        principal = auth.resolve_token(conn, _bearer(header))
+    else:
+        principal = auth.resolve_session(conn, cookie) if cookie else None
     if principal is None:
         raise Unauthorized("not signed in, or the session or token has expired")
     return principal

@@ -1,18 +1,25 @@
 """Request-scoped helpers shared by every router.
 
-Each user action runs in one transaction (``transaction``): it commits when
-the handler returns and rolls back on any error, so nothing is half-written.
+Each request uses one connection and each user action one transaction
+(``transaction``): authentication reads through the same connection, the
+handler's work commits when it returns and rolls back on any error, so
+nothing is half-written. ``ReleaseConnection`` closes a connection a
+request opened but never committed (e.g. authentication failed).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from fastapi import Request
 from sqlalchemy import Connection, Engine
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dajian.platform.config import Settings
+
+CONNECTION_KEY = "dajian.connection"
 
 
 def get_engine(request: Request) -> Engine:
@@ -25,7 +32,42 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def request_connection(request: Request) -> Connection:
+    """The request's connection, opened with a transaction on first use."""
+    conn: Connection | None = request.scope.get(CONNECTION_KEY)
+    if conn is None:
+        conn = get_engine(request).connect()
+        conn.begin()
+        request.scope[CONNECTION_KEY] = conn
+    return conn
+
+
+def release_connection(scope: dict[str, Any] | Scope) -> None:
+    conn: Connection | None = scope.pop(CONNECTION_KEY, None)
+    if conn is not None:
+        conn.close()  # rolls back whatever was not committed
+
+
 @contextmanager
 def transaction(request: Request) -> Iterator[Connection]:
-    with get_engine(request).begin() as conn:
+    conn = request_connection(request)
+    try:
         yield conn
+    except BaseException:
+        conn.rollback()
+        raise
+    else:
+        conn.commit()
+    finally:
+        release_connection(request.scope)
+
+
+class ReleaseConnection:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            release_connection(scope)
