@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 
-from dajian.engines.form.compile import CompiledForm, compile_form, table_name_for
+from dajian.engines.form.compile import CompiledForm, child_form, child_table_name, compile_form, table_name_for
 from dajian.engines.form.evolve import FormMigrationPlan, plan_form_migration
-from dajian.engines.form.model import KEY_PATTERN
+from dajian.engines.form.model import KEY_PATTERN, FormDef
 from dajian.platform.audit import write_audit
 from dajian.platform.clock import utcnow
 from dajian.platform.definition import AppDefinition, parse_definition, validate_definition
@@ -124,12 +124,12 @@ def publish(
     if current is not None and current["content_hash"] == digest:
         return {"dry_run": dry_run, "unchanged": True, "version": current["number"], "plan": []}
     plans = _plans(conn, row, definition, current)
-    blocked = _unconvertible(conn, plans, definition, row["id"])
+    blocked = _unconvertible(conn, plans)
     result: dict[str, Any] = {
         "dry_run": dry_run, "unchanged": False,
         "version": (current["number"] + 1) if current else 1,
-        "plan": [{"form": p.form_key, "table": p.table_name, "steps": [s.as_dict() for s in p.steps]}
-                 for p in plans],
+        "plan": [{"form": u.state_key, "table": p.table_name, "steps": [s.as_dict() for s in p.steps]}
+                 for u, p in plans],
         "unconvertible": blocked,
     }
     if dry_run:
@@ -138,7 +138,7 @@ def publish(
         raise Invalid("some stored values cannot be converted to the new field types",
                       errors=_blocked_issues(definition, blocked), unconvertible=blocked)
     version_id = _insert_version(conn, principal, row, doc, digest, current, note)
-    _apply(conn, row["id"], definition, plans, version_id)
+    _apply(conn, row["id"], plans, version_id)
     _sync_roles(conn, principal.org_id, row["id"], definition)
     conn.execute(update(apps).where(apps.c.id == row["id"]).values(current_version_id=version_id))
     write_audit(conn, org_id=principal.org_id, actor_id=principal.user_id, entity="definition",
@@ -154,34 +154,53 @@ def _current_version(conn: Connection, row: RowMapping) -> RowMapping | None:
     return conn.execute(query).mappings().one()
 
 
-def _plans(
-    conn: Connection, row: RowMapping, definition: AppDefinition, current: RowMapping | None
-) -> list[FormMigrationPlan]:
+@dataclass(frozen=True)
+class TableUnit:
+    """One physical table of an app: a form's, or a sub-table's (``state_key`` "order__items")."""
+
+    state_key: str
+    form: FormDef
+    table_name: str
+    child: bool
+
+    def compiled(self) -> CompiledForm:
+        return compile_form(self.form, table_name=self.table_name, child=self.child)
+
+
+def table_units(definition: AppDefinition, app_id: int) -> list[TableUnit]:
+    units = []
+    for form in definition.forms:
+        name = table_name_for(app_id, form.key)
+        units.append(TableUnit(form.key, form, name, False))
+        units += [TableUnit(f"{form.key}__{f.key}", child_form(f), child_table_name(name, f.key), True)
+                  for f in form.fields if f.kind == "subtable"]
+    return units
+
+
+Planned = list[tuple[TableUnit, FormMigrationPlan]]
+
+
+def _plans(conn: Connection, row: RowMapping, definition: AppDefinition, current: RowMapping | None) -> Planned:
     previous = parse_definition(current["definition"]) if current else None
+    before = {u.state_key: u.form for u in table_units(previous, row["id"])} if previous else {}
     states = {
         r["form_key"]: r["columns"]
         for r in conn.execute(select(form_tables).where(form_tables.c.app_id == row["id"])).mappings()
     }
     number = (current["number"] + 1) if current else 1
     return [
-        plan_form_migration(
-            states.get(form.key), form, table_name=table_name_for(row["id"], form.key),
-            version=number, previous=previous.form(form.key) if previous else None,
-        )
-        for form in definition.forms
+        (unit, plan_form_migration(states.get(unit.state_key), unit.form, table_name=unit.table_name,
+                                   version=number, previous=before.get(unit.state_key)))
+        for unit in table_units(definition, row["id"])
     ]
 
 
-def _unconvertible(
-    conn: Connection, plans: list[FormMigrationPlan], definition: AppDefinition, app_id: int
-) -> dict[str, dict[str, list[int]]]:
+def _unconvertible(conn: Connection, plans: Planned) -> dict[str, dict[str, list[int]]]:
     found = {}
-    for plan in plans:
-        form = definition.form(plan.form_key)
-        assert form is not None
-        bad = unconvertible_rows(conn, plan, compile_form(form, table_name=plan.table_name))
+    for unit, plan in plans:
+        bad = unconvertible_rows(conn, plan, unit.compiled())
         if bad:
-            found[plan.form_key] = bad
+            found[unit.state_key] = bad
     return found
 
 
@@ -210,19 +229,15 @@ def _insert_version(
     return int(result.scalar_one())
 
 
-def _apply(
-    conn: Connection, app_id: int, definition: AppDefinition, plans: list[FormMigrationPlan], version_id: int
-) -> None:
-    for plan in plans:
-        form = definition.form(plan.form_key)
-        assert form is not None
-        apply_plan(conn, plan, compile_form(form, table_name=plan.table_name))
+def _apply(conn: Connection, app_id: int, plans: Planned, version_id: int) -> None:
+    for unit, plan in plans:
+        apply_plan(conn, plan, unit.compiled())
         values = {"columns": plan.new_state, "version_id": version_id, "updated_at": utcnow()}
         changed = conn.execute(update(form_tables).where(
-            form_tables.c.app_id == app_id, form_tables.c.form_key == plan.form_key).values(**values))
+            form_tables.c.app_id == app_id, form_tables.c.form_key == unit.state_key).values(**values))
         if changed.rowcount == 0:
             conn.execute(insert(form_tables).values(
-                app_id=app_id, form_key=plan.form_key, table_name=plan.table_name, **values))
+                app_id=app_id, form_key=unit.state_key, table_name=plan.table_name, **values))
 
 
 def _sync_roles(conn: Connection, org_id: int, app_id: int, definition: AppDefinition) -> None:

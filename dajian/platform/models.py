@@ -210,6 +210,21 @@ audit_log = Table(
     Index("ix_audit_log_org_at", "org_id", "at"),
 )
 
+# Serial numbers (``TS{YYYYMMDD}-{0000}``): one counter row per field and period,
+# incremented in the same transaction as the record insert, so numbers are
+# unique and gap-free (a rolled-back insert rolls its number back too).
+serial_counters = Table(
+    "serial_counters",
+    metadata,
+    _id(),
+    Column("app_id", Id, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("form_key", String(63), nullable=False),
+    Column("field_key", String(63), nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("value", BigInteger, nullable=False),
+    UniqueConstraint("app_id", "form_key", "field_key", "period"),
+)
+
 # One durable queue for all background work (DESIGN §5). ``available_at`` is
 # the due time of a pending job and the lease expiry of a running one, so a
 # single partial index serves both "due" and "lease expired" claims.

@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, func, insert, literal, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 
+from dajian.engines.expr import EvalContext
 from dajian.engines.form.compile import CompiledForm
+from dajian.engines.form.prepare import Prepared, prepare
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.audit import audit_row, field_changes, write_audit_many
 from dajian.platform.clock import utcnow
@@ -24,6 +27,14 @@ from dajian.platform.filters import compile_filter
 from dajian.platform.pagination import SortKey, decode_cursor, encode_cursor, keyset_after, order_by, parse_sort
 from dajian.platform.permissions import Grant, authorize, visible
 from dajian.platform.principal import Principal
+from dajian.platform.record_parts import (
+    add_lookups,
+    apply_delete_rules,
+    assign_serials,
+    read_children,
+    relation_issues,
+    write_children,
+)
 from dajian.platform.references import check_references
 
 MAX_BULK = 1000
@@ -64,6 +75,37 @@ def _check_references(conn: Connection, ctx: FormContext, values: Sequence[Mappi
                             path_prefix=path_prefix)
 
 
+def eval_context(ctx: FormContext) -> EvalContext:
+    now = utcnow()
+    today = now.astimezone(ZoneInfo(ctx.runtime.definition.settings.timezone)).date()
+    return EvalContext(now=now, today=today, user_id=ctx.principal.user_id, dept_id=ctx.principal.dept_id)
+
+
+def _prepare_all(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any]],
+                 existing: Mapping[str, Any] | None = None) -> list[Prepared]:
+    bulk = len(items) > 1
+    prefix = "/records" if bulk else ""
+    evaluation = eval_context(ctx)
+    done, issues = [], []
+    for i, item in enumerate(items):
+        _check_writable(ctx, item, f"{prefix}/{i}" if bulk else "")
+        prepared = prepare(ctx.form, item, existing=existing, ctx=evaluation)
+        issues += [{**e, "path": (f"{prefix}/{i}" if bulk else "") + e["path"]} for e in prepared.issues]
+        done.append(prepared)
+    values = [p.values for p in done]
+    issues += _check_references(conn, ctx, values, path_prefix=prefix)
+    issues += relation_issues(conn, ctx.runtime, ctx.form, values, path_prefix=prefix)
+    for key, child in ctx.form.children.items():
+        for i, p in enumerate(done):
+            rows = p.rows.get(key, [])
+            base = f"{prefix}/{i}/{key}" if bulk else f"/{key}"
+            issues += check_references(conn, org_id=ctx.principal.org_id, kinds=child.kinds, rows=rows,
+                                       path_prefix=base)
+    if issues:
+        raise Invalid("the record is invalid" if not bulk else "some records are invalid", errors=issues)
+    return done
+
+
 def create_records(
     conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any]], *, request_id: str | None = None
 ) -> list[dict[str, Any]]:
@@ -72,28 +114,42 @@ def create_records(
     if len(items) > MAX_BULK:
         raise Invalid(f"at most {MAX_BULK} records per request",
                       errors=[{"path": "/records", "message": f"{len(items)} records"}])
-    rows, issues = [], []
-    bulk = len(items) > 1
-    for i, item in enumerate(items):
-        _check_writable(ctx, item, f"/records/{i}" if bulk else "")
-        clean, item_issues = ctx.form.coerce(item, partial=False)
-        issues += [{**e, "path": (f"/records/{i}" if bulk else "") + e["path"]} for e in item_issues]
-        rows.append(clean)
-    issues += _check_references(conn, ctx, rows, path_prefix="/records" if bulk else "")
-    if issues:
-        raise Invalid("the record is invalid" if not bulk else "some records are invalid", errors=issues)
+    prepared = _prepare_all(conn, ctx, items)
     now, p = utcnow(), ctx.principal
     standard = {"created_at": now, "updated_at": now, "created_by": p.user_id, "owner_id": p.user_id,
                 "dept_id": p.dept_id, "row_version": 1}
-    full = [{**standard, **row} for row in rows]
+    full = [{**standard, **item.values} for item in prepared]
+    assign_serials(conn, ctx.runtime, ctx.form, full, now)
     ids = _insert(conn, ctx, full)
+    for rid, item in zip(ids, prepared, strict=True):
+        if item.rows:
+            write_children(conn, ctx.form, rid, item.rows)
     write_audit_many(conn, [
         audit_row(org_id=p.org_id, actor_id=p.user_id, entity="record", action="create",
                   app_id=ctx.runtime.app_id, form_key=ctx.form.form.key, record_id=rid,
-                  changes=field_changes({}, row), request_id=request_id)
-        for rid, row in zip(ids, rows, strict=True)
+                  changes=field_changes({}, {**row, **item.rows}), request_id=request_id)
+        for rid, row, item in zip(ids, full, prepared, strict=True)
+        for row in [{k: v for k, v in row.items() if k in ctx.form.fields}]
     ])
-    return [_public(ctx, {**row, "id": rid}) for rid, row in zip(ids, full, strict=True)]
+    out = [_public(ctx, {**row, "id": rid}) for rid, row in zip(ids, full, strict=True)]
+    _complete(conn, ctx, out, [item.rows for item in prepared])
+    return out
+
+
+def _complete(conn: Connection, ctx: FormContext, items: list[dict[str, Any]],
+              known_rows: list[dict[str, list[dict[str, Any]]]] | None = None) -> None:
+    """Add sub-table rows and lookups to records about to be returned."""
+    if not items:
+        return
+    readable = [k for k in ctx.form.children if ctx.grant.can_read(k)]
+    if readable:
+        children = read_children(conn, ctx.form, [i["id"] for i in items], readable)
+        for item in items:
+            for key in readable:
+                item[key] = children[key].get(item["id"], [])
+    lookups = [k for k, f in ctx.form.fields.items() if f.kind == "lookup" and ctx.grant.can_read(k)]
+    if lookups:
+        add_lookups(conn, ctx.runtime, ctx.form, items)
 
 
 def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]]) -> list[int]:
@@ -134,7 +190,9 @@ def _fetch(conn: Connection, ctx: FormContext, record_id: int, *, lock: bool = F
 
 
 def get_record(conn: Connection, ctx: FormContext, record_id: int) -> dict[str, Any]:
-    return _public(ctx, _fetch(conn, ctx, record_id))
+    item = _public(ctx, _fetch(conn, ctx, record_id))
+    _complete(conn, ctx, [item])
+    return item
 
 
 def update_record(
@@ -143,18 +201,18 @@ def update_record(
 ) -> dict[str, Any]:
     if row_version is None:
         raise Invalid("row_version is required", errors=[{"path": "/row_version", "message": "is required"}])
-    _check_writable(ctx, values)
-    clean, issues = ctx.form.coerce(values, partial=True)
-    issues += _check_references(conn, ctx, [clean])
-    if issues:
-        raise Invalid("the record is invalid", errors=issues)
     before = _fetch(conn, ctx, record_id, lock=True)
+    existing: dict[str, Any] = {k: before[k] for k in ctx.form.stored_keys}
+    old_rows = read_children(conn, ctx.form, [record_id]) if ctx.form.children else {}
+    existing.update({k: rows[record_id] for k, rows in old_rows.items()})
+    prepared = _prepare_all(conn, ctx, [values], existing=existing)[0]
     if before["row_version"] != row_version:
-        raise Conflict("the record was changed by someone else", current=_public(ctx, before))
-    changes = field_changes({k: before[k] for k in clean}, clean)
+        raise Conflict("the record was changed by someone else", current=get_record(conn, ctx, record_id))
+    changes = field_changes({k: before[k] for k in prepared.values}, prepared.values)
+    changes.update(field_changes({k: existing[k] for k in prepared.rows}, dict(prepared.rows)))
     if not changes:
-        return _public(ctx, before)
-    values_out = {**clean, "updated_at": utcnow(), "row_version": row_version + 1}
+        return get_record(conn, ctx, record_id)
+    values_out = {**prepared.values, "updated_at": utcnow(), "row_version": row_version + 1}
     stmt = update(ctx.table).where(ctx.table.c.id == record_id, ctx.table.c.row_version == row_version)
     try:
         result = conn.execute(stmt.values(values_out))
@@ -162,8 +220,9 @@ def update_record(
         raise _unique_conflict(ctx, exc) from None
     if result.rowcount != 1:  # SQLite has no row lock: a concurrent writer won the race
         raise Conflict("the record was changed by someone else", current=get_record(conn, ctx, record_id))
+    write_children(conn, ctx.form, record_id, prepared.rows)
     _audit(conn, ctx, record_id, "update", changes, request_id)
-    return _public(ctx, {**before, **values_out})
+    return get_record(conn, ctx, record_id)
 
 
 def _audit(conn: Connection, ctx: FormContext, record_id: int, action: str, changes: dict[str, Any],
@@ -177,9 +236,13 @@ def _audit(conn: Connection, ctx: FormContext, record_id: int, action: str, chan
 def delete_record(conn: Connection, ctx: FormContext, record_id: int, *, request_id: str | None = None) -> None:
     row = _fetch(conn, ctx, record_id, lock=True)
     now = utcnow()
+    effects = apply_delete_rules(conn, ctx.runtime, ctx.form.form.key, record_id, now)
     conn.execute(update(ctx.table).where(ctx.table.c.id == record_id)
                  .values(deleted_at=now, updated_at=now, row_version=row["row_version"] + 1))
-    _audit(conn, ctx, record_id, "delete", {"deleted_at": [None, now.isoformat()]}, request_id)
+    changes: dict[str, Any] = {"deleted_at": [None, now.isoformat()]}
+    if effects:
+        changes["related"] = effects
+    _audit(conn, ctx, record_id, "delete", changes, request_id)
 
 
 def restore_record(conn: Connection, ctx: FormContext, record_id: int, *,
@@ -205,6 +268,11 @@ class ListQuery:
 def list_records(conn: Connection, ctx: FormContext, query: ListQuery, *, count_cap: int) -> dict[str, Any]:
     table = ctx.table
     keys = _output_keys(ctx, query.fields)
+    wanted_extra = query.fields is not None and any(
+        k in ctx.form.children or ctx.form.fields[k].kind == "lookup" for k in query.fields if k in ctx.form.fields)
+    if query.fields is None:
+        wanted_extra = any(f.kind == "lookup" for f in ctx.form.fields.values())
+    keys = [k for k in keys if k not in ctx.form.fields or ctx.form.kinds[k].has_column]
     sort = parse_sort(query.sort, ctx.form)
     _check_readable(ctx, [k.key for k in sort], "/sort")
     where = visible(ctx.grant, table)
@@ -223,8 +291,11 @@ def list_records(conn: Connection, ctx: FormContext, query: ListQuery, *, count_
     page, more = rows[:limit], len(rows) > limit
     dump = ctx.form.row_dumper(keys)
     width = len(keys)
+    items = [dump(r[:width]) for r in page]
+    if wanted_extra:
+        _complete(conn, ctx, items)
     result: dict[str, Any] = {
-        "items": [dump(r[:width]) for r in page],
+        "items": items,
         "next_cursor": encode_cursor(page[-1]._mapping, sort) if more and page else None,
     }
     # later pages of a walk do not recount unless asked: the first page's total stands

@@ -15,7 +15,9 @@ from pydantic import ValidationError
 from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, text
 from sqlalchemy.engine import RowMapping
 
+from dajian.engines.form import kinds_structure as _structure  # noqa: F401 - registers structural kinds
 from dajian.engines.form.fields import FIELD_KINDS, FieldKind
+from dajian.engines.form.logic import FormLogic, check_expressions, compile_logic
 from dajian.engines.form.model import STANDARD_COLUMNS, FieldDef, FormDef
 from dajian.engines.sqltypes import UtcDateTime
 
@@ -52,6 +54,8 @@ def check_form(form: FormDef, path: str) -> Iterator[Issue]:
             yield {"path": f"{fpath}/key", "message": f"duplicate field key '{fdef.key}'"}
         seen.add(fdef.key)
         yield from check_field(fdef, fpath)
+    yield from _structure_issues(form, path)
+    yield from check_expressions(form, path)
     if form.title_field is not None and form.title_field not in seen:
         yield {"path": f"{path}/title_field", "message": f"no field '{form.title_field}'"}
     renamed = [f.renamed_from for f in form.fields if f.renamed_from]
@@ -62,6 +66,26 @@ def check_form(form: FormDef, path: str) -> Iterator[Issue]:
         if fdef.renamed_from and renamed.count(fdef.renamed_from) > 1:
             yield {"path": f"{path}/fields/{i}/renamed_from",
                    "message": f"'{fdef.renamed_from}' is renamed twice"}
+
+
+def _structure_issues(form: FormDef, path: str) -> Iterator[Issue]:
+    by_key = {f.key: f for f in form.fields}
+    for i, fdef in enumerate(form.fields):
+        fpath = f"{path}/fields/{i}"
+        if fdef.kind == "subtable":
+            if not fdef.fields:
+                yield {"path": f"{fpath}/fields", "message": "a sub-table needs at least one field"}
+            for j, child in enumerate(fdef.fields or []):
+                if child.kind in ("subtable", "serial"):
+                    yield {"path": f"{fpath}/fields/{j}/kind", "message": f"a sub-table row cannot hold a {child.kind}"}
+            if fdef.fields:
+                yield from check_form(child_form(fdef), fpath)
+        elif fdef.fields:
+            yield {"path": f"{fpath}/fields", "message": "only sub-table fields have row fields"}
+        if fdef.kind == "lookup" and isinstance(fdef.config, dict):
+            target = by_key.get(str(fdef.config.get("relation")))
+            if target is None or target.kind != "relation":
+                yield {"path": f"{fpath}/config/relation", "message": "must name a relation field of this form"}
 
 
 def check_field(fdef: FieldDef, path: str) -> Iterator[Issue]:
@@ -106,6 +130,13 @@ class CompiledForm:
     table: Table
     kinds: Mapping[str, FieldKind]
     fields: Mapping[str, FieldDef] = field(default_factory=dict)
+    logic: FormLogic = field(default_factory=FormLogic)
+    children: Mapping[str, CompiledForm] = field(default_factory=dict)  # sub-tables by field key
+    is_child: bool = False
+
+    @property
+    def stored_keys(self) -> list[str]:
+        return [k for k, kind in self.kinds.items() if kind.has_column]
 
     def coerce(self, values: Mapping[str, Any], *, partial: bool) -> tuple[Values, list[Issue]]:
         """Check and convert client values; every problem is reported with its field path."""
@@ -163,7 +194,8 @@ class CompiledForm:
         return _isoformat if key in ("created_at", "updated_at", "deleted_at") else None
 
     def output_keys(self) -> list[str]:
-        return [c for c in STANDARD_COLUMNS if c != "deleted_at"] + list(self.fields)
+        standard = list(CHILD_COLUMNS) if self.is_child else [c for c in STANDARD_COLUMNS if c != "deleted_at"]
+        return standard + self.stored_keys
 
 
 def _isoformat(value: Any) -> Any:
@@ -181,6 +213,21 @@ def standard_columns() -> list[Column[Any]]:
         Column("row_version", Integer, nullable=False, default=1),
         Column("deleted_at", UtcDateTime, nullable=True),
     ]
+
+
+CHILD_COLUMNS = ("id", "position")
+
+
+def child_columns() -> list[Column[Any]]:
+    return [
+        Column("id", IdType, primary_key=True, autoincrement=True),
+        Column("parent_id", IdType, nullable=False, index=True),
+        Column("position", Integer, nullable=False),
+    ]
+
+
+def is_unique(fdef: FieldDef) -> bool:
+    return fdef.unique or fdef.kind == "serial"
 
 
 def field_column(fdef: FieldDef, column_name: str | None = None) -> Column[Any]:
@@ -207,26 +254,40 @@ def standard_indexes(table_name: str) -> list[Index]:
 
 
 def field_index(table_name: str, fdef: FieldDef) -> Index | None:
-    if not (fdef.unique or fdef.indexed):
+    if not (is_unique(fdef) or fdef.indexed):
         return None
-    return Index(sql_name("ix", table_name, fdef.key), fdef.key, unique=fdef.unique)
+    return Index(sql_name("ix", table_name, fdef.key), fdef.key, unique=is_unique(fdef))
 
 
-def compile_form(form: FormDef, *, table_name: str) -> CompiledForm:
-    """Build the table object and the coercers of a checked form.
+def compile_form(form: FormDef, *, table_name: str, child: bool = False) -> CompiledForm:
+    """Build the table object, the coercers and the compiled logic of a checked form.
 
     ``{"key": "ticket", "fields": [{"key": "title", "kind": "text", ...}]}``
     with ``table_name="f3_ticket"`` gives a ``Table("f3_ticket", id, created_at,
-    ..., title TEXT)`` and a coercer per field.
+    ..., title TEXT)`` and a coercer per field. A sub-table field ``items``
+    becomes a child form on table ``f3_ticket__items`` with ``parent_id``.
     """
-    metadata = MetaData()
-    columns = standard_columns() + [field_column(f) for f in form.fields]
-    indexes = standard_indexes(table_name)
-    indexes += [ix for f in form.fields if (ix := field_index(table_name, f)) is not None]
-    table = Table(table_name, metadata, *columns, *indexes)
+    stored = [f for f in form.fields if FIELD_KINDS[f.kind].has_column]
+    columns = (child_columns() if child else standard_columns()) + [field_column(f) for f in stored]
+    indexes = [] if child else standard_indexes(table_name)
+    indexes += [ix for f in stored if (ix := field_index(table_name, f)) is not None]
+    table = Table(table_name, MetaData(), *columns, *indexes)
     return CompiledForm(
         form=form,
         table=table,
         kinds={f.key: FIELD_KINDS[f.kind] for f in form.fields},
         fields={f.key: f for f in form.fields},
+        logic=compile_logic(form),
+        children={f.key: compile_form(child_form(f), table_name=child_table_name(table_name, f.key), child=True)
+                  for f in form.fields if f.kind == "subtable"},
+        is_child=child,
     )
+
+
+def child_form(fdef: FieldDef) -> FormDef:
+    """A sub-table field's rows, described as a form of their own."""
+    return FormDef(key=fdef.key, label=fdef.label, fields=list(fdef.fields or []))
+
+
+def child_table_name(table_name: str, field_key: str) -> str:
+    return sql_name(table_name, "", field_key)

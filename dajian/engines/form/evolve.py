@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
-from dajian.engines.form.compile import sql_name
+from dajian.engines.form.compile import is_unique, sql_name
 from dajian.engines.form.fields import FIELD_KINDS
 from dajian.engines.form.model import FieldDef, FormDef
 
@@ -42,13 +42,18 @@ class FormMigrationPlan:
         return [s for s in self.steps if s.op == "retype_field"]
 
 
+def stored_form(form: FormDef) -> FormDef:
+    """The form as its table sees it: only fields that have a column."""
+    return form.model_copy(update={"fields": [f for f in form.fields if FIELD_KINDS[f.kind].has_column]})
+
+
 def state_entry(fdef: FieldDef) -> dict[str, Any]:
     return {
         "column": fdef.key,
         "kind": fdef.kind,
         "signature": FIELD_KINDS[fdef.kind].signature(fdef),
-        "unique": fdef.unique,
-        "indexed": fdef.indexed or fdef.unique,
+        "unique": is_unique(fdef),
+        "indexed": fdef.indexed or is_unique(fdef),
     }
 
 
@@ -70,6 +75,8 @@ def plan_form_migration(
     ``b`` (``renamed_from: "a"``) and ``c`` gives steps
     ``[rename_field a -> b, add_field c]``.
     """
+    form = stored_form(form)
+    previous = stored_form(previous) if previous is not None else None
     if state is None:
         step = Step("create_table", detail={"table": table_name, "fields": [f.key for f in form.fields]})
         return FormMigrationPlan(form.key, table_name, [step], initial_state(form))

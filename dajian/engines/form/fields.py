@@ -43,6 +43,8 @@ class FieldKind:
     references: str | None = None  # "user" | "department" | …: ids the platform checks exist
     # the kind's settings in ``FieldDef.config``; None means the kind takes none
     config_model: type[BaseModel] | None = None
+    has_column: bool = True  # sub-tables and lookups live elsewhere
+    client_writable: bool = True  # formulas and serial numbers are computed by the server
 
 
 FIELD_KINDS: dict[str, FieldKind] = {}
@@ -254,3 +256,4 @@ def _register_builtin() -> None:
 
 
 _register_builtin()
+from dajian.engines.form import kinds as _kinds  # noqa: E402,F401 (register the extra kinds)

@@ -7,7 +7,7 @@ explicit (``renamed_from``) so data follows it.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -62,6 +62,24 @@ class FieldDef(Strict):
     config: dict[str, Any] | None = Field(
         default=None, description="Settings of this field's kind, checked by the kind's own model."
     )
+    # linkage: expressions (JSON AST or an Excel-like formula string) over the record
+    visible_if: Any = None
+    required_if: Any = None
+    readonly_if: Any = None
+    readonly: bool = False
+    default_from: Literal["current_user", "current_dept", "now", "today"] | None = None
+    default_formula: Any = None
+    formula: Any = Field(default=None, description="For kind 'formula': the expression computing the value.")
+    fields: list[FieldDef] | None = Field(default=None, description="For kind 'subtable': the row fields.")
+
+
+class Validation(Strict):
+    """A rule the record must satisfy: ``condition`` must hold, else ``message``."""
+
+    key: Key
+    condition: Any
+    message: Label
+    fields: list[Key] = Field(default_factory=list, description="Fields the message is shown on.")
 
 
 class FormDef(Strict):
@@ -70,7 +88,9 @@ class FormDef(Strict):
     description: Label | None = None
     fields: list[FieldDef] = Field(default_factory=list)
     title_field: Key | None = None
-    layout: list[dict[str, Any]] | None = None
+    layout: list[dict[str, Any]] | None = Field(
+        default=None, description="Sections, tabs and columns for the designer and runtime UI.")
+    validations: list[Validation] = Field(default_factory=list)
 
     def field(self, key: str) -> FieldDef | None:
         return next((f for f in self.fields if f.key == key), None)

@@ -134,7 +134,7 @@ def me(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
 def _login(request: Request, body: LoginBody, settings: Settings) -> auth.LoginResult:
     """Not ``transaction()``: a failed attempt must be committed although the login fails."""
     client = request.client.host if request.client else "unknown"
-    with get_engine(request).connect() as conn:
+    with get_engine(request).connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
         try:
             result = auth.login(
                 conn, org_key=body.org, username=body.username, password=body.password,

@@ -37,6 +37,10 @@ def request_connection(request: Request) -> Connection:
     conn: Connection | None = request.scope.get(CONNECTION_KEY)
     if conn is None:
         conn = get_engine(request).connect()
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            # SQLite: take the write lock up front (waiting for it) rather than failing later
+            # when a read transaction tries to become a write transaction
+            conn.execution_options(sqlite_begin="IMMEDIATE")
         conn.begin()
         request.scope[CONNECTION_KEY] = conn
     return conn
