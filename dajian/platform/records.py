@@ -20,7 +20,7 @@ from dajian.engines.expr import EvalContext
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.prepare import Prepared, prepare
 from dajian.platform.apps import RuntimeApp
-from dajian.platform.audit import audit_row, field_changes, write_audit_many
+from dajian.platform.audit import audit_row, field_changes, jsonable, write_audit_many
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from dajian.platform.filters import compile_filter
@@ -104,6 +104,30 @@ def _prepare_all(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str
     if issues:
         raise Invalid("the record is invalid" if not bulk else "some records are invalid", errors=issues)
     return done
+
+
+def preview_record(conn: Connection, ctx: FormContext, values: Mapping[str, Any], *,
+                   record_id: int | None = None) -> dict[str, Any]:
+    """What a save would do, without saving: computed values, field states and every problem.
+
+    The designer and the runtime form call this as the user types, so hidden,
+    required and read-only fields follow the linkage rules live.
+    """
+    existing: dict[str, Any] | None = None
+    if record_id is not None:
+        before = _fetch(conn, ctx, record_id)
+        existing = {k: before[k] for k in ctx.form.stored_keys}
+        existing.update({k: rows[record_id] for k, rows in read_children(conn, ctx.form, [record_id]).items()})
+    prepared = prepare(ctx.form, values, existing=existing, ctx=eval_context(ctx))
+    shown = {k: v for k, v in prepared.record.items() if k in ctx.form.fields and ctx.grant.can_read(k)}
+    dumped = ctx.form.dump(shown, [k for k in shown if ctx.form.kinds[k].has_column])
+    dumped.update({k: shown[k] for k in ctx.form.children if k in shown})
+    return {
+        "values": jsonable(dumped),
+        "states": prepared.states.as_dict() if prepared.states else None,
+        "errors": prepared.issues,
+        "valid": not prepared.issues,
+    }
 
 
 def create_records(

@@ -167,3 +167,34 @@ def test_bad_expressions_in_definitions_have_paths(org: Org) -> None:
     paths = {e["path"] for e in response.json()["errors"]}
     assert "/forms/1/fields/7/formula" in paths
     assert any(p.startswith("/forms/1/fields/4/visible_if") for p in paths)
+
+
+def test_preview_evaluates_linkage_and_formulas_without_writing(client: TestClient) -> None:
+    preview = client.post(f"{ORDERS}/preview", json={"channel": "email", "items": [
+        {"sku": "A", "qty": 3, "price": "200"}]})
+    assert preview.status_code == 200, preview.text
+    body = preview.json()
+    assert body["values"]["total"] == "600.00" and body["values"]["big"] is True
+    assert body["values"]["items"][0]["line"] == "600.00"
+    assert "email" in body["states"]["required"] and "email" not in body["states"]["hidden"]
+    assert "discount" not in body["states"]["readonly"]
+    assert body["errors"] == [{"path": "/email", "message": "is required"}] and body["valid"] is False
+    phone = client.post(f"{ORDERS}/preview", json={"channel": "phone"}).json()
+    assert "email" in phone["states"]["hidden"] and "discount" in phone["states"]["readonly"]
+    assert client.get(ORDERS).json()["total"] == 0
+
+
+def test_layout_refers_to_real_fields(org: Org) -> None:
+    client = org.client()
+    doc = shop_app()
+    doc["forms"][1]["tabs"] = [{"key": "main", "label": {"en": "Main"}}]
+    doc["forms"][1]["layout"] = [
+        {"key": "head", "label": {"zh-CN": "基本信息", "en": "Basics"}, "tab": "main", "columns": 2,
+         "fields": ["number", "channel", "email"]},
+        {"key": "lines", "tab": "nope", "columns": 1, "fields": ["items", "channel", "ghost"]}]
+    response = publish(client, doc)
+    assert response.status_code == 422
+    assert {e["path"] for e in response.json()["errors"]} == {
+        "/forms/1/layout/1/tab", "/forms/1/layout/1/fields/1", "/forms/1/layout/1/fields/2"}
+    doc["forms"][1]["layout"] = doc["forms"][1]["layout"][:1]
+    assert publish(client, doc).status_code == 200

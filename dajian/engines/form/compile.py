@@ -55,6 +55,7 @@ def check_form(form: FormDef, path: str) -> Iterator[Issue]:
         seen.add(fdef.key)
         yield from check_field(fdef, fpath)
     yield from _structure_issues(form, path)
+    yield from _layout_issues(form, path)
     yield from check_expressions(form, path)
     if form.title_field is not None and form.title_field not in seen:
         yield {"path": f"{path}/title_field", "message": f"no field '{form.title_field}'"}
@@ -66,6 +67,21 @@ def check_form(form: FormDef, path: str) -> Iterator[Issue]:
         if fdef.renamed_from and renamed.count(fdef.renamed_from) > 1:
             yield {"path": f"{path}/fields/{i}/renamed_from",
                    "message": f"'{fdef.renamed_from}' is renamed twice"}
+
+
+def _layout_issues(form: FormDef, path: str) -> Iterator[Issue]:
+    keys = {f.key for f in form.fields}
+    tabs = {t.key for t in form.tabs}
+    placed: set[str] = set()
+    for i, section in enumerate(form.layout or []):
+        if section.tab is not None and section.tab not in tabs:
+            yield {"path": f"{path}/layout/{i}/tab", "message": f"no tab '{section.tab}'"}
+        for j, key in enumerate(section.fields):
+            if key not in keys:
+                yield {"path": f"{path}/layout/{i}/fields/{j}", "message": f"no field '{key}'"}
+            elif key in placed:
+                yield {"path": f"{path}/layout/{i}/fields/{j}", "message": f"field '{key}' is placed twice"}
+            placed.add(key)
 
 
 def _structure_issues(form: FormDef, path: str) -> Iterator[Issue]:

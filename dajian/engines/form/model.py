@@ -73,6 +73,23 @@ class FieldDef(Strict):
     fields: list[FieldDef] | None = Field(default=None, description="For kind 'subtable': the row fields.")
 
 
+class LayoutSection(Strict):
+    """A titled group of fields shown in ``columns`` columns, optionally on a tab."""
+
+    key: Key
+    label: Label | None = None
+    help: Label | None = None
+    tab: Key | None = None
+    columns: Annotated[int, Field(ge=1, le=4)] = 2
+    fields: list[Key] = Field(default_factory=list)
+    collapsed: bool = False
+
+
+class Tab(Strict):
+    key: Key
+    label: Label
+
+
 class Validation(Strict):
     """A rule the record must satisfy: ``condition`` must hold, else ``message``."""
 
@@ -88,8 +105,9 @@ class FormDef(Strict):
     description: Label | None = None
     fields: list[FieldDef] = Field(default_factory=list)
     title_field: Key | None = None
-    layout: list[dict[str, Any]] | None = Field(
-        default=None, description="Sections, tabs and columns for the designer and runtime UI.")
+    tabs: list[Tab] = Field(default_factory=list)
+    layout: list[LayoutSection] | None = Field(
+        default=None, description="Sections (on tabs, in columns) for the designer and runtime UI.")
     validations: list[Validation] = Field(default_factory=list)
 
     def field(self, key: str) -> FieldDef | None:

@@ -49,6 +49,18 @@ def create(request: Request, principal: Auth, app_key: str, form_key: str, value
         return service.create_records(conn, ctx, [values], request_id=_request_id(request))[0]
 
 
+@router.post("/preview")
+def preview(request: Request, principal: Auth, app_key: str, form_key: str, values: Values,
+            record_id: int | None = None) -> dict[str, Any]:
+    """Evaluate defaults, formulas and linkage for unsaved values (``record_id``: editing that record)."""
+    action = "update" if record_id is not None else "create"
+    with transaction(request) as conn:
+        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, action)
+        result = service.preview_record(conn, ctx, values, record_id=record_id)
+        conn.rollback()  # a preview never writes, not even a serial number
+        return result
+
+
 @router.post("/bulk", status_code=201)
 def create_bulk(request: Request, principal: Auth, app_key: str, form_key: str, body: Bulk) -> dict[str, Any]:
     """Create many records at once: all of them or, if any is invalid, none."""
