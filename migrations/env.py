@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
+import dajian.platform.files
+import dajian.platform.flows  # noqa: F401 - the flow tables
 from dajian.platform.config import get_settings
 from dajian.platform.db import make_engine
 from dajian.platform.models import metadata

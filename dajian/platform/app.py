@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,17 +18,19 @@ from dajian.platform.api.deps import ReleaseConnection
 from dajian.platform.config import Settings, get_settings
 from dajian.platform.db import make_engine
 from dajian.platform.errors import DajianError
+from dajian.platform.files import is_upload_path  # also registers the "file" reference
 
 
 class BodyLimit:
     """Refuse request bodies over ``max_bytes`` with 413, whether or not they declare a length."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt: Callable[[str], bool] = lambda path: False) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.exempt = exempt  # streamed uploads enforce their own, larger limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or self.exempt(scope["path"]):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
@@ -88,7 +91,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    from dajian.platform.api import admin, apps, auth, records
+    from dajian.platform.api import admin, apps, auth, excel, files, flows, records
 
     settings = settings or get_settings()
     app = FastAPI(
@@ -101,10 +104,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_exception_handler(DajianError, _dajian_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for module in (auth, admin, apps, records):
+    for module in (auth, admin, apps, records, excel, files, flows):
         app.include_router(module.router)
     app.add_middleware(ReleaseConnection)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=is_upload_path)
 
     @app.get("/api/health", tags=["platform"])
     def health() -> dict[str, str]:

@@ -39,8 +39,9 @@ def parse_sort(spec: str | None, form: CompiledForm) -> list[SortKey]:
         name = part.lstrip("-")
         if name not in SORTABLE_STANDARD and name not in form.fields:
             raise Invalid("cannot sort", errors=[{"path": "/sort", "message": f"unknown field '{name}'"}])
-        if form.kinds.get(name) is not None and form.kinds[name].name == "multi_select":
-            raise Invalid("cannot sort", errors=[{"path": "/sort", "message": f"cannot sort by list field '{name}'"}])
+        kind = form.kinds.get(name)
+        if kind is not None and (kind.expr_type in ("text_list", "any") or not kind.has_column):
+            raise Invalid("cannot sort", errors=[{"path": "/sort", "message": f"cannot sort by field '{name}'"}])
         keys.append(SortKey(name, part.startswith("-")))
     if not any(k.key == "id" for k in keys):
         keys.append(SortKey("id", keys[-1].descending if keys else True))

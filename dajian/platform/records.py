@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, func, insert, literal, select, update
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
 from dajian.engines.expr import EvalContext
 from dajian.engines.form.compile import CompiledForm
@@ -311,7 +311,12 @@ def list_records(conn: Connection, ctx: FormContext, query: ListQuery, *, count_
         page_where = where & keyset_after(table, sort, decode_cursor(query.after, sort, ctx.form))
     fetched = list(dict.fromkeys([*keys, *(s.key for s in sort)]))
     stmt = select(*(table.c[k] for k in fetched)).where(page_where).order_by(*order_by(table, sort))
-    rows = conn.execute(stmt.limit(limit + 1)).all()
+    try:
+        rows = conn.execute(stmt.limit(limit + 1)).all()
+    except (DataError, ProgrammingError) as exc:
+        # a type the checker could not rule out (e.g. comparing a JSON list field): the client's filter
+        message = str(exc.orig).splitlines()[0][:300]
+        raise Invalid("the filter cannot be applied", errors=[{"path": "/filter", "message": message}]) from None
     page, more = rows[:limit], len(rows) > limit
     dump = ctx.form.row_dumper(keys)
     width = len(keys)

@@ -4,10 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-23 19:19:30.345595
 """
-from alembic import op
 import sqlalchemy as sa
-import dajian.engines.sqltypes
+from alembic import op
 
+import dajian.engines.sqltypes
 
 revision = '0001'
 down_revision = None

@@ -15,9 +15,8 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import Field, ValidationError
-from sqlalchemy import Date, Time
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator, TypeEngine
+from sqlalchemy import Date, Text
+from sqlalchemy.types import TypeEngine
 
 from dajian.engines.form.fields import JSON_LIST, FieldKind, _date, _reference, register_field_kind
 from dajian.engines.form.model import FieldDef, Strict
@@ -33,23 +32,6 @@ def _parse_time(text: str) -> time:
         raise ValueError("expected a time of day like 09:30 or 09:30:15")
     hour, minute, second = match.groups()
     return time(int(hour), int(minute), int(second or 0))
-
-
-class TimeOfDay(TypeDecorator[str]):
-    """``"HH:MM:SS"`` text in Python, a SQL ``TIME`` column (text on SQLite, ``time`` on PostgreSQL)."""
-
-    impl = Time
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> time | None:
-        if value is None or isinstance(value, time):
-            return value
-        return _parse_time(str(value))
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        return (value if isinstance(value, time) else _parse_time(str(value)[:8])).strftime("%H:%M:%S")
 
 
 def time_of_day(field: FieldDef, value: Any) -> str:
@@ -186,7 +168,8 @@ def _json_column(field: FieldDef) -> TypeEngine[Any]:
 
 
 def _time_column(field: FieldDef) -> TypeEngine[Any]:
-    return TimeOfDay()
+    # "HH:MM:SS" text sorts and compares like a time and supports the text operators on both databases
+    return Text()
 
 
 def _date_column(field: FieldDef) -> TypeEngine[Any]:

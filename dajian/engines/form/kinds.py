@@ -27,6 +27,6 @@ with ``decimal``, so switching among them keeps the column and its values.
 
 from __future__ import annotations
 
-from dajian.engines.form import compound_values, number_values, text_values
+from dajian.engines.form import compound_values, kind_files, number_values, text_values
 
-KIND_MODULES = (text_values, number_values, compound_values)
+KIND_MODULES = (text_values, number_values, compound_values, kind_files)

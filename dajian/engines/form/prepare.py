@@ -61,7 +61,9 @@ def prepare(
 def _reject_computed(form: CompiledForm, incoming: Mapping[str, Any], out: Prepared) -> None:
     for key in incoming:
         kind = form.kinds.get(key)
-        if kind is not None and not kind.client_writable:
+        if kind is None:
+            out.issues.append({"path": f"/{key}", "message": f"unknown field '{key}'"})
+        elif not kind.client_writable:
             out.issues.append({"path": f"/{key}", "message": "is computed by the server and cannot be written"})
 
 

@@ -1,0 +1,197 @@
+"""Human steps: approval voting (any, all, n of m, percentage, sequential), plain tasks, and what
+an assignee may do with a task (approve, reject, return for information, transfer, delegate,
+add a signer)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .effects import FlowError
+from .model import RejectRule
+from .plan import NodePlan
+from .run import Run
+
+HUMAN_KINDS = frozenset({"approval", "task"})
+TASK_ACTIONS = frozenset({"approve", "reject", "return", "transfer", "delegate", "add_signer"})
+
+
+@dataclass(frozen=True)
+class Act:
+    """An assignee acts on a task; ``target`` names a node (reject), ``users`` the new people."""
+
+    task: str
+    actor: int
+    action: str
+    target: str | None = None
+    users: tuple[int, ...] = ()
+
+
+def needed(mode: str, total: int, *, n: int | None, percentage: float | None) -> int:
+    """Approvals a node needs: ``needed("percentage", 3, n=None, percentage=50) == 2``."""
+    if mode == "any":
+        return 1
+    if mode == "n_of_m":
+        return min(n or 1, total)
+    if mode == "percentage":
+        return max(1, math.ceil(total * (percentage or 100) / 100))
+    return total
+
+
+def enter_human(run: Run, node: NodePlan, token: str, reentry: bool) -> None:
+    """Open the node's work: every approver at once, or the first of a sequential queue."""
+    d = node.definition
+    users = run.resolve(node)
+    mode = (d.mode or "any") if node.kind == "approval" else "any"
+    role = "approval" if node.kind == "approval" else "task"
+    queue = users[1:] if mode == "sequential" else []
+    run.state["work"][token] = {"node": node.id, "mode": mode, "total": len(users), "approve": 0, "reject": 0,
+                                "needed": needed(mode, len(users), n=d.n, percentage=d.percentage),
+                                "queue": queue, "role": role}
+    for user in users[:1] if mode == "sequential" else users:
+        run.open_task(token, node, user, role)
+
+
+def act(run: Run, event: Act) -> None:
+    task = run.state["tasks"].get(event.task)
+    if task is None:
+        raise FlowError(f"task '{event.task}' is not open", code="conflict")
+    if task["assignee"] != event.actor:
+        raise FlowError("this task is not assigned to you", code="forbidden")
+    if event.action not in TASK_ACTIONS:
+        raise FlowError(f"unknown action '{event.action}'")
+    run.state["last_actor"] = event.actor
+    _ACTIONS[event.action](run, event, task)
+
+
+def _approve(run: Run, event: Act, task: dict[str, object]) -> None:
+    role, token = task["role"], str(task["token"])
+    if role == "resubmit":
+        run.close_task(event.task, "done", decision="resubmit", actor=event.actor)
+        run.advance(token)
+    elif role == "info":
+        run.close_task(event.task, "done", decision="answered", actor=event.actor)
+        back = task["back"]
+        assert isinstance(back, dict)
+        run.open_task(token, run.plan.node(str(task["node"])), back["assignee"], back["role"], **back["extra"])
+    else:
+        _check_required(run, run.plan.node(str(task["node"])))
+        run.close_task(event.task, "done", decision="approve", actor=event.actor)
+        _vote(run, token, approve=True)
+
+
+def _check_required(run: Run, node: NodePlan) -> None:
+    d = node.definition
+    required = [*(d.required_fields or []), *(d.fields.required if d.fields else [])]
+    missing = [k for k in required if run.record.get(k) in (None, "", [])]
+    if missing:
+        raise FlowError(f"fill in {', '.join(missing)} before completing this step", path=node.id)
+
+
+def _vote(run: Run, token: str, *, approve: bool) -> None:
+    work = run.state["work"][token]
+    work["approve" if approve else "reject"] += 1
+    node = run.plan.node(work["node"])
+    if approve and work["queue"]:
+        run.open_task(token, node, work["queue"].pop(0), work["role"])
+    elif approve and work["approve"] >= work["needed"]:
+        _close_open(run, token)
+        run.advance(token)
+    elif not approve and (work["mode"] == "any" or work["reject"] > work["total"] - work["needed"]):
+        _close_open(run, token)
+        _route_rejection(run, node, None)
+
+
+def _close_open(run: Run, token: str) -> None:
+    for key in run.open_tasks(token):
+        run.close_task(key, "cancelled")
+
+
+def _reject(run: Run, event: Act, task: dict[str, object]) -> None:
+    if task["role"] != "approval":
+        raise FlowError("only approval steps can be rejected")
+    node = run.plan.node(str(task["node"]))
+    rule = node.definition.on_reject or RejectRule()
+    if rule.to == "choose" and event.target not in rule.choices:
+        raise FlowError(f"choose where to send it back: one of {', '.join(rule.choices)}", path="/target")
+    run.close_task(event.task, "done", decision="reject", actor=event.actor)
+    run.state["chosen"] = event.target
+    _vote(run, str(task["token"]), approve=False)
+
+
+def _route_rejection(run: Run, node: NodePlan, _: None) -> None:
+    rule = node.definition.on_reject or RejectRule()
+    target = run.state.pop("chosen", None) if rule.to == "choose" else rule.to
+    if target == "previous":
+        target = _previous_human(run, node.id)
+    run.clear()
+    if target == "end":
+        run.finish(rule.outcome)
+    elif target in (None, "start", run.plan.start):
+        run.place(run.plan.start, reentry=True)
+    else:
+        run.place(str(target))
+
+
+def _previous_human(run: Run, node_id: str) -> str:
+    path = run.state["path"]
+    last = max(i for i, n in enumerate(path) if n == node_id)
+    for candidate in reversed(path[:last]):
+        if candidate != node_id and run.plan.node(candidate).kind in HUMAN_KINDS:
+            return str(candidate)
+    return "start"
+
+
+def _return(run: Run, event: Act, task: dict[str, object]) -> None:
+    """Ask someone (the initiator by default) for more information; their answer reopens the task."""
+    if task["role"] not in ("approval", "task"):
+        raise FlowError("only approval and task steps can be returned for information")
+    to = event.users[0] if event.users else run.state["initiator"]
+    run.close_task(event.task, "returned", decision="return", actor=event.actor)
+    extra = {k: task[k] for k in ("for",) if k in task}
+    back = {"assignee": task["assignee"], "role": task["role"], "extra": extra}
+    run.open_task(str(task["token"]), run.plan.node(str(task["node"])), to, "info", back=back)
+
+
+def _transfer(run: Run, event: Act, task: dict[str, object], *, delegate: bool = False) -> None:
+    if len(event.users) != 1:
+        raise FlowError("name exactly one user to hand the task to", path="/users")
+    run.close_task(event.task, "delegated" if delegate else "transferred", decision=event.action, actor=event.actor)
+    extra = {"for": task.get("for") or task["assignee"]} if delegate else {}
+    extra.update({k: task[k] for k in ("back",) if k in task})
+    run.open_task(str(task["token"]), run.plan.node(str(task["node"])), event.users[0], str(task["role"]), **extra)
+
+
+def _delegate(run: Run, event: Act, task: dict[str, object]) -> None:
+    _transfer(run, event, task, delegate=True)
+
+
+def _add_signer(run: Run, event: Act, task: dict[str, object]) -> None:
+    if task["role"] != "approval" or not event.users:
+        raise FlowError("add signers to an approval step, naming at least one user", path="/users")
+    token = str(task["token"])
+    work = run.state["work"][token]
+    work["total"] += len(event.users)
+    if work["mode"] in ("all", "sequential"):
+        work["needed"] += len(event.users)
+    if work["mode"] == "sequential":
+        work["queue"] = [*event.users, *work["queue"]]
+        return
+    for user in event.users:
+        run.open_task(token, run.plan.node(work["node"]), user, "approval")
+
+
+def reassign(run: Run, task_key: str, user: int) -> None:
+    """Hand an open task to ``user`` (an escalation), keeping its place in the vote."""
+    task = run.state["tasks"].get(task_key)
+    if task is None or task["assignee"] == user:
+        return
+    run.close_task(task_key, "transferred", decision="escalated")
+    extra = {k: task[k] for k in ("back", "for") if k in task}
+    run.open_task(str(task["token"]), run.plan.node(str(task["node"])), user, str(task["role"]), **extra)
+
+
+_ACTIONS = {
+    "approve": _approve, "reject": _reject, "return": _return, "transfer": _transfer,
+    "delegate": _delegate, "add_signer": _add_signer,
+}  # fmt: skip

@@ -1,0 +1,147 @@
+"""The pure state machine: ``execute(plan, state, event, env) -> Step(new_state, effects)``.
+
+Instance state is JSON (tokens on nodes, open tasks, join counters, timers), owned by the
+engine and stored by the platform; ``execute`` never mutates its input. Example::
+
+    step = execute(plan, None, Start(actor=7), env)          # tokens move until they wait
+    task = step.of(CreateTask)[0].task                        # e.g. "k2" for the first approver
+    step = execute(plan, step.state, Act(task, 7, "approve"), env)
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .approvals import Act, act, reassign
+from .effects import CancelInstance, Env, FlowError, InstanceSla, State, Step, Visit
+from .model import Assignee
+from .plan import FlowPlan
+from .run import Run, new_state
+
+__all__ = ["Act", "Cancel", "Reassign", "Start", "SubflowDone", "TimerFired", "execute", "preview"]
+
+
+@dataclass(frozen=True)
+class Start:
+    actor: int
+
+
+@dataclass(frozen=True)
+class TimerFired:
+    timer: str
+
+
+@dataclass(frozen=True)
+class SubflowDone:
+    token: str
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class Reassign:
+    task: str
+    user: int
+
+
+@dataclass(frozen=True)
+class Cancel:
+    actor: int | None
+    reason: str = "withdrawn"
+
+
+Event = Start | Act | TimerFired | SubflowDone | Reassign | Cancel
+
+
+def execute(plan: FlowPlan, state: State | None, event: Event, env: Env) -> Step:
+    """Apply one event; raises ``FlowError`` (and changes nothing) if the instance cannot take it."""
+    if isinstance(event, Start):
+        run = Run(plan, new_state(event.actor), env)
+        _start(run)
+        return Step(run.state, run.effects)
+    if state is None or state["status"] != "running":
+        raise FlowError("the flow is not running", code="conflict")
+    run = Run(plan, copy.deepcopy(state), env)
+    _dispatch(run, event)
+    return Step(run.state, run.effects)
+
+
+def _start(run: Run) -> None:
+    run.state["started_at"] = run.now.isoformat()
+    sla = run.plan.sla
+    times = sla.times(run.now, run.record, run.plan.calendar) if sla else None
+    if times:
+        run.state["due_at"] = times[1].isoformat()
+        run.emit(InstanceSla(due_at=times[1], warn_at=times[0]))
+    run.place(run.plan.start)
+
+
+def _dispatch(run: Run, event: Event) -> None:
+    if isinstance(event, Act):
+        act(run, event)
+    elif isinstance(event, TimerFired):
+        token = event.timer
+        if run.state["timers"].pop(token, None) is not None and token in run.state["tokens"]:
+            run.advance(token)
+    elif isinstance(event, SubflowDone):
+        if run.state["subflows"].pop(event.token, None) is not None:
+            run.advance(event.token)
+    elif isinstance(event, Reassign):
+        reassign(run, event.task, event.user)
+    elif isinstance(event, Cancel):
+        if event.actor is not None and event.actor != run.state["initiator"]:
+            raise FlowError("only the initiator can withdraw this flow", code="forbidden")
+        run.clear()
+        run.state["status"] = "cancelled"
+        run.emit(CancelInstance(event.reason))
+    else:  # pragma: no cover - Start is handled by execute
+        raise FlowError(f"unknown event {event!r}")
+
+
+# -- preview ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _PreviewEnv:
+    now: datetime
+    record: Mapping[str, Any]
+
+    def resolve(self, spec: Assignee, *, node: str, state: Mapping[str, Any]) -> list[int]:
+        return [0]
+
+
+def preview(plan: FlowPlan, record: Mapping[str, Any], *, now: datetime, max_steps: int = 200) -> dict[str, Any]:
+    """The nodes a record would visit if every step were approved and every timer fired.
+
+    ``preview(plan, {"amount": 800}, now=t)`` → ``{"path": ["start", "triage", "manager", "end"],
+    "outcome": "approved", "completed": True}``. Assignees are not resolved (shown as 0).
+    """
+    env = _PreviewEnv(now, record)
+    step = execute(plan, None, Start(actor=0), env)
+    path = [v.node for v in step.of(Visit)]
+    try:
+        for _ in range(max_steps):
+            state = step.state
+            if state["status"] != "running":
+                break
+            step = execute(plan, state, _next_event(state), env)
+            path += [v.node for v in step.of(Visit)]
+    except FlowError as exc:
+        return {"path": path, "outcome": None, "completed": False, "error": exc.message}
+    done = step.state["status"] == "completed"
+    return {"path": path, "outcome": step.state["outcome"], "completed": done}
+
+
+def _next_event(state: State) -> Event:
+    if state["tasks"]:
+        key, task = next(iter(state["tasks"].items()))
+        return Act(key, task["assignee"], "approve")
+    if state["timers"]:
+        return TimerFired(next(iter(state["timers"])))
+    if state["subflows"]:
+        return SubflowDone(next(iter(state["subflows"])), None)
+    raise FlowError("the flow waits for nothing but has not finished")
+

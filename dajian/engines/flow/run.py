@@ -1,0 +1,134 @@
+"""The working context of one step: a private copy of the instance state, the effects so far,
+and the token moves every node kind uses (place, advance, open and close tasks)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from dajian.engines.expr import EvalContext
+
+from .effects import CancelTimer, CloseTask, CompleteInstance, CreateTask, Effect, Env, FlowError, State, Visit
+from .plan import EdgePlan, FlowPlan, NodePlan
+
+MAX_MOVES = 1000  # per step: a loop of automated nodes must not spin forever
+
+
+def new_state(initiator: int) -> State:
+    """The state of an instance before its first step."""
+    return {"status": "running", "outcome": None, "initiator": initiator, "last_actor": None, "seq": 0,
+            "tokens": {}, "work": {}, "tasks": {}, "joins": {}, "timers": {}, "subflows": {}, "path": []}
+
+
+class Run:
+    def __init__(self, plan: FlowPlan, state: State, env: Env) -> None:
+        self.plan, self.state, self.env = plan, state, env
+        self.effects: list[Effect] = []
+        self._record: dict[str, Any] | None = None
+        self.moves = 0
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """The record's values, read from the env on first use (most steps never need them)."""
+        if self._record is None:
+            self._record = dict(self.env.record)
+        return self._record
+
+    @property
+    def now(self) -> datetime:
+        return self.env.now
+
+    def context(self) -> EvalContext:
+        return EvalContext(now=self.now, user_id=self.state["initiator"])
+
+    def new_id(self, prefix: str) -> str:
+        self.state["seq"] += 1
+        return f"{prefix}{self.state['seq']}"
+
+    def emit(self, effect: Effect) -> None:
+        self.effects.append(effect)
+
+    # -- tokens -------------------------------------------------------------------------
+
+    def place(self, node_id: str, token: str | None = None, *, reentry: bool = False) -> None:
+        """Put a token on a node and let the node's kind act on it."""
+        from .nodes import node_kind
+
+        self.moves += 1
+        if self.moves > MAX_MOVES:
+            raise FlowError(f"more than {MAX_MOVES} moves in one step: a loop without a wait?", code="loop")
+        node = self.plan.node(node_id)
+        token = token or self.new_id("t")
+        self.state["tokens"][token] = node_id
+        self.state["path"].append(node_id)
+        self.emit(Visit(node_id, node.kind, self.now))
+        node_kind(node.kind).enter(self, node, token, reentry)
+
+    def drop(self, token: str) -> None:
+        self.state["tokens"].pop(token, None)
+        self.state["work"].pop(token, None)
+
+    def advance(self, token: str) -> None:
+        """Leave the token's node by its single outgoing edge."""
+        node = self.plan.node(self.state["tokens"][token])
+        self.take(token, node.outgoing[:1])
+
+    def take(self, token: str, edges: Iterable[EdgePlan]) -> None:
+        """Move ``token`` along the first edge and fork a new token onto each further one."""
+        self.drop(token)
+        for i, edge in enumerate(list(edges)):
+            self.place(edge.target, token if i == 0 else None)
+
+    def matching(self, node: NodePlan) -> list[EdgePlan]:
+        """Outgoing edges whose condition holds (defaults excluded)."""
+        record, ctx = self.record, self.context()
+        return [e for e in node.outgoing if not e.default and (e.condition is None or e.condition(record, ctx))]
+
+    # -- tasks --------------------------------------------------------------------------
+
+    def open_task(self, token: str, node: NodePlan, assignee: int, role: str, **extra: Any) -> str:
+        key = self.new_id("k")
+        times = node.sla.times(self.now, self.record, self.plan.calendar) if node.sla else None
+        self.state["tasks"][key] = {"token": token, "node": node.id, "assignee": assignee, "role": role,
+                                    "status": "pending", "at": self.now.isoformat(), **extra}
+        self.emit(CreateTask(key, node.id, assignee, role, due_at=times[1] if times else None,
+                             warn_at=times[0] if times else None, on_behalf_of=extra.get("for")))
+        return key
+
+    def close_task(self, key: str, status: str, *, decision: str | None = None, actor: int | None = None) -> None:
+        task = self.state["tasks"].pop(key)
+        started = datetime.fromisoformat(task["at"])
+        minutes = self.plan.calendar.working_minutes_between(started, self.now)
+        self.emit(CloseTask(key, status, decision=decision, actor=actor, working_minutes=round(minutes, 2)))
+
+    def open_tasks(self, token: str) -> list[str]:
+        return [k for k, t in self.state["tasks"].items() if t["token"] == token]
+
+    def resolve(self, node: NodePlan) -> list[int]:
+        spec = node.definition.assignee
+        if spec is None:
+            raise FlowError(f"node '{node.id}' has no assignee", path=node.id)
+        users = list(dict.fromkeys(self.env.resolve(spec, node=node.id, state=self.state)))
+        if not users:
+            raise FlowError(f"node '{node.id}': nobody matches its assignee rule ({spec.strategy})",
+                            code="no_assignee", path=node.id)
+        return users
+
+    # -- the whole instance ---------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Withdraw every token: close open tasks as cancelled and cancel pending timers."""
+        for key in list(self.state["tasks"]):
+            self.close_task(key, "cancelled")
+        for timer in list(self.state["timers"]):
+            self.emit(CancelTimer(timer))
+        for key in ("tokens", "work", "joins", "timers", "subflows"):
+            self.state[key] = {}
+
+    def finish(self, outcome: str | None) -> None:
+        self.clear()
+        self.state["status"], self.state["outcome"] = "completed", outcome
+        started = datetime.fromisoformat(self.state["started_at"])
+        minutes = self.plan.calendar.working_minutes_between(started, self.now)
+        self.emit(CompleteInstance(outcome, working_minutes=round(minutes, 2)))

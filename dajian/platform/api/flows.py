@@ -1,0 +1,115 @@
+"""The flow API: start a flow on a record, read an instance, act on tasks, inboxes, preview, validate."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from dajian.engines.flow import preview, validate_flow
+from dajian.platform.api.auth import current_principal
+from dajian.platform.api.deps import transaction
+from dajian.platform.apps import get_app_row, load_runtime, require_manage
+from dajian.platform.clock import utcnow
+from dajian.platform.errors import Invalid
+from dajian.platform.flows import inbox as reads
+from dajian.platform.flows import service
+from dajian.platform.flows.plans import field_types, plan_for
+from dajian.platform.principal import Principal
+from dajian.platform.records import form_context
+
+router = APIRouter(prefix="/api", tags=["flows"])
+Auth = Annotated[Principal, Depends(current_principal)]
+RequestId = Annotated[str | None, Field(max_length=100)]
+
+
+class StartBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    record_id: int
+
+
+class ActBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: str = Field(description="approve | reject | return | transfer | delegate | add_signer")
+    comment: str | None = Field(default=None, max_length=4000)
+    target: str | None = Field(default=None, description="reject: the node to send the flow back to")
+    users: list[int] = Field(default_factory=list, max_length=50)
+    client_request_id: RequestId = None
+
+
+class InstanceActBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: str = Field(description="withdraw | comment | urge | cc")
+    comment: str | None = Field(default=None, max_length=4000)
+    users: list[int] = Field(default_factory=list, max_length=50, description="cc: people; comment: @mentions")
+    client_request_id: RequestId = None
+
+
+@router.post("/apps/{app_key}/flows/{flow_key}/start", status_code=201)
+def start(request: Request, principal: Auth, app_key: str, flow_key: str, body: StartBody) -> dict[str, Any]:
+    with transaction(request) as conn:
+        instance_id = service.start_instance(conn, principal, app_key, flow_key, body.record_id)
+        return reads.instance_view(conn, principal, instance_id)
+
+
+@router.get("/flows/instances/{instance_id}")
+def get_instance(request: Request, principal: Auth, instance_id: int) -> dict[str, Any]:
+    with transaction(request) as conn:
+        return reads.instance_view(conn, principal, instance_id)
+
+
+@router.post("/flows/tasks/{task_id}/act")
+def act(request: Request, principal: Auth, task_id: int, body: ActBody) -> dict[str, Any]:
+    """Act on one of your tasks; repeating a ``client_request_id`` acts only once."""
+    with transaction(request) as conn:
+        instance_id, replayed = service.act_on_task(
+            conn, principal, task_id, action=body.action, comment=body.comment, target=body.target,
+            users=body.users, client_request_id=body.client_request_id)  # fmt: skip
+        return {**reads.instance_view(conn, principal, instance_id), "replayed": replayed}
+
+
+@router.post("/flows/instances/{instance_id}/act")
+def act_on_instance(request: Request, principal: Auth, instance_id: int, body: InstanceActBody) -> dict[str, Any]:
+    """Withdraw (the initiator), comment with @mentions, urge the assignees, or CC people."""
+    with transaction(request) as conn:
+        replayed = service.instance_action(conn, principal, instance_id, action=body.action, comment=body.comment,
+                                           users=body.users, client_request_id=body.client_request_id)
+        return {**reads.instance_view(conn, principal, instance_id), "replayed": replayed}
+
+
+@router.get("/flows/inbox/{box}")
+def get_inbox(request: Request, principal: Auth, box: str,
+              limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+    """``pending`` (with counts by app, soonest due first), ``started``, ``cc`` or ``done``."""
+    with transaction(request) as conn:
+        return reads.inbox(conn, principal, box, limit=limit)
+
+
+@router.post("/apps/{app_key}/flows/{flow_key}/preview")
+def preview_path(request: Request, principal: Auth, app_key: str, flow_key: str,
+                 record: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    """The nodes a sample record would visit if every step were approved; nothing is written."""
+    with transaction(request) as conn:
+        runtime = load_runtime(conn, principal, app_key)
+        plan = plan_for(conn, runtime.version_id, flow_key)
+        ctx = form_context(conn, principal, runtime, plan.definition.form, "read")
+        values, issues = ctx.form.coerce(record, partial=True)
+        if issues:
+            raise Invalid("the sample record is invalid", errors=issues)
+        return {"flow": flow_key, **preview(plan, values, now=utcnow())}
+
+
+@router.post("/apps/{app_key}/flows/validate")
+def validate(request: Request, principal: Auth, app_key: str,
+             flow: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    """Every problem of a flow document against the app's published forms (nothing is saved)."""
+    with transaction(request) as conn:
+        require_manage(conn, principal, get_app_row(conn, principal, app_key))
+        runtime = load_runtime(conn, principal, app_key)
+        form = runtime.definition.form(str(flow.get("form")))
+        if form is None:
+            return {"valid": False, "errors": [{"path": "/form", "node": None, "message": "no such form"}]}
+        issues = validate_flow(flow, fields=field_types(form))
+        return {"valid": not issues, "errors": [i.as_dict() for i in issues]}
+

@@ -1,0 +1,161 @@
+"""Assignee resolution: the platform side of the engine's ``Env`` (who gets a task).
+
+Strategies: users, role members, the department manager of the initiator / the record's
+department / the task's assignee (``levels`` up the tree), a user field of the record, the
+initiator, the previous actor, round robin and least-open-tasks within a role or department.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from dajian.engines.flow import Assignee
+from dajian.platform.errors import Invalid
+from dajian.platform.models import apps, departments, memberships, roles, users
+
+from .tables import flow_instances, flow_tasks
+
+
+@dataclass
+class PlatformEnv:
+    """What one engine step sees: now, the record's values, and assignee resolution."""
+
+    conn: Connection
+    org_id: int
+    app_id: int
+    now: datetime
+    load_record: Callable[[], Mapping[str, Any]]
+    assignee: int | None = None  # the task an escalation concerns
+    _record: Mapping[str, Any] | None = None
+
+    @property
+    def record(self) -> Mapping[str, Any]:
+        """Read on first use: a step whose nodes need no record values costs no query."""
+        if self._record is None:
+            self._record = self.load_record()
+        return self._record
+
+    def resolve(self, spec: Assignee, *, node: str, state: Mapping[str, Any]) -> list[int]:
+        return _STRATEGIES[spec.strategy](self, spec, node, state)
+
+
+def _users(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+    return _active(env, spec.users or [])
+
+
+def _active(env: PlatformEnv, ids: list[int]) -> list[int]:
+    if not ids:
+        return []
+    query = select(users.c.id).where(users.c.id.in_(ids), users.c.org_id == env.org_id, users.c.is_active)
+    found = set(env.conn.execute(query).scalars())
+    return [i for i in ids if i in found]
+
+
+def _role_members(env: PlatformEnv, key: str) -> list[int]:
+    query = (
+        select(users.c.id)
+        .join(memberships, memberships.c.user_id == users.c.id)
+        .join(roles, roles.c.id == memberships.c.role_id)
+        .where(roles.c.app_id == env.app_id, roles.c.key == key, users.c.is_active)
+        .order_by(users.c.id)
+    )
+    return list(env.conn.execute(query).scalars())
+
+
+def _dept_members(env: PlatformEnv, key: str) -> list[int]:
+    query = (
+        select(users.c.id)
+        .join(departments, departments.c.id == users.c.dept_id)
+        .where(departments.c.org_id == env.org_id, departments.c.key == key, users.c.is_active)
+        .order_by(users.c.id)
+    )
+    return list(env.conn.execute(query).scalars())
+
+
+def _role(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+    return _role_members(env, spec.role or "")
+
+
+def _pool(env: PlatformEnv, spec: Assignee) -> list[int]:
+    return _role_members(env, spec.role) if spec.role else _dept_members(env, spec.dept or "")
+
+
+def _round_robin(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+    """The member after the one who got this node's last task in this app (by user id order)."""
+    pool = _pool(env, spec)
+    if not pool:
+        return []
+    last = env.conn.execute(
+        select(flow_tasks.c.assignee_id)
+        .join(flow_instances, flow_instances.c.id == flow_tasks.c.instance_id)
+        .where(flow_instances.c.app_id == env.app_id, flow_tasks.c.node_id == node,
+               flow_tasks.c.assignee_id.in_(pool))
+        .order_by(flow_tasks.c.id.desc()).limit(1)
+    ).scalar()  # fmt: skip
+    return [pool[(pool.index(last) + 1) % len(pool)] if last in pool else pool[0]]
+
+
+def _least_open(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+    pool = _pool(env, spec)
+    if not pool:
+        return []
+    counts: dict[int, int] = dict(env.conn.execute(
+        select(flow_tasks.c.assignee_id, func.count())
+        .where(flow_tasks.c.assignee_id.in_(pool), flow_tasks.c.status == "pending")
+        .group_by(flow_tasks.c.assignee_id)
+    ).all())  # fmt: skip
+    return [min(pool, key=lambda u: (counts.get(u, 0), u))]
+
+
+def _dept_manager(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+    dept = _base_dept(env, spec, state)
+    for _ in range(spec.levels):
+        if dept is None:
+            break
+        dept = env.conn.execute(select(departments.c.parent_id).where(departments.c.id == dept)).scalar()
+    if dept is None:
+        return []
+    manager = env.conn.execute(select(departments.c.manager_id).where(departments.c.id == dept)).scalar()
+    return [int(manager)] if manager is not None else []
+
+
+def _base_dept(env: PlatformEnv, spec: Assignee, state: Mapping[str, Any]) -> int | None:
+    if spec.of == "record":
+        value = env.record.get("dept_id")
+        return int(value) if value is not None else None
+    user = env.assignee if spec.of == "assignee" else state["initiator"]
+    dept = env.conn.execute(select(users.c.dept_id).where(users.c.id == user)).scalar()
+    return int(dept) if dept is not None else None
+
+
+def _user_field(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+    value = env.record.get(spec.field or "")
+    return _active(env, [int(value)]) if value is not None else []
+
+
+def _initiator(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+    return [int(state["initiator"])]
+
+
+def _previous_actor(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+    return [int(state.get("last_actor") or state["initiator"])]
+
+
+def _decision_table(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+    raise Invalid("decision-table assignment is not available until the rule engine")
+
+
+_STRATEGIES: dict[str, Callable[[PlatformEnv, Assignee, str, Mapping[str, Any]], list[int]]] = {
+    "users": _users, "role": _role, "dept_manager": _dept_manager, "user_field": _user_field,
+    "initiator": _initiator, "previous_actor": _previous_actor, "round_robin": _round_robin,
+    "least_open": _least_open, "decision_table": _decision_table,
+}  # fmt: skip
+
+
+def app_key(conn: Connection, app_id: int) -> str:
+    return str(conn.execute(select(apps.c.key).where(apps.c.id == app_id)).scalar_one())

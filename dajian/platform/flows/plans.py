@@ -1,0 +1,79 @@
+"""Compiled flow plans, cached by (app version, flow key): versions are immutable, so a running
+instance always gets the plan of the version that started it, in any process."""
+
+from __future__ import annotations
+
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from dajian.engines.flow import FlowDefinitionError, FlowIssue, FlowPlan, compile_flow, validate_flow
+from dajian.engines.form.fields import FIELD_KINDS
+from dajian.engines.form.model import FormDef
+from dajian.platform.definition import AppDefinition, parse_definition
+from dajian.platform.errors import Invalid, NotFound
+from dajian.platform.filters import STANDARD_TYPES
+from dajian.platform.models import app_versions
+
+_PLANS: dict[tuple[int, str], FlowPlan] = {}
+_LOCK = Lock()
+
+
+def field_types(form: FormDef) -> dict[str, str]:
+    """``{"amount": "decimal", "owner_id": "user", ...}``: what flow expressions may use."""
+    types = dict(STANDARD_TYPES)
+    types.update({f.key: FIELD_KINDS[f.kind].expr_type for f in form.fields if f.kind in FIELD_KINDS})
+    return types
+
+
+def calendars(doc: dict[str, Any]) -> dict[str, Any]:
+    settings = doc.get("settings") if isinstance(doc, dict) else None
+    found = settings.get("calendars") if isinstance(settings, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def flow_doc(definition: AppDefinition, flow_key: str) -> dict[str, Any]:
+    element = next((f for f in definition.flows if f.key == flow_key), None)
+    if element is None:
+        raise NotFound(f"no flow '{flow_key}'")
+    return element.model_dump(exclude_none=True)
+
+
+def plan_for(conn: Connection, version_id: int, flow_key: str) -> FlowPlan:
+    cached = _PLANS.get((version_id, flow_key))
+    if cached is not None:
+        return cached
+    doc = conn.execute(select(app_versions.c.definition).where(app_versions.c.id == version_id)).scalar_one()
+    try:
+        plan = compile_app_flow(parse_definition(doc), flow_key, calendars=calendars(doc))
+    except FlowDefinitionError as exc:
+        raise Invalid(f"flow '{flow_key}' is invalid", errors=[i.as_dict() for i in exc.issues]) from None
+    with _LOCK:
+        _PLANS[(version_id, flow_key)] = plan
+    return plan
+
+
+def compile_app_flow(definition: AppDefinition, flow_key: str, *, calendars: dict[str, Any]) -> FlowPlan:
+    doc = flow_doc(definition, flow_key)
+    form = definition.form(str(doc.get("form")))
+    if form is None:
+        raise NotFound(f"flow '{flow_key}' belongs to no form of this app")
+    return compile_flow(doc, fields=field_types(form), calendars=calendars)
+
+
+def app_flow_issues(doc: dict[str, Any]) -> list[dict[str, str | None]]:
+    """Every problem of every flow of an app document, with paths like ``/flows/0/nodes/2``.
+
+    Meant for ``validate_definition``'s semantic checks, so publishing refuses a broken flow.
+    """
+    definition = parse_definition(doc)
+    issues: list[FlowIssue] = []
+    for i, element in enumerate(definition.flows):
+        body = element.model_dump(exclude_none=True)
+        form = definition.form(str(body.get("form")))
+        if form is None:
+            issues.append(FlowIssue(f"/flows/{i}/form", f"no form '{body.get('form')}' in this app"))
+            continue
+        issues += validate_flow(body, fields=field_types(form), calendars=calendars(doc), path=f"/flows/{i}")
+    return [i.as_dict() for i in issues]
