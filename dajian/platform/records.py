@@ -23,6 +23,7 @@ from dajian.platform.apps import RuntimeApp
 from dajian.platform.audit import audit_row, field_changes, jsonable, write_audit_many
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from dajian.platform.events import _LISTENERS, EventKind, RecordEvent, emit
 from dajian.platform.filters import compile_filter
 from dajian.platform.pagination import SortKey, decode_cursor, encode_cursor, keyset_after, order_by, parse_sort
 from dajian.platform.permissions import Grant, authorize, visible
@@ -47,10 +48,20 @@ class FormContext:
     form: CompiledForm
     grant: Grant
     principal: Principal
+    depth: int = 0  # how many reactions (rules) deep this change is
 
     @property
     def table(self) -> Table:
         return self.form.table
+
+    def event(self, kind: EventKind, record_id: int, *, old: Mapping[str, Any] | None,
+              new: Mapping[str, Any] | None, request_id: str | None) -> RecordEvent:
+        changed = frozenset(k for k in {*(old or {}), *(new or {})}
+                            if (old or {}).get(k) != (new or {}).get(k)) if old and new else frozenset()
+        return RecordEvent(kind=kind, app_id=self.runtime.app_id, app_key=self.runtime.key,
+                           version_id=self.runtime.version_id, form_key=self.form.form.key, record_id=record_id,
+                           principal=self.principal, old=old, new=new, changed=changed, depth=self.depth,
+                           request_id=request_id)
 
 
 def form_context(
@@ -155,9 +166,18 @@ def create_records(
         for rid, row, item in zip(ids, full, prepared, strict=True)
         for row in [{k: v for k, v in row.items() if k in ctx.form.fields}]
     ])
-    out = [_public(ctx, {**row, "id": rid}) for rid, row in zip(ids, full, strict=True)]
-    _complete(conn, ctx, out, [item.rows for item in prepared])
+    for rid, row, item in zip(ids, full, prepared, strict=True):
+        emit(conn, ctx.event("created", rid, old=None, new={**row, **item.rows, "id": rid}, request_id=request_id))
+    out = [get_record(conn, ctx, rid) for rid in ids] if _has_listeners() else [
+        _public(ctx, {**row, "id": rid}) for rid, row in zip(ids, full, strict=True)]
+    if not _has_listeners():
+        _complete(conn, ctx, out, [item.rows for item in prepared])
     return out
+
+
+def _has_listeners() -> bool:
+    # a listener (a rule) may have changed the records just created: read them back then
+    return bool(_LISTENERS)
 
 
 def _complete(conn: Connection, ctx: FormContext, items: list[dict[str, Any]],
@@ -246,6 +266,8 @@ def update_record(
         raise Conflict("the record was changed by someone else", current=get_record(conn, ctx, record_id))
     write_children(conn, ctx.form, record_id, prepared.rows)
     _audit(conn, ctx, record_id, "update", changes, request_id)
+    after = {**existing, **prepared.values, **prepared.rows, "id": record_id}
+    emit(conn, ctx.event("updated", record_id, old={**existing, "id": record_id}, new=after, request_id=request_id))
     return get_record(conn, ctx, record_id)
 
 
@@ -267,6 +289,8 @@ def delete_record(conn: Connection, ctx: FormContext, record_id: int, *, request
     if effects:
         changes["related"] = effects
     _audit(conn, ctx, record_id, "delete", changes, request_id)
+    old = {k: row[k] for k in ctx.form.stored_keys} | {"id": record_id}
+    emit(conn, ctx.event("deleted", record_id, old=old, new=None, request_id=request_id))
 
 
 def restore_record(conn: Connection, ctx: FormContext, record_id: int, *,
@@ -275,6 +299,8 @@ def restore_record(conn: Connection, ctx: FormContext, record_id: int, *,
     values = {"deleted_at": None, "updated_at": utcnow(), "row_version": row["row_version"] + 1}
     conn.execute(update(ctx.table).where(ctx.table.c.id == record_id).values(values))
     _audit(conn, ctx, record_id, "restore", {"deleted_at": [row["deleted_at"].isoformat(), None]}, request_id)
+    new = {k: row[k] for k in ctx.form.stored_keys} | {"id": record_id}
+    emit(conn, ctx.event("restored", record_id, old=None, new=new, request_id=request_id))
     return _public(ctx, {**row, **values})
 
 

@@ -5,7 +5,7 @@ keyed elements whose own schema is checked by that engine.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,6 +44,8 @@ class RoleDef(Strict):
 class AppSettings(Strict):
     timezone: str = "Asia/Shanghai"
     default_locale: Literal["zh-CN", "en"] = "zh-CN"
+    calendars: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Business calendars by key (working periods, holidays, make-up days).")
 
 
 class AppDefinition(Strict):

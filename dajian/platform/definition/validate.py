@@ -60,7 +60,8 @@ def validate_definition(doc: Any) -> list[Issue]:
     errors = sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         return [_schema_issue(e) for e in errors]
-    return list(_semantic_issues(AppDefinition.model_validate(doc)))
+    issues = list(_semantic_issues(AppDefinition.model_validate(doc)))
+    return issues or _flow_issues(doc)
 
 
 def parse_definition(doc: dict[str, Any]) -> AppDefinition:
@@ -80,6 +81,15 @@ def _semantic_issues(app: AppDefinition) -> Iterator[Issue]:
         ZoneInfo(app.settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         yield {"path": "/settings/timezone", "message": f"unknown time zone '{app.settings.timezone}'"}
+
+
+def _flow_issues(doc: dict[str, Any]) -> list[Issue]:
+    """The flow engine checks its own part (graph, conditions, assignees) once the forms are sound."""
+    if not doc.get("flows"):
+        return []
+    from dajian.platform.flows.plans import app_flow_issues
+
+    return [{k: str(v) for k, v in issue.items() if v is not None} for issue in app_flow_issues(doc)]
 
 
 def _duplicates(keys: list[str], path: str, what: str) -> Iterator[Issue]:

@@ -1,15 +1,15 @@
 """flow tables: instances (pinned to an app version), tasks, the event log, CC entries
 
-Revision ID: 0002
-Revises: 0004 (0003 and 0004 were written on top of 0001 first; this keeps one head)
+Revision ID: 0004
+Revises: 0003
 """
 import sqlalchemy as sa
 from alembic import op
 
 import dajian.engines.sqltypes
 
-revision = '0002'
-down_revision = '0004'
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """files: uploaded files (content-addressed blobs in the file store)
 
-Revision ID: 0003
+Revision ID: 0002
 Revises: 0001
 """
 import sqlalchemy as sa
@@ -8,8 +8,8 @@ from alembic import op
 
 import dajian.engines.sqltypes
 
-revision = '0003'
-down_revision = '0001'
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 

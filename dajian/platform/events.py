@@ -1,0 +1,55 @@
+"""Record events, delivered to listeners inside the transaction of the change.
+
+The rule engine (and anything else that reacts to data) registers a listener;
+the record service emits after each create, update, delete and restore, so a
+listener's own writes commit or roll back together with the change that
+triggered them. ``depth`` counts how deep a chain of reactions is, so
+listeners can cut loops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import Connection
+
+from dajian.platform.principal import Principal
+
+EventKind = Literal["created", "updated", "deleted", "restored"]
+
+
+@dataclass(frozen=True)
+class RecordEvent:
+    kind: EventKind
+    app_id: int
+    app_key: str
+    version_id: int
+    form_key: str
+    record_id: int
+    principal: Principal
+    old: Mapping[str, Any] | None  # stored values before (None on create)
+    new: Mapping[str, Any] | None  # stored values after (None on delete)
+    changed: frozenset[str] = field(default_factory=frozenset)
+    depth: int = 0
+    request_id: str | None = None
+
+
+RecordListener = Callable[[Connection, RecordEvent], None]
+_LISTENERS: list[RecordListener] = []
+
+
+def register_record_listener(listener: RecordListener) -> None:
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+
+
+def unregister_record_listener(listener: RecordListener) -> None:
+    if listener in _LISTENERS:
+        _LISTENERS.remove(listener)
+
+
+def emit(conn: Connection, event: RecordEvent) -> None:
+    for listener in list(_LISTENERS):
+        listener(conn, event)
