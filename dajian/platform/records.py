@@ -7,7 +7,7 @@ audit log for every change in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,6 +62,16 @@ class FormContext:
                            version_id=self.runtime.version_id, form_key=self.form.form.key, record_id=record_id,
                            principal=self.principal, old=old, new=new, changed=changed, depth=self.depth,
                            request_id=request_id)
+
+
+WriteGuard = Callable[[Connection, "FormContext", int, frozenset[str]], None]
+_WRITE_GUARDS: list[WriteGuard] = []
+
+
+def register_write_guard(guard: WriteGuard) -> None:
+    """``guard(conn, ctx, record_id, field_keys)`` raises to refuse an update (e.g. a flow step's field rules)."""
+    if guard not in _WRITE_GUARDS:
+        _WRITE_GUARDS.append(guard)
 
 
 def form_context(
@@ -246,6 +256,8 @@ def update_record(
     if row_version is None:
         raise Invalid("row_version is required", errors=[{"path": "/row_version", "message": "is required"}])
     before = _fetch(conn, ctx, record_id, lock=True)
+    for guard in _WRITE_GUARDS:
+        guard(conn, ctx, record_id, frozenset(k for k in values if k in ctx.form.fields))
     existing: dict[str, Any] = {k: before[k] for k in ctx.form.stored_keys}
     old_rows = read_children(conn, ctx.form, [record_id]) if ctx.form.children else {}
     existing.update({k: rows[record_id] for k, rows in old_rows.items()})

@@ -5,4 +5,5 @@ on ``dajian.platform.models.metadata`` and the job handlers."""
 from __future__ import annotations
 
 from . import tables as tables
+from . import guard as guard
 from . import timers as timers

@@ -1,0 +1,46 @@
+"""Per-node field permissions, enforced by the record API while a record is in a flow.
+
+While a flow runs on a record, a person may change it only through an open
+task of theirs, and only the fields its node lists as ``editable`` (a node
+without a ``fields`` block leaves every field editable). Administrators, the
+flow itself and rule reactions are not restricted.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select
+
+from dajian.platform.errors import Forbidden
+from dajian.platform.flows.plans import plan_for
+from dajian.platform.flows.tables import flow_instances, flow_tasks
+from dajian.platform.records import FormContext, register_write_guard
+
+
+def flow_write_guard(conn: Connection, ctx: FormContext, record_id: int, keys: frozenset[str]) -> None:
+    principal = ctx.principal
+    if principal.is_org_admin or principal.via == "system" or ctx.depth > 0:
+        return
+    running = conn.execute(select(flow_instances.c.id, flow_instances.c.version_id, flow_instances.c.flow_key).where(
+        flow_instances.c.app_id == ctx.runtime.app_id, flow_instances.c.form_key == ctx.form.form.key,
+        flow_instances.c.record_id == record_id, flow_instances.c.state == "running")).all()
+    if not running:
+        return
+    plans = {row.id: plan_for(conn, row.version_id, row.flow_key) for row in running}
+    open_nodes = conn.execute(select(flow_tasks.c.instance_id, flow_tasks.c.node_id).where(
+        flow_tasks.c.instance_id.in_(plans), flow_tasks.c.status == "pending",
+        flow_tasks.c.assignee_id == principal.user_id)).all()
+    if not open_nodes:
+        raise Forbidden("this record is in a running flow: only the assignees of its current step may change it")
+    allowed: set[str] = set()
+    for instance_id, node_id in open_nodes:
+        access = plans[instance_id].node(node_id).definition.fields
+        if access is None:
+            return
+        allowed |= set(access.editable)
+    denied = sorted(keys - allowed)
+    if denied:
+        raise Forbidden("these fields cannot be changed at this step of the flow",
+                        errors=[{"path": f"/{k}", "message": "not editable at this step"} for k in denied])
+
+
+register_write_guard(flow_write_guard)
