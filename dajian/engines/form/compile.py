@@ -7,6 +7,7 @@ caller; the result depends only on the definition and the live column map.
 from __future__ import annotations
 
 import hashlib
+from functools import cached_property
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,7 +151,7 @@ class CompiledForm:
     children: Mapping[str, CompiledForm] = field(default_factory=dict)  # sub-tables by field key
     is_child: bool = False
 
-    @property
+    @cached_property
     def stored_keys(self) -> list[str]:
         return [k for k, kind in self.kinds.items() if kind.has_column]
 

@@ -48,6 +48,18 @@ class FieldKind:
 
 
 FIELD_KINDS: dict[str, FieldKind] = {}
+_DERIVED: dict[tuple[int, str], tuple[FieldDef, Any]] = {}
+
+
+def derived(field: FieldDef, name: str, build: Callable[[FieldDef], Any]) -> Any:
+    """``build(field)`` computed once per field definition (definitions are immutable), e.g. an option set."""
+    key = (id(field), name)
+    hit = _DERIVED.get(key)
+    if hit is not None and hit[0] is field:
+        return hit[1]
+    value = build(field)
+    _DERIVED[key] = (field, value)
+    return value
 
 
 def register_field_kind(kind: FieldKind) -> None:
@@ -162,8 +174,8 @@ def _datetime(field: FieldDef, value: Any) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def _option_values(field: FieldDef) -> set[str]:
-    return {o.value for o in field.options or []}
+def _option_values(field: FieldDef) -> frozenset[str]:
+    return derived(field, "options", lambda f: frozenset(o.value for o in f.options or []))  # type: ignore[no-any-return]
 
 
 def _single_select(field: FieldDef, value: Any) -> str:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import BigInteger, Integer, Text
 
-from dajian.engines.form.fields import FIELD_KINDS, FieldKind, register_field_kind
+from dajian.engines.form.fields import FIELD_KINDS, FieldKind, derived, register_field_kind
 from dajian.engines.form.model import FieldDef, Key
 
 RESULT_KINDS = {"text": "text", "integer": "integer", "decimal": "decimal", "boolean": "boolean",
@@ -52,11 +52,15 @@ def result_field(fdef: FieldDef) -> FieldDef:
 
 
 def _result_kind(fdef: FieldDef) -> FieldKind:
-    return FIELD_KINDS[result_field(fdef).kind]
+    return FIELD_KINDS[_result(fdef).kind]
+
+
+def _result(fdef: FieldDef) -> FieldDef:
+    return derived(fdef, "formula_result", result_field)  # type: ignore[no-any-return]
 
 
 def _formula_coerce(fdef: FieldDef, value: Any) -> Any:
-    return _result_kind(fdef).coerce(result_field(fdef), value)
+    return _result_kind(fdef).coerce(_result(fdef), value)
 
 
 def _formula_dump(value: Any) -> Any:

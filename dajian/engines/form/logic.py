@@ -130,6 +130,8 @@ class FormLogic:
     required_if: dict[str, Evaluator] = field(default_factory=dict)
     readonly_if: dict[str, Evaluator] = field(default_factory=dict)
     validations: list[tuple[Any, Evaluator]] = field(default_factory=list)
+    always_required: frozenset[str] = frozenset()
+    always_readonly: frozenset[str] = frozenset()
 
 
 def compile_logic(form: FormDef) -> FormLogic:
@@ -151,6 +153,8 @@ def compile_logic(form: FormDef) -> FormLogic:
         required_if={f.key: compiled(f.required_if) for f in form.fields if f.required_if is not None},
         readonly_if={f.key: compiled(f.readonly_if) for f in form.fields if f.readonly_if is not None},
         validations=[(rule, compiled(rule.condition)) for rule in form.validations],
+        always_required=frozenset(f.key for f in form.fields if f.required),
+        always_readonly=frozenset(f.key for f in form.fields if f.readonly or not FIELD_KINDS[f.kind].client_writable),
     )
 
 
@@ -168,8 +172,6 @@ class FieldStates:
 
 def field_states(form: FormDef, logic: FormLogic, record: Mapping[str, Any], ctx: EvalContext) -> FieldStates:
     hidden = {k for k, f in logic.visible_if.items() if not f(record, ctx)}
-    required = {f.key for f in form.fields if f.required}
-    required |= {k for k, f in logic.required_if.items() if f(record, ctx)}
-    readonly = {f.key for f in form.fields if f.readonly or not FIELD_KINDS[f.kind].client_writable}
-    readonly |= {k for k, f in logic.readonly_if.items() if f(record, ctx)}
+    required = logic.always_required | {k for k, f in logic.required_if.items() if f(record, ctx)}
+    readonly = logic.always_readonly | {k for k, f in logic.readonly_if.items() if f(record, ctx)}
     return FieldStates(frozenset(hidden), frozenset(required - hidden), frozenset(readonly))
