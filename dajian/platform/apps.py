@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 
 from dajian.engines.form.compile import CompiledForm, child_form, child_table_name, compile_form, table_name_for
@@ -20,7 +20,7 @@ from dajian.platform.clock import utcnow
 from dajian.platform.definition import AppDefinition, parse_definition, validate_definition
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from dajian.platform.formtables import apply_plan, unconvertible_rows
-from dajian.platform.models import app_versions, apps, form_tables, roles
+from dajian.platform.models import app_versions, apps, form_tables, memberships, roles
 from dajian.platform.permissions import check_scope, user_role_keys
 from dajian.platform.principal import Principal
 
@@ -53,16 +53,46 @@ def content_hash(doc: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _columns(draft: bool) -> list[Any]:
+def _app_query(draft: bool) -> Any:
     # the draft can be a large document: record requests do not need it
-    return [c for c in apps.c if draft or c.key != "draft"]
+    columns = [c for c in apps.c if draft or c.key != "draft"]
+    return select(*columns).where(apps.c.org_id == bindparam("org"), apps.c.key == bindparam("key"))
+
+
+_APP_QUERIES = {True: _app_query(True), False: _app_query(False)}  # built once, run on every request
+
+
+_MY_ROLES = (
+    select(roles.c.app_id, roles.c.key.label("role_key"))
+    .join(memberships, memberships.c.role_id == roles.c.id)
+    .where(memberships.c.user_id == bindparam("user"), ~roles.c.archived)
+    .subquery()
+)
+_APP_WITH_ROLES = (  # the app and the caller's role keys in one round trip (every record request)
+    select(*[c for c in apps.c if c.key != "draft"], _MY_ROLES.c.role_key)
+    .outerjoin(_MY_ROLES, _MY_ROLES.c.app_id == apps.c.id)
+    .where(apps.c.org_id == bindparam("org"), apps.c.key == bindparam("key"))
+)
+
+
+def load_runtime_and_roles(conn: Connection, principal: Principal, key: str) -> tuple[RuntimeApp, list[str]]:
+    """The current runtime of app ``key`` and the caller's role keys in it."""
+    if not principal.can_reach_app(key):
+        raise Forbidden(f"this API token is not valid for app '{key}'")
+    rows = conn.execute(_APP_WITH_ROLES, {"org": principal.org_id, "key": key, "user": principal.user_id})
+    found = rows.mappings().all()
+    if not found:
+        raise NotFound(f"no app '{key}'")
+    runtime = _runtime_or_none(conn, found[0])
+    if runtime is None:
+        raise NotFound(f"app '{key}' has no published version yet")
+    return runtime, [r["role_key"] for r in found if r["role_key"] is not None]
 
 
 def get_app_row(conn: Connection, principal: Principal, key: str, *, draft: bool = False) -> RowMapping:
     if not principal.can_reach_app(key):
         raise Forbidden(f"this API token is not valid for app '{key}'")
-    query = select(*_columns(draft)).where(apps.c.org_id == principal.org_id, apps.c.key == key)
-    row = conn.execute(query).mappings().first()
+    row = conn.execute(_APP_QUERIES[draft], {"org": principal.org_id, "key": key}).mappings().first()
     if row is None:
         raise NotFound(f"no app '{key}'")
     return row

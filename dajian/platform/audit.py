@@ -58,6 +58,11 @@ def write_audit(conn: Connection, **entry: Any) -> None:
     conn.execute(insert(audit_log), [audit_row(**entry)])
 
 
+_INSERT = insert(audit_log)
+
+
 def write_audit_many(conn: Connection, entries: list[dict[str, Any]]) -> None:
-    if entries:
-        conn.execute(insert(audit_log), entries)
+    if len(entries) == 1:
+        conn.execute(_INSERT, entries[0])
+    elif entries:
+        conn.execute(_INSERT, entries)

@@ -21,8 +21,9 @@ from typing import Any, NamedTuple
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ColumnElement, Connection, Row, Table, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Table, bindparam, insert, or_, select, update
 
+from dajian.engines.sqltypes import UtcDateTime
 from dajian.platform.audit import write_audit
 from dajian.platform.clock import utcnow
 from dajian.platform.config import Settings, get_settings
@@ -393,17 +394,20 @@ def list_tokens(conn: Connection, principal: Principal, *, every_user: bool = Fa
     return [_token_view(row._asdict()) for row in conn.execute(query)]
 
 
+_TOKEN_QUERY = (  # built once: this runs on every API-token request
+    select(api_tokens.c.id, api_tokens.c.scopes, api_tokens.c.last_used_at, *_PRINCIPAL_COLUMNS)
+    .join(users, (users.c.id == api_tokens.c.user_id) & (users.c.org_id == api_tokens.c.org_id))
+    .where(api_tokens.c.token_hash == bindparam("digest"), api_tokens.c.revoked_at.is_(None))
+    .where(users.c.is_active,
+           or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > bindparam("now", type_=UtcDateTime())))
+)
+
+
 def resolve_token(conn: Connection, token: str) -> Principal | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
     now = utcnow()
-    query = (
-        select(api_tokens.c.id, api_tokens.c.scopes, api_tokens.c.last_used_at, *_PRINCIPAL_COLUMNS)
-        .join(users, (users.c.id == api_tokens.c.user_id) & (users.c.org_id == api_tokens.c.org_id))
-        .where(api_tokens.c.token_hash == _digest(token), api_tokens.c.revoked_at.is_(None))
-        .where(users.c.is_active, or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > now))
-    )
-    row = conn.execute(query).first()
+    row = conn.execute(_TOKEN_QUERY, {"digest": _digest(token), "now": now}).first()
     if row is None:
         return None
     _touch_token(conn, token_id=row.id, last_used_at=row.last_used_at, now=now)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, false, or_, select, true
 
 from dajian.platform.definition.model import AppDefinition, RolePermission
 from dajian.platform.errors import Forbidden
@@ -40,13 +40,15 @@ class Grant:
         return self.write_fields is None or key in self.write_fields
 
 
+_ROLE_KEYS = (  # built once: every non-admin request asks
+    select(roles.c.key)
+    .join(memberships, memberships.c.role_id == roles.c.id)
+    .where(memberships.c.user_id == bindparam("user"), roles.c.app_id == bindparam("app"), ~roles.c.archived)
+)
+
+
 def user_role_keys(conn: Connection, principal: Principal, app_id: int) -> list[str]:
-    query = (
-        select(roles.c.key)
-        .join(memberships, memberships.c.role_id == roles.c.id)
-        .where(memberships.c.user_id == principal.user_id, roles.c.app_id == app_id, ~roles.c.archived)
-    )
-    return list(conn.execute(query).scalars())
+    return list(conn.execute(_ROLE_KEYS, {"user": principal.user_id, "app": app_id}).scalars())
 
 
 def check_scope(principal: Principal, action: str, app_key: str) -> None:
@@ -66,12 +68,17 @@ def authorize(
     form_key: str,
     action: str,
     table: Table,
+    role_keys: Sequence[str] | None = None,
 ) -> Grant:
-    """Return what ``principal`` may do, or raise ``Forbidden`` naming the action."""
+    """Return what ``principal`` may do, or raise ``Forbidden`` naming the action.
+
+    ``role_keys``: the caller's roles in the app when already loaded (saves a query).
+    """
     check_scope(principal, action, app.key)
     if principal.is_org_admin:
         return Grant(true(), None, None)
-    perms = _permissions(app, user_role_keys(conn, principal, app_id), form_key, action)
+    keys = role_keys if role_keys is not None else user_role_keys(conn, principal, app_id)
+    perms = _permissions(app, keys, form_key, action)
     if not perms:
         raise Forbidden(f"you may not {action} records of form '{form_key}'")
     filters = [row_scope_filter(conn, principal, p.row_scope, table) for p in perms]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Table, func, insert, literal, select, update
+from sqlalchemy import Connection, Table, func, literal, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
@@ -75,11 +75,12 @@ def register_write_guard(guard: WriteGuard) -> None:
 
 
 def form_context(
-    conn: Connection, principal: Principal, runtime: RuntimeApp, form_key: str, action: str
+    conn: Connection, principal: Principal, runtime: RuntimeApp, form_key: str, action: str, *,
+    role_keys: Sequence[str] | None = None,
 ) -> FormContext:
     form = runtime.form(form_key)
     grant = authorize(conn, principal, app=runtime.definition, app_id=runtime.app_id, form_key=form_key,
-                      action=action, table=form.table)
+                      action=action, table=form.table, role_keys=role_keys)
     return FormContext(runtime, form, grant, principal)
 
 
@@ -209,8 +210,8 @@ def _complete(conn: Connection, ctx: FormContext, items: list[dict[str, Any]],
 def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]]) -> list[int]:
     try:
         if len(rows) == 1:
-            return [int(conn.execute(insert(ctx.table).values(rows[0]).returning(ctx.table.c.id)).scalar_one())]
-        result = conn.execute(insert(ctx.table).returning(ctx.table.c.id, sort_by_parameter_order=True), rows)
+            return [int(conn.execute(ctx.form.insert_one, rows[0]).scalar_one())]
+        result = conn.execute(ctx.form.insert_many, rows)
         return [int(r) for r in result.scalars()]
     except IntegrityError as exc:
         raise _unique_conflict(ctx, exc) from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, literal, select, union_all
+from sqlalchemy import Connection, Table, bindparam, literal, select, union_all
 
 from dajian.engines.form.fields import FieldKind
 from dajian.platform.models import departments, users
@@ -52,11 +52,25 @@ def check_references(
     return issues
 
 
+_STATEMENTS: dict[tuple[str, ...], Any] = {}
+
+
+def _statement(names: tuple[str, ...]) -> Any:
+    """One UNION ALL per set of referenced kinds, built once with expanding IN parameters."""
+    statement = _STATEMENTS.get(names)
+    if statement is None:
+        queries = [
+            select(literal(name).label("kind"), REFERENCE_TABLES[name].c.id).where(
+                REFERENCE_TABLES[name].c.org_id == bindparam("org"),
+                REFERENCE_TABLES[name].c.id.in_(bindparam(f"ids_{name}", expanding=True)))
+            for name in names
+        ]
+        statement = queries[0] if len(queries) == 1 else union_all(*queries)
+        _STATEMENTS[names] = statement
+    return statement
+
+
 def _existing(conn: Connection, org_id: int, wanted: dict[str, set[int]]) -> set[tuple[str, int]]:
-    queries = [
-        select(literal(name).label("kind"), table.c.id).where(table.c.org_id == org_id, table.c.id.in_(ids))
-        for name, ids in wanted.items()
-        for table in [REFERENCE_TABLES[name]]
-    ]
-    statement = queries[0] if len(queries) == 1 else union_all(*queries)
-    return {(kind, ident) for kind, ident in conn.execute(statement)}
+    names = tuple(sorted(wanted))
+    params: dict[str, Any] = {"org": org_id, **{f"ids_{n}": sorted(wanted[n]) for n in names}}
+    return {(kind, ident) for kind, ident in conn.execute(_statement(names), params)}

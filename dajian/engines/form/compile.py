@@ -7,13 +7,13 @@ caller; the result depends only on the definition and the live column map.
 from __future__ import annotations
 
 import hashlib
-from functools import cached_property
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, text
+from sqlalchemy import BigInteger, Column, Index, Insert, Integer, MetaData, Table, insert, text
 from sqlalchemy.engine import RowMapping
 
 from dajian.engines.form import kinds_structure as _structure  # noqa: F401 - registers structural kinds
@@ -150,6 +150,15 @@ class CompiledForm:
     logic: FormLogic = field(default_factory=FormLogic)
     children: Mapping[str, CompiledForm] = field(default_factory=dict)  # sub-tables by field key
     is_child: bool = False
+
+    @cached_property
+    def insert_one(self) -> Insert:
+        # one statement object per form version: building it per request costs more than running it
+        return insert(self.table).returning(self.table.c.id)
+
+    @cached_property
+    def insert_many(self) -> Insert:
+        return insert(self.table).returning(self.table.c.id, sort_by_parameter_order=True)
 
     @cached_property
     def stored_keys(self) -> list[str]:

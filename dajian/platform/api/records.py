@@ -8,11 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection
 
 from dajian.platform import records as service
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_settings, transaction
-from dajian.platform.apps import load_runtime
+from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.errors import Invalid
 from dajian.platform.principal import Principal
 
@@ -38,6 +39,11 @@ class Query_(BaseModel):
     deleted: bool = False
 
 
+def _context(conn: Connection, principal: Principal, app_key: str, form_key: str, action: str) -> service.FormContext:
+    runtime, role_keys = load_runtime_and_roles(conn, principal, app_key)
+    return service.form_context(conn, principal, runtime, form_key, action, role_keys=role_keys)
+
+
 def _request_id(request: Request) -> str:
     return request.headers.get("x-request-id") or uuid.uuid4().hex
 
@@ -45,7 +51,7 @@ def _request_id(request: Request) -> str:
 @router.post("", status_code=201)
 def create(request: Request, principal: Auth, app_key: str, form_key: str, values: Values) -> dict[str, Any]:
     with transaction(request) as conn:
-        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "create")
+        ctx = _context(conn, principal, app_key, form_key, "create")
         return service.create_records(conn, ctx, [values], request_id=_request_id(request))[0]
 
 
@@ -55,7 +61,7 @@ def preview(request: Request, principal: Auth, app_key: str, form_key: str, valu
     """Evaluate defaults, formulas and linkage for unsaved values (``record_id``: editing that record)."""
     action = "update" if record_id is not None else "create"
     with transaction(request) as conn:
-        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, action)
+        ctx = _context(conn, principal, app_key, form_key, action)
         result = service.preview_record(conn, ctx, values, record_id=record_id)
         conn.rollback()  # a preview never writes, not even a serial number
         return result
@@ -65,13 +71,13 @@ def preview(request: Request, principal: Auth, app_key: str, form_key: str, valu
 def create_bulk(request: Request, principal: Auth, app_key: str, form_key: str, body: Bulk) -> dict[str, Any]:
     """Create many records at once: all of them or, if any is invalid, none."""
     with transaction(request) as conn:
-        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "create")
+        ctx = _context(conn, principal, app_key, form_key, "create")
         return {"items": service.create_records(conn, ctx, body.records, request_id=_request_id(request))}
 
 
 def _run_list(request: Request, principal: Principal, app_key: str, form_key: str, q: Query_) -> dict[str, Any]:
     with transaction(request) as conn:
-        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "read")
+        ctx = _context(conn, principal, app_key, form_key, "read")
         query = service.ListQuery(**q.model_dump())
         return service.list_records(conn, ctx, query, count_cap=get_settings(request).count_cap)
 
@@ -106,7 +112,7 @@ def query_records(request: Request, principal: Auth, app_key: str, form_key: str
 @router.get("/{record_id}")
 def read(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> dict[str, Any]:
     with transaction(request) as conn:
-        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "read")
+        ctx = _context(conn, principal, app_key, form_key, "read")
         return service.get_record(conn, ctx, record_id)
 
 
@@ -118,7 +124,7 @@ def update(request: Request, principal: Auth, app_key: str, form_key: str, recor
     if row_version is not None and (isinstance(row_version, bool) or not isinstance(row_version, int)):
         raise Invalid("row_version must be an integer", errors=[{"path": "/row_version", "message": "not an integer"}])
     with transaction(request) as conn:
-        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "update")
+        ctx = _context(conn, principal, app_key, form_key, "update")
         return service.update_record(conn, ctx, record_id, values, row_version=row_version,
                                      request_id=_request_id(request))
 
@@ -126,7 +132,7 @@ def update(request: Request, principal: Auth, app_key: str, form_key: str, recor
 @router.delete("/{record_id}", status_code=204)
 def delete(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> Response:
     with transaction(request) as conn:
-        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "delete")
+        ctx = _context(conn, principal, app_key, form_key, "delete")
         service.delete_record(conn, ctx, record_id, request_id=_request_id(request))
     return Response(status_code=204)
 
@@ -134,12 +140,12 @@ def delete(request: Request, principal: Auth, app_key: str, form_key: str, recor
 @router.post("/{record_id}/restore")
 def restore(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> dict[str, Any]:
     with transaction(request) as conn:
-        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "delete")
+        ctx = _context(conn, principal, app_key, form_key, "delete")
         return service.restore_record(conn, ctx, record_id, request_id=_request_id(request))
 
 
 @router.get("/{record_id}/history")
 def history(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> list[dict[str, Any]]:
     with transaction(request) as conn:
-        ctx = service.form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "read")
+        ctx = _context(conn, principal, app_key, form_key, "read")
         return service.record_history(conn, ctx, record_id)
