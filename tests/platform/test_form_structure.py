@@ -198,3 +198,28 @@ def test_layout_refers_to_real_fields(org: Org) -> None:
         "/forms/1/layout/1/tab", "/forms/1/layout/1/fields/1", "/forms/1/layout/1/fields/2"}
     doc["forms"][1]["layout"] = doc["forms"][1]["layout"][:1]
     assert publish(client, doc).status_code == 200
+
+
+def taxonomy() -> list[dict[str, Any]]:
+    def node(value: str, zh: str, *children: dict[str, Any]) -> dict[str, Any]:
+        return {"value": value, "label": {"zh-CN": zh, "en": value}, "children": list(children)}
+
+    return [node("product", "产品质量", node("defect", "功能缺陷", node("screen", "屏幕"), node("battery", "电池"))),
+            node("logistics", "物流配送", node("late", "延迟", node("over_7d", "超过7天")))]
+
+
+def test_app_level_option_trees_serve_cascade_fields(org: Org) -> None:
+    client = org.client()
+    doc = shop_app()
+    doc["trees"] = {"categories": taxonomy()}
+    doc["forms"][1]["fields"].append(f("category", "cascade_select", config={"tree_key": "categories"}))
+    assert publish(client, doc).status_code == 200
+    ok = client.post(ORDERS, json={"channel": "phone", "category": ["product", "defect", "screen"]})
+    assert ok.status_code == 201 and ok.json()["category"] == ["product", "defect", "screen"]
+    bad = client.post(ORDERS, json={"channel": "phone", "category": ["product", "late"]})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["path"] == "/category"
+    doc["forms"][1]["fields"][-1]["config"] = {"tree_key": "nope"}
+    refused = publish(client, doc)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"path": "/forms/1/fields/10/config/tree_key", "message": "no option tree 'nope'"}]

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from dajian.engines.form.model import FormDef, Key, Label, Strict
+from dajian.engines.form.trees import OptionTree
 
 SCHEMA_VERSION = 1
 Action = Literal["create", "read", "update", "delete", "export", "manage"]
@@ -60,6 +61,8 @@ class AppDefinition(Strict):
     dashboards: list[Element] = Field(default_factory=list)
     pages: list[Element] = Field(default_factory=list)
     roles: list[RoleDef] = Field(default_factory=list)
+    trees: dict[str, OptionTree] = Field(
+        default_factory=dict, description="Option trees (e.g. a 3-level category taxonomy) shared by cascade fields.")
     settings: AppSettings = Field(default_factory=AppSettings)
 
     def form(self, key: str) -> FormDef | None:

@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from dajian.engines.form.compile import check_form
+from dajian.engines.form.trees import resolve_trees
 from dajian.platform.definition.model import AppDefinition
 
 Issue = dict[str, str]
@@ -65,10 +66,24 @@ def validate_definition(doc: Any) -> list[Issue]:
 
 
 def parse_definition(doc: dict[str, Any]) -> AppDefinition:
-    return AppDefinition.model_validate(doc)
+    """The typed app, with app-level option trees put inline into the cascade fields that name them."""
+    return _resolved(AppDefinition.model_validate(doc))[0]
+
+
+def _resolved(app: AppDefinition) -> tuple[AppDefinition, list[Issue]]:
+    if not app.trees:
+        return app, []
+    forms, issues = [], []
+    for i, form in enumerate(app.forms):
+        resolved, found = resolve_trees(form, app.trees, path=f"/forms/{i}")
+        forms.append(resolved)
+        issues += found
+    return app.model_copy(update={"forms": forms}), issues
 
 
 def _semantic_issues(app: AppDefinition) -> Iterator[Issue]:
+    app, tree_issues = _resolved(app)
+    yield from tree_issues
     yield from _duplicates([f.key for f in app.forms], "/forms", "form")
     for i, form in enumerate(app.forms):
         yield from check_form(form, f"/forms/{i}")
