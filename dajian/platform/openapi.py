@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dajian.engines.form.compile import CompiledForm
+from dajian.engines.form.fields import FIELD_KINDS
 from dajian.engines.form.model import FieldDef
 from dajian.platform.apps import RuntimeApp
 
@@ -16,6 +17,20 @@ JSON_TYPES: dict[str, dict[str, Any]] = {
     "datetime": {"type": "string", "format": "date-time"},
     "user": {"type": "integer", "description": "user id"},
     "department": {"type": "integer", "description": "department id"},
+}
+JSON_TYPES.update({
+    "url": {"type": "string", "format": "uri"}, "rich_text": {"type": "string", "contentMediaType": "text/html"},
+    "time": {"type": "string", "pattern": "^\\d{2}:\\d{2}:\\d{2}$"}, "year_month": {"type": "string", "format": "YYYY-MM"},
+    "attachment": {"type": "array", "items": {"type": "object", "required": ["id", "sha256"]}},
+    "image": {"type": "array", "items": {"type": "object", "required": ["id", "sha256"]}},
+    "subtable": {"type": "array", "items": {"type": "object"}},
+    "relation": {"type": "integer", "description": "id of the linked record"},
+})
+BY_EXPR_TYPE: dict[str, dict[str, Any]] = {
+    "text": {"type": "string"}, "integer": {"type": "integer"}, "decimal": {"type": "string", "format": "decimal"},
+    "boolean": {"type": "boolean"}, "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string", "format": "date-time"}, "text_list": {"type": "array", "items": {"type": "string"}},
+    "user": {"type": "integer"}, "department": {"type": "integer"},
 }
 STANDARD = {
     "id": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
@@ -31,18 +46,25 @@ def field_schema(fdef: FieldDef) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string", "enum": options}
     elif fdef.kind == "multi_select":
         schema = {"type": "array", "items": {"type": "string", "enum": options}, "uniqueItems": True}
+    elif fdef.kind in JSON_TYPES:
+        schema = dict(JSON_TYPES[fdef.kind])
     else:
-        schema = dict(JSON_TYPES.get(fdef.kind, {}))
+        kind = FIELD_KINDS.get(fdef.kind)
+        schema = dict(BY_EXPR_TYPE.get(kind.expr_type, {})) if kind else {}
+    kind_def = FIELD_KINDS.get(fdef.kind)
+    if kind_def is not None and not kind_def.client_writable:
+        schema["readOnly"] = True
     title = fdef.label.get("en") or next(iter(fdef.label.values()))
     return {**schema, "title": title, "x-dajian-kind": fdef.kind, "x-dajian-label": fdef.label}
 
 
 def _form_schemas(form: CompiledForm) -> dict[str, Any]:
     props = {k: field_schema(f) for k, f in form.fields.items()}
-    required = [k for k, f in form.fields.items() if f.required and f.default is None]
+    writable = {k: v for k, v in props.items() if not v.get("readOnly")}
+    required = [k for k, f in form.fields.items() if f.required and f.default is None and k in writable]
     name = form.form.key
     return {
-        f"{name}_input": {"type": "object", "properties": props, "required": required,
+        f"{name}_input": {"type": "object", "properties": writable, "required": required,
                           "additionalProperties": False},
         f"{name}_record": {"type": "object", "properties": {**STANDARD, **props}},
     }
