@@ -20,7 +20,8 @@ JSON_TYPES: dict[str, dict[str, Any]] = {
 }
 JSON_TYPES.update({
     "url": {"type": "string", "format": "uri"}, "rich_text": {"type": "string", "contentMediaType": "text/html"},
-    "time": {"type": "string", "pattern": "^\\d{2}:\\d{2}:\\d{2}$"}, "year_month": {"type": "string", "format": "YYYY-MM"},
+    "time": {"type": "string", "pattern": "^\\d{2}:\\d{2}:\\d{2}$"},
+    "year_month": {"type": "string", "pattern": "^\\d{4}-\\d{2}$"},
     "attachment": {"type": "array", "items": {"type": "object", "required": ["id", "sha256"]}},
     "image": {"type": "array", "items": {"type": "object", "required": ["id", "sha256"]}},
     "subtable": {"type": "array", "items": {"type": "object"}},
