@@ -23,7 +23,7 @@ class Settings:
     login_max_failures: int = field(default_factory=lambda: _env_int("DAJIAN_LOGIN_MAX_FAILURES", 5))
     login_window_seconds: int = field(default_factory=lambda: _env_int("DAJIAN_LOGIN_WINDOW_SECONDS", 900))
     secure_cookies: bool = field(default_factory=lambda: os.environ.get("DAJIAN_SECURE_COOKIES", "") == "1")
-    count_cap: int = field(default_factory=lambda: _env_int("DAJIAN_COUNT_CAP", 10_000))
+    count_cap: int = field(default_factory=lambda: _env_int("DAJIAN_COUNT_CAP", 1_000))
 
 
 def get_settings() -> Settings:
