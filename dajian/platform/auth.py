@@ -195,9 +195,11 @@ def login(
     settings = settings or get_settings()
     now = utcnow()
     username, client = username[:150], client[:100]
-    _check_throttle(conn, username=username, client=client, settings=settings, now=now)
+    # throttled per account: the same username in another organisation is another account
+    account = f"{org_key}/{username}"[:150] if org_key else username
+    _check_throttle(conn, username=account, client=client, settings=settings, now=now)
     user = _authenticate(conn, org_key=org_key, username=username, password=password)
-    _record_attempt(conn, username=username, client=client, succeeded=user is not None, at=now)
+    _record_attempt(conn, username=account, client=client, succeeded=user is not None, at=now)
     if user is None:
         raise Unauthorized("invalid username or password")
     expires_at = now + timedelta(days=settings.session_days)

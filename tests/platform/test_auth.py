@@ -188,6 +188,19 @@ def test_throttle_is_per_username_even_with_the_right_password(
     assert sign_in(client, org, bystander).status_code == 200  # same address, other name
 
 
+def test_failures_in_one_organisation_do_not_lock_the_same_name_in_another(
+    engine: Engine, app: FastAPI, client: TestClient, org: Org
+) -> None:
+    other = make_org(engine)
+    name = f"admin_{secrets.token_hex(3)}"
+    make_user(engine, org, username=name)
+    make_user(engine, other, username=name)
+    for _ in range(MAX_FAILURES):
+        assert sign_in(client, org, name, "guess-guess").status_code == 401
+    assert sign_in(new_client(app), org, name).status_code == 429
+    assert sign_in(new_client(app), other, name).status_code == 200
+
+
 def test_throttle_is_per_client_too(engine: Engine, client: TestClient, org: Org) -> None:
     """A guesser spreading over many names is stopped, later than one name would be."""
     for i in range(MAX_FAILURES * auth.CLIENT_FAILURE_FACTOR):
