@@ -33,6 +33,8 @@ app_cli = typer.Typer(help="App definitions")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(user_cli, name="user")
 cli.add_typer(app_cli, name="app")
+records_cli = typer.Typer(help="Records of a published form (Excel import and export)")
+cli.add_typer(records_cli, name="records")
 console = Console()
 
 DEFAULT_ORG = "default"
@@ -221,6 +223,55 @@ def app_export(app: str, path: Path, org: str = DEFAULT_ORG) -> None:
         definition = app_service.export_definition(conn, admin_principal(conn, org), app)
     path.write_text(json.dumps(definition, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     console.print(f"wrote {path}")
+
+
+@records_cli.command("import")
+def records_import(
+    app: str,
+    form: str,
+    path: Path,
+    org: str = DEFAULT_ORG,
+    map_: Annotated[list[str] | None, typer.Option("--map", help="COLUMN=field (default: by key or label)")] = None,
+    mode: Annotated[str, typer.Option(help="all_or_nothing | keep_valid")] = "all_or_nothing",
+) -> None:
+    """Import an .xlsx file into FORM with a progress bar; rejected rows are listed."""
+    from dajian.platform import excel
+    from dajian.platform.records import form_context
+
+    if mode not in ("all_or_nothing", "keep_valid"):
+        raise typer.BadParameter("mode is all_or_nothing or keep_valid")
+    try:
+        with _database() as engine, engine.begin() as conn, Progress(console=console) as progress:
+            principal = admin_principal(conn, org)
+            ctx = form_context(conn, principal, app_service.load_runtime(conn, principal, app), form, "create")
+            mapping = dict(m.split("=", 1) for m in map_) if map_ else excel.preview(ctx, path)["suggested_mapping"]
+            task = progress.add_task(f"importing {path.name}", total=None)
+            report = excel.import_xlsx(conn, ctx, path, mapping=mapping, mode=mode,  # type: ignore[arg-type]
+                                       progress=lambda done, total: progress.update(task, completed=done, total=total))
+    except DajianError as exc:
+        console.print(f"[red]{exc.message}[/]")
+        for err in exc.errors:
+            console.print(f"  {err['path'] or '/'}: {err['message']}")
+        raise typer.Exit(1) from None
+    console.print(f"{report['created']} of {report['rows']} rows created ({mode})")
+    for bad in report["rejected"][:50]:
+        console.print(f"  row {bad['row']}: " + "; ".join(f"{e['column'] or e['path']}: {e['message']}"
+                                                           for e in bad["errors"]))
+    if report["rejected"] and mode == "all_or_nothing":
+        raise typer.Exit(1)
+
+
+@records_cli.command("export")
+def records_export(app: str, form: str, path: Path, org: str = DEFAULT_ORG, lang: str = "zh-CN") -> None:
+    """Export every record of FORM to an .xlsx file (streamed)."""
+    from dajian.platform import excel
+    from dajian.platform.records import form_context
+
+    with _database() as engine, engine.begin() as conn:
+        principal = admin_principal(conn, org)
+        ctx = form_context(conn, principal, app_service.load_runtime(conn, principal, app), form, "export")
+        count = excel.export_xlsx(conn, ctx, excel.ExportQuery(lang=lang), path)
+    console.print(f"wrote {count} records to {path}")
 
 
 @cli.command()

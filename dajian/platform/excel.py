@@ -213,6 +213,7 @@ class Sheet:
     columns: list[str]  # unique header texts, in sheet order
     rows: Iterator[tuple[int, tuple[Any, ...]]]  # (sheet row number, values)
     total: int | None  # data rows, when the file says
+    close: Callable[[], None] = lambda: None  # read-only workbooks keep their file open until closed
 
 
 def open_sheet(source: str | Path | IO[bytes]) -> Sheet:
@@ -225,7 +226,7 @@ def open_sheet(source: str | Path | IO[bytes]) -> Sheet:
         raise Invalid("this is not a readable .xlsx file",
                       errors=[{"path": "/file", "message": "not an Excel .xlsx workbook"}]) from None
     total = ws.max_row - 1 if isinstance(ws.max_row, int) and ws.max_row > 0 else None
-    return Sheet(_column_names(header), ((n, tuple(r)) for n, r in enumerate(rows, start=2)), total)
+    return Sheet(_column_names(header), ((n, tuple(r)) for n, r in enumerate(rows, start=2)), total, wb.close)
 
 
 def _column_names(header: tuple[Any, ...]) -> list[str]:
@@ -267,10 +268,13 @@ def _jsonable(value: Any) -> Any:
 def preview(ctx: FormContext, source: str | Path | IO[bytes]) -> dict[str, Any]:
     sheet = open_sheet(source)
     samples: list[dict[str, Any]] = []
-    for _, row in sheet.rows:
-        if len(samples) == SAMPLE_ROWS:
-            break
-        samples.append({c: _jsonable(v) for c, v in zip(sheet.columns, row, strict=False)})
+    try:
+        for _, row in sheet.rows:
+            if len(samples) == SAMPLE_ROWS:
+                break
+            samples.append({c: _jsonable(v) for c, v in zip(sheet.columns, row, strict=False)})
+    finally:
+        sheet.close()
     return {"columns": sheet.columns, "suggested_mapping": suggest_mapping(ctx, sheet.columns),
             "sample_rows": samples, "rows": sheet.total}
 
@@ -398,6 +402,16 @@ def import_xlsx(
     [{"path": "/qty", "column": "Qty", "message": "expected an integer"}]}, …]}``
     """
     sheet = open_sheet(source)
+    try:
+        return _import(conn, ctx, sheet, mapping=mapping, mode=mode, progress=progress, tz=tz, request_id=request_id)
+    finally:
+        sheet.close()
+
+
+def _import(
+    conn: Connection, ctx: FormContext, sheet: Sheet, *, mapping: Mapping[str, str], mode: Mode,
+    progress: Progress | None, tz: str | None, request_id: str | None,
+) -> dict[str, Any]:
     check_mapping(ctx, sheet.columns, mapping)
     zone = ZoneInfo(tz or ctx.runtime.definition.settings.timezone)
     importer = _Importer(conn, ctx, dict(mapping), sheet.columns, zone, {})

@@ -72,3 +72,34 @@ def test_import_of_an_invalid_file_lists_problems_and_exits_1(env: dict[str, str
     result = CliRunner().invoke(cli, ["app", "import", str(bad)], env=env)
     assert result.exit_code == 1
     assert "/forms/0/key" in result.output and "/forms/0: " in result.output
+
+
+def test_records_export_and_import_with_progress(env: dict[str, str], engine: Engine, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    ensure_admin(engine, Path(env["DAJIAN_FILES_DIR"]))
+    run(env, "app", "import", str(TEMPLATE))
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["标题", "类别", "工时"])
+    sheet.append(["打印机卡纸", "硬件", 2])
+    sheet.append(["VPN 连不上", "network", 1])
+    sheet.append(["", "software", "many"])
+    source = tmp_path / "in.xlsx"
+    book.save(source)
+    refused = CliRunner().invoke(cli, ["records", "import", "service_desk", "ticket", str(source)], env=env)
+    assert refused.exit_code == 1 and "row 4" in refused.output and "0 of 3 rows created" in refused.output
+    kept = run(env, "records", "import", "service_desk", "ticket", str(source), "--mode", "keep_valid")
+    assert "2 of 3 rows created" in kept
+    out = tmp_path / "out.xlsx"
+    assert "records to" in run(env, "records", "export", "service_desk", "ticket", str(out), "--lang", "en")
+    from openpyxl import load_workbook
+
+    book = load_workbook(out, read_only=True)
+    try:
+        rows = list(book.active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    finally:
+        book.close()
+    titles = {r[rows[0].index("Title")] for r in rows[1:]}
+    assert {"打印机卡纸", "VPN 连不上"} <= titles
