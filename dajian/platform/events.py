@@ -36,7 +36,9 @@ class RecordEvent:
     request_id: str | None = None
 
 
-RecordListener = Callable[[Connection, RecordEvent], None]
+# A listener returns False when it changed nothing (then the API need not read the record back);
+# None or True mean it may have written.
+RecordListener = Callable[[Connection, RecordEvent], bool | None]
 _LISTENERS: list[RecordListener] = []
 
 
@@ -50,6 +52,9 @@ def unregister_record_listener(listener: RecordListener) -> None:
         _LISTENERS.remove(listener)
 
 
-def emit(conn: Connection, event: RecordEvent) -> None:
+def emit(conn: Connection, event: RecordEvent) -> bool:
+    """Deliver ``event``; True when some listener may have changed records."""
+    changed = False
     for listener in list(_LISTENERS):
-        listener(conn, event)
+        changed = listener(conn, event) is not False or changed
+    return changed

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Table, func, literal, select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, literal, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
@@ -23,8 +23,9 @@ from dajian.platform.apps import RuntimeApp
 from dajian.platform.audit import audit_row, field_changes, jsonable, write_audit_many
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
-from dajian.platform.events import _LISTENERS, EventKind, RecordEvent, emit
+from dajian.platform.events import EventKind, RecordEvent, emit
 from dajian.platform.filters import compile_filter
+from dajian.platform.models import audit_log
 from dajian.platform.pagination import SortKey, decode_cursor, encode_cursor, keyset_after, order_by, parse_sort
 from dajian.platform.permissions import Grant, authorize, visible
 from dajian.platform.principal import Principal
@@ -166,29 +167,30 @@ def create_records(
                 "dept_id": p.dept_id, "row_version": 1}
     full = [{**standard, **item.values} for item in prepared]
     assign_serials(conn, ctx.runtime, ctx.form, full, now)
-    ids = _insert(conn, ctx, full)
+    def audit_entry(rid: int | None, row: dict[str, Any], item: Prepared) -> dict[str, Any]:
+        fields = {k: v for k, v in row.items() if k in ctx.form.fields}
+        return audit_row(org_id=p.org_id, actor_id=p.user_id, entity="record", action="create",
+                         app_id=ctx.runtime.app_id, form_key=ctx.form.form.key, record_id=rid,
+                         changes=field_changes({}, {**fields, **item.rows}), request_id=request_id)
+
+    if len(full) == 1 and conn.dialect.name == "postgresql":
+        ids = [_insert_audited(conn, ctx, full[0], audit_entry(None, full[0], prepared[0]))]
+    else:
+        ids = _insert(conn, ctx, full)
+        entries = [audit_entry(rid, row, item) for rid, row, item in zip(ids, full, prepared, strict=True)]
+        write_audit_many(conn, entries)
     for rid, item in zip(ids, prepared, strict=True):
         if item.rows:
             write_children(conn, ctx.form, rid, item.rows)
-    write_audit_many(conn, [
-        audit_row(org_id=p.org_id, actor_id=p.user_id, entity="record", action="create",
-                  app_id=ctx.runtime.app_id, form_key=ctx.form.form.key, record_id=rid,
-                  changes=field_changes({}, {**row, **item.rows}), request_id=request_id)
-        for rid, row, item in zip(ids, full, prepared, strict=True)
-        for row in [{k: v for k, v in row.items() if k in ctx.form.fields}]
-    ])
+    reread = False
     for rid, row, item in zip(ids, full, prepared, strict=True):
-        emit(conn, ctx.event("created", rid, old=None, new={**row, **item.rows, "id": rid}, request_id=request_id))
-    out = [get_record(conn, ctx, rid) for rid in ids] if _has_listeners() else [
-        _public(ctx, {**row, "id": rid}) for rid, row in zip(ids, full, strict=True)]
-    if not _has_listeners():
-        _complete(conn, ctx, out, [item.rows for item in prepared])
+        event = ctx.event("created", rid, old=None, new={**row, **item.rows, "id": rid}, request_id=request_id)
+        reread = emit(conn, event) or reread
+    if reread:  # a listener (a rule) may have changed what was just created
+        return [get_record(conn, ctx, rid) for rid in ids]
+    out = [_public(ctx, {**row, "id": rid}) for rid, row in zip(ids, full, strict=True)]
+    _complete(conn, ctx, out, [item.rows for item in prepared])
     return out
-
-
-def _has_listeners() -> bool:
-    # a listener (a rule) may have changed the records just created: read them back then
-    return bool(_LISTENERS)
 
 
 def _complete(conn: Connection, ctx: FormContext, items: list[dict[str, Any]],
@@ -213,6 +215,35 @@ def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]]) -> l
             return [int(conn.execute(ctx.form.insert_one, rows[0]).scalar_one())]
         result = conn.execute(ctx.form.insert_many, rows)
         return [int(r) for r in result.scalars()]
+    except IntegrityError as exc:
+        raise _unique_conflict(ctx, exc) from None
+
+
+_AUDITED_INSERTS: dict[int, tuple[CompiledForm, Any]] = {}
+
+
+def _audited_insert(form: CompiledForm) -> Any:
+    """PostgreSQL: the record and its audit row in one statement (a data-modifying CTE), one round trip."""
+    cached = _AUDITED_INSERTS.get(id(form))
+    if cached is not None and cached[0] is form:
+        return cached[1]
+    table = form.table
+    columns = [c for c in table.c if c.key != "id"]
+    record = (insert(table).values({c.key: bindparam(f"v_{c.key}", type_=c.type) for c in columns})
+              .returning(table.c.id).cte("new_record"))
+    audit_columns = [c for c in audit_log.c if c.key != "id"]
+    values = select(*[record.c.id if c.key == "record_id" else bindparam(f"a_{c.key}", type_=c.type)
+                      for c in audit_columns])
+    statement = insert(audit_log).from_select([c.key for c in audit_columns], values).returning(audit_log.c.record_id)
+    _AUDITED_INSERTS[id(form)] = (form, statement)
+    return statement
+
+
+def _insert_audited(conn: Connection, ctx: FormContext, row: dict[str, Any], entry: dict[str, Any]) -> int:
+    params = {f"v_{c.key}": row.get(c.key) for c in ctx.table.c if c.key != "id"}
+    params.update({f"a_{k}": v for k, v in entry.items() if k != "record_id"})
+    try:
+        return int(conn.execute(_audited_insert(ctx.form), params).scalar_one())
     except IntegrityError as exc:
         raise _unique_conflict(ctx, exc) from None
 
