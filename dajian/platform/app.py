@@ -18,7 +18,8 @@ from dajian.platform.api.deps import ReleaseConnection
 from dajian.platform.config import Settings, get_settings
 from dajian.platform.db import make_engine
 from dajian.platform.errors import DajianError
-from dajian.platform.files import is_upload_path  # also registers the "file" reference
+from dajian.platform import features as _features  # noqa: F401 - job handlers, listeners, reference kinds
+from dajian.platform.files import is_upload_path
 
 
 class BodyLimit:
@@ -91,7 +92,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    from dajian.platform.api import admin, apps, auth, excel, files, flows, records
+    from dajian.platform.api import admin, apps, auth, excel, files, flows, records, search
 
     settings = settings or get_settings()
     app = FastAPI(
@@ -104,7 +105,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_exception_handler(DajianError, _dajian_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for module in (auth, admin, apps, records, excel, files, flows):
+    for module in (auth, admin, apps, records, excel, files, flows, search):
         app.include_router(module.router)
     app.add_middleware(ReleaseConnection)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=is_upload_path)

@@ -16,8 +16,7 @@ from rich.progress import Progress
 from sqlalchemy import Connection, Engine, select
 
 from dajian.platform import apps as app_service
-from dajian.platform import files as _files  # noqa: F401 - registers the "file" reference
-from dajian.platform import flows as _flows  # noqa: F401 - registers the flow job handlers
+from dajian.platform import features as _features  # noqa: F401 - job handlers, listeners, reference kinds
 from dajian.platform.auth import create_organisation, create_user, hash_password, verify_password
 from dajian.platform.config import get_settings
 from dajian.platform.db import make_engine

@@ -279,9 +279,12 @@ def standard_indexes(table_name: str) -> list[Index]:
     ]
 
 
+LONG_TEXT_KINDS = ("long_text", "rich_text")
+
+
 def field_index(table_name: str, fdef: FieldDef) -> Index | None:
-    if not (is_unique(fdef) or fdef.indexed):
-        return None
+    if not (is_unique(fdef) or fdef.indexed) or (fdef.kind in LONG_TEXT_KINDS and not is_unique(fdef)):
+        return None  # a B-tree cannot hold long text (PostgreSQL caps entries at ~8 kB); search indexes it
     return Index(sql_name("ix", table_name, fdef.key), fdef.key, unique=is_unique(fdef))
 
 
