@@ -14,11 +14,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dajian import __version__
+from dajian.platform import features as _features  # noqa: F401 - job handlers, listeners, reference kinds
 from dajian.platform.api.deps import ReleaseConnection
 from dajian.platform.config import Settings, get_settings
 from dajian.platform.db import make_engine
 from dajian.platform.errors import DajianError
-from dajian.platform import features as _features  # noqa: F401 - job handlers, listeners, reference kinds
 from dajian.platform.files import is_upload_path
 
 

@@ -4,6 +4,6 @@ on ``dajian.platform.models.metadata`` and the job handlers."""
 
 from __future__ import annotations
 
-from . import tables as tables
 from . import guard as guard
+from . import tables as tables
 from . import timers as timers
