@@ -16,7 +16,7 @@ from alembic.operations import Operations
 from alembic.operations.base import BatchOperations
 from sqlalchemy import Column, Connection, Index, MetaData, Table, bindparam, select, update
 
-from dajian.engines.form.compile import CompiledForm, field_column, field_index, sql_name
+from dajian.engines.form.compile import CompiledForm, field_column, field_index, index_columns, sql_name
 from dajian.engines.form.evolve import FormMigrationPlan, Step
 from dajian.engines.form.fields import FIELD_KINDS
 from dajian.engines.form.model import FieldDef
@@ -143,10 +143,11 @@ def _index_name(table_name: str, key: str) -> str:
 
 
 def _create_index(conn: Connection, table_name: str, fdef: FieldDef) -> None:
-    target = Table(table_name, MetaData(), Column(fdef.key))
     index = field_index(table_name, fdef)
     if index is not None:
-        Index(index.name, target.c[fdef.key], unique=index.unique).create(conn)
+        columns = index_columns(fdef)
+        target = Table(table_name, MetaData(), *(Column(c) for c in columns))
+        Index(index.name, *(target.c[c] for c in columns), unique=index.unique).create(conn)
 
 
 def _drop_index(conn: Connection, table_name: str, key: str) -> None:

@@ -114,6 +114,24 @@ def add_lookups(conn: Connection, runtime: RuntimeApp, form: CompiledForm, items
             item[key] = values.get(linked) if isinstance(linked, int) else None
 
 
+def add_display(conn: Connection, runtime: RuntimeApp, form: CompiledForm, items: list[dict[str, Any]]) -> None:
+    """``item["_display"] = {"customer": "王芳"}``: the display field of each linked record."""
+    for key, fdef in form.fields.items():
+        if fdef.kind != "relation" or not items:
+            continue
+        config = RelationConfig.model_validate(fdef.config or {})
+        target = runtime.form(config.form)
+        shown = config.display_field or target.form.title_field
+        ids = {i.get(key) for i in items} - {None}
+        if not shown or shown not in target.table.c or not ids:
+            continue
+        query = select(target.table.c.id, target.table.c[shown]).where(target.table.c.id.in_(ids))
+        labels = {row[0]: row[1] for row in conn.execute(query)}
+        for item in items:
+            if item.get(key) in labels:
+                item.setdefault("_display", {})[key] = labels[item[key]]
+
+
 def referencing_fields(runtime: RuntimeApp, form_key: str) -> list[tuple[CompiledForm, str, str]]:
     """(form, relation field, on_delete) for every relation in the app that points at ``form_key``."""
     found: list[tuple[CompiledForm, str, str]] = []

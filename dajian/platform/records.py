@@ -7,6 +7,7 @@ audit log for every change in the same transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from dajian.platform.pagination import SortKey, decode_cursor, encode_cursor, ke
 from dajian.platform.permissions import Grant, authorize, visible
 from dajian.platform.principal import Principal
 from dajian.platform.record_parts import (
+    add_display,
     add_lookups,
     apply_delete_rules,
     assign_serials,
@@ -207,6 +209,8 @@ def _complete(conn: Connection, ctx: FormContext, items: list[dict[str, Any]],
     lookups = [k for k, f in ctx.form.fields.items() if f.kind == "lookup" and ctx.grant.can_read(k)]
     if lookups:
         add_lookups(conn, ctx.runtime, ctx.form, items)
+    if any(f.kind == "relation" for f in ctx.form.fields.values()):
+        add_display(conn, ctx.runtime, ctx.form, items)
 
 
 def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]]) -> list[int]:
@@ -250,7 +254,7 @@ def _insert_audited(conn: Connection, ctx: FormContext, row: dict[str, Any], ent
 
 def _unique_conflict(ctx: FormContext, exc: IntegrityError) -> Conflict:
     text = str(exc.orig)
-    keys = [k for k, f in ctx.form.fields.items() if f.unique and k in text]
+    keys = [k for k, f in ctx.form.fields.items() if f.unique and re.search(rf"\b{k}\b", text)]
     errors = [{"path": f"/{k}", "message": "this value is already used by another record"} for k in keys]
     return Conflict("a unique field already has this value", errors=errors)
 
@@ -365,7 +369,7 @@ def list_records(conn: Connection, ctx: FormContext, query: ListQuery, *, count_
     wanted_extra = query.fields is not None and any(
         k in ctx.form.children or ctx.form.fields[k].kind == "lookup" for k in query.fields if k in ctx.form.fields)
     if query.fields is None:
-        wanted_extra = any(f.kind == "lookup" for f in ctx.form.fields.values())
+        wanted_extra = any(f.kind in ("lookup", "relation") for f in ctx.form.fields.values())
     keys = [k for k in keys if k not in ctx.form.fields or ctx.form.kinds[k].has_column]
     sort = parse_sort(query.sort, ctx.form)
     _check_readable(ctx, [k.key for k in sort], "/sort")

@@ -25,7 +25,7 @@ def f(key: str, kind: str, **extra: Any) -> dict[str, Any]:
 def shop_app() -> dict[str, Any]:
     levels = [{"value": v, "label": L} for v in ("normal", "vip")]
     channels = [{"value": v, "label": L} for v in ("phone", "email", "web")]
-    customer = {"key": "customer", "label": L, "fields": [
+    customer = {"key": "customer", "label": L, "title_field": "name", "fields": [
         f("name", "text", required=True), f("level", "single_select", options=levels, default="normal")]}
     order = {"key": "order", "label": L, "fields": [
         f("number", "serial", config={"pattern": "TS{YYYYMMDD}-{0000}", "reset": "day"}),
@@ -65,6 +65,9 @@ def test_subtable_rows_and_formulas(client: TestClient, org: Org) -> None:
     assert [r["line"] for r in body["items"]] == ["241.00", "300.00"]
     assert (body["total"], body["big"], body["handler"], body["customer_level"]) == ("541.00", True, org.admin_id,
                                                                                       "vip")
+    assert body["_display"] == {"customer": "王"}  # the customer form's title field
+    listed = client.get(ORDERS).json()["items"][0]
+    assert listed["_display"] == {"customer": "王"} and listed["customer_level"] == "vip"
     again = client.get(f"{ORDERS}/{body['id']}").json()
     assert again["items"] == body["items"] and again["total"] == "541.00"
     changed = client.patch(f"{ORDERS}/{body['id']}", json={"row_version": 1, "items": [

@@ -180,3 +180,24 @@ def test_user_and_department_fields_must_belong_to_the_org(client: TestClient, o
     bad = client.post(RECORDS, json={"title": "t", "assignee": 10**9, "team": 10**9})
     assert bad.status_code == 422
     assert {e["path"] for e in bad.json()["errors"]} == {"/assignee", "/team"}
+
+
+def test_unique_within_a_scope(org: Org) -> None:
+    client = org.client()
+    doc = ticket_app()
+    email = doc["forms"][0]["fields"][9]
+    email["unique"] = True
+    publish(client, doc)
+    support, sales = org.add_dept("support"), org.add_dept("sales")
+    create(client, email="x@y.cn", team=support)
+    assert client.post(RECORDS, json={"title": "t", "email": "x@y.cn", "team": sales}).status_code == 409
+    email["unique_within"] = ["team"]
+    plan = publish(client, doc, dry_run=True).json()["plan"][0]["steps"]
+    assert [(s["op"], s["field"]) for s in plan] == [("index", "email")]
+    assert publish(client, doc).status_code == 200
+    create(client, email="x@y.cn", team=sales)
+    dup = client.post(RECORDS, json={"title": "t", "email": "x@y.cn", "team": support})
+    assert dup.status_code == 409 and dup.json()["errors"][0]["path"] == "/email"
+    email["unique_within"] = ["nope"]
+    bad = publish(client, doc)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["path"] == "/forms/0/fields/9/unique_within/0"

@@ -58,6 +58,10 @@ def check_form(form: FormDef, path: str) -> Iterator[Issue]:
     yield from _structure_issues(form, path)
     yield from _layout_issues(form, path)
     yield from check_expressions(form, path)
+    for i, fdef in enumerate(form.fields):
+        for j, key in enumerate(fdef.unique_within or []):
+            if key not in seen or key == fdef.key:
+                yield {"path": f"{path}/fields/{i}/unique_within/{j}", "message": f"no other field '{key}'"}
     if form.title_field is not None and form.title_field not in seen:
         yield {"path": f"{path}/title_field", "message": f"no field '{form.title_field}'"}
     renamed = [f.renamed_from for f in form.fields if f.renamed_from]
@@ -114,6 +118,8 @@ def check_field(fdef: FieldDef, path: str) -> Iterator[Issue]:
                "message": f"unknown field kind '{fdef.kind}'; known: {', '.join(sorted(FIELD_KINDS))}"}
         return
     yield from _config_issues(kind, fdef, path)
+    if fdef.unique_within and not fdef.unique:
+        yield {"path": f"{path}/unique_within", "message": "only a unique field has a uniqueness scope"}
     if fdef.kind in ("single_select", "multi_select"):
         values = [o.value for o in fdef.options or []]
         if not values:
@@ -285,7 +291,12 @@ LONG_TEXT_KINDS = ("long_text", "rich_text")
 def field_index(table_name: str, fdef: FieldDef) -> Index | None:
     if not (is_unique(fdef) or fdef.indexed) or (fdef.kind in LONG_TEXT_KINDS and not is_unique(fdef)):
         return None  # a B-tree cannot hold long text (PostgreSQL caps entries at ~8 kB); search indexes it
-    return Index(sql_name("ix", table_name, fdef.key), fdef.key, unique=is_unique(fdef))
+    return Index(sql_name("ix", table_name, fdef.key), *index_columns(fdef), unique=is_unique(fdef))
+
+
+def index_columns(fdef: FieldDef) -> list[str]:
+    """The field's index columns: its uniqueness scope first, then the field."""
+    return [*(fdef.unique_within or [] if is_unique(fdef) else []), fdef.key]
 
 
 def compile_form(form: FormDef, *, table_name: str, child: bool = False) -> CompiledForm:

@@ -53,6 +53,7 @@ def state_entry(fdef: FieldDef) -> dict[str, Any]:
         "kind": fdef.kind,
         "signature": FIELD_KINDS[fdef.kind].signature(fdef),
         "unique": is_unique(fdef),
+        "unique_within": list(fdef.unique_within or []),
         "indexed": fdef.indexed or is_unique(fdef),
     }
 
@@ -123,10 +124,14 @@ def _field_steps(
             "from_kind": current["kind"], "from": current["signature"],
             "to_kind": fdef.kind, "to": wanted["signature"], "archive_column": column,
         }))
-    elif (current["unique"], current["indexed"]) != (wanted["unique"], wanted["indexed"]):
+    elif _index_shape(current) != _index_shape(wanted):
         steps.append(Step("index", fdef.key, {"unique": wanted["unique"], "indexed": wanted["indexed"]}))
     live[fdef.key] = wanted
     return steps
+
+
+def _index_shape(entry: dict[str, Any]) -> tuple[Any, ...]:
+    return entry["unique"], entry["indexed"], entry.get("unique_within", [])
 
 
 def _relabels(previous: FormDef | None, form: FormDef) -> list[Step]:

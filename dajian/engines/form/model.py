@@ -48,6 +48,8 @@ class FieldDef(Strict):
     help: Label | None = None
     required: bool = False
     unique: bool = False
+    unique_within: list[Key] | None = Field(
+        default=None, description="With unique: unique per combination of these fields, e.g. [\"customer\"].")
     indexed: bool = False
     default: Any = None
     renamed_from: Key | None = None
