@@ -97,7 +97,7 @@ def ensure_admin(engine: Engine, files_dir: Path) -> tuple[str, str | None]:
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
-    demo: Annotated[bool, typer.Option(help="Install the demo app with sample data if it is missing")] = False,
+    demo: Annotated[bool, typer.Option(help="Install the featured template with demo data if missing")] = False,
     worker: Annotated[bool, typer.Option(help="Run one background worker in this process")] = True,
 ) -> None:
     """Migrate, make sure an admin exists, and serve the API (with an in-process worker)."""
@@ -111,7 +111,7 @@ def serve(
     upgrade(engine)
     username, password = ensure_admin(engine, settings.files_dir)
     if demo:
-        _install_demo(engine, DEFAULT_ORG, records=2000, skip_if_present=True)
+        _install_demo(engine, DEFAULT_ORG, records=10_000, skip_if_present=True)
     console.print(f"[bold green]Dajian[/] on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     console.print(f"Database: {settings.database_url}")
     if password:
@@ -195,6 +195,10 @@ def user_create(
 
 
 def _load_definition(path: Path) -> dict[str, Any]:
+    from dajian.platform.templates import is_template, load_template
+
+    if is_template(path):  # a template package: manifest.json naming the split files
+        return load_template(path)[1]
     target = path / "app.json" if path.is_dir() else path
     loaded: dict[str, Any] = json.loads(target.read_text(encoding="utf-8"))
     return loaded
@@ -274,51 +278,47 @@ def records_export(app: str, form: str, path: Path, org: str = DEFAULT_ORG, lang
 
 
 @cli.command()
-def demo(org: str = DEFAULT_ORG, records: int = 2000) -> None:
-    """Install the demo app with sample records (progress shown)."""
+def demo(org: str = DEFAULT_ORG, records: int = 10_000) -> None:
+    """Install the featured template with its seed users and RECORDS demo records (progress shown)."""
     with _database() as engine:
         ensure_admin(engine, get_settings().files_dir)
         _install_demo(engine, org, records=records, skip_if_present=False)
 
 
+def _demo_template() -> Path:
+    from dajian.platform.templates import demo_template
+
+    found = demo_template(TEMPLATES_DIR)
+    if found is None:
+        raise typer.BadParameter(f"no template in {TEMPLATES_DIR} has a demo spec")
+    return found
+
+
 def _install_demo(engine: Engine, org: str, *, records: int, skip_if_present: bool) -> None:
-    from sqlalchemy import func
+    from dajian.platform.demo import install_demo
 
-    from dajian.platform.records import form_context
-    from dajian.platform.seed import sample_records
-
-    definition = _load_definition(TEMPLATES_DIR / "service_desk")
     with engine.begin() as conn:
         principal = admin_principal(conn, org)
-        app_service.import_definition(conn, principal, definition)
-        runtime = app_service.load_runtime(conn, principal, definition["key"])
-        form = runtime.definition.forms[0]
-        table = form_context(conn, principal, runtime, form.key, "create").table
-        present = conn.execute(select(func.count()).select_from(table)).scalar_one()
-    if skip_if_present and present:
-        console.print(f"demo app present ({present} {form.key} records)")
-        return
-    batch: list[dict[str, Any]] = []
+    password_file = get_settings().files_dir / "demo_users_password.txt"
+    password = password_file.read_text().strip() if password_file.exists() else secrets.token_urlsafe(12)
     with Progress(console=console) as progress:
-        task = progress.add_task(f"creating {records} {form.key} records", total=records)
-        for item in sample_records(form, records, user_ids=[principal.user_id]):
-            batch.append(item)
-            if len(batch) == 500:
-                _insert_batch(engine, principal, definition["key"], form.key, batch)
-                progress.advance(task, len(batch))
-                batch = []
-        if batch:
-            _insert_batch(engine, principal, definition["key"], form.key, batch)
-            progress.advance(task, len(batch))
+        bars: dict[str, Any] = {}
 
+        def report(form: str, done: int, total: int) -> None:
+            if form not in bars:
+                bars[form] = progress.add_task(f"creating {total} {form} records", total=total)
+            progress.update(bars[form], completed=done)
 
-def _insert_batch(engine: Engine, principal: Principal, app_key: str, form_key: str,
-                  batch: list[dict[str, Any]]) -> None:
-    from dajian.platform.records import create_records, form_context
-
-    with engine.begin() as conn:
-        runtime = app_service.load_runtime(conn, principal, app_key)
-        create_records(conn, form_context(conn, principal, runtime, form_key, "create"), batch)
+        made = install_demo(engine, principal, _demo_template(), password=password, records=records,
+                            skip_if_present=skip_if_present, on_progress=report)
+    if not made:
+        console.print("demo app present")
+        return
+    password_file.parent.mkdir(parents=True, exist_ok=True)
+    password_file.write_text(password)
+    password_file.chmod(0o600)
+    console.print(f"demo users (agents, supervisors, handlers, managers, committee) log in with [bold]{password}[/]"
+                  f" (kept in {password_file})")
 
 
 def main() -> None:

@@ -58,7 +58,7 @@ def test_import_demo_and_export(env: dict[str, str], engine: Engine, tmp_path: P
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(apps).where(apps.c.key == "service_desk")).scalar()
     output = run(env, "demo", "--records", "120")
-    assert "creating 120 ticket records" in output
+    assert "creating 120 complaint records" in output
     out = tmp_path / "export.json"
     run(env, "app", "export", "service_desk", str(out))
     assert json.loads(out.read_text()) == json.loads((TEMPLATE / "app.json").read_text())

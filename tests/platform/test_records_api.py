@@ -201,3 +201,12 @@ def test_unique_within_a_scope(org: Org) -> None:
     email["unique_within"] = ["nope"]
     bad = publish(client, doc)
     assert bad.status_code == 422 and bad.json()["errors"][0]["path"] == "/forms/0/fields/9/unique_within/0"
+
+
+def test_fields_named_like_standard_indexes_can_be_indexed(org: Org) -> None:
+    client = org.client()
+    doc = ticket_app()
+    doc["forms"][0]["fields"] += [{"key": k, "kind": "text", "label": {"en": k}, "indexed": True}
+                                  for k in ("owner", "dept", "created", "deleted")]
+    assert publish(client, doc).status_code == 200
+    assert create(client, owner="me", dept="ops")["owner"] == "me"

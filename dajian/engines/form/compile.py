@@ -275,13 +275,14 @@ def standard_indexes(table_name: str) -> list[Index]:
     """
     live = text("deleted_at IS NULL")
     gone = text("deleted_at IS NOT NULL")
+    # "ix_<table>__owner": a double underscore, which no field key (^[a-z]…) can produce
     return [
-        Index(sql_name("ix", table_name, "created"), "created_at", "id", postgresql_where=live, sqlite_where=live),
-        Index(sql_name("ix", table_name, "owner"), "owner_id", "created_at", "id", postgresql_where=live,
+        Index(sql_name("ix", table_name, "_created"), "created_at", "id", postgresql_where=live, sqlite_where=live),
+        Index(sql_name("ix", table_name, "_owner"), "owner_id", "created_at", "id", postgresql_where=live,
               sqlite_where=live),
-        Index(sql_name("ix", table_name, "dept"), "dept_id", "created_at", "id", postgresql_where=live,
+        Index(sql_name("ix", table_name, "_dept"), "dept_id", "created_at", "id", postgresql_where=live,
               sqlite_where=live),
-        Index(sql_name("ix", table_name, "deleted"), "deleted_at", postgresql_where=gone, sqlite_where=gone),
+        Index(sql_name("ix", table_name, "_deleted"), "deleted_at", postgresql_where=gone, sqlite_where=gone),
     ]
 
 

@@ -1,0 +1,230 @@
+"""The complaint-management template package: assembled from its split files, published, used
+through the API, upgraded in place, filled by the generic demo generator; and the platform
+package stays generic (no module under ``dajian/`` knows the template's vocabulary)."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import re
+import shutil
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from dajian.engines.flow.calendar import BusinessCalendar
+from dajian.platform import apps as app_service
+from dajian.platform.definition import validate_definition
+from dajian.platform.demo import DemoGenerator, install_seed
+from dajian.platform.errors import Invalid
+from dajian.platform.principal import Principal
+from dajian.platform.templates import load_template, manifest_issues
+from tests.platform.conftest import Org, publish
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "app_templates" / "complaint_management"
+APP = "complaint_management"
+RECORDS = f"/api/apps/{APP}/forms/complaint/records"
+
+
+def admin_of(org: Org) -> Principal:
+    return Principal(user_id=org.admin_id, org_id=org.id, dept_id=None, is_org_admin=True, via="system")
+
+
+def complaint_body(**values: Any) -> dict[str, Any]:
+    return {"subject": "智能手表无法开机", "channel": "phone", "contact_name": "王先生",
+            "contact_phone": "13800138000", "category": ["product_quality", "function_failure", "wont_power_on"],
+            "description": "购买的智能手表无法开机，充电一晚也无反应，要求换货。", "expectation": ["exchange"],
+            **values}
+
+
+def edit(path: Path, change: Any) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def test_the_manifest_is_checked() -> None:
+    manifest, doc, seed = load_template(TEMPLATE)
+    assert manifest["key"] == doc["key"] == APP
+    assert [f["key"] for f in doc["forms"]][:3] == ["customer", "product", "product_batch"]
+    assert {"complaint", "survey", "capa", "review_meeting", "knowledge_article"} <= {f["key"] for f in doc["forms"]}
+    assert doc["trees"]["complaint_category"] and doc["flows"][0]["key"] == "handle_complaint"
+    assert manifest_issues(manifest) == []
+    assert manifest_issues({**manifest, "version": "1.0"})[0]["path"] == "/version"
+    too_new = manifest_issues({**manifest, "min_platform_version": "99.0.0"})
+    assert too_new[0]["path"] == "/min_platform_version" and "99.0.0" in too_new[0]["message"]
+    assert seed.users and seed.departments and seed.demo
+    assert validate_definition(doc) == []
+
+
+def test_the_business_calendar_has_the_2026_holidays_and_make_up_days() -> None:
+    _, doc, _ = load_template(TEMPLATE)
+    calendar = BusinessCalendar.from_definition(doc["settings"]["calendars"]["cn_workdays"])
+    working = {d: calendar.is_working_day(date.fromisoformat(d)) for d in (
+        "2026-01-01", "2026-01-04", "2026-02-14", "2026-02-16", "2026-02-23", "2026-02-28", "2026-04-06",
+        "2026-05-05", "2026-05-09", "2026-06-19", "2026-09-20", "2026-10-07", "2026-10-10", "2026-10-12")}
+    assert [d for d, works in working.items() if works] == [
+        "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10", "2026-10-12"]
+
+
+def test_a_file_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    copy_dir = tmp_path / "tpl"
+    shutil.copytree(TEMPLATE, copy_dir)
+    manifest = json.loads((copy_dir / "manifest.json").read_text())
+    manifest["files"]["forms"].append("../../etc/passwd")
+    (copy_dir / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(Invalid, match="outside the template folder"):
+        load_template(copy_dir)
+
+
+def test_the_template_publishes_and_a_complaint_runs_its_flow(org: Org) -> None:
+    _, doc, _ = load_template(TEMPLATE)
+    admin = org.client()
+    published = publish(admin, doc)
+    assert published.status_code == 200, published.text
+    assert {p["form"] for p in published.json()["plan"]} >= {"complaint", "customer", "capa", "survey"}
+    org.add_dept("service")
+    agents = [org.add_user(name, dept="service") for name in ("agent1", "agent2")]
+    for user_id in agents:
+        r = admin.post("/api/admin/memberships", json={"user_id": user_id, "app": APP, "role": "agent"})
+        assert r.status_code == 201, r.text
+    agent = org.client("agent1")
+    created = agent.post(RECORDS, json=complaint_body(channel="weibo"))
+    assert created.status_code == 201, created.text
+    record = created.json()
+    assert re.fullmatch(r"TS\d{8}-0001", record["ticket_no"])
+    assert record["status"] == "new" and record["priority"] == "P2"  # social media defaults to P2
+    assert record["receiver"] == agents[0] and record["escalation_level"] == 1
+    bad = agent.post(RECORDS, json=complaint_body(escalation_level=3))
+    assert bad.status_code in (400, 403, 422)  # a system field: agents may not write it
+    second = agent.post(RECORDS, json=complaint_body())
+    assert second.json()["ticket_no"].endswith("-0002") and second.json()["priority"] == "P3"
+    started = agent.post(f"/api/apps/{APP}/flows/handle_complaint/start", json={"record_id": record["id"]})
+    assert started.status_code == 201, started.text
+    tasks = [t for t in started.json()["tasks"] if t["status"] == "pending"]
+    assert [t["node_id"] for t in tasks] == ["triage"] and tasks[0]["assignee_id"] in agents
+    mirrored = admin.get(f"{RECORDS}/{record['id']}").json()
+    assert mirrored["sla_state"] == "ok" and mirrored["sla_due"]  # the flow's SLA mirrored on the record
+
+    handlers = {name: org.add_user(name, dept="service") for name in ("tech1", "qa1", "qa2")}
+    for name, role in (("tech1", "tech_support"), ("qa1", "quality"), ("qa2", "quality")):
+        admin.post("/api/admin/memberships", json={"user_id": handlers[name], "app": APP, "role": role})
+    triager = org.client("agent1" if tasks[0]["assignee_id"] == agents[0] else "agent2")
+    patched = triager.patch(f"{RECORDS}/{record['id']}", json={"assignee": agents[0], "row_version":
+                                                               mirrored["row_version"]})
+    assert patched.status_code == 200, patched.text
+    task_id = triager.get("/api/flows/inbox/pending").json()["items"][0]["task_id"]
+    acted = triager.post(f"/api/flows/tasks/{task_id}/act", json={"action": "approve"})
+    assert acted.status_code == 200, acted.text
+    pending = sorted((t["node_id"], t["assignee_id"]) for t in acted.json()["tasks"] if t["status"] == "pending")
+    # product quality: technical support investigates while every quality handler countersigns
+    assert pending == sorted([("inv_tech", handlers["tech1"]), ("inv_quality", handlers["qa1"]),
+                              ("inv_quality", handlers["qa2"])])
+    after = admin.get(f"{RECORDS}/{record['id']}").json()
+    assert after["status"] == "investigating" and after["first_response_at"]
+
+
+def test_upgrade_in_place_keeps_records(org: Org, tmp_path: Path) -> None:
+    _, doc, _ = load_template(TEMPLATE)
+    principal = admin_of(org)
+    with org.engine.begin() as conn:
+        app_service.import_definition(conn, principal, doc)
+    admin = org.client()
+    ids = [admin.post(RECORDS, json=complaint_body(subject=f"第{i}件")).json()["id"] for i in range(3)]
+    newer_dir = tmp_path / "complaint_management"  # version 1.1.0: one field added, one role changed
+    shutil.copytree(TEMPLATE, newer_dir)
+    edit(newer_dir / "manifest.json", lambda m: m.update(version="1.1.0"))
+    edit(newer_dir / "forms" / "complaint.json", lambda f: f["fields"].append(
+        {"key": "wechat_openid", "kind": "text", "label": {"zh-CN": "微信 OpenID", "en": "WeChat OpenID"}}))
+    edit(newer_dir / "roles.json", lambda roles: next(r for r in roles if r["key"] == "agent")["permissions"]
+         .update(capa={"actions": ["create", "read"], "row_scope": "dept"}))
+    manifest, newer, _ = load_template(newer_dir)
+    assert manifest["version"] == "1.1.0"
+    with org.engine.begin() as conn:
+        result = app_service.import_definition(conn, principal, newer)
+    assert result["version"] == 2
+    steps = [s for p in result["plan"] if p["form"] == "complaint" for s in p["steps"]]
+    assert any("wechat_openid" in json.dumps(s) for s in steps)
+    listed = admin.get(RECORDS, params={"sort": "id"}).json()["items"]
+    assert [r["id"] for r in listed] == ids and [r["subject"] for r in listed] == ["第0件", "第1件", "第2件"]
+    assert all(r["wechat_openid"] is None and re.fullmatch(r"TS\d{8}-\d{4}", r["ticket_no"]) for r in listed)
+    body = {"wechat_openid": "o-123", "row_version": listed[0]["row_version"]}
+    updated = admin.patch(f"{RECORDS}/{ids[0]}", json=body)
+    assert updated.status_code == 200, updated.text
+    with org.engine.begin() as conn:
+        runtime = app_service.load_runtime(conn, principal, APP)
+    assert runtime.definition.role("agent").permissions["capa"].actions == ["create", "read"]  # type: ignore[union-attr]
+
+
+def test_the_demo_generator_follows_the_spec(org: Org) -> None:
+    _, doc, seed = load_template(TEMPLATE)
+    principal = admin_of(org)
+    with org.engine.begin() as conn:
+        app_service.import_definition(conn, principal, doc)
+    people = install_seed(org.engine, principal, APP, seed, password="correct horse battery")
+    assert {"agent", "supervisor", "manager", "quality_committee"} <= set(people.roles)
+    assert len(people.users) == len(seed.users)
+    spec = copy.deepcopy(seed.demo)
+    assert spec is not None
+    spec["forms"]["complaint"]["count"] = 200
+    spec["forms"]["customer"]["count"] = 40
+    for key in ("compensation_request", "survey"):
+        spec["forms"][key]["count"] = 20
+    progress: list[tuple[str, int]] = []
+    counts = DemoGenerator(org.engine, principal, APP, spec, people=people, seed=3).run(
+        on_progress=lambda form, done, total: progress.append((form, done)))
+    assert counts["complaint"] == 200 and progress[-1][1] > 0
+    admin = org.client()
+    rows = admin.get(RECORDS, params={"limit": 200, "fields": "channel,status,priority,received_at,customer"}).json()
+    items = rows["items"]
+    assert len(items) == 200
+    channels = Counter(r["channel"] for r in items)
+    weights = spec["forms"]["complaint"]["fields"]["channel"]["weights"]
+    top = max(weights, key=lambda k: weights[k])
+    assert channels[top] == max(channels.values()) and channels[top] > 200 * 0.15
+    closed = sum(r["status"] in ("closed", "resolved") for r in items)
+    assert 200 * 0.3 < closed < 200 * 0.95
+    assert all(r["customer"] for r in items)
+    with org.engine.connect() as conn:
+        runtime = app_service.load_runtime(conn, principal, APP)
+        table = runtime.form("customer").table
+        assert conn.execute(select(func.count()).select_from(table)).scalar_one() >= 40
+
+
+# Words only the template may know: the platform package must stay generic.
+TEMPLATE_WORDS = re.compile(r"complaint|客诉|投诉|csat|\bnps\b|\bcapa\b|ticket_no|handle_complaint"
+                            r"|knowledge_article|product_batch|reopen_count", re.IGNORECASE)
+
+
+def _code_strings(tree: ast.AST) -> list[tuple[int, str]]:
+    """Identifiers and string literals, leaving out docstrings (examples in prose are fine)."""
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+                  and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            found.append((node.lineno, node.value))
+        elif isinstance(node, ast.Name):
+            found.append((node.lineno, node.id))
+        elif isinstance(node, ast.Attribute):
+            found.append((node.lineno, node.attr))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.append((node.lineno, node.name))
+        elif isinstance(node, ast.arg):
+            found.append((node.lineno, node.arg))
+    return found
+
+
+def test_no_platform_module_knows_the_template() -> None:
+    hits = [f"{path.relative_to(ROOT)}:{line}: {text[:60]!r}"
+            for path in sorted((ROOT / "dajian").rglob("*.py"))
+            for line, text in _code_strings(ast.parse(path.read_text(encoding="utf-8")))
+            if TEMPLATE_WORDS.search(text)]
+    assert hits == []
