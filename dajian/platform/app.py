@@ -92,7 +92,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    from dajian.platform.api import admin, apps, auth, excel, files, flows, records, search
+    from dajian.platform.api import admin, apps, auth, excel, files, flows, records, reports, rules, search
 
     settings = settings or get_settings()
     app = FastAPI(
@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_exception_handler(DajianError, _dajian_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for module in (auth, admin, apps, records, excel, files, flows, search):
+    for module in (auth, admin, apps, records, excel, files, flows, reports, search, rules):
         app.include_router(module.router)
     app.add_middleware(ReleaseConnection)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=is_upload_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from threading import Lock
 from typing import Any
@@ -44,8 +45,27 @@ class RuntimeApp:
 
 # Versions are immutable, so a compiled version never goes stale: caching it
 # by version id is safe in any number of processes.
-_RUNTIME_CACHE: dict[int, RuntimeApp] = {}
+_RUNTIME_CACHE: dict[tuple[str, int], RuntimeApp] = {}
+
+
+def database_key(conn: Connection) -> str:
+    """Which database a connection talks to: version ids are only unique within one."""
+    return conn.engine.url.render_as_string(hide_password=True)
+
+
+def cached_runtime(conn: Connection, version_id: int) -> RuntimeApp | None:
+    return _RUNTIME_CACHE.get((database_key(conn), version_id))
 _CACHE_LOCK = Lock()
+
+
+PublishHook = Callable[[Connection, "RuntimeApp"], Any]
+_PUBLISH_HOOKS: list[PublishHook] = []
+
+
+def register_publish_hook(hook: PublishHook) -> None:
+    """``hook(conn, runtime)`` runs in the publish transaction, after the new version is live."""
+    if hook not in _PUBLISH_HOOKS:
+        _PUBLISH_HOOKS.append(hook)
 
 
 def content_hash(doc: dict[str, Any]) -> str:
@@ -171,6 +191,10 @@ def publish(
     _apply(conn, row["id"], plans, version_id)
     _sync_roles(conn, principal.org_id, row["id"], definition)
     conn.execute(update(apps).where(apps.c.id == row["id"]).values(current_version_id=version_id))
+    if _PUBLISH_HOOKS:
+        runtime = load_runtime(conn, principal, key)
+        for hook in _PUBLISH_HOOKS:
+            hook(conn, runtime)
     write_audit(conn, org_id=principal.org_id, actor_id=principal.user_id, entity="definition",
                 action="publish", app_id=row["id"],
                 changes={"version": result["version"], "content_hash": digest, "plan": result["plan"]})
@@ -296,7 +320,7 @@ def _runtime_or_none(conn: Connection, row: RowMapping) -> RuntimeApp | None:
     version_id = row["current_version_id"]
     if version_id is None:
         return None
-    cached = _RUNTIME_CACHE.get(version_id)
+    cached = cached_runtime(conn, version_id)
     if cached is not None:
         return cached
     version = conn.execute(select(app_versions).where(app_versions.c.id == version_id)).mappings().one()
@@ -307,7 +331,7 @@ def _runtime_or_none(conn: Connection, row: RowMapping) -> RuntimeApp | None:
         forms={f.key: compile_form(f, table_name=table_name_for(row["id"], f.key)) for f in definition.forms},
     )
     with _CACHE_LOCK:
-        _RUNTIME_CACHE[version_id] = runtime
+        _RUNTIME_CACHE[(database_key(conn), version_id)] = runtime
     return runtime
 
 

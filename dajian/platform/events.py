@@ -58,3 +58,20 @@ def emit(conn: Connection, event: RecordEvent) -> bool:
     for listener in list(_LISTENERS):
         changed = listener(conn, event) is not False or changed
     return changed
+
+
+# Flow events (started, task actions, timers, SLA warning/breach) for listeners such as rules:
+# ``listener(conn, instance, action=…, task_id=…, payload=…)`` inside the flow's transaction.
+FlowListener = Callable[..., Any]
+_FLOW_LISTENERS: list[FlowListener] = []
+
+
+def register_flow_listener(listener: FlowListener) -> None:
+    if listener not in _FLOW_LISTENERS:
+        _FLOW_LISTENERS.append(listener)
+
+
+def emit_flow(conn: Connection, instance: Mapping[str, Any], *, action: str, task_id: int | None,
+              payload: Mapping[str, Any] | None) -> None:
+    for listener in list(_FLOW_LISTENERS):
+        listener(conn, instance, action=action, task_id=task_id, payload=dict(payload or {}))

@@ -1,13 +1,20 @@
 """The platform features that register themselves: reference kinds (files), job handlers and
-write guards (flows), record listeners (search). Every process — API server, ``dajian worker``,
-CLI, Alembic — imports this one module, so all of them see the same registrations.
+write guards (flows), record and flow listeners and job handlers (rules, search), publish hooks
+(cron rules). Every process — API server, ``dajian worker``, CLI, Alembic — imports this one
+module, so all of them see the same registrations.
 """
 
 from __future__ import annotations
 
 from dajian.platform import files as files
 from dajian.platform import flows as flows
+from dajian.platform import rules as rules
 from dajian.platform import search as search
-from dajian.platform.events import register_record_listener
+from dajian.platform.apps import register_publish_hook
+from dajian.platform.events import register_flow_listener, register_record_listener
+from dajian.platform.rules.listener import on_flow_event
+from dajian.platform.rules.timers import sync_schedules
 
 register_record_listener(search.on_record_event)
+register_flow_listener(on_flow_event)
+register_publish_hook(lambda conn, runtime: sync_schedules(conn, runtime))  # arm cron rules of the new version

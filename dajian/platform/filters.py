@@ -15,8 +15,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
-from dajian.engines.expr import EvalContext, ExprError, TableScope, check, compile_sql
+from dajian.engines.expr import EvalContext, ExprError, Link, TableScope, check, compile_sql
 from dajian.engines.form.compile import CompiledForm
+from dajian.platform.apps import RuntimeApp
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Forbidden, Invalid
 from dajian.platform.principal import Principal
@@ -27,10 +28,18 @@ STANDARD_TYPES = {
 }
 
 
-def form_scope(form: CompiledForm) -> TableScope:
+def form_scope(form: CompiledForm, runtime: RuntimeApp | None = None) -> TableScope:
+    """The form's columns for expressions; with ``runtime``, relation fields reach their target
+    form (``customer.level``) — one level, deleted targets excluded by the caller's row filter."""
     types = dict(STANDARD_TYPES)
-    types.update({k: kind.expr_type for k, kind in form.kinds.items()})
-    return TableScope(form.table, types=types, hidden=frozenset({"deleted_at"}))
+    types.update({k: kind.expr_type for k, kind in form.kinds.items() if kind.has_column})
+    relations: dict[str, Link] = {}
+    for key, fdef in form.fields.items():
+        if fdef.kind == "relation" and runtime is not None:
+            target = runtime.forms.get(str((fdef.config or {}).get("form")))
+            if target is not None:
+                relations[key] = Link(form_scope(target), key, "id")
+    return TableScope(form.table, types=types, hidden=frozenset({"deleted_at"}), relations=relations)
 
 
 def referenced_vars(node: Any) -> Iterator[str]:
@@ -48,14 +57,15 @@ def referenced_vars(node: Any) -> Iterator[str]:
 
 
 def compile_filter(
-    node: Any, form: CompiledForm, *, readable: Callable[[str], bool], principal: Principal
+    node: Any, form: CompiledForm, *, readable: Callable[[str], bool], principal: Principal,
+    runtime: RuntimeApp | None = None,
 ) -> ColumnElement[bool]:
     denied = sorted({v for v in referenced_vars(node) if v in form.fields and not readable(v)})
     if denied:
         raise Forbidden("you may not filter on these fields",
                         errors=[{"path": "/filter", "message": f"field '{k}' is not readable for you"}
                                 for k in denied])
-    scope = form_scope(form)
+    scope = form_scope(form, runtime)
     issues = check(node, scope.schema)
     if issues:
         raise Invalid("the filter is invalid",

@@ -378,7 +378,7 @@ def list_records(conn: Connection, ctx: FormContext, query: ListQuery, *, count_
         where = table.c.deleted_at.is_not(None) & ctx.grant.row_filter
     if query.filter is not None:
         where = where & compile_filter(query.filter, ctx.form, readable=ctx.grant.can_read,
-                                       principal=ctx.principal)
+                                       principal=ctx.principal, runtime=ctx.runtime)
     limit = max(1, min(query.limit, MAX_PAGE))
     page_where = where
     if query.after:

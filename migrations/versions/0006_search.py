@@ -1,7 +1,7 @@
 """full-text search: the search_index table, with a GIN index (PostgreSQL) or an FTS5 table (SQLite)
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 import sqlalchemy as sa
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 import dajian.engines.sqltypes
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

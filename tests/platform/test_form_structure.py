@@ -226,3 +226,15 @@ def test_app_level_option_trees_serve_cascade_fields(org: Org) -> None:
     assert refused.status_code == 422
     assert refused.json()["errors"] == [
         {"path": "/forms/1/fields/10/config/tree_key", "message": "no option tree 'nope'"}]
+
+
+def test_filters_reach_through_relations(client: TestClient) -> None:
+    vip = client.post(CUSTOMERS, json={"name": "甲", "level": "vip"}).json()["id"]
+    normal = client.post(CUSTOMERS, json={"name": "乙"}).json()["id"]
+    for customer in (vip, normal, vip):
+        client.post(ORDERS, json={"channel": "phone", "customer": customer})
+    through = client.get(ORDERS, params={"filter": '{"==": [{"var": "customer.level"}, "vip"]}'})
+    assert through.status_code == 200, through.text
+    assert [r["customer"] for r in through.json()["items"]] == [vip, vip]
+    direct = client.get(ORDERS, params={"filter": f'{{"==": [{{"var": "customer"}}, {normal}]}}'}).json()
+    assert [r["customer"] for r in direct["items"]] == [normal]

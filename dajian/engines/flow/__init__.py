@@ -29,12 +29,14 @@ from .effects import (
     Notify,
     ScheduleTimer,
     SetFields,
+    SlaPaused,
+    SlaResumed,
     StartSubflow,
     State,
     Step,
     Visit,
 )
-from .execute import Cancel, Event, Reassign, Start, SubflowDone, TimerFired, execute, preview
+from .execute import Cancel, Event, Reassign, RecordChanged, Start, SubflowDone, TimerFired, execute, preview
 from .model import Assignee, Duration, EdgeDef, Escalation, FlowDef, NodeDef, Sla
 from .nodes import NODE_KINDS, NodeKind, register_node_kind
 from .plan import FlowDefinitionError, FlowIssue, FlowPlan
@@ -43,7 +45,8 @@ __all__ = [
     "NODE_KINDS", "TASK_ACTIONS", "Act", "Assignee", "CallWebhook", "Cancel", "CancelInstance", "CancelTimer",
     "CloseTask", "CompleteInstance", "CreateRecord", "CreateTask", "Duration", "EdgeDef", "Effect", "Env",
     "Escalation", "Event", "FlowDef", "FlowDefinitionError", "FlowError", "FlowIssue", "FlowPlan", "InstanceSla",
-    "NodeDef", "NodeKind", "Notify", "Reassign", "ScheduleTimer", "SetFields", "Sla", "Start", "StartSubflow",
+    "NodeDef", "NodeKind", "Notify", "Reassign", "RecordChanged", "ScheduleTimer", "SetFields", "Sla", "SlaPaused",
+    "SlaResumed", "Start", "StartSubflow",
     "State", "Step", "SubflowDone", "TimerFired", "Visit", "compile_flow", "execute", "is_valid", "parse_flow",
     "preview", "register_node_kind", "validate_flow",
 ]

@@ -89,6 +89,7 @@ def _issues(flow: FlowDef, fields: Mapping[str, str], calendars: Mapping[str, An
     yield from match_joins(flow, graph, paths)[1]
     if flow.sla is not None:
         yield from _sla_issues(flow.sla, fields, "/sla", None)
+        yield from _pause_issues(flow, fields)
     yield from _calendar_issues(flow.calendar, calendars)
     for key, value in (flow.record_fields.model_dump(exclude_none=True) if flow.record_fields else {}).items():
         if value not in fields:
@@ -157,10 +158,29 @@ def _duration_issues(duration: Duration, fields: Mapping[str, str], path: str, n
 
 def _sla_issues(sla: Sla, fields: Mapping[str, str], path: str, node: str | None) -> Iterator[FlowIssue]:
     yield from _duration_issues(sla.target, fields, f"{path}/target", node)
+    for attr in ("pause_in", "pause_when") if node is not None else ():
+        if attr in sla.model_fields_set:
+            yield FlowIssue(f"{path}/{attr}", f"{attr} applies only to the flow's SLA (the resolution clock)", node)
     ctx = CheckContext(fields=fields, node_ids=frozenset())
     for name in ("on_warning", "on_breach"):
         for i, step in enumerate(getattr(sla, name)):
             yield from _escalation_issues(step, ctx, f"{path}/{name}/{i}", node)
+
+
+def _pause_issues(flow: FlowDef, fields: Mapping[str, str]) -> Iterator[FlowIssue]:
+    """``pause_in`` names nodes that wait (tasks, approvals, timers, sub-flows); ``pause_when`` is a
+    condition on the record."""
+    assert flow.sla is not None
+    for i, node_id in enumerate(flow.sla.pause_in):
+        node = flow.node(node_id)
+        kind = NODE_KINDS.get(node.kind) if node else None
+        if node is None:
+            yield FlowIssue(f"/sla/pause_in/{i}", f"no node '{node_id}'", node_id)
+        elif kind is not None and not kind.waits:
+            yield FlowIssue(f"/sla/pause_in/{i}", f"a {node.kind} node never waits, so the clock cannot pause "
+                            "in it: name a task, approval, timer or sub-flow", node_id)
+    if flow.sla.pause_when is not None:
+        yield from _expr_issues(flow.sla.pause_when, fields, "/sla/pause_when", None, want="boolean")
 
 
 def _escalation_issues(step: Escalation, ctx: CheckContext, path: str, node: str | None) -> Iterator[FlowIssue]:
@@ -251,4 +271,6 @@ def _sla_plan(sla: Sla | None, schema: Schema) -> SlaPlan | None:
     def steps(items: list[Escalation]) -> tuple[EscalationPlan, ...]:
         return tuple(EscalationPlan(_duration_plan(s.after, schema), s) for s in items)
 
-    return SlaPlan(target, sla.warn_at, steps(sla.on_warning), steps(sla.on_breach))
+    pause_when = compile_python(sla.pause_when, schema) if sla.pause_when is not None else None
+    return SlaPlan(target, sla.warn_at, steps(sla.on_warning), steps(sla.on_breach),
+                   pause_in=frozenset(sla.pause_in), pause_when=pause_when)

@@ -115,6 +115,29 @@ class InstanceSla:
 
 
 @dataclass(frozen=True)
+class SlaPaused:
+    """The flow's SLA clock stopped at ``at``; the jobs of ``generation`` (0: those of
+    ``InstanceSla``, n: those of the n-th ``SlaResumed``) are void."""
+
+    at: datetime
+    generation: int
+
+
+@dataclass(frozen=True)
+class SlaResumed:
+    """The clock runs again after ``paused_minutes`` working minutes (paused since ``since``).
+    ``due_at``/``warn_at`` are the moved times still ahead (None once passed, or when the
+    instance ended paused); their jobs belong to ``generation``."""
+
+    at: datetime
+    since: datetime
+    paused_minutes: float
+    generation: int
+    due_at: datetime | None = None
+    warn_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class CompleteInstance:
     outcome: str | None
     working_minutes: float = 0.0
@@ -127,7 +150,7 @@ class CancelInstance:
 
 Effect = (
     CreateTask | CloseTask | SetFields | CreateRecord | Notify | CallWebhook | ScheduleTimer | CancelTimer
-    | StartSubflow | Visit | InstanceSla | CompleteInstance | CancelInstance
+    | StartSubflow | Visit | InstanceSla | SlaPaused | SlaResumed | CompleteInstance | CancelInstance
 )  # fmt: skip
 
 

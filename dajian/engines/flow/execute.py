@@ -17,12 +17,13 @@ from datetime import datetime
 from typing import Any
 
 from .approvals import Act, act, reassign
-from .effects import CancelInstance, Env, FlowError, InstanceSla, State, Step, Visit
+from .clock import start_clock, update_clock
+from .effects import CancelInstance, Env, FlowError, State, Step, Visit
 from .model import Assignee
 from .plan import FlowPlan
 from .run import Run, new_state
 
-__all__ = ["Act", "Cancel", "Reassign", "Start", "SubflowDone", "TimerFired", "execute", "preview"]
+__all__ = ["Act", "Cancel", "Reassign", "RecordChanged", "Start", "SubflowDone", "TimerFired", "execute", "preview"]
 
 
 @dataclass(frozen=True)
@@ -53,30 +54,28 @@ class Cancel:
     reason: str = "withdrawn"
 
 
-Event = Start | Act | TimerFired | SubflowDone | Reassign | Cancel
+@dataclass(frozen=True)
+class RecordChanged:
+    """The record changed outside the flow: only the SLA clock's ``pause_when`` is looked at again."""
+
+
+Event = Start | Act | TimerFired | SubflowDone | Reassign | Cancel | RecordChanged
 
 
 def execute(plan: FlowPlan, state: State | None, event: Event, env: Env) -> Step:
     """Apply one event; raises ``FlowError`` (and changes nothing) if the instance cannot take it."""
     if isinstance(event, Start):
         run = Run(plan, new_state(event.actor), env)
-        _start(run)
-        return Step(run.state, run.effects)
-    if state is None or state["status"] != "running":
-        raise FlowError("the flow is not running", code="conflict")
-    run = Run(plan, copy.deepcopy(state), env)
-    _dispatch(run, event)
+        run.state["started_at"] = run.now.isoformat()
+        start_clock(run)
+        run.place(run.plan.start)
+    else:
+        if state is None or state["status"] != "running":
+            raise FlowError("the flow is not running", code="conflict")
+        run = Run(plan, copy.deepcopy(state), env)
+        _dispatch(run, event)
+    update_clock(run)
     return Step(run.state, run.effects)
-
-
-def _start(run: Run) -> None:
-    run.state["started_at"] = run.now.isoformat()
-    sla = run.plan.sla
-    times = sla.times(run.now, run.record, run.plan.calendar) if sla else None
-    if times:
-        run.state["due_at"] = times[1].isoformat()
-        run.emit(InstanceSla(due_at=times[1], warn_at=times[0]))
-    run.place(run.plan.start)
 
 
 def _dispatch(run: Run, event: Event) -> None:
@@ -97,6 +96,8 @@ def _dispatch(run: Run, event: Event) -> None:
         run.clear()
         run.state["status"] = "cancelled"
         run.emit(CancelInstance(event.reason))
+    elif isinstance(event, RecordChanged):
+        pass  # the clock is looked at after every event
     else:  # pragma: no cover - Start is handled by execute
         raise FlowError(f"unknown event {event!r}")
 

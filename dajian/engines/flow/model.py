@@ -117,10 +117,17 @@ class Escalation(Strict):
 
 
 class Sla(Strict):
+    """A target with a warning and escalations. On the flow's SLA (the resolution clock) the clock
+    stops while the flow waits only in ``pause_in`` nodes (e.g. a customer confirmation) or while
+    ``pause_when`` holds for the record (e.g. ``{"==": [{"var": "status"}, "awaiting_customer"]}``);
+    when it runs again, the warning and due times move out by the paused working time."""
+
     target: Duration
     warn_at: Annotated[float, Field(gt=0, lt=1)] = 0.8
     on_warning: list[Escalation] = Field(default_factory=list)
     on_breach: list[Escalation] = Field(default_factory=list)
+    pause_in: list[NodeId] = Field(default_factory=list)
+    pause_when: Expression | None = None
 
 
 class RejectRule(Strict):

@@ -45,6 +45,7 @@ class NodeKind:
     gateway: str | None = None  # "split" or "join"
     family: str | None = None  # "parallel" | "inclusive" | "exclusive"
     human: bool = False
+    waits: bool = False  # a token stays here until something happens (a person, a timer, a sub-flow)
     attributes: frozenset[str] = field(default_factory=frozenset)  # node attributes the kind uses
 
 
@@ -228,16 +229,16 @@ def _register_builtin() -> None:
     kinds = [
         NodeKind("start", _enter_start, incoming=(0, 0), attributes=frozenset({"fields"})),
         NodeKind("end", _enter_end, _check_end, outgoing=(0, 0), attributes=frozenset({"outcome"})),
-        NodeKind("approval", enter_human, _check_human, human=True, attributes=_HUMAN),
-        NodeKind("task", enter_human, _check_human, human=True, attributes=_HUMAN),
+        NodeKind("approval", enter_human, _check_human, human=True, waits=True, attributes=_HUMAN),
+        NodeKind("task", enter_human, _check_human, human=True, waits=True, attributes=_HUMAN),
         NodeKind("exclusive", _enter_exclusive, outgoing=many, gateway="split", family="exclusive"),
         NodeKind("parallel_split", _split(False), outgoing=many, gateway="split", family="parallel"),
         NodeKind("parallel_join", _enter_join, incoming=many, gateway="join", family="parallel"),
         NodeKind("inclusive_split", _split(True), outgoing=many, gateway="split", family="inclusive"),
         NodeKind("inclusive_join", _enter_join, incoming=many, gateway="join", family="inclusive"),
-        NodeKind("timer", _enter_timer, _check_timer, attributes=frozenset({"duration"})),
+        NodeKind("timer", _enter_timer, _check_timer, waits=True, attributes=frozenset({"duration"})),
         NodeKind("action", _enter_action, _check_action, attributes=frozenset({"actions"})),
-        NodeKind("subflow", _enter_subflow, _check_subflow, attributes=frozenset({"flow", "sla"})),
+        NodeKind("subflow", _enter_subflow, _check_subflow, waits=True, attributes=frozenset({"flow", "sla"})),
     ]
     for kind in kinds:
         register_node_kind(kind)

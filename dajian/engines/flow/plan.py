@@ -74,6 +74,12 @@ class SlaPlan:
     warn_at: float
     on_warning: tuple[EscalationPlan, ...]
     on_breach: tuple[EscalationPlan, ...]
+    pause_in: frozenset[str] = frozenset()  # the clock stops while every token waits in these nodes
+    pause_when: Condition | None = None  # ... or while this holds for the record
+
+    @property
+    def pausable(self) -> bool:
+        return bool(self.pause_in) or self.pause_when is not None
 
     def times(
         self, start: datetime, record: Mapping[str, Any], calendar: BusinessCalendar

@@ -127,8 +127,12 @@ class Run:
             self.state[key] = {}
 
     def finish(self, outcome: str | None) -> None:
+        """Complete the instance; its working minutes leave out the SLA clock's pauses."""
+        from .clock import close_pause, pauses_of, resolution_minutes
+
         self.clear()
+        close_pause(self, move=False)
         self.state["status"], self.state["outcome"] = "completed", outcome
         started = datetime.fromisoformat(self.state["started_at"])
-        minutes = self.plan.calendar.working_minutes_between(started, self.now)
-        self.emit(CompleteInstance(outcome, working_minutes=round(minutes, 2)))
+        minutes = resolution_minutes(self.plan.calendar, started, self.now, pauses_of(self.state))
+        self.emit(CompleteInstance(outcome, working_minutes=minutes))

@@ -9,6 +9,7 @@ request opened but never committed (e.g. authentication failed).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,6 +21,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from dajian.platform.config import Settings
 
 CONNECTION_KEY = "dajian.connection"
+# POST endpoints that only read (queries with bodies, previews, report runs): no SQLite write lock
+READ_ONLY_POST = re.compile(r"/(records/(query|preview)|reports/[^/]+/run|reports/preview|dashboards/[^/]+/run)$")
 
 
 def get_engine(request: Request) -> Engine:
@@ -37,7 +40,7 @@ def request_connection(request: Request) -> Connection:
     conn: Connection | None = request.scope.get(CONNECTION_KEY)
     if conn is None:
         conn = get_engine(request).connect()
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not READ_ONLY_POST.search(request.url.path):
             # SQLite: take the write lock up front (waiting for it) rather than failing later
             # when a read transaction tries to become a write transaction
             conn.execution_options(sqlite_begin="IMMEDIATE")

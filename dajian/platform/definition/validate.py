@@ -62,7 +62,7 @@ def validate_definition(doc: Any) -> list[Issue]:
     if errors:
         return [_schema_issue(e) for e in errors]
     issues = list(_semantic_issues(AppDefinition.model_validate(doc)))
-    return issues or _flow_issues(doc)
+    return issues or (_flow_issues(doc) + _rule_issues(doc) + _report_issues(doc))
 
 
 def parse_definition(doc: dict[str, Any]) -> AppDefinition:
@@ -105,6 +105,24 @@ def _flow_issues(doc: dict[str, Any]) -> list[Issue]:
     from dajian.platform.flows.plans import app_flow_issues
 
     return [{k: str(v) for k, v in issue.items() if v is not None} for issue in app_flow_issues(doc)]
+
+
+def _rule_issues(doc: dict[str, Any]) -> list[Issue]:
+    """The rule engine checks its part (triggers, conditions, actions, templates, tables, channels)."""
+    if not doc.get("rules"):
+        return []
+    from dajian.platform.rules.plans import app_rule_issues
+
+    return [{k: str(v) for k, v in issue.items() if v is not None} for issue in app_rule_issues(doc)]
+
+
+def _report_issues(doc: dict[str, Any]) -> list[Issue]:
+    """The report engine checks reports and dashboards (fields, measures, buckets, widgets)."""
+    if not doc.get("reports") and not doc.get("dashboards"):
+        return []
+    from dajian.platform.reports import app_report_issues
+
+    return [{k: str(v) for k, v in issue.items() if v is not None} for issue in app_report_issues(doc)]
 
 
 def _duplicates(keys: list[str], path: str, what: str) -> Iterator[Issue]:

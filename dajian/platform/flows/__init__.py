@@ -5,5 +5,6 @@ on ``dajian.platform.models.metadata`` and the job handlers."""
 from __future__ import annotations
 
 from . import guard as guard
+from . import sla as sla
 from . import tables as tables
 from . import timers as timers

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.engine import RowMapping
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from dajian.engines.flow import (
     CallWebhook,
@@ -25,11 +24,13 @@ from dajian.engines.flow import (
     Notify,
     ScheduleTimer,
     SetFields,
+    SlaPaused,
+    SlaResumed,
     StartSubflow,
     Visit,
 )
 from dajian.platform import jobs
-from dajian.platform.apps import _RUNTIME_CACHE, RuntimeApp, load_runtime
+from dajian.platform.apps import RuntimeApp, cached_runtime, load_runtime
 from dajian.platform.audit import jsonable
 from dajian.platform.clock import utcnow
 from dajian.platform.models import apps
@@ -37,6 +38,8 @@ from dajian.platform.principal import Principal
 from dajian.platform.records import create_records, form_context, update_record
 
 from .tables import flow_instances, flow_tasks
+
+Instance = Mapping[Any, Any]  # a flow_instances row, as read or as just inserted
 
 
 def system_principal(org_id: int, user_id: int) -> Principal:
@@ -47,7 +50,7 @@ def system_principal(org_id: int, user_id: int) -> Principal:
 def runtime_of(conn: Connection, org_id: int, app_id: int, user_id: int) -> RuntimeApp:
     """The app's current runtime (its live form tables); one query when the version is cached."""
     row = conn.execute(select(apps.c.key, apps.c.current_version_id).where(apps.c.id == app_id)).one()
-    cached = _RUNTIME_CACHE.get(row.current_version_id)
+    cached = cached_runtime(conn, row.current_version_id)
     return cached if cached is not None else load_runtime(conn, system_principal(org_id, user_id), row.key)
 
 
@@ -61,15 +64,24 @@ def job_key(instance_id: int, *parts: object) -> str:
     return ":".join(["flow", str(instance_id), *map(str, parts)])
 
 
+def sla_job_keys(instance_id: int, generation: int) -> tuple[str, str]:
+    """Keys of the flow SLA's warning and first breach jobs; each resume after a pause makes a
+    new generation (the jobs of the one before were cancelled when the clock stopped)."""
+    suffix = (f"g{generation}",) if generation else ()
+    return job_key(instance_id, "warn", *suffix), job_key(instance_id, "breach", 0, *suffix)
+
+
 @dataclass
 class Applier:
     conn: Connection
-    instance: RowMapping
+    instance: Instance
     plan: FlowPlan
     actor: int | None
     visits: list[str] = field(default_factory=list)
-    closed: list[int] = field(default_factory=list)
+    comments: dict[str, str] = field(default_factory=dict)  # by task key: written when the step closes the task
     subflows: list[StartSubflow] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)  # more rows for the event log (SLA pauses)
+    end_saved: bool = False  # the service wrote the ending (outcome, ended_at) with the state
 
     @property
     def id(self) -> int:
@@ -108,6 +120,18 @@ class Applier:
                 key: str | None = None) -> None:
         jobs.enqueue(self.conn, kind, payload, due_at=due_at, org_id=self.org_id, idempotency_key=key)
 
+    def log(self, action: str, at: datetime, payload: dict[str, Any]) -> None:
+        self.events.append(dict(org_id=self.org_id, instance_id=self.id, at=at, actor_id=None, action=action,
+                                task_id=None, payload=jsonable(payload), client_request_id=None))
+
+    def schedule_sla(self, generation: int, *, warn_at: datetime | None, due_at: datetime | None) -> None:
+        warn_key, breach_key = sla_job_keys(self.id, generation)
+        payload = {"instance": self.id, "task": None}
+        if warn_at is not None:
+            self.enqueue("flow.sla_warning", payload, due_at=warn_at, key=warn_key)
+        if due_at is not None:
+            self.enqueue("flow.sla_breach", {**payload, "step": 0}, due_at=due_at, key=breach_key)
+
 
 def _number(value: Any) -> Any:
     """Floats (measured minutes) go in as exact values: an int when whole, else a decimal string."""
@@ -116,12 +140,22 @@ def _number(value: Any) -> Any:
     return value
 
 
+_INSERT_TASK = insert(flow_tasks).returning(flow_tasks.c.id)  # built once: values come as parameters
+_CLOSE_TASK = (update(flow_tasks)
+               .where(flow_tasks.c.instance_id == bindparam("iid"), flow_tasks.c.task_key == bindparam("key"))
+               .values(status=bindparam("status"), decision=bindparam("decision"), acted_by=bindparam("actor"),
+                       acted_at=bindparam("acted_at", type_=flow_tasks.c.acted_at.type),
+                       working_minutes=bindparam("minutes"),
+                       comment=func.coalesce(bindparam("comment", type_=flow_tasks.c.comment.type),
+                                             flow_tasks.c.comment)))  # fmt: skip
+
+
 def _create_task(a: Applier, e: CreateTask) -> None:
-    task_id = a.conn.execute(insert(flow_tasks).values(
+    task_id = a.conn.execute(_INSERT_TASK, dict(
         org_id=a.org_id, instance_id=a.id, task_key=e.task, node_id=e.node, role=e.role, assignee_id=e.assignee,
         on_behalf_of=e.on_behalf_of, status="pending", created_at=utcnow(), due_at=e.due_at, warn_at=e.warn_at,
         sla_state="ok" if e.due_at else None, escalation_level=0,
-    ).returning(flow_tasks.c.id)).scalar_one()  # fmt: skip
+    )).scalar_one()  # fmt: skip
     if e.due_at is not None and e.warn_at is not None:
         payload = {"instance": a.id, "task": task_id}
         a.enqueue("flow.sla_warning", payload, due_at=e.warn_at, key=job_key(a.id, "warn", task_id))
@@ -129,12 +163,10 @@ def _create_task(a: Applier, e: CreateTask) -> None:
 
 
 def _close_task(a: Applier, e: CloseTask) -> None:
-    acted = {"acted_by": e.actor, "acted_at": utcnow()} if e.actor is not None else {}
-    stmt = (update(flow_tasks)
-            .where(flow_tasks.c.instance_id == a.id, flow_tasks.c.task_key == e.task)
-            .values(status=e.status, decision=e.decision, working_minutes=e.working_minutes, **acted)
-            .returning(flow_tasks.c.id))  # fmt: skip
-    a.closed += list(a.conn.execute(stmt).scalars())
+    a.conn.execute(_CLOSE_TASK, {
+        "iid": a.id, "key": e.task, "status": e.status, "decision": e.decision, "actor": e.actor,
+        "acted_at": utcnow() if e.actor is not None else None, "minutes": e.working_minutes,
+        "comment": a.comments.pop(e.task, None)})  # fmt: skip
 
 
 def _set_fields(a: Applier, e: SetFields) -> None:
@@ -172,21 +204,47 @@ def _visit(a: Applier, e: Visit) -> None:
 def _instance_sla(a: Applier, e: InstanceSla) -> None:
     a.conn.execute(update(flow_instances).where(flow_instances.c.id == a.id).values(due_at=e.due_at,
                                                                                     sla_state="ok"))
-    payload = {"instance": a.id, "task": None}
-    a.enqueue("flow.sla_warning", payload, due_at=e.warn_at, key=job_key(a.id, "warn"))
-    a.enqueue("flow.sla_breach", {**payload, "step": 0}, due_at=e.due_at, key=job_key(a.id, "breach", 0))
+    a.schedule_sla(0, warn_at=e.warn_at, due_at=e.due_at)
     a.record_fields(due_at=e.due_at, sla_state="ok")
 
 
+def _sla_paused(a: Applier, e: SlaPaused) -> None:
+    """The clock stopped: its pending warning and breach jobs go (the resume schedules new ones)."""
+    for key in sla_job_keys(a.id, e.generation):
+        jobs.cancel(a.conn, idempotency_key=key)
+    a.log("sla_pause", e.at, {})
+
+
+def _sla_resumed(a: Applier, e: SlaResumed) -> None:
+    a.log("sla_resume", e.at, {"since": e.since, "paused_minutes": e.paused_minutes, "due_at": e.due_at,
+                               "warn_at": e.warn_at})  # fmt: skip
+    a.schedule_sla(e.generation, warn_at=e.warn_at, due_at=e.due_at)
+    if e.due_at is not None:
+        a.conn.execute(update(flow_instances).where(flow_instances.c.id == a.id).values(due_at=e.due_at))
+        a.record_fields(due_at=e.due_at)
+
+
+def ending(effects: Iterable[Effect]) -> dict[str, Any]:
+    """The instance columns a step that ends the instance sets, so they go in with its state."""
+    for e in effects:
+        if isinstance(e, CompleteInstance):
+            return {"outcome": e.outcome, "ended_at": utcnow(), "working_minutes": e.working_minutes}
+        if isinstance(e, CancelInstance):
+            return {"outcome": e.reason, "ended_at": utcnow(), "working_minutes": None}
+    return {}
+
+
 def _complete(a: Applier, e: CompleteInstance) -> None:
-    a.conn.execute(update(flow_instances).where(flow_instances.c.id == a.id).values(
-        state="completed", outcome=e.outcome, ended_at=utcnow(), working_minutes=e.working_minutes))
+    if not a.end_saved:
+        a.conn.execute(update(flow_instances).where(flow_instances.c.id == a.id).values(
+            state="completed", outcome=e.outcome, ended_at=utcnow(), working_minutes=e.working_minutes))
     a.record_fields(working_minutes=e.working_minutes, outcome=e.outcome)
 
 
 def _cancel(a: Applier, e: CancelInstance) -> None:
-    a.conn.execute(update(flow_instances).where(flow_instances.c.id == a.id).values(
-        state="cancelled", outcome=e.reason, ended_at=utcnow()))
+    if not a.end_saved:
+        a.conn.execute(update(flow_instances).where(flow_instances.c.id == a.id).values(
+            state="cancelled", outcome=e.reason, ended_at=utcnow()))
 
 
 def _subflow(a: Applier, e: StartSubflow) -> None:
@@ -197,5 +255,5 @@ _HANDLERS: dict[type, Any] = {
     CreateTask: _create_task, CloseTask: _close_task, SetFields: _set_fields, CreateRecord: _create_record,
     Notify: _notify, CallWebhook: _webhook, ScheduleTimer: _schedule_timer, CancelTimer: _cancel_timer,
     Visit: _visit, InstanceSla: _instance_sla, CompleteInstance: _complete, CancelInstance: _cancel,
-    StartSubflow: _subflow,
+    StartSubflow: _subflow, SlaPaused: _sla_paused, SlaResumed: _sla_resumed,
 }  # fmt: skip

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from dajian.engines.flow import Assignee
 from dajian.platform.errors import Invalid
@@ -48,11 +48,14 @@ def _users(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]
     return _active(env, spec.users or [])
 
 
+_ACTIVE = select(users.c.id).where(users.c.id.in_(bindparam("ids", expanding=True)),
+                                   users.c.org_id == bindparam("org"), users.c.is_active)
+
+
 def _active(env: PlatformEnv, ids: list[int]) -> list[int]:
     if not ids:
         return []
-    query = select(users.c.id).where(users.c.id.in_(ids), users.c.org_id == env.org_id, users.c.is_active)
-    found = set(env.conn.execute(query).scalars())
+    found = set(env.conn.execute(_ACTIVE, {"ids": ids, "org": env.org_id}).scalars())
     return [i for i in ids if i in found]
 
 

@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, or_, select
 from sqlalchemy.engine import RowMapping
 
+from dajian.platform.clock import utcnow
 from dajian.platform.errors import Forbidden, Invalid
 from dajian.platform.models import apps
 from dajian.platform.principal import Principal
 
 from .plans import plan_for
 from .service import lock_instance
+from .sla import clock_view
 from .tables import flow_cc, flow_events, flow_instances, flow_tasks
 
 BOXES = ("pending", "started", "cc", "done")
@@ -37,7 +39,8 @@ def _may_see(conn: Connection, principal: Principal, instance: RowMapping) -> bo
 
 
 def instance_view(conn: Connection, principal: Principal, instance_id: int) -> dict[str, Any]:
-    """The instance, its tasks (open first), the visited path and the event timeline."""
+    """The instance, its tasks, the visited path, the event timeline and, for a flow with an SLA,
+    its clock (``{"paused": false, "paused_minutes": 180.0}``, read from the event log)."""
     instance = lock_instance(conn, instance_id, principal.org_id, lock=False)
     if not _may_see(conn, principal, instance):
         raise Forbidden("you take no part in this flow")
@@ -46,7 +49,7 @@ def instance_view(conn: Connection, principal: Principal, instance_id: int) -> d
                          .where(flow_tasks.c.instance_id == instance_id).order_by(flow_tasks.c.id)).mappings()
     events = conn.execute(select(flow_events.c.at, flow_events.c.actor_id, flow_events.c.action,
                                  flow_events.c.task_id, flow_events.c.payload)
-                          .where(flow_events.c.instance_id == instance_id).order_by(flow_events.c.id)).mappings()
+                          .where(flow_events.c.instance_id == instance_id).order_by(flow_events.c.id)).mappings().all()
     out = {k: instance[k] for k in ("id", "flow_key", "form_key", "record_id", "state", "outcome", "started_by",
                                     "started_at", "ended_at", "due_at", "sla_state", "working_minutes")}
     task_list = []
@@ -54,8 +57,9 @@ def instance_view(conn: Connection, principal: Principal, instance_id: int) -> d
         node = plan.node(task["node_id"]).definition
         fields = node.fields.model_dump() if node.fields else None
         task_list.append({**_iso(task), "node_label": node.label, "fields": fields})
+    clock = clock_view(plan.calendar, events, instance["ended_at"] or utcnow()) if plan.sla else None
     return {**_iso(out), "version_id": instance["version_id"], "path": instance["data"].get("path", []),
-            "tasks": task_list, "timeline": [_iso(e) for e in events]}
+            "sla_clock": clock, "tasks": task_list, "timeline": [_iso(e) for e in events]}
 
 
 def inbox(conn: Connection, principal: Principal, box: str, *, limit: int = 50) -> dict[str, Any]:

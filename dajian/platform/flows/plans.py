@@ -11,12 +11,14 @@ from sqlalchemy import Connection, select
 from dajian.engines.flow import FlowDefinitionError, FlowIssue, FlowPlan, compile_flow, validate_flow
 from dajian.engines.form.fields import FIELD_KINDS
 from dajian.engines.form.model import FormDef
+from dajian.platform.apps import database_key
 from dajian.platform.definition import AppDefinition, parse_definition
 from dajian.platform.errors import Invalid, NotFound
 from dajian.platform.filters import STANDARD_TYPES
 from dajian.platform.models import app_versions
 
-_PLANS: dict[tuple[int, str], FlowPlan] = {}
+_PLANS: dict[tuple[str, int, str], FlowPlan] = {}
+_PAUSING: dict[tuple[int, str], tuple[str, ...]] = {}
 _LOCK = Lock()
 
 
@@ -41,7 +43,8 @@ def flow_doc(definition: AppDefinition, flow_key: str) -> dict[str, Any]:
 
 
 def plan_for(conn: Connection, version_id: int, flow_key: str) -> FlowPlan:
-    cached = _PLANS.get((version_id, flow_key))
+    key = (database_key(conn), version_id, flow_key)
+    cached = _PLANS.get(key)
     if cached is not None:
         return cached
     doc = conn.execute(select(app_versions.c.definition).where(app_versions.c.id == version_id)).scalar_one()
@@ -50,7 +53,7 @@ def plan_for(conn: Connection, version_id: int, flow_key: str) -> FlowPlan:
     except FlowDefinitionError as exc:
         raise Invalid(f"flow '{flow_key}' is invalid", errors=[i.as_dict() for i in exc.issues]) from None
     with _LOCK:
-        _PLANS[(version_id, flow_key)] = plan
+        _PLANS[key] = plan
     return plan
 
 
@@ -77,3 +80,17 @@ def app_flow_issues(doc: dict[str, Any]) -> list[dict[str, str | None]]:
             continue
         issues += validate_flow(body, fields=field_types(form), calendars=calendars(doc), path=f"/flows/{i}")
     return [i.as_dict() for i in issues]
+
+
+def pausing_flows(conn: Connection, version_id: int, form_key: str) -> tuple[str, ...]:
+    """Keys of the version's flows on ``form_key`` whose SLA clock has a ``pause_when`` (so a
+    change of the record may pause or resume it); cached, as versions are immutable."""
+    found = _PAUSING.get((version_id, form_key))
+    if found is None:
+        doc = conn.execute(select(app_versions.c.definition).where(app_versions.c.id == version_id)).scalar_one()
+        flows = doc.get("flows") if isinstance(doc, dict) else None
+        found = tuple(str(f.get("key")) for f in flows or [] if isinstance(f, dict) and f.get("form") == form_key
+                      and isinstance(f.get("sla"), dict) and f["sla"].get("pause_when") is not None)  # fmt: skip
+        with _LOCK:
+            _PAUSING[(version_id, form_key)] = found
+    return found

@@ -3,30 +3,66 @@
 Each call runs in the caller's transaction with the instance row locked (``FOR UPDATE`` on
 PostgreSQL; a ``lock_version`` check everywhere), is idempotent under a ``client_request_id``
 (unique per instance in ``flow_events``) and writes the audit log.
+
+Round trips are counted: statements are built once with bound parameters, the task and its
+locked instance are read together, a new instance is inserted with the state of its first step,
+an ending is saved with the state, and on PostgreSQL the event and its audit entry are one
+statement. An approval that opens the next task costs six statements.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.engine import RowMapping
 
-from dajian.engines.flow import Act, Cancel, Event, FlowError, Start, Step, SubflowDone, execute
+from dajian.engines.flow import (
+    Act,
+    Cancel,
+    Event,
+    FlowError,
+    FlowPlan,
+    RecordChanged,
+    Start,
+    State,
+    Step,
+    SubflowDone,
+    execute,
+)
 from dajian.platform.apps import load_runtime
-from dajian.platform.audit import jsonable, write_audit
+from dajian.platform.audit import audit_row, jsonable, write_audit_many
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from dajian.platform.events import emit_flow
+from dajian.platform.models import audit_log
 from dajian.platform.principal import Principal
 from dajian.platform.records import form_context, get_record
 
-from .apply import Applier, read_record, runtime_of
+from .apply import Applier, Instance, ending, read_record, runtime_of
 from .assign import PlatformEnv
 from .plans import flow_doc, plan_for
 from .tables import flow_cc, flow_events, flow_instances, flow_tasks
 
 INSTANCE_ACTIONS = ("withdraw", "comment", "urge", "cc")
+_STEPPING: ContextVar[frozenset[int]] = ContextVar("flow_stepping", default=frozenset())
+
+
+def stepping(instance_id: int) -> bool:
+    """True while this instance's own step runs (its record writes must not re-enter the flow)."""
+    return instance_id in _STEPPING.get()
+
+
+@contextmanager
+def _stepping(instance_id: int) -> Iterator[None]:
+    token = _STEPPING.set(_STEPPING.get() | {instance_id})
+    try:
+        yield
+    finally:
+        _STEPPING.reset(token)
 
 
 def engine_error(exc: FlowError) -> Exception:
@@ -34,70 +70,135 @@ def engine_error(exc: FlowError) -> Exception:
     return kind(exc.message, errors=[{"path": exc.path or "", "message": exc.message}])
 
 
+_INSTANCE = select(flow_instances).where(flow_instances.c.id == bindparam("id"),
+                                         flow_instances.c.org_id == bindparam("org"))
+_INSTANCE_LOCKED = _INSTANCE.with_for_update()
+# The task and its instance in one round trip, the instance row locked (PostgreSQL) for the step.
+_TASK_COLUMNS = (flow_tasks.c.task_key.label("task_key"), flow_tasks.c.node_id.label("task_node"))
+_TASK_AND_INSTANCE = (select(*_TASK_COLUMNS, *flow_instances.c)
+                      .join(flow_instances, flow_instances.c.id == flow_tasks.c.instance_id)
+                      .where(flow_tasks.c.id == bindparam("task"), flow_tasks.c.org_id == bindparam("org")))
+_TASK_AND_INSTANCE_LOCKED = _TASK_AND_INSTANCE.with_for_update(of=flow_instances)
+_REPLAYED = select(flow_events.c.id).where(flow_events.c.instance_id == bindparam("id"),
+                                           flow_events.c.client_request_id == bindparam("crid")).limit(1)
+_SAVE = (update(flow_instances)
+         .where(flow_instances.c.id == bindparam("iid"), flow_instances.c.lock_version == bindparam("seen"))
+         .values(data=bindparam("data", type_=flow_instances.c.data.type), state=bindparam("status"),
+                 lock_version=flow_instances.c.lock_version + 1))  # fmt: skip
+_SAVE_END = _SAVE.values(outcome=bindparam("outcome"), working_minutes=bindparam("working_minutes"),
+                         ended_at=bindparam("ended_at", type_=flow_instances.c.ended_at.type))
+
+_LOG = (insert(audit_log).values({c: bindparam(f"a_{c.name}", type_=c.type) for c in audit_log.c if c.name != "id"})
+        .add_cte(insert(flow_events).values({c: bindparam(f"e_{c.name}", type_=c.type)
+                                             for c in flow_events.c if c.name != "id"}).cte("logged")))  # fmt: skip
+
+
+def _pg(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
 def lock_instance(conn: Connection, instance_id: int, org_id: int, *, lock: bool = True) -> RowMapping:
-    query = select(flow_instances).where(flow_instances.c.id == instance_id, flow_instances.c.org_id == org_id)
-    if lock and conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    row = conn.execute(query).mappings().first()
+    query = _INSTANCE_LOCKED if lock and _pg(conn) else _INSTANCE
+    row = conn.execute(query, {"id": instance_id, "org": org_id}).mappings().first()
     if row is None:
         raise NotFound(f"no flow instance {instance_id}")
     return row
 
 
-def run_step(conn: Connection, instance: RowMapping, event: Event, *, actor: int | None,
-             assignee: int | None = None) -> Applier:
-    """Run one engine step on a locked instance, apply its effects and save the new state."""
+def run_step(conn: Connection, instance: Instance, event: Event, *, actor: int | None,
+             assignee: int | None = None, record: Mapping[str, Any] | None = None,
+             comments: dict[str, str] | None = None) -> Applier:
+    """Run one engine step on a locked instance, apply its effects and save the new state.
+
+    ``record`` gives the record's values when the caller has them (else they are read on first
+    use). A ``RecordChanged`` step that changes nothing writes nothing. ``comments`` go on the
+    tasks (by key) that the step closes.
+    """
     plan = plan_for(conn, instance["version_id"], instance["flow_key"])
-    env = PlatformEnv(conn, instance["org_id"], instance["app_id"], utcnow(), lambda: _record(conn, instance, actor),
-                      assignee)
+    env = PlatformEnv(conn, instance["org_id"], instance["app_id"], utcnow(), _loader(conn, instance, actor),
+                      assignee, _record=record)
+    with _stepping(int(instance["id"])):
+        step = _execute(plan, instance["data"], event, env)
+        if isinstance(event, RecordChanged) and not step.effects:
+            return Applier(conn, instance, plan, actor)
+        end = ending(step.effects)
+        saved = {"iid": instance["id"], "seen": instance["lock_version"], "data": step.state,
+                 "status": step.state["status"], **end}
+        if conn.execute(_SAVE_END if end else _SAVE, saved).rowcount != 1:
+            raise Conflict("the flow was changed by someone else; reload and try again")
+        return _apply(conn, instance, step, plan, actor, comments, end_saved=True)
+
+
+def _execute(plan: FlowPlan, state: State | None, event: Event, env: PlatformEnv) -> Step:
     try:
-        step = execute(plan, instance["data"], event, env)
+        return execute(plan, state, event, env)
     except FlowError as exc:
         raise engine_error(exc) from None
-    return _save(conn, instance, step, plan_actor=actor, plan=plan)
 
 
-def _record(conn: Connection, instance: RowMapping, actor: int | None) -> dict[str, Any]:
-    runtime = runtime_of(conn, instance["org_id"], instance["app_id"], actor or instance["started_by"])
-    return read_record(conn, runtime, instance["form_key"], instance["record_id"])
+def _loader(conn: Connection, instance: Instance, actor: int | None) -> Callable[[], dict[str, Any]]:
+    def load() -> dict[str, Any]:
+        runtime = runtime_of(conn, instance["org_id"], instance["app_id"], actor or instance["started_by"])
+        return read_record(conn, runtime, instance["form_key"], instance["record_id"])
+
+    return load
 
 
-def _save(conn: Connection, instance: RowMapping, step: Step, *, plan_actor: int | None, plan: Any) -> Applier:
-    applier = Applier(conn, instance, plan, plan_actor)
-    stmt = (update(flow_instances)
-            .where(flow_instances.c.id == instance["id"], flow_instances.c.lock_version == instance["lock_version"])
-            .values(data=step.state, state=step.state["status"], lock_version=instance["lock_version"] + 1))
-    if conn.execute(stmt).rowcount != 1:
-        raise Conflict("the flow was changed by someone else; reload and try again")
+def _apply(conn: Connection, instance: Instance, step: Step, plan: FlowPlan, actor: int | None,
+           comments: dict[str, str] | None = None, *, end_saved: bool) -> Applier:
+    """Apply a saved step's effects, start its sub-flows and, when it completed a sub-flow, step the parent."""
+    applier = Applier(conn, instance, plan, actor, comments=comments or {}, end_saved=end_saved)
     applier.apply(step.effects)
     for sub in applier.subflows:
         _start_child(conn, instance, sub.flow, sub.token)
     if step.state["status"] == "completed" and instance["parent_id"] is not None:
         parent = lock_instance(conn, instance["parent_id"], instance["org_id"])
-        run_step(conn, parent, SubflowDone(str(instance["parent_token"]), step.state["outcome"]), actor=plan_actor)
+        outcome = step.state["outcome"]
+        done = run_step(conn, parent, SubflowDone(str(instance["parent_token"]), outcome), actor=actor)
+        log_event(conn, parent, actor=actor, action="subflow_done", applier=done,
+                  payload={"child": instance["id"], "outcome": outcome, "path": done.visits})
     return applier
 
 
-def log_event(conn: Connection, instance: RowMapping, *, actor: int | None, action: str,
+def log_event(conn: Connection, instance: Instance, *, actor: int | None, action: str,
               task_id: int | None = None, payload: dict[str, Any] | None = None,
-              client_request_id: str | None = None) -> None:
-    conn.execute(insert(flow_events).values(
-        org_id=instance["org_id"], instance_id=instance["id"], at=utcnow(), actor_id=actor, action=action,
-        task_id=task_id, payload=jsonable(payload or {}), client_request_id=client_request_id))
-    write_audit(conn, org_id=instance["org_id"], actor_id=actor, entity="flow", action=action,
-                app_id=instance["app_id"], form_key=instance["form_key"], record_id=instance["record_id"],
-                changes={"instance": instance["id"], "task": task_id, **(payload or {})},
-                request_id=client_request_id)
+              client_request_id: str | None = None, applier: Applier | None = None) -> None:
+    """Append the action to the instance's event log (with the step's own events, such as SLA
+    pauses, from ``applier``) and to the audit log: one statement on PostgreSQL."""
+    rows = [dict(org_id=instance["org_id"], instance_id=instance["id"], at=utcnow(), actor_id=actor, action=action,
+                 task_id=task_id, payload=jsonable(payload or {}), client_request_id=client_request_id)]
+    if applier is not None:
+        rows += applier.events
+        applier.events = []
+    audit = audit_row(org_id=instance["org_id"], actor_id=actor, entity="flow", action=action,
+                      app_id=instance["app_id"], form_key=instance["form_key"], record_id=instance["record_id"],
+                      changes={"instance": instance["id"], "task": task_id, **(payload or {})},
+                      request_id=client_request_id[:64] if client_request_id else None)  # fmt: skip
+    if _pg(conn) and len(rows) == 1:
+        conn.execute(_LOG, {**{f"e_{k}": v for k, v in rows[0].items()}, **{f"a_{k}": v for k, v in audit.items()}})
+    elif _pg(conn):
+        conn.execute(insert(audit_log).values(audit).add_cte(insert(flow_events).values(rows).cte("logged")))
+    else:
+        conn.execute(insert(flow_events), rows)
+        write_audit_many(conn, [audit])
+    emit_flow(conn, instance, action=action, task_id=task_id, payload=payload)
 
 
-def _insert_instance(conn: Connection, *, org_id: int, app_id: int, version_id: int, flow_key: str,
-                     form_key: str, record_id: int, user_id: int, parent: tuple[int, str] | None = None) -> RowMapping:
-    values = dict(org_id=org_id, app_id=app_id, version_id=version_id, flow_key=flow_key, form_key=form_key,
-                  record_id=record_id, state="running", data={"status": "running"}, lock_version=1,
-                  started_by=user_id, started_at=utcnow(), parent_id=parent[0] if parent else None,
-                  parent_token=parent[1] if parent else None)  # fmt: skip
-    new_id = conn.execute(insert(flow_instances).values(**values).returning(flow_instances.c.id)).scalar_one()
-    return lock_instance(conn, new_id, org_id)
+def _create(conn: Connection, plan: FlowPlan, *, org_id: int, app_id: int, version_id: int, record_id: int,
+            user_id: int, actor: int | None, parent: tuple[int, str] | None = None) -> tuple[Instance, Applier]:
+    """Insert a new instance with the state of its first step (one INSERT), then apply the step."""
+    instance: dict[str, Any] = dict(
+        org_id=org_id, app_id=app_id, version_id=version_id, flow_key=plan.key, form_key=plan.definition.form,
+        record_id=record_id, lock_version=1, started_by=user_id, started_at=utcnow(), outcome=None, ended_at=None,
+        due_at=None, sla_state=None, working_minutes=None, parent_id=parent[0] if parent else None,
+        parent_token=parent[1] if parent else None, id=None)  # fmt: skip
+    env = PlatformEnv(conn, org_id, app_id, instance["started_at"], _loader(conn, instance, actor))
+    step = _execute(plan, None, Start(user_id), env)
+    instance.update(data=step.state, state=step.state["status"], **ending(step.effects))
+    values = {k: v for k, v in instance.items() if k != "id"}
+    instance["id"] = conn.execute(insert(flow_instances).values(values).returning(flow_instances.c.id)).scalar_one()
+    with _stepping(int(instance["id"])):
+        return instance, _apply(conn, instance, step, plan, actor, end_saved=True)
 
 
 def start_instance(conn: Connection, principal: Principal, app_key: str, flow_key: str, record_id: int) -> int:
@@ -105,50 +206,50 @@ def start_instance(conn: Connection, principal: Principal, app_key: str, flow_ke
     runtime = load_runtime(conn, principal, app_key)
     form_key = str(flow_doc(runtime.definition, flow_key)["form"])
     get_record(conn, form_context(conn, principal, runtime, form_key, "read"), record_id)
-    plan_for(conn, runtime.version_id, flow_key)  # refuse a broken flow before writing anything
-    instance = _insert_instance(conn, org_id=principal.org_id, app_id=runtime.app_id, version_id=runtime.version_id,
-                                flow_key=flow_key, form_key=form_key, record_id=record_id,
-                                user_id=principal.user_id)  # fmt: skip
-    applier = run_step(conn, instance, Start(principal.user_id), actor=principal.user_id)
-    log_event(conn, instance, actor=principal.user_id, action="start", payload={"path": applier.visits})
+    plan = plan_for(conn, runtime.version_id, flow_key)
+    instance, applier = _create(conn, plan, org_id=principal.org_id, app_id=runtime.app_id,
+                                version_id=runtime.version_id, record_id=record_id, user_id=principal.user_id,
+                                actor=principal.user_id)  # fmt: skip
+    log_event(conn, instance, actor=principal.user_id, action="start", payload={"path": applier.visits},
+              applier=applier)
     return int(instance["id"])
 
 
-def _start_child(conn: Connection, parent: RowMapping, flow_key: str, token: str) -> None:
+def _start_child(conn: Connection, parent: Instance, flow_key: str, token: str) -> None:
     plan = plan_for(conn, parent["version_id"], flow_key)
-    child = _insert_instance(conn, org_id=parent["org_id"], app_id=parent["app_id"], version_id=parent["version_id"],
-                             flow_key=flow_key, form_key=plan.definition.form, record_id=parent["record_id"],
-                             user_id=parent["started_by"], parent=(parent["id"], token))  # fmt: skip
-    run_step(conn, child, Start(parent["started_by"]), actor=None)
-    log_event(conn, child, actor=None, action="start", payload={"parent": parent["id"]})
+    child, applier = _create(conn, plan, org_id=parent["org_id"], app_id=parent["app_id"],
+                             version_id=parent["version_id"], record_id=parent["record_id"],
+                             user_id=parent["started_by"], actor=None, parent=(parent["id"], token))  # fmt: skip
+    log_event(conn, child, actor=None, action="start", payload={"parent": parent["id"], "path": applier.visits},
+              applier=applier)
 
 
 def _replayed(conn: Connection, instance_id: int, client_request_id: str | None) -> bool:
+    """Asked after the instance is locked, so a concurrent first attempt has committed by now."""
     if client_request_id is None:
         return False
-    query = select(flow_events.c.id).where(flow_events.c.instance_id == instance_id,
-                                           flow_events.c.client_request_id == client_request_id)
-    return conn.execute(query).first() is not None
+    return conn.execute(_REPLAYED, {"id": instance_id, "crid": client_request_id}).first() is not None
 
 
 def act_on_task(conn: Connection, principal: Principal, task_id: int, *, action: str, comment: str | None = None,
                 target: str | None = None, users: Sequence[int] = (),
                 client_request_id: str | None = None) -> tuple[int, bool]:
     """Approve, reject, return, transfer, delegate or add signers; ``(instance id, replayed)``."""
-    task = conn.execute(select(flow_tasks).where(flow_tasks.c.id == task_id,
-                                                 flow_tasks.c.org_id == principal.org_id)).mappings().first()
-    if task is None:
+    query = _TASK_AND_INSTANCE_LOCKED if _pg(conn) else _TASK_AND_INSTANCE
+    row = conn.execute(query, {"task": task_id, "org": principal.org_id}).mappings().first()
+    if row is None:
         raise NotFound(f"no task {task_id}")
-    instance = lock_instance(conn, task["instance_id"], principal.org_id)
+    instance = {c.name: row[c.name] for c in flow_instances.c}
     if _replayed(conn, instance["id"], client_request_id):
         return int(instance["id"]), True
-    event = Act(task["task_key"], principal.user_id, action, target=target, users=tuple(users))
-    applier = run_step(conn, instance, event, actor=principal.user_id)
-    if comment:
+    event = Act(row["task_key"], principal.user_id, action, target=target, users=tuple(users))
+    applier = run_step(conn, instance, event, actor=principal.user_id, comments={row["task_key"]: comment} if comment
+                       else None)  # fmt: skip
+    if applier.comments:  # the task stayed open (signers added): its comment is written on its own
         conn.execute(update(flow_tasks).where(flow_tasks.c.id == task_id).values(comment=comment))
     log_event(conn, instance, actor=principal.user_id, action=action, task_id=task_id,
-              payload={"node": task["node_id"], "comment": comment, "target": target, "users": list(users),
-                       "path": applier.visits}, client_request_id=client_request_id)  # fmt: skip
+              payload={"node": row["task_node"], "comment": comment, "target": target, "users": list(users),
+                       "path": applier.visits}, client_request_id=client_request_id, applier=applier)  # fmt: skip
     return int(instance["id"]), False
 
 
@@ -161,8 +262,9 @@ def instance_action(conn: Connection, principal: Principal, instance_id: int, *,
         raise Invalid(f"unknown action '{action}'", errors=[{"path": "/action", "message": "unknown"}])
     if _replayed(conn, instance_id, client_request_id):
         return True
+    applier = None
     if action == "withdraw":
-        run_step(conn, instance, Cancel(principal.user_id), actor=principal.user_id)
+        applier = run_step(conn, instance, Cancel(principal.user_id), actor=principal.user_id)
     elif action == "urge":
         pending = _pending_assignees(conn, instance_id)
         if pending:
@@ -173,7 +275,8 @@ def instance_action(conn: Connection, principal: Principal, instance_id: int, *,
         conn.execute(insert(flow_cc), [dict(org_id=principal.org_id, instance_id=instance_id, user_id=u,
                                             reason=reason, by_id=principal.user_id, at=utcnow()) for u in users])
     log_event(conn, instance, actor=principal.user_id, action=action,
-              payload={"comment": comment, "users": list(users)}, client_request_id=client_request_id)
+              payload={"comment": comment, "users": list(users)}, client_request_id=client_request_id,
+              applier=applier)
     return False
 
 

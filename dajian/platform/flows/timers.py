@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.engine import RowMapping
 
 from dajian.engines.flow import CallWebhook, CreateRecord, Notify, Reassign, SetFields, TimerFired
@@ -27,13 +27,15 @@ from .plans import plan_for
 from .service import lock_instance, log_event, run_step
 from .tables import flow_instances, flow_tasks
 
+_INSTANCE = select(flow_instances).where(flow_instances.c.id == bindparam("id"))
+_INSTANCE_LOCKED = _INSTANCE.with_for_update()
+
 
 def _instance(conn: Connection, payload: dict[str, Any]) -> RowMapping | None:
-    org = conn.execute(select(flow_instances.c.org_id).where(flow_instances.c.id == payload["instance"])).scalar()
-    if org is None:
-        return None
-    instance = lock_instance(conn, payload["instance"], int(org))
-    return instance if instance["state"] == "running" else None
+    """The job's instance, locked, if it still runs."""
+    query = _INSTANCE_LOCKED if conn.dialect.name == "postgresql" else _INSTANCE
+    instance = conn.execute(query, {"id": payload["instance"]}).mappings().first()
+    return instance if instance is not None and instance["state"] == "running" else None
 
 
 def on_timer(conn: Connection, payload: dict[str, Any], job: Job) -> str:
@@ -42,7 +44,7 @@ def on_timer(conn: Connection, payload: dict[str, Any], job: Job) -> str:
         return "skipped"
     applier = run_step(conn, instance, TimerFired(payload["timer"]), actor=None)
     log_event(conn, instance, actor=None, action="timer", payload={"timer": payload["timer"],
-                                                                   "path": applier.visits})
+                                                                   "path": applier.visits}, applier=applier)
     return "fired"
 
 
@@ -51,13 +53,18 @@ def _target(conn: Connection, payload: dict[str, Any]) -> tuple[RowMapping, RowM
     if instance is None:
         return None
     plan = plan_for(conn, instance["version_id"], instance["flow_key"])
-    if payload.get("task") is None:
-        return (instance, None, plan.sla) if plan.sla else None
+    if payload.get("task") is None:  # the flow's own clock: not while it is paused
+        return (instance, None, plan.sla) if plan.sla and not _paused(instance) else None
     task = conn.execute(select(flow_tasks).where(flow_tasks.c.id == payload["task"])).mappings().first()
     if task is None or task["status"] != "pending":
         return None
     sla = plan.node(task["node_id"]).sla
     return (instance, task, sla) if sla else None
+
+
+def _paused(instance: RowMapping) -> bool:
+    pauses = (instance["data"].get("sla") or {}).get("pauses") or []
+    return bool(pauses) and pauses[-1][1] is None
 
 
 def _mark(conn: Connection, instance: RowMapping, task: RowMapping | None, state: str, level: int) -> None:
@@ -131,8 +138,9 @@ def _escalate(conn: Connection, instance: RowMapping, task: RowMapping | None, s
         users = env.resolve(raw.reassign, node=task["node_id"], state=state)
         if users:
             current = lock_instance(conn, instance["id"], instance["org_id"])
-            run_step(conn, current, Reassign(task["task_key"], users[0]), actor=None)
-            log_event(conn, current, actor=None, action="reassign", task_id=task["id"], payload={"to": users[0]})
+            done = run_step(conn, current, Reassign(task["task_key"], users[0]), actor=None)
+            log_event(conn, current, actor=None, action="reassign", task_id=task["id"], payload={"to": users[0]},
+                      applier=done)
 
 
 def _run_action(applier: Applier, env: PlatformEnv, raw: Escalation, state: dict[str, Any]) -> None:

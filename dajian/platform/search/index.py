@@ -29,7 +29,7 @@ from sqlalchemy import (
 
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.sqltypes import UtcDateTime
-from dajian.platform.apps import RuntimeApp
+from dajian.platform.apps import RuntimeApp, database_key
 from dajian.platform.clock import utcnow
 from dajian.platform.definition import parse_definition
 from dajian.platform.errors import NotFound
@@ -53,25 +53,27 @@ Progress = Callable[[int, int], None]  # (records done, records in all)
 REINDEX_BATCH = 500
 
 # plans depend only on the definition: cached by (app version, form key), like compiled runtimes
-_PLANS: dict[tuple[int, str], SearchPlan] = {}
+_PLANS: dict[tuple[str, int, str], SearchPlan] = {}
 _PLANS_LOCK = Lock()
 
 
 def plan_for(conn: Connection, version_id: int, form_key: str) -> SearchPlan:
-    cached = _PLANS.get((version_id, form_key))
+    db = database_key(conn)
+    cached = _PLANS.get((db, version_id, form_key))
     if cached is not None:
         return cached
     doc = conn.execute(select(app_versions.c.definition).where(app_versions.c.id == version_id)).scalar_one()
     plans = {f.key: compile_plan(f) for f in parse_definition(doc).forms}
     with _PLANS_LOCK:
-        _PLANS.update({(version_id, k): p for k, p in plans.items()})
+        _PLANS.update({(db, version_id, k): p for k, p in plans.items()})
     if form_key not in plans:
         raise NotFound(f"version {version_id} has no form '{form_key}'")
     return plans[form_key]
 
 
 def runtime_plan(runtime: RuntimeApp, form_key: str) -> SearchPlan:
-    key = (runtime.version_id, form_key)
+    # keyed by the runtime's identity: a runtime belongs to one database's version
+    key = (f"runtime:{id(runtime)}", runtime.version_id, form_key)
     if key not in _PLANS:
         with _PLANS_LOCK:
             _PLANS[key] = compile_plan(runtime.form(form_key).form)

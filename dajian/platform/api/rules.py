@@ -1,0 +1,288 @@
+"""The rule engine's API: execution log, dry run, manual trigger, notifications inbox, webhook
+subscriptions and deliveries, inbound channels, and the public (no login) endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select, update
+
+from dajian.engines.form.prepare import prepare
+from dajian.engines.rule import Signal, run_rules
+from dajian.engines.rule.model import CHANNEL_KINDS, InboundEmailDef, InboundWebhookDef, PublicFormDef, WebhookDef
+from dajian.platform import rules as _rules  # noqa: F401 - registers the record listener and job handlers
+from dajian.platform.api.auth import current_principal
+from dajian.platform.api.deps import get_engine, transaction
+from dajian.platform.apps import get_app_row, load_runtime, require_manage
+from dajian.platform.audit import jsonable
+from dajian.platform.clock import utcnow
+from dajian.platform.errors import Forbidden, Invalid, NotFound
+from dajian.platform.principal import Principal
+from dajian.platform.records import eval_context, form_context, get_record
+from dajian.platform.rules import channels, webhooks
+from dajian.platform.rules.env import RuleEnv
+from dajian.platform.rules.plans import ruleset_for
+from dajian.platform.rules.runner import outcome_view, read_record, run_signal
+from dajian.platform.rules.tables import notifications, rule_runs
+from dajian.platform.rules.timers import sync_schedules
+
+router = APIRouter(prefix="/api", tags=["rules"])
+Auth = Annotated[Principal, Depends(current_principal)]
+
+
+class DryRunBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    form: str
+    record_id: int | None = None
+    values: dict[str, Any] = Field(default_factory=dict, description="the change to try (none: the record as is)")
+    event: str | None = Field(default=None, description="created | updated | deleted | restored; default by record_id")
+
+
+class RunBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    record_id: int
+
+
+class AllowBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    allow: list[str] = Field(max_length=100, description="host names, IP addresses or CIDR networks")
+
+
+def _managed(conn: Any, principal: Principal, app_key: str) -> Any:
+    row = get_app_row(conn, principal, app_key)
+    require_manage(conn, principal, row)
+    return load_runtime(conn, principal, app_key)
+
+
+def _rules_of(runtime: Any) -> Any:
+    rules = ruleset_for(runtime)
+    if rules is None:
+        raise NotFound(f"app '{runtime.key}' has no rules (or they do not compile)")
+    return rules
+
+
+@router.get("/apps/{app_key}/rules/runs")
+def list_runs(request: Request, principal: Auth, app_key: str, rule: str | None = None, form: str | None = None,
+              record_id: int | None = None, status: str | None = None,
+              limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
+    """The execution log: what fired, why, what it changed or sent, and errors (newest first)."""
+    with transaction(request) as conn:
+        runtime = _managed(conn, principal, app_key)
+        query = select(rule_runs).where(rule_runs.c.app_id == runtime.app_id)
+        for column, value in (("rule_key", rule), ("form_key", form), ("record_id", record_id), ("status", status)):
+            if value is not None:
+                query = query.where(rule_runs.c[column] == value)
+        rows = conn.execute(query.order_by(rule_runs.c.id.desc()).limit(limit)).mappings()
+        return {"items": [{**jsonable(dict(r)), "rule": r["rule_key"]} for r in rows]}
+
+
+@router.post("/apps/{app_key}/rules/dry-run")
+def dry_run(request: Request, principal: Auth, app_key: str, body: DryRunBody) -> dict[str, Any]:
+    """Which rules would fire for this record (and change) and what they would do — nothing is written."""
+    with transaction(request) as conn:
+        runtime = _managed(conn, principal, app_key)
+        rules = _rules_of(runtime)
+        ctx = form_context(conn, principal, runtime, body.form, "read")
+        old = read_record(conn, runtime, body.form, body.record_id) if body.record_id is not None else None
+        if body.record_id is not None and old is None:
+            raise NotFound(f"no record {body.record_id} in form '{body.form}'")
+        prepared = prepare(ctx.form, body.values, existing=old, ctx=eval_context(ctx))
+        if prepared.issues:
+            raise Invalid("the values are invalid", errors=prepared.issues)
+        new = {**(old or {}), **prepared.values}
+        kind = body.event or ("updated" if old is not None else "created")
+        changed = frozenset(k for k in new if old is not None and old.get(k) != new.get(k))
+        signal = Signal(kind, body.form, old=old if kind != "created" else None, new=new, changed=changed)
+        evaluation = eval_context(ctx)
+        outcome = run_rules(rules, signal, new, env=RuleEnv(conn, runtime, evaluation), ctx=evaluation, explain=True)
+        conn.rollback()
+        return {"event": kind, "changed": sorted(changed), **outcome_view(outcome)}
+
+
+@router.post("/apps/{app_key}/rules/{rule_key}/run")
+def run_manually(request: Request, principal: Auth, app_key: str, rule_key: str, body: RunBody) -> dict[str, Any]:
+    """A rule's button: run it now on one record you may update."""
+    with transaction(request) as conn:
+        runtime = load_runtime(conn, principal, app_key)
+        rules = _rules_of(runtime)
+        plan = rules.rules.get(rule_key)
+        if plan is None or not any(k.event == "manual" for k, _ in plan.triggers):
+            raise NotFound(f"no rule '{rule_key}' with a manual trigger")
+        get_record(conn, form_context(conn, principal, runtime, plan.form, "update"), body.record_id)
+        record = read_record(conn, runtime, plan.form, body.record_id)
+        signal = Signal("manual", plan.form, new=record, rule=rule_key)
+        outcome = run_signal(conn, runtime, rules, signal, record_id=body.record_id, depth=0,
+                             actor=principal.user_id, key_base=f"manual:{uuid.uuid4().hex}")
+        return dict(outcome_view(outcome))
+
+
+@router.post("/apps/{app_key}/rules/schedules/sync")
+def sync(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
+    """Arm the next run of every cron rule of the published version (safe to repeat)."""
+    with transaction(request) as conn:
+        return {"armed": sync_schedules(conn, _managed(conn, principal, app_key))}
+
+
+@router.post("/apps/{app_key}/decision-tables/{table_key}/evaluate")
+def evaluate_table(request: Request, principal: Auth, app_key: str, table_key: str,
+                   inputs: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    with transaction(request) as conn:
+        table = _rules_of(load_runtime(conn, principal, app_key)).tables.get(table_key)
+        if table is None:
+            raise NotFound(f"no decision table '{table_key}'")
+        return {"result": jsonable(table(inputs))}
+
+
+# -- notifications --------------------------------------------------------------------------
+
+
+@router.get("/notifications")
+def inbox(request: Request, principal: Auth, unread: bool = False,
+          limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+    with transaction(request) as conn:
+        query = select(notifications).where(notifications.c.user_id == principal.user_id)
+        if unread:
+            query = query.where(notifications.c.read_at.is_(None))
+        rows = conn.execute(query.order_by(notifications.c.id.desc()).limit(limit)).mappings()
+        return {"items": [jsonable(dict(r)) for r in rows], "unread": _unread(conn, principal)}
+
+
+def _unread(conn: Any, principal: Principal) -> int:
+    query = select(func.count()).select_from(notifications).where(notifications.c.user_id == principal.user_id,
+                                                                   notifications.c.read_at.is_(None))
+    return int(conn.execute(query).scalar_one())
+
+
+@router.get("/notifications/unread-count")
+def unread_count(request: Request, principal: Auth) -> dict[str, int]:
+    with transaction(request) as conn:
+        return {"unread": _unread(conn, principal)}
+
+
+@router.post("/notifications/{notification_id}/read")
+def mark_read(request: Request, principal: Auth, notification_id: int) -> dict[str, int]:
+    with transaction(request) as conn:
+        done = conn.execute(update(notifications).where(
+            notifications.c.id == notification_id, notifications.c.user_id == principal.user_id,
+            notifications.c.read_at.is_(None)).values(read_at=utcnow())).rowcount
+        return {"marked": done, "unread": _unread(conn, principal)}
+
+
+@router.post("/notifications/read-all")
+def mark_all_read(request: Request, principal: Auth) -> dict[str, int]:
+    with transaction(request) as conn:
+        done = conn.execute(update(notifications).where(notifications.c.user_id == principal.user_id,
+                                                        notifications.c.read_at.is_(None)).values(read_at=utcnow()))
+        return {"marked": done.rowcount, "unread": 0}
+
+
+# -- webhooks and channels ------------------------------------------------------------------
+
+
+@router.get("/apps/{app_key}/webhooks")
+def subscriptions(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
+    """Subscriptions with the secret their receivers verify ``X-Dajian-Signature`` with."""
+    with transaction(request) as conn:
+        runtime = _managed(conn, principal, app_key)
+        out = []
+        for sub in _rules_of(runtime).of_kind("webhook"):
+            assert isinstance(sub, WebhookDef)
+            _, secret = webhooks.channel_secret(conn, org_id=runtime.org_id, app_id=runtime.app_id, key=sub.key)
+            out.append({"key": sub.key, "url": sub.url, "events": sub.events, "enabled": sub.enabled,
+                        "secret": secret})
+        return {"items": out}
+
+
+@router.get("/apps/{app_key}/webhooks/deliveries")
+def deliveries(request: Request, principal: Auth, app_key: str, dead: bool = False,
+               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
+    """Deliveries, newest first; ``dead=true`` lists the dead letters."""
+    with transaction(request) as conn:
+        runtime = _managed(conn, principal, app_key)
+        return {"items": webhooks.delivery_views(conn, runtime.org_id, runtime.app_id, dead_only=dead, limit=limit)}
+
+
+@router.post("/webhooks/deliveries/{delivery_id}/redeliver")
+def redeliver(request: Request, principal: Auth, delivery_id: int) -> dict[str, Any]:
+    with transaction(request) as conn:
+        if not principal.is_org_admin:
+            raise Forbidden("only organisation administrators may redeliver webhooks")
+        return webhooks.redeliver(conn, principal.org_id, delivery_id)
+
+
+@router.get("/admin/webhook-allowlist")
+def get_allow_list(request: Request, principal: Auth) -> dict[str, list[str]]:
+    with transaction(request) as conn:
+        if not principal.is_org_admin:
+            raise Forbidden("only organisation administrators may see the webhook allow-list")
+        return {"allow": webhooks.allow_list(conn, principal.org_id)}
+
+
+@router.put("/admin/webhook-allowlist")
+def put_allow_list(request: Request, principal: Auth, body: AllowBody) -> dict[str, list[str]]:
+    """Private, loopback or internal destinations a webhook may reach (e.g. ``127.0.0.1``, ``10.0.0.0/8``)."""
+    with transaction(request) as conn:
+        if not principal.is_org_admin:
+            raise Forbidden("only organisation administrators may change the webhook allow-list")
+        return {"allow": webhooks.set_allow_list(conn, principal.org_id, body.allow)}
+
+
+@router.get("/apps/{app_key}/channels")
+def inbound_channels(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
+    """The app's inbound channels with their public URLs (and, for webhooks, the signing secret)."""
+    with transaction(request) as conn:
+        runtime = _managed(conn, principal, app_key)
+        org = principal.org_id
+        out: list[dict[str, Any]] = []
+        for kind in CHANNEL_KINDS:
+            for c in _rules_of(runtime).of_kind(kind):
+                item: dict[str, Any] = {"key": getattr(c, "key", None), "kind": kind, "form": getattr(c, "form", None)}
+                if isinstance(c, PublicFormDef):
+                    item["url"] = f"/api/public/{{org}}/{app_key}/forms/{c.form}"
+                elif isinstance(c, InboundWebhookDef):
+                    public_id, secret = webhooks.channel_secret(conn, org_id=org, app_id=runtime.app_id, key=c.key)
+                    item.update(url=f"/api/inbound/{public_id}", secret=secret)
+                elif isinstance(c, InboundEmailDef):
+                    item["address"] = c.address
+                out.append(item)
+        return {"items": out}
+
+
+# -- public: no login -----------------------------------------------------------------------
+
+
+@router.post("/public/{org_key}/{app_key}/forms/{form_key}", status_code=201, tags=["public"])
+def public_submit(request: Request, org_key: str, app_key: str, form_key: str,
+                  body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    """Anonymous submission through a public form link; returns the submission's number."""
+    client = request.client.host if request.client else "unknown"
+    with get_engine(request).begin() as counting:
+        channels.take_attempt(counting, org_key=org_key, app_key=app_key, form_key=form_key, client=client)
+    with transaction(request) as conn:
+        return channels.submit_public(conn, org_key=org_key, app_key=app_key, form_key=form_key, body=body,
+                                      client=client)
+
+
+@router.get("/public/{org_key}/{app_key}/status", tags=["public"])
+def public_status(request: Request, org_key: str, app_key: str, serial: Annotated[str, Query(max_length=100)],
+                  contact: Annotated[str, Query(max_length=320)]) -> dict[str, Any]:
+    """The status and public timeline of a submission, for whoever has its number and contact."""
+    with transaction(request) as conn:
+        return channels.lookup_status(conn, org_key=org_key, app_key=app_key, serial=serial, contact=contact)
+
+
+@router.post("/inbound/{channel_id}", status_code=201, tags=["public"])
+async def inbound(request: Request, channel_id: str) -> dict[str, Any]:
+    """A signed JSON POST to an inbound webhook channel creates a record."""
+    body = await request.body()
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    return await run_in_threadpool(_receive, request, channel_id, body, headers)
+
+
+def _receive(request: Request, channel_id: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
+    with transaction(request) as conn:
+        return channels.receive_webhook(conn, channel_id, body, headers)

@@ -1,0 +1,150 @@
+"""Applying what rules decided, in the triggering change's transaction.
+
+Order: records in other forms are created or updated first (so their ids can be linked back), then the
+triggering record gets every field the rules set in ONE update (a new event, one level deeper), then flows
+start, then messages and webhooks are put in the outbox (jobs sent after commit, once per key). Each step
+runs in a savepoint: a failing action is logged against its rule and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from dajian.engines.rule import CallWebhook, CreateRecord, Effect, Notify, Outcome, StartFlow, UpdateRecords
+from dajian.platform.apps import RuntimeApp
+from dajian.platform.audit import jsonable
+from dajian.platform.clock import utcnow
+from dajian.platform.db import is_sqlite
+from dajian.platform.errors import DajianError
+from dajian.platform.records import FormContext, create_records, form_context, update_record
+
+from . import outbox
+from .plans import system_principal
+from .tables import rule_dedupe
+
+log = logging.getLogger(__name__)
+APPLY_ERRORS = (DajianError, SQLAlchemyError, ValueError, TypeError)
+
+
+def describe(effect: Effect) -> dict[str, Any]:
+    """An effect as the log and the dry run show it."""
+    return {"kind": type(effect).__name__, **jsonable(dataclasses.asdict(effect))}
+
+
+@dataclass
+class Applier:
+    conn: Connection
+    runtime: RuntimeApp
+    form_key: str
+    record_id: int
+    depth: int
+    actor: int | None
+    key_base: str | None = None
+    deleted: bool = False
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def context(self, form_key: str, action: str) -> FormContext:
+        principal = system_principal(self.runtime.org_id, self.actor)
+        ctx = form_context(self.conn, principal, self.runtime, form_key, action)
+        return dataclasses.replace(ctx, depth=self.depth + 1)
+
+    def guarded(self, rules: list[str], step: Callable[[], None]) -> None:
+        try:
+            with self.conn.begin_nested():
+                step()
+        except APPLY_ERRORS as exc:
+            detail = getattr(exc, "errors", None)
+            message = f"{type(exc).__name__}: {exc}" + (f" {detail}" if detail else "")
+            log.warning("rules %s on %s %s failed: %s", rules, self.form_key, self.record_id, message)
+            for rule in rules:
+                self.errors.setdefault(rule, message)
+
+    def apply(self, outcome: Outcome) -> dict[str, str]:
+        fired = [r for r in outcome.runs if r.fired]
+        if any(isinstance(e, Notify | CallWebhook) for r in fired for e in r.effects):
+            self.base()  # keys of the outbox name the record version this event produced
+        values = dict(outcome.values)
+        setters = [r.rule for r in fired if r.values]
+        for run in fired:
+            for effect in run.effects:
+                if isinstance(effect, CreateRecord | UpdateRecords):
+                    self.guarded([run.rule], partial(self.records, run.rule, effect, values))
+        if values and not self.deleted:
+            self.guarded(setters, lambda: self.write(values))
+        for run in fired:
+            for n, effect in enumerate(run.effects):
+                if isinstance(effect, StartFlow | Notify | CallWebhook) and run.rule not in self.errors:
+                    self.guarded([run.rule], partial(self.external, run.rule, n, effect))
+        return self.errors
+
+    def write(self, values: dict[str, Any]) -> None:
+        ctx = self.context(self.form_key, "update")
+        version = self.conn.execute(select(ctx.table.c.row_version).where(ctx.table.c.id == self.record_id))
+        update_record(self.conn, ctx, self.record_id, jsonable(values), row_version=version.scalar_one())
+
+    def records(self, rule: str, effect: CreateRecord | UpdateRecords, values: dict[str, Any]) -> None:
+        if isinstance(effect, UpdateRecords):
+            self.update_others(effect)
+            return
+        target = self.dedupe(rule, effect) if effect.dedupe is not None else None
+        if target is None:
+            ctx = self.context(effect.form, "create")
+            target = int(create_records(self.conn, ctx, [jsonable(dict(effect.values))])[0]["id"])
+            if effect.dedupe is not None:
+                self.conn.execute(update(rule_dedupe).where(*self._dedupe_key(rule, effect)).values(record_id=target))
+        if effect.link_back:
+            values[effect.link_back] = target
+
+    def _dedupe_key(self, rule: str, effect: CreateRecord) -> list[Any]:
+        return [rule_dedupe.c.app_id == self.runtime.app_id, rule_dedupe.c.rule_key == rule,
+                rule_dedupe.c.form_key == effect.form, rule_dedupe.c.dedupe == effect.dedupe]
+
+    def dedupe(self, rule: str, effect: CreateRecord) -> int | None:
+        """The record already created for this key, or None after claiming the key (unique row)."""
+        dialect = sqlite if is_sqlite(self.conn) else postgresql
+        claim = dialect.insert(rule_dedupe).values(app_id=self.runtime.app_id, rule_key=rule, form_key=effect.form,
+                                                   dedupe=effect.dedupe, created_at=utcnow())
+        claimed = self.conn.execute(claim.on_conflict_do_nothing().returning(rule_dedupe.c.id)).scalar()
+        if claimed is not None:
+            return None
+        existing = self.conn.execute(select(rule_dedupe.c.record_id).where(*self._dedupe_key(rule, effect))).scalar()
+        return int(existing) if existing is not None else None
+
+    def update_others(self, effect: UpdateRecords) -> None:
+        ctx = self.context(effect.form, "update")
+        table = ctx.table
+        query = select(table.c.id, table.c.row_version).where(
+            table.c.deleted_at.is_(None), *(table.c[k] == v for k, v in effect.match.items()))
+        for row in self.conn.execute(query.order_by(table.c.id).limit(effect.limit)).all():
+            if not (effect.form == self.form_key and row.id == self.record_id):
+                update_record(self.conn, ctx, row.id, jsonable(dict(effect.values)), row_version=row.row_version)
+
+    def external(self, rule: str, n: int, effect: Effect) -> None:
+        if isinstance(effect, StartFlow):
+            from dajian.platform.flows.service import start_instance
+
+            principal = system_principal(self.runtime.org_id, self.actor)
+            start_instance(self.conn, principal, self.runtime.key, effect.flow, self.record_id)
+            return
+        key = f"{self.base()}:{rule}:{n}"
+        link = {"app": self.runtime.key, "form": self.form_key, "record": self.record_id}
+        if isinstance(effect, Notify):
+            outbox.notify(self.conn, self.runtime, effect, key=key, link=link, rule=rule)
+        elif isinstance(effect, CallWebhook):
+            outbox.call_webhook(self.conn, self.runtime, effect, key=key, link=link, rule=rule)
+
+    def base(self) -> str:
+        if self.key_base is None:
+            table = self.runtime.form(self.form_key).table
+            version = self.conn.execute(select(table.c.row_version).where(table.c.id == self.record_id)).scalar()
+            self.key_base = f"{self.runtime.app_id}:{self.form_key}:{self.record_id}:v{version}"
+        return self.key_base

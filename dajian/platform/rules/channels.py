@@ -1,0 +1,163 @@
+"""Inbound channels that create records: the public form link, its status lookup, and signed webhooks.
+
+Public calls act as a principal of the organisation that may only create records of that form and
+write only the fields the channel lists (plus ``channel``). Every channel records its key in the
+record's ``channel`` field. Public submissions are rate limited per client in the database (any number
+of API processes share the count) and carry a honeypot field: a filled one is accepted and dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, true
+
+from dajian.engines.rule import RuleSet
+from dajian.engines.rule.model import InboundWebhookDef, PublicFormDef
+from dajian.platform.apps import RuntimeApp
+from dajian.platform.clock import utcnow
+from dajian.platform.errors import Invalid, NotFound, TooManyRequests, Unauthorized
+from dajian.platform.models import apps, audit_log, organisations
+from dajian.platform.permissions import Grant
+from dajian.platform.principal import Principal
+from dajian.platform.records import FormContext, create_records
+
+from .plans import form_infos, ruleset_for, runtime_by_id
+from .tables import channel_secrets, public_submissions, record_comments
+from .webhooks import verify
+
+ANONYMOUS = 0  # the user id recorded for anonymous submissions
+
+
+def public_app(conn: Connection, org_key: str, app_key: str) -> tuple[RuntimeApp, RuleSet]:
+    query = (select(apps.c.id).join(organisations, organisations.c.id == apps.c.org_id)
+             .where(organisations.c.key == org_key, apps.c.key == app_key))  # fmt: skip
+    app_id = conn.execute(query).scalar()
+    runtime = runtime_by_id(conn, int(app_id)) if app_id is not None else None
+    rules = ruleset_for(runtime) if runtime is not None else None
+    if runtime is None or rules is None:
+        raise NotFound("no such public form")
+    return runtime, rules
+
+
+def create_only(runtime: RuntimeApp, form_key: str, fields: list[str]) -> FormContext:
+    """A context that may create records of ``form_key`` writing only ``fields`` and read back nothing else."""
+    form = runtime.form(form_key)
+    serial = form_infos(runtime.definition)[form_key].serial
+    grant = Grant(row_filter=true(), read_fields=frozenset(k for k in (serial, "channel") if k),
+                  write_fields=frozenset([*fields, "channel"]))
+    principal = Principal(user_id=ANONYMOUS, org_id=runtime.org_id, dept_id=None, is_org_admin=False, via="system",
+                          scopes=frozenset({"records:write"}), app_keys=frozenset({runtime.key}))
+    return FormContext(runtime, form, grant, principal)
+
+
+def _public_form(rules: RuleSet, form_key: str) -> PublicFormDef:
+    for element in rules.of_kind("public_form"):
+        if isinstance(element, PublicFormDef) and element.form == form_key:
+            return element
+    raise NotFound("no such public form")
+
+
+def submit_public(conn: Connection, *, org_key: str, app_key: str, form_key: str, body: Mapping[str, Any],
+                  client: str) -> dict[str, Any]:
+    runtime, rules = public_app(conn, org_key, app_key)
+    channel = _public_form(rules, form_key)
+    if body.get(channel.honeypot):
+        return {"accepted": True}
+    unknown = [k for k in body if k not in channel.fields and k != channel.honeypot]
+    if unknown:
+        raise Invalid("unknown fields", errors=[{"path": f"/{k}", "message": "not part of this form"} for k in unknown])
+    values = {k: v for k, v in body.items() if k in channel.fields}
+    created = create_records(conn, create_only(runtime, form_key, channel.fields), [{**values, "channel": channel.key}])
+    serial = form_infos(runtime.definition)[form_key].serial
+    return {"accepted": True, "serial": created[0].get(serial) if serial else None}
+
+
+def take_attempt(conn: Connection, *, org_key: str, app_key: str, form_key: str, client: str) -> None:
+    """Count a submission attempt (in its own transaction, so refused ones count too) or raise 429."""
+    runtime, rules = public_app(conn, org_key, app_key)
+    channel = _public_form(rules, form_key)
+    window = timedelta(minutes=channel.rate_limit.per_minutes)
+    query = select(func.count()).select_from(public_submissions).where(
+        public_submissions.c.app_id == runtime.app_id, public_submissions.c.channel_key == channel.key,
+        public_submissions.c.client == client[:100], public_submissions.c.at > utcnow() - window)
+    if int(conn.execute(query).scalar_one()) >= channel.rate_limit.max:
+        raise TooManyRequests("too many submissions; try again later", retry_after=int(window.total_seconds()))
+    conn.execute(insert(public_submissions).values(app_id=runtime.app_id, channel_key=channel.key,
+                                                   client=client[:100], at=utcnow()))
+
+
+def lookup_status(conn: Connection, *, org_key: str, app_key: str, serial: str, contact: str) -> dict[str, Any]:
+    """The current status and the public timeline of a submission, given its number and the contact used."""
+    runtime, rules = public_app(conn, org_key, app_key)
+    infos = form_infos(runtime.definition)
+    for channel in rules.of_kind("public_form"):
+        assert isinstance(channel, PublicFormDef)
+        serial_key = infos[channel.form].serial
+        if not channel.status_lookup or serial_key is None or channel.contact_field is None:
+            continue
+        table = runtime.form(channel.form).table
+        row = conn.execute(select(table).where(table.c[serial_key] == serial.strip(), table.c.deleted_at.is_(None),
+                                               table.c[channel.contact_field] == contact.strip())).mappings().first()
+        if row is not None:
+            return {"serial": row[serial_key], "submitted_at": row["created_at"].isoformat(),
+                    "status": row[channel.status_field] if channel.status_field else None,
+                    "timeline": timeline(conn, runtime, channel, row["id"])}
+    raise NotFound("no submission with this number and contact")
+
+
+def timeline(conn: Connection, runtime: RuntimeApp, channel: PublicFormDef, record_id: int) -> list[dict[str, Any]]:
+    """Submitted, each change of the status field, public replies — nothing else of the record's history."""
+    query = (select(audit_log.c.at, audit_log.c.action, audit_log.c.changes)
+             .where(audit_log.c.app_id == runtime.app_id, audit_log.c.form_key == channel.form,
+                    audit_log.c.record_id == record_id, audit_log.c.entity == "record")
+             .order_by(audit_log.c.id))  # fmt: skip
+    entries: list[dict[str, Any]] = []
+    for row in conn.execute(query):
+        if row.action == "create":
+            entries.append({"at": row.at.isoformat(), "event": "submitted"})
+        change = (row.changes or {}).get(channel.status_field or "")
+        if change and row.action in ("create", "update") and change[1] is not None:
+            entries.append({"at": row.at.isoformat(), "event": "status", "status": change[1]})
+    comments = select(record_comments.c.at, record_comments.c.body).where(
+        record_comments.c.app_id == runtime.app_id, record_comments.c.record_id == record_id,
+        record_comments.c.form_key == channel.form, record_comments.c.public)
+    entries += [{"at": r.at.isoformat(), "event": "reply", "text": r.body} for r in conn.execute(comments)]
+    return sorted(entries, key=lambda e: e["at"])
+
+
+def _lookup(data: Any, path: str) -> Any:
+    for part in path.split("."):
+        if isinstance(data, Mapping):
+            data = data.get(part)
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return None
+    return data
+
+
+def receive_webhook(conn: Connection, public_id: str, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
+    """An inbound webhook: verify the signature, map JSON fields to form fields, create the record."""
+    row = conn.execute(select(channel_secrets).where(channel_secrets.c.public_id == public_id)).mappings().first()
+    runtime = runtime_by_id(conn, int(row["app_id"])) if row is not None else None
+    rules = ruleset_for(runtime) if runtime is not None else None
+    channel = rules.elements.get(row["channel_key"]) if rules is not None and row is not None else None
+    if runtime is None or row is None or not isinstance(channel, InboundWebhookDef):
+        raise NotFound("no such inbound channel")
+    stamp, signature = headers.get("x-dajian-timestamp", ""), headers.get("x-dajian-signature", "")
+    if not verify(row["secret"], stamp, body, signature, now=time.time()):
+        raise Unauthorized("bad or missing X-Dajian-Signature / X-Dajian-Timestamp")
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise Invalid("the body is not JSON", errors=[{"path": "", "message": "not JSON"}]) from None
+    values = {k: v for k, path in channel.map.items() if (v := _lookup(data, path)) is not None}
+    created = create_records(conn, create_only(runtime, channel.form, list(channel.map)),
+                             [{**values, "channel": channel.key}])[0]
+    serial = form_infos(runtime.definition)[channel.form].serial
+    return {"id": created["id"], "serial": created.get(serial) if serial else None}
