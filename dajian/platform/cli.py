@@ -121,11 +121,27 @@ def serve(
     background = Worker(engine, worker_id="embedded") if worker else None
     if background is not None:
         background.run_in_thread()
+    mail = _inbound_mail(engine)
     try:
         uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info")
     finally:
         if background is not None:
             background.stop()
+        if mail is not None:
+            mail.stop()
+
+
+def _inbound_mail(engine: Engine) -> Any:
+    """With DAJIAN_INBOUND_SMTP_PORT set, receive mail for the inbound-email channels of an organisation."""
+    port = os.environ.get("DAJIAN_INBOUND_SMTP_PORT")
+    if not port:
+        return None
+    from dajian.platform.rules.inbound_mail import start_receiver
+
+    host = os.environ.get("DAJIAN_INBOUND_SMTP_HOST", "127.0.0.1")
+    org = os.environ.get("DAJIAN_INBOUND_SMTP_ORG", DEFAULT_ORG)
+    console.print(f"receiving mail for organisation {org} on {host}:{port}")
+    return start_receiver(engine, org, host=host, port=int(port))
 
 
 @cli.command("worker")
