@@ -131,3 +131,25 @@ def test_an_inclusive_split_runs_the_branches_that_hold_and_the_join_waits_for_t
     single = start(desk, "inspect", amount="50", priority="P3", status="disputed")  # only legal holds
     assert open_nodes(single) == [("legal", ids["logi1"])]
     assert open_nodes(desk.act("logi1")) == [("wrap_up", ids["alice"])]
+
+
+def test_admin_moves_a_running_instance_to_a_new_version(org: Org, clock: Any) -> None:
+    import json as _json
+
+    desk = Desk(org)
+    record_id = desk.new_complaint()
+    view = desk.start(record_id)
+    renamed = _json.loads(_json.dumps(complaint_app()).replace('"triage"', '"sorting"'))
+    assert publish(desk.admin, renamed).status_code == 200
+    outsider = desk.as_("alice").post(f"/api/flows/instances/{view['id']}/migrate", json={"node_map": {}})
+    assert outsider.status_code == 403
+    missing = desk.admin.post(f"/api/flows/instances/{view['id']}/migrate", json={"node_map": {}})
+    assert missing.status_code == 422 and missing.json()["errors"][0]["path"] == "/node_map/triage"
+    moved = desk.admin.post(f"/api/flows/instances/{view['id']}/migrate", json={"node_map": {"triage": "sorting"}})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["node_map"] == {"triage": "sorting"} and moved.json()["to_version"] != view.get("version_id")
+    after = desk.admin.get(f"/api/flows/instances/{view['id']}").json()
+    assert any(e["action"] == "migrate" for e in after["timeline"])
+    agent = next(name for name in ("agent1", "agent2") if desk.pending(name))
+    assert desk.pending(agent)[0]["node_id"] == "sorting"
+    desk.act(agent, "approve", comment="triaged on the new version")

@@ -46,6 +46,21 @@ class InstanceActBody(BaseModel):
     client_request_id: RequestId = None
 
 
+class MigrateBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int | None = Field(default=None, description="app version number; default: the current one")
+    node_map: dict[str, str] = Field(default_factory=dict, description="old node id -> new node id")
+
+
+@router.post("/flows/instances/{instance_id}/migrate")
+def migrate(request: Request, principal: Auth, instance_id: int, body: MigrateBody) -> dict[str, Any]:
+    """Move a running instance to another version of its flow (administrators)."""
+    from dajian.platform.flows.migrate import migrate_instance
+
+    with transaction(request) as conn:
+        return migrate_instance(conn, principal, instance_id, node_map=body.node_map, version=body.version)
+
+
 @router.post("/apps/{app_key}/flows/{flow_key}/start", status_code=201)
 def start(request: Request, principal: Auth, app_key: str, flow_key: str, body: StartBody) -> dict[str, Any]:
     with transaction(request) as conn:
