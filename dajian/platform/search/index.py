@@ -85,14 +85,19 @@ def _row(app_id: int, form_key: str, record_id: int) -> ColumnElement[bool]:
     return (t.app_id == app_id) & (t.form_key == form_key) & (t.record_id == record_id)
 
 
-def write_document(conn: Connection, *, app_id: int, form_key: str, record_id: int, tokens: str) -> None:
-    """Insert or replace a record's index row; a record without words has none."""
+def write_document(conn: Connection, *, app_id: int, form_key: str, record_id: int, tokens: str,
+                   new: bool = False) -> None:
+    """Insert or replace a record's index row; a record without words has none.
+
+    ``new``: the record was just created, so it has no row yet (one INSERT, no UPDATE first).
+    """
     where = _row(app_id, form_key, record_id)
     if not tokens:
-        conn.execute(delete(search_index).where(where))
+        if not new:
+            conn.execute(delete(search_index).where(where))
         return
     now = utcnow()
-    if conn.execute(update(search_index).where(where).values(tokens=tokens, updated_at=now)).rowcount == 0:
+    if new or conn.execute(update(search_index).where(where).values(tokens=tokens, updated_at=now)).rowcount == 0:
         conn.execute(insert(search_index).values(app_id=app_id, form_key=form_key, record_id=record_id,
                                                  tokens=tokens, updated_at=now))
 
@@ -109,7 +114,7 @@ def on_record_event(conn: Connection, event: RecordEvent) -> bool:
         conn.execute(delete(search_index).where(_row(event.app_id, event.form_key, event.record_id)))
     else:
         write_document(conn, app_id=event.app_id, form_key=event.form_key, record_id=event.record_id,
-                       tokens=plan.document(event.new))
+                       tokens=plan.document(event.new), new=event.kind == "created")
     return False
 
 
