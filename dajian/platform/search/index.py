@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     delete,
     func,
     insert,
@@ -91,15 +92,22 @@ def write_document(conn: Connection, *, app_id: int, form_key: str, record_id: i
 
     ``new``: the record was just created, so it has no row yet (one INSERT, no UPDATE first).
     """
-    where = _row(app_id, form_key, record_id)
     if not tokens:
         if not new:
-            conn.execute(delete(search_index).where(where))
+            conn.execute(delete(search_index).where(_row(app_id, form_key, record_id)))
         return
-    now = utcnow()
-    if new or conn.execute(update(search_index).where(where).values(tokens=tokens, updated_at=now)).rowcount == 0:
-        conn.execute(insert(search_index).values(app_id=app_id, form_key=form_key, record_id=record_id,
-                                                 tokens=tokens, updated_at=now))
+    values = {"app_id": app_id, "form_key": form_key, "record_id": record_id, "tokens": tokens, "updated_at": utcnow()}
+    if new or conn.execute(_UPDATE, {f"b_{k}": v for k, v in values.items()}).rowcount == 0:
+        conn.execute(_INSERT, values)
+
+
+# built once: every record change of a form with searchable fields runs one of these
+_INSERT = insert(search_index)
+_UPDATE = (update(search_index)
+           .where(search_index.c.app_id == bindparam("b_app_id"), search_index.c.form_key == bindparam("b_form_key"),
+                  search_index.c.record_id == bindparam("b_record_id"))
+           .values(tokens=bindparam("b_tokens"),
+                   updated_at=bindparam("b_updated_at", type_=search_index.c.updated_at.type)))
 
 
 def on_record_event(conn: Connection, event: RecordEvent) -> bool:
