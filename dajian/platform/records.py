@@ -103,7 +103,9 @@ def _check_references(conn: Connection, ctx: FormContext, values: Sequence[Mappi
 def eval_context(ctx: FormContext) -> EvalContext:
     now = utcnow()
     today = now.astimezone(ZoneInfo(ctx.runtime.definition.settings.timezone)).date()
-    return EvalContext(now=now, today=today, user_id=ctx.principal.user_id, dept_id=ctx.principal.dept_id)
+    # anonymous channels (a public form) act as user 0: "the current user" is then nobody
+    user_id = ctx.principal.user_id if ctx.principal.user_id > 0 else None
+    return EvalContext(now=now, today=today, user_id=user_id, dept_id=ctx.principal.dept_id)
 
 
 def _prepare_all(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any]],

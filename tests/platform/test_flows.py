@@ -181,7 +181,7 @@ def test_sla_warning_breach_and_escalation(org: Org, clock: ManualClock) -> None
     assert desk.record(record_id)["escalation_level"] == 1
     with org.engine.connect() as conn:
         notified = conn.execute(select(jobs.c.payload).where(jobs.c.kind == "notify")).scalars().all()
-    assert any(p["instance"] == view["id"] and p["users"] == [desk.ids["mgr"]] for p in notified)
+    assert any(p.get("instance") == view["id"] and p.get("users") == [desk.ids["mgr"]] for p in notified)
 
     clock.advance(timedelta(hours=3))  # 2 more working hours (lunch included): the supervisor takes over
     worker.run_once()

@@ -10,7 +10,7 @@ import json
 import re
 import shutil
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +19,18 @@ from sqlalchemy import func, select
 
 from dajian.engines.flow.calendar import BusinessCalendar
 from dajian.platform import apps as app_service
+from dajian.platform.clock import utcnow
 from dajian.platform.definition import validate_definition
 from dajian.platform.demo import DemoGenerator, install_seed
 from dajian.platform.errors import Invalid
 from dajian.platform.principal import Principal
 from dajian.platform.templates import load_template, manifest_issues
-from tests.platform.conftest import Org, publish
+from tests.platform.conftest import Org
+from tests.platform.test_rules import Mailbox, drain, smtp
 
 ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["smtp"]  # the SMTP fixture, re-exported for pytest
+
 TEMPLATE = ROOT / "app_templates" / "complaint_management"
 APP = "complaint_management"
 RECORDS = f"/api/apps/{APP}/forms/complaint/records"
@@ -34,6 +38,13 @@ RECORDS = f"/api/apps/{APP}/forms/complaint/records"
 
 def admin_of(org: Org) -> Principal:
     return Principal(user_id=org.admin_id, org_id=org.id, dept_id=None, is_org_admin=True, via="system")
+
+
+def install(org: Org, doc: dict[str, Any]) -> dict[str, Any]:
+    """Publish the assembled template as ``dajian app import`` does (the test API caps bodies at 64 KiB,
+    smaller than the full template with its rules and reports)."""
+    with org.engine.begin() as conn:
+        return dict(app_service.import_definition(conn, admin_of(org), doc))
 
 
 def complaint_body(**values: Any) -> dict[str, Any]:
@@ -86,9 +97,8 @@ def test_a_file_outside_the_folder_is_refused(tmp_path: Path) -> None:
 def test_the_template_publishes_and_a_complaint_runs_its_flow(org: Org) -> None:
     _, doc, _ = load_template(TEMPLATE)
     admin = org.client()
-    published = publish(admin, doc)
-    assert published.status_code == 200, published.text
-    assert {p["form"] for p in published.json()["plan"]} >= {"complaint", "customer", "capa", "survey"}
+    published = install(org, doc)
+    assert {p["form"] for p in published["plan"]} >= {"complaint", "customer", "capa", "survey"}
     org.add_dept("service")
     agents = [org.add_user(name, dept="service") for name in ("agent1", "agent2")]
     for user_id in agents:
@@ -228,3 +238,123 @@ def test_no_platform_module_knows_the_template() -> None:
             for line, text in _code_strings(ast.parse(path.read_text(encoding="utf-8")))
             if TEMPLATE_WORDS.search(text)]
     assert hits == []
+
+
+# -- rules, reports and the cockpit of the assembled template ----------------------------------
+
+
+def create(client: Any, form: str, **values: Any) -> dict[str, Any]:
+    r = client.post(f"/api/apps/{APP}/forms/{form}/records", json=values)
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def test_the_template_carries_rules_reports_and_a_cockpit() -> None:
+    _, doc, _ = load_template(TEMPLATE)
+    kinds = Counter(r.get("kind", "rule") for r in doc["rules"])
+    assert kinds["decision_table"] == 1 and kinds["rule"] >= 10
+    assert {"public_form", "inbound_email", "inbound_webhook"} <= set(kinds)
+    channels = {r["key"] for r in doc["rules"] if r.get("kind") in ("public_form", "inbound_email", "inbound_webhook")}
+    options = {o["value"] for f in doc["forms"] if f["key"] == "complaint" for x in f["fields"]
+               if x["key"] == "channel" for o in x["options"]}
+    assert channels <= options  # every channel writes its key into the channel field
+    [cockpit] = doc["dashboards"]
+    assert {w["report"] for w in cockpit["widgets"]} == {r["key"] for r in doc["reports"]}
+    assert set(cockpit["filters"][0]["targets"]) == {w["key"] for w in cockpit["widgets"]}
+
+
+def test_rules_route_acknowledge_escalate_and_the_cockpit_counts_them(org: Org, smtp: Mailbox) -> None:
+    _, doc, _ = load_template(TEMPLATE)
+    install(org, doc)
+    admin = org.client()
+    vip = create(admin, "customer", name="张总", level="vip", region="guangdong")
+    plain = create(admin, "customer", name="李女士", level="normal", region="xinjiang")
+    watch = create(admin, "product", sku="W-1", name="智能手表", product_line="wearables")
+    fridge = create(admin, "product", sku="F-1", name="冰箱", product_line="home_appliance")
+
+    routed = create(admin, "complaint", **complaint_body(customer=vip["id"], product=watch["id"],
+                                                         contact_email="vip@example.com"))
+    assert (routed["team"], routed["priority"], routed["escalation_level"]) == ("tech_support", "P2", 1)
+    large = create(admin, "complaint", **complaint_body(
+        customer=plain["id"], product=fridge["id"], amount_involved="6000",
+        category=["logistics", "parcel", "parcel_lost"]))
+    assert (large["team"], large["escalation_level"]) == ("logistics_remote", 3)
+    quality = create(admin, "complaint", **complaint_body(product=fridge["id"]))
+    assert (quality["team"], quality["priority"]) == ("quality", "P3")
+    fire = create(admin, "complaint", **complaint_body(description="冰箱插头起火冒烟", product=fridge["id"]))
+    assert (fire["team"], fire["priority"], fire["escalation_level"]) == ("safety", "P1", 3)
+    small = admin.patch(f"{RECORDS}/{quality['id']}", json={"amount_involved": "5200",
+                                                           "row_version": quality["row_version"]})
+    assert small.status_code == 200 and small.json()["escalation_level"] == 3  # a changed amount escalates too
+
+    assert smtp.messages == []  # e-mail goes out after commit, through the worker
+    drain(org.engine)
+    [ack] = smtp.to("vip@example.com")
+    assert ack["Subject"] == (f"我们已收到您的投诉 {routed['ticket_no']} / "
+                              f"We have received your complaint {routed['ticket_no']}")
+    assert routed["ticket_no"] in ack.get_body(preferencelist=("html",)).get_content()
+
+    survey = create(admin, "survey", complaint=large["id"], csat=2, nps=5, ces=4)
+    assert survey["id"]
+    reopened = admin.get(f"{RECORDS}/{large['id']}").json()
+    assert (reopened["status"], reopened["reopen_count"], reopened["csat"]) == ("reopened", 1, 2)
+
+    today = utcnow().date()
+    period = {"from": (today - timedelta(days=1)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
+    r = admin.post(f"/api/apps/{APP}/dashboards/cockpit/run", json={"filters": {"period": period}})
+    assert r.status_code == 200, r.text
+    widgets = {w["key"]: w for w in r.json()["widgets"]}
+    assert all(w.get("status", 200) == 200 for w in widgets.values()), widgets
+
+    def values(key: str) -> dict[str, Any]:
+        data = widgets[key]["data"]
+        return dict(data["total"]["values"] if data.get("total") else data["rows"][0]["values"])
+
+    kpis = values("kpis")
+    assert (kpis["n"], kpis["open"], kpis["resolved"], kpis["reopened"], kpis["csat"]) == (4, 4, 0, 1, 2)
+    assert sum(row["values"]["n"] for row in widgets["volume_weekly"]["data"]["rows"]) == 4
+    assert sum(row["values"]["n"] for row in widgets["volume_monthly"]["data"]["rows"]) == 4
+    cats = {row["dims"]["category"]: row["values"]["n"] for row in widgets["top_categories"]["data"]["rows"]}
+    assert sum(cats.values()) == 4 and cats.get("function_failure") == 3
+    satisfaction = values("satisfaction")
+    assert [satisfaction[k] for k in ("responses", "csat", "nps", "ces")] == [1, 2, -100, 4]
+    heat = {(row["dims"]["region"], row["dims"]["line"]): row["values"]["n"]
+            for row in widgets["region_product"]["data"]["rows"]}
+    assert heat[("guangdong", "wearables")] == 1 and heat[("xinjiang", "home_appliance")] == 1
+    assert widgets["capa_status"]["data"]["rows"] == []
+
+
+def test_five_complaints_on_a_batch_open_one_linked_capa(org: Org) -> None:
+    _, doc, _ = load_template(TEMPLATE)
+    install(org, doc)
+    admin = org.client()
+    watch = create(admin, "product", sku="W-1", name="智能手表", product_line="wearables")
+    batch = create(admin, "product_batch", batch_no="B2026-05", product=watch["id"], produced_on="2026-05-01")
+    other = create(admin, "product_batch", batch_no="B2026-06", product=watch["id"], produced_on="2026-06-01")
+    made = [create(admin, "complaint", **complaint_body(product=watch["id"], batch=batch["id"])) for _ in range(6)]
+    create(admin, "complaint", **complaint_body(product=watch["id"], batch=other["id"]))
+    capas = admin.get(f"/api/apps/{APP}/forms/capa/records").json()["items"]
+    assert len(capas) == 1 and capas[0]["status"] == "open" and capas[0]["product"] == watch["id"]
+    linked = [admin.get(f"{RECORDS}/{m['id']}").json()["capa"] for m in made]
+    assert linked == [capas[0]["id"]] * 6  # the fifth opened it and linked the four before it
+
+
+def test_a_visitor_files_a_complaint_through_the_public_form_and_looks_it_up(org: Org) -> None:
+    from fastapi.testclient import TestClient
+
+    _, doc, _ = load_template(TEMPLATE)
+    install(org, doc)
+    anonymous = TestClient(org.api)
+    url = f"/api/public/{org.key}/{doc['key']}/forms/complaint"
+    body = {k: v for k, v in complaint_body().items() if k != "channel"}
+    filed = anonymous.post(url, json=body)
+    assert filed.status_code == 201, filed.text
+    serial = filed.json()["serial"]
+    assert re.fullmatch(r"TS\d{8}-\d{4}", serial)
+    [record] = org.client().get(f"/api/apps/{doc['key']}/forms/complaint/records").json()["items"]
+    assert (record["ticket_no"], record["channel"], record["receiver"]) == (serial, "web", None)
+    status = anonymous.get(f"/api/public/{org.key}/{doc['key']}/status",
+                           params={"serial": serial, "contact": "13800138000"})
+    assert status.status_code == 200 and status.json()["serial"] == serial
+    assert anonymous.get(f"/api/public/{org.key}/{doc['key']}/status",
+                         params={"serial": serial, "contact": "139"}).status_code == 404
