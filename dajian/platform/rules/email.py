@@ -56,6 +56,10 @@ def build_message(sender: str, to: str, subject: str, body_html: str) -> EmailMe
     return message
 
 
+def email_configured() -> bool:
+    return SmtpSettings.from_env().host is not None
+
+
 def send_email(to: str, subject: str, body_html: str, *, settings: SmtpSettings | None = None) -> str:
     """Send one message; returns its Message-ID. Raises ``EmailDisabled`` without an SMTP host."""
     config = settings or SmtpSettings.from_env()

@@ -21,7 +21,7 @@ from dajian.platform import jobs
 from dajian.platform.clock import utcnow
 from dajian.platform.models import users
 
-from .email import html_to_text, send_email
+from .email import email_configured, html_to_text, send_email
 from .plans import ruleset_for, runtime_by_id
 from .tables import digest_items, notification_sends, notifications
 from .webhooks import DeliveryFailed, check_destination
@@ -54,9 +54,22 @@ def handle_notify(conn: Connection, payload: dict[str, Any], job: jobs.Job) -> d
     limit = payload.get("rate_limit")
     if limit and _recent(conn, who, channel, minutes=limit[1]) >= limit[0]:
         return _over_limit(conn, org_id, payload, who, limit)
+    if channel == "email" and not email_configured():
+        _warn_email_off()
+        return {"skipped": "e-mail is not configured (DAJIAN_SMTP_HOST)"}
     send(conn, org_id, payload.get("app"), channel, recipient, address, payload["subject"], payload["body"])
     _record(conn, org_id, who, channel, "sent")
     return {"sent": channel, "to": who}
+
+
+_warned: list[bool] = []
+
+
+def _warn_email_off() -> None:
+    # an install without SMTP (the embedded demo) skips e-mail instead of failing and retrying every message
+    if not _warned:
+        _warned.append(True)
+        log.warning("e-mail is not configured (DAJIAN_SMTP_HOST): e-mail notifications are skipped")
 
 
 def _address(conn: Connection, org_id: int, recipient: list[Any] | None) -> str | None:
