@@ -35,8 +35,12 @@ metadata = MetaData(naming_convention=NAMING)
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
 
-def _id() -> Column[int]:
+def id_column() -> Column[int]:
+    """The surrogate key every platform table starts with."""
     return Column("id", Id, primary_key=True, autoincrement=True)
+
+
+_id = id_column
 
 
 def _org() -> Column[int]:

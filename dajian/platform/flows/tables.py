@@ -9,14 +9,11 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 
 from dajian.engines.sqltypes import UtcDateTime
-from dajian.platform.models import Id, metadata
+from dajian.platform.models import Id, id_column, metadata
 
 INSTANCE_STATES = ("running", "completed", "cancelled")
 TASK_STATES = ("pending", "done", "cancelled", "returned", "transferred", "delegated")
 
-
-def _id() -> Column[int]:
-    return Column("id", Id, primary_key=True, autoincrement=True)
 
 
 def _instance() -> Column[int]:
@@ -26,7 +23,7 @@ def _instance() -> Column[int]:
 flow_instances = Table(
     "flow_instances",
     metadata,
-    _id(),
+    id_column(),
     Column("org_id", Id, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
     Column("app_id", Id, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
     Column("version_id", Id, ForeignKey("app_versions.id"), nullable=False),  # pinned at start
@@ -52,7 +49,7 @@ flow_instances = Table(
 flow_tasks = Table(
     "flow_tasks",
     metadata,
-    _id(),
+    id_column(),
     Column("org_id", Id, nullable=False),
     _instance(),
     Column("task_key", String(40), nullable=False),
@@ -79,7 +76,7 @@ flow_tasks = Table(
 flow_events = Table(
     "flow_events",
     metadata,
-    _id(),
+    id_column(),
     Column("org_id", Id, nullable=False),
     _instance(),
     Column("at", UtcDateTime, nullable=False),
@@ -95,7 +92,7 @@ flow_events = Table(
 flow_cc = Table(
     "flow_cc",
     metadata,
-    _id(),
+    id_column(),
     Column("org_id", Id, nullable=False),
     _instance(),
     Column("user_id", Id, nullable=False),

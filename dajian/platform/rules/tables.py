@@ -7,17 +7,12 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, Text, UniqueConstraint
 
 from dajian.engines.sqltypes import UtcDateTime
-from dajian.platform.models import Id, metadata
-
-
-def _id() -> Column[int]:
-    return Column("id", Id, primary_key=True, autoincrement=True)
-
+from dajian.platform.models import Id, id_column, metadata
 
 rule_runs = Table(
     "rule_runs",
     metadata,
-    _id(),
+    id_column(),
     Column("org_id", Id, nullable=False),
     Column("app_id", Id, nullable=False),
     Column("version_id", Id, nullable=True),
@@ -38,7 +33,7 @@ rule_runs = Table(
 notifications = Table(
     "notifications",
     metadata,
-    _id(),
+    id_column(),
     Column("org_id", Id, nullable=False),
     Column("user_id", Id, nullable=False),
     Column("app_id", Id, nullable=True),
@@ -54,7 +49,7 @@ notifications = Table(
 notification_sends = Table(
     "notification_sends",
     metadata,
-    _id(),
+    id_column(),
     Column("org_id", Id, nullable=False),
     Column("recipient", String(400), nullable=False),  # user:12 | email:a@b.c | phone:138...
     Column("channel", String(63), nullable=False),
@@ -66,7 +61,7 @@ notification_sends = Table(
 digest_items = Table(
     "digest_items",
     metadata,
-    _id(),
+    id_column(),
     Column("org_id", Id, nullable=False),
     Column("recipient", String(400), nullable=False),
     Column("channel", String(63), nullable=False),
@@ -80,7 +75,7 @@ digest_items = Table(
 webhook_deliveries = Table(
     "webhook_deliveries",
     metadata,
-    _id(),
+    id_column(),
     Column("org_id", Id, nullable=False),
     Column("app_id", Id, nullable=True),
     Column("subscription", String(63), nullable=True),
@@ -100,7 +95,7 @@ webhook_deliveries = Table(
 channel_secrets = Table(
     "channel_secrets",
     metadata,
-    _id(),
+    id_column(),
     Column("org_id", Id, nullable=False),
     Column("app_id", Id, nullable=False),
     Column("channel_key", String(63), nullable=False),
@@ -113,7 +108,7 @@ channel_secrets = Table(
 public_submissions = Table(
     "public_submissions",
     metadata,
-    _id(),
+    id_column(),
     Column("app_id", Id, nullable=False),
     Column("channel_key", String(63), nullable=False),
     Column("client", String(100), nullable=False),
@@ -124,7 +119,7 @@ public_submissions = Table(
 rule_dedupe = Table(
     "rule_dedupe",
     metadata,
-    _id(),
+    id_column(),
     Column("app_id", Id, nullable=False),
     Column("rule_key", String(63), nullable=False),
     Column("form_key", String(63), nullable=False),
@@ -137,7 +132,7 @@ rule_dedupe = Table(
 record_comments = Table(
     "record_comments",
     metadata,
-    _id(),
+    id_column(),
     Column("org_id", Id, nullable=False),
     Column("app_id", Id, nullable=False),
     Column("form_key", String(63), nullable=False),
