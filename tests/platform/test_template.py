@@ -115,9 +115,11 @@ def test_the_template_publishes_and_a_complaint_runs_its_flow(org: Org) -> None:
     assert bad.status_code in (400, 403, 422)  # a system field: agents may not write it
     second = agent.post(RECORDS, json=complaint_body())
     assert second.json()["ticket_no"].endswith("-0002") and second.json()["priority"] == "P3"
-    started = agent.post(f"/api/apps/{APP}/flows/handle_complaint/start", json={"record_id": record["id"]})
-    assert started.status_code == 201, started.text
-    tasks = [t for t in started.json()["tasks"] if t["status"] == "pending"]
+    again = agent.post(f"/api/apps/{APP}/flows/handle_complaint/start", json={"record_id": record["id"]})
+    assert again.status_code == 409  # the start_handling rule started it; a second run is refused
+    [run] = agent.get(f"{RECORDS}/{record['id']}/flows").json()["items"]
+    assert run["flow_key"] == "handle_complaint" and run["state"] == "running"
+    tasks = admin.get(f"/api/flows/instances/{run['id']}").json()["tasks"]
     assert [t["node_id"] for t in tasks] == ["triage"] and tasks[0]["assignee_id"] in agents
     mirrored = admin.get(f"{RECORDS}/{record['id']}").json()
     assert mirrored["sla_state"] == "ok" and mirrored["sla_due"]  # the flow's SLA mirrored on the record

@@ -74,6 +74,13 @@ def get_instance(request: Request, principal: Auth, instance_id: int) -> dict[st
         return reads.instance_view(conn, principal, instance_id)
 
 
+@router.get("/apps/{app_key}/forms/{form_key}/records/{record_id}/flows")
+def flows_of_record(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> dict[str, Any]:
+    """The flows run on a record and their open tasks (for anyone who may read the record)."""
+    with transaction(request) as conn:
+        return reads.record_flows(conn, principal, app_key, form_key, record_id)
+
+
 @router.post("/flows/tasks/{task_id}/act")
 def act(request: Request, principal: Auth, task_id: int, body: ActBody) -> dict[str, Any]:
     """Act on one of your tasks; repeating a ``client_request_id`` acts only once."""

@@ -92,6 +92,34 @@ def _tasks(principal: Principal, *, done: bool) -> Select[Any]:
     return query.order_by(t.c.due_at.is_(None), t.c.due_at, t.c.id)
 
 
+def record_flows(conn: Connection, principal: Principal, app_key: str, form_key: str,
+                 record_id: int) -> dict[str, Any]:
+    """The flows run on a record, newest first, with their open tasks: what a record page shows to
+    anyone who may read the record (the full instance view stays with the flow's participants)."""
+    from dajian.platform.apps import load_runtime
+    from dajian.platform.records import form_context, get_record
+
+    runtime = load_runtime(conn, principal, app_key)
+    get_record(conn, form_context(conn, principal, runtime, form_key, "read"), record_id)
+    i = flow_instances
+    rows = conn.execute(select(i.c.id, i.c.version_id, i.c.flow_key, i.c.state, i.c.outcome, i.c.started_by,
+                               i.c.started_at, i.c.ended_at, i.c.due_at, i.c.sla_state, i.c.working_minutes)
+                        .where(i.c.org_id == principal.org_id, i.c.app_id == runtime.app_id,
+                               i.c.form_key == form_key, i.c.record_id == record_id)
+                        .order_by(i.c.id.desc())).mappings().all()
+    t = flow_tasks
+    tasks = conn.execute(select(t.c.id, t.c.instance_id, t.c.node_id, t.c.assignee_id, t.c.due_at, t.c.sla_state)
+                         .where(t.c.instance_id.in_([r["id"] for r in rows]), t.c.status == "pending")
+                         .order_by(t.c.id)).mappings().all()
+    items = []
+    for row in rows:
+        plan = plan_for(conn, row["version_id"], row["flow_key"])
+        open_tasks = [{**_iso(task), "node_label": plan.node(task["node_id"]).definition.label}
+                      for task in tasks if task["instance_id"] == row["id"]]
+        items.append({**_iso({k: v for k, v in row.items() if k != "version_id"}), "open_tasks": open_tasks})
+    return {"items": items}
+
+
 def _started(principal: Principal) -> Select[Any]:
     return (select(*_instance_columns(), flow_instances.c.due_at, flow_instances.c.outcome)
             .join(apps, apps.c.id == flow_instances.c.app_id)

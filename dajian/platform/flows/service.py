@@ -206,6 +206,7 @@ def start_instance(conn: Connection, principal: Principal, app_key: str, flow_ke
     runtime = load_runtime(conn, principal, app_key)
     form_key = str(flow_doc(runtime.definition, flow_key)["form"])
     get_record(conn, form_context(conn, principal, runtime, form_key, "read"), record_id)
+    _refuse_second_run(conn, runtime.app_id, flow_key, record_id)
     plan = plan_for(conn, runtime.version_id, flow_key)
     instance, applier = _create(conn, plan, org_id=principal.org_id, app_id=runtime.app_id,
                                 version_id=runtime.version_id, record_id=record_id, user_id=principal.user_id,
@@ -213,6 +214,17 @@ def start_instance(conn: Connection, principal: Principal, app_key: str, flow_ke
     log_event(conn, instance, actor=principal.user_id, action="start", payload={"path": applier.visits},
               applier=applier)
     return int(instance["id"])
+
+
+def _refuse_second_run(conn: Connection, app_id: int, flow_key: str, record_id: int) -> None:
+    """One running instance of a flow per record: a second start (a double click, a rule and a person
+    both starting it) would hand out every task twice."""
+    running = conn.execute(select(flow_instances.c.id).where(
+        flow_instances.c.app_id == app_id, flow_instances.c.flow_key == flow_key,
+        flow_instances.c.record_id == record_id, flow_instances.c.state == "running")).scalar()
+    if running is not None:
+        raise Conflict(f"flow '{flow_key}' is already running on this record (instance {running})",
+                       errors=[{"path": "/record_id", "message": f"instance {running} is running"}])
 
 
 def _start_child(conn: Connection, parent: Instance, flow_key: str, token: str) -> None:
