@@ -5,17 +5,19 @@ A filter is a JSON AST such as ``{"and": [{">": [{"var": "amount"}, 5000]},
 the form first, so an unknown field or a wrong operand is a 422 with the
 path inside the filter, and a field the user may not read cannot be used
 to probe its values. ``$user.id``, ``$user.dept_id``, ``$now`` and
-``$today`` are available ("my open tickets").
+``$today`` are available ("my open tickets"). In a query string the filter may
+also be formula text, ``amount > 5000 AND status = "open"``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import ColumnElement
 
-from dajian.engines.expr import EvalContext, ExprError, Link, TableScope, check, compile_sql
+from dajian.engines.expr import EvalContext, ExprError, Link, TableScope, check, compile_sql, parse_formula
 from dajian.engines.form.compile import CompiledForm
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.clock import utcnow
@@ -54,6 +56,21 @@ def referenced_vars(node: Any) -> Iterator[str]:
     elif isinstance(node, list):
         for item in node:
             yield from referenced_vars(item)
+
+
+def parse_filter_param(raw: str | None, path: str = "/filter") -> Any:
+    """A filter from a query string: a JSON AST (``{...}``) or formula text."""
+    if raw is None or not raw.strip():
+        return None
+    if raw.lstrip().startswith("{"):
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise Invalid(f"{path[1:]} is not valid JSON", errors=[{"path": path, "message": exc.msg}]) from None
+    try:
+        return parse_formula(raw)
+    except ExprError as exc:
+        raise Invalid(f"{path[1:]} is not a valid formula", errors=[{"path": path, "message": str(exc)}]) from None
 
 
 def compile_filter(

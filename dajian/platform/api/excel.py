@@ -30,6 +30,7 @@ from dajian.platform.api.deps import transaction
 from dajian.platform.api.files import RAW_BODY, body_chunks, declared_length, file_store, upload_name
 from dajian.platform.apps import load_runtime
 from dajian.platform.errors import Invalid, NotFound
+from dajian.platform.filters import parse_filter_param
 from dajian.platform.models import users
 from dajian.platform.principal import Principal
 from dajian.platform.records import FormContext, form_context
@@ -93,7 +94,7 @@ def export(
         with transaction(request) as conn:
             ctx = form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "export")
             query = excel.ExportQuery(
-                filter=_json_param(filter, "/filter"), sort=sort,
+                filter=parse_filter_param(filter), sort=sort,
                 fields=[f.strip() for f in fields.split(",") if f.strip()] if fields else None,
                 lang=_language(conn, principal, lang),
                 tz=_zone(tz or ctx.runtime.definition.settings.timezone, "/tz"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Annotated, Any
 
@@ -15,12 +14,13 @@ from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_settings, transaction
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.errors import Invalid
+from dajian.platform.filters import parse_filter_param
 from dajian.platform.principal import Principal
 
 router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}/records", tags=["records"])
 Auth = Annotated[Principal, Depends(current_principal)]
 Values = Annotated[dict[str, Any], Body()]
-FILTER_HELP = 'JSON expression, e.g. {"==": [{"var": "status"}, "open"]}'
+FILTER_HELP = 'JSON expression, e.g. {"==": [{"var": "status"}, "open"]}, or formula text: status = "open"'
 
 
 class Bulk(BaseModel):
@@ -93,12 +93,7 @@ def list_records(
     count: Annotated[str, Query(pattern="^(capped|exact|none)$")] = "capped",
     deleted: bool = False,
 ) -> dict[str, Any]:
-    try:
-        parsed = json.loads(filter) if filter else None
-    except json.JSONDecodeError as exc:
-        raise Invalid("the filter is not valid JSON",
-                      errors=[{"path": "/filter", "message": f"not valid JSON: {exc.msg}"}]) from None
-    q = Query_(filter=parsed, sort=sort, limit=limit, after=after, count=count, deleted=deleted,
+    q = Query_(filter=parse_filter_param(filter), sort=sort, limit=limit, after=after, count=count, deleted=deleted,
                fields=[f.strip() for f in fields.split(",") if f.strip()] if fields else None)
     return _run_list(request, principal, app_key, form_key, q)
 
