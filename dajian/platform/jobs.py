@@ -140,6 +140,16 @@ def cancel(conn: Connection, *, job_id: int | None = None, idempotency_key: str 
     return conn.execute(stmt).rowcount > 0
 
 
+def cancel_prefixed(conn: Connection, key_prefix: str) -> int:
+    """Cancel the pending or running jobs whose idempotency key starts with ``key_prefix``."""
+    stmt = (
+        update(jobs)
+        .where(jobs.c.idempotency_key.startswith(key_prefix, autoescape=True), CLAIMABLE)
+        .values(status="cancelled", finished_at=utcnow(), locked_by=None, locked_until=None)
+    )
+    return int(conn.execute(stmt).rowcount)
+
+
 def reschedule(
     conn: Connection, *, due_at: datetime, job_id: int | None = None, idempotency_key: str | None = None
 ) -> bool:

@@ -189,12 +189,14 @@ def _webhook(a: Applier, e: CallWebhook) -> None:
 
 
 def _schedule_timer(a: Applier, e: ScheduleTimer) -> None:
-    a.enqueue("flow.timer", {"instance": a.id, "timer": e.timer}, due_at=e.due_at, key=job_key(a.id, "timer",
-                                                                                                 e.timer))
+    # the step's version in the key: a loop enters the same timer again with the same token, and
+    # that visit needs a job of its own (the first one's key stays taken)
+    key = job_key(a.id, "timer", e.timer, a.instance["lock_version"])
+    a.enqueue("flow.timer", {"instance": a.id, "timer": e.timer}, due_at=e.due_at, key=key)
 
 
 def _cancel_timer(a: Applier, e: CancelTimer) -> None:
-    jobs.cancel(a.conn, idempotency_key=job_key(a.id, "timer", e.timer))
+    jobs.cancel_prefixed(a.conn, job_key(a.id, "timer", e.timer) + ":")
 
 
 def _visit(a: Applier, e: Visit) -> None:
