@@ -8,12 +8,37 @@ flow itself and rule reactions are not restricted.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from collections.abc import Sequence
 
+from sqlalchemy import Connection, bindparam, select
+
+from dajian.platform.definition.model import AppDefinition
 from dajian.platform.errors import Forbidden
 from dajian.platform.flows.plans import plan_for
 from dajian.platform.flows.tables import flow_instances, flow_tasks
+from dajian.platform.permissions import register_row_grant
+from dajian.platform.principal import Principal
 from dajian.platform.records import FormContext, register_write_guard
+
+MAX_TASK_GRANTS = 1000
+_OPEN_TASK_RECORDS = (
+    select(flow_instances.c.record_id).distinct()
+    .join(flow_tasks, flow_tasks.c.instance_id == flow_instances.c.id)
+    .where(flow_tasks.c.assignee_id == bindparam("user"), flow_tasks.c.status == "pending",
+           flow_instances.c.app_id == bindparam("app"), flow_instances.c.form_key == bindparam("form"),
+           flow_instances.c.state == "running")
+    .limit(MAX_TASK_GRANTS)
+)
+
+
+def open_task_records(conn: Connection, principal: Principal, app: AppDefinition, app_id: int,
+                      form_key: str) -> Sequence[int]:
+    """Records on which the principal has an open task: an approver or handler must be able to open
+    what they are asked to act on, whatever their role's row scope."""
+    if not any(flow.model_extra and flow.model_extra.get("form") == form_key for flow in app.flows):
+        return ()
+    rows = conn.execute(_OPEN_TASK_RECORDS, {"user": principal.user_id, "app": app_id, "form": form_key})
+    return [int(rid) for rid in rows.scalars()]
 
 
 def flow_write_guard(conn: Connection, ctx: FormContext, record_id: int, keys: frozenset[str]) -> None:
@@ -44,3 +69,4 @@ def flow_write_guard(conn: Connection, ctx: FormContext, record_id: int, keys: f
 
 
 register_write_guard(flow_write_guard)
+register_row_grant(open_task_records)
