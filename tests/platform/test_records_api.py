@@ -147,6 +147,9 @@ def test_filters_in_the_expression_language(client: TestClient) -> None:
         == ["email", "network"]
     body = client.post(f"{RECORDS}/query", json={"filter": {">": [{"var": "due"}, "2026-01-01"]}}).json()
     assert [r["title"] for r in body["items"]] == ["email"]
+    formula = client.get(RECORDS, params={"filter": 'AND(status = "open", qty >= 1) OR title = "email"',
+                                          "sort": "title"})
+    assert [r["title"] for r in formula.json()["items"]] == ["email", "printer"]  # formula text, as people write it
 
 
 def test_bad_filters_are_422_with_paths(client: TestClient) -> None:
@@ -157,6 +160,9 @@ def test_bad_filters_are_422_with_paths(client: TestClient) -> None:
     assert not_json.status_code == 422 and not_json.json()["errors"][0]["path"] == "/filter"
     bad_op = client.get(RECORDS, params={"filter": json.dumps({"__import__": ["os"]})})
     assert bad_op.status_code == 422
+    bad_formula = client.get(RECORDS, params={"filter": 'status = "open" AND'})
+    assert bad_formula.status_code == 422 and bad_formula.json()["errors"][0]["path"] == "/filter"
+    assert "line 1" in bad_formula.json()["errors"][0]["message"]
 
 
 def test_unique_field_conflict_names_the_field(org: Org) -> None:
