@@ -201,6 +201,13 @@ def test_inbound_email_creates_then_threads_replies(desk: Desk) -> None:
             client.send_message(reply)
             with pytest.raises(smtplib.SMTPRecipientsRefused):
                 client.sendmail("x@example.com", ["nobody@example.com"], b"Subject: hi\r\n\r\nhi")
+            unusable = EmailMessage()  # a subject longer than the title field allows: bounced, not retried
+            unusable["From"], unusable["To"] = "li@example.com", "complaints@example.com"
+            unusable["Subject"] = "长" * 2000
+            unusable.set_content("x")
+            with pytest.raises(smtplib.SMTPDataError) as bounced:
+                client.send_message(unusable)
+            assert bounced.value.smtp_code == 550 and b"title" in bounced.value.smtp_error
     finally:
         controller.stop()
     assert len(desk.admin.get(RECORDS).json()["items"]) == 1

@@ -99,7 +99,7 @@ def test_a_mail_to_the_complaint_mailbox_becomes_an_acknowledged_complaint_in_ha
 
 def order_event(**order: Any) -> bytes:
     return json.dumps({
-        "ticket": {"title": "收到的电视屏幕碎裂", "content": "快递送达时外箱完好，开箱屏幕碎裂。"},
+        "ticket": {"id": "JD-T-77001", "title": "收到的电视屏幕碎裂", "content": "快递送达时外箱完好，开箱屏幕碎裂。"},
         "order": {"id": "JD-20260301-0042", "amount": 6000, **order},
         "buyer": {"name": "孙女士", "phone": "13900139000", "email": "sun@example.com"},
         "platform": "jd"}, ensure_ascii=False).encode()
@@ -146,8 +146,12 @@ def test_a_signed_ecommerce_webhook_creates_a_mapped_escalated_complaint(org: Or
     assert float(record["amount_involved"]) == 6000
     assert record["escalation_level"] == 3  # large_amount: over 5000
     assert record["priority"] == "P2"  # e-commerce complaints default to P2
-    # No replay protection beyond the timestamp window: the engine keeps no delivery id, so the same signed
-    # delivery posted again within 5 minutes would create a second complaint (not asserted here).
+    retried = TestClient(org.api).post(hook["url"], content=body, headers=signed(hook["secret"], body))
+    assert retried.status_code == 200 and retried.json() == {**good.json(), "duplicate": True}
+    assert len(admin.get(RECORDS).json()["items"]) == 1  # the platform's retry made no second complaint
+    no_id = json.dumps({"ticket": {"title": "无编号"}}).encode()
+    refused = TestClient(org.api).post(hook["url"], content=no_id, headers=signed(hook["secret"], no_id))
+    assert refused.status_code == 422 and refused.json()["errors"][0]["path"] == "/ticket/id"
 
 
 # -- public form -----------------------------------------------------------------------------

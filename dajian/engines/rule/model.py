@@ -301,6 +301,9 @@ class InboundWebhookDef(Strict):
     form: Key
     map: dict[Key, Annotated[str, Field(min_length=1, max_length=200)]] = Field(
         min_length=1, description="form field → dotted path in the posted JSON, e.g. customer.email")
+    dedupe: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="dotted path of a delivery id in the posted JSON (e.g. ticket.id): a repeated "
+        "delivery returns the record already made; without it the X-Dajian-Delivery header, when sent")
 
 
 class InboundEmailDef(Strict):

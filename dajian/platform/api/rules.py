@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select, update
@@ -276,11 +276,15 @@ def public_status(request: Request, org_key: str, app_key: str, serial: Annotate
 
 
 @router.post("/inbound/{channel_id}", status_code=201, tags=["public"])
-async def inbound(request: Request, channel_id: str) -> dict[str, Any]:
-    """A signed JSON POST to an inbound webhook channel creates a record."""
+async def inbound(request: Request, response: Response, channel_id: str) -> dict[str, Any]:
+    """A signed JSON POST to an inbound webhook channel creates a record (201); a repeated delivery
+    id answers 200 with the record already made."""
     body = await request.body()
     headers = {k.lower(): v for k, v in request.headers.items()}
-    return await run_in_threadpool(_receive, request, channel_id, body, headers)
+    result = await run_in_threadpool(_receive, request, channel_id, body, headers)
+    if result.get("duplicate"):
+        response.status_code = 200
+    return result
 
 
 def _receive(request: Request, channel_id: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:

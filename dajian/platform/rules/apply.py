@@ -95,29 +95,15 @@ class Applier:
         if isinstance(effect, UpdateRecords):
             self.update_others(effect)
             return
-        target = self.dedupe(rule, effect) if effect.dedupe is not None else None
+        key = DedupeKey(self.runtime.app_id, rule, effect.form, effect.dedupe) if effect.dedupe is not None else None
+        target = claim_dedupe(self.conn, key) if key is not None else None
         if target is None:
             ctx = self.context(effect.form, "create")
             target = int(create_records(self.conn, ctx, [jsonable(dict(effect.values))])[0]["id"])
-            if effect.dedupe is not None:
-                self.conn.execute(update(rule_dedupe).where(*self._dedupe_key(rule, effect)).values(record_id=target))
+            if key is not None:
+                settle_dedupe(self.conn, key, target)
         if effect.link_back:
             values[effect.link_back] = target
-
-    def _dedupe_key(self, rule: str, effect: CreateRecord) -> list[Any]:
-        return [rule_dedupe.c.app_id == self.runtime.app_id, rule_dedupe.c.rule_key == rule,
-                rule_dedupe.c.form_key == effect.form, rule_dedupe.c.dedupe == effect.dedupe]
-
-    def dedupe(self, rule: str, effect: CreateRecord) -> int | None:
-        """The record already created for this key, or None after claiming the key (unique row)."""
-        dialect = sqlite if is_sqlite(self.conn) else postgresql
-        claim = dialect.insert(rule_dedupe).values(app_id=self.runtime.app_id, rule_key=rule, form_key=effect.form,
-                                                   dedupe=effect.dedupe, created_at=utcnow())
-        claimed = self.conn.execute(claim.on_conflict_do_nothing().returning(rule_dedupe.c.id)).scalar()
-        if claimed is not None:
-            return None
-        existing = self.conn.execute(select(rule_dedupe.c.record_id).where(*self._dedupe_key(rule, effect))).scalar()
-        return int(existing) if existing is not None else None
 
     def update_others(self, effect: UpdateRecords) -> None:
         ctx = self.context(effect.form, "update")
@@ -148,3 +134,33 @@ class Applier:
             version = self.conn.execute(select(table.c.row_version).where(table.c.id == self.record_id)).scalar()
             self.key_base = f"{self.runtime.app_id}:{self.form_key}:{self.record_id}:v{version}"
         return self.key_base
+
+
+@dataclass(frozen=True)
+class DedupeKey:
+    """At most one record per key: a ``create`` action's ``dedupe`` value, an inbound delivery id."""
+
+    app_id: int
+    source: str  # the rule or channel key
+    form_key: str
+    value: str
+
+    def where(self) -> list[Any]:
+        return [rule_dedupe.c.app_id == self.app_id, rule_dedupe.c.rule_key == self.source,
+                rule_dedupe.c.form_key == self.form_key, rule_dedupe.c.dedupe == self.value]
+
+
+def claim_dedupe(conn: Connection, key: DedupeKey) -> int | None:
+    """The record already made for ``key``, or None after claiming it (a unique row: concurrent
+    claimants wait for the first one's transaction)."""
+    dialect = sqlite if is_sqlite(conn) else postgresql
+    claim = dialect.insert(rule_dedupe).values(app_id=key.app_id, rule_key=key.source, form_key=key.form_key,
+                                               dedupe=key.value, created_at=utcnow())
+    if conn.execute(claim.on_conflict_do_nothing().returning(rule_dedupe.c.id)).scalar() is not None:
+        return None
+    existing = conn.execute(select(rule_dedupe.c.record_id).where(*key.where())).scalar()
+    return int(existing) if existing is not None else None
+
+
+def settle_dedupe(conn: Connection, key: DedupeKey, record_id: int) -> None:
+    conn.execute(update(rule_dedupe).where(*key.where()).values(record_id=record_id))

@@ -9,7 +9,6 @@ of API processes share the count) and carry a honeypot field: a filled one is ac
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from dajian.platform.permissions import Grant
 from dajian.platform.principal import Principal
 from dajian.platform.records import FormContext, create_records
 
+from .apply import DedupeKey, claim_dedupe, settle_dedupe
 from .plans import form_infos, ruleset_for, runtime_by_id
 from .tables import channel_secrets, public_submissions, record_comments
 from .webhooks import verify
@@ -150,14 +150,34 @@ def receive_webhook(conn: Connection, public_id: str, body: bytes, headers: Mapp
     if runtime is None or row is None or not isinstance(channel, InboundWebhookDef):
         raise NotFound("no such inbound channel")
     stamp, signature = headers.get("x-dajian-timestamp", ""), headers.get("x-dajian-signature", "")
-    if not verify(row["secret"], stamp, body, signature, now=time.time()):
+    if not verify(row["secret"], stamp, body, signature, now=utcnow().timestamp()):
         raise Unauthorized("bad or missing X-Dajian-Signature / X-Dajian-Timestamp")
     try:
         data = json.loads(body)
     except ValueError:
         raise Invalid("the body is not JSON", errors=[{"path": "", "message": "not JSON"}]) from None
+    serial = form_infos(runtime.definition)[channel.form].serial
+    table = runtime.form(channel.form).table
+    key = _delivery_key(runtime.app_id, channel, data, headers)
+    existing = claim_dedupe(conn, key) if key is not None else None
+    if existing is not None:  # the sender retried a delivery we already took
+        row = conn.execute(select(table.c.id, *([table.c[serial]] if serial else []))
+                           .where(table.c.id == existing)).mappings().one()
+        return {"id": existing, "serial": row[serial] if serial else None, "duplicate": True}
     values = {k: v for k, path in channel.map.items() if (v := _lookup(data, path)) is not None}
     created = create_records(conn, create_only(runtime, channel.form, list(channel.map)),
                              [{**values, "channel": channel.key}])[0]
-    serial = form_infos(runtime.definition)[channel.form].serial
-    return {"id": created["id"], "serial": created.get(serial) if serial else None}
+    if key is not None:
+        settle_dedupe(conn, key, int(created["id"]))
+    return {"id": created["id"], "serial": created.get(serial) if serial else None, "duplicate": False}
+
+
+def _delivery_key(app_id: int, channel: InboundWebhookDef, data: Any,
+                  headers: Mapping[str, str]) -> DedupeKey | None:
+    value = _lookup(data, channel.dedupe) if channel.dedupe else headers.get("x-dajian-delivery")
+    if value is None or value == "":
+        if channel.dedupe:
+            raise Invalid("the delivery id is missing", errors=[{"path": "/" + channel.dedupe.replace(".", "/"),
+                                                                  "message": "required to recognise repeats"}])
+        return None
+    return DedupeKey(app_id, channel.key, channel.form, str(value)[:400])

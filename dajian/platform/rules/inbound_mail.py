@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from dajian.engines.rule.model import InboundEmailDef
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.clock import utcnow
+from dajian.platform.errors import Invalid
 from dajian.platform.models import apps, organisations
 from dajian.platform.records import create_records
 
@@ -111,6 +112,10 @@ class InboundMailHandler:
             with self.engine.begin() as conn:
                 done = receive_email(conn, org_id=self._org_id(conn), recipients=list(envelope.rcpt_tos),
                                      raw=bytes(envelope.original_content or envelope.content))
+        except Invalid as exc:  # the message can never become a record: bounce it instead of retries
+            log.warning("inbound e-mail for %s refused: %s %s", self.org_key, exc, exc.errors)
+            fields = ", ".join(e.get("path", "") for e in exc.errors)[:200]
+            return f"550 5.6.0 Message refused: {exc} {fields}".rstrip()
         except Exception:
             log.exception("inbound e-mail for %s failed", self.org_key)
             return "451 Requested action aborted: local error in processing"
