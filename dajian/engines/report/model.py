@@ -20,9 +20,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from dajian.engines.expr import ExprError, parse_formula
 from dajian.engines.form.model import Key, Label
+
+
+def _formula_or_ast(value: Any) -> Any:
+    """Expressions may be written as formula text (``status = "closed"``); the plan reads the AST."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_formula(value)
+    except ExprError as exc:
+        raise ValueError(str(exc)) from None
+
+
+ExprValue = Annotated[Any, BeforeValidator(_formula_or_ast)]
 
 GRANULARITIES = ("hour", "day", "week", "month", "quarter", "year")
 PARAM_TYPES = ("text", "integer", "decimal", "boolean", "date", "datetime", "user", "department", "date_range")
@@ -91,8 +105,9 @@ class Measure(Strict):
     label: Label | None = None
     agg: str | None = None
     field: FieldPath | None = None
-    expr: Any = Field(default=None, description="An expression to aggregate instead of a field.")
-    where: Any = Field(default=None, description="Only rows where this expression holds are aggregated.")
+    expr: ExprValue = Field(default=None, description="An expression (JSON or formula text) to aggregate instead "
+                            "of a field.")
+    where: ExprValue = Field(default=None, description="Only rows where this expression holds are aggregated.")
     p: Annotated[float, Field(gt=0, lt=1)] | None = Field(default=None, description="percentile: 0 < p < 1")
     ratio: Annotated[list[Key], Field(min_length=2, max_length=2)] | None = None
     format: Literal["number", "percent", "currency", "duration_minutes"] | None = None
@@ -147,7 +162,8 @@ class ReportDef(Strict):
     description: Label | None = None
     dataset: Dataset
     params: list[ParamDef] = Field(default_factory=list)
-    filter: Any = Field(default=None, description="An expression; may read $param.<key>.")
+    filter: ExprValue = Field(default=None, description="An expression (JSON or formula text); may read "
+                              "$param.<key>.")
     dimensions: list[Dimension] = Field(default_factory=list)
     columns: list[Dimension] = Field(default_factory=list, description="Pivot column dimensions.")
     measures: list[Measure] = Field(default_factory=list)

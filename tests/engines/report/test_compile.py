@@ -97,6 +97,22 @@ def test_a_shape_error_is_located_too() -> None:
     assert caught.value.issues[0]["path"] == "/measures/0"
 
 
+def test_formula_text_compiles_to_the_same_sql_as_the_json_expression() -> None:
+    as_json = report(filter={">": [{"var": "amount"}, 500]}, measures=[
+        {"key": "met", "agg": "count", "where": {"var": "sla_met"}},
+        {"key": "big", "agg": "sum", "expr": {"if": [{">": [{"var": "amount"}, 1000]}, 1, 0]}}])
+    as_text = report(filter="amount > 500", measures=[
+        {"key": "met", "agg": "count", "where": "sla_met"},
+        {"key": "big", "agg": "sum", "expr": "IF(amount > 1000, 1, 0)"}])
+    for dialect in ("postgresql", "sqlite"):
+        plans = [compile_report(r, source(dialect)) for r in (as_json, as_text)]
+        texts = [sql(build_statement(plan, RowScope(where=sa.true()), bind_params(plan, {}, today=date(2026, 2, 10))),
+                     dialect) for plan in plans]
+        assert texts[0] == texts[1] and "CASE WHEN" in texts[0]
+    issues = report_issues(report(filter="amount >"), source())
+    assert [i["path"] for i in issues] == ["/filter"] and "line 1" in issues[0]["message"]
+
+
 def test_percentiles_compile_on_postgresql_and_are_refused_on_sqlite() -> None:
     body = report(measures=[{"key": "p", "agg": "percentile", "field": "amount", "p": 0.9}])
     plan = compile_report(body, source("postgresql"))
