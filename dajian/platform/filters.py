@@ -73,6 +73,16 @@ def parse_filter_param(raw: str | None, path: str = "/filter") -> Any:
         raise Invalid(f"{path[1:]} is not a valid formula", errors=[{"path": path, "message": str(exc)}]) from None
 
 
+def row_condition(form: CompiledForm, runtime: RuntimeApp, principal: Principal) -> Callable[[Any], Any]:
+    """Compiles a role's ``also_where`` for ``form`` (checked at publish, so errors here are bugs)."""
+    def compile_one(expression: Any) -> ColumnElement[bool]:
+        node = parse_formula(expression) if isinstance(expression, str) else expression
+        context = EvalContext(now=utcnow(), user_id=principal.user_id, dept_id=principal.dept_id)
+        return compile_sql(node, form_scope(form, runtime), context=context)
+
+    return compile_one
+
+
 def compile_filter(
     node: Any, form: CompiledForm, *, readable: Callable[[str], bool], principal: Principal,
     runtime: RuntimeApp | None = None,

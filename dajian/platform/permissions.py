@@ -82,10 +82,13 @@ def authorize(
     action: str,
     table: Table,
     role_keys: Sequence[str] | None = None,
+    condition: Callable[[Any], ColumnElement[bool]] | None = None,
 ) -> Grant:
     """Return what ``principal`` may do, or raise ``Forbidden`` naming the action.
 
     ``role_keys``: the caller's roles in the app when already loaded (saves a query).
+    ``condition``: compiles a role's ``also_where`` expression for this form (without it, roles
+    that widen their scope that way are held to their row scope alone).
     """
     check_scope(principal, action, app.key)
     if principal.is_org_admin:
@@ -95,6 +98,8 @@ def authorize(
     if not perms:
         raise Forbidden(f"you may not {action} records of form '{form_key}'")
     filters = [row_scope_filter(conn, principal, p.row_scope, table) for p in perms]
+    if condition is not None:
+        filters += [condition(p.also_where) for p in perms if p.also_where is not None]
     if action in ("read", "update"):
         granted = {rid for grant in _ROW_GRANTS for rid in grant(conn, principal, app, app_id, form_key)}
         if granted:

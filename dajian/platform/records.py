@@ -25,7 +25,7 @@ from dajian.platform.audit import audit_row, field_changes, jsonable, write_audi
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from dajian.platform.events import EventKind, RecordEvent, emit
-from dajian.platform.filters import compile_filter
+from dajian.platform.filters import compile_filter, row_condition
 from dajian.platform.models import audit_log
 from dajian.platform.pagination import SortKey, decode_cursor, encode_cursor, keyset_after, order_by, parse_sort
 from dajian.platform.permissions import Grant, authorize, visible
@@ -83,7 +83,8 @@ def form_context(
 ) -> FormContext:
     form = runtime.form(form_key)
     grant = authorize(conn, principal, app=runtime.definition, app_id=runtime.app_id, form_key=form_key,
-                      action=action, table=form.table, role_keys=role_keys)
+                      action=action, table=form.table, role_keys=role_keys,
+                      condition=row_condition(form, runtime, principal))
     return FormContext(runtime, form, grant, principal)
 
 

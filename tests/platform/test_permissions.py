@@ -153,3 +153,29 @@ def test_only_admins_and_app_managers_change_definitions(world: dict[str, Any]) 
     assert dept.put("/api/apps/tickets/draft", json=ticket_app()).status_code == 403
     assert dept.post("/api/apps/tickets/publish").status_code == 403
     assert dept.post("/api/apps", json={"key": "mine", "label": {"en": "M"}}).status_code == 403
+
+
+def test_also_where_widens_a_row_scope_with_an_expression(org: Org) -> None:
+    admin = org.client()
+    queue = {"key": "queue", "label": {"en": "queue"}, "permissions": {"ticket": {
+        "actions": ["read", "update"], "row_scope": "own", "also_where": "OR(ISBLANK(assignee), assignee = $user.id)"}}}
+    assert publish(admin, ticket_app(roles=[queue])).status_code == 200
+    ids = {name: org.add_user(name) for name in ("ann", "ben")}
+    for user_id in ids.values():
+        admin.post("/api/admin/memberships", json={"user_id": user_id, "app": "tickets", "role": "queue"})
+    for title, assignee in (("unassigned", None), ("for ann", ids["ann"]), ("for ben", ids["ben"])):
+        assert admin.post(RECORDS, json={"title": title, "assignee": assignee}).status_code == 201
+    ann, ben = org.client("ann"), org.client("ben")
+    assert titles(ann) == {"unassigned", "for ann"} and titles(ben) == {"unassigned", "for ben"}
+    [theirs] = [r for r in admin.get(RECORDS).json()["items"] if r["title"] == "for ben"]
+    assert ann.get(f"{RECORDS}/{theirs['id']}").status_code == 404
+    assert ann.patch(f"{RECORDS}/{theirs['id']}", json={"status": "open", "row_version": 1}).status_code == 404
+
+
+def test_a_bad_also_where_is_refused_at_publish_with_its_path(org: Org) -> None:
+    bad = {"key": "queue", "label": {"en": "queue"}, "permissions": {"ticket": {
+        "actions": ["read"], "also_where": "ghost = 1"}}}
+    r = publish(org.client(), ticket_app(roles=[bad]))
+    assert r.status_code == 422
+    assert any(e["path"].startswith("/roles/0/permissions/ticket/also_where") and "ghost" in e["message"]
+               for e in r.json()["errors"]), r.json()

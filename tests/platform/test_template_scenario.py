@@ -155,6 +155,9 @@ def test_a_vip_complaint_from_the_public_form_to_reopened_and_resolved_again(
     assert (record["channel"], record["customer"], record["priority"], record["team"]) == (
         "web", vip.json()["id"], "P2", "tech_support")  # found by phone; VIP product issue → tech support, P2
     assert story.pending() == [("triage", "agent1")]
+    for name in ("sup1", "mgr1"):  # public intake has no department: supervisors and managers see it
+        assert [r["id"] for r in story.people[name].get(RECORDS).json()["items"]] == [story.record_id]
+    assert story.people["agent1"].get(RECORDS).json()["items"][0]["ticket_no"] == serial
 
     story.run_jobs()
     [ack] = smtp.to("zhang@example.com")

@@ -30,6 +30,9 @@ class RolePermission(Strict):
     row_scope: RowScope = "own"
     read_fields: list[Key] | None = Field(default=None, description="Readable fields; null means all.")
     write_fields: list[Key] | None = Field(default=None, description="Writable fields; null means all.")
+    also_where: dict[str, Any] | str | None = Field(
+        default=None, description="Rows where this expression (JSON or formula text) holds are in scope too, "
+        "e.g. the unassigned queue: 'ISBLANK(assignee)', or 'assignee = $user.id'.")
 
 
 class RoleDef(Strict):

@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from dajian.engines.form.compile import check_form
+from dajian.engines.form.model import FormDef
 from dajian.engines.form.trees import resolve_trees
 from dajian.platform.definition.model import AppDefinition
 
@@ -140,7 +141,23 @@ def _role_issues(app: AppDefinition, index: int) -> Iterator[Issue]:
             yield {"path": path, "message": f"no form '{form_key}'"}
             continue
         known = {f.key for f in form.fields}
+        if perm.also_where is not None:
+            yield from _condition_issues(perm.also_where, form, f"{path}/also_where")
         for attr in ("read_fields", "write_fields"):
             for j, key in enumerate(getattr(perm, attr) or []):
                 if key not in known:
                     yield {"path": f"{path}/{attr}/{j}", "message": f"no field '{key}' in form '{form_key}'"}
+
+
+def _condition_issues(expression: Any, form: FormDef, path: str) -> Iterator[Issue]:
+    from dajian.engines.expr import ExprError, check
+    from dajian.engines.form.logic import as_ast, form_schema
+
+    try:
+        node = as_ast(expression)
+        issues = check(node, form_schema(form))
+    except ExprError as exc:
+        yield {"path": path, "message": str(exc)}
+        return
+    for issue in issues:
+        yield {"path": path + issue.path, "message": issue.message}

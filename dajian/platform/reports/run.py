@@ -17,6 +17,7 @@ from dajian.engines.report import ReportError, ReportPlan, ReportResult, RowScop
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Forbidden, Invalid
+from dajian.platform.filters import row_condition
 from dajian.platform.models import departments, users
 from dajian.platform.permissions import Grant, authorize, visible
 from dajian.platform.principal import Principal
@@ -55,7 +56,7 @@ def row_scope(conn: Connection, principal: Principal, runtime: RuntimeApp, plan:
             continue
         target = runtime.form(join.form)
         join_grant = authorize(conn, principal, app=runtime.definition, app_id=runtime.app_id, form_key=join.form,
-                               action="read", table=target.table)
+                               action="read", table=target.table, condition=row_condition(target, runtime, principal))
         grants.setdefault(join.form, join_grant)
         joins[join.name] = visible(join_grant, target.table)
     _check_reads(plan, grants)
