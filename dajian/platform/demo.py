@@ -23,7 +23,7 @@ before it::
 Value specs (one of): ``value``; ``weights`` {text: weight}; ``choices`` [[any JSON value, weight], …];
 with ``pick`` [min, max] either gives a list of distinct choices; ``range`` [lo, hi] with
 ``decimals`` and ``skew`` (u**skew pulls values towards lo); ``date`` (``within_days`` back from
-now, weekday and local-hour weights, ``"as": "date"``); ``after`` a field or ``relation.field``
+now, weekday and local-hour weights, never later than now, ``"as": "date"``); ``after`` a field or ``relation.field``
 plus ``minutes`` (never later than now); ``ref`` a form (``where`` a condition on its rows,
 ``match`` {its field: my field}); ``ref_value`` ``relation.field``; ``user`` {role}; ``dept_of``
 a user field; ``template`` with ``{word_list}``, ``{seq}``/``{seq:06}``, ``{digits:8}``,
@@ -33,6 +33,30 @@ a user field; ``template`` with ``{word_list}``, ``{seq}``/``{seq:06}``, ``{digi
 Records go in through the record service (``create_records``) in batches of 500; ``owner_field``
 makes the user in that field the record's owner (so department scopes see realistic data) and
 ``backdate`` copies a date-time field into ``created_at``/``updated_at``.
+
+Open work: the optional ``flows`` list gives a share of a form's records (``share`` of its
+``count``, or a fixed ``count``, taken out of it) a flow run, stopped at a stage drawn from
+``stop_at`` (node ids with weights; ``end`` lets runs finish)::
+
+    "flows": [{"form": "visit", "flow": "check_in", "share": 0.03,
+               "fields":   {"arrived_at": {"date": {"within_days": 10}}, "status": {"value": "new"}},
+               "stop_at":  {"register": 30, "approve": 20, "badge_wait": 10, "end": 5},
+               "fill":     {"register": {"host": {"user": {"role": "reception"}}},
+                            "approve":  {"badge": {"template": "B{digits:4}"}}},
+               "step_minutes": [15, 480], "skew": 2}]
+
+``fields`` replaces value specs of the form for these records (a fresh start: status, no outcome).
+These records come first, each created with the platform clock at its ``backdate`` time, so the
+rules that start the flow on creation start it then (the generator starts it itself when none
+does) and rules counting recent records see only earlier ones. Then, in time order across all
+runs, each run takes one action per ``step_minutes`` (``skew`` as for ``range``):
+its open task nearest the start is approved by its assignee, as that user, after writing the
+node's ``fill`` fields (value specs, evaluated on the record as it is; only fields the node lets
+its assignee edit); a timer node fires at its due time. A run rests once any of its tokens is as
+far from the start (in edges) as its stage, when it ends, or when its next action would be later
+than now. Stages are dealt oldest record first to the stage furthest from the start, so early
+stages hold the recent records. Warning and breach jobs already due then fire when a worker runs
+(``dajian serve`` runs one), giving realistic SLA states. See ``dajian.platform.demo_flows``.
 """
 
 from __future__ import annotations
@@ -49,13 +73,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, bindparam, func, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.model import FieldDef
 from dajian.platform import apps as app_service
 from dajian.platform.auth import create_user
 from dajian.platform.clock import utcnow
+from dajian.platform.demo_flows import FlowRuns
 from dajian.platform.directory import create_department, grant_role, set_department_manager
 from dajian.platform.models import departments, users
 from dajian.platform.principal import Principal
@@ -137,7 +162,8 @@ def _seed_records(engine: Engine, principal: Principal, app_key: str, form_key: 
 
 
 class DemoGenerator:
-    """Fills an app's forms as its spec says; ``run`` returns the number of records made per form."""
+    """Fills an app's forms as its spec says, and drives its ``flows`` runs; ``run`` returns the number of
+    records made per form (flow runs' records included)."""
 
     def __init__(self, engine: Engine, principal: Principal, app_key: str, spec: Mapping[str, Any], *,
                  people: People | None = None, seed: int = 7, now: datetime | None = None) -> None:
@@ -162,39 +188,61 @@ class DemoGenerator:
         return made
 
     def fill(self, form_key: str, body: Mapping[str, Any], on_progress: Progress | None = None) -> int:
+        """Make the form's flow runs first (their rules then see only what came in before them, as
+        they would have), then the rest in batches."""
         total, done = int(body.get("count", 0)), 0
-        fields: Mapping[str, Any] = body.get("fields", {})
         table = self.runtime.form(form_key).table
+        flows = [FlowRuns(self, form_key, body, f) for f in self.spec.get("flows", []) if f.get("form") == form_key]
         with self.engine.connect() as conn:  # {seq} continues after the records already there
             first = int(conn.execute(select(func.count()).select_from(table)).scalar_one()) + 1
-        records = (self.record(form_key, fields, n) for n in range(first, first + total))
-        while batch := list(itertools.islice(records, BATCH)):
-            self._insert(form_key, batch, body.get("owner_field"), body.get("backdate"))
-            done += len(batch)
+
+        def made(count: int) -> None:
+            nonlocal done
+            done += count
             if on_progress is not None:
                 on_progress(form_key, done, total)
+
+        for runs in flows:
+            size = runs.size(total - done)
+            runs.run(size, first + done, lambda: made(1))
+        records = (self.record(form_key, body.get("fields", {}), n) for n in range(first + done, first + total))
+        while batch := list(itertools.islice(records, BATCH)):
+            self.insert(form_key, batch, body.get("owner_field"), body.get("backdate"))
+            made(len(batch))
         self.pools.pop(form_key, None)  # later references read the stored rows
         return done
 
-    def _insert(self, form_key: str, batch: list[Row], owner_field: str | None, backdate: str | None) -> None:
+    def pick(self, weights: Sequence[float]) -> int:
+        """A random index, each as likely as its weight."""
+        return _weighted_index(self.rng, weights)
+
+    def insert(self, form_key: str, batch: list[Row], owner_field: str | None, backdate: str | None, *,
+               conn: Connection | None = None) -> list[int]:
+        """Create the rows as their owners (``owner_field``), backdated, in ``conn``'s transaction or a
+        new one; their ids, owner by owner."""
+        if conn is None:
+            with self.engine.begin() as fresh:
+                return self.insert(form_key, batch, owner_field, backdate, conn=fresh)
+        ids: list[int] = []
         groups: dict[int | None, list[Row]] = {}
         for row in batch:
             groups.setdefault(row.get(owner_field) if owner_field else None, []).append(row)
-        with self.engine.begin() as conn:
-            runtime = app_service.load_runtime(conn, self.principal, self.app_key)
-            for owner, rows in groups.items():
-                principal = self.principal if owner is None else Principal(
-                    user_id=owner, org_id=self.principal.org_id, dept_id=self.people.user_depts.get(owner),
-                    is_org_admin=True, via="system")
-                ctx = form_context(conn, principal, runtime, form_key, "create")
-                created = create_records(conn, ctx, rows)
-                if backdate:
-                    stamps = [{"rid": r["id"], "at": row[backdate]} for r, row in zip(created, rows, strict=True)
-                              if isinstance(row.get(backdate), datetime)]
-                    if stamps:
-                        table = ctx.table
-                        conn.execute(update(table).where(table.c.id == bindparam("rid"))
-                                     .values(created_at=bindparam("at"), updated_at=bindparam("at")), stamps)
+        runtime = app_service.load_runtime(conn, self.principal, self.app_key)
+        for owner, rows in groups.items():
+            principal = self.principal if owner is None else Principal(
+                user_id=owner, org_id=self.principal.org_id, dept_id=self.people.user_depts.get(owner),
+                is_org_admin=True, via="system")
+            ctx = form_context(conn, principal, runtime, form_key, "create")
+            created = create_records(conn, ctx, rows)
+            ids += [int(r["id"]) for r in created]
+            if backdate:
+                stamps = [{"rid": r["id"], "at": row[backdate]} for r, row in zip(created, rows, strict=True)
+                          if isinstance(row.get(backdate), datetime)]
+                if stamps:
+                    table = ctx.table
+                    conn.execute(update(table).where(table.c.id == bindparam("rid"))
+                                 .values(created_at=bindparam("at"), updated_at=bindparam("at")), stamps)
+        return ids
 
     # -- one record -----------------------------------------------------------------------
 
@@ -268,20 +316,26 @@ class DemoGenerator:
         return int(value) if decimals == 0 else value
 
     def _date(self, spec: Mapping[str, Any]) -> Any:
+        """A day (weekday weights) and a local hour (hour weights); a moment later than now is drawn again,
+        so today holds only the hours that have passed."""
         days = int(spec.get("within_days", 182))
         weekday = [float(w) for w in spec.get("weekday_weights", [1] * 7)]
         hours = [float(w) for w in spec.get("hour_weights", [1] * 24)]
         today = self.now.astimezone(self.zone).date()
-        for _ in range(1000):
-            day = today - timedelta(days=self.rng.randint(0, days))
-            if self.rng.random() * max(weekday) <= weekday[day.weekday()]:
-                break
-        if spec.get("as") == "date":
-            return day
-        hour = _weighted_index(self.rng, hours)
-        local = datetime(day.year, day.month, day.day, hour, self.rng.randint(0, 59), self.rng.randint(0, 59),
-                         tzinfo=self.zone)
-        return min(local.astimezone(UTC), self.now)
+        moment = self.now
+        for _ in range(100):
+            for _ in range(1000):
+                day = today - timedelta(days=self.rng.randint(0, days))
+                if self.rng.random() * max(weekday) <= weekday[day.weekday()]:
+                    break
+            if spec.get("as") == "date":
+                return day
+            local = datetime(day.year, day.month, day.day, _weighted_index(self.rng, hours),
+                             self.rng.randint(0, 59), self.rng.randint(0, 59), tzinfo=self.zone)
+            moment = local.astimezone(UTC)
+            if moment <= self.now:
+                return moment
+        return min(moment, self.now)
 
     def _after(self, spec: Mapping[str, Any], row: Row, refs: dict[str, Row]) -> Any:
         base = _lookup(str(spec["after"]), row, refs)
@@ -386,14 +440,19 @@ def _holds(condition: Mapping[str, Any], row: Row) -> bool:
 
 
 def scaled(spec: Mapping[str, Any], records: int | None) -> dict[str, Any]:
-    """The spec with its ``scale`` forms resized so the first of them gets ``records`` records."""
-    out = {**spec, "forms": {k: dict(v) for k, v in spec.get("forms", {}).items()}}
+    """The spec with its ``scale`` forms resized so the first of them gets ``records`` records (and
+    the flow runs on them that give a ``count``, not a ``share``, alike)."""
+    out = {**spec, "forms": {k: dict(v) for k, v in spec.get("forms", {}).items()},
+           "flows": [dict(f) for f in spec.get("flows", [])]}
     names = [n for n in spec.get("scale", []) if n in out["forms"]]
     if records is None or not names:
         return out
     base = int(out["forms"][names[0]].get("count", 0)) or 1
     for name in names:
         out["forms"][name]["count"] = round(int(out["forms"][name].get("count", 0)) * records / base)
+    for runs in out["flows"]:
+        if runs.get("form") in names and "count" in runs:
+            runs["count"] = round(int(runs["count"]) * records / base)
     return out
 
 
