@@ -65,7 +65,8 @@ import bisect
 import itertools
 import random
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -73,21 +74,22 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, bindparam, func, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, func, or_, select, update
 
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.model import FieldDef
 from dajian.platform import apps as app_service
 from dajian.platform.auth import create_user
-from dajian.platform.clock import utcnow
+from dajian.platform.clock import ManualClock, set_clock, utcnow
 from dajian.platform.demo_flows import FlowRuns
 from dajian.platform.directory import create_department, grant_role, set_department_manager
-from dajian.platform.models import departments, users
+from dajian.platform.models import departments, jobs, users
 from dajian.platform.principal import Principal
 from dajian.platform.records import create_records, form_context
 from dajian.platform.templates import Seed, load_template
 
 BATCH = 500
+QUIET_KINDS = ("notify", "notify.digest", "webhook")  # messages about the invented history
 Progress = Callable[[str, int, int], None]
 Row = dict[str, Any]
 _TOKEN = re.compile(r"\{(\w+)(?::([\w.]+))?\}")
@@ -182,10 +184,22 @@ class DemoGenerator:
         return {key: int(body.get("count", 0)) for key, body in self.spec.get("forms", {}).items()}
 
     def run(self, on_progress: Progress | None = None) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            mark = int(conn.execute(select(func.coalesce(func.max(jobs.c.id), 0))).scalar_one())
         made: dict[str, int] = {}
         for form_key, body in self.spec.get("forms", {}).items():
             made[form_key] = self.fill(form_key, body, on_progress)
+        self._quiet_history(mark)
         return made
+
+    def _quiet_history(self, mark: int) -> None:
+        """The invented history sends nothing: its messages and its time rules already past are
+        dropped. Flow timers and SLA jobs stay, so open work warns and breaches as it would."""
+        with self.engine.begin() as conn:
+            conn.execute(update(jobs).where(
+                jobs.c.id > mark, jobs.c.status == "pending",
+                or_(jobs.c.kind.in_(QUIET_KINDS), and_(jobs.c.kind == "rules.timer", jobs.c.due_at <= self.now)))
+                .values(status="cancelled", finished_at=utcnow()))
 
     def fill(self, form_key: str, body: Mapping[str, Any], on_progress: Progress | None = None) -> int:
         """Make the form's flow runs first (their rules then see only what came in before them, as
@@ -205,12 +219,40 @@ class DemoGenerator:
         for runs in flows:
             size = runs.size(total - done)
             runs.run(size, first + done, lambda: made(1))
-        records = (self.record(form_key, body.get("fields", {}), n) for n in range(first + done, first + total))
-        while batch := list(itertools.islice(records, BATCH)):
-            self.insert(form_key, batch, body.get("owner_field"), body.get("backdate"))
+        records = [self.record(form_key, body.get("fields", {}), n) for n in range(first + done, first + total)]
+        backdate = body.get("backdate")
+        for batch in self._by_day(records, backdate):
+            with self._clock_at(batch[0].get(backdate) if backdate else None):
+                self.insert(form_key, batch, body.get("owner_field"), backdate)
             made(len(batch))
         self.pools.pop(form_key, None)  # later references read the stored rows
         return done
+
+    def _by_day(self, rows: list[Row], backdate: str | None) -> Iterator[list[Row]]:
+        """Backdated rows in time order, in batches that never span two local days, so serial numbers
+        carry the day the record says it came in and rules counting recent records see its past."""
+        if not backdate:
+            yield from _chunks(rows)
+            return
+
+        def when(row: Row) -> datetime:
+            at = row.get(backdate)
+            return at if isinstance(at, datetime) else self.now
+
+        ordered = sorted(rows, key=when)
+        for _, day in itertools.groupby(ordered, key=lambda row: when(row).astimezone(self.zone).date()):
+            yield from _chunks(list(day))
+
+    @contextmanager
+    def _clock_at(self, at: Any) -> Iterator[None]:
+        if not isinstance(at, datetime):
+            yield
+            return
+        previous = set_clock(ManualClock(at))
+        try:
+            yield
+        finally:
+            set_clock(previous)
 
     def pick(self, weights: Sequence[float]) -> int:
         """A random index, each as likely as its weight."""
@@ -471,3 +513,8 @@ def install_demo(engine: Engine, principal: Principal, path: Path | str, *, pass
                 return {}
     people = install_seed(engine, principal, doc["key"], seed, password=password)
     return DemoGenerator(engine, principal, doc["key"], spec, people=people).run(on_progress)
+
+
+def _chunks(rows: list[Row]) -> Iterator[list[Row]]:
+    for start in range(0, len(rows), BATCH):
+        yield rows[start:start + BATCH]
