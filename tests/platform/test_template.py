@@ -10,9 +10,10 @@ import json
 import re
 import shutil
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -23,6 +24,7 @@ from dajian.platform.clock import utcnow
 from dajian.platform.definition import validate_definition
 from dajian.platform.demo import DemoGenerator, install_seed
 from dajian.platform.errors import Invalid
+from dajian.platform.models import jobs
 from dajian.platform.principal import Principal
 from dajian.platform.templates import load_template, manifest_issues
 from tests.platform.conftest import Org
@@ -193,9 +195,12 @@ def test_the_demo_generator_follows_the_spec(org: Org) -> None:
         on_progress=lambda form, done, total: progress.append((form, done)))
     assert counts["complaint"] == 200 and progress[-1][1] > 0
     admin = org.client()
-    rows = admin.get(RECORDS, params={"limit": 200, "fields": "channel,status,priority,received_at,customer"}).json()
-    items = rows["items"]
+    rows = admin.get(RECORDS, params={"limit": 200, "fields": "channel,status,priority,received_at,customer,ticket_no"})
+    items = rows.json()["items"]
     assert len(items) == 200
+    shanghai = ZoneInfo("Asia/Shanghai")  # each ticket number carries the day its complaint came in
+    assert all(r["ticket_no"][2:10] == datetime.fromisoformat(r["received_at"]).astimezone(shanghai).strftime("%Y%m%d")
+               for r in items)
     channels = Counter(r["channel"] for r in items)
     weights = spec["forms"]["complaint"]["fields"]["channel"]["weights"]
     top = max(weights, key=lambda k: weights[k])
@@ -207,6 +212,8 @@ def test_the_demo_generator_follows_the_spec(org: Org) -> None:
         runtime = app_service.load_runtime(conn, principal, APP)
         table = runtime.form("customer").table
         assert conn.execute(select(func.count()).select_from(table)).scalar_one() >= 40
+        messages = select(func.count()).select_from(jobs).where(jobs.c.kind == "notify", jobs.c.status == "pending")
+        assert conn.execute(messages).scalar_one() == 0  # the invented history sends nothing
 
 
 # Words only the template may know: the platform package must stay generic.
