@@ -197,7 +197,7 @@ class DemoGenerator:
         dropped. Flow timers and SLA jobs stay, so open work warns and breaches as it would."""
         with self.engine.begin() as conn:
             conn.execute(update(jobs).where(
-                jobs.c.id > mark, jobs.c.status == "pending",
+                jobs.c.id > mark, jobs.c.org_id == self.principal.org_id, jobs.c.status == "pending",
                 or_(jobs.c.kind.in_(QUIET_KINDS), and_(jobs.c.kind == "rules.timer", jobs.c.due_at <= self.now)))
                 .values(status="cancelled", finished_at=utcnow()))
 
