@@ -28,7 +28,8 @@ plus ``minutes`` (never later than now); ``ref`` a form (``where`` a condition o
 ``match`` {its field: my field}); ``ref_value`` ``relation.field``; ``user`` {role}; ``dept_of``
 a user field; ``template`` with ``{word_list}``, ``{seq}``/``{seq:06}``, ``{digits:8}``,
 ``{label:field}`` (option label) and ``{ref:relation.field}``. Any spec may add ``when``
-({field, in | not_in | contains | not_null}) and ``null_ratio``.
+({field, in | not_in | contains | not_null | older_than_days | within_days}) and ``null_ratio``;
+a list of specs gives cases, the first whose ``when`` holds is used (e.g. old records mostly closed).
 
 Records go in through the record service (``create_records``) in batches of 500; ``owner_field``
 makes the user in that field the record's owner (so department scopes see realistic data) and
@@ -296,13 +297,20 @@ class DemoGenerator:
             fdef = form.fields.get(key)
             if fdef is None:
                 raise ValueError(f"demo spec: form '{form_key}' has no field '{key}'")
-            value = self.value(spec, fdef, row, refs, seq)
+            value = self.value(self.case_for(spec, row), fdef, row, refs, seq)
             if value is not None:
                 row[key] = value
         return row
 
+    def case_for(self, spec: Mapping[str, Any] | Sequence[Mapping[str, Any]], row: Row) -> Mapping[str, Any]:
+        """A list of specs is a list of cases: the first whose ``when`` holds (or that has none)."""
+        if isinstance(spec, Mapping):
+            return spec
+        return next((case for case in spec if "when" not in case or _holds(case["when"], row, self.now)),
+                    {"value": None})
+
     def value(self, spec: Mapping[str, Any], fdef: FieldDef, row: Row, refs: dict[str, Row], seq: int) -> Any:
-        if "when" in spec and not _holds(spec["when"], row):
+        if "when" in spec and not _holds(spec["when"], row, self.now):
             return None
         if self.rng.random() < float(spec.get("null_ratio", 0)):
             return None
@@ -398,7 +406,7 @@ class DemoGenerator:
             key = repr((spec["ref"], where, sorted((k, row.get(v)) for k, v in match.items())))
             cached = self.pools.get(key)
             if cached is None:
-                cached = [r for r in pool if (not where or _holds(where, r))
+                cached = [r for r in pool if (not where or _holds(where, r, self.now))
                           and all(r.get(k) == row.get(v) for k, v in match.items())]
                 self.pools[key] = cached
             pool = cached
@@ -467,8 +475,13 @@ def _lookup(path: str, row: Row, refs: Mapping[str, Row]) -> Any:
     return row.get(path)
 
 
-def _holds(condition: Mapping[str, Any], row: Row) -> bool:
+def _holds(condition: Mapping[str, Any], row: Row, now: datetime) -> bool:
     value = row.get(condition["field"])
+    for key, older in (("older_than_days", True), ("within_days", False)):
+        if key in condition:
+            if not isinstance(value, datetime):
+                return False
+            return (value < now - timedelta(days=float(condition[key]))) == older
     if "in" in condition:
         return value in condition["in"]
     if "not_in" in condition:
@@ -477,7 +490,8 @@ def _holds(condition: Mapping[str, Any], row: Row) -> bool:
         return isinstance(value, list) and condition["contains"] in value
     if condition.get("not_null"):
         return value is not None
-    raise ValueError(f"demo spec condition: expected in, not_in, contains or not_null in {condition}")
+    raise ValueError("demo spec condition: expected in, not_in, contains, not_null, older_than_days or within_days"
+                     f" in {condition}")
 
 
 

@@ -199,7 +199,7 @@ class FlowRuns:
         form = self.gen.form = self.gen.runtime.form(self.form_key)
         values: dict[str, Any] = {}
         for key, spec in specs.items():
-            value = self.gen.value(spec, form.fields[key], row, {}, record_id)
+            value = self.gen.value(self.gen.case_for(spec, row), form.fields[key], row, {}, record_id)
             if value is not None:
                 row[key] = values[key] = value
         if values:
