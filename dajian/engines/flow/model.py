@@ -140,6 +140,14 @@ class RejectRule(Strict):
     choices: list[NodeId] = Field(default_factory=list)
 
 
+class NodeRecordFields(Strict):
+    """Record fields a human node fills when its first task is done (left alone once filled), e.g.
+    the triage step's working minutes as the first-response time."""
+
+    working_minutes: Key | None = None
+    done_at: Key | None = None
+
+
 class NodeDef(Strict):
     id: NodeId
     kind: Annotated[str, Field(min_length=1, max_length=40)]
@@ -157,6 +165,7 @@ class NodeDef(Strict):
     outcome: str | None = None
     sla: Sla | None = None
     cc: list[Assignee] | None = None
+    record_fields: NodeRecordFields | None = None
 
 
 class EdgeDef(Strict):

@@ -172,6 +172,9 @@ def _check_human(node: NodeDef, ctx: CheckContext) -> Problems:
         for key in keys:
             if key not in ctx.fields:
                 yield f"/fields/{attr}", f"no field '{key}' in the form"
+    for attr, key in (node.record_fields.model_dump(exclude_none=True) if node.record_fields else {}).items():
+        if key not in ctx.fields:
+            yield f"/record_fields/{attr}", f"no field '{key}' in the form"
     rule = node.on_reject
     if rule is not None:
         targets = [*rule.choices, *([] if rule.to in ("start", "previous", "end", "choose") else [rule.to])]
@@ -221,7 +224,8 @@ def _check_subflow(node: NodeDef, ctx: CheckContext) -> Problems:
         yield "/flow", "a sub-flow node names the flow to run"
 
 
-_HUMAN = frozenset({"assignee", "mode", "n", "percentage", "on_reject", "required_fields", "fields", "sla", "cc"})
+_HUMAN = frozenset({"assignee", "mode", "n", "percentage", "on_reject", "required_fields", "fields", "sla", "cc",
+                    "record_fields"})
 
 
 def _register_builtin() -> None:

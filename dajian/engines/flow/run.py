@@ -9,7 +9,18 @@ from typing import Any
 
 from dajian.engines.expr import EvalContext
 
-from .effects import CancelTimer, CloseTask, CompleteInstance, CreateTask, Effect, Env, FlowError, State, Visit
+from .effects import (
+    CancelTimer,
+    CloseTask,
+    CompleteInstance,
+    CreateTask,
+    Effect,
+    Env,
+    FlowError,
+    SetFields,
+    State,
+    Visit,
+)
 from .plan import EdgePlan, FlowPlan, NodePlan
 
 MAX_MOVES = 1000  # per step: a loop of automated nodes must not spin forever
@@ -101,6 +112,20 @@ class Run:
         started = datetime.fromisoformat(task["at"])
         minutes = self.plan.calendar.working_minutes_between(started, self.now)
         self.emit(CloseTask(key, status, decision=decision, actor=actor, working_minutes=round(minutes, 2)))
+        if status == "done":
+            self._mirror_task(self.plan.node(task["node"]), round(minutes, 2))
+
+    def _mirror_task(self, node: NodePlan, minutes: float) -> None:
+        mapping = node.definition.record_fields
+        if mapping is None:
+            return
+        values: dict[str, Any] = {}
+        for field, value in ((mapping.working_minutes, minutes), (mapping.done_at, self.now)):
+            if field is not None and self.record.get(field) is None:
+                values[field] = value
+        if values:
+            self.record.update(values)
+            self.emit(SetFields(values))
 
     def open_tasks(self, token: str) -> list[str]:
         return [k for k, t in self.state["tasks"].items() if t["token"] == token]

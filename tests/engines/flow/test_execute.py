@@ -30,6 +30,7 @@ from dajian.engines.flow import (
     compile_flow,
     execute,
     preview,
+    validate_flow,
 )
 
 MONDAY_9 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
@@ -292,3 +293,16 @@ def test_preview_shows_the_path_without_running_anything(plan: FlowPlan) -> None
     assert "committee" in big["path"] and {"tech", "logistics"} <= set(big["path"])
     nothing = preview(plan, {"priority": "P3", "amount": Decimal("0")}, now=MONDAY_9)
     assert "compensate" not in nothing["path"]
+
+
+def test_a_node_mirrors_its_first_done_task_into_the_record() -> None:
+    doc = complaint_flow()
+    triage = next(n for n in doc["nodes"] if n["id"] == "triage")
+    triage["record_fields"] = {"working_minutes": "handling_minutes", "done_at": "sla_due"}
+    walk = Walk(compile_flow(doc, fields=FIELDS))
+    walk.env.now = MONDAY_9 + timedelta(hours=4)  # 09:00 → 13:00, lunch 12:00–13:00: 180 working minutes
+    walk.act("triage")
+    [mirrored] = [e for e in walk.step.effects if isinstance(e, SetFields) and "handling_minutes" in e.values]
+    assert mirrored.values == {"handling_minutes": 180, "sla_due": MONDAY_9 + timedelta(hours=4)}
+    triage["record_fields"] = {"working_minutes": "nope"}
+    assert any(i.path.endswith("/record_fields/working_minutes") for i in validate_flow(doc, fields=FIELDS))
