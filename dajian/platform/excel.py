@@ -42,6 +42,7 @@ from dajian.platform.pagination import order_by, parse_sort
 from dajian.platform.permissions import visible
 from dajian.platform.records import MAX_BULK, FormContext, create_records
 from dajian.platform.references import check_references
+from dajian.platform.xlsx_guard import check_xlsx, header_width
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_EXPORT_ROWS = 1_048_575  # Excel's row limit, less the header
@@ -217,16 +218,25 @@ class Sheet:
 
 
 def open_sheet(source: str | Path | IO[bytes]) -> Sheet:
+    """The first sheet, after ``xlsx_guard.check_xlsx`` found the archive safe to open; rows hold the
+    header's columns only (``xlsx_guard.MAX_COLUMNS`` at most)."""
+    if isinstance(source, str | Path):
+        with open(source, "rb") as handle:
+            check_xlsx(handle)
+    else:
+        check_xlsx(source)
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
         ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, ())
+        header = tuple(next(ws.iter_rows(max_row=1, values_only=True), ()))
+        width = header_width(header)
+        rows = ws.iter_rows(min_row=2, max_col=max(width, 1), values_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError, IndexError):
         raise Invalid("this is not a readable .xlsx file",
                       errors=[{"path": "/file", "message": "not an Excel .xlsx workbook"}]) from None
     total = ws.max_row - 1 if isinstance(ws.max_row, int) and ws.max_row > 0 else None
-    return Sheet(_column_names(header), ((n, tuple(r)) for n, r in enumerate(rows, start=2)), total, wb.close)
+    return Sheet(_column_names(header[:width]), ((n, tuple(r)) for n, r in enumerate(rows, start=2)), total,
+                 wb.close)
 
 
 def _column_names(header: tuple[Any, ...]) -> list[str]:
