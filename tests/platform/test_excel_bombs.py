@@ -76,3 +76,16 @@ def test_a_dimension_wider_than_the_header_reads_only_the_header_columns() -> No
         assert list(sheet.rows) == [(2, ("row 0", 0))]
     finally:
         sheet.close()
+
+
+@pytest.mark.parametrize(("part", "damage"), [
+    ("xl/worksheets/sheet1.xml", lambda old: old.replace(b"</sheetData>", b"<row r='3'><c r='A3'><v>1</v></row>"
+                                                                          b"</sheetData>")),
+    ("xl/worksheets/sheet1.xml", lambda old: old[: len(old) // 2]),
+    ("xl/workbook.xml", lambda old: b"<nope"),
+])
+def test_xml_that_is_not_well_formed_is_a_422_not_a_500(admin: TestClient, part: str, damage: Any) -> None:
+    data = xlsx_bombs._rebuild({part: lambda old: iter([damage(old)])})
+    response = admin.post(PREVIEW, content=data, headers={"X-Filename": "damaged.xlsx"})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["path"] == "/file"
