@@ -30,6 +30,7 @@ MAX_LOOP_STEPS = 100_000  # loop iterations in one render, all loops together
 MAX_NUMBER_ARG = 10_000  # a number given to a filter or method (a width, a count)
 MAX_POWER_BITS = 1_000  # bits of an integer ``a ** b`` may make
 LOOP_FILTER = "loop_budget"
+SIZE_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "slice", "batch", "tojson"})  # numbers = sizes
 _REFUSED_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map", "join",
                               "replace", "translate", "encode", "mro"})
 _WIDTH = re.compile(r"%[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
@@ -54,7 +55,7 @@ def checked(value: Any) -> Any:
 def check_numbers(args: Iterable[Any]) -> None:
     for arg in args:
         if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_NUMBER_ARG:
-            raise refuse(f"a number given to a filter or method may be at most {MAX_NUMBER_ARG}, got {arg}")
+            raise refuse(f"a number given to a size filter may be at most {MAX_NUMBER_ARG}, got {arg}")
 
 
 def check_format(text: Any) -> None:
@@ -161,9 +162,11 @@ SIZE_BEFORE: dict[str, Callable[..., int]] = {
 def bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
     """``original`` with its numbers, its predicted size and its result checked."""
     predict = SIZE_BEFORE.get(name)
+    sizes = name in SIZE_FILTERS
 
     def run(*args: Any, **kwargs: Any) -> Any:
-        check_numbers([*args[1:], *kwargs.values()])
+        if sizes:
+            check_numbers([*args[1:], *kwargs.values()])
         plain = [a for a in args if not isinstance(a, Context)]  # pass_context filters get the context first
         if predict is not None and predict(*plain, **kwargs) > MAX_VALUE:
             raise refuse(f"'{name}' would make more than {MAX_VALUE} characters")
@@ -194,7 +197,6 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         return bool(super().is_safe_attribute(obj, attr, value))
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        check_numbers([*args, *kwargs.values()])
         return checked(super().call(__context, __obj, *args, **kwargs))
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
@@ -251,12 +253,15 @@ def _bound_issues(node: nodes.Node) -> list[str]:
         return ["an exponent in a template may be at most 64"]
     if isinstance(node, nodes.Mod) and isinstance(node.left, nodes.Const):
         return _format_issue(node.left.value)
-    if isinstance(node, nodes.Filter | nodes.Call):
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr) and node.node.attr in _REFUSED_METHODS:
+        return [f"the text method '{node.node.attr}' is not available in templates (use the filters "
+                "'replace', 'join', 'format', 'center', 'indent' instead)"]
+    if isinstance(node, nodes.Filter) and node.name in SIZE_FILTERS:
         numbers = _literal_ints([*node.args, *(k.value for k in node.kwargs)])
         if any(abs(n) > MAX_NUMBER_ARG for n in numbers):
-            return [f"a number given to a filter or method may be at most {MAX_NUMBER_ARG}"]
-        if isinstance(node, nodes.Filter) and node.name == "format" and isinstance(node.node, nodes.Const):
-            return _format_issue(node.node.value)
+            return [f"a number given to the '{node.name}' filter may be at most {MAX_NUMBER_ARG}"]
+    if isinstance(node, nodes.Filter) and node.name == "format" and isinstance(node.node, nodes.Const):
+        return _format_issue(node.node.value)
     if isinstance(node, nodes.For) and node.recursive:
         return ["recursive loops are not allowed in templates"]
     return []
