@@ -45,6 +45,10 @@ def _translate(pattern: str) -> str:
             out.append(table.get(nxt, ch + nxt))
             i += 2
             continue
+        if in_class and pattern.startswith("[:", i) and (end := pattern.find(":]", i + 2)) > 0:
+            out.append(pattern[i : end + 2])  # a POSIX class such as [:alpha:] inside [...]
+            i = end + 2
+            continue
         if in_class and ch == "]" and not (out and out[-1] in ("[", "[^")):
             in_class = False
         elif not in_class and ch == "[":
