@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,8 +46,11 @@ def test_metadata_services_are_refused_even_when_an_administrator_allowed_the_ne
         assert "metadata" in (refusal(ipaddress.ip_address(address), everything) or "")
 
 
+TLS_PEM = Path(__file__).with_name("tls_hooks_example.pem")  # self-signed for hooks.example.com, tests only
+
+
 class Server:
-    def __init__(self, host: str, port: int = 0) -> None:
+    def __init__(self, host: str, port: int = 0, *, tls: bool = False) -> None:
         self.hits: list[dict[str, str]] = []
         hits = self.hits
 
@@ -62,6 +67,12 @@ class Server:
                 pass
 
         self.server = ThreadingHTTPServer((host, port), Handler)
+        self.server_names: list[str | None] = []
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(TLS_PEM)
+            context.sni_callback = lambda _sock, name, _ctx: self.server_names.append(name)  # type: ignore[assignment]
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.port = int(self.server.server_address[1])
         port_of = [self.port]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -148,3 +159,19 @@ def test_metadata_and_shared_addresses_are_refused_before_connecting(
             error = conn.execute(select(jobs.c.last_error).where(jobs.c.id == job_id)).scalar_one()
         assert "resolves to" in (error or ""), (url, error)
     assert attempts == []
+
+
+def test_https_goes_to_the_checked_address_with_the_name_as_sni_and_certificate_name(
+        org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = Server("127.0.0.1", tls=True)
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(TLS_PEM))  # trust the test certificate (httpx reads it)
+        fake_dns(monkeypatch, {"hooks.example.com": ["127.0.0.1"], "other.example.com": ["127.0.0.1"]})
+        row = deliver_to(org, f"https://hooks.example.com:{server.port}/hook")
+        assert row["status"] == "delivered"
+        assert server.hits == [{"path": "/hook", "host": f"hooks.example.com:{server.port}"}]
+        assert server.server_names == ["hooks.example.com"]
+        wrong = deliver_to(org, f"https://other.example.com:{server.port}/hook")  # the certificate is checked
+        assert wrong["status"] == "pending" and len(server.hits) == 1
+    finally:
+        server.close()
