@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fastapi.testclient import TestClient
+
+from tests.engines.rule.complaint_rules import complaint_app
+
 from .conftest import Org, publish, ticket_app
 
 RECORDS = "/api/apps/tickets/forms/ticket/records"
@@ -60,3 +64,17 @@ def test_a_filter_regex_re2_cannot_run_is_a_422_with_its_path(org: Org) -> None:
     response = client.get(RECORDS, params={"filter": json.dumps({"regex": [{"var": "title"}, "(a)\\1"]})})
     assert response.status_code == 422
     assert response.json()["errors"][0]["path"] == "/filter/regex/1"
+
+
+def test_an_anonymous_visitor_cannot_stall_the_server_through_a_public_form_pattern(org: Org) -> None:
+    doc = complaint_app()
+    [batch] = [f for f in doc["forms"][0]["fields"] if f["key"] == "batch_no"]
+    batch["pattern"] = "^(B|B)*$"  # on the public form: anyone may send text to it
+    assert publish(org.client(), doc).status_code == 200
+    anonymous = TestClient(org.api)
+    url = f"/api/public/{org.key}/complaints/forms/complaint"
+    refused = anonymous.post(url, json={"title": "t", "phone": "13800000000", "batch_no": "B" * 60 + "x"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"path": "/batch_no", "message": "does not match the required pattern"}]
+    accepted = anonymous.post(url, json={"title": "t", "phone": "13800000000", "batch_no": "B" * 60})
+    assert accepted.status_code == 201, accepted.text
