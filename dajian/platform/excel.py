@@ -42,6 +42,7 @@ from dajian.platform.pagination import order_by, parse_sort
 from dajian.platform.permissions import visible
 from dajian.platform.records import MAX_BULK, FormContext, create_records
 from dajian.platform.references import check_references
+from dajian.platform.xlsx_guard import check_xlsx, header_width
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_EXPORT_ROWS = 1_048_575  # Excel's row limit, less the header
@@ -217,16 +218,38 @@ class Sheet:
 
 
 def open_sheet(source: str | Path | IO[bytes]) -> Sheet:
+    """The first sheet, after ``xlsx_guard.check_xlsx`` found the archive safe to open; rows hold the
+    header's columns only (``xlsx_guard.MAX_COLUMNS`` at most)."""
+    if isinstance(source, str | Path):
+        with open(source, "rb") as handle:
+            check_xlsx(handle)
+    else:
+        check_xlsx(source)
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
         ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, ())
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError, IndexError):
+        header = tuple(next(ws.iter_rows(max_row=1, values_only=True), ()))
+        width = header_width(header)
+        rows = ws.iter_rows(min_row=2, max_col=max(width, 1), values_only=True)
+    except UNREADABLE:
         raise Invalid("this is not a readable .xlsx file",
                       errors=[{"path": "/file", "message": "not an Excel .xlsx workbook"}]) from None
     total = ws.max_row - 1 if isinstance(ws.max_row, int) and ws.max_row > 0 else None
-    return Sheet(_column_names(header), ((n, tuple(r)) for n, r in enumerate(rows, start=2)), total, wb.close)
+    return Sheet(_column_names(header[:width]), _numbered(rows), total, wb.close)
+
+
+UNREADABLE = (BadZipFile, InvalidFileException, KeyError, OSError, ValueError, IndexError, TypeError,
+              SyntaxError)  # SyntaxError: xml.etree's ParseError, for XML that is not well-formed
+
+
+def _numbered(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """``(sheet row number, values)``; a part that turns out damaged while streaming is a 422, not a 500."""
+    try:
+        for number, row in enumerate(rows, start=2):
+            yield number, tuple(row)
+    except UNREADABLE as exc:
+        raise Invalid("this .xlsx file is damaged",
+                      errors=[{"path": "/file", "message": f"the sheet cannot be read: {exc}"[:300]}]) from None
 
 
 def _column_names(header: tuple[Any, ...]) -> list[str]:

@@ -11,9 +11,10 @@ Field names are dictionary keys (``g(c3)``), never identifiers or attributes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from dajian.engines.regex import user_regex
 
 from .check import checked
 from .limits import DEFAULT_LIMITS, Limits
@@ -193,7 +194,7 @@ def _is_empty(node: Node, em: Emitter) -> str:
 
 
 def _regex(node: Node, em: Emitter) -> str:
-    pattern = em.const(re.compile(node.args[1].value))
+    pattern = em.const(user_regex(node.args[1].value))
     return em.call("regex", pattern, em.emit(node.args[0]), em.const(em.limits.max_regex_input))
 
 

@@ -1,17 +1,18 @@
 """Size limits and the safe regular-expression subset.
 
 A hostile expression is refused when it is checked (at definition time):
-too many nodes, too deep, a long string literal, a long or backtracking-prone
-regex. Evaluation cost is then bounded by nodes × rows of the sub-tables read;
+too many nodes, too deep, a long string literal, a long regex or one RE2
+cannot run. Evaluation cost is then bounded by nodes × rows of the sub-tables read;
 regex input longer than ``max_regex_input`` raises ``ExprError`` when evaluated.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from dajian.engines.regex import regex_error
 
 from .errors import ExprIssue
 
@@ -45,29 +46,22 @@ def size_issues(ast: Any, limits: Limits = DEFAULT_LIMITS) -> list[ExprIssue]:
 
 
 _ALLOWED_ESCAPES = set("dDwWs.S\\^$|?*+()[]{}/-")
-_QUANT = re.compile(r"[*+?]|\{\d+(,\d*)?\}")
 
 
 def regex_issues(pattern: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[str]:
-    """Yield why a pattern is refused; the accepted subset means the same in Python and PostgreSQL.
+    """Yield why a pattern is refused; the accepted subset means the same in Python (RE2) and PostgreSQL.
 
     Allowed: literals, ``.``, classes ``[...]``, ``\\d \\w \\s`` (and negations),
     anchors ``^ $``, groups ``( )``, alternation, quantifiers ``* + ? {m,n}``.
-    Refused: back-references, look-arounds, inline flags, ``\\b``, and a
-    quantified group that itself contains a quantifier (``(a+)+``).
+    Refused: back-references, look-arounds, inline flags, ``\\b``. Matching is linear in
+    the text (RE2, see ``dajian.engines.regex``), so nested repetition is harmless.
     """
     if len(pattern) > limits.max_regex:
         yield f"the pattern is longer than {limits.max_regex} characters"
         return
-    if "(?" in pattern:
-        yield "look-arounds, flags and named groups are not supported in patterns"
-    yield from _escape_issues(pattern)
-    if _nested_quantifier(pattern):
-        yield "a repeated group may not contain a repetition (it can take forever to match)"
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        yield f"the pattern is not valid: {exc}"
+    subset = ["look-arounds, flags and named groups are not supported in patterns"] if "(?" in pattern else []
+    subset += _escape_issues(pattern)
+    yield from subset if subset else filter(None, [regex_error(pattern)])
 
 
 def _escape_issues(pattern: str) -> Iterator[str]:
@@ -79,29 +73,3 @@ def _escape_issues(pattern: str) -> Iterator[str]:
                 yield f"the escape \\{nxt} is not supported in patterns"
             i += 1
         i += 1
-
-
-def _nested_quantifier(pattern: str) -> bool:
-    """True for ``(...q...)q``: a group containing a quantifier, itself quantified."""
-    stack: list[bool] = []  # per open group: does it contain a quantifier?
-    i, in_class = 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class or ch == "[":
-            in_class = ch != "]" if in_class else True
-        elif ch == "(":
-            stack.append(False)
-        elif ch == ")" and stack:
-            inner = stack.pop()
-            follows = _QUANT.match(pattern, i + 1) is not None
-            if inner and follows:
-                return True
-            if stack:
-                stack[-1] = stack[-1] or inner or follows
-        elif _QUANT.match(pattern, i) and stack:
-            stack[-1] = True
-        i += 1
-    return False

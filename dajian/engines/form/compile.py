@@ -20,6 +20,7 @@ from dajian.engines.form import kinds_structure as _structure  # noqa: F401 - re
 from dajian.engines.form.fields import FIELD_KINDS, FieldKind
 from dajian.engines.form.logic import FormLogic, check_expressions, compile_logic
 from dajian.engines.form.model import STANDARD_COLUMNS, FieldDef, FormDef
+from dajian.engines.regex import regex_error
 from dajian.engines.sqltypes import UtcDateTime
 
 Issue = dict[str, str]
@@ -127,7 +128,10 @@ def check_field(fdef: FieldDef, path: str) -> Iterator[Issue]:
         for j, value in enumerate(values):
             if value in values[:j]:
                 yield {"path": f"{path}/options/{j}/value", "message": f"duplicate option '{value}'"}
-    if fdef.default is not None:
+    pattern_error = regex_error(fdef.pattern) if fdef.pattern is not None else None
+    if pattern_error is not None:
+        yield {"path": f"{path}/pattern", "message": pattern_error}
+    if fdef.default is not None and pattern_error is None:
         try:
             kind.coerce(fdef, fdef.default)
         except ValueError as exc:

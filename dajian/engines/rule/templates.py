@@ -6,6 +6,10 @@ attribute or item starting with ``_`` (``''.__class__.__mro__``), a name it was 
 ``import``/``include``/``extends``/macros. At render time the sandbox still refuses any unsafe
 attribute, so a template stored before these checks cannot escape either.
 
+Bounded work (``sandbox.py``): no value made while rendering may exceed ``MAX_VALUE`` characters
+or items, loops share ``MAX_LOOP_STEPS`` steps per render, the output stops at ``MAX_OUTPUT``
+characters; literal repeat counts, exponents and widths past those bounds are refused at publish.
+
 ``compile_template("Hi {{ record.name }}", names=RECORD_NAMES)`` → a ``Template``;
 ``render(t, {"record": {"name": "<b>"}})`` → ``"Hi &lt;b&gt;"`` (HTML autoescaping; ``html=False``
 for subjects and JSON adapters).
@@ -18,7 +22,8 @@ from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+
+from .sandbox import BoundedEnvironment, BudgetScope, bound_issues, render_bounded
 
 RECORD_NAMES = frozenset({"record", "old", "changed", "rule", "now"})
 ADAPTER_NAMES = frozenset({"subject", "text", "html", "recipient", "now"})
@@ -31,8 +36,8 @@ class TemplateRefused(ValueError):
     """A template that does not parse, reaches for Python internals, or failed while rendering."""
 
 
-def _environment(html: bool) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=html, auto_reload=False)
+def _environment(html: bool) -> BoundedEnvironment:
+    env = BoundedEnvironment(autoescape=html)
     env.globals.clear()
     for name in _REFUSED_FILTERS:
         env.filters.pop(name, None)
@@ -49,7 +54,7 @@ def template_issues(text: str, *, names: Iterable[str], html: bool = True) -> li
     except TemplateSyntaxError as exc:
         return [f"template syntax error on line {exc.lineno}: {exc.message}"]
     allowed = set(names) | {"loop"} | {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-    issues: list[str] = []
+    issues = bound_issues(tree)
     for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name, nodes.Filter, *_REFUSED_NODES)):
         issues += _node_issues(node, allowed)
     return list(dict.fromkeys(issues))
@@ -78,12 +83,13 @@ def compile_template(text: str, *, names: Iterable[str] = RECORD_NAMES, html: bo
 
 def render(template: Template, values: Mapping[str, Any]) -> str:
     try:
-        return template.render(values)
+        with BudgetScope():
+            return render_bounded(template.generate(values))
     except SecurityError as exc:
         raise TemplateRefused(f"template refused: {exc}") from None
     except TemplateError as exc:
         raise TemplateRefused(f"template failed: {exc}") from None
-    except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
+    except (TypeError, ValueError, ArithmeticError, LookupError, MemoryError) as exc:
         raise TemplateRefused(f"template failed: {type(exc).__name__}: {exc}") from None
 
 

@@ -22,6 +22,7 @@ from dajian.platform.clock import utcnow
 from dajian.platform.models import users
 
 from .email import email_configured, html_to_text, send_email
+from .outbound import post
 from .plans import ruleset_for, runtime_by_id
 from .tables import digest_items, notification_sends, notifications
 from .webhooks import DeliveryFailed, check_destination
@@ -139,12 +140,12 @@ def send(conn: Connection, org_id: int, app_id: int | None, channel: str, recipi
     adapter = rules.elements.get(channel) if rules is not None else None
     if not isinstance(adapter, NotifyChannelDef):
         raise LookupError(f"no notify channel '{channel}'")
-    check_destination(conn, org_id, adapter.url)
+    destination = check_destination(conn, org_id, adapter.url)
     values = {"subject": subject, "text": html_to_text(body), "html": body, "now": utcnow().isoformat(),
               "recipient": address or ""}
     document = render_json(compile_json_template(adapter.template, names=ADAPTER_NAMES), values)
     try:
-        response = httpx.post(adapter.url, json=document, timeout=10.0, follow_redirects=False)
+        response = post(destination, json=document, headers={}, timeout=10.0)
     except httpx.HTTPError as exc:
         raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
     if not 200 <= response.status_code < 300:

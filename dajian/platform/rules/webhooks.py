@@ -4,8 +4,9 @@ Every request carries ``X-Dajian-Timestamp`` (Unix seconds) and, for subscriptio
 sha256=<hex>`` = HMAC-SHA256(secret, timestamp + "." + body), so a receiver can verify origin and refuse
 replays. A non-2xx answer or a network error fails the job: it is retried with exponential backoff and,
 after the subscription's ``max_attempts``, dead-lettered (listed, and redelivered by an admin).
-Destinations resolving to private, loopback or link-local addresses are refused unless an organisation
-administrator allowed them (``organisations.settings["webhook_allow"]``: host names, IPs or CIDRs).
+Destinations resolving to any non-public address are refused unless an organisation administrator
+allowed them (``organisations.settings["webhook_allow"]``: host names, IPs or CIDRs), cloud metadata
+services always; the request goes to the address that was checked (``outbound.py``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ import hmac
 import ipaddress
 import json
 import secrets
-import socket
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import Connection, insert, select, update
@@ -30,11 +29,12 @@ from dajian.platform import jobs
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.audit import jsonable
 from dajian.platform.clock import utcnow
-from dajian.platform.errors import Forbidden, Invalid, NotFound
+from dajian.platform.errors import Invalid, NotFound
 from dajian.platform.events import RecordEvent
 from dajian.platform.models import jobs as job_table
 from dajian.platform.models import organisations
 
+from . import outbound
 from .tables import channel_secrets, webhook_deliveries
 
 TIMEOUT = 10.0
@@ -87,34 +87,13 @@ def set_allow_list(conn: Connection, org_id: int, entries: list[str]) -> list[st
     return entries
 
 
-def check_destination(conn: Connection, org_id: int, url: str) -> None:
-    """Refuse a URL that is not http(s) or reaches a private network the organisation did not allow."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Forbidden(f"webhook destination {url!r} is not an http(s) URL")
-    allowed = allow_list(conn, org_id)
-    if parts.hostname in allowed:
-        return
-    networks = [ipaddress.ip_network(a, strict=False) for a in allowed if _is_network(a)]
+def check_destination(conn: Connection, org_id: int, url: str) -> outbound.Destination:
+    """Refuse a URL that is not http(s) or reaches a non-public address the organisation did not allow;
+    the address to connect to (see ``outbound``)."""
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except OSError as exc:
-        raise DeliveryFailed(f"cannot resolve {parts.hostname}: {exc}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        internal = (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-                    or address.is_multicast or address.is_unspecified)
-        if internal and not any(address in n for n in networks):
-            raise Forbidden(f"webhook destination {parts.hostname} resolves to the private address {address}; "
-                            "an organisation administrator must allow it first")
-
-
-def _is_network(entry: str) -> bool:
-    try:
-        ipaddress.ip_network(entry, strict=False)
-        return True
-    except ValueError:
-        return False
+        return outbound.resolve(url, allow_list(conn, org_id))
+    except outbound.DestinationUnreachable as exc:
+        raise DeliveryFailed(str(exc)) from None
 
 
 def enqueue_delivery(conn: Connection, *, org_id: int, app_id: int | None, subscription: str | None, url: str,
@@ -162,7 +141,7 @@ def deliver(conn: Connection, payload: dict[str, Any], job: jobs.Job) -> dict[st
         payload = {"delivery": delivery_id}
     query = select(webhook_deliveries).where(webhook_deliveries.c.id == payload["delivery"])
     row = conn.execute(query).mappings().one()
-    check_destination(conn, row["org_id"], row["url"])
+    destination = check_destination(conn, row["org_id"], row["url"])
     body = json.dumps(row["payload"], ensure_ascii=False, sort_keys=True).encode()
     stamp = str(int(time.time()))
     headers = {"Content-Type": "application/json", "User-Agent": "Dajian-Webhook/1", "X-Dajian-Timestamp": stamp,
@@ -171,7 +150,7 @@ def deliver(conn: Connection, payload: dict[str, Any], job: jobs.Job) -> dict[st
         _, secret = channel_secret(conn, org_id=row["org_id"], app_id=row["app_id"], key=row["subscription"])
         headers["X-Dajian-Signature"] = sign(secret, stamp, body)
     try:
-        response = httpx.post(row["url"], content=body, headers=headers, timeout=TIMEOUT, follow_redirects=False)
+        response = outbound.post(destination, content=body, headers=headers, timeout=TIMEOUT)
     except httpx.HTTPError as exc:
         raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
     if not 200 <= response.status_code < 300:

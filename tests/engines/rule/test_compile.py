@@ -95,6 +95,16 @@ def test_sandbox_escapes_are_refused_at_publish_time() -> None:
     assert "a template may not read '__dict__': Python internals are off limits" in messages
 
 
+def test_templates_too_large_to_render_are_refused_at_publish_time_with_their_path() -> None:
+    found = issues([rule(actions=[{"kind": "notify", "to": [{"user": 1}], "subject": "{{ record.title * 2000000 }}",
+                                   "body": "{{ record.title "}])])
+    assert found == [
+        ("/rules/0/actions/0/subject", "a template may repeat a value at most 100000 times"),
+        ("/rules/0/actions/0/body", "template syntax error on line 1: unexpected end of template, expected 'end of "
+                                    "print statement'."),
+    ]
+
+
 def test_channel_definitions_are_checked() -> None:
     found = issues([
         {"key": "web", "kind": "public_form", "form": "defect", "fields": ["title", "nope"], "honeypot": "title"},
