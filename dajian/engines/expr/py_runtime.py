@@ -10,6 +10,7 @@ from typing import Any
 
 from .errors import ExprError
 from .model import EvalContext
+from .numbers import divide
 
 Num = int | Decimal
 
@@ -36,17 +37,20 @@ def to_day(value: Any) -> date | None:
 
 
 def div(a: Num | None, b: Num | None) -> Decimal | None:
-    if a is None or b is None or b == 0:
+    """``numbers.divide``: six places, half away from zero; ``None`` for a null or a zero divisor."""
+    if a is None or b is None:
         return None
-    return Decimal(a) / Decimal(b)
+    return divide(a, b)
 
 
 def mod(a: Num | None, b: Num | None) -> Num | None:
-    """Remainder with the sign of ``a`` (as SQL ``%``); ``None`` when ``b`` is 0."""
+    """Excel's MOD: the remainder has the sign of ``b`` (``mod(-7, 3) == 2``); ``None`` when ``b`` is 0."""
     if a is None or b is None or b == 0:
         return None
+    if isinstance(a, int) and isinstance(b, int):
+        return a % b
     result = Decimal(a) % Decimal(b)
-    return int(result) if isinstance(a, int) and isinstance(b, int) else result
+    return result + b if result and (result < 0) != (b < 0) else result
 
 
 def cat(*parts: Any) -> str:
@@ -188,7 +192,7 @@ def total(values: list[Any]) -> Num:
 
 def avg(values: list[Any]) -> Decimal | None:
     present = [v for v in values if v is not None]
-    return Decimal(sum(present, 0)) / len(present) if present else None
+    return divide(sum(present, 0), len(present)) if present else None
 
 
 def min_(values: list[Any]) -> Any:

@@ -80,6 +80,19 @@ def int_div(a: Col, b: Col) -> Col:
     return ByDialect(sa.BigInteger(), sqlite=a // b, postgresql=sa.cast(sa.func.div(a, b), sa.BigInteger()))
 
 
+def rounded_quotient(x: Col, y: Col) -> Col:
+    """``x / y`` rounded half away from zero to a whole number (``y`` may be NULL, never 0).
+
+    PostgreSQL: exact ``NUMERIC`` with 20 extra places before ``round``. SQLite: a
+    correctly rounded double division, exact while ``|x|`` < 2**53 (about 9·10**15).
+    """
+    return ByDialect(
+        sa.BigInteger(),
+        sqlite=sa.cast(sa.func.round(sa.cast(x, sa.Float()) / y), sa.BigInteger()),
+        postgresql=sa.func.round(sa.cast(x, sa.Numeric(60, 20)) / y),
+    )
+
+
 def text_less(a: Col, op: str, b: Col) -> Col:
     """Order text by code point on both (PostgreSQL's default collation is the locale's)."""
     return ByDialect(

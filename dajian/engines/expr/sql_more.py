@@ -23,7 +23,7 @@ from .sql_dialect import (
     truncate,
 )
 from .sql_scope import SqlScope
-from .sql_values import Col, SqlCompiler, SqlVal, align, exact, register_sql, to_real
+from .sql_values import Col, SqlCompiler, SqlVal, align, exact, register_sql, divide
 
 Emit = Callable[[Node, SqlScope, SqlCompiler], SqlVal]
 _SECONDS = {"days": 86400, "hours": 3600, "minutes": 60}
@@ -190,7 +190,8 @@ def _sum(item: SqlVal, on: Col) -> SqlVal:
 
 
 def _avg(item: SqlVal, on: Col) -> SqlVal:
-    return SqlVal(_scalar(sa.func.avg(to_real(item)), on), DECIMAL, None)
+    total = SqlVal(_scalar(sa.func.sum(item.expr), on), DECIMAL, item.scale)
+    return divide(total, SqlVal(_scalar(sa.func.count(item.expr), on), INTEGER))
 
 
 def _extreme(func: str) -> Callable[[SqlVal, Col], SqlVal]:
