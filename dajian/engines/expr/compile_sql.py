@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..sqltypes import UtcDateTime
-from . import sql_more, sql_ops
+from . import sql_excel, sql_more, sql_ops
 from .check import checked
 from .limits import DEFAULT_LIMITS, Limits
 from .model import BOOLEAN, DATE, DATETIME, DECIMAL, INTEGER, EvalContext
@@ -22,6 +22,7 @@ from .sql_values import SqlCompiler, SqlVal, exact
 
 sql_ops.register_all()
 sql_more.register_all()
+sql_excel.register_all()
 
 
 def compile_sql(

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from . import py_excel
 from .errors import ExprError
 from .model import EvalContext
 from .numbers import divide
@@ -54,7 +55,15 @@ def mod(a: Num | None, b: Num | None) -> Num | None:
 
 
 def cat(*parts: Any) -> str:
-    return "".join("" if p is None else str(p) for p in parts)
+    return "".join("" if p is None else show_decimal(p) if isinstance(p, Decimal) else str(p) for p in parts)
+
+
+def show_decimal(value: Decimal) -> str:
+    """A decimal in text as Excel's General format shows it: ``5.50`` → "5.5", ``5.00`` → "5"."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def contains(text: str | None, part: str | None) -> bool:
@@ -215,3 +224,4 @@ HELPERS: dict[str, Any] = {
     if callable(value) and not name.startswith("_") and getattr(value, "__module__", "") == __name__
 }
 HELPERS.update({"any": any, "all": all, "len": len})
+HELPERS.update(py_excel.HELPERS)
