@@ -76,8 +76,12 @@ def unscaled(value: Col, scale: int) -> Col:
 
 
 def int_div(a: Col, b: Col) -> Col:
-    """Integer division truncating toward zero."""
-    return ByDialect(sa.BigInteger(), sqlite=a // b, postgresql=sa.cast(sa.func.div(a, b), sa.BigInteger()))
+    """Integer division truncating toward zero (never SQLAlchemy's SQLite ``FLOOR``, a Python
+    function that fails on NULL)."""
+    whole = sa.type_coerce(a, sa.BigInteger()) // sa.type_coerce(b, sa.BigInteger())
+    return ByDialect(
+        sa.BigInteger(), sqlite=sa.cast(whole, sa.BigInteger()), postgresql=sa.cast(sa.func.div(a, b), sa.BigInteger())
+    )
 
 
 def rounded_quotient(x: Col, y: Col) -> Col:

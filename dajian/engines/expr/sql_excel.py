@@ -10,6 +10,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from functools import reduce
 
 import sqlalchemy as sa
@@ -235,7 +236,7 @@ def _make_date(node: Node, scope: SqlScope, c: SqlCompiler) -> SqlVal:
     )
     made = ByDialect(sa.Date(), sqlite=lite, postgresql=pg)
     inputs_ok = sa.and_(y.between(1, 9999), m.between(-MONTH_LIMIT, MONTH_LIMIT), d.between(-DAY_LIMIT, DAY_LIMIT))
-    low, high = sa.literal("0001-01-01", sa.Date()), sa.literal("9999-12-31", sa.Date())
+    low, high = sa.literal(date(1, 1, 1), sa.Date()), sa.literal(date(9999, 12, 31), sa.Date())
     in_range = sa.and_(sa.type_coerce(made, sa.Date()) >= low, sa.type_coerce(made, sa.Date()) <= high)
     return SqlVal(sa.case((sa.and_(inputs_ok, in_range), made), else_=sa.null()), DATE)
 

@@ -63,7 +63,8 @@ def _as_text(a: SqlVal) -> Col:
     fraction = size % unit
     sign = sa.case((a.expr < 0, "-"), else_="")
     digits = sa.func.rtrim(sa.func.printf(f"%0{a.scale}d", fraction), "0")
-    lite = sign.concat(sa.cast(int_div(size, sa.literal(unit, sa.BigInteger())), sa.String())).concat(
+    whole = sa.cast(int_div(size, sa.literal(unit, sa.BigInteger())), sa.BigInteger())
+    lite = sign.concat(sa.cast(whole, sa.String())).concat(
         sa.case((fraction == 0, ""), else_=sa.literal(".").concat(digits))
     )
     pg = sa.cast(sa.func.trim_scale(sa.cast(a.expr, sa.Numeric()) / unit), sa.String())
