@@ -45,3 +45,21 @@ def test_the_list_filter_agrees_with_the_form_on_a_threshold(org: Org) -> None:
     listed = client.get(LINES, params={"filter": "amount / qty >= 0.4", "limit": 100}).json()["items"]
     assert sorted(r["id"] for r in listed) == on_the_form
     assert len(on_the_form) == 3
+
+
+def test_python_only_functions_are_refused_where_sql_runs_them(org: Org) -> None:
+    client = org.client()
+    app = ratio_app()
+    app["roles"] = [{"key": "clerk", "label": L, "permissions": {"line": {
+        "actions": ["read"], "row_scope": "all", "also_where": 'VALUE("3") < qty'}}}]
+    refused = publish(client, app)
+    assert refused.status_code == 422
+    errors = refused.json()["errors"]
+    assert [e["path"] for e in errors] == ["/roles/0/permissions/line/also_where/</0"], errors
+    assert "not available in SQL: VALUE runs only in forms" in errors[0]["message"]
+    del app["roles"]
+    assert publish(client, app).status_code == 200
+    listed = client.get(LINES, params={"filter": 'TEXT(amount, "0.00") = "1.00"'})
+    assert listed.status_code == 422
+    assert listed.json()["errors"] == [{"path": "/filter/==/0", "message": "not available in SQL: TEXT runs only in "
+                                        "forms (not in filters, row scopes or reports)"}]

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from .catalog import PYTHON_ONLY
 from .errors import ExprError, ExprIssue, pointer
 from .excel_rules import DEFAULTS, SCALAR_FORMS
 from .functions import AGGREGATES, COMPARISONS, OPS, canonical
@@ -37,23 +38,28 @@ from .nodes import Bad, Node
 _LITERAL_OPS = {"date": DATE, "datetime": DATETIME}
 
 
-def check(ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS) -> list[ExprIssue]:
-    """Every problem in ``ast`` against ``schema``; empty when the expression is valid."""
-    return analyze(ast, schema, limits=limits)[1]
+def check(ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS, sql: bool = False) -> list[ExprIssue]:
+    """Every problem in ``ast`` against ``schema``; empty when the expression is valid.
+
+    ``sql=True`` for filters, row scopes and reports: Python-only functions (``catalog``) are issues too.
+    """
+    return analyze(ast, schema, limits=limits, sql=sql)[1]
 
 
-def analyze(ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Node | None, list[ExprIssue]]:
+def analyze(
+    ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS, sql: bool = False
+) -> tuple[Node | None, list[ExprIssue]]:
     issues = size_issues(ast, limits)
     if issues:
         return None, issues
-    checker = _Checker(limits)
+    checker = _Checker(limits, sql)
     node = checker.node(ast, "", schema)
     return (node if not checker.issues else None), checker.issues
 
 
-def checked(ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS) -> Node:
+def checked(ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS, sql: bool = False) -> Node:
     """The typed tree, or ``ExprError`` carrying every issue."""
-    node, issues = analyze(ast, schema, limits=limits)
+    node, issues = analyze(ast, schema, limits=limits, sql=sql)
     if node is None:
         raise ExprError.from_issues(issues)
     return node
@@ -67,8 +73,9 @@ def parse_temporal(kind: str, text: str) -> date | datetime:
 
 
 class _Checker:
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, sql: bool = False) -> None:
         self.limits = limits
+        self.sql = sql
         self.issues: list[ExprIssue] = []
 
     def fail(self, message: str, path: str) -> None:
@@ -160,6 +167,12 @@ class _Checker:
         if op == "regex":
             for message in regex_issues(typed[1].value, self.limits):
                 self.fail(message, paths[1])
+        if self.sql and not sql_capable(op, typed):
+            why = " unless its power is a whole constant from 0 to 10" if op == "power" else ""
+            name = PYTHON_ONLY.get(op, op.upper())
+            self.fail(f"not available in SQL: {name} runs only in forms (not in filters, row scopes or reports){why}",
+                      path)
+            return None
         return Node(op, result, path, tuple(typed), nullable=spec.nullable(typed))
 
     def arity_ok(self, op: str, count: int, low: int, high: int, path: str) -> bool:
@@ -282,6 +295,14 @@ class _Checker:
             return None
         result = {"count": INTEGER, "avg": DECIMAL, "any": BOOLEAN, "all": BOOLEAN}.get(op, item.type)
         return Node(op, result, path, (coll, item), nullable=op in ("avg", "min", "max"))
+
+
+def sql_capable(op: str, args: Sequence[Node]) -> bool:
+    """Can SQL compute ``op`` on these arguments? (``catalog``: the Python-only functions.)"""
+    if op == "power":
+        exponent = args[1].value if args[1].op == "lit" else None
+        return type(exponent) is int and 0 <= exponent <= 10
+    return op not in PYTHON_ONLY
 
 
 def _over_rows(raw_args: list[Any], schema: Schema) -> bool:

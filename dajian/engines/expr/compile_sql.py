@@ -47,7 +47,7 @@ def compile_sql(
     exclude the row); ``as_value=True`` returns exactly ``True``/``False`` and
     exact ``Decimal``s, for selecting the value.
     """
-    node = checked(ast, scope.schema, limits=limits)
+    node = checked(ast, scope.schema, limits=limits, sql=True)
     value = SqlCompiler(context).emit(node, scope)
     if as_value:
         value = exact(value, node)

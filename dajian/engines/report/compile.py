@@ -144,7 +144,7 @@ class _Compiler:
 
     def expression(self, ast: Any, path: str, *, as_value: bool = False) -> tuple[Col, str] | None:
         flat = rewrite(ast)
-        node, issues = analyze(flat, self.scope.schema)
+        node, issues = analyze(flat, self.scope.schema, sql=True)
         for issue in issues:
             self.fail(path + issue.path, _message(issue.message))
         if node is None:
