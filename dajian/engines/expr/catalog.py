@@ -297,7 +297,7 @@ CATALOG: tuple[Function, ...] = (
         "power",
         "POWER(number, power)",
         MATH,
-        "number raised to power; in SQL only for a whole constant power 0–10",
+        "number raised to power (0^0 is empty); in SQL only for a whole constant power 0–10",
         "乘方；在 SQL 中仅支持 0–10 的整数常量指数",
     ),
     _f(

@@ -213,8 +213,8 @@ rounddown = _rounded(ROUND_DOWN)
 
 
 def power(x: Num | None, n: Num | None) -> Num | None:
-    """Whole powers 0 and up are exact; others 6 places (empty where undefined)."""
-    if x is None or n is None:
+    """Whole powers 0 and up are exact; others 6 places (empty where undefined, as 0^0)."""
+    if x is None or n is None or (x == 0 and n <= 0):
         return None
     if isinstance(n, int) and n >= 0:
         result: Num = x**n

@@ -290,7 +290,7 @@ def _power(node: Node, scope: SqlScope, c: SqlCompiler) -> SqlVal:
     if type(exponent) is not int or not 0 <= exponent <= 10 or x.scale is None:
         raise ExprError("not available in SQL: POWER needs a whole constant power from 0 to 10 there", node.path)
     if exponent == 0:
-        return SqlVal(sa.case((x.expr.is_(None), sa.null()), else_=1), node.type, 0)
+        return SqlVal(sa.case((sa.or_(x.expr.is_(None), x.expr == 0), sa.null()), else_=1), node.type, 0)
     return SqlVal(reduce(operator.mul, [x.expr] * exponent), node.type, x.scale * exponent, x.maybe_null)
 
 
