@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from dajian.engines.expr import ExprError, compile_python, compile_sql, parse_formula
+from dajian.engines.expr import ExprError, compile_python, compile_sql, parse_formula, to_formula
 from dajian.engines.expr.catalog import BY_NAME, CATALOG
 from dajian.engines.expr.compile_py import PY_EMITTERS
 from dajian.engines.expr.sql_values import SQL_EMITTERS
@@ -57,3 +57,16 @@ def test_python_only_functions_are_refused_in_sql_with_their_name(example: dict[
     with pytest.raises(ExprError, match="not available in SQL") as info:
         compile_sql(parse_formula(example["formula"]), SCOPE, context=CONTEXT)
     assert info.value.path != "" or example["function"] in str(info.value)
+
+
+def test_the_readme_table_lists_every_function_once() -> None:
+    from .excel_table import markdown
+
+    table = markdown()
+    assert all(table.count(f"| `{f.signature.replace('|', chr(92) + '|')}` |") == 1 for f in CATALOG)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e["formula"])
+def test_every_example_survives_a_round_trip_through_the_designer(example: dict[str, Any]) -> None:
+    ast = parse_formula(example["formula"])
+    assert parse_formula(to_formula(ast)) == ast
