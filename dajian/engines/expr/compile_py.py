@@ -285,6 +285,7 @@ PY_EMITTERS: dict[str, Emit] = {
     "date_sub": _date_add(-1),
     "datediff": _datediff,
     "workdays": lambda node, em: em.call("workdays", "ctx", *em.args(node)),
+    "networkdays": lambda node, em: em.call("networkdays", "ctx", *em.args(node)),
     "year": _helper("year"),
     "month": _helper("month"),
     "week_start": _helper("week_start"),

@@ -271,6 +271,7 @@ for _name, _spec, _aliases in [
     ("date_sub", OpSpec(3, 3, _date_add), ()),
     ("datediff", OpSpec(3, 3, _datediff, _datediff_nullable), ()),
     ("workdays", OpSpec(2, 2, _temporal_to(INTEGER)), ()),
+    ("networkdays", OpSpec(2, 2, _temporal_to(INTEGER)), ()),
     ("year", OpSpec(1, 1, _temporal_to(INTEGER)), ()),
     ("month", OpSpec(1, 1, _temporal_to(INTEGER)), ()),
     ("week_start", OpSpec(1, 1, _temporal_to(DATE)), ()),

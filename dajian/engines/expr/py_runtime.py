@@ -152,6 +152,18 @@ def workdays(ctx: EvalContext, a: Any, b: Any) -> int | None:
     return ctx.calendar.working_days_between(_day(a), _day(b))
 
 
+def networkdays(ctx: EvalContext, a: Any, b: Any) -> int | None:
+    """Excel's NETWORKDAYS: working days in ``[a, b]`` (negative when ``b`` < ``a``)."""
+    if a is None or b is None:
+        return None
+    if ctx.calendar is None:
+        raise ExprError("NETWORKDAYS needs a business calendar and none was given")
+    start, end = _day(a), _day(b)
+    if start <= end:
+        return ctx.calendar.working_days_between(start - timedelta(days=1), end)
+    return -ctx.calendar.working_days_between(end - timedelta(days=1), start)
+
+
 def _day(value: Any) -> date:
     day = to_day(value)
     assert day is not None

@@ -230,6 +230,7 @@ def register_all() -> None:
         "now": lambda n, s, c: c.context_value("$now"),
         "today": lambda n, s, c: c.context_value("$today"),
         "workdays": _no_sql("WORKDAYS needs the business calendar"),
+        "networkdays": _no_sql("NETWORKDAYS needs the business calendar"),
     }
     for op, emit in table.items():
         register_sql(op, emit)
