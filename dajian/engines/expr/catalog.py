@@ -298,7 +298,7 @@ CATALOG: tuple[Function, ...] = (
         "POWER(number, power)",
         MATH,
         "number raised to power (0^0 is empty); in SQL only for a whole constant power 0–10",
-        "乘方；在 SQL 中仅支持 0–10 的整数常量指数",
+        "乘方（0 的 0 次方为空）；在 SQL 中仅支持 0–10 的整数常量指数",
     ),
     _f(
         "SQRT",
