@@ -93,7 +93,7 @@ def compile_filter(
                         errors=[{"path": "/filter", "message": f"field '{k}' is not readable for you"}
                                 for k in denied])
     scope = form_scope(form, runtime)
-    issues = check(node, scope.schema)
+    issues = check(node, scope.schema, sql=True)
     if issues:
         raise Invalid("the filter is invalid",
                       errors=[{"path": "/filter" + i.path, "message": i.message} for i in issues])

@@ -18,14 +18,20 @@ AST
     are ``Decimal`` (JSON floats are read through their shortest repr).
 
 Operators
-    logic ``and or ! if``; comparison ``== != < <= > >= between in``;
-    arithmetic ``+ - * / %``; text ``cat contains starts_with ends_with length
-    upper lower left right mid regex``; null tests ``is_null is_empty``; dates
-    ``now today date_add date_sub (unit days|hours|minutes) datediff (unit d|h)
-    workdays year month week_start month_start to_date``; numbers ``round abs``;
-    aggregates ``count sum avg min max any all`` over a sub-table —
-    ``{"sum": [{"var": "items.price"}]}`` or ``{"sum": [{"var": "items"}, <row expr>]}`` —
-    and ``count`` over a multi-select.
+    logic ``and or ! if xor coalesce``; comparison ``== != < <= > >= between in``;
+    arithmetic ``+ - * / %`` (``date - date`` is days, ``date ± n`` moves by days); text ``cat
+    contains starts_with ends_with length upper lower left right mid regex trim substitute
+    replace find search rept`` (``value text`` Python-only); null tests ``is_null is_empty``; dates
+    ``now today date_add date_sub (unit days|hours|minutes) datediff (unit d|h|m|y) workdays
+    year month day hour minute weekday weeknum edate eomonth make_date week_start month_start
+    to_date``; numbers ``round roundup rounddown int abs power ceiling floor`` (``sqrt``
+    Python-only); ``sum_of avg_of min_of max_of count_of product`` over values (the formula
+    names SUM/AVERAGE/MIN/MAX/COUNT pick these unless given a sub-table); aggregates ``count
+    sum avg min max any all`` over a sub-table — ``{"sum": [{"var": "items.price"}]}`` or
+    ``{"sum": [{"var": "items"}, <row expr>]}`` — and ``count`` over a multi-select.
+    ``catalog.CATALOG`` lists every formula function with its signature, a bilingual
+    description and whether it runs in SQL; ``check(..., sql=True)`` refuses the Python-only
+    ones where SQL runs the expression (filters, row scopes, reports).
 
 Context values (``{"var": "$user.id"}``; in formulas ``$user.id``)
     ``$user.id`` (user), ``$user.dept_id`` (department), ``$now`` (datetime, UTC),
@@ -52,8 +58,10 @@ Null semantics (the same in Python and SQL)
     In SQL a boolean used directly in ``WHERE`` may be NULL where Python says false — both exclude the
     row; ``compile_sql(..., as_value=True)`` returns exact ``True``/``False``.
 
-Other shared rules: ``/`` gives a decimal; ``%`` keeps the sign of the dividend; ``round``
-rounds half away from zero; text order is by code point; ``datediff`` truncates toward zero
+Other shared rules: ``/`` (and an average) gives a decimal with six places, rounded half away
+from zero from the exact quotient (``numbers.divide``), identically in Python, SQLite and
+PostgreSQL; ``%`` (MOD) takes the sign of the divisor as in Excel; ``round`` rounds half away
+from zero; text order is by code point; ``datediff`` truncates toward zero
 and ignores sub-seconds; a date compared with a date-time is midnight UTC; ``year``/``month``/
 buckets of a date-time use UTC; ``upper``/``lower`` agree only on ASCII letters (SQLite).
 

@@ -12,7 +12,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from .catalog import PYTHON_ONLY
 from .errors import ExprError, ExprIssue, pointer
+from .excel_rules import DEFAULTS, SCALAR_FORMS
 from .functions import AGGREGATES, COMPARISONS, OPS, canonical
 from .limits import DEFAULT_LIMITS, Limits, regex_issues, size_issues
 from .model import (
@@ -36,23 +38,28 @@ from .nodes import Bad, Node
 _LITERAL_OPS = {"date": DATE, "datetime": DATETIME}
 
 
-def check(ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS) -> list[ExprIssue]:
-    """Every problem in ``ast`` against ``schema``; empty when the expression is valid."""
-    return analyze(ast, schema, limits=limits)[1]
+def check(ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS, sql: bool = False) -> list[ExprIssue]:
+    """Every problem in ``ast`` against ``schema``; empty when the expression is valid.
+
+    ``sql=True`` for filters, row scopes and reports: Python-only functions (``catalog``) are issues too.
+    """
+    return analyze(ast, schema, limits=limits, sql=sql)[1]
 
 
-def analyze(ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Node | None, list[ExprIssue]]:
+def analyze(
+    ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS, sql: bool = False
+) -> tuple[Node | None, list[ExprIssue]]:
     issues = size_issues(ast, limits)
     if issues:
         return None, issues
-    checker = _Checker(limits)
+    checker = _Checker(limits, sql)
     node = checker.node(ast, "", schema)
     return (node if not checker.issues else None), checker.issues
 
 
-def checked(ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS) -> Node:
+def checked(ast: Any, schema: Schema, *, limits: Limits = DEFAULT_LIMITS, sql: bool = False) -> Node:
     """The typed tree, or ``ExprError`` carrying every issue."""
-    node, issues = analyze(ast, schema, limits=limits)
+    node, issues = analyze(ast, schema, limits=limits, sql=sql)
     if node is None:
         raise ExprError.from_issues(issues)
     return node
@@ -66,8 +73,9 @@ def parse_temporal(kind: str, text: str) -> date | datetime:
 
 
 class _Checker:
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, sql: bool = False) -> None:
         self.limits = limits
+        self.sql = sql
         self.issues: list[ExprIssue] = []
 
     def fail(self, message: str, path: str) -> None:
@@ -127,7 +135,9 @@ class _Checker:
             return self.var(raw_args, path, schema, collection_ok=collection_ok)
         if op in _LITERAL_OPS:
             return self.temporal_literal(op, raw_args, path)
-        if op in AGGREGATES:
+        if op in SCALAR_FORMS and not _over_rows(raw_args, schema):
+            op = SCALAR_FORMS[op]  # SUM(a, b, 3): Excel's form over values
+        elif op in AGGREGATES:
             return self.aggregate(op, raw_args, paths, path, schema)
         if op not in OPS:
             self.fail(f"unknown operator '{key}'", path)
@@ -144,8 +154,12 @@ class _Checker:
         typed = [a for a in args if a is not None]
         if op == "if" and len(typed) == 2:
             typed.append(Node("lit", NULL, path, value=None))
+        if op in DEFAULTS and len(typed) == DEFAULTS[op][0]:
+            typed.append(Node("lit", INTEGER, path, value=DEFAULTS[op][1], nullable=False))
         try:
             typed = _coerce_temporal(op, typed)
+            if op in ("+", "-") and len(typed) == 2 and {a.type for a in typed} & TEMPORAL:
+                return _date_arithmetic(op, typed, path)
             result = spec.rule(typed)
         except Bad as bad:
             self.fail(bad.message, paths[bad.index] if bad.index is not None else path)
@@ -153,6 +167,12 @@ class _Checker:
         if op == "regex":
             for message in regex_issues(typed[1].value, self.limits):
                 self.fail(message, paths[1])
+        if self.sql and not sql_capable(op, typed):
+            why = " unless its power is a whole constant from 0 to 10" if op == "power" else ""
+            name = PYTHON_ONLY.get(op, op.upper())
+            self.fail(f"not available in SQL: {name} runs only in forms (not in filters, row scopes or reports){why}",
+                      path)
+            return None
         return Node(op, result, path, tuple(typed), nullable=spec.nullable(typed))
 
     def arity_ok(self, op: str, count: int, low: int, high: int, path: str) -> bool:
@@ -275,6 +295,45 @@ class _Checker:
             return None
         result = {"count": INTEGER, "avg": DECIMAL, "any": BOOLEAN, "all": BOOLEAN}.get(op, item.type)
         return Node(op, result, path, (coll, item), nullable=op in ("avg", "min", "max"))
+
+
+def sql_capable(op: str, args: Sequence[Node]) -> bool:
+    """Can SQL compute ``op`` on these arguments? (``catalog``: the Python-only functions.)"""
+    if op == "power":
+        exponent = args[1].value if args[1].op == "lit" else None
+        return type(exponent) is int and 0 <= exponent <= 10
+    return op not in PYTHON_ONLY
+
+
+def _over_rows(raw_args: list[Any], schema: Schema) -> bool:
+    """``SUM(items.price)``, ``SUM(items, expr)``, ``COUNT(items)``, ``COUNT(tags)``: the sub-table
+    (or multi-select) form; anything else is Excel's form over values."""
+    first = raw_args[0] if raw_args else None
+    source = first.get("var") if isinstance(first, dict) and len(first) == 1 else None
+    if isinstance(source, list) and len(source) == 1:
+        source = source[0]
+    if not isinstance(source, str):
+        return False
+    head = source.partition(".")[0]
+    if head in schema.collections:
+        return True
+    return len(raw_args) == 1 and schema.fields.get(source) == TEXT_LIST
+
+
+def _date_arithmetic(op: str, args: list[Node], path: str) -> Node:
+    """``end - start`` (days), ``date + n`` and ``date - n`` (days), as in Excel."""
+    a, b = args
+    nullable = a.nullable or b.nullable
+    days = Node("lit", TEXT, path, value="days", nullable=False)
+    if op == "-" and a.type in TEMPORAL and b.type in TEMPORAL:
+        if DATETIME in (a.type, b.type):
+            raise Bad('subtract date-times with DATEDIF(start, end, "h") (or "d")', 1)
+        unit = Node("lit", TEXT, path, value="d", nullable=False)
+        return Node("datediff", INTEGER, path, (b, a, unit), None, nullable)
+    moved, n = (b, a) if op == "+" and b.type in TEMPORAL else (a, b)
+    if moved.type not in TEMPORAL or n.type not in (INTEGER, NULL):
+        raise Bad("add or subtract a whole number of days to a date", 1 if moved is a else 0)
+    return Node("date_add" if op == "+" else "date_sub", moved.type, path, (moved, n, days), None, nullable)
 
 
 def _coerce_temporal(op: str, args: Sequence[Node]) -> list[Node]:

@@ -209,12 +209,20 @@ def _date_add(sign: int) -> Emit:
 
 
 def _datediff(node: Node, em: Emitter) -> str:
-    return em.call("datediff", em.emit(node.args[0]), em.emit(node.args[1]), em.const(node.args[2].value))
+    helper = "datediff_calendar" if node.args[2].value in ("m", "y") else "datediff"
+    return em.call(helper, em.emit(node.args[0]), em.emit(node.args[1]), em.const(node.args[2].value))
 
 
-def _round(node: Node, em: Emitter) -> str:
-    digits = node.args[1].value if len(node.args) > 1 else 0
-    return em.call("round_", em.emit(node.args[0]), em.const(digits))
+def _round(helper: str) -> Emit:
+    def emit(node: Node, em: Emitter) -> str:
+        digits = node.args[1].value if len(node.args) > 1 else 0
+        return em.call(helper, em.emit(node.args[0]), em.const(digits))
+
+    return emit
+
+
+def _promoted(helper: str) -> Emit:
+    return lambda node, em: em.call(helper, *em.promoted(node))
 
 
 def _aggregate(helper: str) -> Emit:
@@ -278,12 +286,28 @@ PY_EMITTERS: dict[str, Emit] = {
     "date_sub": _date_add(-1),
     "datediff": _datediff,
     "workdays": lambda node, em: em.call("workdays", "ctx", *em.args(node)),
+    "networkdays": lambda node, em: em.call("networkdays", "ctx", *em.args(node)),
     "year": _helper("year"),
     "month": _helper("month"),
     "week_start": _helper("week_start"),
     "month_start": _helper("month_start"),
     "to_date": _helper("to_day"),
-    "round": _round,
+    "round": _round("round_"),
+    "roundup": _round("roundup"),
+    "rounddown": _round("rounddown"),
+    "min_of": _promoted("min_of"),
+    "max_of": _promoted("max_of"),
+    "coalesce": _promoted("coalesce"),
+    "int": _helper("int_"),
+    "floor": _helper("floor_"),
+    **{
+        op: _helper(op)
+        for op in (
+            "sum_of", "avg_of", "count_of", "product", "xor", "trim", "substitute", "replace", "find", "search",
+            "rept", "value", "text", "day", "hour", "minute", "weekday", "weeknum", "edate", "eomonth",
+            "make_date", "power", "sqrt", "ceiling",
+        )
+    },
     "abs": _helper("abs_"),
     "count": _aggregate("count"),
     "sum": _aggregate("total"),

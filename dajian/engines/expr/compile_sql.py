@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 
 from ..sqltypes import UtcDateTime
-from . import sql_more, sql_ops
+from . import sql_excel, sql_more, sql_ops
 from .check import checked
+from .errors import ExprError
 from .limits import DEFAULT_LIMITS, Limits
 from .model import BOOLEAN, DATE, DATETIME, DECIMAL, INTEGER, EvalContext
 from .sql_dialect import unscaled
@@ -22,6 +23,7 @@ from .sql_values import SqlCompiler, SqlVal, exact
 
 sql_ops.register_all()
 sql_more.register_all()
+sql_excel.register_all()
 
 
 def compile_sql(
@@ -46,11 +48,36 @@ def compile_sql(
     exclude the row); ``as_value=True`` returns exactly ``True``/``False`` and
     exact ``Decimal``s, for selecting the value.
     """
-    node = checked(ast, scope.schema, limits=limits)
+    node = checked(ast, scope.schema, limits=limits, sql=True)
     value = SqlCompiler(context).emit(node, scope)
+    if sql_weight(value.expr) > MAX_SQL_WEIGHT:
+        raise ExprError(f"the expression is too large to run in SQL (more than {MAX_SQL_WEIGHT} parts once "
+                        "written out); split it or simplify nested functions", "")
     if as_value:
         value = exact(value, node)
     return finish(value) if as_value or node.type != BOOLEAN else value.expr
+
+
+MAX_SQL_WEIGHT = 20_000
+
+
+def sql_weight(expr: ClauseElement) -> int:
+    """How many elements the statement has once rendered: a sub-expression used twice (``RIGHT``
+    reads its text twice) counts twice, so nesting cannot grow the SQL exponentially unseen.
+    Linear in the number of distinct elements (memoised, no recursion)."""
+    weights: dict[int, int] = {}
+    stack: list[tuple[ClauseElement, bool]] = [(expr, False)]
+    while stack:
+        element, expanded = stack.pop()
+        if id(element) in weights:
+            continue
+        children = list(element.get_children())
+        if expanded:
+            weights[id(element)] = min(1 + sum(weights[id(c)] for c in children), 10**9)
+        else:
+            stack.append((element, True))
+            stack.extend((c, False) for c in children if id(c) not in weights)
+    return weights[id(expr)]
 
 
 def finish(value: SqlVal) -> ColumnElement[Any]:

@@ -17,6 +17,8 @@ from .parse import FUNCTIONS
 
 _NAMES = {op: name for name, op in reversed(list(FUNCTIONS.items()))}
 _NAMES["not"] = "NOT"
+_NAMES.update({"make_date": "DATE", "sum_of": "SUM", "avg_of": "AVERAGE", "min_of": "MIN", "max_of": "MAX",
+               "count_of": "COUNT"})
 _INFIX = {
     "or": (1, " OR "),
     "and": (2, " AND "),

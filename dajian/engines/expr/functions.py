@@ -170,7 +170,7 @@ def _text_fn(result: str, *rest: str) -> Rule:
 
 def _cat(args: Sequence[Node]) -> str:
     for i, a in enumerate(args):
-        expect(a, i, TEXT, INTEGER)
+        expect(a, i, TEXT, INTEGER, DECIMAL)
     return TEXT
 
 
@@ -210,9 +210,13 @@ def _date_add(args: Sequence[Node]) -> str:
 
 def _datediff(args: Sequence[Node]) -> str:
     _temporal_to(None)(args[:2])
-    if literal(args[2], 2, "the unit") not in ("d", "h"):
-        raise Bad('the unit must be "d" (days) or "h" (hours)', 2)
+    if literal(args[2], 2, "the unit") not in ("d", "h", "m", "y"):
+        raise Bad('the unit must be "d" (days), "m" (months), "y" (years) or "h" (hours)', 2)
     return INTEGER
+
+
+def _datediff_nullable(args: Sequence[Node]) -> bool:
+    return _any_nullable(args) or args[2].value in ("m", "y")
 
 
 def _round(args: Sequence[Node]) -> str:
@@ -255,8 +259,8 @@ for _name, _spec, _aliases in [
     ("length", OpSpec(1, 1, _text_fn(INTEGER)), ()),
     ("upper", OpSpec(1, 1, _text_fn(TEXT)), ()),
     ("lower", OpSpec(1, 1, _text_fn(TEXT)), ()),
-    ("left", OpSpec(2, 2, _text_fn(TEXT, INTEGER)), ()),
-    ("right", OpSpec(2, 2, _text_fn(TEXT, INTEGER)), ()),
+    ("left", OpSpec(1, 2, _text_fn(TEXT, INTEGER)), ()),
+    ("right", OpSpec(1, 2, _text_fn(TEXT, INTEGER)), ()),
     ("mid", OpSpec(3, 3, _text_fn(TEXT, INTEGER, INTEGER)), ()),
     ("regex", OpSpec(2, 2, _regex, _never), ("regex_match",)),
     ("is_null", OpSpec(1, 1, _returns(BOOLEAN), _never), ()),
@@ -265,8 +269,9 @@ for _name, _spec, _aliases in [
     ("today", OpSpec(0, 0, _returns(DATE), _never), ()),
     ("date_add", OpSpec(3, 3, _date_add), ()),
     ("date_sub", OpSpec(3, 3, _date_add), ()),
-    ("datediff", OpSpec(3, 3, _datediff), ()),
+    ("datediff", OpSpec(3, 3, _datediff, _datediff_nullable), ()),
     ("workdays", OpSpec(2, 2, _temporal_to(INTEGER)), ()),
+    ("networkdays", OpSpec(2, 2, _temporal_to(INTEGER)), ()),
     ("year", OpSpec(1, 1, _temporal_to(INTEGER)), ()),
     ("month", OpSpec(1, 1, _temporal_to(INTEGER)), ()),
     ("week_start", OpSpec(1, 1, _temporal_to(DATE)), ()),

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -16,51 +15,13 @@ from typing import Any
 from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, v_args
 from lark.exceptions import VisitError
 
+from .catalog import CATALOG
 from .errors import ExprError
 from .limits import DEFAULT_LIMITS, Limits
+from .py_excel import make_date
 
-# Formula function name → AST operator (argument counts are checked by ``check``).
-FUNCTIONS: dict[str, str] = {
-    "IF": "if",
-    "AND": "and",
-    "OR": "or",
-    "NOT": "!",
-    "SUM": "sum",
-    "COUNT": "count",
-    "AVERAGE": "avg",
-    "MIN": "min",
-    "MAX": "max",
-    "ANY": "any",
-    "ALL": "all",
-    "CONCATENATE": "cat",
-    "LEFT": "left",
-    "RIGHT": "right",
-    "MID": "mid",
-    "LEN": "length",
-    "UPPER": "upper",
-    "LOWER": "lower",
-    "TODAY": "today",
-    "NOW": "now",
-    "DATEDIF": "datediff",
-    "WORKDAYS": "workdays",
-    "ISBLANK": "is_empty",
-    "ISNULL": "is_null",
-    "CONTAINS": "contains",
-    "STARTSWITH": "starts_with",
-    "ENDSWITH": "ends_with",
-    "IN": "in",
-    "BETWEEN": "between",
-    "ROUND": "round",
-    "ABS": "abs",
-    "YEAR": "year",
-    "MONTH": "month",
-    "WEEKSTART": "week_start",
-    "MONTHSTART": "month_start",
-    "TODATE": "to_date",
-    "DATEADD": "date_add",
-    "DATESUB": "date_sub",
-    "REGEXMATCH": "regex",
-}
+# Formula function name → AST operator (argument counts are checked by ``check``); from the catalog.
+FUNCTIONS: dict[str, str] = {f.name: f.op for f in CATALOG if f.op} | {"NOT": "!"}
 _COMPARE = {"=": "==", "==": "==", "<>": "!=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
@@ -166,12 +127,49 @@ class _ToAst(Transformer[Token, Any]):
 
 
 def _date(name: Token, args: list[Any]) -> Any:
-    if len(args) != 3 or not all(type(a) is int for a in args):
+    """Constants become a date constant (rolled over as Excel does); anything else ``make_date``."""
+    if len(args) != 3:
         raise _fail("DATE takes a year, a month and a day, e.g. DATE(2024, 1, 31)", name)
-    try:
-        return {"date": date(*args).isoformat()}
-    except ValueError:
-        raise _fail("DATE was given a day that does not exist", name) from None
+    if not all(type(a) is int for a in args):
+        return {"make_date": args}
+    made = make_date(*args)
+    if made is None:
+        raise _fail("DATE was given a date outside the years 1 to 9999", name)
+    return {"date": made.isoformat()}
+
+
+def _ifs(name: Token, args: list[Any]) -> Any:
+    """``IFS(c1, v1, c2, v2)`` → ``IF(c1, v1, IF(c2, v2))``."""
+    if len(args) < 2 or len(args) % 2:
+        raise _fail("IFS takes pairs of a condition and a value", name)
+    result: Any = {"if": args[-2:]}
+    for i in range(len(args) - 4, -1, -2):
+        result = {"if": [args[i], args[i + 1], result]}
+    return result
+
+
+def _switch(name: Token, args: list[Any]) -> Any:
+    """``SWITCH(x, 1, "a", 2, "b", "c")`` → ``IF(x = 1, "a", IF(x = 2, "b", "c"))``."""
+    if len(args) < 3:
+        raise _fail("SWITCH takes a value, then pairs of a case and a result, then an optional default", name)
+    value, rest = args[0], args[1:]
+    result: Any = rest[-1] if len(rest) % 2 else None
+    pairs = rest[: len(rest) - len(rest) % 2]
+    for i in range(len(pairs) - 2, -1, -2):
+        result = {"if": [{"==": [value, pairs[i]]}, pairs[i + 1], *([] if result is None else [result])]}
+    return result
+
+
+def _exact(name: Token, args: list[Any]) -> Any:
+    if len(args) != 2:
+        raise _fail("EXACT takes two texts", name)
+    return {"==": args}
+
+
+def _days(name: Token, args: list[Any]) -> Any:
+    if len(args) != 2:
+        raise _fail("DAYS takes an end date and a start date", name)
+    return {"-": args}
 
 
 def _datevalue(name: Token, args: list[Any]) -> Any:
@@ -197,6 +195,10 @@ def _in(name: Token, args: list[Any]) -> Any:
 
 _SPECIAL: dict[str, Callable[[Token, list[Any]], Any]] = {
     "DATE": _date,
+    "IFS": _ifs,
+    "SWITCH": _switch,
+    "EXACT": _exact,
+    "DAYS": _days,
     "DATEVALUE": _datevalue,
     "DATETIMEVALUE": _datetimevalue,
     "IN": _in,

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from . import py_excel
 from .errors import ExprError
 from .model import EvalContext
+from .numbers import divide
 
 Num = int | Decimal
 
@@ -35,21 +37,32 @@ def to_day(value: Any) -> date | None:
 
 
 def div(a: Num | None, b: Num | None) -> Decimal | None:
-    if a is None or b is None or b == 0:
+    """``numbers.divide``: six places, half away from zero; ``None`` for a null or a zero divisor."""
+    if a is None or b is None:
         return None
-    return Decimal(a) / Decimal(b)
+    return divide(a, b)
 
 
 def mod(a: Num | None, b: Num | None) -> Num | None:
-    """Remainder with the sign of ``a`` (as SQL ``%``); ``None`` when ``b`` is 0."""
+    """Excel's MOD: the remainder has the sign of ``b`` (``mod(-7, 3) == 2``); ``None`` when ``b`` is 0."""
     if a is None or b is None or b == 0:
         return None
+    if isinstance(a, int) and isinstance(b, int):
+        return a % b
     result = Decimal(a) % Decimal(b)
-    return int(result) if isinstance(a, int) and isinstance(b, int) else result
+    return result + b if result and (result < 0) != (b < 0) else result
 
 
 def cat(*parts: Any) -> str:
-    return "".join("" if p is None else str(p) for p in parts)
+    return "".join("" if p is None else show_decimal(p) if isinstance(p, Decimal) else str(p) for p in parts)
+
+
+def show_decimal(value: Decimal) -> str:
+    """A decimal in text as Excel's General format shows it: ``5.50`` → "5.5", ``5.00`` → "5"."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def contains(text: str | None, part: str | None) -> bool:
@@ -138,6 +151,18 @@ def workdays(ctx: EvalContext, a: Any, b: Any) -> int | None:
     return ctx.calendar.working_days_between(_day(a), _day(b))
 
 
+def networkdays(ctx: EvalContext, a: Any, b: Any) -> int | None:
+    """Excel's NETWORKDAYS: working days in ``[a, b]`` (negative when ``b`` < ``a``)."""
+    if a is None or b is None:
+        return None
+    if ctx.calendar is None:
+        raise ExprError("NETWORKDAYS needs a business calendar and none was given")
+    start, end = _day(a), _day(b)
+    if start <= end:
+        return ctx.calendar.working_days_between(start - timedelta(days=1), end)
+    return -ctx.calendar.working_days_between(end - timedelta(days=1), start)
+
+
 def _day(value: Any) -> date:
     day = to_day(value)
     assert day is not None
@@ -187,7 +212,7 @@ def total(values: list[Any]) -> Num:
 
 def avg(values: list[Any]) -> Decimal | None:
     present = [v for v in values if v is not None]
-    return Decimal(sum(present, 0)) / len(present) if present else None
+    return divide(sum(present, 0), len(present)) if present else None
 
 
 def min_(values: list[Any]) -> Any:
@@ -210,3 +235,4 @@ HELPERS: dict[str, Any] = {
     if callable(value) and not name.startswith("_") and getattr(value, "__module__", "") == __name__
 }
 HELPERS.update({"any": any, "all": all, "len": len})
+HELPERS.update(py_excel.HELPERS)

@@ -76,8 +76,25 @@ def unscaled(value: Col, scale: int) -> Col:
 
 
 def int_div(a: Col, b: Col) -> Col:
-    """Integer division truncating toward zero."""
-    return ByDialect(sa.BigInteger(), sqlite=a // b, postgresql=sa.cast(sa.func.div(a, b), sa.BigInteger()))
+    """Integer division truncating toward zero (never SQLAlchemy's SQLite ``FLOOR``, a Python
+    function that fails on NULL)."""
+    whole = sa.type_coerce(a, sa.BigInteger()) // sa.type_coerce(b, sa.BigInteger())
+    return ByDialect(
+        sa.BigInteger(), sqlite=sa.cast(whole, sa.BigInteger()), postgresql=sa.cast(sa.func.div(a, b), sa.BigInteger())
+    )
+
+
+def rounded_quotient(x: Col, y: Col) -> Col:
+    """``x / y`` rounded half away from zero to a whole number (``y`` may be NULL, never 0).
+
+    PostgreSQL: exact ``NUMERIC`` with 20 extra places before ``round``. SQLite: a
+    correctly rounded double division, exact while ``|x|`` < 2**53 (about 9·10**15).
+    """
+    return ByDialect(
+        sa.BigInteger(),
+        sqlite=sa.cast(sa.func.round(sa.cast(x, sa.Float()) / y), sa.BigInteger()),
+        postgresql=sa.func.round(sa.cast(x, sa.Numeric(60, 20)) / y),
+    )
 
 
 def text_less(a: Col, op: str, b: Col) -> Col:

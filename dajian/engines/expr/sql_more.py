@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from .model import BOOLEAN, DATE, DATETIME, DECIMAL, INTEGER, TEXT, TEXT_LIST
 from .nodes import Node
 from .sql_dialect import (
+    ByDialect,
     add_days,
     add_seconds,
     date_part,
@@ -23,7 +24,7 @@ from .sql_dialect import (
     truncate,
 )
 from .sql_scope import SqlScope
-from .sql_values import Col, SqlCompiler, SqlVal, align, exact, register_sql, to_real
+from .sql_values import Col, SqlCompiler, SqlVal, align, divide, exact, register_sql
 
 Emit = Callable[[Node, SqlScope, SqlCompiler], SqlVal]
 _SECONDS = {"days": 86400, "hours": 3600, "minutes": 60}
@@ -44,13 +45,30 @@ def _text(expr: Col, maybe_null: bool = True) -> SqlVal:
 
 
 def _cat(node: Node, scope: SqlScope, c: SqlCompiler) -> SqlVal:
-    parts = [
-        sa.func.coalesce(a.expr if a.type == TEXT else sa.cast(a.expr, sa.String()), "") for a in c.args(node, scope)
-    ]
+    parts = [sa.func.coalesce(_as_text(a), "") for a in c.args(node, scope)]
     expr: Col = parts[0]
     for part in parts[1:]:
         expr = expr.concat(part)
     return _text(expr, maybe_null=False)
+
+
+def _as_text(a: SqlVal) -> Col:
+    """Text, a whole number, or a decimal as Excel's General format shows it (``5.50`` → "5.5")."""
+    if a.type == TEXT:
+        return a.expr
+    if a.type != DECIMAL or not a.scale:
+        return sa.cast(a.expr, sa.String())
+    unit = 10**a.scale
+    size = sa.func.abs(a.expr)
+    fraction = size % unit
+    sign = sa.case((a.expr < 0, "-"), else_="")
+    digits = sa.func.rtrim(sa.func.printf(f"%0{a.scale}d", fraction), "0")
+    whole = sa.cast(int_div(size, sa.literal(unit, sa.BigInteger())), sa.BigInteger())
+    lite = sign.concat(sa.cast(whole, sa.String())).concat(
+        sa.case((fraction == 0, ""), else_=sa.literal(".").concat(digits))
+    )
+    pg = sa.cast(sa.func.trim_scale(sa.cast(a.expr, sa.Numeric()) / unit), sa.String())
+    return ByDialect(sa.String(), sqlite=lite, postgresql=pg)
 
 
 def _contains(node: Node, scope: SqlScope, c: SqlCompiler) -> SqlVal:
@@ -139,6 +157,10 @@ def _date_add(sign: int) -> Emit:
 
 def _datediff(node: Node, scope: SqlScope, c: SqlCompiler) -> SqlVal:
     a, b = align(c.args(node, scope)[:2])
+    if node.args[2].value in ("m", "y"):
+        from .sql_excel import datediff_calendar
+
+        return datediff_calendar(a, b, node.args[2].value)
     hours = node.args[2].value == "h"
     if a.type == DATE:
         days = days_between(a.expr, b.expr)
@@ -190,7 +212,8 @@ def _sum(item: SqlVal, on: Col) -> SqlVal:
 
 
 def _avg(item: SqlVal, on: Col) -> SqlVal:
-    return SqlVal(_scalar(sa.func.avg(to_real(item)), on), DECIMAL, None)
+    total = SqlVal(_scalar(sa.func.sum(item.expr), on), DECIMAL, item.scale)
+    return divide(total, SqlVal(_scalar(sa.func.count(item.expr), on), INTEGER))
 
 
 def _extreme(func: str) -> Callable[[SqlVal, Col], SqlVal]:

@@ -23,7 +23,7 @@ from .nodes import Node
 from .py_runtime import to_dt
 from .sql_dialect import find, int_div, list_has, list_is_null, text_less
 from .sql_scope import SqlScope
-from .sql_values import Col, SqlCompiler, SqlVal, align, field, literal, not_null, register_sql, to_real
+from .sql_values import Col, SqlCompiler, SqlVal, align, divide, field, literal, not_null, register_sql
 
 _ORDER: dict[str, Callable[[Any, Any], Any]] = {
     "<": operator.lt,
@@ -179,12 +179,14 @@ def _times(a: SqlVal, b: SqlVal, maybe_null: bool) -> SqlVal:
 
 def _divide(node: Node, scope: SqlScope, c: SqlCompiler) -> SqlVal:
     a, b = c.args(node, scope)
-    return SqlVal(to_real(a) / sa.func.nullif(to_real(b), 0), DECIMAL, None)
+    return divide(a, b)
 
 
 def _modulo(node: Node, scope: SqlScope, c: SqlCompiler) -> SqlVal:
+    """Excel's MOD: the remainder has the divisor's sign (``MOD(-7, 3) = 2``)."""
     a, b = align(c.args(node, scope))
-    return SqlVal(a.expr % sa.func.nullif(b.expr, 0), node.type, a.scale)
+    divisor = sa.func.nullif(b.expr, 0)
+    return SqlVal(((a.expr % divisor) + divisor) % divisor, node.type, a.scale)
 
 
 def _round(node: Node, scope: SqlScope, c: SqlCompiler) -> SqlVal:
@@ -228,6 +230,7 @@ def register_all() -> None:
         "now": lambda n, s, c: c.context_value("$now"),
         "today": lambda n, s, c: c.context_value("$today"),
         "workdays": _no_sql("WORKDAYS needs the business calendar"),
+        "networkdays": _no_sql("NETWORKDAYS needs the business calendar"),
     }
     for op, emit in table.items():
         register_sql(op, emit)

@@ -23,7 +23,8 @@ from ..sqltypes import ExactDecimal, UtcDateTime
 from .errors import ExprError
 from .model import BOOLEAN, CONTEXT_TYPES, DATE, DATETIME, DECIMAL, INTEGER, NULL, EvalContext
 from .nodes import Node
-from .sql_dialect import date_to_datetime
+from .numbers import DIV_PLACES
+from .sql_dialect import date_to_datetime, rounded_quotient
 from .sql_scope import SqlScope
 
 Col = ColumnElement[Any]
@@ -155,6 +156,18 @@ def align(vals: list[SqlVal]) -> list[SqlVal]:
         ]
     top = max(v.scale or 0 for v in numbers)
     return [rescale(v, top) if v.type in (INTEGER, DECIMAL) else v for v in vals]
+
+
+def divide(a: SqlVal, b: SqlVal) -> SqlVal:
+    """``a / b`` as a scaled integer with ``DIV_PLACES`` places, rounded half away from zero
+    (``numbers.divide`` on the Python side); NULL when ``b`` is 0."""
+    if a.scale is None or b.scale is None:
+        x, y = to_real(a) * (10**DIV_PLACES), sa.func.nullif(to_real(b), 0)
+    else:
+        shift = b.scale + DIV_PLACES - a.scale
+        x = a.expr * (10**shift) if shift >= 0 else a.expr
+        y = sa.func.nullif(b.expr, 0) if shift >= 0 else sa.func.nullif(b.expr, 0) * (10**-shift)
+    return SqlVal(rounded_quotient(x, y), DECIMAL, DIV_PLACES)
 
 
 def not_null(vals: list[SqlVal]) -> bool:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import BigInteger, Integer, Text
 
+from dajian.engines.expr.numbers import round_half_away
 from dajian.engines.form.fields import FIELD_KINDS, FieldKind, derived, register_field_kind
 from dajian.engines.form.model import FieldDef, Key
 
@@ -60,7 +61,14 @@ def _result(fdef: FieldDef) -> FieldDef:
 
 
 def _formula_coerce(fdef: FieldDef, value: Any) -> Any:
-    return _result_kind(fdef).coerce(_result(fdef), value)
+    """A computed number is rounded to the result's scale (half away from zero, as Excel's
+    ROUND): the user cannot change it, so it must never be refused for its decimals."""
+    result = _result(fdef)
+    if isinstance(value, Decimal | int) and not isinstance(value, bool) and result.kind in ("decimal", "integer"):
+        places = 0 if result.kind == "integer" else (2 if result.scale is None else result.scale)
+        value = round_half_away(Decimal(value), places)
+        value = int(value) if result.kind == "integer" else value
+    return _result_kind(fdef).coerce(result, value)
 
 
 def _formula_dump(value: Any) -> Any:

@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from dajian.engines.expr.model import BOOLEAN, DATE, DATETIME, DECIMAL, DEPARTMENT, INTEGER, TEXT, USER
+from dajian.engines.expr.sql_dialect import rounded_quotient, scaled_column, unscaled
+from dajian.engines.sqltypes import ExactDecimal
 
 Col = ColumnElement[Any]
 REAL = "real"  # a measure result that is not exact: averages, percentiles
@@ -31,6 +33,7 @@ class AggInput:
     scale: int  # decimal places of an exact decimal value (0 otherwise)
     dialect: str | None
     p: float | None = None
+    decimals: int = 4  # places of a real result (averages)
 
     def filtered(self, value: Col) -> Col:
         return value if self.where is None else sa.case((self.where, value))
@@ -86,7 +89,18 @@ def _sum(agg: AggInput) -> Col:
 
 
 def _avg(agg: AggInput) -> Col:
-    return _real(sa.func.avg(agg.filtered(_numeric(agg))), agg)
+    """Exact: the sum of the scaled values divided by the count, rounded half away from zero
+    to the measure's decimals in integer arithmetic — the same on SQLite and PostgreSQL."""
+    assert agg.value is not None
+    exact = agg.type in (INTEGER, BOOLEAN) or isinstance(agg.value.type, ExactDecimal)
+    if not exact:
+        return _real(sa.func.avg(agg.filtered(_numeric(agg))), agg)
+    value = agg.filtered(_numeric(agg))
+    units = scaled_column(value, agg.scale) if agg.type == DECIMAL else value
+    total, count = sa.func.sum(units), sa.func.nullif(sa.func.count(value), 0)
+    shift = agg.decimals - (agg.scale if agg.type == DECIMAL else 0)
+    x, y = (total * (10**shift), count) if shift >= 0 else (total, count * (10**-shift))
+    return unscaled(rounded_quotient(x, y), agg.decimals)
 
 
 def _min(agg: AggInput) -> Col:

@@ -144,7 +144,7 @@ class _Compiler:
 
     def expression(self, ast: Any, path: str, *, as_value: bool = False) -> tuple[Col, str] | None:
         flat = rewrite(ast)
-        node, issues = analyze(flat, self.scope.schema)
+        node, issues = analyze(flat, self.scope.schema, sql=True)
         for issue in issues:
             self.fail(path + issue.path, _message(issue.message))
         if node is None:
@@ -303,7 +303,7 @@ class _Compiler:
         if m.where is not None and where is None:
             return None
         self.require_bound(m, path)
-        sql = agg.build(AggInput(value, where, kind, scale, self.dialect, m.p))
+        sql = agg.build(AggInput(value, where, kind, scale, self.dialect, m.p, 4 if m.decimals is None else m.decimals))
         zh, en = AGG_LABELS.get(agg.name, (agg.name, agg.name))
         default = {"zh-CN": f"{label.get('zh-CN', '')}{zh}", "en": f"{en} {label.get('en', '')}".strip()}
         return MeasurePlan(m.key, dict(m.label or default), sql, agg.result(kind), where=m.where, format=m.format,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from dajian.engines.report.buckets import GRANULARITIES, bucket_from_key, bucket_series, bucket_start
@@ -75,7 +75,7 @@ def decode_measure(m: MeasurePlan, raw: Any) -> Any:
         return 0 if m.agg in ("count", "count_distinct", "sum") else None
     if m.result == "real":
         value = raw if isinstance(raw, Decimal) else Decimal(repr(float(raw)))
-        return value.quantize(Decimal(1).scaleb(-m.decimals))
+        return value.quantize(Decimal(1).scaleb(-m.decimals), rounding=ROUND_HALF_UP)
     if m.result == "integer":
         return int(raw)
     return raw
@@ -90,7 +90,7 @@ def _ratio(m: MeasurePlan, values: dict[str, Any]) -> Any:
     num, den = (values.get(k) for k in m.ratio)
     if not isinstance(num, int | Decimal) or not isinstance(den, int | Decimal) or den == 0:
         return None
-    return (Decimal(num) / Decimal(den)).quantize(Decimal(1).scaleb(-m.decimals))
+    return (Decimal(num) / Decimal(den)).quantize(Decimal(1).scaleb(-m.decimals), rounding=ROUND_HALF_UP)
 
 
 def _with_ratios(plan: ReportPlan, values: dict[str, Any]) -> dict[str, Any]:

@@ -155,7 +155,7 @@ def _condition_issues(expression: Any, form: FormDef, path: str) -> Iterator[Iss
 
     try:
         node = as_ast(expression)
-        issues = check(node, form_schema(form))
+        issues = check(node, form_schema(form), sql=True)
     except ExprError as exc:
         yield {"path": path, "message": str(exc)}
         return

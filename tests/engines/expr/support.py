@@ -95,12 +95,11 @@ def result_type(ast: Any) -> str:
 
 
 def same(a: Any, b: Any) -> bool:
-    """Equal, allowing rounding noise in the last digits of divided decimals."""
+    """Equal; numbers exactly (division and averages round to six places the same way everywhere)."""
     if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
         return a is b or (a == b and type(a) is type(b))
     if isinstance(a, int | float | Decimal) and isinstance(b, int | float | Decimal):
-        x, y = Decimal(str(a)), Decimal(str(b))
-        return abs(x - y) <= Decimal("1e-9") * max(Decimal(1), abs(y))
+        return Decimal(str(a)) == Decimal(str(b))
     return bool(a == b)
 
 

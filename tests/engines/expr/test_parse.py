@@ -64,7 +64,7 @@ def test_to_formula_refuses_unspellable_names() -> None:
         ("a = 1 = 2", 1, 7, "unexpected '='"),
         ("FOO(1)", 1, 1, "unknown function FOO"),
         ("x AND\n  FROB(1, 2)", 2, 3, "unknown function FROB"),
-        ("DATE(2024, 2, 30)", 1, 1, "does not exist"),
+        ("DATE(0, 2, 30)", 1, 1, "outside the years 1 to 9999"),
     ],
 )
 def test_parse_errors_have_line_column_and_plain_words(formula: str, line: int, column: int, message: str) -> None:

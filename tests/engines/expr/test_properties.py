@@ -4,6 +4,7 @@ the compiled Python function and the compiled SQL give the same answers on both 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -120,6 +121,21 @@ def integers(d: int) -> list[Strategy]:
         op("year", expr("datetime", d)),
         op("month", expr("date", d)),
         op("if", expr("boolean", d), expr("integer", d), expr("integer", d)),
+        # Excel functions
+        op("day", st.sampled_from(["date", "datetime"]).flatmap(lambda k: expr(k, d))),
+        op("hour", expr("datetime", d)),
+        op("minute", expr("datetime", d)),
+        op("weekday", st.sampled_from(["date", "datetime"]).flatmap(lambda k: expr(k, d)), st.sampled_from([1, 2, 3])),
+        op("weeknum", expr("date", d)),
+        op("datediff", expr("date", d), st.sampled_from(["date", "datetime"]).flatmap(lambda k: expr(k, d)),
+           st.sampled_from(["m", "y"])),
+        op("-", expr("date", d), expr("date", d)),
+        op("int", expr("decimal", d)),
+        st.lists(st.one_of(expr("integer", d), expr("text", d)), min_size=1, max_size=3).map(lambda a: {"count_of": a}),
+        op("find", TEXTS, expr("text", d), st.integers(-1, 6)),
+        op("search", TEXTS, expr("text", d)),
+        st.lists(expr("integer", d), min_size=1, max_size=3).map(lambda a: {"sum": a}),
+        op("%", expr("integer", d), st.sampled_from([-3, 3, 0])),
     ]
 
 
@@ -142,6 +158,20 @@ def decimals(d: int) -> list[Strategy]:
             ]
         ),
         op("if", expr("boolean", d), expr("decimal", d), numeric(d)),
+        # division is exact to six places, so it may now sit anywhere, also inside comparisons
+        op("/", numeric(d), numeric(d)),
+        st.lists(numeric(d), min_size=1, max_size=3).map(lambda a: {"sum": [*a, {"var": "amount"}]}),
+        st.lists(numeric(d), min_size=1, max_size=3).map(lambda a: {"avg": a}),
+        st.lists(numeric(d), min_size=2, max_size=3).map(lambda a: {"max": [*a, {"var": "rate"}]}),
+        st.lists(numeric(d), min_size=2, max_size=3).map(lambda a: {"min": [*a, {"var": "amount"}]}),
+        st.tuples(var("decimal"), leaf("integer")).map(lambda a: {"product": list(a)}),
+        op("roundup", expr("decimal", d), st.integers(0, 3)),
+        op("rounddown", expr("decimal", d), st.integers(0, 3)),
+        op("ceiling", expr("decimal", d), st.sampled_from([1, Decimal("0.5"), Decimal("0.05"), 3])),
+        op("floor", expr("decimal", d), st.sampled_from([1, Decimal("0.5"), Decimal("0.05"), 3])),
+        op("coalesce", expr("decimal", d), numeric(d)),
+        op("power", var("decimal"), st.integers(0, 2)),
+        st.just({"avg": {"var": "items.price"}}),
     ]
 
 
@@ -154,6 +184,11 @@ def texts(d: int) -> list[Strategy]:
         op("right", expr("text", d), st.integers(-2, 6)),
         op("mid", expr("text", d), st.integers(-1, 6), st.integers(-1, 6)),
         op("if", expr("boolean", d), expr("text", d), expr("text", d)),
+        op("trim", expr("text", d)),
+        op("substitute", expr("text", d), TEXTS, TEXTS),
+        op("replace", expr("text", d), st.integers(-1, 6), st.integers(-1, 6), TEXTS),
+        op("rept", expr("text", d), st.integers(-1, 3)),
+        op("cat", TEXTS, expr("decimal", d)),
     ]
 
 
@@ -164,6 +199,12 @@ def dates(d: int) -> list[Strategy]:
         op("to_date", expr("datetime", d)),
         op("week_start", st.sampled_from(["date", "datetime"]).flatmap(lambda k: expr(k, d))),
         op("month_start", st.sampled_from(["date", "datetime"]).flatmap(lambda k: expr(k, d))),
+        op("edate", st.sampled_from(["date", "datetime"]).flatmap(lambda k: expr(k, d)), st.integers(-25, 25)),
+        op("eomonth", st.sampled_from(["date", "datetime"]).flatmap(lambda k: expr(k, d)), leaf("integer")),
+        op("make_date", st.integers(2020, 2026), st.one_of(var("integer"), st.integers(-14, 26)),
+           st.one_of(var("integer"), st.integers(-40, 70))),
+        op("+", expr("date", d), leaf("integer")),
+        op("-", expr("date", d), leaf("integer")),
     ]
 
 
@@ -185,7 +226,7 @@ BUILDERS = {
 }
 TOP = st.one_of(
     *[expr(kind, 2) for kind in BUILDERS],
-    op("/", numeric(1), numeric(1)),  # real results: compared with a tolerance, never inside a comparison
+    op("/", numeric(1), numeric(1)),
     st.just({"avg": {"var": "items.price"}}),
 )
 
@@ -234,3 +275,44 @@ def test_python_and_sql_agree(db: SqlRunner, exprs: list[Any], records: list[dic
         python_values = [function(r, CONTEXT) for r in records]
         for r, p, s in zip(records, python_values, sql_values, strict=True):
             assert same(p, s), f"{e} on {r}: python {p!r}, sql {s!r}"
+
+
+THRESHOLD_COMPARISONS = st.sampled_from([">=", ">", "==", "<=", "<", "!="])
+
+
+@st.composite
+def on_threshold(draw: st.DrawFn) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Records whose ratios land exactly on (or one cent beside) the thresholds compared with."""
+    thresholds = draw(st.lists(st.decimals(-50, 50, places=2), min_size=1, max_size=4))
+    exprs: list[Any] = []
+    records: list[dict[str, Any]] = []
+    for t in thresholds:
+        qty = draw(st.integers(-9, 9).filter(bool))
+        rate = draw(st.decimals(-5, 5, places=4).filter(bool))
+        delta = draw(st.sampled_from([Decimal("-0.01"), Decimal(0), Decimal("0.01")]))
+        price = draw(st.decimals(-20, 20, places=2))
+        records.append({
+            "amount": t * qty + delta, "qty": qty, "rate": rate, "customer": None,
+            "items": [{"price": price}, {"price": 2 * t - price}, {"price": None}],
+        })
+        compare = draw(THRESHOLD_COMPARISONS)
+        exprs += [
+            {compare: [{"/": [{"var": "amount"}, {"var": "qty"}]}, t]},
+            {compare: [{"/": [{"var": "amount"}, {"var": "rate"}]}, draw(st.decimals(-1000, 1000, places=6))]},
+            {compare: [{"avg": {"var": "items.price"}}, t]},
+            {compare: [{"avg": [{"var": "amount"}, {"var": "qty"}, t]}, t]},
+            {compare: [{"*": [{"/": [{"var": "amount"}, {"var": "qty"}]}, {"var": "qty"}]}, {"var": "amount"}]},
+        ]
+    return exprs, records
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=on_threshold())
+def test_divisions_and_averages_agree_on_their_thresholds(db: SqlRunner, case: tuple[list[Any], list[Any]]) -> None:
+    exprs, records = case
+    db.load(records)
+    sql_results = db.evaluate(exprs)
+    for e, sql_values in zip(exprs, sql_results, strict=True):
+        function = compile_python(e, SCHEMA)
+        for r, s in zip(records, sql_values, strict=True):
+            assert function(r, CONTEXT) is s, f"{e} on {r}: python {function(r, CONTEXT)!r}, sql {s!r}"

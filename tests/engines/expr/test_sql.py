@@ -143,3 +143,12 @@ def test_table_scope_infers_the_schema() -> None:
     assert "customer_id" not in SCHEMA.fields
     assert set(SCHEMA.collections["items"].fields) == {"price", "qty", "sku", "shipped"}
     assert TableScope(ORDERS).schema.fields["customer_id"] == "integer"
+
+
+def test_sql_that_would_grow_exponentially_is_refused_before_it_is_written_out() -> None:
+    nested = "name"
+    for _ in range(7):  # RIGHT reads its text four times: 4**7 copies once rendered
+        nested = f"RIGHT({nested}, 3)"
+    with pytest.raises(ExprError, match="too large to run in SQL"):
+        compile_sql(parse_formula(f'{nested} = "a"'), SCOPE)
+    assert compile_sql(parse_formula('RIGHT(RIGHT(name, 3), 2) = "a"'), SCOPE) is not None
