@@ -70,3 +70,13 @@ def test_the_readme_table_lists_every_function_once() -> None:
 def test_every_example_survives_a_round_trip_through_the_designer(example: dict[str, Any]) -> None:
     ast = parse_formula(example["formula"])
     assert parse_formula(to_formula(ast)) == ast
+
+
+def test_the_readme_function_table_is_current() -> None:
+    from pathlib import Path
+
+    from tests.engines.expr.excel_table import markdown
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- functions-table:start -->\n", 1)[1].split("<!-- functions-table:end -->", 1)[0]
+    assert table.strip() == markdown().strip(), "regenerate it: python -m tests.engines.expr.excel_table"
