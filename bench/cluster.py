@@ -250,18 +250,20 @@ class Load:
 
 
 def warm(load: Load) -> list[Sent]:
-    """One create through each API process and each path (the first request of a process compiles
-    the app: seconds for this template), before anything is measured."""
+    """One create through each API process and each path before anything is measured: the first
+    create of a process loads the search segmenter's dictionary (jieba, seconds) and compiles the app."""
     return asyncio.run(_warm(load))
 
 
 async def _warm(load: Load) -> list[Sent]:
-    out = []
     async with httpx.AsyncClient(timeout=120) as http:
-        for n, _ in enumerate(load.bases):
-            for public in (False, True):
-                out.append(await _send(http, load, n, public, *_request(load, n, 0, public, tag=f"{load.tag}w")))
-    return out
+
+        async def both(n: int) -> list[Sent]:
+            return [await _send(http, load, n, public, *_request(load, n, 0, public, tag=f"{load.tag}w"))
+                    for public in (False, True)]
+
+        per_base = await asyncio.gather(*(both(n) for n in range(len(load.bases))))
+    return [sent for pair in per_base for sent in pair]
 
 
 async def drive(load: Load) -> list[Sent]:

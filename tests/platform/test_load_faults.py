@@ -1,5 +1,5 @@
 """Crashes under load, on PostgreSQL with real processes (the process and check code is the load
-bench's, ``bench/cluster.py``): 2 API processes and 2 workers on a fresh database, clients
+bench's, ``bench/cluster.py``): 2 API processes and a worker on a fresh database, clients
 creating complaints through the API and the public form with Idempotency-Keys; one API process and
 one worker are SIGKILLed mid-load and replaced. Nothing is lost (every create answered 2xx is
 stored, once), nothing is doubled (no create stored twice though clients retried it on the other
@@ -69,7 +69,7 @@ def test_sigkill_of_an_api_process_and_a_worker_mid_load_loses_and_doubles_nothi
     engine = fresh_engine
     site = seed_site(engine, public_limit=10_000, seed_records=False)
     with processes(fresh_pg, tmp_path) as procs:
-        apis, workers = procs.apis(2), procs.workers(2)
+        apis, workers = procs.apis(2), procs.workers(1)
         load = Load([str(a.url) for a in apis], site, clients=12, seconds=6, idempotent=True, retries=30)
 
         async def scenario() -> list[Sent]:
