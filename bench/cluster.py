@@ -51,6 +51,7 @@ TEMPLATE = ROOT / "app_templates" / "complaint_management"
 APP, FORM = "complaint_management", "complaint"
 RECORDS = f"/api/apps/{APP}/forms/{FORM}/records"
 PASSWORD = "load bench password 1"
+CLIENT_TIMEOUT = 60  # seconds a client waits for an answer
 SERIAL = re.compile(r"^(?P<prefix>.*\D)(?P<number>\d+)$")
 
 
@@ -227,6 +228,7 @@ class Sent:
     record_id: int | None = None
     serial: str | None = None
     tries: int = 1
+    error: str | None = None  # with status 0: the last transport error (ReadTimeout, ConnectError, …)
 
 
 def complaint(marker: str, i: int) -> dict[str, Any]:
@@ -270,7 +272,7 @@ async def drive(load: Load) -> list[Sent]:
     """Run ``load.clients`` clients until ``load.seconds`` have passed; every create they made."""
     deadline = time.monotonic() + load.seconds
     limits = httpx.Limits(max_connections=load.clients, max_keepalive_connections=load.clients)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+    async with httpx.AsyncClient(timeout=CLIENT_TIMEOUT, limits=limits) as http:
         per_client = await asyncio.gather(*(_client(http, load, n, deadline) for n in range(load.clients)))
     return [sent for batch in per_client for sent in batch]
 
@@ -301,12 +303,13 @@ def _request(load: Load, n: int, i: int, public: bool, tag: str | None = None) -
 async def _send(http: httpx.AsyncClient, load: Load, n: int, public: bool, body: dict[str, Any],
                 headers: dict[str, str]) -> Sent:
     path = load.site.public_path if public else RECORDS
-    started = time.monotonic()
+    started, error = time.monotonic(), ""
     for attempt in range(load.retries + 1):
         base = load.bases[(n + attempt) % len(load.bases)]
         try:
             response = await http.post(base + path, json=body, headers=headers)
-        except httpx.TransportError:
+        except httpx.TransportError as exc:
+            error = type(exc).__name__
             if attempt < load.retries:
                 await asyncio.sleep(0.2)
             continue
@@ -317,7 +320,7 @@ async def _send(http: httpx.AsyncClient, load: Load, n: int, public: bool, body:
             sent.record_id, sent.serial = data.get("id"), data.get("serial", data.get("ticket_no"))
         return sent
     return Sent("public" if public else "api", body["subject"], 0, time.monotonic() - started,
-                tries=load.retries + 1)
+                tries=load.retries + 1, error=error)
 
 
 # --- checks ---------------------------------------------------------------------------------

@@ -4,11 +4,12 @@ On a throwaway database ``dajian_bench_<random>``: the complaint template with i
 2 API processes (uvicorn, the app factory, no embedded worker) and 2 ``dajian worker``
 processes. Clients (async httpx) create complaints until a deadline, three in four through the
 record API with bearer tokens of the template's agents, one in four through the public form link
-(its per-client rate limit raised to 10,000 a minute for the run: all clients share 127.0.0.1; a 429 would still be
-counted as a rate limit, not an error). First 4 clients (the baseline), then 100. Afterwards the
-due jobs are drained and the database is checked: every 2xx stored exactly once, nothing stored
-twice, serial numbers unique and gap-free, every due job done once (its in-app message sent once),
-none failed.
+(its per-client rate limit raised to 10,000 a minute for the run, as all clients share 127.0.0.1;
+a 429 would still count as a rate limit, not an error). First 4 clients (the baseline), then 100;
+a client waits up to 60 s for an answer (a timeout counts as an error). Afterwards the due jobs
+are drained and the database is checked: every 2xx stored exactly once, nothing stored twice,
+serial numbers unique and gap-free, every due job done once (its in-app message sent once), none
+failed.
 
     .venv/bin/python bench/load.py [--quick] [--clients 100] [--baseline-clients 4] [--seconds 60]
 
@@ -53,7 +54,7 @@ class Phase:
         self.label, self.clients, self.sent, self.elapsed = label, clients, sent, elapsed
         self.ok = [s for s in sent if s.status in OK]
         self.rate = len(self.ok) / elapsed if elapsed else 0.0
-        self.errors = Counter(s.status for s in sent if s.status not in (*OK, RATE_LIMITED))
+        self.errors = Counter(str(s.status or s.error) for s in sent if s.status not in (*OK, RATE_LIMITED))
         self.limited = sum(1 for s in sent if s.status == RATE_LIMITED)
 
     def latency_ms(self, pct: float) -> float:
@@ -61,7 +62,7 @@ class Phase:
 
     def describe(self) -> str:
         by_via = Counter(s.via for s in self.ok)
-        errors = ", ".join(f"{status or 'no answer'}: {n}" for status, n in sorted(self.errors.items())) or "none"
+        errors = ", ".join(f"{status}: {n}" for status, n in sorted(self.errors.items())) or "none"
         return (f"[{self.label}] {self.clients} clients, {self.elapsed:.1f}s: {len(self.ok)} created "
                 f"({by_via['api']} api, {by_via['public']} public) = {fmt(self.rate)}/s; "
                 f"p50 {self.latency_ms(50):.0f} ms, p95 {self.latency_ms(95):.0f} ms, p99 {self.latency_ms(99):.0f} ms;"

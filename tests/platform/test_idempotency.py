@@ -4,6 +4,7 @@ is refused; two concurrent requests with one key make one record; keys expire af
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -179,3 +180,11 @@ def test_two_concurrent_requests_with_one_key_make_one_record(org: Org, admin: T
     assert count(org, title="twice at once") == 1
     for client in clients.values():
         client.close()
+
+
+def test_the_header_is_documented(admin: TestClient) -> None:
+    platform = admin.get("/openapi.json").json()["paths"]["/api/apps/{app_key}/forms/{form_key}/records"]["post"]
+    app = admin.get("/api/apps/tickets/openapi.json").json()["paths"][URL]["post"]
+    for operation in (platform, app):
+        [header] = [p for p in operation["parameters"] if p["in"] == "header"]
+        assert header["name"] == "Idempotency-Key" and "255" in json.dumps(header["schema"])
