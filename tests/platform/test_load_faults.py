@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import socket
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, func, select, text
 
 from bench.cluster import Load, Sent, drive, processes, seed_site, verify, wait_for_jobs, warm
 from dajian.platform import features as _features  # noqa: F401 - job handlers for the reclaiming worker
 from dajian.platform.clock import ManualClock, set_clock, utcnow
 from dajian.platform.db import make_engine
 from dajian.platform.jobs import Worker
+from dajian.platform.models import jobs
 from tests.conftest import BACKENDS, PG_ADMIN_URL, _pg_admin, pg_available
 
 pytestmark = pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL only (real processes)")
@@ -52,6 +55,20 @@ def fresh_engine(fresh_pg: str) -> Iterator[Engine]:
     eng.dispose()
 
 
+def holding_jobs(engine: Engine, pid: int, seconds: float) -> bool:
+    """Wait (up to ``seconds``) until the worker process ``pid`` has claimed jobs it has not finished."""
+    held = select(func.count()).select_from(jobs).where(jobs.c.status == "running",
+                                                        jobs.c.locked_by == f"{socket.gethostname()}-{pid}")
+    deadline = time.monotonic() + seconds
+    with engine.connect() as conn:
+        while time.monotonic() < deadline:
+            if conn.execute(held).scalar_one():
+                return True
+            conn.rollback()
+            time.sleep(0.01)
+    return False
+
+
 def reclaim_lost_jobs(engine: Engine) -> int:
     """Run the jobs a killed worker held, as any worker will once their 60 s lease has expired."""
     previous = set_clock(ManualClock(utcnow() + timedelta(seconds=61)))
@@ -76,7 +93,8 @@ def test_sigkill_of_an_api_process_and_a_worker_mid_load_loses_and_doubles_nothi
             clients = asyncio.create_task(drive(load))
             await asyncio.sleep(2.5)
             procs.kill(apis[0])  # mid-request: some creates commit unanswered, others roll back
-            procs.kill(workers[0])  # mid-batch: its claimed jobs stay leased to a dead worker
+            await asyncio.to_thread(holding_jobs, engine, workers[0].popen.pid, 3)
+            procs.kill(workers[0])  # mid-batch if caught holding jobs: they stay leased to a dead worker
             replacement = await asyncio.to_thread(procs.api)
             load.bases[0] = str(replacement.url)
             await asyncio.to_thread(procs.worker)
