@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from dajian.platform.apps import import_definition, load_runtime
 from dajian.platform.auth import create_organisation, create_token, create_user
@@ -429,3 +430,41 @@ def _job_problems(job_rows: list[Any], messages: list[Any], *, allow_rerun: bool
 def _message_key(payload: dict[str, Any]) -> tuple[int, Any, Any]:
     return int(payload["recipient"][1]), (payload.get("link") or {}).get("record"), payload.get("source")
 
+
+
+class LockWaits:
+    """Samples, every ``every`` seconds while running, how many sessions on this database are active
+    and how many of them wait for a lock (PostgreSQL ``pg_stat_activity``)."""
+
+    QUERY = text("SELECT count(*) FILTER (WHERE state = 'active'), "
+                 "count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock') "
+                 "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+    def __init__(self, engine: Engine, every: float = 0.5) -> None:
+        self.engine, self.every = engine, every
+        self.samples: list[tuple[int, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> LockWaits:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        with self.engine.connect() as conn:
+            while not self._stop.wait(self.every):
+                active, waiting = conn.execute(self.QUERY).one()
+                conn.rollback()
+                self.samples.append((int(active), int(waiting)))
+
+    def summary(self) -> str:
+        if not self.samples:
+            return "no samples"
+        waiting = [w for _, w in self.samples]
+        active = [a for a, _ in self.samples]
+        return (f"sessions waiting on a lock: mean {sum(waiting) / len(waiting):.1f}, max {max(waiting)} "
+                f"(active: mean {sum(active) / len(active):.1f}, max {max(active)}; {len(self.samples)} samples)")

@@ -29,7 +29,8 @@ from collections import Counter
 from pathlib import Path
 
 from _common import fmt, load_note, note, percentile, pg_database, result
-from cluster import Load, Report, Sent, Site, drive, processes, seed_site, verify, wait_for_jobs, warm
+from cluster import Load, LockWaits, Report, Sent, Site, drive, processes, seed_site, verify, wait_for_jobs, warm
+from sqlalchemy import Engine
 
 from dajian.platform.db import make_engine
 
@@ -69,11 +70,14 @@ class Phase:
                 f" rate limited {self.limited}; errors {errors}")
 
 
-def run_phase(label: str, bases: list[str], site: Site, clients: int, seconds: float, public_every: int) -> Phase:
+def run_phase(label: str, bases: list[str], site: Site, clients: int, seconds: float, public_every: int,
+              engine: Engine) -> Phase:
     started = time.monotonic()
-    sent = asyncio.run(drive(Load(bases, site, clients=clients, seconds=seconds, public_every=public_every)))
+    with LockWaits(engine) as waits:
+        sent = asyncio.run(drive(Load(bases, site, clients=clients, seconds=seconds, public_every=public_every)))
     phase = Phase(label, clients, sent, time.monotonic() - started)
     note(phase.describe())
+    note(f"[{label}] {waits.summary()}")
     return phase
 
 
@@ -106,8 +110,8 @@ def main() -> int:
             phases = [Phase("warm-up", 1, warm(Load(bases, site, clients=1, seconds=0)), time.monotonic() - warmed)]
             note(phases[0].describe())
             phases.append(run_phase("baseline", bases, site, args.baseline_clients, baseline_seconds,
-                                    args.public_every))
-            phases.append(run_phase("crowd", bases, site, args.clients, seconds, args.public_every))
+                                    args.public_every, engine))
+            phases.append(run_phase("crowd", bases, site, args.clients, seconds, args.public_every, engine))
             drained = time.monotonic()
             left = wait_for_jobs(engine, site.org_id, timeout=60)
             note(f"[load] due jobs drained in {time.monotonic() - drained:.1f}s ({left} left)")
