@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from dajian.platform import idempotency
 from dajian.platform import records as record_service
 from dajian.platform.clock import ManualClock, set_clock
 from dajian.platform.models import idempotency_keys
@@ -188,3 +189,17 @@ def test_the_header_is_documented(admin: TestClient) -> None:
     for operation in (platform, app):
         [header] = [p for p in operation["parameters"] if p["in"] == "header"]
         assert header["name"] == "Idempotency-Key" and "255" in json.dumps(header["schema"])
+
+
+def test_expired_keys_are_purged(org: Org, admin: TestClient) -> None:
+    clock = ManualClock(datetime.now(UTC) - timedelta(hours=25))
+    previous = set_clock(clock)
+    try:
+        post(admin, {"title": "old"}, "old-key")
+    finally:
+        set_clock(previous)
+    post(admin, {"title": "new"}, "new-key")
+    with org.engine.begin() as conn:
+        assert idempotency.purge_expired(conn) >= 1
+        kept = conn.execute(select(idempotency_keys.c.key).where(idempotency_keys.c.org_id == org.id)).scalars()
+        assert sorted(kept) == ["new-key"]
