@@ -339,3 +339,7 @@ def _install_demo(engine: Engine, org: str, *, records: int, skip_if_present: bo
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":  # python -m dajian.platform.cli ... (subprocesses of tests and benchmarks)
+    main()

@@ -258,3 +258,20 @@ jobs = Table(
         sqlite_where=text("status IN ('pending', 'running')"),
     ),
 )
+
+# Idempotency-Key of record creates and public submissions: the first answer, kept for
+# 24 hours, in the same transaction as what it created (see ``idempotency``).
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    _id(),
+    _org(),
+    Column("scope", String(100), nullable=False),  # "user:<id>" or "public"
+    Column("key", String(255), nullable=False),
+    Column("fingerprint", String(64), nullable=False),  # sha256 of method, path and body
+    Column("status", Integer, nullable=True),
+    Column("response", JSON, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("org_id", "scope", "key"),
+    Index("ix_idempotency_keys_created", "created_at"),
+)

@@ -71,6 +71,11 @@ def _form_schemas(form: CompiledForm) -> dict[str, Any]:
     }
 
 
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
+                   "description": "A retry with the same key and body answers the first answer (kept 24 h)",
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"}}
+
+
 def _form_paths(app_key: str, form: CompiledForm) -> dict[str, Any]:
     key = form.form.key
     base = f"/api/apps/{app_key}/forms/{key}/records"
@@ -85,7 +90,7 @@ def _form_paths(app_key: str, form: CompiledForm) -> dict[str, Any]:
         base: {
             "get": {"summary": f"List {key}", "tags": [key], "parameters": list_params,
                     "responses": {"200": {"description": "A page of records"}}},
-            "post": {"summary": f"Create {key}", "tags": [key], "requestBody": body,
+            "post": {"summary": f"Create {key}", "tags": [key], "requestBody": body, "parameters": [IDEMPOTENCY_KEY],
                      "responses": {"201": ok, "422": {"description": "Invalid, with paths"}}},
         },
         base + "/{record_id}": {

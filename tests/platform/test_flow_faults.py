@@ -34,7 +34,8 @@ from tests.platform.conftest import PASSWORD, Org
 from tests.platform.test_flows import Desk, open_nodes
 
 ROOT = Path(__file__).resolve().parents[2]
-DAJIAN = ROOT / ".venv" / "bin" / "dajian"
+# the CLI of this checkout (PYTHONPATH=ROOT), also in a worktree without its own .venv
+DAJIAN = (sys.executable, "-m", "dajian.platform.cli")
 
 
 def free_port() -> int:
@@ -203,7 +204,7 @@ def park_at_due_timers(engine: Engine, total: int) -> tuple[int, list[int]]:
 
 
 def test_two_worker_processes_fire_each_due_timer_once(pg_engine: Engine, processes: Processes) -> None:
-    workers = [processes.start(str(DAJIAN), "worker", "--poll-interval", "0.2", name=f"worker{i}") for i in range(2)]
+    workers = [processes.start(*DAJIAN, "worker", "--poll-interval", "0.2", name=f"worker{i}") for i in range(2)]
     assert all(read_line(w).startswith("worker ") for w in workers)  # "worker <id> started"
     total = 1000
     app_id, ids = park_at_due_timers(pg_engine, total)

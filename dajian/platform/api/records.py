@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from dajian.platform import records as service
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_settings, transaction
+from dajian.platform.api.idempotency import IdempotencyKey, once
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.errors import Invalid
 from dajian.platform.filters import parse_filter_param
@@ -49,10 +50,15 @@ def _request_id(request: Request) -> str:
 
 
 @router.post("", status_code=201)
-def create(request: Request, principal: Auth, app_key: str, form_key: str, values: Values) -> dict[str, Any]:
+def create(request: Request, response: Response, principal: Auth, app_key: str, form_key: str, values: Values,
+           idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+    """Create a record. With ``Idempotency-Key`` a retry answers the first answer again (no second record)."""
     with transaction(request) as conn:
         ctx = _context(conn, principal, app_key, form_key, "create")
-        return service.create_records(conn, ctx, [values], request_id=_request_id(request))[0]
+        made: dict[str, Any] = once(
+            request, response, conn, key=idempotency_key, org_id=principal.org_id, scope=f"user:{principal.user_id}",
+            body=values, work=lambda: service.create_records(conn, ctx, [values], request_id=_request_id(request))[0])
+        return made
 
 
 @router.post("/preview")
@@ -68,11 +74,16 @@ def preview(request: Request, principal: Auth, app_key: str, form_key: str, valu
 
 
 @router.post("/bulk", status_code=201)
-def create_bulk(request: Request, principal: Auth, app_key: str, form_key: str, body: Bulk) -> dict[str, Any]:
-    """Create many records at once: all of them or, if any is invalid, none."""
+def create_bulk(request: Request, response: Response, principal: Auth, app_key: str, form_key: str, body: Bulk,
+                idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+    """Create many records at once: all of them or, if any is invalid, none (``Idempotency-Key`` as on create)."""
     with transaction(request) as conn:
         ctx = _context(conn, principal, app_key, form_key, "create")
-        return {"items": service.create_records(conn, ctx, body.records, request_id=_request_id(request))}
+        made: dict[str, Any] = once(
+            request, response, conn, key=idempotency_key, org_id=principal.org_id, scope=f"user:{principal.user_id}",
+            body=body.records,
+            work=lambda: {"items": service.create_records(conn, ctx, body.records, request_id=_request_id(request))})
+        return made
 
 
 def _run_list(request: Request, principal: Principal, app_key: str, form_key: str, q: Query_) -> dict[str, Any]:

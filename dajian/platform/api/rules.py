@@ -17,6 +17,7 @@ from dajian.engines.rule.model import CHANNEL_KINDS, InboundEmailDef, InboundWeb
 from dajian.platform import rules as _rules  # noqa: F401 - registers the record listener and job handlers
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_engine, transaction
+from dajian.platform.api.idempotency import IdempotencyKey, once, org_of
 from dajian.platform.apps import get_app_row, load_runtime, require_manage
 from dajian.platform.audit import jsonable
 from dajian.platform.clock import utcnow
@@ -256,15 +257,21 @@ def inbound_channels(request: Request, principal: Auth, app_key: str) -> dict[st
 
 
 @router.post("/public/{org_key}/{app_key}/forms/{form_key}", status_code=201, tags=["public"])
-def public_submit(request: Request, org_key: str, app_key: str, form_key: str,
-                  body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
-    """Anonymous submission through a public form link; returns the submission's number."""
+def public_submit(request: Request, response: Response, org_key: str, app_key: str, form_key: str,
+                  body: Annotated[dict[str, Any], Body()], idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+    """Anonymous submission through a public form link; returns the submission's number.
+    With ``Idempotency-Key`` a retry answers the first answer again (no second submission)."""
     client = request.client.host if request.client else "unknown"
     with get_engine(request).begin() as counting:
         channels.take_attempt(counting, org_key=org_key, app_key=app_key, form_key=form_key, client=client)
     with transaction(request) as conn:
-        return channels.submit_public(conn, org_key=org_key, app_key=app_key, form_key=form_key, body=body,
-                                      client=client)
+        org_id = org_of(conn, org_key) if idempotency_key is not None else None
+        made: dict[str, Any] = once(
+            request, response, conn, key=idempotency_key if org_id is not None else None, org_id=org_id or 0,
+            scope="public", body=body,
+            work=lambda: channels.submit_public(conn, org_key=org_key, app_key=app_key, form_key=form_key, body=body,
+                                                client=client))
+        return made
 
 
 @router.get("/public/{org_key}/{app_key}/status", tags=["public"])
