@@ -111,7 +111,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=is_upload_path)
 
     @app.get("/api/health", tags=["platform"])
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
+        """On the event loop, touching no database: it answers while every thread or connection is busy."""
         return {"status": "ok", "version": __version__}
 
     return app

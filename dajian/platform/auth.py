@@ -22,11 +22,13 @@ from typing import Any, NamedTuple
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ColumnElement, Connection, Row, Table, bindparam, insert, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from dajian.engines.sqltypes import UtcDateTime
 from dajian.platform.audit import write_audit
 from dajian.platform.clock import utcnow
 from dajian.platform.config import Settings, get_settings
+from dajian.platform.db import is_sqlite
 from dajian.platform.errors import Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized, error
 from dajian.platform.models import (
     api_tokens,
@@ -457,16 +459,30 @@ def _app_key_errors(conn: Connection, *, org_id: int, app_keys: list[str] | None
 
 
 def _touch_token(conn: Connection, *, token_id: int, last_used_at: datetime | None, now: datetime) -> None:
-    """At most one write per token per minute; the WHERE keeps racing processes to one too."""
+    """At most one write per token per minute, and never a wait for it.
+
+    Many requests with one token arrive together: none may queue behind another's row lock (they would
+    fill the thread pool while the holder waits for a thread to commit in). PostgreSQL skips a locked
+    row; SQLite gives up at once if another connection is writing. A skipped touch is made by the next
+    request: ``last_used_at`` is only accurate to a minute anyway.
+    """
     stale = now - LAST_USED_RESOLUTION
     if last_used_at is not None and last_used_at > stale:
         return
-    conn.execute(
-        update(api_tokens)
-        .where(api_tokens.c.id == token_id)
-        .where(or_(api_tokens.c.last_used_at.is_(None), api_tokens.c.last_used_at <= stale))
-        .values(last_used_at=now)
-    )
+    still_stale = (api_tokens.c.id == token_id) & or_(
+        api_tokens.c.last_used_at.is_(None), api_tokens.c.last_used_at <= stale)
+    if not is_sqlite(conn):
+        free = select(api_tokens.c.id).where(still_stale).with_for_update(skip_locked=True).scalar_subquery()
+        conn.execute(update(api_tokens).where(api_tokens.c.id == free).values(last_used_at=now))
+        return
+    waited = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        conn.execute(update(api_tokens).where(still_stale).values(last_used_at=now))
+    except OperationalError:  # another connection holds the write lock: skip, do not wait
+        pass
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(waited or 0)}")
 
 
 def _pack_scopes(scopes: list[str], app_keys: list[str] | None) -> list[str]:

@@ -73,16 +73,32 @@ def require_scope(scope: str) -> Callable[[Principal], Principal]:
 
 
 def _authenticate(request: Request) -> Principal:
-    """Reads through the request's own connection, so auth and action share one transaction."""
+    """Reads through the request's own connection, so auth and action share one transaction.
+
+    A token is looked up (and its ``last_used_at`` touched) in a short transaction of its own just
+    before, on the same connection: no lock taken for the touch is held while the endpoint waits
+    for a thread, so concurrent requests with one token never queue behind each other.
+    """
     header = request.headers.get("authorization")
     cookie = request.cookies.get(SESSION_COOKIE)
-    conn = request_connection(request)
     if header is not None:
-        principal = auth.resolve_token(conn, _bearer(header))
+        principal = _resolve_token(request, _bearer(header))
     else:
-        principal = auth.resolve_session(conn, cookie) if cookie else None
+        principal = auth.resolve_session(request_connection(request), cookie) if cookie else None
     if principal is None:
         raise Unauthorized("not signed in, or the session or token has expired")
+    return principal
+
+
+def _resolve_token(request: Request, token: str) -> Principal | None:
+    conn = get_engine(request).connect()
+    try:
+        principal = auth.resolve_token(conn, token)
+        conn.commit()
+    except BaseException:
+        conn.close()
+        raise
+    request_connection(request, opened=conn)
     return principal
 
 

@@ -35,11 +35,11 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def request_connection(request: Request) -> Connection:
-    """The request's connection, opened with a transaction on first use."""
+def request_connection(request: Request, opened: Connection | None = None) -> Connection:
+    """The request's connection, opened (or ``opened`` adopted) with a transaction on first use."""
     conn: Connection | None = request.scope.get(CONNECTION_KEY)
     if conn is None:
-        conn = get_engine(request).connect()
+        conn = opened or get_engine(request).connect()
         if request.method not in ("GET", "HEAD", "OPTIONS") and not READ_ONLY_POST.search(request.url.path):
             # SQLite: take the write lock up front (waiting for it) rather than failing later
             # when a read transaction tries to become a write transaction
