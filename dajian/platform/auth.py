@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ColumnElement, Connection, Row, Table, bindparam, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
 
 from dajian.engines.sqltypes import UtcDateTime
@@ -51,6 +51,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 # that does not forward client addresses: it gets more failures than one name.
 CLIENT_FAILURE_FACTOR = 4
 _APP_SCOPE = "app:"  # see _pack_scopes
+LOGIN_LOCKS = 0x4C4F47  # advisory lock namespace of login counting (PostgreSQL)
 
 # DAJIAN_PASSWORD_HASH=cheapest selects argon2's cheapest profile: for test suites only,
 # where hundreds of users are created; production keeps the library's defaults.
@@ -179,33 +180,52 @@ def _dept_errors(conn: Connection, *, org_id: int, dept_id: int | None) -> list[
 # --- login and sessions ----------------------------------------------------
 
 
-def login(
+class LoginAttempt(NamedTuple):
+    """A counted attempt whose password is not checked yet (``begin_login``)."""
+
+    id: int
+    user: UserRow | None
+    client: str
+    at: datetime
+
+
+def begin_login(
     conn: Connection,
     *,
     org_key: str | None,
     username: str,
-    password: str,
     client: str,
     settings: Settings | None = None,
-) -> LoginResult:
-    """Check the password and open a session.
+) -> LoginAttempt:
+    """Count the attempt, as a failure until ``finish_login`` says otherwise, or raise 429.
 
-    A failed attempt is written to ``conn`` *before* ``Unauthorized`` is
-    raised; the caller must commit it anyway, since those rows are what
-    throttles the next guess (``api.auth.login`` does).
+    Counting and checking the count happen under a lock on the account and on the client, so
+    concurrent guesses are counted one after another: 40 at once check no more passwords than 40
+    in a row. The caller commits before ``finish_login``, so the lock is not held while argon2 runs.
+    The account is the user the name resolves to, however it was spelled (with or without the org).
     """
     settings = settings or get_settings()
     now = utcnow()
     username, client = username[:150], client[:100]
-    # throttled per account: the same username in another organisation is another account
-    account = f"{org_key}/{username}"[:150] if org_key else username
+    user = _login_candidate(conn, org_key=org_key, username=username)
+    account = f"#{user.id}" if user is not None else f"{org_key or ''}/{username}"[:150]
+    _lock_counts(conn, account, client)
     _check_throttle(conn, username=account, client=client, settings=settings, now=now)
-    user = _authenticate(conn, org_key=org_key, username=username, password=password)
-    _record_attempt(conn, username=account, client=client, succeeded=user is not None, at=now)
+    attempt_id = _insert(conn, login_attempts, {"username": account, "client": client, "succeeded": False, "at": now})
+    return LoginAttempt(attempt_id, user, client, now)
+
+
+def finish_login(
+    conn: Connection, attempt: LoginAttempt, *, password: str, settings: Settings | None = None
+) -> LoginResult:
+    """Check the password and open a session; a wrong one raises ``Unauthorized`` (already counted)."""
+    settings = settings or get_settings()
+    user = _authenticate(conn, user=attempt.user, password=password)
     if user is None:
         raise Unauthorized("invalid username or password")
-    expires_at = now + timedelta(days=settings.session_days)
-    return _open_session(conn, user=user, client=client, expires_at=expires_at)
+    conn.execute(update(login_attempts).where(login_attempts.c.id == attempt.id).values(succeeded=True))
+    expires_at = attempt.at + timedelta(days=settings.session_days)
+    return _open_session(conn, user=user, client=attempt.client, expires_at=expires_at)
 
 
 def logout(conn: Connection, token: str) -> bool:
@@ -280,9 +300,8 @@ def _lockout_seconds(
     return max(1, math.ceil((nth_latest + window - now).total_seconds()))
 
 
-def _authenticate(conn: Connection, *, org_key: str | None, username: str, password: str) -> UserRow | None:
+def _authenticate(conn: Connection, *, user: UserRow | None, password: str) -> UserRow | None:
     """The user if the password is right; unknown users cost the same time as known ones."""
-    user = _login_candidate(conn, org_key=org_key, username=username)
     if user is None or user.password_hash is None:
         verify_password(_dummy_hash(), password)
         return None
@@ -309,9 +328,17 @@ def _login_candidate(conn: Connection, *, org_key: str | None, username: str) ->
     return rows[0] if rows else None
 
 
-def _record_attempt(conn: Connection, *, username: str, client: str, succeeded: bool, at: datetime) -> None:
-    row = {"username": username, "client": client, "succeeded": succeeded, "at": at}
-    conn.execute(insert(login_attempts).values(row))
+def _lock_counts(conn: Connection, account: str, client: str) -> None:
+    """Serialise counting per account and per client until the transaction ends.
+
+    SQLite needs nothing: the caller's ``BEGIN IMMEDIATE`` already lets one writer in at a time.
+    PostgreSQL takes two transaction-level advisory locks, always account first, so no two logins
+    wait on each other in a cycle.
+    """
+    if is_sqlite(conn):
+        return
+    for key in (f"account:{account}", f"client:{client}"):
+        conn.execute(select(func.pg_advisory_xact_lock(LOGIN_LOCKS, func.hashtext(key))))
 
 
 def _open_session(conn: Connection, *, user: UserRow, client: str, expires_at: datetime) -> LoginResult:

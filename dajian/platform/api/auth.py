@@ -148,17 +148,13 @@ def me(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
 
 
 def _login(request: Request, body: LoginBody, settings: Settings) -> auth.LoginResult:
-    """Not ``transaction()``: a failed attempt must be committed although the login fails."""
+    """Two transactions: the attempt is counted and committed first, then the password is checked."""
     client = request.client.host if request.client else "unknown"
     with get_engine(request).connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
-        try:
-            result = auth.login(
-                conn, org_key=body.org, username=body.username, password=body.password,
-                client=client, settings=settings,
-            )
-        except Unauthorized:
-            conn.commit()
-            raise
+        attempt = auth.begin_login(conn, org_key=body.org, username=body.username, client=client,
+                                   settings=settings)
+        conn.commit()
+        result = auth.finish_login(conn, attempt, password=body.password, settings=settings)
         conn.commit()
     return result
 
