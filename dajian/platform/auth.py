@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ColumnElement, Connection, Row, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Table, bindparam, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
 
 from dajian.engines.sqltypes import UtcDateTime
@@ -40,6 +40,7 @@ from dajian.platform.models import (
     users,
 )
 from dajian.platform.principal import SCOPES, Principal
+from dajian.platform.throttle import serialise
 
 TOKEN_PREFIX = "dj_"
 MIN_PASSWORD = 8
@@ -51,7 +52,6 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 # that does not forward client addresses: it gets more failures than one name.
 CLIENT_FAILURE_FACTOR = 4
 _APP_SCOPE = "app:"  # see _pack_scopes
-LOGIN_LOCKS = 0x4C4F47  # advisory lock namespace of login counting (PostgreSQL)
 
 # DAJIAN_PASSWORD_HASH=cheapest selects argon2's cheapest profile: for test suites only,
 # where hundreds of users are created; production keeps the library's defaults.
@@ -199,7 +199,7 @@ def begin_login(
 ) -> LoginAttempt:
     """Count the attempt, as a failure until ``finish_login`` says otherwise, or raise 429.
 
-    Counting and checking the count happen under a lock on the account and on the client, so
+    Counting and checking the count happen under a lock on the account and on the client (``throttle``), so
     concurrent guesses are counted one after another: 40 at once check no more passwords than 40
     in a row. The caller commits before ``finish_login``, so the lock is not held while argon2 runs.
     The account is the user the name resolves to, however it was spelled (with or without the org).
@@ -209,7 +209,7 @@ def begin_login(
     username, client = username[:150], client[:100]
     user = _login_candidate(conn, org_key=org_key, username=username)
     account = f"#{user.id}" if user is not None else f"{org_key or ''}/{username}"[:150]
-    _lock_counts(conn, account, client)
+    serialise(conn, f"login-account:{account}", f"login-client:{client}")
     _check_throttle(conn, username=account, client=client, settings=settings, now=now)
     attempt_id = _insert(conn, login_attempts, {"username": account, "client": client, "succeeded": False, "at": now})
     return LoginAttempt(attempt_id, user, client, now)
@@ -326,19 +326,6 @@ def _login_candidate(conn: Connection, *, org_key: str | None, username: str) ->
     if len(rows) > 1:
         raise Invalid("this username exists in several organisations", errors=[error("/org", "required")])
     return rows[0] if rows else None
-
-
-def _lock_counts(conn: Connection, account: str, client: str) -> None:
-    """Serialise counting per account and per client until the transaction ends.
-
-    SQLite needs nothing: the caller's ``BEGIN IMMEDIATE`` already lets one writer in at a time.
-    PostgreSQL takes two transaction-level advisory locks, always account first, so no two logins
-    wait on each other in a cycle.
-    """
-    if is_sqlite(conn):
-        return
-    for key in (f"account:{account}", f"client:{client}"):
-        conn.execute(select(func.pg_advisory_xact_lock(LOGIN_LOCKS, func.hashtext(key))))
 
 
 def _open_session(conn: Connection, *, user: UserRow, client: str, expires_at: datetime) -> LoginResult:
