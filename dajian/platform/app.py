@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
@@ -17,6 +17,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from dajian import __version__
 from dajian.platform import features as _features  # noqa: F401 - job handlers, listeners, reference kinds
+from dajian.platform.api.access import enforce
 from dajian.platform.api.deps import ReleaseConnection
 from dajian.platform.config import Settings, get_settings
 from dajian.platform.db import make_engine
@@ -128,7 +129,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(_TooLarge, _too_large)
     for module in (auth, admin, apps, records, excel, files, flows, reports, search, rules):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.add_middleware(ReleaseConnection)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=is_upload_path)
     if settings.trusted_proxies:  # outermost: every layer below sees the client's own address

@@ -26,6 +26,7 @@ SESSION_COOKIE = "dajian_session"
 CSRF_COOKIE = "dajian_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+PRINCIPAL_KEY = "dajian.principal"
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -49,10 +50,16 @@ class TokenBody(BaseModel):
 
 
 def current_principal(request: Request) -> Principal:
-    """Bearer token first, else the session cookie; sessions must pass the CSRF check."""
+    """Bearer token first, else the session cookie; sessions must pass the CSRF check.
+
+    Once per request: ``access.enforce`` asks first, the endpoint's dependency gets the same answer."""
+    known: Principal | None = request.scope.get(PRINCIPAL_KEY)
+    if known is not None:
+        return known
     principal = _authenticate(request)
     if principal.via == "session" and request.method not in SAFE_METHODS:
         _check_csrf(request, principal)
+    request.scope[PRINCIPAL_KEY] = principal
     return principal
 
 
