@@ -38,6 +38,8 @@ def get_settings(request: Request) -> Settings:
 def request_connection(request: Request, opened: Connection | None = None) -> Connection:
     """The request's connection, opened (or ``opened`` adopted) with a transaction on first use."""
     conn: Connection | None = request.scope.get(CONNECTION_KEY)
+    if conn is not None and opened is not None and opened is not conn:
+        opened.close()  # the request has one already
     if conn is None:
         conn = opened or get_engine(request).connect()
         if request.method not in ("GET", "HEAD", "OPTIONS") and not READ_ONLY_POST.search(request.url.path):
