@@ -1,7 +1,8 @@
 """One API token under many concurrent requests, against a real server with a small thread pool.
 
-The server runs in a subprocess (uvicorn) with 4 worker threads, so a request path that waits on a
-lock another request's dependency holds exhausts the pool within a handful of requests. Every wait
+The server runs in a subprocess (uvicorn) with 4 worker threads and 2 pooled connections, so a request
+path that waits on a lock, or on a connection, that another request holds between its dependency and
+its endpoint (separate thread-pool jobs) exhausts the threads within a handful of requests. Every wait
 here is bounded by the client's timeout: a deadlock fails the test in seconds instead of hanging it.
 """
 
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -29,12 +31,15 @@ from dajian.platform.principal import Principal
 
 ROOT = Path(__file__).resolve().parents[2]
 THREADS = 4
+POOL = 2  # connections: fewer than threads, as a crowd makes it
 CLIENT_TIMEOUT = 8.0
 RUNNER = textwrap.dedent(f"""
-    import anyio.to_thread, uvicorn, sys
+    import anyio.to_thread, os, sys, uvicorn
     from dajian.platform.app import create_app
+    from dajian.platform.db import make_engine
 
-    inner = create_app()
+    engine = make_engine(os.environ["DAJIAN_DATABASE_URL"], pool_size={POOL}, max_overflow=0, pool_timeout=10)
+    inner = create_app(engine=engine)
 
     async def app(scope, receive, send):
         if scope["type"] == "lifespan":
@@ -51,8 +56,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def server(pg_engine: Engine, pg_database_url: str, tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def server(pg_engine: Engine, pg_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp_path = tmp_path_factory.mktemp("server")
     script = tmp_path / "serve.py"
     script.write_text(RUNNER)
     env = {**os.environ, "DAJIAN_DATABASE_URL": pg_database_url, "DAJIAN_FILES_DIR": str(tmp_path / "files"),
@@ -108,6 +114,25 @@ def test_many_concurrent_requests_with_one_idle_token_all_answer(pg_engine: Engi
         statuses = [r.result() for r in requests]
     assert health.result() == 200
     assert statuses == [200] * 40
+
+
+def test_more_requests_than_connections_and_threads_all_answer(pg_engine: Engine, server: str) -> None:
+    """30 requests arriving together: none may hold a connection while it waits for a thread."""
+    token = _idle_token(pg_engine)
+    arrived = threading.Barrier(30)
+
+    def one() -> int:
+        with httpx.Client(base_url=server, timeout=CLIENT_TIMEOUT) as client:
+            client.get("/api/health")  # connected before the burst
+            arrived.wait()
+            try:
+                return client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
+            except httpx.TimeoutException:
+                return 0
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        statuses = list(pool.map(lambda _: one(), range(30)))
+    assert statuses == [200] * 30
 
 
 def test_health_answers_while_every_thread_waits_on_the_database(pg_engine: Engine, server: str) -> None:

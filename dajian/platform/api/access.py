@@ -24,7 +24,7 @@ from typing import Literal, NamedTuple
 from fastapi import Request
 
 from dajian.platform import auth
-from dajian.platform.api.deps import request_connection
+from dajian.platform.api.deps import get_engine
 from dajian.platform.apps import get_app_row, require_manager
 from dajian.platform.errors import Forbidden
 from dajian.platform.principal import SCOPES
@@ -164,6 +164,6 @@ def enforce(request: Request) -> None:
         raise Forbidden(f"missing scope '{need.scope}'", scope=need.scope)
     if need.role == "admin" and not principal.is_org_admin:
         raise Forbidden("only organisation administrators may do this")
-    if need.role == "app_manager":
-        conn = request_connection(request)
-        require_manager(conn, principal, get_app_row(conn, principal, request.path_params["app_key"]))
+    if need.role == "app_manager":  # a connection of its own, not held until the endpoint runs (see auth)
+        with get_engine(request).connect() as conn:
+            require_manager(conn, principal, get_app_row(conn, principal, request.path_params["app_key"]))

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from dajian.platform import auth
-from dajian.platform.api.deps import get_engine, get_settings, request_connection, transaction
+from dajian.platform.api.deps import get_engine, get_settings, transaction
 from dajian.platform.config import Settings
 from dajian.platform.errors import BadRequest, Forbidden, Unauthorized
 from dajian.platform.principal import SCOPES, Principal
@@ -80,32 +80,23 @@ def require_scope(scope: str) -> Callable[[Principal], Principal]:
 
 
 def _authenticate(request: Request) -> Principal:
-    """Reads through the request's own connection, so auth and action share one transaction.
+    """In a short transaction of its own, whose connection goes back to the pool at once.
 
-    A token is looked up (and its ``last_used_at`` touched) in a short transaction of its own just
-    before, on the same connection: no lock taken for the touch is held while the endpoint waits
-    for a thread, so concurrent requests with one token never queue behind each other.
+    The dependency and the endpoint run as separate thread-pool jobs: a connection held from one to
+    the other would let queued requests take every connection while the holders wait for a thread,
+    and a row lock held across them (the token's ``last_used_at``) would make every request with that
+    token wait for one that has no thread. The endpoint opens the request's own transaction.
     """
     header = request.headers.get("authorization")
     cookie = request.cookies.get(SESSION_COOKIE)
-    if header is not None:
-        principal = _resolve_token(request, _bearer(header))
-    else:
-        principal = auth.resolve_session(request_connection(request), cookie) if cookie else None
+    token = _bearer(header) if header is not None else None
+    principal = None
+    if token is not None or cookie:
+        with get_engine(request).connect() as conn:
+            principal = auth.resolve_token(conn, token) if token else auth.resolve_session(conn, cookie or "")
+            conn.commit()
     if principal is None:
         raise Unauthorized("not signed in, or the session or token has expired")
-    return principal
-
-
-def _resolve_token(request: Request, token: str) -> Principal | None:
-    conn = get_engine(request).connect()
-    try:
-        principal = auth.resolve_token(conn, token)
-        conn.commit()
-    except BaseException:
-        conn.close()
-        raise
-    request_connection(request, opened=conn)
     return principal
 
 

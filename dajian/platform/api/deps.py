@@ -1,10 +1,11 @@
 """Request-scoped helpers shared by every router.
 
-Each request uses one connection and each user action one transaction
-(``transaction``): authentication reads through the same connection, the
-handler's work commits when it returns and rolls back on any error, so
-nothing is half-written. ``ReleaseConnection`` closes a connection a
-request opened but never committed (e.g. authentication failed).
+Each user action is one transaction (``transaction``): the handler's work
+commits when it returns and rolls back on any error, so nothing is
+half-written. Authentication reads in a short transaction of its own just
+before (``api.auth``), so no connection is held between the dependency's
+thread-pool job and the endpoint's. ``ReleaseConnection`` closes a
+connection a request opened but never committed.
 """
 
 from __future__ import annotations
@@ -35,13 +36,11 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def request_connection(request: Request, opened: Connection | None = None) -> Connection:
-    """The request's connection, opened (or ``opened`` adopted) with a transaction on first use."""
+def request_connection(request: Request) -> Connection:
+    """The request's connection, opened with a transaction on first use."""
     conn: Connection | None = request.scope.get(CONNECTION_KEY)
-    if conn is not None and opened is not None and opened is not conn:
-        opened.close()  # the request has one already
     if conn is None:
-        conn = opened or get_engine(request).connect()
+        conn = get_engine(request).connect()
         if request.method not in ("GET", "HEAD", "OPTIONS") and not READ_ONLY_POST.search(request.url.path):
             # SQLite: take the write lock up front (waiting for it) rather than failing later
             # when a read transaction tries to become a write transaction
