@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from dajian import __version__
 from dajian.platform import features as _features  # noqa: F401 - job handlers, listeners, reference kinds
+from dajian.platform.api.access import enforce
 from dajian.platform.api.deps import ReleaseConnection
 from dajian.platform.config import Settings, get_settings
 from dajian.platform.db import make_engine
@@ -45,7 +48,7 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
-                raise _TooLarge
+                raise _TooLarge(self.max_bytes)
             return message
 
         try:
@@ -61,8 +64,17 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(StarletteHTTPException):
+    """Raised from ``receive`` while a handler reads the body: an HTTPException, so FastAPI's body
+    parsing passes it on (it turns any other exception into 400) and ``_too_large`` answers 413."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(status_code=413, detail=f"request body larger than {max_bytes} bytes")
+
+
+async def _too_large(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, _TooLarge)
+    return JSONResponse({"code": "payload_too_large", "detail": exc.detail}, status_code=413)
 
 
 def _loc_path(loc: tuple[Any, ...]) -> str:
@@ -91,6 +103,16 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
                         headers=getattr(exc, "headers", None))
 
 
+def _proxies(entries: tuple[str, ...]) -> list[str]:
+    """``DAJIAN_TRUSTED_PROXIES``: addresses or networks; a typo fails at start, naming the entry."""
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(f"DAJIAN_TRUSTED_PROXIES: {entry!r} is not an IP address or network") from None
+    return list(entries)
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     from dajian.platform.api import admin, apps, auth, excel, files, flows, records, reports, rules, search
 
@@ -105,13 +127,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_exception_handler(DajianError, _dajian_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(_TooLarge, _too_large)
     for module in (auth, admin, apps, records, excel, files, flows, reports, search, rules):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.add_middleware(ReleaseConnection)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=is_upload_path)
+    if settings.trusted_proxies:  # outermost: every layer below sees the client's own address
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=_proxies(settings.trusted_proxies))
 
     @app.get("/api/health", tags=["platform"])
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
+        """On the event loop, touching no database: it answers while every thread or connection is busy."""
         return {"status": "ok", "version": __version__}
 
     return app

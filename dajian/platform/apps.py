@@ -120,6 +120,11 @@ def get_app_row(conn: Connection, principal: Principal, key: str, *, draft: bool
 
 def require_manage(conn: Connection, principal: Principal, app_row: RowMapping) -> None:
     check_scope(principal, "manage", app_row["key"])
+    require_manager(conn, principal, app_row)
+
+
+def require_manager(conn: Connection, principal: Principal, app_row: RowMapping) -> None:
+    """The role half of ``require_manage``: an org admin, or a role of the app with ``manage_app``."""
     if principal.is_org_admin:
         return
     runtime = _runtime_or_none(conn, app_row)

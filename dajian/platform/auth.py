@@ -22,11 +22,13 @@ from typing import Any, NamedTuple
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ColumnElement, Connection, Row, Table, bindparam, insert, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from dajian.engines.sqltypes import UtcDateTime
 from dajian.platform.audit import write_audit
 from dajian.platform.clock import utcnow
 from dajian.platform.config import Settings, get_settings
+from dajian.platform.db import is_sqlite
 from dajian.platform.errors import Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized, error
 from dajian.platform.models import (
     api_tokens,
@@ -38,6 +40,7 @@ from dajian.platform.models import (
     users,
 )
 from dajian.platform.principal import SCOPES, Principal
+from dajian.platform.throttle import serialise
 
 TOKEN_PREFIX = "dj_"
 MIN_PASSWORD = 8
@@ -177,33 +180,52 @@ def _dept_errors(conn: Connection, *, org_id: int, dept_id: int | None) -> list[
 # --- login and sessions ----------------------------------------------------
 
 
-def login(
+class LoginAttempt(NamedTuple):
+    """A counted attempt whose password is not checked yet (``begin_login``)."""
+
+    id: int
+    user: UserRow | None
+    client: str
+    at: datetime
+
+
+def begin_login(
     conn: Connection,
     *,
     org_key: str | None,
     username: str,
-    password: str,
     client: str,
     settings: Settings | None = None,
-) -> LoginResult:
-    """Check the password and open a session.
+) -> LoginAttempt:
+    """Count the attempt, as a failure until ``finish_login`` says otherwise, or raise 429.
 
-    A failed attempt is written to ``conn`` *before* ``Unauthorized`` is
-    raised; the caller must commit it anyway, since those rows are what
-    throttles the next guess (``api.auth.login`` does).
+    Counting and checking the count happen under a lock on the account and on the client (``throttle``), so
+    concurrent guesses are counted one after another: 40 at once check no more passwords than 40
+    in a row. The caller commits before ``finish_login``, so the lock is not held while argon2 runs.
+    The account is the user the name resolves to, however it was spelled (with or without the org).
     """
     settings = settings or get_settings()
     now = utcnow()
     username, client = username[:150], client[:100]
-    # throttled per account: the same username in another organisation is another account
-    account = f"{org_key}/{username}"[:150] if org_key else username
+    user = _login_candidate(conn, org_key=org_key, username=username)
+    account = f"#{user.id}" if user is not None else f"{org_key or ''}/{username}"[:150]
+    serialise(conn, f"login-account:{account}", f"login-client:{client}")
     _check_throttle(conn, username=account, client=client, settings=settings, now=now)
-    user = _authenticate(conn, org_key=org_key, username=username, password=password)
-    _record_attempt(conn, username=account, client=client, succeeded=user is not None, at=now)
+    attempt_id = _insert(conn, login_attempts, {"username": account, "client": client, "succeeded": False, "at": now})
+    return LoginAttempt(attempt_id, user, client, now)
+
+
+def finish_login(
+    conn: Connection, attempt: LoginAttempt, *, password: str, settings: Settings | None = None
+) -> LoginResult:
+    """Check the password and open a session; a wrong one raises ``Unauthorized`` (already counted)."""
+    settings = settings or get_settings()
+    user = _authenticate(conn, user=attempt.user, password=password)
     if user is None:
         raise Unauthorized("invalid username or password")
-    expires_at = now + timedelta(days=settings.session_days)
-    return _open_session(conn, user=user, client=client, expires_at=expires_at)
+    conn.execute(update(login_attempts).where(login_attempts.c.id == attempt.id).values(succeeded=True))
+    expires_at = attempt.at + timedelta(days=settings.session_days)
+    return _open_session(conn, user=user, client=attempt.client, expires_at=expires_at)
 
 
 def logout(conn: Connection, token: str) -> bool:
@@ -278,9 +300,8 @@ def _lockout_seconds(
     return max(1, math.ceil((nth_latest + window - now).total_seconds()))
 
 
-def _authenticate(conn: Connection, *, org_key: str | None, username: str, password: str) -> UserRow | None:
+def _authenticate(conn: Connection, *, user: UserRow | None, password: str) -> UserRow | None:
     """The user if the password is right; unknown users cost the same time as known ones."""
-    user = _login_candidate(conn, org_key=org_key, username=username)
     if user is None or user.password_hash is None:
         verify_password(_dummy_hash(), password)
         return None
@@ -305,11 +326,6 @@ def _login_candidate(conn: Connection, *, org_key: str | None, username: str) ->
     if len(rows) > 1:
         raise Invalid("this username exists in several organisations", errors=[error("/org", "required")])
     return rows[0] if rows else None
-
-
-def _record_attempt(conn: Connection, *, username: str, client: str, succeeded: bool, at: datetime) -> None:
-    row = {"username": username, "client": client, "succeeded": succeeded, "at": at}
-    conn.execute(insert(login_attempts).values(row))
 
 
 def _open_session(conn: Connection, *, user: UserRow, client: str, expires_at: datetime) -> LoginResult:
@@ -457,16 +473,30 @@ def _app_key_errors(conn: Connection, *, org_id: int, app_keys: list[str] | None
 
 
 def _touch_token(conn: Connection, *, token_id: int, last_used_at: datetime | None, now: datetime) -> None:
-    """At most one write per token per minute; the WHERE keeps racing processes to one too."""
+    """At most one write per token per minute, and never a wait for it.
+
+    Many requests with one token arrive together: none may queue behind another's row lock (they would
+    fill the thread pool while the holder waits for a thread to commit in). PostgreSQL skips a locked
+    row; SQLite gives up at once if another connection is writing. A skipped touch is made by the next
+    request: ``last_used_at`` is only accurate to a minute anyway.
+    """
     stale = now - LAST_USED_RESOLUTION
     if last_used_at is not None and last_used_at > stale:
         return
-    conn.execute(
-        update(api_tokens)
-        .where(api_tokens.c.id == token_id)
-        .where(or_(api_tokens.c.last_used_at.is_(None), api_tokens.c.last_used_at <= stale))
-        .values(last_used_at=now)
-    )
+    still_stale = (api_tokens.c.id == token_id) & or_(
+        api_tokens.c.last_used_at.is_(None), api_tokens.c.last_used_at <= stale)
+    if not is_sqlite(conn):
+        free = select(api_tokens.c.id).where(still_stale).with_for_update(skip_locked=True).scalar_subquery()
+        conn.execute(update(api_tokens).where(api_tokens.c.id == free).values(last_used_at=now))
+        return
+    waited = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        conn.execute(update(api_tokens).where(still_stale).values(last_used_at=now))
+    except OperationalError:  # another connection holds the write lock: skip, do not wait
+        pass
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(waited or 0)}")
 
 
 def _pack_scopes(scopes: list[str], app_keys: list[str] | None) -> list[str]:

@@ -123,7 +123,9 @@ def serve(
         background.run_in_thread()
     mail = _inbound_mail(engine)
     try:
-        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info")
+        # proxy headers are the app's business (DAJIAN_TRUSTED_PROXIES), not uvicorn's loopback default
+        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info",
+                    proxy_headers=False)
     finally:
         if background is not None:
             background.stop()

@@ -12,6 +12,10 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(
@@ -24,6 +28,8 @@ class Settings:
     login_window_seconds: int = field(default_factory=lambda: _env_int("DAJIAN_LOGIN_WINDOW_SECONDS", 900))
     secure_cookies: bool = field(default_factory=lambda: os.environ.get("DAJIAN_SECURE_COOKIES", "") == "1")
     count_cap: int = field(default_factory=lambda: _env_int("DAJIAN_COUNT_CAP", 1_000))
+    # addresses or networks of reverse proxies whose X-Forwarded-For / -Proto are believed (none by default)
+    trusted_proxies: tuple[str, ...] = field(default_factory=lambda: _env_list("DAJIAN_TRUSTED_PROXIES"))
 
 
 def get_settings() -> Settings:

@@ -68,10 +68,17 @@ def list_departments(conn: Connection, principal: Principal) -> list[dict[str, A
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
+PICKER_COLUMNS = ("id", "username", "display_name", "dept_id")  # what a member needs to pick a person
+ADMIN_COLUMNS = (*PICKER_COLUMNS, "email", "is_org_admin", "is_active", "locale")
+
+
 def list_users(conn: Connection, principal: Principal) -> list[dict[str, Any]]:
-    cols = [users.c[c] for c in ("id", "username", "display_name", "email", "dept_id", "is_org_admin",
-                                 "is_active", "locale")]
+    """Administrators see every user with e-mail and flags; members see active users, picker fields only."""
+    admin = principal.is_org_admin and principal.has_scope("admin")
+    cols = [users.c[c] for c in (ADMIN_COLUMNS if admin else PICKER_COLUMNS)]
     query = select(*cols).where(users.c.org_id == principal.org_id).order_by(users.c.username)
+    if not admin:
+        query = query.where(users.c.is_active)
     return [dict(r) for r in conn.execute(query).mappings()]
 
 

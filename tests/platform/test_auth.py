@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -199,6 +200,28 @@ def test_failures_in_one_organisation_do_not_lock_the_same_name_in_another(
         assert sign_in(client, org, name, "guess-guess").status_code == 401
     assert sign_in(new_client(app), org, name).status_code == 429
     assert sign_in(new_client(app), other, name).status_code == 200
+
+
+def test_concurrent_wrong_passwords_check_no_more_than_the_limit(
+    engine: Engine, app: FastAPI, org: Org
+) -> None:
+    """40 guesses at once from 40 addresses: 5 passwords are checked (401), the rest refused (429)."""
+    victim = make_user(engine, org)
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(lambda _: sign_in(new_client(app), org, victim, "guess-guess").status_code,
+                                 range(40)))
+    assert sorted(statuses) == [401] * MAX_FAILURES + [429] * (40 - MAX_FAILURES)
+
+
+def test_naming_the_organisation_does_not_add_to_the_budget(
+    engine: Engine, app: FastAPI, client: TestClient, org: Org
+) -> None:
+    """The account counts, not how the login names it: with and without ``org`` share one budget."""
+    victim = make_user(engine, org)
+    for _ in range(MAX_FAILURES):
+        assert sign_in(new_client(app), None, victim, "guess-guess").status_code == 401
+    assert sign_in(new_client(app), org, victim, "guess-guess").status_code == 429
+    assert sign_in(new_client(app), org, victim).status_code == 429
 
 
 def test_throttle_is_per_client_too(engine: Engine, client: TestClient, org: Org) -> None:

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from dajian.platform import auth
-from dajian.platform.api.deps import get_engine, get_settings, request_connection, transaction
+from dajian.platform.api.deps import get_engine, get_settings, transaction
 from dajian.platform.config import Settings
 from dajian.platform.errors import BadRequest, Forbidden, Unauthorized
 from dajian.platform.principal import SCOPES, Principal
@@ -26,6 +26,7 @@ SESSION_COOKIE = "dajian_session"
 CSRF_COOKIE = "dajian_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+PRINCIPAL_KEY = "dajian.principal"
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -49,10 +50,16 @@ class TokenBody(BaseModel):
 
 
 def current_principal(request: Request) -> Principal:
-    """Bearer token first, else the session cookie; sessions must pass the CSRF check."""
+    """Bearer token first, else the session cookie; sessions must pass the CSRF check.
+
+    Once per request: ``access.enforce`` asks first, the endpoint's dependency gets the same answer."""
+    known: Principal | None = request.scope.get(PRINCIPAL_KEY)
+    if known is not None:
+        return known
     principal = _authenticate(request)
     if principal.via == "session" and request.method not in SAFE_METHODS:
         _check_csrf(request, principal)
+    request.scope[PRINCIPAL_KEY] = principal
     return principal
 
 
@@ -73,14 +80,21 @@ def require_scope(scope: str) -> Callable[[Principal], Principal]:
 
 
 def _authenticate(request: Request) -> Principal:
-    """Reads through the request's own connection, so auth and action share one transaction."""
+    """In a short transaction of its own, whose connection goes back to the pool at once.
+
+    The dependency and the endpoint run as separate thread-pool jobs: a connection held from one to
+    the other would let queued requests take every connection while the holders wait for a thread,
+    and a row lock held across them (the token's ``last_used_at``) would make every request with that
+    token wait for one that has no thread. The endpoint opens the request's own transaction.
+    """
     header = request.headers.get("authorization")
     cookie = request.cookies.get(SESSION_COOKIE)
-    conn = request_connection(request)
-    if header is not None:
-        principal = auth.resolve_token(conn, _bearer(header))
-    else:
-        principal = auth.resolve_session(conn, cookie) if cookie else None
+    token = _bearer(header) if header is not None else None
+    principal = None
+    if token is not None or cookie:
+        with get_engine(request).connect() as conn:
+            principal = auth.resolve_token(conn, token) if token else auth.resolve_session(conn, cookie or "")
+            conn.commit()
     if principal is None:
         raise Unauthorized("not signed in, or the session or token has expired")
     return principal
@@ -132,17 +146,13 @@ def me(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
 
 
 def _login(request: Request, body: LoginBody, settings: Settings) -> auth.LoginResult:
-    """Not ``transaction()``: a failed attempt must be committed although the login fails."""
+    """Two transactions: the attempt is counted and committed first, then the password is checked."""
     client = request.client.host if request.client else "unknown"
     with get_engine(request).connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
-        try:
-            result = auth.login(
-                conn, org_key=body.org, username=body.username, password=body.password,
-                client=client, settings=settings,
-            )
-        except Unauthorized:
-            conn.commit()
-            raise
+        attempt = auth.begin_login(conn, org_key=body.org, username=body.username, client=client,
+                                   settings=settings)
+        conn.commit()
+        result = auth.finish_login(conn, attempt, password=body.password, settings=settings)
         conn.commit()
     return result
 

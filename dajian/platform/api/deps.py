@@ -1,10 +1,11 @@
 """Request-scoped helpers shared by every router.
 
-Each request uses one connection and each user action one transaction
-(``transaction``): authentication reads through the same connection, the
-handler's work commits when it returns and rolls back on any error, so
-nothing is half-written. ``ReleaseConnection`` closes a connection a
-request opened but never committed (e.g. authentication failed).
+Each user action is one transaction (``transaction``): the handler's work
+commits when it returns and rolls back on any error, so nothing is
+half-written. Authentication reads in a short transaction of its own just
+before (``api.auth``), so no connection is held between the dependency's
+thread-pool job and the endpoint's. ``ReleaseConnection`` closes a
+connection a request opened but never committed.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from dajian.platform.rules.plans import ruleset_for
 from dajian.platform.rules.runner import outcome_view, read_record, run_signal
 from dajian.platform.rules.tables import notifications, rule_runs
 from dajian.platform.rules.timers import sync_schedules
+from dajian.platform.throttle import counting
 
 router = APIRouter(prefix="/api", tags=["rules"])
 Auth = Annotated[Principal, Depends(current_principal)]
@@ -262,8 +263,8 @@ def public_submit(request: Request, response: Response, org_key: str, app_key: s
     """Anonymous submission through a public form link; returns the submission's number.
     With ``Idempotency-Key`` a retry answers the first answer again (no second submission)."""
     client = request.client.host if request.client else "unknown"
-    with get_engine(request).begin() as counting:
-        channels.take_attempt(counting, org_key=org_key, app_key=app_key, form_key=form_key, client=client)
+    with counting(get_engine(request)) as conn:
+        channels.take_attempt(conn, org_key=org_key, app_key=app_key, form_key=form_key, client=client)
     with transaction(request) as conn:
         org_id = org_of(conn, org_key) if idempotency_key is not None else None
         made: dict[str, Any] = once(
@@ -277,9 +278,16 @@ def public_submit(request: Request, response: Response, org_key: str, app_key: s
 @router.get("/public/{org_key}/{app_key}/status", tags=["public"])
 def public_status(request: Request, org_key: str, app_key: str, serial: Annotated[str, Query(max_length=100)],
                   contact: Annotated[str, Query(max_length=320)]) -> dict[str, Any]:
-    """The status and public timeline of a submission, for whoever has its number and contact."""
+    """The status and public timeline of a submission, for whoever has its number and contact.
+
+    Limited per client address and, for wrong contacts, per number: 429 with ``Retry-After``."""
+    client = request.client.host if request.client else "unknown"
+    with counting(get_engine(request)) as conn:
+        attempt = channels.take_lookup(conn, org_key=org_key, app_key=app_key, serial=serial, client=client)
     with transaction(request) as conn:
-        return channels.lookup_status(conn, org_key=org_key, app_key=app_key, serial=serial, contact=contact)
+        found = channels.lookup_status(conn, org_key=org_key, app_key=app_key, serial=serial, contact=contact)
+        channels.forget_lookup(conn, attempt)  # the right contact: not a guess against this number
+        return found
 
 
 @router.post("/inbound/{channel_id}", status_code=201, tags=["public"])

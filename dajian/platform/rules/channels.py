@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, true
+from sqlalchemy import Connection, delete, insert, select, true
 
 from dajian.engines.rule import RuleSet
 from dajian.engines.rule.model import InboundWebhookDef, PublicFormDef
@@ -24,6 +24,7 @@ from dajian.platform.models import apps, audit_log, organisations
 from dajian.platform.permissions import Grant
 from dajian.platform.principal import Principal
 from dajian.platform.records import FormContext, create_records
+from dajian.platform.throttle import nth_latest, retry_after, serialise
 
 from .apply import DedupeKey, claim_dedupe, settle_dedupe
 from .plans import form_infos, ruleset_for, runtime_by_id
@@ -31,6 +32,11 @@ from .tables import channel_secrets, public_submissions, record_comments
 from .webhooks import verify
 
 ANONYMOUS = 0  # the user id recorded for anonymous submissions
+# Status lookups are counted in public_submissions too, under a channel key no channel can have
+LOOKUP_KEY = "~status"
+LOOKUP_WINDOW = timedelta(minutes=10)
+LOOKUPS_PER_CLIENT = 30  # any lookups from one address
+FAILED_LOOKUPS_PER_TICKET = 10  # wrong contacts given for one number, from any address
 
 
 def public_app(conn: Connection, org_key: str, app_key: str) -> tuple[RuntimeApp, RuleSet]:
@@ -78,17 +84,47 @@ def submit_public(conn: Connection, *, org_key: str, app_key: str, form_key: str
 
 
 def take_attempt(conn: Connection, *, org_key: str, app_key: str, form_key: str, client: str) -> None:
-    """Count a submission attempt (in its own transaction, so refused ones count too) or raise 429."""
+    """Count a submission attempt or raise 429. Run it in ``throttle.counting`` (a transaction of its
+    own, so refused submissions count too): count and insert happen under one lock per client."""
     runtime, rules = public_app(conn, org_key, app_key)
     channel = _public_form(rules, form_key)
     window = timedelta(minutes=channel.rate_limit.per_minutes)
-    query = select(func.count()).select_from(public_submissions).where(
-        public_submissions.c.app_id == runtime.app_id, public_submissions.c.channel_key == channel.key,
-        public_submissions.c.client == client[:100], public_submissions.c.at > utcnow() - window)
-    if int(conn.execute(query).scalar_one()) >= channel.rate_limit.max:
-        raise TooManyRequests("too many submissions; try again later", retry_after=int(window.total_seconds()))
-    conn.execute(insert(public_submissions).values(app_id=runtime.app_id, channel_key=channel.key,
-                                                   client=client[:100], at=utcnow()))
+    _count(conn, runtime.app_id, channel.key, client[:100], limit=channel.rate_limit.max, window=window,
+           message="too many submissions; try again later")
+
+
+def take_lookup(conn: Connection, *, org_key: str, app_key: str, serial: str, client: str) -> int:
+    """Count a status lookup per client and per ticket number, or raise 429; the ticket's row is
+    returned so that ``forget_lookup`` can drop it when the lookup succeeds (only wrong guesses of the
+    contact count against a ticket)."""
+    runtime, _ = public_app(conn, org_key, app_key)
+    _count(conn, runtime.app_id, LOOKUP_KEY, f"ip:{client}"[:100], limit=LOOKUPS_PER_CLIENT,
+           window=LOOKUP_WINDOW, message="too many status lookups; try again later")
+    return _count(conn, runtime.app_id, LOOKUP_KEY, f"no:{serial.strip()}"[:100], limit=FAILED_LOOKUPS_PER_TICKET,
+                  window=LOOKUP_WINDOW, message="too many wrong lookups of this number; try again later")
+
+
+def forget_lookup(conn: Connection, attempt_id: int) -> None:
+    conn.execute(delete(public_submissions).where(public_submissions.c.id == attempt_id))
+
+
+def _count(conn: Connection, app_id: int, channel_key: str, client: str, *, limit: int, window: timedelta,
+           message: str) -> int:
+    """Under a lock on (app, channel, client): refuse with 429 at ``limit`` attempts in ``window``, else record one."""
+    serialise(conn, f"public:{app_id}:{channel_key}:{client}")
+    now = utcnow()
+    recent = (select(public_submissions.c.at)
+              .where(public_submissions.c.app_id == app_id, public_submissions.c.channel_key == channel_key,
+                     public_submissions.c.client == client, public_submissions.c.at > now - window)
+              .order_by(public_submissions.c.at.desc()))  # fmt: skip
+    nth: datetime | None = conn.scalar(nth_latest(recent, limit))
+    wait = retry_after(nth, window=window, now=now)
+    if wait:
+        raise TooManyRequests(message, retry_after=wait)
+    row = {"app_id": app_id, "channel_key": channel_key, "client": client, "at": now}
+    key = conn.execute(insert(public_submissions).values(row)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def lookup_status(conn: Connection, *, org_key: str, app_key: str, serial: str, contact: str) -> dict[str, Any]:

@@ -1,0 +1,169 @@
+"""Who may call which route: every route of the platform API, its token scope and its role, in one table.
+
+``enforce`` runs before every route of every router (``create_app`` includes the routers with it) and
+checks the table; services still apply their finer rules (row scopes, field rights, task assignees).
+A route missing from the table is refused (fail closed), and ``tests/platform/test_access_routes.py``
+walks every route of the OpenAPI document against this table, so a new route without a line here
+fails the suite.
+
+Roles, from least to most:
+
+- ``anonymous``: no sign-in (public forms, inbound webhooks, login, health);
+- ``member``: any signed-in user of the organisation; what they then see is up to the service;
+- ``app_manager``: a role of the app in the path with ``manage_app``, or an organisation admin;
+- ``admin``: an organisation administrator.
+
+The scope is what an API token must carry (a browser session carries every scope); ``None`` means
+any valid sign-in will do.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NamedTuple
+
+from fastapi import Request
+
+from dajian.platform import auth
+from dajian.platform.api.deps import get_engine
+from dajian.platform.apps import get_app_row, require_manager
+from dajian.platform.errors import Forbidden
+from dajian.platform.principal import SCOPES
+
+Role = Literal["anonymous", "member", "app_manager", "admin"]
+ROLES: tuple[Role, ...] = ("anonymous", "member", "app_manager", "admin")
+
+
+class Need(NamedTuple):
+    scope: str | None
+    role: Role
+
+
+OPEN = Need(None, "anonymous")
+SIGNED_IN = Need(None, "member")
+READ = Need("records:read", "member")
+WRITE = Need("records:write", "member")
+DESIGN_READ = Need("apps:read", "app_manager")
+DESIGN = Need("apps:manage", "app_manager")
+ADMIN = Need("admin", "admin")
+ADMIN_APPS = Need("apps:manage", "admin")
+
+_APP = "/api/apps/{app_key}"
+_RECORDS = _APP + "/forms/{form_key}/records"
+
+ROUTES: dict[tuple[str, str], Need] = {
+    # signing in and tokens (creating a token needs a browser session: the service says so)
+    ("POST", "/api/auth/login"): OPEN,
+    ("POST", "/api/auth/logout"): SIGNED_IN,
+    ("GET", "/api/auth/me"): SIGNED_IN,
+    ("POST", "/api/auth/tokens"): SIGNED_IN,
+    ("GET", "/api/auth/tokens"): SIGNED_IN,
+    ("DELETE", "/api/auth/tokens/{token_id}"): SIGNED_IN,
+    ("GET", "/api/health"): OPEN,
+    # the organisation: members read departments and users for pickers (picker fields only)
+    ("GET", "/api/admin/departments"): READ,
+    ("POST", "/api/admin/departments"): ADMIN,
+    ("PUT", "/api/admin/departments/{dept_id}/manager"): ADMIN,
+    ("GET", "/api/admin/users"): READ,
+    ("POST", "/api/admin/users"): ADMIN,
+    ("PUT", "/api/admin/users/{user_id}/department"): ADMIN,
+    ("POST", "/api/admin/memberships"): ADMIN,
+    ("DELETE", "/api/admin/memberships"): ADMIN,
+    ("GET", "/api/admin/audit"): ADMIN,
+    ("GET", "/api/admin/webhook-allowlist"): ADMIN,
+    ("PUT", "/api/admin/webhook-allowlist"): ADMIN,
+    # app design: drafts, definitions, versions and exports may hold channel secrets
+    ("GET", "/api/schema/app.json"): OPEN,
+    ("GET", "/api/apps"): SIGNED_IN,
+    ("POST", "/api/apps"): ADMIN_APPS,
+    ("POST", "/api/apps/import"): ADMIN_APPS,
+    ("GET", _APP): DESIGN_READ,
+    ("PUT", _APP + "/draft"): DESIGN,
+    ("POST", _APP + "/validate"): DESIGN_READ,
+    ("POST", _APP + "/publish"): DESIGN,
+    ("GET", _APP + "/versions"): DESIGN_READ,
+    ("GET", _APP + "/versions/{number}"): DESIGN_READ,
+    ("GET", _APP + "/export"): DESIGN_READ,
+    ("GET", _APP + "/openapi.json"): READ,
+    ("POST", _APP + "/flows/validate"): DESIGN,
+    ("GET", _APP + "/rules/runs"): DESIGN,
+    ("POST", _APP + "/rules/dry-run"): DESIGN,
+    ("POST", _APP + "/rules/schedules/sync"): DESIGN,
+    ("GET", _APP + "/webhooks"): DESIGN,
+    ("GET", _APP + "/webhooks/deliveries"): DESIGN,
+    ("POST", "/api/webhooks/deliveries/{delivery_id}/redeliver"): ADMIN_APPS,
+    ("GET", _APP + "/channels"): DESIGN,
+    ("POST", "/api/flows/instances/{instance_id}/migrate"): ADMIN_APPS,
+    # records: the app's roles decide rows and fields
+    ("POST", _RECORDS): WRITE,
+    ("GET", _RECORDS): READ,
+    ("POST", _RECORDS + "/preview"): WRITE,  # the form while it is being filled in
+    ("POST", _RECORDS + "/bulk"): WRITE,
+    ("POST", _RECORDS + "/query"): READ,
+    ("GET", _RECORDS + "/{record_id}"): READ,
+    ("PATCH", _RECORDS + "/{record_id}"): WRITE,
+    ("DELETE", _RECORDS + "/{record_id}"): WRITE,
+    ("POST", _RECORDS + "/{record_id}/restore"): WRITE,
+    ("GET", _RECORDS + "/{record_id}/history"): READ,
+    ("GET", _RECORDS + "/{record_id}/flows"): READ,
+    ("GET", _RECORDS + "/{record_id}/related"): READ,
+    ("GET", _APP + "/forms/{form_key}/search"): READ,
+    ("GET", _APP + "/forms/{form_key}/export.xlsx"): READ,
+    ("POST", _APP + "/forms/{form_key}/import/preview"): WRITE,
+    ("POST", _APP + "/forms/{form_key}/import"): WRITE,
+    ("POST", _APP + "/forms/{form_key}/fields/{field_key}/files"): WRITE,
+    ("GET", "/api/files/{file_id}/meta"): READ,
+    ("GET", "/api/files/{file_id}"): READ,
+    # flows: the service checks initiators and assignees
+    ("POST", _APP + "/flows/{flow_key}/start"): WRITE,
+    ("POST", _APP + "/flows/{flow_key}/preview"): READ,
+    ("GET", "/api/flows/instances/{instance_id}"): READ,
+    ("POST", "/api/flows/tasks/{task_id}/act"): WRITE,
+    ("POST", "/api/flows/instances/{instance_id}/act"): WRITE,
+    ("GET", "/api/flows/inbox/{box}"): READ,
+    # reports, rule buttons, decision tables, notifications
+    ("POST", _APP + "/reports/preview"): READ,
+    ("POST", _APP + "/reports/{report_key}/run"): READ,
+    ("GET", _APP + "/reports/{report_key}/export.xlsx"): READ,
+    ("GET", _APP + "/reports/{report_key}/export.csv"): READ,
+    ("POST", _APP + "/dashboards/{dashboard_key}/run"): READ,
+    ("POST", _APP + "/rules/{rule_key}/run"): WRITE,
+    ("POST", _APP + "/decision-tables/{table_key}/evaluate"): READ,
+    ("GET", "/api/notifications"): READ,
+    ("GET", "/api/notifications/unread-count"): READ,
+    ("POST", "/api/notifications/{notification_id}/read"): WRITE,
+    ("POST", "/api/notifications/read-all"): WRITE,
+    # public: no sign-in (rate limited, signed, or both)
+    ("POST", "/api/public/{org_key}/{app_key}/forms/{form_key}"): OPEN,
+    ("GET", "/api/public/{org_key}/{app_key}/status"): OPEN,
+    ("POST", "/api/inbound/{channel_id}"): OPEN,
+}
+
+for _need in ROUTES.values():  # a typo fails at import, not per request
+    assert _need.scope is None or _need.scope in SCOPES, _need
+    assert _need.role in ROLES, _need
+    assert _need.role != "anonymous" or _need.scope is None, _need
+del _need
+
+
+def need_of(method: str, path: str) -> Need | None:
+    return ROUTES.get(("GET" if method == "HEAD" else method, path))
+
+
+def enforce(request: Request) -> None:
+    """The router-level dependency: scope first (no database), then role."""
+    from dajian.platform.api.auth import current_principal  # auth's router is itself enforced
+
+    route = request.scope.get("route")
+    need = need_of(request.method, getattr(route, "path_format", ""))
+    if need is None:
+        raise Forbidden("this route declares no access rule (dajian/platform/api/access.py)")
+    if need.role == "anonymous":
+        return
+    principal = current_principal(request)
+    if need.scope is not None and not auth.permits(principal, need.scope):
+        raise Forbidden(f"missing scope '{need.scope}'", scope=need.scope)
+    if need.role == "admin" and not principal.is_org_admin:
+        raise Forbidden("only organisation administrators may do this")
+    if need.role == "app_manager":  # a connection of its own, not held until the endpoint runs (see auth)
+        with get_engine(request).connect() as conn:
+            require_manager(conn, principal, get_app_row(conn, principal, request.path_params["app_key"]))
