@@ -1,0 +1,60 @@
+"""How many SQL statements one complaint create costs through the API (the reaction pipeline's budget).
+
+Counted with SQLAlchemy's ``before_cursor_execute`` on the engine, for the whole request (session
+check, permission, validation, insert, audit, rules, flow start, SLA, search index, notifications).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+from tests.platform.conftest import Org
+from tests.platform.test_template import RECORDS, TEMPLATE, complaint_body, install, load_template
+
+APP = "complaint_management"
+
+
+@contextmanager
+def counting(engine: Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def complaint_app(org: Org) -> Any:
+    _, doc, _ = load_template(TEMPLATE)
+    install(org, doc)
+    admin = org.client()
+    dept = admin.post("/api/admin/departments", json={"key": "service", "name": "客服部"}).json()["id"]
+    for name, role in (("agent1", "agent"), ("sup1", "supervisor"), ("tech1", "tech_support")):
+        user = org.add_user(name)
+        with org.engine.begin():
+            pass
+        r = admin.post("/api/admin/memberships", json={"user_id": user, "app": APP, "role": role})
+        assert r.status_code == 201, r.text
+    assert dept
+    return admin
+
+
+def test_a_complaint_create_stays_within_its_statement_budget(org: Org) -> None:
+    admin = complaint_app(org)
+    warm = admin.post(RECORDS, json=complaint_body())  # caches (runtime, rules, plans) filled
+    assert warm.status_code == 201, warm.text
+    with counting(org.engine) as seen:
+        r = admin.post(RECORDS, json=complaint_body(subject="屏幕碎裂"))
+    assert r.status_code == 201, r.text
+    print(f"\n{org.engine.dialect.name}: {len(seen)} statements for one complaint create")
+    for s in seen:
+        print("   ", " ".join(s.split())[:150])
+    assert len(seen) <= 99
