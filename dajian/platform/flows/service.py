@@ -33,7 +33,8 @@ from dajian.engines.flow import (
     SubflowDone,
     execute,
 )
-from dajian.platform.apps import load_runtime
+from dajian.platform import reactions
+from dajian.platform.apps import RuntimeApp, load_runtime
 from dajian.platform.audit import audit_row, jsonable, write_audit_many
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
@@ -138,6 +139,9 @@ def _execute(plan: FlowPlan, state: State | None, event: Event, env: PlatformEnv
 
 def _loader(conn: Connection, instance: Instance, actor: int | None) -> Callable[[], dict[str, Any]]:
     def load() -> dict[str, Any]:
+        known = reactions.known_record(instance["app_id"], instance["form_key"], instance["record_id"])
+        if known is not None:  # written earlier in this change: no need to read it back
+            return known
         runtime = runtime_of(conn, instance["org_id"], instance["app_id"], actor or instance["started_by"])
         return read_record(conn, runtime, instance["form_key"], instance["record_id"])
 
@@ -206,6 +210,11 @@ def start_instance(conn: Connection, principal: Principal, app_key: str, flow_ke
     runtime = load_runtime(conn, principal, app_key)
     form_key = str(flow_doc(runtime.definition, flow_key)["form"])
     get_record(conn, form_context(conn, principal, runtime, form_key, "read"), record_id)
+    return start_on(conn, principal, runtime, flow_key, record_id)
+
+
+def start_on(conn: Connection, principal: Principal, runtime: RuntimeApp, flow_key: str, record_id: int) -> int:
+    """Start ``flow_key`` on a record already known to exist (a rule's ``start_flow``); the instance id."""
     _refuse_second_run(conn, runtime.app_id, flow_key, record_id)
     plan = plan_for(conn, runtime.version_id, flow_key)
     instance, applier = _create(conn, plan, org_id=principal.org_id, app_id=runtime.app_id,

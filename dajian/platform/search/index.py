@@ -7,7 +7,7 @@ by triggers). Both are created by migration 0006.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from threading import Lock
 from typing import Any
 
@@ -20,13 +20,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    bindparam,
     delete,
     func,
     insert,
     select,
-    update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.sqltypes import UtcDateTime
@@ -34,7 +34,6 @@ from dajian.platform.apps import RuntimeApp, database_key
 from dajian.platform.clock import utcnow
 from dajian.platform.definition import parse_definition
 from dajian.platform.errors import NotFound
-from dajian.platform.events import RecordEvent
 from dajian.platform.models import Id, app_versions, metadata
 from dajian.platform.search.plan import SearchPlan, compile_plan
 
@@ -88,42 +87,33 @@ def _row(app_id: int, form_key: str, record_id: int) -> ColumnElement[bool]:
 
 def write_document(conn: Connection, *, app_id: int, form_key: str, record_id: int, tokens: str,
                    new: bool = False) -> None:
-    """Insert or replace a record's index row; a record without words has none.
+    """Insert or replace a record's index row (one idempotent upsert); a record without words has none.
 
-    ``new``: the record was just created, so it has no row yet (one INSERT, no UPDATE first).
+    ``new``: the record was just created, so a record without words has no row to delete.
     """
     if not tokens:
         if not new:
             conn.execute(delete(search_index).where(_row(app_id, form_key, record_id)))
         return
-    values = {"app_id": app_id, "form_key": form_key, "record_id": record_id, "tokens": tokens, "updated_at": utcnow()}
-    if new or conn.execute(_UPDATE, {f"b_{k}": v for k, v in values.items()}).rowcount == 0:
-        conn.execute(_INSERT, values)
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    row = dialect_insert(search_index).values(app_id=app_id, form_key=form_key, record_id=record_id, tokens=tokens,
+                                              updated_at=utcnow())
+    conn.execute(row.on_conflict_do_update(index_elements=["app_id", "form_key", "record_id"],
+                                           set_={"tokens": row.excluded.tokens, "updated_at": row.excluded.updated_at}))
 
 
-# built once: every record change of a form with searchable fields runs one of these
-_INSERT = insert(search_index)
-_UPDATE = (update(search_index)
-           .where(search_index.c.app_id == bindparam("b_app_id"), search_index.c.form_key == bindparam("b_form_key"),
-                  search_index.c.record_id == bindparam("b_record_id"))
-           .values(tokens=bindparam("b_tokens"),
-                   updated_at=bindparam("b_updated_at", type_=search_index.c.updated_at.type)))
-
-
-def on_record_event(conn: Connection, event: RecordEvent) -> bool:
-    """The record listener: index created, changed and restored records, forget deleted ones.
-
-    Returns False: it writes only the index, never records (so the API need not read them back).
-    """
-    plan = plan_for(conn, event.version_id, event.form_key)
-    if not plan.fields or (event.kind == "updated" and not plan.touches(event.changed)):
-        return False
-    if event.kind == "deleted" or event.new is None:
-        conn.execute(delete(search_index).where(_row(event.app_id, event.form_key, event.record_id)))
+def index_final(conn: Connection, *, app_id: int, form_key: str, record_id: int, version_id: int, created: bool,
+                state: Mapping[str, Any] | None, changed: frozenset[str]) -> None:
+    """The search step of ``dajian.platform.reactions``: a record's final state after one user action
+    (``state`` None: deleted), indexed once. Updates that touch no searchable field write nothing."""
+    plan = plan_for(conn, version_id, form_key)
+    if not plan.fields or (not created and state is not None and not plan.touches(changed)):
+        return
+    if state is None:
+        conn.execute(delete(search_index).where(_row(app_id, form_key, record_id)))
     else:
-        write_document(conn, app_id=event.app_id, form_key=event.form_key, record_id=event.record_id,
-                       tokens=plan.document(event.new), new=event.kind == "created")
-    return False
+        write_document(conn, app_id=app_id, form_key=form_key, record_id=record_id, tokens=plan.document(state),
+                       new=created)
 
 
 def reindex(conn: Connection, runtime: RuntimeApp, form_key: str, *, progress: Progress | None = None) -> int:
