@@ -1,0 +1,73 @@
+"""The reactions after a record change (``dajian.platform.reactions``): one ordered list, the search index
+written once on the final state, and what the client is told when a rule's flow cannot start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from dajian.platform.reactions import REACTIONS
+from dajian.platform.search import search_index
+from tests.platform.conftest import Org, publish
+from tests.platform.test_search import TICKETS, helpdesk, search
+from tests.platform.test_template import RECORDS, TEMPLATE, complaint_body, install, load_template
+
+
+def with_rules(*rules: dict[str, Any]) -> dict[str, Any]:
+    return {**helpdesk(), "rules": list(rules)}
+
+
+def test_the_reactions_are_one_visible_ordered_list() -> None:
+    assert [name for name, _ in REACTIONS] == ["sla", "webhooks", "timers", "rules"]
+
+
+def test_a_rule_on_created_that_sets_an_indexed_field_indexes_the_final_record_once(org: Org) -> None:
+    admin = org.client()
+    stamp = {"key": "stamp", "form": "ticket", "on": [{"event": "created"}],
+             "actions": [{"kind": "set", "values": {"body": "自动登记：屏幕碎裂待检测"}}]}
+    r = publish(admin, with_rules(stamp))
+    assert r.status_code == 200, r.text
+    created = admin.post(TICKETS, json={"title": "手机无法开机", "body": "充电无反应"})
+    assert created.status_code == 201, created.text  # was 500: the index row inserted twice
+    assert created.json()["body"] == "自动登记：屏幕碎裂待检测"
+    assert [t["id"] for t in search(admin, "碎裂")] == [created.json()["id"]]
+    assert search(admin, "充电") == []  # the first body is not what is indexed
+    with org.engine.connect() as conn:
+        rows = conn.execute(select(func.count()).select_from(search_index)
+                            .where(search_index.c.record_id == created.json()["id"])).scalar_one()
+    assert rows == 1
+
+
+def test_a_rule_that_sets_the_title_on_created_keeps_creates_working(org: Org) -> None:
+    admin = org.client()
+    title = {"key": "title", "form": "ticket", "on": [{"event": "created"}],
+             "actions": [{"kind": "set", "values": {"title": "已受理"}}]}
+    r = publish(admin, with_rules(title))
+    assert r.status_code == 200, r.text
+    ids = [admin.post(TICKETS, json={"title": f"工单 {n}"}) for n in range(3)]
+    assert [r.status_code for r in ids] == [201, 201, 201], ids[0].text
+    assert sorted(t["id"] for t in search(admin, "已受理")) == sorted(r.json()["id"] for r in ids)
+
+
+def test_a_flow_a_rule_cannot_start_is_told_to_the_client(org: Org) -> None:
+    """Nobody holds the triage role: the complaint is kept (the desk still has it) and the answer says
+    the flow did not start, with the rule's path; once someone holds the role, no warning."""
+    _, doc, _ = load_template(TEMPLATE)
+    install(org, doc)
+    admin: TestClient = org.client()
+    r = admin.post(RECORDS, json=complaint_body())
+    assert r.status_code == 201, r.text
+    [warning] = r.json()["_warnings"]
+    assert warning["path"] == "/rules/start_handling"
+    assert "handle_complaint" in warning["message"] and "nobody matches" in warning["message"]
+    assert admin.get(f"{RECORDS}/{r.json()['id']}/flows").json()["items"] == []
+
+    agent = org.add_user("agent1")
+    assert admin.post("/api/admin/memberships", json={"user_id": agent, "app": doc["key"], "role": "agent"}
+                      ).status_code == 201
+    r = admin.post(RECORDS, json=complaint_body())
+    assert r.status_code == 201, r.text
+    assert "_warnings" not in r.json()
+    assert len(admin.get(f"{RECORDS}/{r.json()['id']}/flows").json()["items"]) == 1
