@@ -36,14 +36,10 @@ def complaint_app(org: Org) -> Any:
     _, doc, _ = load_template(TEMPLATE)
     install(org, doc)
     admin = org.client()
-    dept = admin.post("/api/admin/departments", json={"key": "service", "name": "客服部"}).json()["id"]
     for name, role in (("agent1", "agent"), ("sup1", "supervisor"), ("tech1", "tech_support")):
         user = org.add_user(name)
-        with org.engine.begin():
-            pass
         r = admin.post("/api/admin/memberships", json={"user_id": user, "app": APP, "role": role})
         assert r.status_code == 201, r.text
-    assert dept
     return admin
 
 
@@ -54,7 +50,7 @@ def test_a_complaint_create_stays_within_its_statement_budget(org: Org) -> None:
     with counting(org.engine) as seen:
         r = admin.post(RECORDS, json=complaint_body(subject="屏幕碎裂"))
     assert r.status_code == 201, r.text
+    assert "_warnings" not in r.json()  # the flow started: its statements are counted
     print(f"\n{org.engine.dialect.name}: {len(seen)} statements for one complaint create")
-    for s in seen:
-        print("   ", " ".join(s.split())[:150])
-    assert len(seen) <= 99
+    # before the reactions were one pipeline: 53 (SQLite) and 50 (PostgreSQL)
+    assert len(seen) <= {"sqlite": 40, "postgresql": 37}[org.engine.dialect.name]
