@@ -71,3 +71,44 @@ def test_a_flow_a_rule_cannot_start_is_told_to_the_client(org: Org) -> None:
     assert r.status_code == 201, r.text
     assert "_warnings" not in r.json()
     assert len(admin.get(f"{RECORDS}/{r.json()['id']}/flows").json()["items"]) == 1
+
+
+def test_flows_and_rules_resolve_round_robin_and_archived_roles_alike(org: Org) -> None:
+    """One resolver: the flow's triage node and a rule's round-robin pick name the same next agent, and
+    once the role is archived neither hands it work."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from dajian.engines.flow import Assignee
+    from dajian.engines.rule.model import UserSpec
+    from dajian.platform.flows.assign import PlatformEnv
+    from dajian.platform.models import roles
+    from dajian.platform.rules.env import RuleEnv
+    from dajian.platform.rules.runner import eval_context
+    from tests.platform.test_reaction_statements import complaint_app
+    from tests.platform.test_template import admin_of
+
+    admin = complaint_app(org)  # agent1 holds the agent role
+    agents = [org.add_user(name) for name in ("agent2", "agent3")]
+    for user in agents:
+        assert admin.post("/api/admin/memberships", json={"user_id": user, "app": "complaint_management",
+                                                          "role": "agent"}).status_code == 201
+    assert admin.post(RECORDS, json=complaint_body()).status_code == 201  # triage → agent1 (the first)
+    from dajian.platform.apps import load_runtime
+
+    def picks() -> tuple[list[int], list[int]]:
+        with org.engine.begin() as conn:
+            runtime = load_runtime(conn, admin_of(org), "complaint_management")
+            env = PlatformEnv(conn, org.id, runtime.app_id, datetime.now(UTC), lambda: {})
+            flow = env.resolve(Assignee(strategy="round_robin", role="agent"), node="triage", state={})
+            rule = RuleEnv(conn, runtime, eval_context(runtime, None)).users(
+                UserSpec(role="agent", pick="round_robin"), {})
+            return flow, rule[:1]
+
+    flow, rule = picks()
+    assert flow == rule == [agents[0]]  # the one after agent1
+    with org.engine.begin() as conn:
+        app_id = load_runtime(conn, admin_of(org), "complaint_management").app_id
+        conn.execute(update(roles).where(roles.c.app_id == app_id, roles.c.key == "agent").values(archived=True))
+    assert picks() == ([], [])
