@@ -112,3 +112,29 @@ def test_flows_and_rules_resolve_round_robin_and_archived_roles_alike(org: Org) 
         app_id = load_runtime(conn, admin_of(org), "complaint_management").app_id
         conn.execute(update(roles).where(roles.c.app_id == app_id, roles.c.key == "agent").values(archived=True))
     assert picks() == ([], [])
+
+
+def test_compiled_version_caches_are_keyed_by_database(org: Org) -> None:
+    """Version ids are only unique within a database: the same version id in another database (here, a
+    runtime whose tables are named differently) must not get the first database's compiled query."""
+    import dataclasses
+
+    from dajian.engines.form.compile import compile_form
+    from dajian.platform.apps import load_runtime
+    from dajian.platform.rules.env import aggregate_query
+    from dajian.platform.rules.plans import ruleset_for
+    from tests.platform.test_template import admin_of
+
+    _, doc, _ = load_template(TEMPLATE)
+    install(org, doc)
+    with org.engine.connect() as conn:
+        here = load_runtime(conn, admin_of(org), "complaint_management")
+    other = {"forms": {k: compile_form(f.form, table_name=f"f999999_{k}") for k, f in here.forms.items()}}
+    if hasattr(here, "database"):  # (a runtime knew no database before the one version cache)
+        other["database"] = f"{here.database}-another"
+    elsewhere = dataclasses.replace(here, **other)
+    rules = ruleset_for(here)
+    assert rules is not None
+    rule = next(r for r in rules.rules.values() if r.aggregates)
+    assert "f999999_" not in str(aggregate_query(here, rule))
+    assert "f999999_" in str(aggregate_query(elsewhere, rule))

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from threading import Lock
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, func, select, type_coerce
@@ -19,9 +18,9 @@ from dajian.engines.rule.model import UserSpec
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.assignees import active_users, in_turn, least_loaded, role_members
 from dajian.platform.filters import form_scope
+from dajian.platform.version_cache import VersionCache
 
-_QUERIES: dict[tuple[int, str], Select[Any]] = {}
-_LOCK = Lock()
+_QUERIES: VersionCache[Select[Any]] = VersionCache("aggregate query")
 
 
 def _value(a: AggregatePlan, runtime: RuntimeApp, suffix: str = "") -> ColumnElement[Any]:
@@ -43,16 +42,13 @@ def _value(a: AggregatePlan, runtime: RuntimeApp, suffix: str = "") -> ColumnEle
 
 def aggregate_query(runtime: RuntimeApp, rule: RulePlan) -> Select[Any]:
     """``SELECT (SELECT count(*) FROM f3_complaint WHERE ... customer = :recent__m_customer ...) AS recent``."""
-    key = (runtime.version_id, rule.key)
-    found = _QUERIES.get(key)
-    if found is None:
+    def build() -> Select[Any]:
         columns = []
         for a in rule.aggregates:
             columns += [_value(a, runtime, "sum"), _value(a, runtime, "")] if a.fn == "avg" else [_value(a, runtime)]
-        found = select(*columns)
-        with _LOCK:
-            _QUERIES[key] = found
-    return found
+        return select(*columns)
+
+    return _QUERIES.get(runtime.database, runtime.version_id, rule.key, build)
 
 
 @dataclass

@@ -8,7 +8,6 @@ by triggers). Both are created by migration 0006.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from threading import Lock
 from typing import Any
 
 from sqlalchemy import (
@@ -30,12 +29,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.sqltypes import UtcDateTime
-from dajian.platform.apps import RuntimeApp, database_key
+from dajian.platform.apps import RuntimeApp, cached_runtime
 from dajian.platform.clock import utcnow
 from dajian.platform.definition import parse_definition
 from dajian.platform.errors import NotFound
 from dajian.platform.models import Id, app_versions, metadata
 from dajian.platform.search.plan import SearchPlan, compile_plan
+from dajian.platform.version_cache import VersionCache, database_key
 
 search_index = Table(
     "search_index",
@@ -52,32 +52,28 @@ search_index = Table(
 Progress = Callable[[int, int], None]  # (records done, records in all)
 REINDEX_BATCH = 500
 
-# plans depend only on the definition: cached by (app version, form key), like compiled runtimes
-_PLANS: dict[tuple[str, int, str], SearchPlan] = {}
-_PLANS_LOCK = Lock()
+# plans depend only on the definition: cached by (database, app version, form key), like compiled runtimes
+_PLANS: VersionCache[SearchPlan] = VersionCache("search plan")
 
 
 def plan_for(conn: Connection, version_id: int, form_key: str) -> SearchPlan:
-    db = database_key(conn)
-    cached = _PLANS.get((db, version_id, form_key))
-    if cached is not None:
-        return cached
-    doc = conn.execute(select(app_versions.c.definition).where(app_versions.c.id == version_id)).scalar_one()
-    plans = {f.key: compile_plan(f) for f in parse_definition(doc).forms}
-    with _PLANS_LOCK:
-        _PLANS.update({(db, version_id, k): p for k, p in plans.items()})
-    if form_key not in plans:
-        raise NotFound(f"version {version_id} has no form '{form_key}'")
-    return plans[form_key]
+    runtime = cached_runtime(conn, version_id)
+    if runtime is not None:
+        return runtime_plan(runtime, form_key)
+
+    def build() -> SearchPlan:
+        doc = conn.execute(select(app_versions.c.definition).where(app_versions.c.id == version_id)).scalar_one()
+        form = next((f for f in parse_definition(doc).forms if f.key == form_key), None)
+        if form is None:
+            raise NotFound(f"version {version_id} has no form '{form_key}'")
+        return compile_plan(form)
+
+    return _PLANS.get(database_key(conn), version_id, form_key, build)
 
 
 def runtime_plan(runtime: RuntimeApp, form_key: str) -> SearchPlan:
-    # keyed by the runtime's identity: a runtime belongs to one database's version
-    key = (f"runtime:{id(runtime)}", runtime.version_id, form_key)
-    if key not in _PLANS:
-        with _PLANS_LOCK:
-            _PLANS[key] = compile_plan(runtime.form(form_key).form)
-    return _PLANS[key]
+    return _PLANS.get(runtime.database, runtime.version_id, form_key,
+                      lambda: compile_plan(runtime.form(form_key).form))
 
 
 def _row(app_id: int, form_key: str, record_id: int) -> ColumnElement[bool]:
