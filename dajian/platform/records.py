@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, literal, select, update
+from sqlalchemy import Connection, Table, func, literal, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
@@ -22,7 +22,7 @@ from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.prepare import Prepared, prepare
 from dajian.platform import reactions
 from dajian.platform.apps import RuntimeApp
-from dajian.platform.audit import audit_row, field_changes, jsonable, write_audit_many
+from dajian.platform.audit import audit_row, field_changes, insert_audited, jsonable, write_audit_many
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from dajian.platform.events import EventKind, RecordEvent
@@ -236,31 +236,9 @@ def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]]) -> l
         raise _unique_conflict(ctx, exc) from None
 
 
-_AUDITED_INSERTS: dict[int, tuple[CompiledForm, Any]] = {}
-
-
-def _audited_insert(form: CompiledForm) -> Any:
-    """PostgreSQL: the record and its audit row in one statement (a data-modifying CTE), one round trip."""
-    cached = _AUDITED_INSERTS.get(id(form))
-    if cached is not None and cached[0] is form:
-        return cached[1]
-    table = form.table
-    columns = [c for c in table.c if c.key != "id"]
-    record = (insert(table).values({c.key: bindparam(f"v_{c.key}", type_=c.type) for c in columns})
-              .returning(table.c.id).cte("new_record"))
-    audit_columns = [c for c in audit_log.c if c.key != "id"]
-    values = select(*[record.c.id if c.key == "record_id" else bindparam(f"a_{c.key}", type_=c.type)
-                      for c in audit_columns])
-    statement = insert(audit_log).from_select([c.key for c in audit_columns], values).returning(audit_log.c.record_id)
-    _AUDITED_INSERTS[id(form)] = (form, statement)
-    return statement
-
-
 def _insert_audited(conn: Connection, ctx: FormContext, row: dict[str, Any], entry: dict[str, Any]) -> int:
-    params = {f"v_{c.key}": row.get(c.key) for c in ctx.table.c if c.key != "id"}
-    params.update({f"a_{k}": v for k, v in entry.items() if k != "record_id"})
     try:
-        return int(conn.execute(_audited_insert(ctx.form), params).scalar_one())
+        return insert_audited(conn, ctx.table, row, entry)
     except IntegrityError as exc:
         raise _unique_conflict(ctx, exc) from None
 

@@ -138,3 +138,15 @@ def test_compiled_version_caches_are_keyed_by_database(org: Org) -> None:
     rule = next(r for r in rules.rules.values() if r.aggregates)
     assert "f999999_" not in str(aggregate_query(here, rule))
     assert "f999999_" in str(aggregate_query(elsewhere, rule))
+
+
+def test_one_audit_writer_and_no_record_listeners() -> None:
+    """Audit rows are inserted only by ``audit.py``; record reactions are listed only in ``reactions.py``."""
+    from pathlib import Path
+
+    import dajian
+
+    root = Path(dajian.__file__).parent
+    sources = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in root.rglob("*.py")}
+    assert [p for p, text in sources.items() if "insert(audit_log" in text] == ["platform/audit.py"]
+    assert [p for p, text in sources.items() if "register_record_listener" in text] == []
