@@ -73,14 +73,16 @@ def write_audit_many(conn: Connection, entries: list[dict[str, Any]]) -> None:
         conn.execute(_INSERT, entries)
 
 
-_AUDITED: dict[int, tuple[Table, Any]] = {}
+_AUDITED: dict[tuple[int, int], tuple[Table, Any]] = {}
 _LOGGED: dict[int, tuple[Table, Any]] = {}
 _LOCK = Lock()
 
 
-def _audited_insert(table: Table) -> Any:
-    """``WITH new_record AS (INSERT INTO table ... RETURNING id) INSERT INTO audit_log ... SELECT id``."""
-    cached = _AUDITED.get(id(table))
+def _audited_insert(table: Table, extra: Table | None) -> Any:
+    """``WITH new_record AS (INSERT INTO table ... RETURNING id) INSERT INTO audit_log ... SELECT id``
+    (and with ``extra``, a row of that table whose ``record_id`` is the new id, in the same statement)."""
+    key = (id(table), id(extra))
+    cached = _AUDITED.get(key)
     if cached is not None and cached[0] is table:
         return cached[1]
     columns = [c for c in table.c if c.key != "id"]
@@ -90,17 +92,26 @@ def _audited_insert(table: Table) -> Any:
     values = select(*[record.c.id if c.key == "record_id" else bindparam(f"a_{c.key}", type_=c.type)
                       for c in audit_columns])
     statement = insert(audit_log).from_select([c.key for c in audit_columns], values).returning(audit_log.c.record_id)
+    if extra is not None:
+        extra_columns = [c for c in extra.c if c.key != "id"]
+        linked = select(*[record.c.id if c.key == "record_id" else bindparam(f"x_{c.key}", type_=c.type)
+                          for c in extra_columns])
+        statement = statement.add_cte(insert(extra).from_select([c.key for c in extra_columns], linked)
+                                      .cte("also_inserted"))
     with _LOCK:
-        _AUDITED[id(table)] = (table, statement)
+        _AUDITED[key] = (table, statement)
     return statement
 
 
-def insert_audited(conn: Connection, table: Table, row: Mapping[str, Any], entry: Mapping[str, Any]) -> int:
+def insert_audited(conn: Connection, table: Table, row: Mapping[str, Any], entry: Mapping[str, Any], *,
+                   extra: tuple[Table, Mapping[str, Any]] | None = None) -> int:
     """PostgreSQL: insert ``row`` into ``table`` and its audit ``entry`` (``record_id`` = the new id) in one
-    statement; returns the new id."""
+    statement; returns the new id. ``extra=(other table, values)``: one more row, linked by ``record_id``."""
     params = {f"v_{c.key}": row.get(c.key) for c in table.c if c.key != "id"}
     params.update({f"a_{k}": v for k, v in entry.items() if k != "record_id"})
-    return int(conn.execute(_audited_insert(table), params).scalar_one())
+    if extra is not None:
+        params.update({f"x_{k}": v for k, v in extra[1].items() if k != "record_id"})
+    return int(conn.execute(_audited_insert(table, extra[0] if extra else None), params).scalar_one())
 
 
 def _logged_insert(table: Table) -> Any:

@@ -26,8 +26,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table
 
+from dajian.platform.apps import RuntimeApp
 from dajian.platform.events import RecordEvent
 
 RecordKey = tuple[int, str, int]  # (app id, form key, record id)
@@ -48,10 +49,13 @@ class Scope:
     """One user action's chain of changes (the outermost change and everything rules did after it)."""
 
     touched: dict[RecordKey, Touched] = field(default_factory=dict)
+    indexed: set[RecordKey] = field(default_factory=set)  # indexed with their insert, final unless changed again
     warnings: dict[RecordKey, list[dict[str, str]]] = field(default_factory=dict)
 
     def note(self, event: RecordEvent) -> None:
         key = (event.app_id, event.form_key, event.record_id)
+        if event.kind != "created":
+            self.indexed.discard(key)
         seen = self.touched.get(key)
         if seen is None:
             seen = self.touched[key] = Touched(event.version_id, False, event.new)
@@ -147,10 +151,26 @@ def react(conn: Connection, event: RecordEvent) -> None:
             step(conn, event, running)
 
 
+def index_with_insert(runtime: RuntimeApp, form_key: str,
+                      record: Mapping[str, Any]) -> tuple[Table, dict[str, Any]] | None:
+    """The search index row to insert together with a new record (PostgreSQL: in the same statement), when
+    no reaction can change the record as it is created (no rule of its form on ``created``) and it has
+    words; None: the search step indexes it when the scope ends."""
+    from dajian.platform.rules.plans import ruleset_for
+    from dajian.platform.search.index import document_values
+
+    rules = ruleset_for(runtime)
+    if rules is not None and rules.for_signal(form_key, "created"):
+        return None
+    return document_values(runtime, form_key, record)
+
+
 def flush(conn: Connection, done: Scope) -> None:
     """Index each record the scope touched, once, on its final state."""
     from dajian.platform.search.index import index_final
 
     for (app_id, form_key, record_id), seen in done.touched.items():
+        if (app_id, form_key, record_id) in done.indexed:
+            continue
         index_final(conn, app_id=app_id, form_key=form_key, record_id=record_id, version_id=seen.version_id,
                     created=seen.whole, state=seen.state, changed=frozenset(seen.changed))

@@ -186,7 +186,10 @@ def _create(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any
                          changes=field_changes({}, {**fields, **item.rows}), request_id=request_id)
 
     if len(full) == 1 and conn.dialect.name == "postgresql":
-        ids = [_insert_audited(conn, ctx, full[0], audit_entry(None, full[0], prepared[0]))]
+        indexed = reactions.index_with_insert(ctx.runtime, ctx.form.form.key, {**full[0], **prepared[0].rows})
+        ids = [_insert_audited(conn, ctx, full[0], audit_entry(None, full[0], prepared[0]), extra=indexed)]
+        if indexed is not None:  # the search row went in with the record: the search step has nothing to do
+            scope.indexed.add((ctx.runtime.app_id, ctx.form.form.key, ids[0]))
     else:
         ids = _insert(conn, ctx, full)
         entries = [audit_entry(rid, row, item) for rid, row, item in zip(ids, full, prepared, strict=True)]
@@ -236,9 +239,10 @@ def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]]) -> l
         raise _unique_conflict(ctx, exc) from None
 
 
-def _insert_audited(conn: Connection, ctx: FormContext, row: dict[str, Any], entry: dict[str, Any]) -> int:
+def _insert_audited(conn: Connection, ctx: FormContext, row: dict[str, Any], entry: dict[str, Any], *,
+                    extra: tuple[Table, dict[str, Any]] | None) -> int:
     try:
-        return insert_audited(conn, ctx.table, row, entry)
+        return insert_audited(conn, ctx.table, row, entry, extra=extra)
     except IntegrityError as exc:
         raise _unique_conflict(ctx, exc) from None
 

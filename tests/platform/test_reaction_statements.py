@@ -54,3 +54,21 @@ def test_a_complaint_create_stays_within_its_statement_budget(org: Org) -> None:
     print(f"\n{org.engine.dialect.name}: {len(seen)} statements for one complaint create")
     # before the reactions were one pipeline: 53 (SQLite) and 50 (PostgreSQL)
     assert len(seen) <= {"sqlite": 40, "postgresql": 37}[org.engine.dialect.name]
+
+
+def test_a_create_no_reaction_can_change_writes_its_search_row_with_the_insert(org: Org) -> None:
+    """No rule on ``created``: the record is final as inserted, so on PostgreSQL its index row goes in the
+    same statement as the record and its audit entry (and it is found)."""
+    from tests.platform.test_search import TICKETS, helpdesk, search
+
+    admin = org.client()
+    from tests.platform.conftest import publish
+
+    assert publish(admin, helpdesk()).status_code == 200
+    assert admin.post(TICKETS, json={"title": "预热"}).status_code == 201
+    with counting(org.engine) as seen:
+        r = admin.post(TICKETS, json={"title": "屏幕碎裂", "body": "充电无反应"})
+    assert r.status_code == 201, r.text
+    writes = [s for s in seen if s.lstrip().upper().startswith(("INSERT", "WITH", "UPDATE"))]
+    assert len(writes) == {"sqlite": 3, "postgresql": 1}[org.engine.dialect.name], writes
+    assert [t["id"] for t in search(admin, "碎裂")] == [r.json()["id"]]

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from dajian.platform.models import apps
 from dajian.platform.reactions import REACTIONS
 from dajian.platform.search import search_index
 from tests.platform.conftest import Org, publish
@@ -35,8 +36,9 @@ def test_a_rule_on_created_that_sets_an_indexed_field_indexes_the_final_record_o
     assert [t["id"] for t in search(admin, "碎裂")] == [created.json()["id"]]
     assert search(admin, "充电") == []  # the first body is not what is indexed
     with org.engine.connect() as conn:
-        rows = conn.execute(select(func.count()).select_from(search_index)
-                            .where(search_index.c.record_id == created.json()["id"])).scalar_one()
+        app_id = conn.execute(select(apps.c.id).where(apps.c.org_id == org.id, apps.c.key == "helpdesk")).scalar()
+        rows = conn.execute(select(func.count()).select_from(search_index).where(
+            search_index.c.app_id == app_id, search_index.c.record_id == created.json()["id"])).scalar_one()
     assert rows == 1
 
 

@@ -98,6 +98,16 @@ def write_document(conn: Connection, *, app_id: int, form_key: str, record_id: i
                                            set_={"tokens": row.excluded.tokens, "updated_at": row.excluded.updated_at}))
 
 
+def document_values(runtime: RuntimeApp, form_key: str,
+                    record: Mapping[str, Any]) -> tuple[Table, dict[str, Any]] | None:
+    """``(search_index, row without record_id)`` for a new record with words, else None."""
+    plan = runtime_plan(runtime, form_key)
+    tokens = plan.document(record) if plan.fields else ""
+    if not tokens:
+        return None
+    return search_index, {"app_id": runtime.app_id, "form_key": form_key, "tokens": tokens, "updated_at": utcnow()}
+
+
 def index_final(conn: Connection, *, app_id: int, form_key: str, record_id: int, version_id: int, created: bool,
                 state: Mapping[str, Any] | None, changed: frozenset[str]) -> None:
     """The search step of ``dajian.platform.reactions``: a record's final state after one user action
