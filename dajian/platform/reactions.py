@@ -11,7 +11,9 @@ signature ``step(conn, event, scope)``:
                    goes through this same pipeline one level deeper (cut at the rule set's ``max_depth``);
                    then the flows they start (flow start, its assignees and SLA) and their notifications
 5. ``search``    — NOT run per change: the outermost change indexes every record the scope touched ONCE,
-                   on its final state, with an idempotent upsert (``flush``)
+                   on its final state, with an idempotent upsert (``flush``). A new record that no
+                   reaction can change (no rule on ``created``) gets its index row with its insert instead
+                   (``index_with_insert``: on PostgreSQL, one statement with the record and its audit entry)
 
 The change's record (``event.new``) is passed along; the scope keeps the latest state of every record it
 touched, so nobody re-reads a row it just wrote. Warnings that the client must see (a rule's flow
