@@ -65,6 +65,8 @@ def test_a_flow_a_rule_cannot_start_is_told_to_the_client(org: Org) -> None:
     assert warning["path"] == "/rules/start_handling"
     assert "handle_complaint" in warning["message"] and "nobody matches" in warning["message"]
     assert admin.get(f"{RECORDS}/{r.json()['id']}/flows").json()["items"] == []
+    spec = admin.get(f"/api/apps/{doc['key']}/openapi.json").json()
+    assert "_warnings" in spec["components"]["schemas"]["complaint_record"]["properties"]  # documented
 
     agent = org.add_user("agent1")
     assert admin.post("/api/admin/memberships", json={"user_id": agent, "app": doc["key"], "role": "agent"}
