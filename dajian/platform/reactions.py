@@ -42,6 +42,7 @@ class Touched:
 
     version_id: int
     whole: bool  # created or restored: index it whatever changed
+    created: bool  # created in this scope: it has no index row yet (one plain INSERT)
     state: Mapping[str, Any] | None
     changed: set[str] = field(default_factory=set)
 
@@ -60,14 +61,14 @@ class Scope:
             self.indexed.discard(key)
         seen = self.touched.get(key)
         if seen is None:
-            seen = self.touched[key] = Touched(event.version_id, False, event.new)
+            seen = self.touched[key] = Touched(event.version_id, False, event.kind == "created", event.new)
         seen.whole = seen.whole or event.kind in ("created", "restored")
         seen.state = event.new
         seen.changed |= event.changed
 
     def checkpoint(self) -> dict[RecordKey, Touched]:
         """What the scope knows now: a step that fails in a savepoint puts it back (``restore``)."""
-        return {k: Touched(t.version_id, t.whole, t.state, set(t.changed)) for k, t in self.touched.items()}
+        return {k: Touched(t.version_id, t.whole, t.created, t.state, set(t.changed)) for k, t in self.touched.items()}
 
     def restore(self, saved: dict[RecordKey, Touched]) -> None:
         self.touched = saved
@@ -175,4 +176,4 @@ def flush(conn: Connection, done: Scope) -> None:
         if (app_id, form_key, record_id) in done.indexed:
             continue
         index_final(conn, app_id=app_id, form_key=form_key, record_id=record_id, version_id=seen.version_id,
-                    created=seen.whole, state=seen.state, changed=frozenset(seen.changed))
+                    whole=seen.whole, created=seen.created, state=seen.state, changed=frozenset(seen.changed))

@@ -83,19 +83,31 @@ def _row(app_id: int, form_key: str, record_id: int) -> ColumnElement[bool]:
 
 def write_document(conn: Connection, *, app_id: int, form_key: str, record_id: int, tokens: str,
                    new: bool = False) -> None:
-    """Insert or replace a record's index row (one idempotent upsert); a record without words has none.
+    """Insert or replace a record's index row (an idempotent upsert); a record without words has none.
 
-    ``new``: the record was just created, so a record without words has no row to delete.
+    ``new``: the record was created in this user action, which writes its row once (a plain INSERT).
     """
     if not tokens:
         if not new:
             conn.execute(delete(search_index).where(_row(app_id, form_key, record_id)))
         return
-    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    row = dialect_insert(search_index).values(app_id=app_id, form_key=form_key, record_id=record_id, tokens=tokens,
-                                              updated_at=utcnow())
-    conn.execute(row.on_conflict_do_update(index_elements=["app_id", "form_key", "record_id"],
-                                           set_={"tokens": row.excluded.tokens, "updated_at": row.excluded.updated_at}))
+    values = {"app_id": app_id, "form_key": form_key, "record_id": record_id, "tokens": tokens, "updated_at": utcnow()}
+    conn.execute(_INSERT if new else _upsert(conn.dialect.name), values)
+
+
+# built once: every record change of a form with searchable fields runs one of these
+_INSERT = insert(search_index)
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect: str) -> Any:
+    found = _UPSERTS.get(dialect)
+    if found is None:
+        row = (pg_insert if dialect == "postgresql" else sqlite_insert)(search_index)
+        found = _UPSERTS[dialect] = row.on_conflict_do_update(
+            index_elements=["app_id", "form_key", "record_id"],
+            set_={"tokens": row.excluded.tokens, "updated_at": row.excluded.updated_at})
+    return found
 
 
 def document_values(runtime: RuntimeApp, form_key: str,
@@ -108,12 +120,13 @@ def document_values(runtime: RuntimeApp, form_key: str,
     return search_index, {"app_id": runtime.app_id, "form_key": form_key, "tokens": tokens, "updated_at": utcnow()}
 
 
-def index_final(conn: Connection, *, app_id: int, form_key: str, record_id: int, version_id: int, created: bool,
-                state: Mapping[str, Any] | None, changed: frozenset[str]) -> None:
+def index_final(conn: Connection, *, app_id: int, form_key: str, record_id: int, version_id: int, whole: bool,
+                created: bool, state: Mapping[str, Any] | None, changed: frozenset[str]) -> None:
     """The search step of ``dajian.platform.reactions``: a record's final state after one user action
-    (``state`` None: deleted), indexed once. Updates that touch no searchable field write nothing."""
+    (``state`` None: deleted), indexed once. ``whole``: created or restored, indexed whatever changed;
+    updates that touch no searchable field write nothing."""
     plan = plan_for(conn, version_id, form_key)
-    if not plan.fields or (not created and state is not None and not plan.touches(changed)):
+    if not plan.fields or (not whole and state is not None and not plan.touches(changed)):
         return
     if state is None:
         conn.execute(delete(search_index).where(_row(app_id, form_key, record_id)))
