@@ -7,7 +7,6 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from threading import Lock
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
@@ -24,6 +23,7 @@ from dajian.platform.formtables import apply_plan, unconvertible_rows
 from dajian.platform.models import app_versions, apps, form_tables, memberships, roles
 from dajian.platform.permissions import check_scope, user_role_keys
 from dajian.platform.principal import Principal
+from dajian.platform.version_cache import VersionCache, database_key
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class RuntimeApp:
     version: int
     definition: AppDefinition
     forms: dict[str, CompiledForm]
+    database: str = ""  # ``version_cache.database_key`` of the database it was loaded from
 
     def form(self, key: str) -> CompiledForm:
         compiled = self.forms.get(key)
@@ -44,18 +45,12 @@ class RuntimeApp:
 
 
 # Versions are immutable, so a compiled version never goes stale: caching it
-# by version id is safe in any number of processes.
-_RUNTIME_CACHE: dict[tuple[str, int], RuntimeApp] = {}
-
-
-def database_key(conn: Connection) -> str:
-    """Which database a connection talks to: version ids are only unique within one."""
-    return conn.engine.url.render_as_string(hide_password=True)
+# by (database, version id) is safe in any number of processes.
+_RUNTIMES: VersionCache[RuntimeApp] = VersionCache("runtime")
 
 
 def cached_runtime(conn: Connection, version_id: int) -> RuntimeApp | None:
-    return _RUNTIME_CACHE.get((database_key(conn), version_id))
-_CACHE_LOCK = Lock()
+    return _RUNTIMES.peek(database_key(conn), version_id)
 
 
 PublishHook = Callable[[Connection, "RuntimeApp"], Any]
@@ -330,14 +325,13 @@ def _runtime_or_none(conn: Connection, row: RowMapping) -> RuntimeApp | None:
         return cached
     version = conn.execute(select(app_versions).where(app_versions.c.id == version_id)).mappings().one()
     definition = parse_definition(version["definition"])
-    runtime = RuntimeApp(
+    db = database_key(conn)
+    return _RUNTIMES.get(db, version_id, None, lambda: RuntimeApp(
         app_id=row["id"], org_id=row["org_id"], key=row["key"], version_id=version_id,
         version=version["number"], definition=definition,
         forms={f.key: compile_form(f, table_name=table_name_for(row["id"], f.key)) for f in definition.forms},
-    )
-    with _CACHE_LOCK:
-        _RUNTIME_CACHE[(database_key(conn), version_id)] = runtime
-    return runtime
+        database=db,
+    ))
 
 
 def list_versions(conn: Connection, principal: Principal, key: str) -> list[dict[str, Any]]:

@@ -1,13 +1,18 @@
-"""The one audit writer (DESIGN §6): who, when, what, in the caller's transaction."""
+"""The one audit writer (DESIGN §6): who, when, what, in the caller's transaction.
+
+Every audit row is written here: alone (``write_audit``, ``write_audit_many``), or on PostgreSQL in the
+same statement as what it records (``insert_audited``: a record and its entry; ``write_with_audit``:
+flow events and their entry), one round trip instead of two."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from threading import Lock
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, Table, bindparam, insert, select
 
 from dajian.platform.clock import utcnow
 from dajian.platform.models import audit_log
@@ -66,3 +71,69 @@ def write_audit_many(conn: Connection, entries: list[dict[str, Any]]) -> None:
         conn.execute(_INSERT, entries[0])
     elif entries:
         conn.execute(_INSERT, entries)
+
+
+_AUDITED: dict[tuple[int, int], tuple[Table, Any]] = {}
+_LOGGED: dict[int, tuple[Table, Any]] = {}
+_LOCK = Lock()
+
+
+def _audited_insert(table: Table, extra: Table | None) -> Any:
+    """``WITH new_record AS (INSERT INTO table ... RETURNING id) INSERT INTO audit_log ... SELECT id``
+    (and with ``extra``, a row of that table whose ``record_id`` is the new id, in the same statement)."""
+    key = (id(table), id(extra))
+    cached = _AUDITED.get(key)
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    columns = [c for c in table.c if c.key != "id"]
+    record = (insert(table).values({c.key: bindparam(f"v_{c.key}", type_=c.type) for c in columns})
+              .returning(table.c.id).cte("new_record"))
+    audit_columns = [c for c in audit_log.c if c.key != "id"]
+    values = select(*[record.c.id if c.key == "record_id" else bindparam(f"a_{c.key}", type_=c.type)
+                      for c in audit_columns])
+    statement = insert(audit_log).from_select([c.key for c in audit_columns], values).returning(audit_log.c.record_id)
+    if extra is not None:
+        extra_columns = [c for c in extra.c if c.key != "id"]
+        linked = select(*[record.c.id if c.key == "record_id" else bindparam(f"x_{c.key}", type_=c.type)
+                          for c in extra_columns])
+        statement = statement.add_cte(insert(extra).from_select([c.key for c in extra_columns], linked)
+                                      .cte("also_inserted"))
+    with _LOCK:
+        _AUDITED[key] = (table, statement)
+    return statement
+
+
+def insert_audited(conn: Connection, table: Table, row: Mapping[str, Any], entry: Mapping[str, Any], *,
+                   extra: tuple[Table, Mapping[str, Any]] | None = None) -> int:
+    """PostgreSQL: insert ``row`` into ``table`` and its audit ``entry`` (``record_id`` = the new id) in one
+    statement; returns the new id. ``extra=(other table, values)``: one more row, linked by ``record_id``."""
+    params = {f"v_{c.key}": row.get(c.key) for c in table.c if c.key != "id"}
+    params.update({f"a_{k}": v for k, v in entry.items() if k != "record_id"})
+    if extra is not None:
+        params.update({f"x_{k}": v for k, v in extra[1].items() if k != "record_id"})
+    return int(conn.execute(_audited_insert(table, extra[0] if extra else None), params).scalar_one())
+
+
+def _logged_insert(table: Table) -> Any:
+    cached = _LOGGED.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    statement = (insert(audit_log).values({c: bindparam(f"a_{c.name}", type_=c.type) for c in audit_log.c
+                                           if c.name != "id"})
+                 .add_cte(insert(table).values({c: bindparam(f"e_{c.name}", type_=c.type)
+                                                for c in table.c if c.name != "id"}).cte("logged")))  # fmt: skip
+    with _LOCK:
+        _LOGGED[id(table)] = (table, statement)
+    return statement
+
+
+def write_with_audit(conn: Connection, table: Table, rows: list[dict[str, Any]], entry: dict[str, Any]) -> None:
+    """Insert ``rows`` into ``table`` (e.g. flow events) and the audit ``entry``: one statement on PostgreSQL."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), rows)
+        write_audit_many(conn, [entry])
+    elif len(rows) == 1:
+        conn.execute(_logged_insert(table), {**{f"e_{k}": v for k, v in rows[0].items()},
+                                             **{f"a_{k}": v for k, v in entry.items()}})
+    else:
+        conn.execute(insert(audit_log).values(entry).add_cte(insert(table).values(rows).cte("logged")))

@@ -1,10 +1,8 @@
-"""Record events, delivered to listeners inside the transaction of the change.
+"""Record events: what the record service passes to ``dajian.platform.reactions`` after each create,
+update, delete and restore, inside the change's transaction (so a reaction's own writes commit or roll
+back with the change). ``depth`` counts how deep a chain of reactions is, so rules can cut loops.
 
-The rule engine (and anything else that reacts to data) registers a listener;
-the record service emits after each create, update, delete and restore, so a
-listener's own writes commit or roll back together with the change that
-triggered them. ``depth`` counts how deep a chain of reactions is, so
-listeners can cut loops.
+Flow events (started, task actions, timers, SLA) go to the registered flow listener (the rules).
 """
 
 from __future__ import annotations
@@ -34,30 +32,6 @@ class RecordEvent:
     changed: frozenset[str] = field(default_factory=frozenset)
     depth: int = 0
     request_id: str | None = None
-
-
-# A listener returns False when it changed nothing (then the API need not read the record back);
-# None or True mean it may have written.
-RecordListener = Callable[[Connection, RecordEvent], bool | None]
-_LISTENERS: list[RecordListener] = []
-
-
-def register_record_listener(listener: RecordListener) -> None:
-    if listener not in _LISTENERS:
-        _LISTENERS.append(listener)
-
-
-def unregister_record_listener(listener: RecordListener) -> None:
-    if listener in _LISTENERS:
-        _LISTENERS.remove(listener)
-
-
-def emit(conn: Connection, event: RecordEvent) -> bool:
-    """Deliver ``event``; True when some listener may have changed records."""
-    changed = False
-    for listener in list(_LISTENERS):
-        changed = listener(conn, event) is not False or changed
-    return changed
 
 
 # Flow events (started, task actions, timers, SLA warning/breach) for listeners such as rules:

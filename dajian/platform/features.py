@@ -1,5 +1,5 @@
 """The platform features that register themselves: reference kinds (files), job handlers and
-write guards (flows), record and flow listeners and job handlers (rules, search), publish hooks
+write guards (flows), the flow listener and job handlers (rules), the search tables, publish hooks
 (cron rules). Every process — API server, ``dajian worker``, CLI, Alembic — imports this one
 module, so all of them see the same registrations.
 """
@@ -11,10 +11,9 @@ from dajian.platform import flows as flows
 from dajian.platform import rules as rules
 from dajian.platform import search as search
 from dajian.platform.apps import register_publish_hook
-from dajian.platform.events import register_flow_listener, register_record_listener
+from dajian.platform.events import register_flow_listener
 from dajian.platform.rules.listener import on_flow_event
 from dajian.platform.rules.timers import sync_schedules
 
-register_record_listener(search.on_record_event)
 register_flow_listener(on_flow_event)
 register_publish_hook(lambda conn, runtime: sync_schedules(conn, runtime))  # arm cron rules of the new version

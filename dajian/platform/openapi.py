@@ -39,6 +39,12 @@ STANDARD = {
     "owner_id": {"type": ["integer", "null"]}, "dept_id": {"type": ["integer", "null"]},
     "row_version": {"type": "integer"},
 }
+WARNINGS = {"_warnings": {
+    "type": "array", "readOnly": True,
+    "description": "Only on a create answer, when a rule's action failed after the record was saved "
+                   "(e.g. its flow could not start): what did not happen, by rule (path /rules/<rule key>)",
+    "items": {"type": "object", "properties": {"path": {"type": "string"}, "message": {"type": "string"}}},
+}}
 
 
 def field_schema(fdef: FieldDef) -> dict[str, Any]:
@@ -67,7 +73,7 @@ def _form_schemas(form: CompiledForm) -> dict[str, Any]:
     return {
         f"{name}_input": {"type": "object", "properties": writable, "required": required,
                           "additionalProperties": False},
-        f"{name}_record": {"type": "object", "properties": {**STANDARD, **props}},
+        f"{name}_record": {"type": "object", "properties": {**STANDARD, **props, **WARNINGS}},
     }
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from threading import Lock
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, create_engine, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -19,8 +20,38 @@ from dajian.platform.errors import Conflict
 from dajian.platform.models import serial_counters
 
 
-def next_serial(conn: Connection, *, app_id: int, form_key: str, field_key: str, period: str) -> int:
-    """Atomically take the next number: an upsert that increments under the row lock."""
+def next_serial(conn: Connection, *, app_id: int, form_key: str, field_key: str, period: str,
+                gapless: bool = True) -> int:
+    """Atomically take the next number: an upsert that increments under the row lock.
+
+    Gap-free numbers hold that lock until the create commits (a rollback gives the number back), so
+    concurrent creates of the form queue behind each other. ``gapless=False`` (PostgreSQL) takes the
+    number in its own short transaction on a separate connection: nobody waits, a failed create leaves a gap.
+    (SQLite has one writer at a time anyway: there the number is always taken in the create's transaction.)
+    """
+    if not gapless and conn.dialect.name == "postgresql":
+        with _counter_engine(conn).begin() as own:
+            return _take(own, app_id=app_id, form_key=form_key, field_key=field_key, period=period)
+    return _take(conn, app_id=app_id, form_key=form_key, field_key=field_key, period=period)
+
+
+_COUNTER_ENGINES: dict[str, Engine] = {}
+_COUNTER_LOCK = Lock()
+
+
+def _counter_engine(conn: Connection) -> Engine:
+    """A small pool of its own: a create never waits for a connection that another create holds."""
+    key = conn.engine.url.render_as_string(hide_password=True)
+    engine = _COUNTER_ENGINES.get(key)
+    if engine is None:
+        with _COUNTER_LOCK:
+            engine = _COUNTER_ENGINES.get(key) or create_engine(conn.engine.url, pool_size=2, max_overflow=8,
+                                                                 pool_pre_ping=True)
+            _COUNTER_ENGINES[key] = engine
+    return engine
+
+
+def _take(conn: Connection, *, app_id: int, form_key: str, field_key: str, period: str) -> int:
     dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     values = dialect_insert(serial_counters).values(app_id=app_id, form_key=form_key, field_key=field_key,
                                                     period=period, value=1)
@@ -40,7 +71,7 @@ def assign_serials(conn: Connection, runtime: RuntimeApp, form: CompiledForm, ro
         config = SerialConfig.model_validate(fdef.config or {})
         for row in rows:
             number = next_serial(conn, app_id=runtime.app_id, form_key=form.form.key, field_key=key,
-                                 period=serial_period(config.reset, local))
+                                 period=serial_period(config.reset, local), gapless=config.gapless)
             row[key] = format_serial(config.pattern, number, local)
 
 

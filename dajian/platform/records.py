@@ -13,18 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, literal, select, update
+from sqlalchemy import Connection, Table, func, literal, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
 from dajian.engines.expr import EvalContext
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.prepare import Prepared, prepare
+from dajian.platform import reactions
 from dajian.platform.apps import RuntimeApp
-from dajian.platform.audit import audit_row, field_changes, jsonable, write_audit_many
+from dajian.platform.audit import audit_row, field_changes, insert_audited, jsonable, write_audit_many
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
-from dajian.platform.events import EventKind, RecordEvent, emit
+from dajian.platform.events import EventKind, RecordEvent
 from dajian.platform.filters import compile_filter, row_condition
 from dajian.platform.models import audit_log
 from dajian.platform.pagination import SortKey, decode_cursor, encode_cursor, keyset_after, order_by, parse_sort
@@ -166,6 +167,12 @@ def create_records(
     if len(items) > MAX_BULK:
         raise Invalid(f"at most {MAX_BULK} records per request",
                       errors=[{"path": "/records", "message": f"{len(items)} records"}])
+    with reactions.scope(conn) as scope:
+        return _create(conn, ctx, items, scope, request_id)
+
+
+def _create(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any]], scope: reactions.Scope,
+            request_id: str | None) -> list[dict[str, Any]]:
     prepared = _prepare_all(conn, ctx, items)
     now, p = utcnow(), ctx.principal
     standard = {"created_at": now, "updated_at": now, "created_by": p.user_id, "owner_id": p.user_id,
@@ -179,7 +186,10 @@ def create_records(
                          changes=field_changes({}, {**fields, **item.rows}), request_id=request_id)
 
     if len(full) == 1 and conn.dialect.name == "postgresql":
-        ids = [_insert_audited(conn, ctx, full[0], audit_entry(None, full[0], prepared[0]))]
+        indexed = reactions.index_with_insert(ctx.runtime, ctx.form.form.key, {**full[0], **prepared[0].rows})
+        ids = [_insert_audited(conn, ctx, full[0], audit_entry(None, full[0], prepared[0]), extra=indexed)]
+        if indexed is not None:  # the search row went in with the record: the search step has nothing to do
+            scope.indexed.add((ctx.runtime.app_id, ctx.form.form.key, ids[0]))
     else:
         ids = _insert(conn, ctx, full)
         entries = [audit_entry(rid, row, item) for rid, row, item in zip(ids, full, prepared, strict=True)]
@@ -187,14 +197,17 @@ def create_records(
     for rid, item in zip(ids, prepared, strict=True):
         if item.rows:
             write_children(conn, ctx.form, rid, item.rows)
-    reread = False
     for rid, row, item in zip(ids, full, prepared, strict=True):
-        event = ctx.event("created", rid, old=None, new={**row, **item.rows, "id": rid}, request_id=request_id)
-        reread = emit(conn, event) or reread
-    if reread:  # a listener (a rule) may have changed what was just created
-        return [get_record(conn, ctx, rid) for rid in ids]
-    out = [_public(ctx, {**row, "id": rid}) for rid, row in zip(ids, full, strict=True)]
-    _complete(conn, ctx, out, [item.rows for item in prepared])
+        reactions.react(conn, ctx.event("created", rid, old=None, new={**row, **item.rows, "id": rid},
+                                        request_id=request_id))
+    # the reactions (rules, flows) may have changed what was just created: reply with the final state
+    key = ctx.runtime.app_id, ctx.form.form.key
+    out = [_public(ctx, scope.latest(*key, rid) or {**row, "id": rid}) for rid, row in zip(ids, full, strict=True)]
+    _complete(conn, ctx, out)
+    for answer in out:
+        warnings = scope.warnings.get((*key, answer["id"]))
+        if warnings:
+            answer["_warnings"] = warnings
     return out
 
 
@@ -226,31 +239,10 @@ def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]]) -> l
         raise _unique_conflict(ctx, exc) from None
 
 
-_AUDITED_INSERTS: dict[int, tuple[CompiledForm, Any]] = {}
-
-
-def _audited_insert(form: CompiledForm) -> Any:
-    """PostgreSQL: the record and its audit row in one statement (a data-modifying CTE), one round trip."""
-    cached = _AUDITED_INSERTS.get(id(form))
-    if cached is not None and cached[0] is form:
-        return cached[1]
-    table = form.table
-    columns = [c for c in table.c if c.key != "id"]
-    record = (insert(table).values({c.key: bindparam(f"v_{c.key}", type_=c.type) for c in columns})
-              .returning(table.c.id).cte("new_record"))
-    audit_columns = [c for c in audit_log.c if c.key != "id"]
-    values = select(*[record.c.id if c.key == "record_id" else bindparam(f"a_{c.key}", type_=c.type)
-                      for c in audit_columns])
-    statement = insert(audit_log).from_select([c.key for c in audit_columns], values).returning(audit_log.c.record_id)
-    _AUDITED_INSERTS[id(form)] = (form, statement)
-    return statement
-
-
-def _insert_audited(conn: Connection, ctx: FormContext, row: dict[str, Any], entry: dict[str, Any]) -> int:
-    params = {f"v_{c.key}": row.get(c.key) for c in ctx.table.c if c.key != "id"}
-    params.update({f"a_{k}": v for k, v in entry.items() if k != "record_id"})
+def _insert_audited(conn: Connection, ctx: FormContext, row: dict[str, Any], entry: dict[str, Any], *,
+                    extra: tuple[Table, dict[str, Any]] | None) -> int:
     try:
-        return int(conn.execute(_audited_insert(ctx.form), params).scalar_one())
+        return insert_audited(conn, ctx.table, row, entry, extra=extra)
     except IntegrityError as exc:
         raise _unique_conflict(ctx, exc) from None
 
@@ -292,6 +284,20 @@ def update_record(
     conn: Connection, ctx: FormContext, record_id: int, values: Mapping[str, Any], *,
     row_version: int | None, request_id: str | None = None,
 ) -> dict[str, Any]:
+    """Change a record; answers the record as the caller may now read it (after the reactions)."""
+    with reactions.scope(conn) as scope:
+        change_record(conn, ctx, record_id, values, row_version=row_version, request_id=request_id)
+        latest = scope.latest(ctx.runtime.app_id, ctx.form.form.key, record_id)
+        if latest is None:
+            return get_record(conn, ctx, record_id)
+        item = _public(ctx, latest)
+        _complete(conn, ctx, [item])
+        return item
+
+
+def change_record(conn: Connection, ctx: FormContext, record_id: int, values: Mapping[str, Any], *,
+                  row_version: int | None, request_id: str | None = None) -> None:
+    """``update_record`` without the answer: for rules and flows writing inside a change."""
     if row_version is None:
         raise Invalid("row_version is required", errors=[{"path": "/row_version", "message": "is required"}])
     before = _fetch(conn, ctx, record_id, lock=True)
@@ -306,7 +312,7 @@ def update_record(
     changes = field_changes({k: before[k] for k in prepared.values}, prepared.values)
     changes.update(field_changes({k: existing[k] for k in prepared.rows}, dict(prepared.rows)))
     if not changes:
-        return get_record(conn, ctx, record_id)
+        return
     values_out = {**prepared.values, "updated_at": utcnow(), "row_version": row_version + 1}
     stmt = update(ctx.table).where(ctx.table.c.id == record_id, ctx.table.c.row_version == row_version)
     try:
@@ -317,9 +323,9 @@ def update_record(
         raise Conflict("the record was changed by someone else", current=get_record(conn, ctx, record_id))
     write_children(conn, ctx.form, record_id, prepared.rows)
     _audit(conn, ctx, record_id, "update", changes, request_id)
-    after = {**existing, **prepared.values, **prepared.rows, "id": record_id}
-    emit(conn, ctx.event("updated", record_id, old={**existing, "id": record_id}, new=after, request_id=request_id))
-    return get_record(conn, ctx, record_id)
+    after = {**before, **existing, **values_out, **prepared.rows, "id": record_id}
+    reactions.react(conn, ctx.event("updated", record_id, old={**existing, "id": record_id}, new=after,
+                                    request_id=request_id))
 
 
 def _audit(conn: Connection, ctx: FormContext, record_id: int, action: str, changes: dict[str, Any],
@@ -341,7 +347,7 @@ def delete_record(conn: Connection, ctx: FormContext, record_id: int, *, request
         changes["related"] = effects
     _audit(conn, ctx, record_id, "delete", changes, request_id)
     old = {k: row[k] for k in ctx.form.stored_keys} | {"id": record_id}
-    emit(conn, ctx.event("deleted", record_id, old=old, new=None, request_id=request_id))
+    reactions.react(conn, ctx.event("deleted", record_id, old=old, new=None, request_id=request_id))
 
 
 def restore_record(conn: Connection, ctx: FormContext, record_id: int, *,
@@ -350,8 +356,8 @@ def restore_record(conn: Connection, ctx: FormContext, record_id: int, *,
     values = {"deleted_at": None, "updated_at": utcnow(), "row_version": row["row_version"] + 1}
     conn.execute(update(ctx.table).where(ctx.table.c.id == record_id).values(values))
     _audit(conn, ctx, record_id, "restore", {"deleted_at": [row["deleted_at"].isoformat(), None]}, request_id)
-    new = {k: row[k] for k in ctx.form.stored_keys} | {"id": record_id}
-    emit(conn, ctx.event("restored", record_id, old=None, new=new, request_id=request_id))
+    new = {**row, **values, "id": record_id}
+    reactions.react(conn, ctx.event("restored", record_id, old=None, new=new, request_id=request_id))
     return _public(ctx, {**row, **values})
 
 
@@ -440,8 +446,6 @@ def _count(conn: Connection, table: Table, where: Any, *, cap: int | None) -> di
 
 
 def record_history(conn: Connection, ctx: FormContext, record_id: int) -> list[dict[str, Any]]:
-    from dajian.platform.models import audit_log
-
     row = conn.execute(select(ctx.table.c.id).where(ctx.table.c.id == record_id, ctx.grant.row_filter)).first()
     if row is None:
         raise NotFound(f"no record {record_id} in form '{ctx.form.form.key}'")

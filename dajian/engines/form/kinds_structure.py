@@ -32,6 +32,10 @@ class FormulaConfig(_Config):
 class SerialConfig(_Config):
     pattern: str = Field(min_length=1, max_length=100, description='e.g. "TS{YYYYMMDD}-{0000}"')
     reset: Literal["never", "day", "month", "year"] = "day"
+    gapless: bool = Field(default=True, description=(
+        "true: no number is ever skipped, but concurrent creates of the form wait for each other's commit; "
+        "false: the number is taken in its own short transaction (no waiting), and a create that fails "
+        "leaves its number unused"))
 
 
 class RelationConfig(_Config):

@@ -1,6 +1,4 @@
 """Full-text search of a form's records and suggestions of records related to one record.
-
-Importing this module registers the listener that keeps the index current.
 """
 
 from __future__ import annotations
@@ -14,13 +12,11 @@ from dajian.platform import records as service
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.apps import load_runtime_and_roles
-from dajian.platform.events import register_record_listener
 from dajian.platform.principal import Principal
-from dajian.platform.search import on_record_event, related_records, search_records
+from dajian.platform.search import related_records, search_records
 
 router = APIRouter(prefix="/api", tags=["search"])
 Auth = Annotated[Principal, Depends(current_principal)]
-register_record_listener(on_record_event)
 
 
 def _contexts(conn: Connection, principal: Principal, app_key: str, *form_keys: str) -> list[service.FormContext]:

@@ -29,13 +29,13 @@ from dajian.engines.flow import (
     StartSubflow,
     Visit,
 )
-from dajian.platform import jobs
+from dajian.platform import jobs, reactions
 from dajian.platform.apps import RuntimeApp, cached_runtime, load_runtime
 from dajian.platform.audit import jsonable
 from dajian.platform.clock import utcnow
 from dajian.platform.models import apps
 from dajian.platform.principal import Principal
-from dajian.platform.records import create_records, form_context, update_record
+from dajian.platform.records import change_record, create_records, form_context
 
 from .tables import flow_instances, flow_tasks
 
@@ -106,10 +106,13 @@ class Applier:
         runtime = runtime_of(self.conn, self.org_id, self.instance["app_id"], self.user())
         ctx = form_context(self.conn, system_principal(self.org_id, self.user()), runtime,
                            self.instance["form_key"], "update")
-        table = ctx.table
-        version = self.conn.execute(select(table.c.row_version).where(table.c.id == self.instance["record_id"]))
-        update_record(self.conn, ctx, self.instance["record_id"], jsonable(dict(values)),
-                      row_version=version.scalar_one())
+        record_id = self.instance["record_id"]
+        known = reactions.known_record(self.instance["app_id"], self.instance["form_key"], record_id)
+        version = known.get("row_version") if known is not None else None
+        if version is None:
+            table = ctx.table
+            version = self.conn.execute(select(table.c.row_version).where(table.c.id == record_id)).scalar_one()
+        change_record(self.conn, ctx, record_id, jsonable(dict(values)), row_version=int(version))
 
     def record_fields(self, **values: Any) -> None:
         mapping = self.plan.definition.record_fields

@@ -1,4 +1,5 @@
-"""Assignee resolution: the platform side of the engine's ``Env`` (who gets a task).
+"""Assignee resolution: the platform side of the engine's ``Env`` (who gets a task), with the pools
+and turns of ``dajian.platform.assignees`` (the resolver the rules use too).
 
 Strategies: users, role members, the department manager of the initiator / the record's
 department / the task's assignee (``levels`` up the tree), a user field of the record, the
@@ -12,13 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, select
 
 from dajian.engines.flow import Assignee
+from dajian.platform.assignees import active_users, dept_members, in_turn, least_loaded, role_members
 from dajian.platform.errors import Invalid
-from dajian.platform.models import apps, departments, memberships, roles, users
-
-from .tables import flow_instances, flow_tasks
+from dajian.platform.models import apps, departments, users
 
 
 @dataclass
@@ -48,71 +48,26 @@ def _users(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]
     return _active(env, spec.users or [])
 
 
-_ACTIVE = select(users.c.id).where(users.c.id.in_(bindparam("ids", expanding=True)),
-                                   users.c.org_id == bindparam("org"), users.c.is_active)
-
-
 def _active(env: PlatformEnv, ids: list[int]) -> list[int]:
-    if not ids:
-        return []
-    found = set(env.conn.execute(_ACTIVE, {"ids": ids, "org": env.org_id}).scalars())
-    return [i for i in ids if i in found]
-
-
-def _role_members(env: PlatformEnv, key: str) -> list[int]:
-    query = (
-        select(users.c.id)
-        .join(memberships, memberships.c.user_id == users.c.id)
-        .join(roles, roles.c.id == memberships.c.role_id)
-        .where(roles.c.app_id == env.app_id, roles.c.key == key, users.c.is_active)
-        .order_by(users.c.id)
-    )
-    return list(env.conn.execute(query).scalars())
-
-
-def _dept_members(env: PlatformEnv, key: str) -> list[int]:
-    query = (
-        select(users.c.id)
-        .join(departments, departments.c.id == users.c.dept_id)
-        .where(departments.c.org_id == env.org_id, departments.c.key == key, users.c.is_active)
-        .order_by(users.c.id)
-    )
-    return list(env.conn.execute(query).scalars())
+    return active_users(env.conn, env.org_id, ids)
 
 
 def _role(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
-    return _role_members(env, spec.role or "")
+    return role_members(env.conn, env.app_id, spec.role or "")
 
 
 def _pool(env: PlatformEnv, spec: Assignee) -> list[int]:
-    return _role_members(env, spec.role) if spec.role else _dept_members(env, spec.dept or "")
+    return role_members(env.conn, env.app_id, spec.role) if spec.role else dept_members(env.conn, env.org_id,
+                                                                                      spec.dept or "")
 
 
 def _round_robin(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
     """The member after the one who got this node's last task in this app (by user id order)."""
-    pool = _pool(env, spec)
-    if not pool:
-        return []
-    last = env.conn.execute(
-        select(flow_tasks.c.assignee_id)
-        .join(flow_instances, flow_instances.c.id == flow_tasks.c.instance_id)
-        .where(flow_instances.c.app_id == env.app_id, flow_tasks.c.node_id == node,
-               flow_tasks.c.assignee_id.in_(pool))
-        .order_by(flow_tasks.c.id.desc()).limit(1)
-    ).scalar()  # fmt: skip
-    return [pool[(pool.index(last) + 1) % len(pool)] if last in pool else pool[0]]
+    return in_turn(env.conn, env.app_id, _pool(env, spec), node)[:1]
 
 
 def _least_open(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
-    pool = _pool(env, spec)
-    if not pool:
-        return []
-    counts: dict[int, int] = dict(env.conn.execute(
-        select(flow_tasks.c.assignee_id, func.count())
-        .where(flow_tasks.c.assignee_id.in_(pool), flow_tasks.c.status == "pending")
-        .group_by(flow_tasks.c.assignee_id)
-    ).all())  # fmt: skip
-    return [min(pool, key=lambda u: (counts.get(u, 0), u))]
+    return least_loaded(env.conn, _pool(env, spec))[:1]
 
 
 def _dept_manager(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:

@@ -1,9 +1,8 @@
-"""Compiled flow plans, cached by (app version, flow key): versions are immutable, so a running
+"""Compiled flow plans, cached by (database, app version, flow key): versions are immutable, so a running
 instance always gets the plan of the version that started it, in any process."""
 
 from __future__ import annotations
 
-from threading import Lock
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -11,15 +10,14 @@ from sqlalchemy import Connection, select
 from dajian.engines.flow import FlowDefinitionError, FlowIssue, FlowPlan, compile_flow, validate_flow
 from dajian.engines.form.fields import FIELD_KINDS
 from dajian.engines.form.model import FormDef
-from dajian.platform.apps import database_key
 from dajian.platform.definition import AppDefinition, parse_definition
 from dajian.platform.errors import Invalid, NotFound
 from dajian.platform.filters import STANDARD_TYPES
 from dajian.platform.models import app_versions
+from dajian.platform.version_cache import VersionCache, database_key
 
-_PLANS: dict[tuple[str, int, str], FlowPlan] = {}
-_PAUSING: dict[tuple[int, str], tuple[str, ...]] = {}
-_LOCK = Lock()
+_PLANS: VersionCache[FlowPlan] = VersionCache("flow plan")
+_PAUSING: VersionCache[tuple[str, ...]] = VersionCache("pausing flows")
 
 
 def field_types(form: FormDef) -> dict[str, str]:
@@ -43,18 +41,15 @@ def flow_doc(definition: AppDefinition, flow_key: str) -> dict[str, Any]:
 
 
 def plan_for(conn: Connection, version_id: int, flow_key: str) -> FlowPlan:
-    key = (database_key(conn), version_id, flow_key)
-    cached = _PLANS.get(key)
-    if cached is not None:
-        return cached
+    return _PLANS.get(database_key(conn), version_id, flow_key, lambda: _compile(conn, version_id, flow_key))
+
+
+def _compile(conn: Connection, version_id: int, flow_key: str) -> FlowPlan:
     doc = conn.execute(select(app_versions.c.definition).where(app_versions.c.id == version_id)).scalar_one()
     try:
-        plan = compile_app_flow(parse_definition(doc), flow_key, calendars=calendars(doc))
+        return compile_app_flow(parse_definition(doc), flow_key, calendars=calendars(doc))
     except FlowDefinitionError as exc:
         raise Invalid(f"flow '{flow_key}' is invalid", errors=[i.as_dict() for i in exc.issues]) from None
-    with _LOCK:
-        _PLANS[key] = plan
-    return plan
 
 
 def compile_app_flow(definition: AppDefinition, flow_key: str, *, calendars: dict[str, Any]) -> FlowPlan:
@@ -85,12 +80,10 @@ def app_flow_issues(doc: dict[str, Any]) -> list[dict[str, str | None]]:
 def pausing_flows(conn: Connection, version_id: int, form_key: str) -> tuple[str, ...]:
     """Keys of the version's flows on ``form_key`` whose SLA clock has a ``pause_when`` (so a
     change of the record may pause or resume it); cached, as versions are immutable."""
-    found = _PAUSING.get((version_id, form_key))
-    if found is None:
+    def find() -> tuple[str, ...]:
         doc = conn.execute(select(app_versions.c.definition).where(app_versions.c.id == version_id)).scalar_one()
         flows = doc.get("flows") if isinstance(doc, dict) else None
-        found = tuple(str(f.get("key")) for f in flows or [] if isinstance(f, dict) and f.get("form") == form_key
-                      and isinstance(f.get("sla"), dict) and f["sla"].get("pause_when") is not None)  # fmt: skip
-        with _LOCK:
-            _PAUSING[(version_id, form_key)] = found
-    return found
+        return tuple(str(f.get("key")) for f in flows or [] if isinstance(f, dict) and f.get("form") == form_key
+                     and isinstance(f.get("sla"), dict) and f["sla"].get("pause_when") is not None)  # fmt: skip
+
+    return _PAUSING.get(database_key(conn), version_id, form_key, find)

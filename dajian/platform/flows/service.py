@@ -33,12 +33,12 @@ from dajian.engines.flow import (
     SubflowDone,
     execute,
 )
-from dajian.platform.apps import load_runtime
-from dajian.platform.audit import audit_row, jsonable, write_audit_many
+from dajian.platform import reactions
+from dajian.platform.apps import RuntimeApp, load_runtime
+from dajian.platform.audit import audit_row, jsonable, write_with_audit
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from dajian.platform.events import emit_flow
-from dajian.platform.models import audit_log
 from dajian.platform.principal import Principal
 from dajian.platform.records import form_context, get_record
 
@@ -88,9 +88,6 @@ _SAVE = (update(flow_instances)
 _SAVE_END = _SAVE.values(outcome=bindparam("outcome"), working_minutes=bindparam("working_minutes"),
                          ended_at=bindparam("ended_at", type_=flow_instances.c.ended_at.type))
 
-_LOG = (insert(audit_log).values({c: bindparam(f"a_{c.name}", type_=c.type) for c in audit_log.c if c.name != "id"})
-        .add_cte(insert(flow_events).values({c: bindparam(f"e_{c.name}", type_=c.type)
-                                             for c in flow_events.c if c.name != "id"}).cte("logged")))  # fmt: skip
 
 
 def _pg(conn: Connection) -> bool:
@@ -138,6 +135,9 @@ def _execute(plan: FlowPlan, state: State | None, event: Event, env: PlatformEnv
 
 def _loader(conn: Connection, instance: Instance, actor: int | None) -> Callable[[], dict[str, Any]]:
     def load() -> dict[str, Any]:
+        known = reactions.known_record(instance["app_id"], instance["form_key"], instance["record_id"])
+        if known is not None:  # written earlier in this change: no need to read it back
+            return known
         runtime = runtime_of(conn, instance["org_id"], instance["app_id"], actor or instance["started_by"])
         return read_record(conn, runtime, instance["form_key"], instance["record_id"])
 
@@ -174,13 +174,7 @@ def log_event(conn: Connection, instance: Instance, *, actor: int | None, action
                       app_id=instance["app_id"], form_key=instance["form_key"], record_id=instance["record_id"],
                       changes={"instance": instance["id"], "task": task_id, **(payload or {})},
                       request_id=client_request_id[:64] if client_request_id else None)  # fmt: skip
-    if _pg(conn) and len(rows) == 1:
-        conn.execute(_LOG, {**{f"e_{k}": v for k, v in rows[0].items()}, **{f"a_{k}": v for k, v in audit.items()}})
-    elif _pg(conn):
-        conn.execute(insert(audit_log).values(audit).add_cte(insert(flow_events).values(rows).cte("logged")))
-    else:
-        conn.execute(insert(flow_events), rows)
-        write_audit_many(conn, [audit])
+    write_with_audit(conn, flow_events, rows, audit)
     emit_flow(conn, instance, action=action, task_id=task_id, payload=payload)
 
 
@@ -206,6 +200,11 @@ def start_instance(conn: Connection, principal: Principal, app_key: str, flow_ke
     runtime = load_runtime(conn, principal, app_key)
     form_key = str(flow_doc(runtime.definition, flow_key)["form"])
     get_record(conn, form_context(conn, principal, runtime, form_key, "read"), record_id)
+    return start_on(conn, principal, runtime, flow_key, record_id)
+
+
+def start_on(conn: Connection, principal: Principal, runtime: RuntimeApp, flow_key: str, record_id: int) -> int:
+    """Start ``flow_key`` on a record already known to exist (a rule's ``start_flow``); the instance id."""
     _refuse_second_run(conn, runtime.app_id, flow_key, record_id)
     plan = plan_for(conn, runtime.version_id, flow_key)
     instance, applier = _create(conn, plan, org_id=principal.org_id, app_id=runtime.app_id,

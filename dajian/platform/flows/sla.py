@@ -3,8 +3,8 @@ and the clock's figures read back from the append-only event log.
 
 A flow's step pauses and resumes the clock itself (``pause_in`` nodes, and ``pause_when`` on
 the record as it is at each step). A record changed outside the flow (the record API, a rule)
-is delivered here as a record event; running instances on it whose flow has ``pause_when``
-get a ``RecordChanged`` step, which writes nothing unless the clock stops or starts.
+is delivered here by the ``sla`` step of ``dajian.platform.reactions``; running instances on
+it whose flow has ``pause_when`` get a ``RecordChanged`` step, which writes nothing unless the clock stops or starts.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 from dajian.engines.flow import RecordChanged
 from dajian.engines.flow.calendar import BusinessCalendar
 from dajian.engines.flow.clock import Interval, paused_minutes
-from dajian.platform.events import RecordEvent, register_record_listener
+from dajian.platform.events import RecordEvent
 
 from .plans import pausing_flows
 from .service import lock_instance, run_step, stepping
@@ -63,5 +63,3 @@ def clock_view(calendar: BusinessCalendar, events: Iterable[Mapping[Any, Any]], 
     return {"paused": bool(intervals) and intervals[-1][1] is None,
             "paused_minutes": round(paused_minutes(calendar, intervals, now), 2)}  # fmt: skip
 
-
-register_record_listener(on_record_event)

@@ -1,4 +1,4 @@
-"""Report plans: compiled once per (app version, report key, database kind) and cached.
+"""Report plans: compiled once per (database, app version, (report key, database kind)) and cached.
 
 Versions are immutable, so a cached plan never goes stale (the same reasoning as the runtime app
 cache in ``apps.py``). ``app_report_issues(doc)`` checks every report and dashboard of an app
@@ -8,7 +8,6 @@ document for publish, with paths like ``/reports/2/measures/0/field``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from threading import Lock
 from typing import Any
 
 from pydantic import ValidationError
@@ -20,10 +19,10 @@ from dajian.engines.report.model import DashboardDef
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.definition import AppDefinition, parse_definition
 from dajian.platform.errors import Invalid, NotFound
+from dajian.platform.version_cache import VersionCache
 
 Issue = dict[str, str]
-_PLANS: dict[tuple[int, str, str], ReportPlan] = {}
-_LOCK = Lock()
+_PLANS: VersionCache[ReportPlan] = VersionCache("report plan")
 
 
 def report_source(runtime: RuntimeApp, dialect: str | None) -> ReportSource:
@@ -45,17 +44,13 @@ def compile_or_invalid(definition: Any, runtime: RuntimeApp, dialect: str, *, pa
 
 
 def plan_for(runtime: RuntimeApp, key: str, dialect: str) -> ReportPlan:
-    cache_key = (runtime.version_id, key, dialect)
-    cached = _PLANS.get(cache_key)
-    if cached is not None:
-        return cached
-    index = next((i for i, r in enumerate(runtime.definition.reports) if r.key == key), None)
-    if index is None:
-        raise NotFound(f"app '{runtime.key}' has no report '{key}'")
-    plan = compile_or_invalid(report_definition(runtime, key), runtime, dialect, path=f"/reports/{index}")
-    with _LOCK:
-        _PLANS[cache_key] = plan
-    return plan
+    def build() -> ReportPlan:
+        index = next((i for i, r in enumerate(runtime.definition.reports) if r.key == key), None)
+        if index is None:
+            raise NotFound(f"app '{runtime.key}' has no report '{key}'")
+        return compile_or_invalid(report_definition(runtime, key), runtime, dialect, path=f"/reports/{index}")
+
+    return _PLANS.get(runtime.database, runtime.version_id, (key, dialect), build)
 
 
 def dashboard_definition(runtime: RuntimeApp, key: str) -> DashboardDef:

@@ -1,14 +1,13 @@
-"""Rules on the platform: tables, the record listener, timers, the outbox (messages, webhooks) and the
-inbound channels. Importing the package registers the tables on ``metadata``, the record listener and
+"""Rules on the platform: tables, the record reactions, timers, the outbox (messages, webhooks) and the
+inbound channels. Importing the package registers the tables on ``metadata`` and
 the job handlers (``notify``, ``notify.digest``, ``webhook``, ``rules.timer``, ``rules.cron``)."""
 
 from __future__ import annotations
 
-from dajian.platform.events import register_record_listener
 from dajian.platform.jobs import register_job_handler
 
 from . import tables as tables
-from .listener import on_flow_event, on_record_event
+from .listener import on_flow_event
 from .notify import handle_digest, handle_notify
 from .plans import app_rule_issues
 from .timers import on_cron, on_timer, sync_schedules
@@ -16,7 +15,6 @@ from .webhooks import deliver
 
 
 def register() -> None:
-    register_record_listener(on_record_event)
     for kind, handler in (("notify", handle_notify), ("notify.digest", handle_digest), ("webhook", deliver),
                           ("rules.timer", on_timer), ("rules.cron", on_cron)):
         register_job_handler(kind, handler, replace=True)

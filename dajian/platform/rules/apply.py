@@ -20,12 +20,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from dajian.engines.rule import CallWebhook, CreateRecord, Effect, Notify, Outcome, StartFlow, UpdateRecords
+from dajian.platform import reactions
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.audit import jsonable
 from dajian.platform.clock import utcnow
 from dajian.platform.db import is_sqlite
 from dajian.platform.errors import DajianError
-from dajian.platform.records import FormContext, create_records, form_context, update_record
+from dajian.platform.records import FormContext, change_record, create_records, form_context
 
 from . import outbox
 from .plans import system_principal
@@ -58,10 +59,14 @@ class Applier:
         return dataclasses.replace(ctx, depth=self.depth + 1)
 
     def guarded(self, rules: list[str], step: Callable[[], None]) -> None:
+        scope = reactions.current_scope()
+        saved = scope.checkpoint() if scope is not None else None
         try:
             with self.conn.begin_nested():
                 step()
         except APPLY_ERRORS as exc:
+            if scope is not None and saved is not None:
+                scope.restore(saved)  # the savepoint undid the writes: forget their states too
             detail = getattr(exc, "errors", None)
             message = f"{type(exc).__name__}: {exc}" + (f" {detail}" if detail else "")
             log.warning("rules %s on %s %s failed: %s", rules, self.form_key, self.record_id, message)
@@ -86,10 +91,17 @@ class Applier:
                     self.guarded([run.rule], partial(self.external, run.rule, n, effect))
         return self.errors
 
+    def row_version(self) -> int:
+        known = reactions.known_record(self.runtime.app_id, self.form_key, self.record_id)
+        if known is not None and known.get("row_version") is not None:
+            return int(known["row_version"])
+        table = self.runtime.form(self.form_key).table
+        return int(self.conn.execute(select(table.c.row_version).where(table.c.id == self.record_id)).scalar_one())
+
     def write(self, values: dict[str, Any]) -> None:
+        """The triggering record gets what the rules set: one nested change through the same reactions."""
         ctx = self.context(self.form_key, "update")
-        version = self.conn.execute(select(ctx.table.c.row_version).where(ctx.table.c.id == self.record_id))
-        update_record(self.conn, ctx, self.record_id, jsonable(values), row_version=version.scalar_one())
+        change_record(self.conn, ctx, self.record_id, jsonable(values), row_version=self.row_version())
 
     def records(self, rule: str, effect: CreateRecord | UpdateRecords, values: dict[str, Any]) -> None:
         if isinstance(effect, UpdateRecords):
@@ -112,14 +124,11 @@ class Applier:
             table.c.deleted_at.is_(None), *(table.c[k] == v for k, v in effect.match.items()))
         for row in self.conn.execute(query.order_by(table.c.id).limit(effect.limit)).all():
             if not (effect.form == self.form_key and row.id == self.record_id):
-                update_record(self.conn, ctx, row.id, jsonable(dict(effect.values)), row_version=row.row_version)
+                change_record(self.conn, ctx, row.id, jsonable(dict(effect.values)), row_version=row.row_version)
 
     def external(self, rule: str, n: int, effect: Effect) -> None:
         if isinstance(effect, StartFlow):
-            from dajian.platform.flows.service import start_instance
-
-            principal = system_principal(self.runtime.org_id, self.actor)
-            start_instance(self.conn, principal, self.runtime.key, effect.flow, self.record_id)
+            self.start_flow(rule, n, effect)
             return
         key = f"{self.base()}:{rule}:{n}"
         link = {"app": self.runtime.key, "form": self.form_key, "record": self.record_id}
@@ -128,11 +137,25 @@ class Applier:
         elif isinstance(effect, CallWebhook):
             outbox.call_webhook(self.conn, self.runtime, effect, key=key, link=link, rule=rule)
 
+    def start_flow(self, rule: str, n: int, effect: StartFlow) -> None:
+        """A flow that cannot start (no one to assign, already running) fails the rule and is told to the
+        client: the record is saved and the answer carries ``_warnings`` (as Jira keeps a transition
+        whose post-function failed and shows the error)."""
+        from dajian.platform.flows.service import start_on
+
+        principal = system_principal(self.runtime.org_id, self.actor)
+        try:
+            start_on(self.conn, principal, self.runtime, effect.flow, self.record_id)
+        except APPLY_ERRORS as exc:
+            scope = reactions.current_scope()
+            if scope is not None:
+                scope.warn(self.runtime.app_id, self.form_key, self.record_id, f"/rules/{rule}",
+                           f"flow '{effect.flow}' did not start: {exc}")
+            raise
+
     def base(self) -> str:
         if self.key_base is None:
-            table = self.runtime.form(self.form_key).table
-            version = self.conn.execute(select(table.c.row_version).where(table.c.id == self.record_id)).scalar()
-            self.key_base = f"{self.runtime.app_id}:{self.form_key}:{self.record_id}:v{version}"
+            self.key_base = f"{self.runtime.app_id}:{self.form_key}:{self.record_id}:v{self.row_version()}"
         return self.key_base
 
 

@@ -1,4 +1,5 @@
-"""The platform side of the rule engine's ``Env``: role members for assignments and messages, and
+"""The platform side of the rule engine's ``Env``: role members for assignments and messages (the flows'
+resolver, ``dajian.platform.assignees``), and
 aggregate conditions — all aggregates of a rule in ONE SQL query, compiled once per (version, rule)."""
 
 from __future__ import annotations
@@ -7,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from threading import Lock
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, func, select, type_coerce
@@ -16,13 +16,11 @@ from dajian.engines.expr import EvalContext, compile_sql, context_params
 from dajian.engines.rule import AggregatePlan, RulePlan
 from dajian.engines.rule.model import UserSpec
 from dajian.platform.apps import RuntimeApp
+from dajian.platform.assignees import active_users, in_turn, least_loaded, role_members
 from dajian.platform.filters import form_scope
-from dajian.platform.models import memberships, roles, users
+from dajian.platform.version_cache import VersionCache
 
-from .tables import rule_runs
-
-_QUERIES: dict[tuple[int, str], Select[Any]] = {}
-_LOCK = Lock()
+_QUERIES: VersionCache[Select[Any]] = VersionCache("aggregate query")
 
 
 def _value(a: AggregatePlan, runtime: RuntimeApp, suffix: str = "") -> ColumnElement[Any]:
@@ -44,16 +42,13 @@ def _value(a: AggregatePlan, runtime: RuntimeApp, suffix: str = "") -> ColumnEle
 
 def aggregate_query(runtime: RuntimeApp, rule: RulePlan) -> Select[Any]:
     """``SELECT (SELECT count(*) FROM f3_complaint WHERE ... customer = :recent__m_customer ...) AS recent``."""
-    key = (runtime.version_id, rule.key)
-    found = _QUERIES.get(key)
-    if found is None:
+    def build() -> Select[Any]:
         columns = []
         for a in rule.aggregates:
             columns += [_value(a, runtime, "sum"), _value(a, runtime, "")] if a.fn == "avg" else [_value(a, runtime)]
-        found = select(*columns)
-        with _LOCK:
-            _QUERIES[key] = found
-    return found
+        return select(*columns)
+
+    return _QUERIES.get(runtime.database, runtime.version_id, rule.key, build)
 
 
 @dataclass
@@ -79,42 +74,14 @@ class RuleEnv:
         return out
 
     def users(self, spec: UserSpec, record: Mapping[str, Any]) -> list[int]:
+        """The flows' resolver (``dajian.platform.assignees``): the same pools and the same turns."""
+        org, app = self.runtime.org_id, self.runtime.app_id
         if spec.user is not None:
-            return self._active([spec.user])
+            return active_users(self.conn, org, [spec.user])
         if spec.field is not None:
             value = record.get(spec.field)
-            return self._active([int(value)]) if value is not None else []
-        members = self._members(spec.role or "")
-        if not members or spec.pick == "first":
-            return members
+            return active_users(self.conn, org, [int(value)]) if value is not None else []
+        members = role_members(self.conn, app, spec.role or "")
         if spec.pick == "round_robin":
-            turn = self._turns() % len(members)
-            return members[turn:] + members[:turn]
-        return self._by_load(members)
-
-    def _active(self, ids: list[int]) -> list[int]:
-        query = select(users.c.id).where(users.c.id.in_(ids), users.c.org_id == self.runtime.org_id, users.c.is_active)
-        found = set(self.conn.execute(query).scalars())
-        return [i for i in ids if i in found]
-
-    def _members(self, role: str) -> list[int]:
-        query = (select(memberships.c.user_id).join(roles, roles.c.id == memberships.c.role_id)
-                 .join(users, users.c.id == memberships.c.user_id)
-                 .where(roles.c.app_id == self.runtime.app_id, roles.c.key == role, ~roles.c.archived,
-                        users.c.is_active)
-                 .order_by(memberships.c.user_id))  # fmt: skip
-        return list(dict.fromkeys(self.conn.execute(query).scalars()))
-
-    def _turns(self) -> int:
-        query = select(func.count()).select_from(rule_runs).where(rule_runs.c.app_id == self.runtime.app_id,
-                                                                   rule_runs.c.status == "fired")
-        return int(self.conn.execute(query).scalar_one())
-
-    def _by_load(self, members: list[int]) -> list[int]:
-        from dajian.platform.flows.tables import flow_tasks
-
-        query = (select(flow_tasks.c.assignee_id, func.count()).where(flow_tasks.c.assignee_id.in_(members),
-                                                                      flow_tasks.c.status == "pending")
-                 .group_by(flow_tasks.c.assignee_id))  # fmt: skip
-        load: dict[int, int] = {row[0]: row[1] for row in self.conn.execute(query)}
-        return sorted(members, key=lambda u: (load.get(u, 0), u))
+            return in_turn(self.conn, app, members)
+        return least_loaded(self.conn, members) if spec.pick == "least_loaded" else members

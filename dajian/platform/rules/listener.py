@@ -1,5 +1,6 @@
-"""Where the platform tells the rules something happened: record events (inside the change's transaction)
-and flow events (``on_flow_event``, called by the flow service's ``log_event``)."""
+"""Where the platform tells the rules something happened: record events (the ``webhooks``, ``timers`` and
+``rules`` steps of ``dajian.platform.reactions``, inside the change's transaction) and flow events
+(``on_flow_event``, called by the flow service's ``log_event``)."""
 
 from __future__ import annotations
 
@@ -19,24 +20,38 @@ from .runner import read_record, run_signal
 INBOUND_KINDS = ("public_form", "inbound_webhook", "inbound_email")
 
 
-def on_record_event(conn: Connection, event: RecordEvent) -> bool:
-    """The record listener: subscriptions, timers to re-arm, then the rules of this event.
-
-    Returns False when no rule ran, so the record API need not read the record back.
-    """
+def _rules_of(conn: Connection, event: RecordEvent) -> tuple[RuntimeApp, RuleSet] | None:
     runtime = runtime_by_id(conn, event.app_id, version_id=event.version_id)
     rules = ruleset_for(runtime) if runtime is not None else None
-    if runtime is None or rules is None:
-        return False
-    webhooks.on_record_event(conn, runtime, rules, event)
-    timers.rearm(conn, runtime, rules, event)
+    return (runtime, rules) if runtime is not None and rules is not None else None
+
+
+def subscriptions(conn: Connection, event: RecordEvent) -> None:
+    """The ``webhooks`` reaction: deliveries to the app's subscriptions that want this event."""
+    found = _rules_of(conn, event)
+    if found is not None:
+        webhooks.on_record_event(conn, *found, event)
+
+
+def timers_of(conn: Connection, event: RecordEvent) -> None:
+    """The ``timers`` reaction: time-triggered rules on the record's date fields, re-armed."""
+    found = _rules_of(conn, event)
+    if found is not None:
+        timers.rearm(conn, *found, event)
+
+
+def on_record_event(conn: Connection, event: RecordEvent) -> None:
+    """The ``rules`` reaction: the rules of this event decide, and what they decided is applied."""
+    found = _rules_of(conn, event)
+    if found is None:
+        return
+    runtime, rules = found
     if not rules.for_signal(event.form_key, event.kind):
-        return False
+        return
     signal = Signal(event.kind, event.form_key, old=event.old, new=event.new, changed=event.changed,
                     channel=_channel(rules, event))
     run_signal(conn, runtime, rules, signal, record_id=event.record_id, depth=event.depth,
                actor=event.principal.user_id)
-    return True
 
 
 def _channel(rules: RuleSet, event: RecordEvent) -> str | None:

@@ -1,10 +1,9 @@
-"""Compiled rule sets, cached by app version (versions are immutable, so any process may cache them),
+"""Compiled rule sets, cached by (database, app version) (versions are immutable, so any process may cache them),
 and the publish-time check ``app_rule_issues`` that ``validate_definition`` calls."""
 
 from __future__ import annotations
 
 import logging
-from threading import Lock
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -15,10 +14,10 @@ from dajian.platform.apps import RuntimeApp, cached_runtime, load_runtime
 from dajian.platform.definition import AppDefinition, parse_definition
 from dajian.platform.models import apps
 from dajian.platform.principal import Principal
+from dajian.platform.version_cache import VersionCache
 
 log = logging.getLogger(__name__)
-_SETS: dict[int, tuple[RuntimeApp, RuleSet | None]] = {}
-_LOCK = Lock()
+_SETS: VersionCache[RuleSet | None] = VersionCache("rule set")
 
 
 def form_infos(definition: AppDefinition) -> dict[str, FormInfo]:
@@ -47,17 +46,15 @@ def ruleset_for(runtime: RuntimeApp) -> RuleSet | None:
     """The app version's rules (None: it has none, or they do not compile — logged once)."""
     if not runtime.definition.rules:
         return None
-    cached = _SETS.get(runtime.version_id)
-    if cached is not None and cached[0] is runtime:
-        return cached[1]
+    return _SETS.get(runtime.database, runtime.version_id, None, lambda: _compile(runtime))
+
+
+def _compile(runtime: RuntimeApp) -> RuleSet | None:
     try:
-        found: RuleSet | None = compile_rules(elements(runtime.definition), **_compile_args(runtime.definition))
+        return compile_rules(elements(runtime.definition), **_compile_args(runtime.definition))
     except RuleDefinitionError as exc:
         log.error("app %s version %s: rules not run, they do not compile: %s", runtime.key, runtime.version, exc)
-        found = None
-    with _LOCK:
-        _SETS[runtime.version_id] = (runtime, found)
-    return found
+        return None
 
 
 def system_principal(org_id: int, user_id: int | None) -> Principal:

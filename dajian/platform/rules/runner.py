@@ -12,6 +12,7 @@ from sqlalchemy import Connection, insert, select
 
 from dajian.engines.expr import EvalContext
 from dajian.engines.rule import Outcome, RuleRun, RuleSet, Signal, run_rules
+from dajian.platform import reactions
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.audit import jsonable
 from dajian.platform.clock import utcnow
@@ -31,7 +32,12 @@ def eval_context(runtime: RuntimeApp, actor: int | None) -> EvalContext:
 
 
 def read_record(conn: Connection, runtime: RuntimeApp, form_key: str, record_id: int) -> dict[str, Any] | None:
-    """A live record's stored values (with sub-table rows), or None when it is gone or deleted."""
+    """A live record's stored values (with sub-table rows), or None when it is gone or deleted.
+
+    Within a change (``dajian.platform.reactions``) a record it wrote is known and not read again."""
+    known = reactions.known_record(runtime.app_id, form_key, record_id)
+    if known is not None:
+        return known
     form = runtime.form(form_key)
     row = conn.execute(select(form.table).where(form.table.c.id == record_id, form.table.c.deleted_at.is_(None)))
     found = row.mappings().first()

@@ -7,8 +7,7 @@ by triggers). Both are created by migration 0006.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from threading import Lock
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import (
@@ -20,23 +19,23 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    bindparam,
     delete,
     func,
     insert,
     select,
-    update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.sqltypes import UtcDateTime
-from dajian.platform.apps import RuntimeApp, database_key
+from dajian.platform.apps import RuntimeApp, cached_runtime
 from dajian.platform.clock import utcnow
 from dajian.platform.definition import parse_definition
 from dajian.platform.errors import NotFound
-from dajian.platform.events import RecordEvent
 from dajian.platform.models import Id, app_versions, metadata
 from dajian.platform.search.plan import SearchPlan, compile_plan
+from dajian.platform.version_cache import VersionCache, database_key
 
 search_index = Table(
     "search_index",
@@ -53,32 +52,28 @@ search_index = Table(
 Progress = Callable[[int, int], None]  # (records done, records in all)
 REINDEX_BATCH = 500
 
-# plans depend only on the definition: cached by (app version, form key), like compiled runtimes
-_PLANS: dict[tuple[str, int, str], SearchPlan] = {}
-_PLANS_LOCK = Lock()
+# plans depend only on the definition: cached by (database, app version, form key), like compiled runtimes
+_PLANS: VersionCache[SearchPlan] = VersionCache("search plan")
 
 
 def plan_for(conn: Connection, version_id: int, form_key: str) -> SearchPlan:
-    db = database_key(conn)
-    cached = _PLANS.get((db, version_id, form_key))
-    if cached is not None:
-        return cached
-    doc = conn.execute(select(app_versions.c.definition).where(app_versions.c.id == version_id)).scalar_one()
-    plans = {f.key: compile_plan(f) for f in parse_definition(doc).forms}
-    with _PLANS_LOCK:
-        _PLANS.update({(db, version_id, k): p for k, p in plans.items()})
-    if form_key not in plans:
-        raise NotFound(f"version {version_id} has no form '{form_key}'")
-    return plans[form_key]
+    runtime = cached_runtime(conn, version_id)
+    if runtime is not None:
+        return runtime_plan(runtime, form_key)
+
+    def build() -> SearchPlan:
+        doc = conn.execute(select(app_versions.c.definition).where(app_versions.c.id == version_id)).scalar_one()
+        form = next((f for f in parse_definition(doc).forms if f.key == form_key), None)
+        if form is None:
+            raise NotFound(f"version {version_id} has no form '{form_key}'")
+        return compile_plan(form)
+
+    return _PLANS.get(database_key(conn), version_id, form_key, build)
 
 
 def runtime_plan(runtime: RuntimeApp, form_key: str) -> SearchPlan:
-    # keyed by the runtime's identity: a runtime belongs to one database's version
-    key = (f"runtime:{id(runtime)}", runtime.version_id, form_key)
-    if key not in _PLANS:
-        with _PLANS_LOCK:
-            _PLANS[key] = compile_plan(runtime.form(form_key).form)
-    return _PLANS[key]
+    return _PLANS.get(runtime.database, runtime.version_id, form_key,
+                      lambda: compile_plan(runtime.form(form_key).form))
 
 
 def _row(app_id: int, form_key: str, record_id: int) -> ColumnElement[bool]:
@@ -88,42 +83,56 @@ def _row(app_id: int, form_key: str, record_id: int) -> ColumnElement[bool]:
 
 def write_document(conn: Connection, *, app_id: int, form_key: str, record_id: int, tokens: str,
                    new: bool = False) -> None:
-    """Insert or replace a record's index row; a record without words has none.
+    """Insert or replace a record's index row (an idempotent upsert); a record without words has none.
 
-    ``new``: the record was just created, so it has no row yet (one INSERT, no UPDATE first).
+    ``new``: the record was created in this user action, which writes its row once (a plain INSERT).
     """
     if not tokens:
         if not new:
             conn.execute(delete(search_index).where(_row(app_id, form_key, record_id)))
         return
     values = {"app_id": app_id, "form_key": form_key, "record_id": record_id, "tokens": tokens, "updated_at": utcnow()}
-    if new or conn.execute(_UPDATE, {f"b_{k}": v for k, v in values.items()}).rowcount == 0:
-        conn.execute(_INSERT, values)
+    conn.execute(_INSERT if new else _upsert(conn.dialect.name), values)
 
 
 # built once: every record change of a form with searchable fields runs one of these
 _INSERT = insert(search_index)
-_UPDATE = (update(search_index)
-           .where(search_index.c.app_id == bindparam("b_app_id"), search_index.c.form_key == bindparam("b_form_key"),
-                  search_index.c.record_id == bindparam("b_record_id"))
-           .values(tokens=bindparam("b_tokens"),
-                   updated_at=bindparam("b_updated_at", type_=search_index.c.updated_at.type)))
+_UPSERTS: dict[str, Any] = {}
 
 
-def on_record_event(conn: Connection, event: RecordEvent) -> bool:
-    """The record listener: index created, changed and restored records, forget deleted ones.
+def _upsert(dialect: str) -> Any:
+    found = _UPSERTS.get(dialect)
+    if found is None:
+        row = (pg_insert if dialect == "postgresql" else sqlite_insert)(search_index)
+        found = _UPSERTS[dialect] = row.on_conflict_do_update(
+            index_elements=["app_id", "form_key", "record_id"],
+            set_={"tokens": row.excluded.tokens, "updated_at": row.excluded.updated_at})
+    return found
 
-    Returns False: it writes only the index, never records (so the API need not read them back).
-    """
-    plan = plan_for(conn, event.version_id, event.form_key)
-    if not plan.fields or (event.kind == "updated" and not plan.touches(event.changed)):
-        return False
-    if event.kind == "deleted" or event.new is None:
-        conn.execute(delete(search_index).where(_row(event.app_id, event.form_key, event.record_id)))
+
+def document_values(runtime: RuntimeApp, form_key: str,
+                    record: Mapping[str, Any]) -> tuple[Table, dict[str, Any]] | None:
+    """``(search_index, row without record_id)`` for a new record with words, else None."""
+    plan = runtime_plan(runtime, form_key)
+    tokens = plan.document(record) if plan.fields else ""
+    if not tokens:
+        return None
+    return search_index, {"app_id": runtime.app_id, "form_key": form_key, "tokens": tokens, "updated_at": utcnow()}
+
+
+def index_final(conn: Connection, *, app_id: int, form_key: str, record_id: int, version_id: int, whole: bool,
+                created: bool, state: Mapping[str, Any] | None, changed: frozenset[str]) -> None:
+    """The search step of ``dajian.platform.reactions``: a record's final state after one user action
+    (``state`` None: deleted), indexed once. ``whole``: created or restored, indexed whatever changed;
+    updates that touch no searchable field write nothing."""
+    plan = plan_for(conn, version_id, form_key)
+    if not plan.fields or (not whole and state is not None and not plan.touches(changed)):
+        return
+    if state is None:
+        conn.execute(delete(search_index).where(_row(app_id, form_key, record_id)))
     else:
-        write_document(conn, app_id=event.app_id, form_key=event.form_key, record_id=event.record_id,
-                       tokens=plan.document(event.new), new=event.kind == "created")
-    return False
+        write_document(conn, app_id=app_id, form_key=form_key, record_id=record_id, tokens=plan.document(state),
+                       new=created)
 
 
 def reindex(conn: Connection, runtime: RuntimeApp, form_key: str, *, progress: Progress | None = None) -> int:

@@ -1,0 +1,42 @@
+"""The one cache of things compiled from an app version (runtimes, rule sets, flow, search and report
+plans, aggregate queries), keyed by (database, version id, element).
+
+App versions are immutable, so nothing cached here goes stale; version ids are only unique within one
+database, so the database is part of every key (a test run or a server may talk to several).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from threading import Lock
+from typing import Generic, TypeVar
+
+from sqlalchemy import Connection
+
+V = TypeVar("V")
+
+
+def database_key(conn: Connection) -> str:
+    """Which database a connection talks to: version ids are only unique within one."""
+    return conn.engine.url.render_as_string(hide_password=True)
+
+
+class VersionCache(Generic[V]):
+    """``cache.get(db, version_id, element, build)``: the value built once per key (``build`` may run
+    twice under a race; the first value stored wins, so every caller sees the same object)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._items: dict[tuple[str, int, Hashable], V] = {}
+        self._lock = Lock()
+
+    def peek(self, db: str, version_id: int, element: Hashable = None) -> V | None:
+        return self._items.get((db, version_id, element))
+
+    def get(self, db: str, version_id: int, element: Hashable, build: Callable[[], V]) -> V:
+        key = (db, version_id, element)
+        if key in self._items:
+            return self._items[key]
+        value = build()
+        with self._lock:
+            return self._items.setdefault(key, value)
