@@ -20,6 +20,7 @@ from dajian.platform.config import Settings, get_settings
 from dajian.platform.db import make_engine
 from dajian.platform.errors import DajianError
 from dajian.platform.files import is_upload_path
+from dajian.platform.nul import RefuseNul
 
 
 class BodyLimit:
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for module in (auth, admin, apps, records, excel, files, flows, reports, search, rules):
         app.include_router(module.router)
     app.add_middleware(ReleaseConnection)
+    app.add_middleware(RefuseNul, exempt=is_upload_path)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=is_upload_path)
 
     @app.get("/api/health", tags=["platform"])

@@ -28,6 +28,7 @@ from dajian.platform import files as file_service
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.api.files import RAW_BODY, body_chunks, declared_length, file_store, upload_name
+from dajian.platform.api.params import BodyId
 from dajian.platform.apps import load_runtime
 from dajian.platform.errors import Invalid, NotFound
 from dajian.platform.filters import parse_filter_param
@@ -42,7 +43,7 @@ LANGS = ("zh-CN", "en")
 
 class ImportBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    import_id: int
+    import_id: BodyId
     mapping: dict[str, str] = Field(description="sheet column header -> field key")
     mode: Literal["all_or_nothing", "keep_valid"] = "all_or_nothing"
     tz: str | None = Field(default=None, description="time zone of times without one; default: the app's")
