@@ -18,7 +18,7 @@ from dajian.platform import features as _features  # noqa: F401 - job handlers, 
 from dajian.platform.api.deps import ReleaseConnection
 from dajian.platform.config import Settings, get_settings
 from dajian.platform.db import make_engine
-from dajian.platform.errors import DajianError
+from dajian.platform.errors import DajianError, document_errors
 from dajian.platform.files import is_upload_path
 from dajian.platform.nul import RefuseNul
 
@@ -111,6 +111,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(ReleaseConnection)
     app.add_middleware(RefuseNul, exempt=is_upload_path)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=is_upload_path)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_errors(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/api/health", tags=["platform"])
     def health() -> dict[str, str]:
