@@ -13,11 +13,13 @@ checked by the form engine (``CompiledForm.coerce``).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.routing import Match
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dajian.engines.form.fields import NUL_MESSAGE, nul_path
@@ -58,15 +60,19 @@ def _url_issue(scope: Scope) -> str | None:
 
 
 def _path_param(scope: Scope) -> str:
-    """The name of the route parameter holding NUL (``/app_key``); the route table says which."""
-    app = scope.get("app")
-    for route in getattr(getattr(app, "router", None), "routes", []):
-        match, child = route.matches(scope)
-        if match == Match.FULL:
-            for name, value in child.get("path_params", {}).items():
-                if "\x00" in str(value):
-                    return f"/{name}"
+    """The name of the route parameter holding NUL (``/app_key``), found through the OpenAPI paths."""
+    openapi = getattr(scope.get("app"), "openapi", None)
+    for template in (openapi() if openapi else {}).get("paths", {}):
+        match = _template_regex(template).match(scope["path"])
+        for name, value in (match.groupdict() if match else {}).items():
+            if "\x00" in value:
+                return f"/{name}"
     return ""
+
+
+@cache
+def _template_regex(template: str) -> re.Pattern[str]:
+    return compile_path(template)[0]
 
 
 def _may_be_json(scope: Scope) -> bool:

@@ -140,7 +140,7 @@ def _decimal(field: FieldDef, value: Any) -> Decimal:
     if not number.is_finite():
         raise ValueError("expected a finite number")
     scale, precision = _decimal_shape(field)
-    if abs(number) >= Decimal(10) ** (precision - scale):  # first: 1e30 would overflow quantize
+    if number.copy_abs() >= Decimal(10) ** (precision - scale):  # exact; first, or 1e30 overflows quantize
         raise ValueError(f"at most {precision - scale} digits before the decimal point")
     with localcontext(prec=precision + 1):  # precision is up to 38 digits, the default context has 28
         rounded = number.quantize(Decimal(1).scaleb(-scale))
