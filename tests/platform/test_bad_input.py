@@ -297,3 +297,11 @@ def test_decimals_keep_at_most_18_digits_on_both_databases(admin: TestClient) ->
     assert response.status_code == 422
     assert [e["path"] for e in response.json()["errors"]] == [
         "/forms/0/fields/0/precision", "/forms/0/fields/1/scale", "/forms/0/fields/2/config/scale"]
+
+
+def test_a_request_id_the_audit_log_cannot_hold_is_refused(admin: TestClient) -> None:
+    """audit_log.request_id holds 64 characters: PostgreSQL refused a longer X-Request-ID with a 500."""
+    refused = admin.post(RECORDS, json={"title": "t"}, headers={"X-Request-ID": "x" * 65})
+    assert refused_at(refused, "/X-Request-ID")
+    assert admin.post(RECORDS, json={"title": "t"}, headers={"X-Request-ID": "trace-1.2"}).status_code == 201
+    assert admin.get(RECORDS).json()["total"] == 1

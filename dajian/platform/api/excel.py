@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import uuid
 from collections.abc import Iterator
 from typing import IO, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,6 +28,7 @@ from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.api.files import RAW_BODY, body_chunks, declared_length, file_store, upload_name
 from dajian.platform.api.params import BodyId
+from dajian.platform.api.params import request_id as checked_request_id
 from dajian.platform.apps import load_runtime
 from dajian.platform.errors import Invalid, NotFound
 from dajian.platform.filters import parse_filter_param
@@ -159,7 +159,7 @@ def _import_file(conn: Connection, ctx: FormContext, import_id: int) -> str:
 def run_import(request: Request, principal: Auth, app_key: str, form_key: str, body: ImportBody) -> dict[str, Any]:
     """Check every row; ``all_or_nothing`` writes nothing if one is rejected, ``keep_valid`` the good rows."""
     tz = _zone(body.tz, "/tz") if body.tz else None
-    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+    request_id = checked_request_id(request)
     with transaction(request) as conn:
         ctx = form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "create")
         with file_store(request).open(_import_file(conn, ctx, body.import_id)) as handle:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
@@ -12,7 +11,7 @@ from sqlalchemy import Connection
 from dajian.platform import records as service
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_settings, transaction
-from dajian.platform.api.params import PathId, QueryId
+from dajian.platform.api.params import PathId, QueryId, request_id
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.errors import Invalid
 from dajian.platform.filters import parse_filter_param
@@ -46,7 +45,7 @@ def _context(conn: Connection, principal: Principal, app_key: str, form_key: str
 
 
 def _request_id(request: Request) -> str:
-    return request.headers.get("x-request-id") or uuid.uuid4().hex
+    return request_id(request)
 
 
 @router.post("", status_code=201)
