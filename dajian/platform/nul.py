@@ -39,6 +39,8 @@ class RefuseNul:
         path = _url_issue(scope)
         if path is None and not self.exempt(scope["path"]) and _may_be_json(scope):
             body = await _read_body(receive)
+            if body is None:  # the client went away
+                return
             path = _body_issue(body)
             receive = _replay(body, receive)
         if path is None:
@@ -77,16 +79,20 @@ def _template_regex(template: str) -> re.Pattern[str]:
 
 def _may_be_json(scope: Scope) -> bool:
     """FastAPI reads a body without a content type as JSON, so those are checked too."""
+    if scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        return False
     content_type = dict(scope["headers"]).get(b"content-type", b"")
     return not content_type or b"json" in content_type.lower()
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive) -> bytes | None:
     chunks: list[bytes] = []
     while True:
         message = await receive()
+        if message["type"] != "http.request":
+            return None
         chunks.append(message.get("body", b""))
-        if message["type"] != "http.request" or not message.get("more_body", False):
+        if not message.get("more_body", False):
             return b"".join(chunks)
 
 

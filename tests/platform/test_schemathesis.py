@@ -1,8 +1,9 @@
 """schemathesis over the platform OpenAPI and one app's OpenAPI: no request may answer 5xx, and every
 answer must match the documented schema (the 422 body included, see ``errors.ErrorBody``).
 
-Bounded: a few examples per operation (``DAJIAN_FUZZ_EXAMPLES``, default 12), on SQLite only unless
-``DAJIAN_FUZZ_BACKENDS`` names more. Half the generated requests get real keys for ``org_key``,
+Valid and invalid input alike (schemathesis' positive and negative modes). Bounded: a few examples
+per operation (``DAJIAN_FUZZ_EXAMPLES``, default 12), on SQLite only unless ``DAJIAN_FUZZ_BACKENDS``
+names more. Half the generated requests get real keys for ``org_key``,
 ``app_key`` and ``form_key`` so they reach past the 404 of an unknown app.
 
 Not fuzzed, because they would end the run itself: ``POST /api/auth/logout`` and
@@ -21,6 +22,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core import NotSet
 from schemathesis.core.failures import Failure, FailureGroup
@@ -67,7 +69,9 @@ def _fuzz(schema: Any, *, token: str, known: dict[str, str]) -> list[str]:
         if operation.label in SKIPPED:
             continue
 
-        @given(case=operation.as_strategy(), real_keys=st.booleans())
+        cases = st.one_of(*(operation.as_strategy(mode) for mode in GenerationMode))  # valid and invalid input
+
+        @given(case=cases, real_keys=st.booleans())
         @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck),
                   phases=[Phase.explicit, Phase.generate])
         def run(case: Any, real_keys: bool) -> None:
