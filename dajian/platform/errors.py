@@ -79,7 +79,7 @@ class ErrorItem(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """The body of every 4xx answer, as documented in the OpenAPI (422 on every operation).
+    """The body of every 4xx answer, as documented in the OpenAPI (422 and 4XX on every operation).
 
     Some answers add keys: ``retry_after`` (429), ``current`` (409, the record as it is now).
     """
@@ -90,16 +90,18 @@ class ErrorBody(BaseModel):
     errors: list[ErrorItem] = Field(default_factory=list, description="every problem, when there are several")
 
 
-INVALID_RESPONSE: dict[str, Any] = {
-    "description": "Invalid input: every problem with its JSON path",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+ERROR_CONTENT: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+ERROR_RESPONSES: dict[str, Any] = {
+    "422": {"description": "Invalid input: every problem with its JSON path", "content": ERROR_CONTENT},
+    "4XX": {"description": "Refused: not signed in, not allowed, not found, conflict, too large, too many",
+            "content": ERROR_CONTENT},
 }
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
 def document_errors(doc: dict[str, Any]) -> dict[str, Any]:
-    """Document the 422 the API really answers (``ErrorBody``) on every operation of an OpenAPI ``doc``,
-    in place of FastAPI's ``HTTPValidationError``, which this API never sends."""
+    """Document the 4xx bodies the API really answers (``ErrorBody``) on every operation of an OpenAPI
+    ``doc``: 422, in place of FastAPI's ``HTTPValidationError``, which this API never sends, and 4XX."""
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
@@ -109,5 +111,5 @@ def document_errors(doc: dict[str, Any]) -> dict[str, Any]:
     for item in doc.get("paths", {}).values():
         for method, operation in item.items():
             if method in HTTP_METHODS:
-                operation.setdefault("responses", {})["422"] = INVALID_RESPONSE
+                operation.setdefault("responses", {}).update(ERROR_RESPONSES)
     return doc
