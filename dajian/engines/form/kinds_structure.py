@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import BigInteger, Integer, Text
 
-from dajian.engines.form.fields import FIELD_KINDS, INT64_MAX, FieldKind, derived, register_field_kind
+from dajian.engines.form.fields import FIELD_KINDS, FieldKind, derived, register_field_kind
 from dajian.engines.form.model import FieldDef, Key
 
 RESULT_KINDS = {"text": "text", "integer": "integer", "decimal": "decimal", "boolean": "boolean",
@@ -94,7 +94,7 @@ def _text_value(fdef: FieldDef, value: Any) -> str:
 def _relation_id(fdef: FieldDef, value: Any) -> int:
     if isinstance(value, dict):
         value = value.get("id")
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= INT64_MAX:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value.bit_length() > 63:  # BIGINT
         raise ValueError("expected the id of a record")
     return value
 
