@@ -21,7 +21,7 @@ from dajian.platform.models import memberships, roles, users
 
 from .tables import rule_runs
 
-_QUERIES: dict[tuple[int, str], Select[Any]] = {}
+_QUERIES: dict[tuple[int, str, int], Select[Any]] = {}
 _LOCK = Lock()
 
 
@@ -44,7 +44,7 @@ def _value(a: AggregatePlan, runtime: RuntimeApp, suffix: str = "") -> ColumnEle
 
 def aggregate_query(runtime: RuntimeApp, rule: RulePlan) -> Select[Any]:
     """``SELECT (SELECT count(*) FROM f3_complaint WHERE ... customer = :recent__m_customer ...) AS recent``."""
-    key = (runtime.version_id, rule.key)
+    key = (runtime.version_id, rule.key, runtime.app_id)  # version ids repeat across databases; table names differ
     found = _QUERIES.get(key)
     if found is None:
         columns = []
