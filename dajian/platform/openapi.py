@@ -98,7 +98,7 @@ def _form_paths(app_key: str, form: CompiledForm) -> dict[str, Any]:
             "get": {"summary": f"List {key}", "tags": [key], "parameters": list_params,
                     "responses": {"200": {"description": "A page of records"}}},
             "post": {"summary": f"Create {key}", "tags": [key], "requestBody": body,
-                     "responses": {"201": ok}},
+                     "responses": {"201": ok, "422": {"description": "Invalid, with paths"}}},
         },
         base + "/{record_id}": {
             "get": {"summary": f"Read {key}", "tags": [key], "parameters": item, "responses": {"200": ok}},
