@@ -21,8 +21,9 @@ from dajian.platform.api.access import enforce
 from dajian.platform.api.deps import ReleaseConnection
 from dajian.platform.config import Settings, get_settings
 from dajian.platform.db import make_engine
-from dajian.platform.errors import DajianError
+from dajian.platform.errors import DajianError, document_errors
 from dajian.platform.files import is_upload_path
+from dajian.platform.nul import RefuseNul
 
 
 class BodyLimit:
@@ -131,9 +132,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for module in (auth, admin, apps, records, excel, files, flows, reports, search, rules):
         app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.add_middleware(ReleaseConnection)
+    app.add_middleware(RefuseNul, exempt=is_upload_path)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=is_upload_path)
     if settings.trusted_proxies:  # outermost: every layer below sees the client's own address
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=_proxies(settings.trusted_proxies))
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_errors(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/api/health", tags=["platform"])
     async def health() -> dict[str, str]:

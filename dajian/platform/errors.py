@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 
 class DajianError(Exception):
     status_code = 400
@@ -67,3 +69,47 @@ class TooManyRequests(DajianError):
 
 def error(path: str, message: str) -> dict[str, Any]:
     return {"path": path, "message": message}
+
+
+class ErrorItem(BaseModel):
+    """One problem: ``path`` is a JSON path into the request (``/items/0/qty``, ``/record_id``), or ``""``."""
+
+    path: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx answer, as documented in the OpenAPI (422 and 4XX on every operation).
+
+    Some answers add keys: ``retry_after`` (429), ``current`` (409, the record as it is now).
+    """
+
+    model_config = ConfigDict(extra="allow")
+    code: str = Field(description="invalid, not_found, forbidden, conflict, …")
+    detail: str
+    errors: list[ErrorItem] = Field(default_factory=list, description="every problem, when there are several")
+
+
+ERROR_CONTENT: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+ERROR_RESPONSES: dict[str, Any] = {
+    "422": {"description": "Invalid input: every problem with its JSON path", "content": ERROR_CONTENT},
+    "4XX": {"description": "Refused: not signed in, not allowed, not found, conflict, too large, too many",
+            "content": ERROR_CONTENT},
+}
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+def document_errors(doc: dict[str, Any]) -> dict[str, Any]:
+    """Document the 4xx bodies the API really answers (``ErrorBody``) on every operation of an OpenAPI
+    ``doc``: 422, in place of FastAPI's ``HTTPValidationError``, which this API never sends, and 4XX."""
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(body.pop("$defs", {}))
+    schemas["ErrorBody"] = body
+    for item in doc.get("paths", {}).values():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                operation.setdefault("responses", {}).update(ERROR_RESPONSES)
+    return doc

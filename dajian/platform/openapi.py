@@ -7,7 +7,9 @@ from typing import Any
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.fields import FIELD_KINDS
 from dajian.engines.form.model import FieldDef
+from dajian.platform.api.params import INT64_MAX
 from dajian.platform.apps import RuntimeApp
+from dajian.platform.errors import document_errors
 
 JSON_TYPES: dict[str, dict[str, Any]] = {
     "text": {"type": "string"}, "long_text": {"type": "string"},
@@ -65,8 +67,17 @@ def field_schema(fdef: FieldDef) -> dict[str, Any]:
     return {**schema, "title": title, "x-dajian-kind": fdef.kind, "x-dajian-label": fdef.label}
 
 
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """Any field may be empty: null is sent to clear it and read back for an empty one."""
+    if "type" not in schema:
+        return schema
+    types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    extra = {"enum": [*schema["enum"], None]} if "enum" in schema else {}
+    return {**schema, "type": [*types, "null"], **extra}
+
+
 def _form_schemas(form: CompiledForm) -> dict[str, Any]:
-    props = {k: field_schema(f) for k, f in form.fields.items()}
+    props = {k: nullable(field_schema(f)) for k, f in form.fields.items()}
     writable = {k: v for k, v in props.items() if not v.get("readOnly")}
     required = [k for k, f in form.fields.items() if f.required and f.default is None and k in writable]
     name = form.form.key
@@ -88,7 +99,8 @@ def _form_paths(app_key: str, form: CompiledForm) -> dict[str, Any]:
     ref = {"$ref": f"#/components/schemas/{key}_record"}
     body = {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{key}_input"}}}}
     ok = {"description": "OK", "content": {"application/json": {"schema": ref}}}
-    item = [{"name": "record_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+    item = [{"name": "record_id", "in": "path", "required": True,
+             "schema": {"type": "integer", "minimum": 1, "maximum": INT64_MAX}}]
     list_params = [{"name": n, "in": "query", "schema": {"type": t}}
                    for n, t in (("filter", "string"), ("sort", "string"), ("limit", "integer"),
                                 ("after", "string"), ("fields", "string"), ("count", "string"))]
@@ -116,7 +128,7 @@ def app_openapi(runtime: RuntimeApp) -> dict[str, Any]:
         paths.update(_form_paths(runtime.key, form))
         schemas.update(_form_schemas(form))
     label = runtime.definition.label
-    return {
+    return document_errors({
         "openapi": "3.1.0",
         "info": {"title": label.get("en") or next(iter(label.values())), "version": str(runtime.version),
                  "x-dajian-label": label},
@@ -124,4 +136,4 @@ def app_openapi(runtime: RuntimeApp) -> dict[str, Any]:
         "components": {"schemas": schemas,
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
-    }
+    })

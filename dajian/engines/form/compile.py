@@ -17,7 +17,7 @@ from sqlalchemy import BigInteger, Column, Index, Insert, Integer, MetaData, Tab
 from sqlalchemy.engine import RowMapping
 
 from dajian.engines.form import kinds_structure as _structure  # noqa: F401 - registers structural kinds
-from dajian.engines.form.fields import FIELD_KINDS, FieldKind
+from dajian.engines.form.fields import FIELD_KINDS, NUL_MESSAGE, FieldKind, nul_path
 from dajian.engines.form.logic import FormLogic, check_expressions, compile_logic
 from dajian.engines.form.model import STANDARD_COLUMNS, FieldDef, FormDef
 from dajian.engines.regex import regex_error
@@ -187,6 +187,10 @@ class CompiledForm:
                 if fdef.required:
                     issues.append({"path": f"/{key}", "message": "is required"})
                 clean[key] = None
+                continue
+            nul = nul_path(raw, f"/{key}") if fdef.kind != "subtable" else None  # rows: checked per row
+            if nul is not None:
+                issues.append({"path": nul, "message": NUL_MESSAGE})
                 continue
             try:
                 clean[key] = self.kinds[key].coerce(fdef, raw)

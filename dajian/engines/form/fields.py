@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,6 +30,7 @@ ColumnTypeFactory = Callable[[FieldDef], TypeEngine[Any]]
 
 JSON_LIST: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
 INT64_MAX = 2**63 - 1
+NUL_MESSAGE = "must not contain the NUL character (U+0000)"
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,23 @@ def register_field_kind(kind: FieldKind) -> None:
 
 def field_kind(name: str) -> FieldKind:
     return FIELD_KINDS[name]
+
+
+def nul_path(value: Any, path: str = "") -> str | None:
+    """The JSON path of the first text holding NUL in ``value``, keys included, else None.
+
+    ``nul_path({"items": [{"sku": "a\\x00"}]})`` is ``"/items/0/sku"``.
+    """
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        here, item = stack.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return here
+        if isinstance(item, dict):
+            stack += [(f"{here}/{k}", k if "\x00" in str(k) else v) for k, v in reversed(item.items())]
+        elif isinstance(item, list):
+            stack += [(f"{here}/{i}", v) for i, v in reversed(list(enumerate(item)))]
+    return None
 
 
 def _text(field: FieldDef, value: Any) -> str:
@@ -123,11 +141,13 @@ def _decimal(field: FieldDef, value: Any) -> Decimal:
     if not number.is_finite():
         raise ValueError("expected a finite number")
     scale, precision = _decimal_shape(field)
-    if number != number.quantize(Decimal(1).scaleb(-scale)):
-        raise ValueError(f"at most {scale} decimal places")
-    if abs(number) >= Decimal(10) ** (precision - scale):
+    if number.copy_abs() >= Decimal(10) ** (precision - scale):  # exact; first, or 1e30 overflows quantize
         raise ValueError(f"at most {precision - scale} digits before the decimal point")
-    return Decimal(_bounded(field, number.quantize(Decimal(1).scaleb(-scale))))
+    with localcontext(prec=precision + 1):  # precision is up to 38 digits, the default context has 28
+        rounded = number.quantize(Decimal(1).scaleb(-scale))
+    if number != rounded:
+        raise ValueError(f"at most {scale} decimal places")
+    return Decimal(_bounded(field, rounded))
 
 
 def _decimal_shape(field: FieldDef) -> tuple[int, int]:

@@ -106,7 +106,7 @@ def _text_value(fdef: FieldDef, value: Any) -> str:
 def _relation_id(fdef: FieldDef, value: Any) -> int:
     if isinstance(value, dict):
         value = value.get("id")
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value.bit_length() > 63:  # BIGINT
         raise ValueError("expected the id of a record")
     return value
 

@@ -12,6 +12,7 @@ from dajian.engines.form.model import KEY_PATTERN
 from dajian.platform import directory
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
+from dajian.platform.api.params import BodyId, PathId, QueryId
 from dajian.platform.auth import create_user
 from dajian.platform.models import audit_log
 from dajian.platform.principal import Principal
@@ -24,8 +25,8 @@ class NewDepartment(BaseModel):
     model_config = ConfigDict(extra="forbid")
     key: str = Field(pattern=KEY_PATTERN)
     name: str = Field(min_length=1, max_length=200)
-    parent_id: int | None = None
-    manager_id: int | None = None
+    parent_id: BodyId | None = None
+    manager_id: BodyId | None = None
 
 
 class NewUser(BaseModel):
@@ -34,25 +35,25 @@ class NewUser(BaseModel):
     password: str = Field(min_length=1, max_length=500)
     display_name: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=320)
-    dept_id: int | None = None
+    dept_id: BodyId | None = None
     is_org_admin: bool = False
 
 
 class RoleGrant(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    user_id: int
+    user_id: BodyId
     app: str = Field(pattern=KEY_PATTERN)
     role: str = Field(pattern=KEY_PATTERN)
 
 
 class Manager(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    manager_id: int | None
+    manager_id: BodyId | None
 
 
 class UserDepartment(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    dept_id: int | None
+    dept_id: BodyId | None
 
 
 @router.post("/departments", status_code=201)
@@ -68,7 +69,7 @@ def list_departments(request: Request, principal: Auth) -> list[dict[str, Any]]:
 
 
 @router.put("/departments/{dept_id}/manager")
-def set_manager(request: Request, principal: Auth, dept_id: int, body: Manager) -> dict[str, Any]:
+def set_manager(request: Request, principal: Auth, dept_id: PathId, body: Manager) -> dict[str, Any]:
     with transaction(request) as conn:
         directory.set_department_manager(conn, principal, dept_id, body.manager_id)
         return {"id": dept_id, "manager_id": body.manager_id}
@@ -91,7 +92,7 @@ def list_users(request: Request, principal: Auth) -> list[dict[str, Any]]:
 
 
 @router.put("/users/{user_id}/department")
-def set_user_department(request: Request, principal: Auth, user_id: int, body: UserDepartment) -> dict[str, Any]:
+def set_user_department(request: Request, principal: Auth, user_id: PathId, body: UserDepartment) -> dict[str, Any]:
     with transaction(request) as conn:
         directory.set_user_department(conn, principal, user_id, body.dept_id)
         return {"id": user_id, "dept_id": body.dept_id}
@@ -113,7 +114,7 @@ def revoke(request: Request, principal: Auth, body: RoleGrant) -> dict[str, Any]
 
 @router.get("/audit")
 def audit(request: Request, principal: Auth, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-          before_id: int | None = None) -> list[dict[str, Any]]:
+          before_id: QueryId = None) -> list[dict[str, Any]]:
     with transaction(request) as conn:
         directory.require_admin(principal)
         query = select(audit_log).where(audit_log.c.org_id == principal.org_id)

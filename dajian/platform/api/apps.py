@@ -13,6 +13,7 @@ from dajian.engines.form.model import KEY_PATTERN
 from dajian.platform import apps as service
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
+from dajian.platform.api.params import VersionNumber
 from dajian.platform.definition import app_schema, validate_definition
 from dajian.platform.models import apps, memberships, roles
 from dajian.platform.openapi import app_openapi
@@ -97,7 +98,7 @@ def list_versions(request: Request, principal: Auth, app_key: str) -> list[dict[
 
 
 @router.get("/apps/{app_key}/versions/{number}")
-def get_version(request: Request, principal: Auth, app_key: str, number: int) -> dict[str, Any]:
+def get_version(request: Request, principal: Auth, app_key: str, number: VersionNumber) -> dict[str, Any]:
     with transaction(request) as conn:
         v = service.get_version(conn, principal, app_key, number)
         return {**v, "created_at": v["created_at"].isoformat()}

@@ -18,6 +18,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from dajian.platform import auth
 from dajian.platform.api.deps import get_engine, get_settings, transaction
+from dajian.platform.api.params import PathId
 from dajian.platform.config import Settings
 from dajian.platform.errors import BadRequest, Forbidden, Unauthorized
 from dajian.platform.principal import SCOPES, Principal
@@ -191,7 +192,7 @@ def list_tokens(
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, request: Request, principal: CurrentPrincipal) -> Response:
+def revoke_token(token_id: PathId, request: Request, principal: CurrentPrincipal) -> Response:
     with transaction(request) as conn:
         auth.revoke_token(conn, principal=principal, token_id=token_id)
     return Response(status_code=204)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import uuid
 from collections.abc import Iterator
 from typing import IO, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,6 +27,8 @@ from dajian.platform import files as file_service
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.api.files import RAW_BODY, body_chunks, declared_length, file_store, upload_name
+from dajian.platform.api.params import BodyId
+from dajian.platform.api.params import request_id as checked_request_id
 from dajian.platform.apps import load_runtime
 from dajian.platform.errors import Invalid, NotFound
 from dajian.platform.filters import parse_filter_param
@@ -42,7 +43,7 @@ LANGS = ("zh-CN", "en")
 
 class ImportBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    import_id: int
+    import_id: BodyId
     mapping: dict[str, str] = Field(description="sheet column header -> field key")
     mode: Literal["all_or_nothing", "keep_valid"] = "all_or_nothing"
     tz: str | None = Field(default=None, description="time zone of times without one; default: the app's")
@@ -158,7 +159,7 @@ def _import_file(conn: Connection, ctx: FormContext, import_id: int) -> str:
 def run_import(request: Request, principal: Auth, app_key: str, form_key: str, body: ImportBody) -> dict[str, Any]:
     """Check every row; ``all_or_nothing`` writes nothing if one is rejected, ``keep_valid`` the good rows."""
     tz = _zone(body.tz, "/tz") if body.tz else None
-    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+    request_id = checked_request_id(request)
     with transaction(request) as conn:
         ctx = form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "create")
         with file_store(request).open(_import_file(conn, ctx, body.import_id)) as handle:

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from dajian.platform import files as service
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_settings, transaction
+from dajian.platform.api.params import PathId
 from dajian.platform.apps import load_runtime
 from dajian.platform.errors import BadRequest
 from dajian.platform.principal import Principal
@@ -95,13 +96,13 @@ async def upload(
 
 
 @router.get("/files/{file_id}/meta")
-def file_meta(request: Request, principal: Auth, file_id: int) -> dict[str, Any]:
+def file_meta(request: Request, principal: Auth, file_id: PathId) -> dict[str, Any]:
     with transaction(request) as conn:
         return service.meta(service.readable_file(conn, principal, file_id))
 
 
 @router.get("/files/{file_id}")
-def download(request: Request, principal: Auth, file_id: int, inline: bool = False) -> StreamingResponse:
+def download(request: Request, principal: Auth, file_id: PathId, inline: bool = False) -> StreamingResponse:
     """The file's bytes; ``?inline=true`` shows raster images in the browser instead of saving them."""
     with transaction(request) as conn:
         row = service.readable_file(conn, principal, file_id)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dajian.engines.flow import preview, validate_flow
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
+from dajian.platform.api.params import BodyId, BodyVersion, PathId
 from dajian.platform.apps import get_app_row, load_runtime, require_manage
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Invalid
@@ -26,7 +27,7 @@ RequestId = Annotated[str | None, Field(max_length=100)]
 
 class StartBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    record_id: int
+    record_id: BodyId
 
 
 class ActBody(BaseModel):
@@ -34,7 +35,7 @@ class ActBody(BaseModel):
     action: str = Field(description="approve | reject | return | transfer | delegate | add_signer")
     comment: str | None = Field(default=None, max_length=4000)
     target: str | None = Field(default=None, description="reject: the node to send the flow back to")
-    users: list[int] = Field(default_factory=list, max_length=50)
+    users: list[BodyId] = Field(default_factory=list, max_length=50)
     client_request_id: RequestId = None
 
 
@@ -42,18 +43,18 @@ class InstanceActBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     action: str = Field(description="withdraw | comment | urge | cc")
     comment: str | None = Field(default=None, max_length=4000)
-    users: list[int] = Field(default_factory=list, max_length=50, description="cc: people; comment: @mentions")
+    users: list[BodyId] = Field(default_factory=list, max_length=50, description="cc: people; comment: @mentions")
     client_request_id: RequestId = None
 
 
 class MigrateBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    version: int | None = Field(default=None, description="app version number; default: the current one")
+    version: BodyVersion | None = Field(default=None, description="app version number; default: the current one")
     node_map: dict[str, str] = Field(default_factory=dict, description="old node id -> new node id")
 
 
 @router.post("/flows/instances/{instance_id}/migrate")
-def migrate(request: Request, principal: Auth, instance_id: int, body: MigrateBody) -> dict[str, Any]:
+def migrate(request: Request, principal: Auth, instance_id: PathId, body: MigrateBody) -> dict[str, Any]:
     """Move a running instance to another version of its flow (administrators)."""
     from dajian.platform.flows.migrate import migrate_instance
 
@@ -69,20 +70,21 @@ def start(request: Request, principal: Auth, app_key: str, flow_key: str, body: 
 
 
 @router.get("/flows/instances/{instance_id}")
-def get_instance(request: Request, principal: Auth, instance_id: int) -> dict[str, Any]:
+def get_instance(request: Request, principal: Auth, instance_id: PathId) -> dict[str, Any]:
     with transaction(request) as conn:
         return reads.instance_view(conn, principal, instance_id)
 
 
 @router.get("/apps/{app_key}/forms/{form_key}/records/{record_id}/flows")
-def flows_of_record(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> dict[str, Any]:
+def flows_of_record(request: Request, principal: Auth, app_key: str, form_key: str,
+                    record_id: PathId) -> dict[str, Any]:
     """The flows run on a record and their open tasks (for anyone who may read the record)."""
     with transaction(request) as conn:
         return reads.record_flows(conn, principal, app_key, form_key, record_id)
 
 
 @router.post("/flows/tasks/{task_id}/act")
-def act(request: Request, principal: Auth, task_id: int, body: ActBody) -> dict[str, Any]:
+def act(request: Request, principal: Auth, task_id: PathId, body: ActBody) -> dict[str, Any]:
     """Act on one of your tasks; repeating a ``client_request_id`` acts only once."""
     with transaction(request) as conn:
         instance_id, replayed = service.act_on_task(
@@ -92,7 +94,7 @@ def act(request: Request, principal: Auth, task_id: int, body: ActBody) -> dict[
 
 
 @router.post("/flows/instances/{instance_id}/act")
-def act_on_instance(request: Request, principal: Auth, instance_id: int, body: InstanceActBody) -> dict[str, Any]:
+def act_on_instance(request: Request, principal: Auth, instance_id: PathId, body: InstanceActBody) -> dict[str, Any]:
     """Withdraw (the initiator), comment with @mentions, urge the assignees, or CC people."""
     with transaction(request) as conn:
         replayed = service.instance_action(conn, principal, instance_id, action=body.action, comment=body.comment,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
@@ -13,6 +12,7 @@ from dajian.platform import records as service
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_settings, transaction
 from dajian.platform.api.idempotency import IdempotencyKey, once
+from dajian.platform.api.params import PathId, QueryId, request_id
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.errors import Invalid
 from dajian.platform.filters import parse_filter_param
@@ -46,7 +46,7 @@ def _context(conn: Connection, principal: Principal, app_key: str, form_key: str
 
 
 def _request_id(request: Request) -> str:
-    return request.headers.get("x-request-id") or uuid.uuid4().hex
+    return request_id(request)
 
 
 @router.post("", status_code=201)
@@ -63,7 +63,7 @@ def create(request: Request, response: Response, principal: Auth, app_key: str, 
 
 @router.post("/preview")
 def preview(request: Request, principal: Auth, app_key: str, form_key: str, values: Values,
-            record_id: int | None = None) -> dict[str, Any]:
+            record_id: QueryId = None) -> dict[str, Any]:
     """Evaluate defaults, formulas and linkage for unsaved values (``record_id``: editing that record)."""
     action = "update" if record_id is not None else "create"
     with transaction(request) as conn:
@@ -116,14 +116,14 @@ def query_records(request: Request, principal: Auth, app_key: str, form_key: str
 
 
 @router.get("/{record_id}")
-def read(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> dict[str, Any]:
+def read(request: Request, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> dict[str, Any]:
     with transaction(request) as conn:
         ctx = _context(conn, principal, app_key, form_key, "read")
         return service.get_record(conn, ctx, record_id)
 
 
 @router.patch("/{record_id}")
-def update(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int,
+def update(request: Request, principal: Auth, app_key: str, form_key: str, record_id: PathId,
            values: Values) -> dict[str, Any]:
     """Change some fields. ``row_version`` must be the version you read; a stale one gives 409."""
     row_version = values.pop("row_version", None)
@@ -136,7 +136,7 @@ def update(request: Request, principal: Auth, app_key: str, form_key: str, recor
 
 
 @router.delete("/{record_id}", status_code=204)
-def delete(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> Response:
+def delete(request: Request, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> Response:
     with transaction(request) as conn:
         ctx = _context(conn, principal, app_key, form_key, "delete")
         service.delete_record(conn, ctx, record_id, request_id=_request_id(request))
@@ -144,14 +144,14 @@ def delete(request: Request, principal: Auth, app_key: str, form_key: str, recor
 
 
 @router.post("/{record_id}/restore")
-def restore(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> dict[str, Any]:
+def restore(request: Request, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> dict[str, Any]:
     with transaction(request) as conn:
         ctx = _context(conn, principal, app_key, form_key, "delete")
         return service.restore_record(conn, ctx, record_id, request_id=_request_id(request))
 
 
 @router.get("/{record_id}/history")
-def history(request: Request, principal: Auth, app_key: str, form_key: str, record_id: int) -> list[dict[str, Any]]:
+def history(request: Request, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> list[dict[str, Any]]:
     with transaction(request) as conn:
         ctx = _context(conn, principal, app_key, form_key, "read")
         return service.record_history(conn, ctx, record_id)

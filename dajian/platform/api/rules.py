@@ -18,6 +18,7 @@ from dajian.platform import rules as _rules  # noqa: F401 - registers the record
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_engine, transaction
 from dajian.platform.api.idempotency import IdempotencyKey, once, org_of
+from dajian.platform.api.params import BodyId, PathId, QueryId
 from dajian.platform.apps import get_app_row, load_runtime, require_manage
 from dajian.platform.audit import jsonable
 from dajian.platform.clock import utcnow
@@ -39,14 +40,14 @@ Auth = Annotated[Principal, Depends(current_principal)]
 class DryRunBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     form: str
-    record_id: int | None = None
+    record_id: BodyId | None = None
     values: dict[str, Any] = Field(default_factory=dict, description="the change to try (none: the record as is)")
     event: str | None = Field(default=None, description="created | updated | deleted | restored; default by record_id")
 
 
 class RunBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    record_id: int
+    record_id: BodyId
 
 
 class AllowBody(BaseModel):
@@ -69,7 +70,7 @@ def _rules_of(runtime: Any) -> Any:
 
 @router.get("/apps/{app_key}/rules/runs")
 def list_runs(request: Request, principal: Auth, app_key: str, rule: str | None = None, form: str | None = None,
-              record_id: int | None = None, status: str | None = None,
+              record_id: QueryId = None, status: str | None = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
     """The execution log: what fired, why, what it changed or sent, and errors (newest first)."""
     with transaction(request) as conn:
@@ -166,7 +167,7 @@ def unread_count(request: Request, principal: Auth) -> dict[str, int]:
 
 
 @router.post("/notifications/{notification_id}/read")
-def mark_read(request: Request, principal: Auth, notification_id: int) -> dict[str, int]:
+def mark_read(request: Request, principal: Auth, notification_id: PathId) -> dict[str, int]:
     with transaction(request) as conn:
         done = conn.execute(update(notifications).where(
             notifications.c.id == notification_id, notifications.c.user_id == principal.user_id,
@@ -209,7 +210,7 @@ def deliveries(request: Request, principal: Auth, app_key: str, dead: bool = Fal
 
 
 @router.post("/webhooks/deliveries/{delivery_id}/redeliver")
-def redeliver(request: Request, principal: Auth, delivery_id: int) -> dict[str, Any]:
+def redeliver(request: Request, principal: Auth, delivery_id: PathId) -> dict[str, Any]:
     with transaction(request) as conn:
         if not principal.is_org_admin:
             raise Forbidden("only organisation administrators may redeliver webhooks")

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from dajian.platform import records as service
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
+from dajian.platform.api.params import PathId
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.principal import Principal
 from dajian.platform.search import related_records, search_records
@@ -42,7 +43,7 @@ def search(
 
 @router.get("/apps/{app_key}/forms/{form_key}/records/{record_id}/related")
 def related(
-    request: Request, principal: Auth, app_key: str, form_key: str, record_id: int,
+    request: Request, principal: Auth, app_key: str, form_key: str, record_id: PathId,
     target: Annotated[str, Query(description="the form to suggest records of, e.g. a knowledge base")],
     fields: Annotated[str | None, Query(description="comma-separated fields of this record to match by; "
                                                     "default: its searchable fields")] = None,

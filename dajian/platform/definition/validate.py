@@ -16,12 +16,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from dajian.engines.form.compile import check_form
-from dajian.engines.form.model import FormDef
+from dajian.engines.form.compile import check_form, child_form
+from dajian.engines.form.fields import FIELD_KINDS
+from dajian.engines.form.model import FieldDef, FormDef
 from dajian.engines.form.trees import resolve_trees
 from dajian.platform.definition.model import AppDefinition
 
 Issue = dict[str, str]
+# PostgreSQL: 1,600 columns per table, but a row of variable-width values must fit 8,160 bytes, where
+# each value moved out of line still costs an 18-byte pointer: 400 text columns fit, 600 do not
+MAX_STORED_FIELDS = 400
+MAX_NAME = 63  # identifiers and the form_tables.form_key column; a sub-table's unit key is form__field
+# SQLite keeps a decimal as a 64-bit integer scaled by 10^scale: 18 digits fit, on both databases alike
+MAX_DECIMAL_DIGITS = 18
 SCHEMA_FILE = Path(__file__).with_name("app.schema.json")
 
 
@@ -88,6 +95,7 @@ def _semantic_issues(app: AppDefinition) -> Iterator[Issue]:
     yield from _duplicates([f.key for f in app.forms], "/forms", "form")
     for i, form in enumerate(app.forms):
         yield from check_form(form, f"/forms/{i}")
+        yield from _storage_issues(form, f"/forms/{i}")
     yield from _duplicates([r.key for r in app.roles], "/roles", "role")
     for i in range(len(app.roles)):
         yield from _role_issues(app, i)
@@ -97,6 +105,39 @@ def _semantic_issues(app: AppDefinition) -> Iterator[Issue]:
         ZoneInfo(app.settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         yield {"path": "/settings/timezone", "message": f"unknown time zone '{app.settings.timezone}'"}
+
+
+def _storage_issues(form: FormDef, path: str, parent: str | None = None) -> Iterator[Issue]:
+    """What the database could not hold: too many columns for one row, a sub-table key too long to name.
+
+    A form ``a…a`` (63 characters) with a sub-table ``items`` gives ``/forms/0/fields/3/key``:
+    ``a…a__items`` is longer than 63 characters.
+    """
+    stored = [f for f in form.fields if (kind := FIELD_KINDS.get(f.kind)) is None or kind.has_column]
+    if len(stored) > MAX_STORED_FIELDS:
+        where = "a sub-table row" if parent else "a form"
+        yield {"path": f"{path}/fields", "message": f"{where} has at most {MAX_STORED_FIELDS} stored fields "
+                                                    f"(this one has {len(stored)}); split it or use a sub-table"}
+    for j, fdef in enumerate(form.fields):
+        yield from _digits_issues(fdef, f"{path}/fields/{j}")
+        if fdef.kind != "subtable":
+            continue
+        if len(f"{form.key}__{fdef.key}") > MAX_NAME:
+            yield {"path": f"{path}/fields/{j}/key",
+                   "message": f"the form key and this sub-table key have at most {MAX_NAME - 2} characters "
+                              f"together ({len(form.key)} + {len(fdef.key)})"}
+        yield from _storage_issues(child_form(fdef), f"{path}/fields/{j}", parent=form.key)
+
+
+def _digits_issues(fdef: FieldDef, path: str) -> Iterator[Issue]:
+    """A decimal holds at most 18 digits in all (``precision``), so at most 17 after the point (``scale``)."""
+    config = fdef.config or {}
+    for where, name, value, limit in (("", "precision", fdef.precision, MAX_DECIMAL_DIGITS),
+                                      ("", "scale", fdef.scale, MAX_DECIMAL_DIGITS - 1),
+                                      ("/config", "scale", config.get("scale"), MAX_DECIMAL_DIGITS - 1)):
+        if isinstance(value, int) and value > limit:
+            yield {"path": f"{path}{where}/{name}",
+                   "message": f"at most {limit}: decimals keep at most {MAX_DECIMAL_DIGITS} digits, exactly"}
 
 
 def _flow_issues(doc: dict[str, Any]) -> list[Issue]:

@@ -68,6 +68,9 @@ def test_coerce_accepts(kind: str, extra: dict[str, Any], raw: Any, expected: An
         ("decimal", {"scale": 2}, "1.234", "at most 2 decimal places"),
         ("decimal", {"precision": 5, "scale": 2}, "1234.5", "digits before the decimal point"),
         ("decimal", {}, "NaN", "finite"),
+        ("decimal", {"precision": 12, "scale": 2}, "1e30", "at most 10 digits before"),
+        ("decimal", {"precision": 12, "scale": 2}, 1e30, "at most 10 digits before"),
+        ("relation", {"config": {"form": "f"}}, 2**63, "expected the id of a record"),
         ("boolean", {}, "maybe", "true or false"),
         ("date", {}, "31/01/2026", "expected a date"),
         ("single_select", {"options": OPTS}, "c", "not one of the options"),
@@ -90,6 +93,22 @@ def test_compiled_form_coerce_lists_all_field_errors() -> None:
     assert {i["path"] for i in issues} == {"/t", "/n", "/d", "/zz"}
     clean, issues = compiled.coerce({"n": "4"}, partial=True)
     assert (clean, issues) == ({"n": 4}, [])
+
+
+def test_compiled_form_coerce_refuses_nul_in_any_kind_with_its_path() -> None:
+    """Whatever the source (API, Excel, CSV, webhook), NUL never reaches a column: PostgreSQL refuses it."""
+    compiled = compile_form(form(fld("t", "text"), fld("tags", "tags"), fld("j", "json"), fld("e", "email")),
+                            table_name="f1_f")
+    clean, issues = compiled.coerce({"t": "a\x00", "tags": ["x", "\x00"], "j": {"k": ["\x00"]}, "e": "ab@example.com"},
+                                    partial=True)
+    assert issues == [{"path": p, "message": "must not contain the NUL character (U+0000)"}
+                      for p in ("/t", "/tags/1", "/j/k/0")]
+    assert clean == {"e": "ab@example.com"}
+
+
+def test_decimal_edges_are_exact_beyond_the_default_context() -> None:
+    fdef = FieldDef.model_validate(fld("x", "decimal", precision=18, scale=6))
+    assert FIELD_KINDS["decimal"].coerce(fdef, "-999999999999.999999") == Decimal("-999999999999.999999")
 
 
 def test_table_has_standard_columns_and_indexes() -> None:
