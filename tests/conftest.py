@@ -40,12 +40,17 @@ def pg_available() -> bool:
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def pg_database_url() -> Iterator[str]:
+def require_pg() -> None:
+    """Skip when PostgreSQL is unreachable, but fail under ``CI=true``, where it is required."""
     if not pg_available():
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is unreachable at {PG_ADMIN_URL} (required under CI)")
         pytest.skip("PostgreSQL is not reachable")
+
+
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    require_pg()
     name = f"dajian_test_{secrets.token_hex(6)}"
     admin = _pg_admin()
     with admin.connect() as conn:

@@ -26,7 +26,7 @@ from dajian.platform.clock import ManualClock, set_clock, utcnow
 from dajian.platform.db import make_engine
 from dajian.platform.jobs import Worker
 from dajian.platform.models import jobs
-from tests.conftest import BACKENDS, PG_ADMIN_URL, _pg_admin, pg_available
+from tests.conftest import BACKENDS, PG_ADMIN_URL, _pg_admin, require_pg
 
 pytestmark = pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL only (real processes)")
 
@@ -34,8 +34,7 @@ pytestmark = pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL
 @pytest.fixture
 def fresh_pg() -> Iterator[str]:
     """A database of its own: the workers of this test must not take other tests' jobs."""
-    if not pg_available():
-        pytest.skip("PostgreSQL is not reachable")
+    require_pg()
     name = f"dajian_test_{secrets.token_hex(6)}"
     admin = _pg_admin()
     with admin.connect() as conn:
