@@ -26,11 +26,18 @@ from dajian.engines.regex import regex_fullmatch
 from dajian.engines.sqltypes import ExactDecimal, UtcDateTime
 
 Coercer = Callable[[FieldDef, Any], Any]
+TextOf = Callable[[FieldDef, Any], str]
 ColumnTypeFactory = Callable[[FieldDef], TypeEngine[Any]]
 
 JSON_LIST: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
 INT64_MAX = 2**63 - 1
 NUL_MESSAGE = "must not contain the NUL character (U+0000)"
+UNORDERED_TYPES = frozenset({"text_list", "any"})  # JSON values: no order, no single group
+GROUPABLE_TYPES = frozenset({"text", "integer", "decimal", "boolean", "date", "datetime", "user", "department"})
+
+
+def plain_text(field: FieldDef, value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,25 @@ class FieldKind:
     config_model: type[BaseModel] | None = None
     has_column: bool = True  # sub-tables and lookups live elsewhere
     client_writable: bool = True  # formulas and serial numbers are computed by the server
+    # full-text search: the words of a value, for fields saying ``"indexed": true``; None: not searchable
+    search_text: TextOf | None = None
+
+    @property
+    def searchable(self) -> bool:
+        return self.search_text is not None
+
+    @property
+    def filterable(self) -> bool:
+        return self.has_column
+
+    @property
+    def sortable(self) -> bool:
+        return self.has_column and self.expr_type not in UNORDERED_TYPES
+
+    @property
+    def groupable(self) -> bool:
+        """Reports may group by it (a date-time through a date bucket)."""
+        return self.has_column and self.expr_type in GROUPABLE_TYPES
 
 
 FIELD_KINDS: dict[str, FieldKind] = {}
@@ -261,8 +287,8 @@ def _decimal_signature(field: FieldDef) -> str:
 def _register_builtin() -> None:
     text_type: ColumnTypeFactory = lambda f: Text()  # noqa: E731 - lengths are checked in Python
     kinds = [
-        FieldKind("text", text_type, _short_text, "text"),
-        FieldKind("long_text", text_type, _text, "text"),
+        FieldKind("text", text_type, _short_text, "text", search_text=plain_text),
+        FieldKind("long_text", text_type, _text, "text", search_text=plain_text),
         FieldKind("email", text_type, _email, "text"),
         FieldKind("phone", text_type, _phone, "text"),
         FieldKind("integer", lambda f: BigInteger(), _integer, "integer"),
