@@ -52,6 +52,7 @@ class FieldKindEntry(BaseModel):
     group: str = Field(description="a key of field_groups")
     widget: str = Field(description="the default widget the designer renders for it")
     value_type: str = Field(description="its type in expressions: text, integer, decimal, date, …")
+    value_schema: JsonSchema = Field(description="JSON Schema of a value in the record API (options aside)")
     attributes: list[str] = Field(description="FieldDef attributes it reads beyond the common ones")
     config_schema: JsonSchema | None = Field(description="JSON Schema of its `config`; null: it takes none")
     references: str | None = Field(description='ids it holds of "user", "department" or "file"')
@@ -160,7 +161,7 @@ def _field_kind(kind: FieldKind) -> FieldKindEntry:
     text = KIND_TEXT.get(kind.name) or KindText(ADVANCED, "input", kind.name, kind.name)
     return FieldKindEntry(
         key=kind.name, label=_text((text.en, text.zh), kind.name), group=text.group, widget=text.widget,
-        value_type=kind.expr_type, attributes=list(text.attributes),
+        value_type=kind.expr_type, value_schema=kind.value_schema(), attributes=list(text.attributes),
         config_schema=kind.config_model.model_json_schema() if kind.config_model else None,
         references=kind.references, stored=kind.has_column, client_writable=kind.client_writable,
         searchable=kind.searchable, sortable=kind.sortable, groupable=kind.groupable, filterable=kind.filterable)

@@ -58,7 +58,7 @@ def test_every_field_kind_has_a_complete_entry(catalog: dict[str, Any]) -> None:
         entry = kinds[name]
         assert _named(entry), name
         assert entry["group"] in groups and entry["widget"], name
-        assert entry["value_type"] == kind.expr_type
+        assert entry["value_type"] == kind.expr_type and entry["value_schema"] == kind.value_schema()
         assert (entry["config_schema"] is None) == (kind.config_model is None), name
         assert (entry["searchable"], entry["sortable"], entry["groupable"], entry["filterable"]) == (
             kind.searchable, kind.sortable, kind.groupable, kind.filterable), name
@@ -76,6 +76,8 @@ def test_field_kind_facts_a_designer_relies_on(catalog: dict[str, Any]) -> None:
     assert kinds["serial"]["config_schema"]["required"] == ["pattern"]
     assert set(kinds["attachment"]["config_schema"]["properties"]) == {"max_files", "max_size_mb", "accept"}
     assert not kinds["formula"]["client_writable"]
+    assert kinds["email"]["value_schema"] == {"type": "string", "format": "email"}
+    assert kinds["currency"]["value_schema"] == {"type": "string", "format": "decimal"}
 
 
 def test_every_flow_node_kind_strategy_and_mode_has_an_entry(catalog: dict[str, Any]) -> None:

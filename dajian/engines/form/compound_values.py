@@ -178,8 +178,10 @@ def _date_column(field: FieldDef) -> TypeEngine[Any]:
 
 def register_compound_kinds() -> None:
     for kind in [
-        FieldKind("time", _time_column, time_of_day, "text"),
-        FieldKind("year_month", _date_column, year_month, "date", dump=dump_year_month),
+        FieldKind("time", _time_column, time_of_day, "text",
+                  json_schema={"type": "string", "pattern": "^\\d{2}:\\d{2}:\\d{2}$"}),
+        FieldKind("year_month", _date_column, year_month, "date", dump=dump_year_month,
+                  json_schema={"type": "string", "pattern": "^\\d{4}-\\d{2}$"}),
         FieldKind("date_range", _json_column, date_range, "any"),
         FieldKind("location", _json_column, location, "any"),
         FieldKind("json", _json_column, json_value, "any", config_model=JsonConfig),

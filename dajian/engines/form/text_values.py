@@ -179,8 +179,9 @@ def _text_column(field: FieldDef) -> TypeEngine[Any]:
 
 def register_text_kinds() -> None:
     for kind in [
-        FieldKind("rich_text", _text_column, rich_text, "text", search_text=rich_words),
-        FieldKind("url", _text_column, url, "text"),
+        FieldKind("rich_text", _text_column, rich_text, "text", search_text=rich_words,
+                  json_schema={"type": "string", "contentMediaType": "text/html"}),
+        FieldKind("url", _text_column, url, "text", json_schema={"type": "string", "format": "uri"}),
         FieldKind("id_card", _text_column, id_card, "text"),
         FieldKind("color", _text_column, color, "text"),
         FieldKind("code", _text_column, code, "text", config_model=CodeConfig),
