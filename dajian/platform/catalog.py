@@ -58,6 +58,7 @@ class FieldKindEntry(BaseModel):
     references: str | None = Field(description='ids it holds of "user", "department" or "file"')
     stored: bool = Field(description="has a column of its own (false: sub-tables, lookups)")
     client_writable: bool
+    importable: bool = Field(description="Excel import can fill it")
     searchable: bool = Field(description='full-text searchable when the field says "indexed": true')
     sortable: bool
     groupable: bool = Field(description="reports may group by it (date-times through a date bucket)")
@@ -164,6 +165,7 @@ def _field_kind(kind: FieldKind) -> FieldKindEntry:
         value_type=kind.expr_type, value_schema=kind.value_schema(), attributes=list(text.attributes),
         config_schema=kind.config_model.model_json_schema() if kind.config_model else None,
         references=kind.references, stored=kind.has_column, client_writable=kind.client_writable,
+        importable=kind.importable,
         searchable=kind.searchable, sortable=kind.sortable, groupable=kind.groupable, filterable=kind.filterable)
 
 

@@ -76,6 +76,7 @@ def test_field_kind_facts_a_designer_relies_on(catalog: dict[str, Any]) -> None:
     assert kinds["serial"]["config_schema"]["required"] == ["pattern"]
     assert set(kinds["attachment"]["config_schema"]["properties"]) == {"max_files", "max_size_mb", "accept"}
     assert not kinds["formula"]["client_writable"]
+    assert not kinds["attachment"]["importable"] and kinds["date"]["importable"]
     assert kinds["email"]["value_schema"] == {"type": "string", "format": "email"}
     assert kinds["currency"]["value_schema"] == {"type": "string", "format": "decimal"}
 

@@ -64,6 +64,7 @@ class FieldKind:
     search_text: TextOf | None = None
     # JSON Schema of a value in the record API; None: the one of its expression type
     json_schema: Mapping[str, Any] | None = None
+    importable: bool = True  # a spreadsheet cell can give its value (files cannot)
 
     def value_schema(self) -> dict[str, Any]:
         """``{"type": "string", "format": "date"}`` for a date: what a value looks like in JSON."""
