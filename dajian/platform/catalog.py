@@ -8,6 +8,7 @@ it is built once per process.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -169,10 +170,34 @@ def _field_kind(kind: FieldKind) -> FieldKindEntry:
         searchable=kind.searchable, sortable=kind.sortable, groupable=kind.groupable, filterable=kind.filterable)
 
 
+def _refs(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        ref = value.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            yield ref.removeprefix("#/$defs/")
+        for item in value.values():
+            yield from _refs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _refs(item)
+
+
+def _subschema(schema: JsonSchema, names: list[str]) -> JsonSchema:
+    """The object schema of some of ``schema``'s properties, with only the ``$defs`` they reach."""
+    properties = {n: schema["properties"][n] for n in names}
+    defs, pending = schema.get("$defs", {}), list(_refs(properties))
+    used: dict[str, Any] = {}
+    while pending:
+        name = pending.pop()
+        if name not in used:
+            used[name] = defs[name]
+            pending += _refs(defs[name])
+    return {"type": "object", "properties": properties, **({"$defs": used} if used else {})}
+
+
 def _node_kind(kind: NodeKind, node_schema: JsonSchema) -> NodeKindEntry:
     settings = sorted(kind.attributes)
-    schema = {"type": "object", "properties": {a: node_schema["properties"][a] for a in settings},
-              "$defs": node_schema.get("$defs", {})}
+    schema = _subschema(node_schema, settings)
     return NodeKindEntry(
         key=kind.name, label=_text(NODE_TEXT.get(kind.name), kind.name), human=kind.human, waits=kind.waits,
         gateway=kind.gateway, family=kind.family, incoming=kind.incoming, outgoing=kind.outgoing,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jsonschema
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -91,6 +92,10 @@ def test_every_flow_node_kind_strategy_and_mode_has_an_entry(catalog: dict[str, 
         assert set(nodes[name]["settings_schema"]["properties"]) == set(kind.attributes)
     assert nodes["approval"]["human"] and "assignee" in nodes["approval"]["settings"]
     assert nodes["parallel_join"]["gateway"] == "join" and nodes["parallel_join"]["incoming"] == [2, None]
+    approval = nodes["approval"]["settings_schema"]
+    jsonschema.validate({"assignee": {"strategy": "dept_manager", "levels": 1}, "mode": "all"}, approval)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"assignee": {"strategy": "nobody"}}, approval)
     strategies = _by_key(flows["assignee_strategies"])
     assert set(strategies) == set(flows["assignee_schema"]["properties"]["strategy"]["enum"])
     assert all(_named(s) for s in strategies.values())
