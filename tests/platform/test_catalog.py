@@ -71,6 +71,7 @@ def test_field_kind_facts_a_designer_relies_on(catalog: dict[str, Any]) -> None:
     assert not kinds["integer"]["searchable"]
     assert kinds["date"]["sortable"] and kinds["date"]["groupable"] and kinds["date"]["group"] == "datetime"
     assert not kinds["multi_select"]["sortable"] and not kinds["tags"]["groupable"]
+    assert kinds["cascade_select"]["groupable"] and kinds["datetime"]["groupable"]
     assert not kinds["subtable"]["filterable"] and not kinds["subtable"]["stored"]
     assert kinds["single_select"]["attributes"] == ["options"]
     assert kinds["user"]["references"] == "user" and kinds["user"]["group"] == "people"

@@ -39,6 +39,7 @@ EXPR_TYPE_SCHEMAS: dict[str, Mapping[str, Any]] = {  # a value in JSON, when its
     "datetime": {"type": "string", "format": "date-time"}, "text_list": {"type": "array", "items": {"type": "string"}},
     "user": {"type": "integer"}, "department": {"type": "integer"},
 }
+# what reports group by (report/compile.py reads it); a date-time needs a granularity
 GROUPABLE_TYPES = frozenset({"text", "integer", "decimal", "boolean", "date", "datetime", "user", "department"})
 
 
@@ -65,6 +66,7 @@ class FieldKind:
     # JSON Schema of a value in the record API; None: the one of its expression type
     json_schema: Mapping[str, Any] | None = None
     importable: bool = True  # a spreadsheet cell can give its value (files cannot)
+    grouped_by_level: bool = False  # reports group a tree path (cascade select) by one of its levels
 
     def value_schema(self) -> dict[str, Any]:
         """``{"type": "string", "format": "date"}`` for a date: what a value looks like in JSON."""
@@ -84,8 +86,8 @@ class FieldKind:
 
     @property
     def groupable(self) -> bool:
-        """Reports may group by it (a date-time through a date bucket)."""
-        return self.has_column and self.expr_type in GROUPABLE_TYPES
+        """Reports may group by it (a date-time through a date bucket, a cascade select by a level)."""
+        return self.has_column and (self.expr_type in GROUPABLE_TYPES or self.grouped_by_level)
 
 
 FIELD_KINDS: dict[str, FieldKind] = {}
