@@ -21,6 +21,7 @@ from dajian.engines.flow.nodes import NODE_KINDS, NodeKind
 from dajian.engines.flow.palette import MODE_TEXT, MODES, NODE_TEXT, STRATEGIES, STRATEGY_TEXT
 from dajian.engines.form import compile as _form_compile  # noqa: F401 - registers the structural kinds
 from dajian.engines.form.fields import FIELD_KINDS, FieldKind
+from dajian.engines.form.model import FieldDef
 from dajian.engines.form.palette import ADVANCED, GROUPS, KIND_TEXT, KindText
 from dajian.engines.report.aggregates import AGGREGATES, Aggregate
 from dajian.engines.report.buckets import GRANULARITIES
@@ -55,6 +56,7 @@ class FieldKindEntry(BaseModel):
     value_type: str = Field(description="its type in expressions: text, integer, decimal, date, …")
     value_schema: JsonSchema = Field(description="JSON Schema of a value in the record API (options aside)")
     attributes: list[str] = Field(description="FieldDef attributes it reads beyond the common ones")
+    attributes_schema: JsonSchema = Field(description="JSON Schema of those attributes")
     config_schema: JsonSchema | None = Field(description="JSON Schema of its `config`; null: it takes none")
     references: str | None = Field(description='ids it holds of "user", "department" or "file"')
     stored: bool = Field(description="has a column of its own (false: sub-tables, lookups)")
@@ -159,9 +161,10 @@ def _choices(keys: Any, texts: dict[str, tuple[str, str]]) -> list[Choice]:
     return [Choice(key=k, label=_text(texts.get(k), k)) for k in keys]
 
 
-def _field_kind(kind: FieldKind) -> FieldKindEntry:
+def _field_kind(kind: FieldKind, field_schema: JsonSchema) -> FieldKindEntry:
     text = KIND_TEXT.get(kind.name) or KindText(ADVANCED, "input", kind.name, kind.name)
     return FieldKindEntry(
+        attributes_schema=_subschema(field_schema, list(text.attributes)),
         key=kind.name, label=_text((text.en, text.zh), kind.name), group=text.group, widget=text.widget,
         value_type=kind.expr_type, value_schema=kind.value_schema(), attributes=list(text.attributes),
         config_schema=kind.config_model.model_json_schema() if kind.config_model else None,
@@ -184,8 +187,10 @@ def _refs(value: Any) -> Iterator[str]:
 
 def _subschema(schema: JsonSchema, names: list[str]) -> JsonSchema:
     """The object schema of some of ``schema``'s properties, with only the ``$defs`` they reach."""
-    properties = {n: schema["properties"][n] for n in names}
-    defs, pending = schema.get("$defs", {}), list(_refs(properties))
+    defs = schema.get("$defs", {})
+    root = defs[next(_refs({"$ref": schema["$ref"]}))] if "$ref" in schema else schema  # a recursive model
+    properties = {n: root["properties"][n] for n in names}
+    pending = list(_refs(properties))
     used: dict[str, Any] = {}
     while pending:
         name = pending.pop()
@@ -250,5 +255,5 @@ def build_catalog() -> Catalog:
     """The whole catalog, built once per process (it depends only on the code)."""
     return Catalog(
         version=__version__, field_groups=_choices(GROUPS, GROUPS),
-        field_kinds=[_field_kind(k) for k in FIELD_KINDS.values()],
+        field_kinds=[_field_kind(k, FieldDef.model_json_schema()) for k in FIELD_KINDS.values()],
         flows=_flows(), rules=_rules(), reports=_reports(), expressions=_expressions())

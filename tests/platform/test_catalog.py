@@ -74,6 +74,11 @@ def test_field_kind_facts_a_designer_relies_on(catalog: dict[str, Any]) -> None:
     assert kinds["cascade_select"]["groupable"] and kinds["datetime"]["groupable"]
     assert not kinds["subtable"]["filterable"] and not kinds["subtable"]["stored"]
     assert kinds["single_select"]["attributes"] == ["options"]
+    assert set(kinds["decimal"]["attributes_schema"]["properties"]) == {"precision", "scale", "min", "max"}
+    choice = kinds["single_select"]["attributes_schema"]
+    jsonschema.validate({"options": [{"value": "a", "label": {"en": "A"}}]}, choice)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"options": [{"value": ""}]}, choice)
     assert kinds["user"]["references"] == "user" and kinds["user"]["group"] == "people"
     assert kinds["serial"]["config_schema"]["required"] == ["pattern"]
     assert set(kinds["attachment"]["config_schema"]["properties"]) == {"max_files", "max_size_mb", "accept"}
