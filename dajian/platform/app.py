@@ -116,6 +116,7 @@ def _proxies(entries: tuple[str, ...]) -> list[str]:
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     from dajian.platform.api import admin, apps, auth, excel, files, flows, records, reports, rules, search
+    from dajian.platform.api import catalog as catalog_api
 
     settings = settings or get_settings()
     app = FastAPI(
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_exception_handler(_TooLarge, _too_large)
     for module in (auth, admin, apps, records, excel, files, flows, reports, search, rules):
         app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
+    app.include_router(catalog_api.router, dependencies=[Depends(enforce)])
     app.add_middleware(ReleaseConnection)
     app.add_middleware(RefuseNul, exempt=is_upload_path)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=is_upload_path)

@@ -48,7 +48,6 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_EXPORT_ROWS = 1_048_575  # Excel's row limit, less the header
 MAX_IMPORT_ROWS = 100_000
 SAMPLE_ROWS = 5
-NOT_IMPORTED = frozenset({"attachment", "image"})
 STANDARD_LABELS = {
     "id": {"zh-CN": "编号", "en": "ID"},
     "created_at": {"zh-CN": "创建时间", "en": "Created at"},
@@ -265,7 +264,7 @@ def _norm(text: str) -> str:
 
 
 def importable(ctx: FormContext) -> list[FieldDef]:
-    return [f for k, f in ctx.form.fields.items() if f.kind not in NOT_IMPORTED and ctx.grant.can_write(k)]
+    return [f for k, f in ctx.form.fields.items() if ctx.form.kinds[k].importable and ctx.grant.can_write(k)]
 
 
 def suggest_mapping(ctx: FormContext, columns: list[str]) -> dict[str, str]:

@@ -34,7 +34,7 @@ def form_scope(form: CompiledForm, runtime: RuntimeApp | None = None) -> TableSc
     """The form's columns for expressions; with ``runtime``, relation fields reach their target
     form (``customer.level``) — one level, deleted targets excluded by the caller's row filter."""
     types = dict(STANDARD_TYPES)
-    types.update({k: kind.expr_type for k, kind in form.kinds.items() if kind.has_column})
+    types.update({k: kind.expr_type for k, kind in form.kinds.items() if kind.filterable})
     relations: dict[str, Link] = {}
     for key, fdef in form.fields.items():
         if fdef.kind == "relation" and runtime is not None:

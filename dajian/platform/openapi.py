@@ -11,30 +11,6 @@ from dajian.platform.api.params import INT64_MAX
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.errors import document_errors
 
-JSON_TYPES: dict[str, dict[str, Any]] = {
-    "text": {"type": "string"}, "long_text": {"type": "string"},
-    "email": {"type": "string", "format": "email"}, "phone": {"type": "string"},
-    "integer": {"type": "integer"}, "decimal": {"type": "string", "format": "decimal"},
-    "boolean": {"type": "boolean"}, "date": {"type": "string", "format": "date"},
-    "datetime": {"type": "string", "format": "date-time"},
-    "user": {"type": "integer", "description": "user id"},
-    "department": {"type": "integer", "description": "department id"},
-}
-JSON_TYPES.update({
-    "url": {"type": "string", "format": "uri"}, "rich_text": {"type": "string", "contentMediaType": "text/html"},
-    "time": {"type": "string", "pattern": "^\\d{2}:\\d{2}:\\d{2}$"},
-    "year_month": {"type": "string", "pattern": "^\\d{4}-\\d{2}$"},
-    "attachment": {"type": "array", "items": {"type": "object", "required": ["id", "sha256"]}},
-    "image": {"type": "array", "items": {"type": "object", "required": ["id", "sha256"]}},
-    "subtable": {"type": "array", "items": {"type": "object"}},
-    "relation": {"type": "integer", "description": "id of the linked record"},
-})
-BY_EXPR_TYPE: dict[str, dict[str, Any]] = {
-    "text": {"type": "string"}, "integer": {"type": "integer"}, "decimal": {"type": "string", "format": "decimal"},
-    "boolean": {"type": "boolean"}, "date": {"type": "string", "format": "date"},
-    "datetime": {"type": "string", "format": "date-time"}, "text_list": {"type": "array", "items": {"type": "string"}},
-    "user": {"type": "integer"}, "department": {"type": "integer"},
-}
 STANDARD = {
     "id": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
     "updated_at": {"type": "string", "format": "date-time"}, "created_by": {"type": ["integer", "null"]},
@@ -55,11 +31,9 @@ def field_schema(fdef: FieldDef) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string", "enum": options}
     elif fdef.kind == "multi_select":
         schema = {"type": "array", "items": {"type": "string", "enum": options}, "uniqueItems": True}
-    elif fdef.kind in JSON_TYPES:
-        schema = dict(JSON_TYPES[fdef.kind])
-    else:
+    else:  # the kind's registry entry says what its value looks like
         kind = FIELD_KINDS.get(fdef.kind)
-        schema = dict(BY_EXPR_TYPE.get(kind.expr_type, {})) if kind else {}
+        schema = kind.value_schema() if kind else {}
     kind_def = FIELD_KINDS.get(fdef.kind)
     if kind_def is not None and not kind_def.client_writable:
         schema["readOnly"] = True

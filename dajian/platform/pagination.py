@@ -40,7 +40,7 @@ def parse_sort(spec: str | None, form: CompiledForm) -> list[SortKey]:
         if name not in SORTABLE_STANDARD and name not in form.fields:
             raise Invalid("cannot sort", errors=[{"path": "/sort", "message": f"unknown field '{name}'"}])
         kind = form.kinds.get(name)
-        if kind is not None and (kind.expr_type in ("text_list", "any") or not kind.has_column):
+        if kind is not None and not kind.sortable:
             raise Invalid("cannot sort", errors=[{"path": "/sort", "message": f"cannot sort by field '{name}'"}])
         keys.append(SortKey(name, part.startswith("-")))
     if not any(k.key == "id" for k in keys):

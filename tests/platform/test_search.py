@@ -8,11 +8,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select
 
+from dajian.engines.form.fields import field_kind, register_field_kind
 from dajian.engines.form.model import FormDef
 from dajian.platform.apps import load_runtime
 from dajian.platform.principal import Principal
-from dajian.platform.search import compile_plan, reindex, search_index, segment
+from dajian.platform.search import compile_plan, register_searchable_kind, reindex, search_index, segment
 from dajian.platform.search.query import fts5_text, tsquery_text
+from dajian.platform.search.tokens import value_text
 from tests.platform.conftest import Org, publish
 
 APP = "/api/apps/helpdesk"
@@ -91,6 +93,22 @@ def test_plan_takes_indexed_text_fields_and_the_title_field() -> None:
     assert [f.key for f in compile_plan(form).fields] == ["title", "body", "secret"]
     assert tsquery_text([["fa1", "fb1"], ["fa2"]]) == "('fa1' | 'fb1') & ('fa2')"
     assert fts5_text([["fa1", "fb1"], ["fa2"]]) == '("fa1" OR "fb1") AND ("fa2")'
+
+
+def test_a_kind_registered_searchable_is_indexed_through_its_registry_entry() -> None:
+    form = FormDef.model_validate({"key": "c", "label": {"en": "C"}, "fields": [
+        {"key": "mail", "kind": "email", "label": {"en": "Mail"}, "indexed": True},
+        {"key": "note", "kind": "rich_text", "label": {"en": "Note"}, "indexed": True}]})
+    assert [f.key for f in compile_plan(form).fields] == ["note"]
+    assert value_text(form.fields[1], "<p>屏幕&amp;键盘</p>").strip() == "屏幕&键盘"
+    before = field_kind("email")
+    try:
+        register_searchable_kind("email", lambda field, value: value.split("@")[0])
+        assert field_kind("email").searchable and field_kind("email").coerce is before.coerce
+        assert [f.key for f in compile_plan(form).fields] == ["mail", "note"]
+        assert value_text(form.fields[0], "li.lei@example.com") == "li.lei"
+    finally:
+        register_field_kind(before)
 
 
 def test_chinese_search_ranks_the_closer_match_first(admin: TestClient) -> None:

@@ -30,6 +30,13 @@ def _f(name: str, op: str, signature: str, category: str, en: str, zh: str, *, s
 
 
 LOGICAL, TEXT, MATH, DATE, LOOKUP = "logical", "text", "math", "date", "lookup"
+CATEGORY_TEXT: dict[str, tuple[str, str]] = {  # (en, zh-CN)
+    LOGICAL: ("Logical", "逻辑"),
+    TEXT: ("Text", "文本"),
+    MATH: ("Math", "数学"),
+    DATE: ("Date and time", "日期与时间"),
+    LOOKUP: ("Sub-tables and relations", "子表与关联"),
+}
 
 CATALOG: tuple[Function, ...] = (
     # logical
@@ -456,3 +463,34 @@ CATALOG: tuple[Function, ...] = (
 
 BY_NAME: dict[str, Function] = {f.name: f for f in CATALOG}
 PYTHON_ONLY: dict[str, str] = {f.op: f.name for f in CATALOG if not f.sql and f.op}
+
+
+@dataclass(frozen=True)
+class Operator:
+    """An operator of the formula syntax: ``symbol`` as typed, ``op`` the AST operator it becomes."""
+
+    symbol: str
+    op: str
+    example: str
+    en: str
+    zh: str
+    aliases: tuple[str, ...] = ()
+
+
+OPERATORS: tuple[Operator, ...] = (
+    Operator("+", "+", "a + b", "add (a date plus days)", "加（日期加天数）"),
+    Operator("-", "-", "a - b", "subtract (a date minus days)", "减（日期减天数）"),
+    Operator("*", "*", "a * b", "multiply", "乘"),
+    Operator("/", "/", "a / b", "divide", "除"),
+    Operator("%", "%", "a % b", "remainder", "取余"),
+    Operator("&", "cat", 'a & "-" & b', "join texts", "连接文本"),
+    Operator("=", "==", "a = b", "equal", "等于", ("==",)),
+    Operator("<>", "!=", "a <> b", "not equal", "不等于", ("!=",)),
+    Operator("<", "<", "a < b", "less than", "小于"),
+    Operator("<=", "<=", "a <= b", "less than or equal", "小于或等于"),
+    Operator(">", ">", "a > b", "greater than", "大于"),
+    Operator(">=", ">=", "a >= b", "greater than or equal", "大于或等于"),
+    Operator("AND", "and", "a AND b", "both hold", "并且"),
+    Operator("OR", "or", "a OR b", "either holds", "或者"),
+    Operator("NOT", "not", "NOT a", "does not hold", "不成立"),
+)

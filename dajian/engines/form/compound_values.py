@@ -178,13 +178,16 @@ def _date_column(field: FieldDef) -> TypeEngine[Any]:
 
 def register_compound_kinds() -> None:
     for kind in [
-        FieldKind("time", _time_column, time_of_day, "text"),
-        FieldKind("year_month", _date_column, year_month, "date", dump=dump_year_month),
+        FieldKind("time", _time_column, time_of_day, "text",
+                  json_schema={"type": "string", "pattern": "^\\d{2}:\\d{2}:\\d{2}$"}),
+        FieldKind("year_month", _date_column, year_month, "date", dump=dump_year_month,
+                  json_schema={"type": "string", "pattern": "^\\d{4}-\\d{2}$"}),
         FieldKind("date_range", _json_column, date_range, "any"),
         FieldKind("location", _json_column, location, "any"),
         FieldKind("json", _json_column, json_value, "any", config_model=JsonConfig),
         FieldKind("tags", _json_column, tags, "text_list"),
-        FieldKind("cascade_select", _json_column, cascade, "text_list", config_model=CascadeConfig),
+        FieldKind("cascade_select", _json_column, cascade, "text_list", config_model=CascadeConfig,
+                  grouped_by_level=True),
         FieldKind("multi_user", _json_column, id_list, "any", references="user", config_model=MultiRefConfig),
         FieldKind("multi_department", _json_column, id_list, "any", references="department",
                   config_model=MultiRefConfig),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation, localcontext
@@ -26,11 +26,25 @@ from dajian.engines.regex import regex_fullmatch
 from dajian.engines.sqltypes import ExactDecimal, UtcDateTime
 
 Coercer = Callable[[FieldDef, Any], Any]
+TextOf = Callable[[FieldDef, Any], str]
 ColumnTypeFactory = Callable[[FieldDef], TypeEngine[Any]]
 
 JSON_LIST: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
 INT64_MAX = 2**63 - 1
 NUL_MESSAGE = "must not contain the NUL character (U+0000)"
+UNORDERED_TYPES = frozenset({"text_list", "any"})  # JSON values: no order, no single group
+EXPR_TYPE_SCHEMAS: dict[str, Mapping[str, Any]] = {  # a value in JSON, when its kind says no more
+    "text": {"type": "string"}, "integer": {"type": "integer"}, "decimal": {"type": "string", "format": "decimal"},
+    "boolean": {"type": "boolean"}, "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string", "format": "date-time"}, "text_list": {"type": "array", "items": {"type": "string"}},
+    "user": {"type": "integer"}, "department": {"type": "integer"},
+}
+# what reports group by (report/compile.py reads it); a date-time needs a granularity
+GROUPABLE_TYPES = frozenset({"text", "integer", "decimal", "boolean", "date", "datetime", "user", "department"})
+
+
+def plain_text(field: FieldDef, value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,33 @@ class FieldKind:
     config_model: type[BaseModel] | None = None
     has_column: bool = True  # sub-tables and lookups live elsewhere
     client_writable: bool = True  # formulas and serial numbers are computed by the server
+    # full-text search: the words of a value, for fields saying ``"indexed": true``; None: not searchable
+    search_text: TextOf | None = None
+    # JSON Schema of a value in the record API; None: the one of its expression type
+    json_schema: Mapping[str, Any] | None = None
+    importable: bool = True  # a spreadsheet cell can give its value (files cannot)
+    grouped_by_level: bool = False  # reports group a tree path (cascade select) by one of its levels
+
+    def value_schema(self) -> dict[str, Any]:
+        """``{"type": "string", "format": "date"}`` for a date: what a value looks like in JSON."""
+        return dict(self.json_schema if self.json_schema is not None else EXPR_TYPE_SCHEMAS.get(self.expr_type, {}))
+
+    @property
+    def searchable(self) -> bool:
+        return self.search_text is not None
+
+    @property
+    def filterable(self) -> bool:
+        return self.has_column
+
+    @property
+    def sortable(self) -> bool:
+        return self.has_column and self.expr_type not in UNORDERED_TYPES
+
+    @property
+    def groupable(self) -> bool:
+        """Reports may group by it (a date-time through a date bucket, a cascade select by a level)."""
+        return self.has_column and (self.expr_type in GROUPABLE_TYPES or self.grouped_by_level)
 
 
 FIELD_KINDS: dict[str, FieldKind] = {}
@@ -260,11 +301,12 @@ def _decimal_signature(field: FieldDef) -> str:
 
 def _register_builtin() -> None:
     text_type: ColumnTypeFactory = lambda f: Text()  # noqa: E731 - lengths are checked in Python
+    string: Mapping[str, Any] = {"type": "string"}
     kinds = [
-        FieldKind("text", text_type, _short_text, "text"),
-        FieldKind("long_text", text_type, _text, "text"),
-        FieldKind("email", text_type, _email, "text"),
-        FieldKind("phone", text_type, _phone, "text"),
+        FieldKind("text", text_type, _short_text, "text", search_text=plain_text, json_schema=string),
+        FieldKind("long_text", text_type, _text, "text", search_text=plain_text, json_schema=string),
+        FieldKind("email", text_type, _email, "text", json_schema={"type": "string", "format": "email"}),
+        FieldKind("phone", text_type, _phone, "text", json_schema=string),
         FieldKind("integer", lambda f: BigInteger(), _integer, "integer"),
         FieldKind(
             "decimal",
@@ -273,6 +315,7 @@ def _register_builtin() -> None:
             "decimal",
             dump=_decimal_str,
             signature=_decimal_signature,
+            json_schema={"type": "string", "format": "decimal"},
         ),
         FieldKind("boolean", lambda f: Boolean(), _boolean, "boolean"),
         FieldKind("date", lambda f: Date(), _date, "date", dump=_iso),
@@ -280,9 +323,10 @@ def _register_builtin() -> None:
         FieldKind("single_select", text_type, _single_select, "text"),
         FieldKind("multi_select", lambda f: JSON_LIST, _multi_select, "text_list"),
         FieldKind("user", lambda f: BigInteger().with_variant(Integer(), "sqlite"), _reference, "user",
-                  references="user"),
+                  references="user", json_schema={"type": "integer", "description": "user id"}),
         FieldKind("department", lambda f: BigInteger().with_variant(Integer(), "sqlite"), _reference,
-                  "department", references="department"),
+                  "department", references="department",
+                  json_schema={"type": "integer", "description": "department id"}),
     ]
     for kind in kinds:
         register_field_kind(kind)

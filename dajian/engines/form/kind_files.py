@@ -90,7 +90,9 @@ def _files(field: FieldDef, value: Any) -> list[dict[str, Any]]:
 def _register() -> None:
     for name in ("attachment", "image"):
         register_field_kind(FieldKind(name, lambda f: JSON_LIST, _files, "text_list",
-                                      references="file", config_model=FilesConfig))
+                                      references="file", config_model=FilesConfig, importable=False,
+                                      json_schema={"type": "array",
+                                                   "items": {"type": "object", "required": ["id", "sha256"]}}))
 
 
 _register()

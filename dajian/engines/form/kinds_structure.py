@@ -136,8 +136,10 @@ def _register() -> None:
                   signature=_formula_signature, config_model=FormulaConfig, client_writable=False),
         FieldKind("serial", lambda f: Text(), _text_value, "text", config_model=SerialConfig,
                   client_writable=False),
-        FieldKind("subtable", lambda f: Text(), _rows, "any", has_column=False),
-        FieldKind("relation", lambda f: ident, _relation_id, "integer", config_model=RelationConfig),
+        FieldKind("subtable", lambda f: Text(), _rows, "any", has_column=False,
+                  json_schema={"type": "array", "items": {"type": "object"}}),
+        FieldKind("relation", lambda f: ident, _relation_id, "integer", config_model=RelationConfig,
+                  json_schema={"type": "integer", "description": "id of the linked record"}),
         FieldKind("lookup", lambda f: Text(), _not_stored, "any", config_model=LookupConfig, has_column=False,
                   client_writable=False),
     ):

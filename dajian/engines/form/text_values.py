@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import ipaddress
 import re
 from datetime import date
@@ -24,6 +25,7 @@ from dajian.engines.form.model import FieldDef, Strict
 from dajian.engines.form.settings import settings
 
 RICH_TEXT_MAX = 100_000
+TAG = re.compile(r"<[^>]*>")
 RICH_TAGS = frozenset({
     "p", "br", "hr", "strong", "b", "em", "i", "u", "s", "sub", "sup", "blockquote", "code", "pre",
     "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "span",
@@ -37,6 +39,11 @@ RICH_ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def rich_words(field: FieldDef, value: Any) -> str:
+    """``"<p>屏幕&amp;键盘</p>"`` is ``" 屏幕&键盘 "``: the text of rich text, for full-text search."""
+    return html.unescape(TAG.sub(" ", value)) if isinstance(value, str) else ""
 
 
 def rich_text(field: FieldDef, value: Any) -> str:
@@ -172,8 +179,9 @@ def _text_column(field: FieldDef) -> TypeEngine[Any]:
 
 def register_text_kinds() -> None:
     for kind in [
-        FieldKind("rich_text", _text_column, rich_text, "text"),
-        FieldKind("url", _text_column, url, "text"),
+        FieldKind("rich_text", _text_column, rich_text, "text", search_text=rich_words,
+                  json_schema={"type": "string", "contentMediaType": "text/html"}),
+        FieldKind("url", _text_column, url, "text", json_schema={"type": "string", "format": "uri"}),
         FieldKind("id_card", _text_column, id_card, "text"),
         FieldKind("color", _text_column, color, "text"),
         FieldKind("code", _text_column, code, "text", config_model=CodeConfig),

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from dajian.engines.expr import ExprError, analyze, compile_sql
 from dajian.engines.expr.model import BOOLEAN, DATE, DATETIME, TEXT_LIST
+from dajian.engines.form.fields import GROUPABLE_TYPES
 from dajian.engines.form.trees import CascadeConfig, OptionNode
 from dajian.engines.report.aggregates import AGGREGATES, SCALARS, AggInput
 from dajian.engines.report.buckets import GRANULARITIES, bucket_sql
@@ -44,7 +45,6 @@ PARAM_SQL: dict[str, Any] = {"text": sa.String(), "integer": sa.BigInteger(), "u
 PARAM_FIELDS = {"text": {"text"}, "integer": {"integer"}, "decimal": {"decimal", "integer"}, "boolean": {"boolean"},
                 "date": {"date"}, "datetime": {"datetime"}, "user": {"user"}, "department": {"department"},
                 "date_range": {"date", "datetime"}}
-DIMENSION_TYPES = frozenset({"text", "integer", "decimal", "boolean", "date", "user", "department"})
 _FLAT = re.compile(r"'([a-z][a-z0-9_]*):([a-z][a-z0-9_]*)'")
 
 
@@ -223,7 +223,7 @@ class _Compiler:
             self.fail(path + "/granularity", f"'{d.field}' is a date-time: give a granularity "
                                              f"({', '.join(GRANULARITIES)})")
             return None
-        if info.type not in DIMENSION_TYPES:
+        if info.type not in GROUPABLE_TYPES:  # date-times were sent to a granularity above
             self.fail(path + "/field", f"cannot group by the {info.type} field '{d.field}'")
             return None
         options = tuple((o.value, dict(o.label)) for o in (info.definition.options or [])) \

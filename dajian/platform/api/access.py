@@ -73,6 +73,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("PUT", "/api/admin/webhook-allowlist"): ADMIN,
     # app design: drafts, definitions, versions and exports may hold channel secrets
     ("GET", "/api/schema/app.json"): OPEN,
+    ("GET", "/api/catalog"): Need("apps:read", "member"),  # the designer's palettes: same for everyone
     ("GET", "/api/apps"): SIGNED_IN,
     ("POST", "/api/apps"): ADMIN_APPS,
     ("POST", "/api/apps/import"): ADMIN_APPS,

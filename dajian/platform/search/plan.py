@@ -13,7 +13,7 @@ from typing import Any
 
 from dajian.engines.form.fields import FIELD_KINDS
 from dajian.engines.form.model import FieldDef, FormDef
-from dajian.platform.search.tokens import SEARCHABLE_KINDS, field_prefix, marked, segment, value_text
+from dajian.platform.search.tokens import field_prefix, marked, search_text_of, segment, value_text
 
 MAX_DOCUMENT_CHARS = 200_000  # PostgreSQL refuses a tsvector over 1 MB
 
@@ -51,5 +51,5 @@ def compile_plan(form: FormDef) -> SearchPlan:
     """``{"fields": [{"key": "title", "kind": "text", "indexed": true}, {"key": "qty", "kind": "integer"}]}``
     gives ``SearchPlan(fields=(SearchField("title", "f…", …),))``."""
     chosen = [f for f in form.fields
-              if (f.indexed and f.kind in SEARCHABLE_KINDS) or (f.key == form.title_field and _stored(f))]
+              if (f.indexed and search_text_of(f) is not None) or (f.key == form.title_field and _stored(f))]
     return SearchPlan(tuple(SearchField(f.key, field_prefix(f.key), f) for f in chosen))

@@ -8,20 +8,20 @@ on first use, without logging.
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
+from dajian.engines.form.fields import FIELD_KINDS, TextOf, field_kind, register_field_kind
 from dajian.engines.form.model import FieldDef
 
 MAX_FIELD_CHARS = 100_000  # text beyond this is not indexed (a search index, not an archive)
 MAX_TOKEN_CHARS = 60
 _WORD = re.compile(r"[^\W_]+")  # letters and digits; "_" splits words as PostgreSQL's parser does
-_TAG = re.compile(r"<[^>]*>")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # words too common to suggest anything (used for "related" queries, never for explicit searches)
 _STOP_ZH = ("的 了 是 在 和 与 及 或 也 都 就 而 但 并 被 把 对 从 到 为 将 有 没有 不"
@@ -30,7 +30,6 @@ _STOP_EN = ("a an and are as at be but by for from has have i in is it its of on
             " you your we our they their")
 STOPWORDS = frozenset(_STOP_ZH.split() + _STOP_EN.split())
 
-TextOf = Callable[[FieldDef, Any], str]
 
 
 @cache
@@ -61,20 +60,15 @@ def field_prefix(key: str) -> str:
     return "f" + hashlib.sha1(key.encode()).hexdigest()[:6]
 
 
-def _plain(field: FieldDef, value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _rich(field: FieldDef, value: Any) -> str:
-    return html.unescape(_TAG.sub(" ", value)) if isinstance(value, str) else ""
-
-
-SEARCHABLE_KINDS: dict[str, TextOf] = {"text": _plain, "long_text": _plain, "rich_text": _rich}
-
-
 def register_searchable_kind(kind: str, text_of: TextOf) -> None:
-    """Let fields of ``kind`` with ``indexed: true`` be full-text indexed; ``text_of`` gives their text."""
-    SEARCHABLE_KINDS[kind] = text_of
+    """Let fields of the registered ``kind`` with ``indexed: true`` be full-text indexed; ``text_of`` gives
+    their text. The fact lives in the kind's registry entry (``FieldKind.search_text``)."""
+    register_field_kind(replace(field_kind(kind), search_text=text_of))
+
+
+def search_text_of(field: FieldDef) -> TextOf | None:
+    kind = FIELD_KINDS.get(field.kind)
+    return kind.search_text if kind is not None else None
 
 
 def _labels(field: FieldDef, values: Iterable[Any]) -> list[str]:
@@ -92,8 +86,9 @@ def value_text(field: FieldDef, value: Any) -> str:
     """Any field's value as text to search by: searchable kinds, option labels, strings and string lists."""
     if value is None:
         return ""
-    if field.kind in SEARCHABLE_KINDS:
-        return SEARCHABLE_KINDS[field.kind](field, value)
+    text_of = search_text_of(field)
+    if text_of is not None:
+        return text_of(field, value)
     values = value if isinstance(value, list) else [value]
     if field.options:
         return " ".join(_labels(field, values))

@@ -1,0 +1,17 @@
+"""The designer's catalog: field kinds, flow node kinds, rule triggers and actions, report aggregates and
+chart kinds, expression functions and operators, each with text in zh-CN and en."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from dajian.platform.catalog import Catalog, build_catalog
+
+router = APIRouter(prefix="/api", tags=["designer"])
+
+
+@router.get("/catalog", response_model=Catalog, response_model_by_alias=True)
+def catalog() -> Catalog:
+    """What the designer's palettes show, generated from the engines' registries; the same for every
+    member (it depends only on the server's version). The UI hard-codes none of these lists."""
+    return build_catalog()
