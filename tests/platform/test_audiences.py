@@ -56,6 +56,7 @@ def test_audiences_of_some_operations(api: FastAPI) -> None:
         ("POST", "/api/apps/{app_key}/publish"): "designer",
         ("GET", "/api/apps/{app_key}/forms/{form_key}/records"): "runtime",
         ("GET", "/api/flows/inbox/{box}"): "runtime",
+        ("GET", "/api/apps"): "runtime",
         ("GET", "/api/notifications"): "runtime",
         ("GET", "/api/admin/users"): "admin",
         ("PUT", "/api/admin/webhook-allowlist"): "admin",

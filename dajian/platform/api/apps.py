@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from dajian.engines.form.model import KEY_PATTERN
 from dajian.platform import apps as service
-from dajian.platform.api.audiences import DESIGNER, INTEGRATIONS
+from dajian.platform.api.audiences import DESIGNER, INTEGRATIONS, RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.api.params import VersionNumber
@@ -41,7 +41,7 @@ def get_app_schema() -> dict[str, Any]:
     return app_schema()
 
 
-@router.get("/apps", tags=[DESIGNER])
+@router.get("/apps", tags=[RUNTIME])  # the apps a user may open
 def list_apps(request: Request, principal: Auth) -> list[dict[str, Any]]:
     with transaction(request) as conn:
         query = select(apps).where(apps.c.org_id == principal.org_id).order_by(apps.c.key)
