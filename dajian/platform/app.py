@@ -18,9 +18,11 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from dajian import __version__
 from dajian.platform import features as _features  # noqa: F401 - job handlers, listeners, reference kinds
 from dajian.platform.api.access import enforce
+from dajian.platform.api.audiences import OPENAPI_TAGS, PUBLIC, operation_id
 from dajian.platform.api.deps import ReleaseConnection
 from dajian.platform.config import Settings, get_settings
 from dajian.platform.db import make_engine
+from dajian.platform.docs import mount_docs
 from dajian.platform.errors import DajianError, document_errors
 from dajian.platform.files import is_upload_path
 from dajian.platform.nul import RefuseNul
@@ -123,7 +125,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         title="Dajian",
         version=__version__,
         description="Dajian (搭建) no-code platform API. Per-app APIs: /api/apps/{app}/openapi.json",
+        openapi_tags=OPENAPI_TAGS,
+        generate_unique_id_function=operation_id,
+        docs_url=None,
+        redoc_url=None,  # both served offline by mount_docs
     )
+    mount_docs(app)
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
     app.add_exception_handler(DajianError, _dajian_error)
@@ -146,7 +153,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     app.openapi = openapi  # type: ignore[method-assign]
 
-    @app.get("/api/health", tags=["platform"])
+    @app.get("/api/health", tags=[PUBLIC])
     async def health() -> dict[str, str]:
         """On the event loop, touching no database: it answers while every thread or connection is busy."""
         return {"status": "ok", "version": __version__}

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from dajian.engines.form.model import KEY_PATTERN
 from dajian.platform import directory
+from dajian.platform.api.audiences import ADMIN
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.api.params import BodyId, PathId, QueryId
@@ -17,7 +18,7 @@ from dajian.platform.auth import create_user
 from dajian.platform.models import audit_log
 from dajian.platform.principal import Principal
 
-router = APIRouter(prefix="/api/admin", tags=["admin"])
+router = APIRouter(prefix="/api/admin", tags=[ADMIN])
 Auth = Annotated[Principal, Depends(current_principal)]
 
 

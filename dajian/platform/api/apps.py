@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from dajian.engines.form.model import KEY_PATTERN
 from dajian.platform import apps as service
+from dajian.platform.api.audiences import DESIGNER, INTEGRATIONS, RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.api.params import VersionNumber
@@ -19,7 +20,7 @@ from dajian.platform.models import apps, memberships, roles
 from dajian.platform.openapi import app_openapi
 from dajian.platform.principal import Principal
 
-router = APIRouter(prefix="/api", tags=["apps"])
+router = APIRouter(prefix="/api")
 Auth = Annotated[Principal, Depends(current_principal)]
 
 
@@ -34,13 +35,13 @@ def _summary(row: Any) -> dict[str, Any]:
             "draft_updated_at": row["draft_updated_at"].isoformat() if row["draft_updated_at"] else None}
 
 
-@router.get("/schema/app.json")
+@router.get("/schema/app.json", tags=[DESIGNER])
 def get_app_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) every app definition is validated against."""
     return app_schema()
 
 
-@router.get("/apps")
+@router.get("/apps", tags=[RUNTIME])  # the apps a user may open
 def list_apps(request: Request, principal: Auth) -> list[dict[str, Any]]:
     with transaction(request) as conn:
         query = select(apps).where(apps.c.org_id == principal.org_id).order_by(apps.c.key)
@@ -51,13 +52,13 @@ def list_apps(request: Request, principal: Auth) -> list[dict[str, Any]]:
         return [_summary(r) for r in conn.execute(query).mappings() if principal.can_reach_app(r["key"])]
 
 
-@router.post("/apps", status_code=201)
+@router.post("/apps", status_code=201, tags=[DESIGNER])
 def create_app(request: Request, principal: Auth, body: NewApp) -> dict[str, Any]:
     with transaction(request) as conn:
         return _summary(service.create_app(conn, principal, key=body.key, label=body.label))
 
 
-@router.get("/apps/{app_key}")
+@router.get("/apps/{app_key}", tags=[DESIGNER])
 def get_app(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
     with transaction(request) as conn:
         row = service.get_app_row(conn, principal, app_key, draft=True)
@@ -66,7 +67,7 @@ def get_app(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
         return {**_summary(row), "current_version": current, "draft": row["draft"]}
 
 
-@router.put("/apps/{app_key}/draft")
+@router.put("/apps/{app_key}/draft", tags=[DESIGNER])
 def save_draft(request: Request, principal: Auth, app_key: str, draft: Annotated[Any, Body()]) -> dict[str, Any]:
     """Save the draft as it is; the answer lists its problems without refusing it."""
     with transaction(request) as conn:
@@ -74,7 +75,7 @@ def save_draft(request: Request, principal: Auth, app_key: str, draft: Annotated
         return {"saved": True, "valid": not issues, "errors": issues}
 
 
-@router.post("/apps/{app_key}/validate")
+@router.post("/apps/{app_key}/validate", tags=[DESIGNER])
 def validate(request: Request, principal: Auth, app_key: str,
              definition: Annotated[Any, Body()] = None) -> dict[str, Any]:
     with transaction(request) as conn:
@@ -83,41 +84,41 @@ def validate(request: Request, principal: Auth, app_key: str,
         return {"valid": not issues, "errors": issues}
 
 
-@router.post("/apps/{app_key}/publish")
+@router.post("/apps/{app_key}/publish", tags=[DESIGNER])
 def publish(request: Request, principal: Auth, app_key: str, dry_run: bool = False,
             note: Annotated[str | None, Query(max_length=500)] = None) -> dict[str, Any]:
     with transaction(request) as conn:
         return service.publish(conn, principal, app_key, dry_run=dry_run, note=note)
 
 
-@router.get("/apps/{app_key}/versions")
+@router.get("/apps/{app_key}/versions", tags=[DESIGNER])
 def list_versions(request: Request, principal: Auth, app_key: str) -> list[dict[str, Any]]:
     with transaction(request) as conn:
         return [{**v, "created_at": v["created_at"].isoformat()}
                 for v in service.list_versions(conn, principal, app_key)]
 
 
-@router.get("/apps/{app_key}/versions/{number}")
+@router.get("/apps/{app_key}/versions/{number}", tags=[DESIGNER])
 def get_version(request: Request, principal: Auth, app_key: str, number: VersionNumber) -> dict[str, Any]:
     with transaction(request) as conn:
         v = service.get_version(conn, principal, app_key, number)
         return {**v, "created_at": v["created_at"].isoformat()}
 
 
-@router.get("/apps/{app_key}/export")
+@router.get("/apps/{app_key}/export", tags=[DESIGNER])
 def export_app(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
     with transaction(request) as conn:
         return service.export_definition(conn, principal, app_key)
 
 
-@router.post("/apps/import")
+@router.post("/apps/import", tags=[DESIGNER])
 def import_app(request: Request, principal: Auth, definition: Annotated[Any, Body()],
                dry_run: bool = False) -> dict[str, Any]:
     with transaction(request) as conn:
         return service.import_definition(conn, principal, definition, dry_run=dry_run)
 
 
-@router.get("/apps/{app_key}/openapi.json")
+@router.get("/apps/{app_key}/openapi.json", tags=[INTEGRATIONS])
 def app_openapi_document(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
     with transaction(request) as conn:
         return app_openapi(service.load_runtime(conn, principal, app_key))

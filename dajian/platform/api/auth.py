@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from dajian.platform import auth
+from dajian.platform.api.audiences import AUTH
 from dajian.platform.api.deps import get_engine, get_settings, transaction
 from dajian.platform.api.params import PathId
 from dajian.platform.config import Settings
@@ -29,7 +30,7 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 PRINCIPAL_KEY = "dajian.principal"
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix="/api/auth", tags=[AUTH])
 
 
 class LoginBody(BaseModel):

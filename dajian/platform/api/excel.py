@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dajian.platform import excel
 from dajian.platform import files as file_service
+from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.api.files import RAW_BODY, body_chunks, declared_length, file_store, upload_name
@@ -36,7 +37,7 @@ from dajian.platform.models import users
 from dajian.platform.principal import Principal
 from dajian.platform.records import FormContext, form_context
 
-router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}", tags=["excel"])
+router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}", tags=[RUNTIME])
 Auth = Annotated[Principal, Depends(current_principal)]
 LANGS = ("zh-CN", "en")
 

@@ -20,6 +20,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from dajian.platform import files as service
+from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_settings, transaction
 from dajian.platform.api.params import PathId
@@ -27,7 +28,7 @@ from dajian.platform.apps import load_runtime
 from dajian.platform.errors import BadRequest
 from dajian.platform.principal import Principal
 
-router = APIRouter(prefix="/api", tags=["files"])
+router = APIRouter(prefix="/api", tags=[RUNTIME])
 Auth = Annotated[Principal, Depends(current_principal)]
 RAW_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}

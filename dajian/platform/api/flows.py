@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from dajian.engines.flow import preview, validate_flow
+from dajian.platform.api.audiences import ADMIN, DESIGNER, RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.api.params import BodyId, BodyVersion, PathId
@@ -20,7 +21,7 @@ from dajian.platform.flows.plans import field_types, plan_for
 from dajian.platform.principal import Principal
 from dajian.platform.records import form_context
 
-router = APIRouter(prefix="/api", tags=["flows"])
+router = APIRouter(prefix="/api")
 Auth = Annotated[Principal, Depends(current_principal)]
 RequestId = Annotated[str | None, Field(max_length=100)]
 
@@ -53,7 +54,7 @@ class MigrateBody(BaseModel):
     node_map: dict[str, str] = Field(default_factory=dict, description="old node id -> new node id")
 
 
-@router.post("/flows/instances/{instance_id}/migrate")
+@router.post("/flows/instances/{instance_id}/migrate", tags=[ADMIN])
 def migrate(request: Request, principal: Auth, instance_id: PathId, body: MigrateBody) -> dict[str, Any]:
     """Move a running instance to another version of its flow (administrators)."""
     from dajian.platform.flows.migrate import migrate_instance
@@ -62,20 +63,20 @@ def migrate(request: Request, principal: Auth, instance_id: PathId, body: Migrat
         return migrate_instance(conn, principal, instance_id, node_map=body.node_map, version=body.version)
 
 
-@router.post("/apps/{app_key}/flows/{flow_key}/start", status_code=201)
+@router.post("/apps/{app_key}/flows/{flow_key}/start", status_code=201, tags=[RUNTIME])
 def start(request: Request, principal: Auth, app_key: str, flow_key: str, body: StartBody) -> dict[str, Any]:
     with transaction(request) as conn:
         instance_id = service.start_instance(conn, principal, app_key, flow_key, body.record_id)
         return reads.instance_view(conn, principal, instance_id)
 
 
-@router.get("/flows/instances/{instance_id}")
+@router.get("/flows/instances/{instance_id}", tags=[RUNTIME])
 def get_instance(request: Request, principal: Auth, instance_id: PathId) -> dict[str, Any]:
     with transaction(request) as conn:
         return reads.instance_view(conn, principal, instance_id)
 
 
-@router.get("/apps/{app_key}/forms/{form_key}/records/{record_id}/flows")
+@router.get("/apps/{app_key}/forms/{form_key}/records/{record_id}/flows", tags=[RUNTIME])
 def flows_of_record(request: Request, principal: Auth, app_key: str, form_key: str,
                     record_id: PathId) -> dict[str, Any]:
     """The flows run on a record and their open tasks (for anyone who may read the record)."""
@@ -83,7 +84,7 @@ def flows_of_record(request: Request, principal: Auth, app_key: str, form_key: s
         return reads.record_flows(conn, principal, app_key, form_key, record_id)
 
 
-@router.post("/flows/tasks/{task_id}/act")
+@router.post("/flows/tasks/{task_id}/act", tags=[RUNTIME])
 def act(request: Request, principal: Auth, task_id: PathId, body: ActBody) -> dict[str, Any]:
     """Act on one of your tasks; repeating a ``client_request_id`` acts only once."""
     with transaction(request) as conn:
@@ -93,7 +94,7 @@ def act(request: Request, principal: Auth, task_id: PathId, body: ActBody) -> di
         return {**reads.instance_view(conn, principal, instance_id), "replayed": replayed}
 
 
-@router.post("/flows/instances/{instance_id}/act")
+@router.post("/flows/instances/{instance_id}/act", tags=[RUNTIME])
 def act_on_instance(request: Request, principal: Auth, instance_id: PathId, body: InstanceActBody) -> dict[str, Any]:
     """Withdraw (the initiator), comment with @mentions, urge the assignees, or CC people."""
     with transaction(request) as conn:
@@ -102,7 +103,7 @@ def act_on_instance(request: Request, principal: Auth, instance_id: PathId, body
         return {**reads.instance_view(conn, principal, instance_id), "replayed": replayed}
 
 
-@router.get("/flows/inbox/{box}")
+@router.get("/flows/inbox/{box}", tags=[RUNTIME])
 def get_inbox(request: Request, principal: Auth, box: str,
               limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
     """``pending`` (with counts by app, soonest due first), ``started``, ``cc`` or ``done``."""
@@ -110,7 +111,7 @@ def get_inbox(request: Request, principal: Auth, box: str,
         return reads.inbox(conn, principal, box, limit=limit)
 
 
-@router.post("/apps/{app_key}/flows/{flow_key}/preview")
+@router.post("/apps/{app_key}/flows/{flow_key}/preview", tags=[RUNTIME])
 def preview_path(request: Request, principal: Auth, app_key: str, flow_key: str,
                  record: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     """The nodes a sample record would visit if every step were approved; nothing is written."""
@@ -124,7 +125,7 @@ def preview_path(request: Request, principal: Auth, app_key: str, flow_key: str,
         return {"flow": flow_key, **preview(plan, values, now=utcnow())}
 
 
-@router.post("/apps/{app_key}/flows/validate")
+@router.post("/apps/{app_key}/flows/validate", tags=[DESIGNER])
 def validate(request: Request, principal: Auth, app_key: str,
              flow: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     """Every problem of a flow document against the app's published forms (nothing is saved)."""

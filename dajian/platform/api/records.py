@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
 from dajian.platform import records as service
+from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_settings, transaction
 from dajian.platform.api.idempotency import IdempotencyKey, once
@@ -18,7 +19,7 @@ from dajian.platform.errors import Invalid
 from dajian.platform.filters import parse_filter_param
 from dajian.platform.principal import Principal
 
-router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}/records", tags=["records"])
+router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}/records", tags=[RUNTIME])
 Auth = Annotated[Principal, Depends(current_principal)]
 Values = Annotated[dict[str, Any], Body()]
 FILTER_HELP = 'JSON expression, e.g. {"==": [{"var": "status"}, "open"]}, or formula text: status = "open"'

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dajian.engines.report import result_json
 from dajian.platform import files as file_service
+from dajian.platform.api.audiences import DESIGNER, RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_engine, transaction
 from dajian.platform.apps import load_runtime
@@ -30,7 +31,7 @@ from dajian.platform.reports import run_dashboard, run_plan, run_report
 from dajian.platform.reports.export import CSV_MIME, export_report, write_csv, write_xlsx
 from dajian.platform.reports.plans import compile_or_invalid, report_definition
 
-router = APIRouter(prefix="/api/apps/{app_key}", tags=["reports"])
+router = APIRouter(prefix="/api/apps/{app_key}")
 Auth = Annotated[Principal, Depends(current_principal)]
 LANGS = ("zh-CN", "en")
 
@@ -51,7 +52,7 @@ class DashboardBody(BaseModel):
     filters: dict[str, Any] = Field(default_factory=dict)
 
 
-@router.post("/reports/preview")
+@router.post("/reports/preview", tags=[DESIGNER])
 def preview(request: Request, principal: Auth, app_key: str, body: PreviewBody) -> dict[str, Any]:
     """Run an unsaved report on live data, with your own permissions (for the report designer)."""
     with transaction(request) as conn:
@@ -60,7 +61,7 @@ def preview(request: Request, principal: Auth, app_key: str, body: PreviewBody) 
         return result_json(run_plan(conn, principal, runtime, plan, body.params))
 
 
-@router.post("/reports/{report_key}/run")
+@router.post("/reports/{report_key}/run", tags=[RUNTIME])
 def run(request: Request, principal: Auth, app_key: str, report_key: str, body: RunBody) -> dict[str, Any]:
     """The report's data for your rows, its chart and each row's drill-down filter."""
     with transaction(request) as conn:
@@ -113,21 +114,21 @@ def _export(request: Request, principal: Principal, app_key: str, report_key: st
 ParamsQuery = Annotated[str | None, Query(description='JSON object of parameters, e.g. {"period": "this_month"}')]
 
 
-@router.get("/reports/{report_key}/export.xlsx")
+@router.get("/reports/{report_key}/export.xlsx", tags=[RUNTIME])
 def export_xlsx(request: Request, principal: Auth, app_key: str, report_key: str, params: ParamsQuery = None,
                 lang: str = "zh-CN") -> StreamingResponse:
     """The report (or its pivot) as an .xlsx workbook."""
     return _export(request, principal, app_key, report_key, params, lang, "xlsx")
 
 
-@router.get("/reports/{report_key}/export.csv")
+@router.get("/reports/{report_key}/export.csv", tags=[RUNTIME])
 def export_csv(request: Request, principal: Auth, app_key: str, report_key: str, params: ParamsQuery = None,
                lang: str = "zh-CN") -> StreamingResponse:
     """The report (or its pivot) as UTF-8 CSV (with a byte-order mark, for Excel)."""
     return _export(request, principal, app_key, report_key, params, lang, "csv")
 
 
-@router.post("/dashboards/{dashboard_key}/run")
+@router.post("/dashboards/{dashboard_key}/run", tags=[RUNTIME])
 def dashboard(request: Request, principal: Auth, app_key: str, dashboard_key: str,
               body: DashboardBody) -> dict[str, Any]:
     """Every widget of the dashboard, run concurrently; a widget you may not see carries its error."""

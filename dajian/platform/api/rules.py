@@ -15,6 +15,7 @@ from dajian.engines.form.prepare import prepare
 from dajian.engines.rule import Signal, run_rules
 from dajian.engines.rule.model import CHANNEL_KINDS, InboundEmailDef, InboundWebhookDef, PublicFormDef, WebhookDef
 from dajian.platform import rules as _rules  # noqa: F401 - registers the record listener and job handlers
+from dajian.platform.api.audiences import ADMIN, DESIGNER, INTEGRATIONS, PUBLIC, RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_engine, transaction
 from dajian.platform.api.idempotency import IdempotencyKey, once, org_of
@@ -33,7 +34,7 @@ from dajian.platform.rules.tables import notifications, rule_runs
 from dajian.platform.rules.timers import sync_schedules
 from dajian.platform.throttle import counting
 
-router = APIRouter(prefix="/api", tags=["rules"])
+router = APIRouter(prefix="/api")
 Auth = Annotated[Principal, Depends(current_principal)]
 
 
@@ -68,7 +69,7 @@ def _rules_of(runtime: Any) -> Any:
     return rules
 
 
-@router.get("/apps/{app_key}/rules/runs")
+@router.get("/apps/{app_key}/rules/runs", tags=[DESIGNER])
 def list_runs(request: Request, principal: Auth, app_key: str, rule: str | None = None, form: str | None = None,
               record_id: QueryId = None, status: str | None = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
@@ -83,7 +84,7 @@ def list_runs(request: Request, principal: Auth, app_key: str, rule: str | None 
         return {"items": [{**jsonable(dict(r)), "rule": r["rule_key"]} for r in rows]}
 
 
-@router.post("/apps/{app_key}/rules/dry-run")
+@router.post("/apps/{app_key}/rules/dry-run", tags=[DESIGNER])
 def dry_run(request: Request, principal: Auth, app_key: str, body: DryRunBody) -> dict[str, Any]:
     """Which rules would fire for this record (and change) and what they would do — nothing is written."""
     with transaction(request) as conn:
@@ -106,7 +107,7 @@ def dry_run(request: Request, principal: Auth, app_key: str, body: DryRunBody) -
         return {"event": kind, "changed": sorted(changed), **outcome_view(outcome)}
 
 
-@router.post("/apps/{app_key}/rules/{rule_key}/run")
+@router.post("/apps/{app_key}/rules/{rule_key}/run", tags=[RUNTIME])
 def run_manually(request: Request, principal: Auth, app_key: str, rule_key: str, body: RunBody) -> dict[str, Any]:
     """A rule's button: run it now on one record you may update."""
     with transaction(request) as conn:
@@ -123,14 +124,14 @@ def run_manually(request: Request, principal: Auth, app_key: str, rule_key: str,
         return dict(outcome_view(outcome))
 
 
-@router.post("/apps/{app_key}/rules/schedules/sync")
+@router.post("/apps/{app_key}/rules/schedules/sync", tags=[DESIGNER])
 def sync(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
     """Arm the next run of every cron rule of the published version (safe to repeat)."""
     with transaction(request) as conn:
         return {"armed": sync_schedules(conn, _managed(conn, principal, app_key))}
 
 
-@router.post("/apps/{app_key}/decision-tables/{table_key}/evaluate")
+@router.post("/apps/{app_key}/decision-tables/{table_key}/evaluate", tags=[RUNTIME])
 def evaluate_table(request: Request, principal: Auth, app_key: str, table_key: str,
                    inputs: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     with transaction(request) as conn:
@@ -143,7 +144,7 @@ def evaluate_table(request: Request, principal: Auth, app_key: str, table_key: s
 # -- notifications --------------------------------------------------------------------------
 
 
-@router.get("/notifications")
+@router.get("/notifications", tags=[RUNTIME])
 def inbox(request: Request, principal: Auth, unread: bool = False,
           limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
     with transaction(request) as conn:
@@ -160,13 +161,13 @@ def _unread(conn: Any, principal: Principal) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-@router.get("/notifications/unread-count")
+@router.get("/notifications/unread-count", tags=[RUNTIME])
 def unread_count(request: Request, principal: Auth) -> dict[str, int]:
     with transaction(request) as conn:
         return {"unread": _unread(conn, principal)}
 
 
-@router.post("/notifications/{notification_id}/read")
+@router.post("/notifications/{notification_id}/read", tags=[RUNTIME])
 def mark_read(request: Request, principal: Auth, notification_id: PathId) -> dict[str, int]:
     with transaction(request) as conn:
         done = conn.execute(update(notifications).where(
@@ -175,7 +176,7 @@ def mark_read(request: Request, principal: Auth, notification_id: PathId) -> dic
         return {"marked": done, "unread": _unread(conn, principal)}
 
 
-@router.post("/notifications/read-all")
+@router.post("/notifications/read-all", tags=[RUNTIME])
 def mark_all_read(request: Request, principal: Auth) -> dict[str, int]:
     with transaction(request) as conn:
         done = conn.execute(update(notifications).where(notifications.c.user_id == principal.user_id,
@@ -186,7 +187,7 @@ def mark_all_read(request: Request, principal: Auth) -> dict[str, int]:
 # -- webhooks and channels ------------------------------------------------------------------
 
 
-@router.get("/apps/{app_key}/webhooks")
+@router.get("/apps/{app_key}/webhooks", tags=[INTEGRATIONS])
 def subscriptions(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
     """Subscriptions with the secret their receivers verify ``X-Dajian-Signature`` with."""
     with transaction(request) as conn:
@@ -200,7 +201,7 @@ def subscriptions(request: Request, principal: Auth, app_key: str) -> dict[str, 
         return {"items": out}
 
 
-@router.get("/apps/{app_key}/webhooks/deliveries")
+@router.get("/apps/{app_key}/webhooks/deliveries", tags=[INTEGRATIONS])
 def deliveries(request: Request, principal: Auth, app_key: str, dead: bool = False,
                limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
     """Deliveries, newest first; ``dead=true`` lists the dead letters."""
@@ -209,7 +210,7 @@ def deliveries(request: Request, principal: Auth, app_key: str, dead: bool = Fal
         return {"items": webhooks.delivery_views(conn, runtime.org_id, runtime.app_id, dead_only=dead, limit=limit)}
 
 
-@router.post("/webhooks/deliveries/{delivery_id}/redeliver")
+@router.post("/webhooks/deliveries/{delivery_id}/redeliver", tags=[INTEGRATIONS])
 def redeliver(request: Request, principal: Auth, delivery_id: PathId) -> dict[str, Any]:
     with transaction(request) as conn:
         if not principal.is_org_admin:
@@ -217,7 +218,7 @@ def redeliver(request: Request, principal: Auth, delivery_id: PathId) -> dict[st
         return webhooks.redeliver(conn, principal.org_id, delivery_id)
 
 
-@router.get("/admin/webhook-allowlist")
+@router.get("/admin/webhook-allowlist", tags=[ADMIN])
 def get_allow_list(request: Request, principal: Auth) -> dict[str, list[str]]:
     with transaction(request) as conn:
         if not principal.is_org_admin:
@@ -225,7 +226,7 @@ def get_allow_list(request: Request, principal: Auth) -> dict[str, list[str]]:
         return {"allow": webhooks.allow_list(conn, principal.org_id)}
 
 
-@router.put("/admin/webhook-allowlist")
+@router.put("/admin/webhook-allowlist", tags=[ADMIN])
 def put_allow_list(request: Request, principal: Auth, body: AllowBody) -> dict[str, list[str]]:
     """Private, loopback or internal destinations a webhook may reach (e.g. ``127.0.0.1``, ``10.0.0.0/8``)."""
     with transaction(request) as conn:
@@ -234,7 +235,7 @@ def put_allow_list(request: Request, principal: Auth, body: AllowBody) -> dict[s
         return {"allow": webhooks.set_allow_list(conn, principal.org_id, body.allow)}
 
 
-@router.get("/apps/{app_key}/channels")
+@router.get("/apps/{app_key}/channels", tags=[INTEGRATIONS])
 def inbound_channels(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
     """The app's inbound channels with their public URLs (and, for webhooks, the signing secret)."""
     with transaction(request) as conn:
@@ -258,7 +259,7 @@ def inbound_channels(request: Request, principal: Auth, app_key: str) -> dict[st
 # -- public: no login -----------------------------------------------------------------------
 
 
-@router.post("/public/{org_key}/{app_key}/forms/{form_key}", status_code=201, tags=["public"])
+@router.post("/public/{org_key}/{app_key}/forms/{form_key}", status_code=201, tags=[PUBLIC])
 def public_submit(request: Request, response: Response, org_key: str, app_key: str, form_key: str,
                   body: Annotated[dict[str, Any], Body()], idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
     """Anonymous submission through a public form link; returns the submission's number.
@@ -276,7 +277,7 @@ def public_submit(request: Request, response: Response, org_key: str, app_key: s
         return made
 
 
-@router.get("/public/{org_key}/{app_key}/status", tags=["public"])
+@router.get("/public/{org_key}/{app_key}/status", tags=[PUBLIC])
 def public_status(request: Request, org_key: str, app_key: str, serial: Annotated[str, Query(max_length=100)],
                   contact: Annotated[str, Query(max_length=320)]) -> dict[str, Any]:
     """The status and public timeline of a submission, for whoever has its number and contact.
@@ -291,7 +292,7 @@ def public_status(request: Request, org_key: str, app_key: str, serial: Annotate
         return found
 
 
-@router.post("/inbound/{channel_id}", status_code=201, tags=["public"])
+@router.post("/inbound/{channel_id}", status_code=201, tags=[INTEGRATIONS])
 async def inbound(request: Request, response: Response, channel_id: str) -> dict[str, Any]:
     """A signed JSON POST to an inbound webhook channel creates a record (201); a repeated delivery
     id answers 200 with the record already made."""

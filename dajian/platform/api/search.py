@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import Connection
 
 from dajian.platform import records as service
+from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.api.params import PathId
@@ -16,7 +17,7 @@ from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.principal import Principal
 from dajian.platform.search import related_records, search_records
 
-router = APIRouter(prefix="/api", tags=["search"])
+router = APIRouter(prefix="/api", tags=[RUNTIME])
 Auth = Annotated[Principal, Depends(current_principal)]
 
 
