@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from dajian.platform.api.audiences import DESIGNER
 from dajian.platform.catalog import Catalog, build_catalog
 
-router = APIRouter(prefix="/api", tags=["designer"])
+router = APIRouter(prefix="/api", tags=[DESIGNER])
 
 
 @router.get("/catalog", response_model=Catalog, response_model_by_alias=True)
