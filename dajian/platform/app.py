@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -26,6 +27,7 @@ from dajian.platform.docs import mount_docs
 from dajian.platform.errors import DajianError, document_errors
 from dajian.platform.files import is_upload_path
 from dajian.platform.nul import RefuseNul
+from dajian.platform.search.tokens import warm_segmenter
 
 
 class BodyLimit:
@@ -116,6 +118,14 @@ def _proxies(entries: tuple[str, ...]) -> list[str]:
     return list(entries)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # jieba's dictionary takes 1-5 s to load: load it beside the server's start, not inside the first
+    # request that indexes a record (which would hold that request's transaction, and its locks, meanwhile)
+    warm_segmenter()
+    yield
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     from dajian.platform.api import admin, apps, auth, excel, files, flows, records, reports, rules, search
     from dajian.platform.api import catalog as catalog_api
@@ -129,6 +139,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         generate_unique_id_function=operation_id,
         docs_url=None,
         redoc_url=None,  # both served offline by mount_docs
+        lifespan=_lifespan,
     )
     mount_docs(app)
     app.state.settings = settings

@@ -204,3 +204,16 @@ def test_reindex_rebuilds_a_forms_index(org: Org, admin: TestClient) -> None:
         assert sorted(count.scalars()) == [first, second]
     assert seen == [(2, 2)]
     assert sorted(ids(search(admin, "屏幕"))) == [first, second]
+
+
+def test_a_starting_server_loads_the_segmenter_before_the_first_request_needs_it(org: Org) -> None:
+    import threading
+
+    from dajian.platform.search import tokens
+
+    tokens._jieba.cache_clear()
+    with TestClient(org.api) as client:  # runs the lifespan, as uvicorn does at start
+        for thread in [t for t in threading.enumerate() if t.name == tokens.WARM_THREAD]:
+            thread.join(timeout=60)
+        assert tokens._jieba.cache_info().currsize == 1  # loaded without any request
+        assert client.get("/api/health").status_code == 200

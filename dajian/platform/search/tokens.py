@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -29,17 +30,33 @@ _STOP_ZH = ("的 了 是 在 和 与 及 或 也 都 就 而 但 并 被 把 对
 _STOP_EN = ("a an and are as at be but by for from has have i in is it its of on or that the this to was were will with"
             " you your we our they their")
 STOPWORDS = frozenset(_STOP_ZH.split() + _STOP_EN.split())
+WARM_THREAD = "dajian-warm-segmenter"
 
 
 
 @cache
-def _jieba() -> Any:
+def _jieba_module() -> Any:
     with warnings.catch_warnings():  # jieba imports pkg_resources, deprecated in newer setuptools
         warnings.simplefilter("ignore")
         import jieba
     jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+@cache
+def _jieba() -> Any:
+    jieba = _jieba_module()
     jieba.initialize()
     return jieba
+
+
+def warm_segmenter() -> None:
+    """Load the dictionary now, in a thread, as a server starts.
+
+    The import happens here (it changes the process's warning filters, which only the starting thread
+    may do); the dictionary, the slow part, loads in the thread."""
+    _jieba_module()
+    threading.Thread(target=_jieba, name=WARM_THREAD, daemon=True).start()
 
 
 def segment(text: str) -> list[str]:
