@@ -77,6 +77,14 @@ def claim(conn: Connection, ref: KeyRef) -> Answer | None:
                    errors=[{"path": f"/{HEADER}", "message": "in progress"}])
 
 
+def settled(conn: Connection, ref: KeyRef) -> Answer | None:
+    """The answer already stored for ``ref`` (a retry of a finished request), without claiming anything."""
+    row = conn.execute(select(idempotency_keys).where(*ref.where())).mappings().first()
+    if row is None or row["status"] is None or row["created_at"] < utcnow() - TTL:
+        return None
+    return _answer(row, ref)
+
+
 def settle(conn: Connection, ref: KeyRef, answer: Answer) -> None:
     """Keep the answer to replay (in the claiming transaction)."""
     conn.execute(update(idempotency_keys).where(*ref.where()).values(status=answer.status, response=answer.body))

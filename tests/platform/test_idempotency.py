@@ -203,3 +203,22 @@ def test_expired_keys_are_purged(org: Org, admin: TestClient) -> None:
         assert idempotency.purge_expired(conn) >= 1
         kept = conn.execute(select(idempotency_keys.c.key).where(idempotency_keys.c.org_id == org.id)).scalars()
         assert sorted(kept) == ["new-key"]
+
+
+def test_a_retried_public_submission_is_not_counted_against_the_rate_limit(org: Org, api: Any) -> None:
+    doc = ticket_app(rules=[{**WEB, "rate_limit": {"max": 2, "per_minutes": 10}}])
+    doc["forms"][0]["fields"].append(CHANNEL)
+    client = org.client()
+    assert publish(client, doc).status_code == 200
+    url = f"/api/public/{org.key}/tickets/forms/ticket"
+    with TestClient(api) as anonymous:
+        first = post(anonymous, {"title": "flaky network"}, "web-retry", url=url)
+        retries = [post(anonymous, {"title": "flaky network"}, "web-retry", url=url) for _ in range(3)]
+        second = post(anonymous, {"title": "another"}, "web-other", url=url)
+        third = post(anonymous, {"title": "one too many"}, "web-third", url=url)
+    assert first.status_code == 201
+    assert [r.status_code for r in retries] == [201, 201, 201]
+    assert all(r.headers["Idempotent-Replayed"] == "true" and r.json() == first.json() for r in retries)
+    assert second.status_code == 201  # the retries took none of the two submissions allowed
+    assert third.status_code == 429
+    assert count(org, title="flaky network") == 1

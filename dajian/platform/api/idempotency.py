@@ -42,6 +42,21 @@ def once(request: Request, response: Response, conn: Connection, *, key: str | N
     return answer
 
 
+def replay(request: Request, response: Response, conn: Connection, *, key: str | None, org_id: int | None,
+           scope: str, body: Any) -> Any | None:
+    """The stored answer of a finished request with this key, if any (checked before rate limits, so a
+    client retrying after a dropped connection is not counted again); None: go on and do the work."""
+    if key is None or org_id is None:
+        return None
+    ref = idempotency.KeyRef(org_id, scope, key, idempotency.fingerprint(request.method, request.url.path, body))
+    stored = idempotency.settled(conn, ref)
+    if stored is None:
+        return None
+    response.status_code = stored.status
+    response.headers["Idempotent-Replayed"] = "true"
+    return stored.body
+
+
 def _route_status(request: Request) -> int:
     route = request.scope.get("route")
     return int(getattr(route, "status_code", None) or 200)

@@ -18,7 +18,7 @@ from dajian.platform import rules as _rules  # noqa: F401 - registers the record
 from dajian.platform.api.audiences import ADMIN, DESIGNER, INTEGRATIONS, PUBLIC, RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_engine, transaction
-from dajian.platform.api.idempotency import IdempotencyKey, once, org_of
+from dajian.platform.api.idempotency import IdempotencyKey, once, org_of, replay
 from dajian.platform.api.params import BodyId, PathId, QueryId
 from dajian.platform.apps import get_app_row, load_runtime, require_manage
 from dajian.platform.audit import jsonable
@@ -265,6 +265,12 @@ def public_submit(request: Request, response: Response, org_key: str, app_key: s
     """Anonymous submission through a public form link; returns the submission's number.
     With ``Idempotency-Key`` a retry answers the first answer again (no second submission)."""
     client = request.client.host if request.client else "unknown"
+    if idempotency_key is not None:  # a retry of a finished submission answers again, uncounted
+        with get_engine(request).connect() as conn:
+            replayed = replay(request, response, conn, key=idempotency_key, org_id=org_of(conn, org_key),
+                              scope="public", body=body)
+        if replayed is not None:
+            return dict(replayed)
     with counting(get_engine(request)) as conn:
         channels.take_attempt(conn, org_key=org_key, app_key=app_key, form_key=form_key, client=client)
     with transaction(request) as conn:
