@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,18 +49,26 @@ def require_pg() -> None:
         pytest.skip("PostgreSQL is not reachable")
 
 
-@pytest.fixture(scope="session")
-def pg_database_url() -> Iterator[str]:
+@contextmanager
+def new_pg_database() -> Iterator[str]:
+    """The URL of a new ``dajian_test_<random>`` database, dropped (even if in use) afterwards."""
     require_pg()
     name = f"dajian_test_{secrets.token_hex(6)}"
     admin = _pg_admin()
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    with new_pg_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

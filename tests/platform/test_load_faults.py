@@ -9,7 +9,6 @@ worker held are taken again once their lease expires, and each sends its message
 from __future__ import annotations
 
 import asyncio
-import secrets
 import socket
 import time
 from collections import Counter
@@ -18,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 
 from bench.cluster import Load, Sent, drive, processes, seed_site, verify, wait_for_jobs, warm
 from dajian.platform import features as _features  # noqa: F401 - job handlers for the reclaiming worker
@@ -26,7 +25,7 @@ from dajian.platform.clock import ManualClock, set_clock, utcnow
 from dajian.platform.db import make_engine
 from dajian.platform.jobs import Worker
 from dajian.platform.models import jobs
-from tests.conftest import BACKENDS, PG_ADMIN_URL, _pg_admin, require_pg
+from tests.conftest import BACKENDS, new_pg_database
 
 pytestmark = pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL only (real processes)")
 
@@ -34,17 +33,8 @@ pytestmark = pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL
 @pytest.fixture
 def fresh_pg() -> Iterator[str]:
     """A database of its own: the workers of this test must not take other tests' jobs."""
-    require_pg()
-    name = f"dajian_test_{secrets.token_hex(6)}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with new_pg_database() as url:
+        yield url
 
 
 @pytest.fixture
