@@ -1,0 +1,2 @@
+// Placeholder until the typed client step: replaced in the next commit.
+console.log('gen:api not wired yet')
