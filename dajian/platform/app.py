@@ -170,5 +170,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         """On the event loop, touching no database: it answers while every thread or connection is busy."""
         return {"status": "ok", "version": __version__}
 
-    mount_web(app)  # the web UI at "/": last, and it never matches /api, /docs or non-GET requests
+    mount_web(app)  # the web UI at "/", for GETs no route matched (never /api or /docs)
     return app

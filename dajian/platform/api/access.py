@@ -55,6 +55,8 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", "/api/auth/login"): OPEN,
     ("POST", "/api/auth/logout"): SIGNED_IN,
     ("GET", "/api/auth/me"): SIGNED_IN,
+    ("PATCH", "/api/auth/me"): SIGNED_IN,  # my language and name
+    ("POST", "/api/auth/password"): SIGNED_IN,  # the service refuses API tokens
     ("POST", "/api/auth/tokens"): SIGNED_IN,
     ("GET", "/api/auth/tokens"): SIGNED_IN,
     ("DELETE", "/api/auth/tokens/{token_id}"): SIGNED_IN,
@@ -78,6 +80,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", "/api/apps"): ADMIN_APPS,
     ("POST", "/api/apps/import"): ADMIN_APPS,
     ("GET", _APP): DESIGN_READ,
+    ("GET", _APP + "/navigation"): READ,  # the web UI's app home: forms by the caller's roles, dashboards
     ("PUT", _APP + "/draft"): DESIGN,
     ("POST", _APP + "/validate"): DESIGN_READ,
     ("POST", _APP + "/publish"): DESIGN,
