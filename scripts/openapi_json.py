@@ -10,6 +10,9 @@ import json
 import sys
 from pathlib import Path
 
+# this checkout's dajian, not whichever one the interpreter has installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from dajian.platform.app import create_app
 from dajian.platform.config import Settings
 

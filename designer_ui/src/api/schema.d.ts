@@ -594,6 +594,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/apps/{app_key}/navigation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Navigation
+         * @description The forms the caller's roles reach (with their actions) and the app's dashboards, in definition order.
+         */
+        get: operations["apps_get_navigation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/apps/{app_key}/openapi.json": {
         parameters: {
             query?: never;
@@ -944,6 +964,32 @@ export interface paths {
         get: operations["auth_me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Me
+         * @description Change my language or display name; answers like ``GET /api/auth/me``.
+         */
+        patch: operations["auth_update_me"];
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Password
+         * @description Needs the current password; signs out the user's other sessions, keeps this one.
+         *
+         *     Two transactions, as at login: the check is counted (and throttled) with the login attempts first.
+         */
+        post: operations["auth_change_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1389,6 +1435,30 @@ export interface components {
              */
             allow: string[];
         };
+        /**
+         * AppNavigation
+         * @description An app's home for the caller: what the web UI's navigation lists, from the published definition.
+         */
+        AppNavigation: {
+            /** Dashboards */
+            dashboards: components["schemas"]["NavDashboard"][];
+            /** Default Locale */
+            default_locale: string;
+            /** Description */
+            description: {
+                [key: string]: string;
+            } | null;
+            /** Forms */
+            forms: components["schemas"]["NavForm"][];
+            /** Key */
+            key: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
+            /** Version */
+            version: number;
+        };
         /** BucketEntry */
         BucketEntry: {
             /** Key */
@@ -1668,6 +1738,19 @@ export interface components {
             /** Manager Id */
             manager_id: number | null;
         };
+        /**
+         * MeBody
+         * @description What a user may change about themselves; absent keys stay as they are.
+         */
+        MeBody: {
+            /** Display Name */
+            display_name?: string | null;
+            /**
+             * Locale
+             * @description zh-CN or en: the UI's language
+             */
+            locale?: string | null;
+        };
         /** MigrateBody */
         MigrateBody: {
             /**
@@ -1682,6 +1765,29 @@ export interface components {
              * @description app version number; default: the current one
              */
             version?: number | null;
+        };
+        /** NavDashboard */
+        NavDashboard: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            } | null;
+        };
+        /** NavForm */
+        NavForm: {
+            /**
+             * Actions
+             * @description what the caller may do with its records: read, create, ...
+             */
+            actions: string[];
+            /** Key */
+            key: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
         };
         /** NewApp */
         NewApp: {
@@ -1781,6 +1887,21 @@ export interface components {
             example: string;
             /** Symbol */
             symbol: string;
+        };
+        /** PasswordBody */
+        PasswordBody: {
+            /** Current Password */
+            current_password: string;
+            /** New Password */
+            new_password: string;
+        };
+        /** PasswordChanged */
+        PasswordChanged: {
+            /**
+             * Sessions Ended
+             * @description the user's other browser sessions, signed out by the change
+             */
+            sessions_ended: number;
         };
         /** PreviewBody */
         PreviewBody: {
@@ -3701,6 +3822,46 @@ export interface operations {
             };
         };
     };
+    apps_get_navigation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppNavigation"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     apps_openapi_document: {
         parameters: {
             query?: never;
@@ -4527,6 +4688,92 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    auth_update_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeBody"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    auth_change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordBody"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordChanged"];
                 };
             };
             /** @description Invalid input: every problem with its JSON path */
