@@ -56,7 +56,12 @@ const router = createBrowserRouter([
 export function App() {
   const { i18n } = useTranslation()
   return (
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff' } }}>
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#1677ff' } }}
+      // antd spaces out two-character Chinese labels ("登 录"), which changes their accessible name
+      button={{ autoInsertSpace: false }}
+    >
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <RouterProvider router={router} />

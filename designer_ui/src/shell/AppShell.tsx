@@ -63,7 +63,7 @@ export function AppShell() {
         />
         <div className="shell-spacer" />
         <Space size={4}>
-          <LanguageSwitch onChange={(locale) => void switchLanguage(locale)} id="shell-language" />
+          <LanguageSwitch onChange={(locale) => void switchLanguage(locale)} />
           <Dropdown
             trigger={['click']}
             menu={{

@@ -1,22 +1,28 @@
-import { Select } from 'antd'
+import { DownOutlined, GlobalOutlined } from '@ant-design/icons'
+import { Button, Dropdown } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { isLocale, type Locale } from '../i18n'
+import { isLocale, LOCALES, type Locale } from '../i18n'
 
 const NAMES: Record<Locale, string> = { 'zh-CN': '中文', en: 'English' }
 
-/** The language picker: a labelled select, so it is found as "语言" / "Language". */
-export function LanguageSwitch({ onChange, id = 'language-switch' }: { onChange: (locale: Locale) => void; id?: string }) {
+/** The language menu: a button named "语言" / "Language" whose items are the languages, each named in itself. */
+export function LanguageSwitch({ onChange }: { onChange: (locale: Locale) => void }) {
   const { t, i18n } = useTranslation()
   const current = isLocale(i18n.language) ? i18n.language : 'zh-CN'
   return (
-    <Select<Locale>
-      id={id}
-      aria-label={t('language.label')}
-      value={current}
-      onChange={onChange}
-      options={(Object.keys(NAMES) as Locale[]).map((value) => ({ value, label: NAMES[value] }))}
-      style={{ width: 112 }}
-      variant="borderless"
-    />
+    <Dropdown
+      trigger={['click']}
+      menu={{
+        items: LOCALES.map((locale) => ({ key: locale, label: NAMES[locale], lang: locale })),
+        selectable: true,
+        selectedKeys: [current],
+        onClick: ({ key }) => isLocale(key) && onChange(key),
+      }}
+    >
+      <Button type="text" aria-label={t('language.label')} icon={<GlobalOutlined aria-hidden />}>
+        <span className="language-name">{NAMES[current]}</span>
+        <DownOutlined aria-hidden />
+      </Button>
+    </Dropdown>
   )
 }
