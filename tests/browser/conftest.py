@@ -25,12 +25,14 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from dajian.platform.app import create_app
 from dajian.platform.auth import create_organisation, create_user
 from dajian.platform.config import Settings
 from dajian.platform.demo import install_demo
+from dajian.platform.flows.tables import flow_tasks
+from dajian.platform.models import users
 from dajian.platform.principal import Principal
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +81,7 @@ class Site:
     url: str
     org: str
     backend: str
+    busiest: str  # the seed user with the most open tasks, for a home page that has something to show
     app: str = "complaint_management"
 
     @contextmanager
@@ -106,6 +109,11 @@ def site(engine: Engine, ui_built: None, tmp_path_factory: pytest.TempPathFactor
         admin_id = create_user(conn, org_id=org_id, username="admin", password=PASSWORD, is_org_admin=True)
     admin = Principal(user_id=admin_id, org_id=org_id, dept_id=None, is_org_admin=True, via="system")
     install_demo(engine, admin, TEMPLATE, password=PASSWORD, records=40)
+    with engine.connect() as conn:
+        busiest = conn.execute(
+            select(users.c.username).join(flow_tasks, flow_tasks.c.assignee_id == users.c.id)
+            .where(users.c.org_id == org_id, flow_tasks.c.status == "pending", ~users.c.is_org_admin)
+            .group_by(users.c.username).order_by(func.count().desc(), users.c.username).limit(1)).scalar_one()
 
     settings = Settings(database_url=str(engine.url), files_dir=tmp_path_factory.mktemp("ui_files"))
     port = _free_port()
@@ -119,7 +127,7 @@ def site(engine: Engine, ui_built: None, tmp_path_factory: pytest.TempPathFactor
         assert thread.is_alive() and time.monotonic() < deadline, "the test server did not start"
         time.sleep(0.05)
     try:
-        yield Site(url=f"http://127.0.0.1:{port}", org=org_key, backend=engine.dialect.name)
+        yield Site(url=f"http://127.0.0.1:{port}", org=org_key, backend=engine.dialect.name, busiest=busiest)
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -1,4 +1,4 @@
-import { Badge, Card, Col, Empty, Layout, Row, Skeleton, Typography } from 'antd'
+import { Card, Col, Empty, Layout, Row, Skeleton, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import { pickLabel } from '../core/labels'
@@ -27,9 +27,9 @@ export function HomePage() {
                   <Card.Meta
                     title={label}
                     description={
-                      <Badge count={open} showZero={false} overflowCount={999} offset={[16, 0]}>
-                        <span>{t('home.openTasks', { count: open })}</span>
-                      </Badge>
+                      <Typography.Text strong={open > 0} type={open > 0 ? undefined : 'secondary'}>
+                        {t('home.openTasks', { count: open })}
+                      </Typography.Text>
                     }
                   />
                 </Card>
