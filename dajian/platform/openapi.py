@@ -8,6 +8,7 @@ from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.fields import FIELD_KINDS
 from dajian.engines.form.model import FieldDef
 from dajian.platform.api.params import INT64_MAX
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.errors import document_errors
 
@@ -69,7 +70,7 @@ IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
 
 def _form_paths(app_key: str, form: CompiledForm) -> dict[str, Any]:
     key = form.form.key
-    base = f"/api/apps/{app_key}/forms/{key}/records"
+    base = f"{V1}/apps/{app_key}/forms/{key}/records"
     ref = {"$ref": f"#/components/schemas/{key}_record"}
     body = {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{key}_input"}}}}
     ok = {"description": "OK", "content": {"application/json": {"schema": ref}}}

@@ -72,7 +72,7 @@ def server(pg_engine: Engine, pg_database_url: str, tmp_path_factory: pytest.Tem
         while True:
             assert proc.poll() is None, (tmp_path / "server.log").read_text()
             try:
-                if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
@@ -109,8 +109,8 @@ def _get(url: str, token: str | None = None) -> int:
 def test_many_concurrent_requests_with_one_idle_token_all_answer(pg_engine: Engine, server: str) -> None:
     token = _idle_token(pg_engine)
     with ThreadPoolExecutor(max_workers=40) as pool:
-        requests = [pool.submit(_get, f"{server}/api/auth/me", token) for _ in range(40)]
-        health = pool.submit(_get, f"{server}/api/health")
+        requests = [pool.submit(_get, f"{server}/api/v1/auth/me", token) for _ in range(40)]
+        health = pool.submit(_get, f"{server}/api/v1/health")
         statuses = [r.result() for r in requests]
     assert health.result() == 200
     assert statuses == [200] * 40
@@ -123,10 +123,10 @@ def test_more_requests_than_connections_and_threads_all_answer(pg_engine: Engine
 
     def one() -> int:
         with httpx.Client(base_url=server, timeout=CLIENT_TIMEOUT) as client:
-            client.get("/api/health")  # connected before the burst
+            client.get("/api/v1/health")  # connected before the burst
             arrived.wait()
             try:
-                return client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
+                return client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
             except httpx.TimeoutException:
                 return 0
 
@@ -139,10 +139,10 @@ def test_health_answers_while_every_thread_waits_on_the_database(pg_engine: Engi
     token = _idle_token(pg_engine)
     with pg_engine.connect() as blocker, ThreadPoolExecutor(max_workers=THREADS * 2) as pool:
         blocker.execute(text("LOCK TABLE api_tokens IN ACCESS EXCLUSIVE MODE"))  # every token lookup waits
-        stuck = [pool.submit(_get, f"{server}/api/auth/me", token) for _ in range(THREADS * 2)]
+        stuck = [pool.submit(_get, f"{server}/api/v1/auth/me", token) for _ in range(THREADS * 2)]
         time.sleep(0.5)  # let them take every thread of the server
         assert not any(s.done() for s in stuck)
-        assert _get(f"{server}/api/health") == 200
+        assert _get(f"{server}/api/v1/health") == 200
         blocker.rollback()
         assert [s.result() for s in stuck] == [200] * (THREADS * 2)
 

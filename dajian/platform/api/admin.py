@@ -14,11 +14,12 @@ from dajian.platform.api.audiences import ADMIN
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.api.params import BodyId, PathId, QueryId
+from dajian.platform.api.versions import V1
 from dajian.platform.auth import create_user
 from dajian.platform.models import audit_log
 from dajian.platform.principal import Principal
 
-router = APIRouter(prefix="/api/admin", tags=[ADMIN])
+router = APIRouter(prefix=V1 + "/admin", tags=[ADMIN])
 Auth = Annotated[Principal, Depends(current_principal)]
 
 

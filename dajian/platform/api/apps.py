@@ -15,12 +15,13 @@ from dajian.platform.api.audiences import DESIGNER, INTEGRATIONS, RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.api.params import VersionNumber
+from dajian.platform.api.versions import V1
 from dajian.platform.definition import app_schema, validate_definition
 from dajian.platform.models import apps, memberships, roles
 from dajian.platform.openapi import app_openapi
 from dajian.platform.principal import Principal
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix=V1)
 Auth = Annotated[Principal, Depends(current_principal)]
 
 

@@ -20,6 +20,7 @@ from dajian.platform import auth
 from dajian.platform.api.audiences import AUTH
 from dajian.platform.api.deps import get_engine, get_settings, transaction
 from dajian.platform.api.params import PathId
+from dajian.platform.api.versions import V1
 from dajian.platform.config import Settings
 from dajian.platform.errors import BadRequest, Forbidden, Unauthorized
 from dajian.platform.principal import SCOPES, Principal
@@ -30,7 +31,7 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 PRINCIPAL_KEY = "dajian.principal"
 
-router = APIRouter(prefix="/api/auth", tags=[AUTH])
+router = APIRouter(prefix=V1 + "/auth", tags=[AUTH])
 
 
 class LoginBody(BaseModel):
@@ -135,7 +136,7 @@ def login(body: LoginBody, request: Request, response: Response) -> dict[str, An
 @router.post("/logout", status_code=204)
 def logout(request: Request, principal: CurrentPrincipal) -> Response:
     if principal.via != "session":
-        raise BadRequest("logout ends a browser session; revoke a token with DELETE /api/auth/tokens/{id}")
+        raise BadRequest("logout ends a browser session; revoke a token with DELETE " + V1 + "/auth/tokens/{id}")
     with transaction(request) as conn:
         auth.logout(conn, request.cookies[SESSION_COOKIE])
     response = Response(status_code=204)

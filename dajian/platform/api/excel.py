@@ -30,6 +30,7 @@ from dajian.platform.api.deps import transaction
 from dajian.platform.api.files import RAW_BODY, body_chunks, declared_length, file_store, upload_name
 from dajian.platform.api.params import BodyId
 from dajian.platform.api.params import request_id as checked_request_id
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime
 from dajian.platform.errors import Invalid, NotFound
 from dajian.platform.filters import parse_filter_param
@@ -37,7 +38,7 @@ from dajian.platform.models import users
 from dajian.platform.principal import Principal
 from dajian.platform.records import FormContext, form_context
 
-router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}", tags=[RUNTIME])
+router = APIRouter(prefix=V1 + "/apps/{app_key}/forms/{form_key}", tags=[RUNTIME])
 Auth = Annotated[Principal, Depends(current_principal)]
 LANGS = ("zh-CN", "en")
 

@@ -24,11 +24,12 @@ from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_settings, transaction
 from dajian.platform.api.params import PathId
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime
 from dajian.platform.errors import BadRequest
 from dajian.platform.principal import Principal
 
-router = APIRouter(prefix="/api", tags=[RUNTIME])
+router = APIRouter(prefix=V1, tags=[RUNTIME])
 Auth = Annotated[Principal, Depends(current_principal)]
 RAW_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}

@@ -12,6 +12,7 @@ from dajian.platform.api.audiences import ADMIN, DESIGNER, RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.api.params import BodyId, BodyVersion, PathId
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import get_app_row, load_runtime, require_manage
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Invalid
@@ -21,7 +22,7 @@ from dajian.platform.flows.plans import field_types, plan_for
 from dajian.platform.principal import Principal
 from dajian.platform.records import form_context
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix=V1)
 Auth = Annotated[Principal, Depends(current_principal)]
 RequestId = Annotated[str | None, Field(max_length=100)]
 

@@ -14,12 +14,13 @@ from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_settings, transaction
 from dajian.platform.api.idempotency import IdempotencyKey, once
 from dajian.platform.api.params import PathId, QueryId, request_id
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.errors import Invalid
 from dajian.platform.filters import parse_filter_param
 from dajian.platform.principal import Principal
 
-router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}/records", tags=[RUNTIME])
+router = APIRouter(prefix=V1 + "/apps/{app_key}/forms/{form_key}/records", tags=[RUNTIME])
 Auth = Annotated[Principal, Depends(current_principal)]
 Values = Annotated[dict[str, Any], Body()]
 FILTER_HELP = 'JSON expression, e.g. {"==": [{"var": "status"}, "open"]}, or formula text: status = "open"'

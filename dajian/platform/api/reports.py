@@ -1,6 +1,6 @@
 """Reports and dashboards over HTTP.
 
-``POST /api/apps/{app}/reports/{report}/run`` with ``{"params": {...}}`` returns the data, the chart
+``POST /api/v1/apps/{app}/reports/{report}/run`` with ``{"params": {...}}`` returns the data, the chart
 description and each row's drill-down filter; ``POST …/reports/preview`` runs an unsaved definition
 (the designer); ``GET …/reports/{report}/export.xlsx|.csv?params=<JSON>`` downloads it (needs the
 ``export`` action); ``POST …/dashboards/{dashboard}/run`` with ``{"filters": {...}}`` runs every widget.
@@ -23,6 +23,7 @@ from dajian.platform import files as file_service
 from dajian.platform.api.audiences import DESIGNER, RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_engine, transaction
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime
 from dajian.platform.errors import Invalid
 from dajian.platform.excel import XLSX_MIME, label_in
@@ -31,7 +32,7 @@ from dajian.platform.reports import run_dashboard, run_plan, run_report
 from dajian.platform.reports.export import CSV_MIME, export_report, write_csv, write_xlsx
 from dajian.platform.reports.plans import compile_or_invalid, report_definition
 
-router = APIRouter(prefix="/api/apps/{app_key}")
+router = APIRouter(prefix=V1 + "/apps/{app_key}")
 Auth = Annotated[Principal, Depends(current_principal)]
 LANGS = ("zh-CN", "en")
 

@@ -20,6 +20,7 @@ from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import get_engine, transaction
 from dajian.platform.api.idempotency import IdempotencyKey, once, org_of, replay
 from dajian.platform.api.params import BodyId, PathId, QueryId
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import get_app_row, load_runtime, require_manage
 from dajian.platform.audit import jsonable
 from dajian.platform.clock import utcnow
@@ -34,7 +35,7 @@ from dajian.platform.rules.tables import notifications, rule_runs
 from dajian.platform.rules.timers import sync_schedules
 from dajian.platform.throttle import counting
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix=V1)
 Auth = Annotated[Principal, Depends(current_principal)]
 
 
@@ -246,10 +247,10 @@ def inbound_channels(request: Request, principal: Auth, app_key: str) -> dict[st
             for c in _rules_of(runtime).of_kind(kind):
                 item: dict[str, Any] = {"key": getattr(c, "key", None), "kind": kind, "form": getattr(c, "form", None)}
                 if isinstance(c, PublicFormDef):
-                    item["url"] = f"/api/public/{{org}}/{app_key}/forms/{c.form}"
+                    item["url"] = f"{V1}/public/{{org}}/{app_key}/forms/{c.form}"
                 elif isinstance(c, InboundWebhookDef):
                     public_id, secret = webhooks.channel_secret(conn, org_id=org, app_id=runtime.app_id, key=c.key)
-                    item.update(url=f"/api/inbound/{public_id}", secret=secret)
+                    item.update(url=f"{V1}/inbound/{public_id}", secret=secret)
                 elif isinstance(c, InboundEmailDef):
                     item["address"] = c.address
                 out.append(item)

@@ -13,11 +13,12 @@ from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import transaction
 from dajian.platform.api.params import PathId
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.principal import Principal
 from dajian.platform.search import related_records, search_records
 
-router = APIRouter(prefix="/api", tags=[RUNTIME])
+router = APIRouter(prefix=V1, tags=[RUNTIME])
 Auth = Annotated[Principal, Depends(current_principal)]
 
 
