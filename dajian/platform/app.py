@@ -20,7 +20,6 @@ from dajian import __version__
 from dajian.platform import features as _features  # noqa: F401 - job handlers, listeners, reference kinds
 from dajian.platform.api.access import enforce
 from dajian.platform.api.audiences import OPENAPI_TAGS, PUBLIC, operation_id
-from dajian.platform.api.deps import ReleaseConnection
 from dajian.platform.api.versions import V1, LegacyPaths
 from dajian.platform.config import Settings, get_settings
 from dajian.platform.db import make_engine
@@ -152,7 +151,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for module in (auth, admin, apps, records, excel, files, flows, reports, search, rules):
         app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.include_router(catalog_api.router, dependencies=[Depends(enforce)])
-    app.add_middleware(ReleaseConnection)
     app.add_middleware(RefuseNul, exempt=is_upload_path)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=is_upload_path)
     app.add_middleware(LegacyPaths)  # outside the rest: every layer below sees only /api/v1 paths
