@@ -94,10 +94,16 @@ def open_transaction(engine: Engine, *, read_only: bool = False, commit: bool = 
             except BaseException:
                 conn.rollback()
                 raise
-            if commit:
-                conn.commit()
-            else:
+            if not commit:
                 conn.rollback()
+                return
+            try:
+                conn.commit()
+            except BaseException:
+                # SQLite keeps the transaction open when COMMIT fails (a deferred key), while SQLAlchemy
+                # already counts it as ended and the pool would skip its reset: end it on the driver
+                conn.connection.rollback()
+                raise
 
 
 def transaction(request: Request, *, read_only: bool = False) -> AbstractContextManager[Connection]:

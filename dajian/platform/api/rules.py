@@ -222,8 +222,10 @@ def put_allow_list(conn: Conn, principal: Auth, body: AllowBody) -> dict[str, li
 
 
 @router.get("/apps/{app_key}/channels", tags=[INTEGRATIONS])
-def inbound_channels(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, Any]:
-    """The app's inbound channels with their public URLs (and, for webhooks, the signing secret)."""
+def inbound_channels(conn: Conn, principal: Auth, app_key: str) -> dict[str, Any]:
+    """The app's inbound channels with their public URLs (and, for webhooks, the signing secret).
+
+    A GET that writes: the first look at a webhook channel mints its secret and public id."""
     runtime = _managed(conn, principal, app_key)
     org = principal.org_id
     out: list[dict[str, Any]] = []
