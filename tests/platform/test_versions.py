@@ -77,15 +77,26 @@ def test_old_paths_keep_their_rules(api: FastAPI, org: Org) -> None:
 
 
 def test_an_upload_by_its_old_path(org: Org) -> None:
-    """Uploads are exempt from the JSON body limits by path: the old path is exempt as well."""
+    """Uploads are exempt by path from the JSON body limit and the NUL check: their old paths as well."""
     admin = org.client()
     assert publish(admin, file_app()).status_code == 200
-    data = b"%PDF-1.4\x00" + bytes(range(256)) * 100  # NUL bytes: a raw upload, not JSON
-    response = admin.post("/api/apps/tickets/forms/ticket/fields/files/files", content=data,
-                          headers={"X-Filename": "a.pdf", "Content-Type": "application/octet-stream"})
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * (100 * 1024)  # larger than the test app's 64 KiB JSON limit
+    response = admin.post("/api/apps/tickets/forms/ticket/fields/photo/files", content=png,
+                          headers={"X-Filename": "snap.png", "Content-Type": "application/octet-stream"})
     assert response.status_code == 201, response.text
-    assert response.json()["size"] == len(data)
-    assert deprecated_for(response, "/api/v1/apps/tickets/forms/ticket/fields/files/files")
+    assert response.json()["size"] == len(png)
+    assert deprecated_for(response, "/api/v1/apps/tickets/forms/ticket/fields/photo/files")
+
+
+def test_old_paths_keep_the_json_limits(org: Org) -> None:
+    admin = org.client()
+    assert publish(admin, ticket_app()).status_code == 200
+    nul = admin.post(OLD_RECORDS, json={"title": "a\x00b"})
+    assert nul.status_code == 422
+    assert nul.json()["errors"][0]["path"] == "/title"
+    too_large = admin.post(OLD_RECORDS, json={"title": "x" * (100 * 1024)})
+    assert too_large.status_code == 413
+    assert deprecated_for(too_large, RECORDS)
 
 
 def test_only_v1_paths_are_documented(api: FastAPI, org: Org) -> None:
