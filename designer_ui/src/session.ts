@@ -9,7 +9,7 @@ export const ME_KEY = ['me'] as const
 
 /** The signed-in user, or null when there is no valid session (401). */
 export async function fetchMe(): Promise<Me | null> {
-  const result = await api.GET('/api/auth/me')
+  const result = await api.GET('/api/v1/auth/me')
   if (result.response.status === 401) return null
   const me = unwrap(result) as unknown as Me
   if (isLocale(me.user.locale)) applyLocale(me.user.locale)
@@ -24,7 +24,7 @@ export function useMyApps(enabled = true) {
   return useQuery({
     queryKey: ['apps'],
     enabled,
-    queryFn: async () => unwrap(await api.GET('/api/apps')) as unknown as AppSummary[],
+    queryFn: async () => unwrap(await api.GET('/api/v1/apps')) as unknown as AppSummary[],
   })
 }
 
@@ -34,7 +34,7 @@ export function useOpenTaskCounts(enabled = true) {
     queryKey: ['inbox', 'pending', 'counts'],
     enabled,
     queryFn: async () => {
-      const result = await api.GET('/api/flows/inbox/{box}', { params: { path: { box: 'pending' }, query: { limit: 1 } } })
+      const result = await api.GET('/api/v1/flows/inbox/{box}', { params: { path: { box: 'pending' }, query: { limit: 1 } } })
       return ((unwrap(result) as unknown as PendingInbox).counts ?? {}) as Record<string, number>
     },
   })
@@ -43,7 +43,7 @@ export function useOpenTaskCounts(enabled = true) {
 export function useLogout() {
   const queryClient = useQueryClient()
   return useCallback(async () => {
-    const result = await api.POST('/api/auth/logout')
+    const result = await api.POST('/api/v1/auth/logout')
     // 401: the session had already ended; either way this browser is signed out now
     if (!result.response.ok && result.response.status !== 401) throw new ApiError(result.response.status, result.error)
     queryClient.clear()

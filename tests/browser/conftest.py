@@ -89,7 +89,7 @@ class Site:
         """The HTTP API as ``username``: to learn what the page should show, independently of the page."""
         with httpx.Client(base_url=self.url, timeout=30) as client:
             body = {"username": username, "password": password, "org": self.org}
-            response = client.post("/api/auth/login", json=body)
+            response = client.post("/api/v1/auth/login", json=body)
             assert response.status_code == 200, response.text
             client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
             yield client

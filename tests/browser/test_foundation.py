@@ -61,8 +61,8 @@ def test_a_page_behind_sign_in_comes_back_after_it(page: Any, site: Site) -> Non
 
 def test_the_app_home_lists_what_my_roles_reach_and_my_open_tasks(page: Any, site: Site) -> None:
     with site.api_login(site.busiest) as api:
-        nav = api.get(f"/api/apps/{site.app}/navigation").json()
-        open_tasks = api.get("/api/flows/inbox/pending", params={"limit": 1}).json()["counts"].get(site.app, 0)
+        nav = api.get(f"/api/v1/apps/{site.app}/navigation").json()
+        open_tasks = api.get("/api/v1/flows/inbox/pending", params={"limit": 1}).json()["counts"].get(site.app, 0)
     assert open_tasks > 0
     sign_in(page, site, site.busiest)
     expect(page.get_by_role("link", name=nav["label"]["zh-CN"])).to_contain_text(f"待办 {open_tasks}")
@@ -89,8 +89,8 @@ def test_the_app_home_lists_what_my_roles_reach_and_my_open_tasks(page: Any, sit
 
 def test_a_form_outside_my_roles_is_not_in_the_navigation(page: Any, site: Site) -> None:
     with site.api_login("admin") as admin, site.api_login("luoyi") as logistics:
-        admin_nav = admin.get(f"/api/apps/{site.app}/navigation").json()
-        mine = logistics.get(f"/api/apps/{site.app}/navigation").json()
+        admin_nav = admin.get(f"/api/v1/apps/{site.app}/navigation").json()
+        mine = logistics.get(f"/api/v1/apps/{site.app}/navigation").json()
     hidden = [f for f in admin_nav["forms"] if f["key"] not in {m["key"] for m in mine["forms"]}]
     assert hidden, "the template gives the logistics role fewer forms than administrators"
     sign_in(page, site, "luoyi")

@@ -2,7 +2,7 @@
 // Do not edit: change the API, then regenerate. tests/ui/test_api_types.py fails when this is stale.
 
 export interface paths {
-    "/api/admin/audit": {
+    "/api/v1/admin/audit": {
         parameters: {
             query?: never;
             header?: never;
@@ -19,7 +19,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/departments": {
+    "/api/v1/admin/departments": {
         parameters: {
             query?: never;
             header?: never;
@@ -37,7 +37,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/departments/{dept_id}/manager": {
+    "/api/v1/admin/departments/{dept_id}/manager": {
         parameters: {
             query?: never;
             header?: never;
@@ -54,7 +54,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/memberships": {
+    "/api/v1/admin/memberships": {
         parameters: {
             query?: never;
             header?: never;
@@ -72,7 +72,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/users": {
+    "/api/v1/admin/users": {
         parameters: {
             query?: never;
             header?: never;
@@ -90,7 +90,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/users/{user_id}/department": {
+    "/api/v1/admin/users/{user_id}/department": {
         parameters: {
             query?: never;
             header?: never;
@@ -107,7 +107,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/webhook-allowlist": {
+    "/api/v1/admin/webhook-allowlist": {
         parameters: {
             query?: never;
             header?: never;
@@ -128,7 +128,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps": {
+    "/api/v1/apps": {
         parameters: {
             query?: never;
             header?: never;
@@ -146,7 +146,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}": {
+    "/api/v1/apps/{app_key}": {
         parameters: {
             query?: never;
             header?: never;
@@ -163,7 +163,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/channels": {
+    "/api/v1/apps/{app_key}/channels": {
         parameters: {
             query?: never;
             header?: never;
@@ -173,6 +173,8 @@ export interface paths {
         /**
          * Inbound Channels
          * @description The app's inbound channels with their public URLs (and, for webhooks, the signing secret).
+         *
+         *     A GET that writes: the first look at a webhook channel mints its secret and public id.
          */
         get: operations["rules_inbound_channels"];
         put?: never;
@@ -183,7 +185,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/dashboards/{dashboard_key}/run": {
+    "/api/v1/apps/{app_key}/dashboards/{dashboard_key}/run": {
         parameters: {
             query?: never;
             header?: never;
@@ -203,7 +205,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/decision-tables/{table_key}/evaluate": {
+    "/api/v1/apps/{app_key}/decision-tables/{table_key}/evaluate": {
         parameters: {
             query?: never;
             header?: never;
@@ -220,7 +222,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/draft": {
+    "/api/v1/apps/{app_key}/draft": {
         parameters: {
             query?: never;
             header?: never;
@@ -240,7 +242,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/export": {
+    "/api/v1/apps/{app_key}/export": {
         parameters: {
             query?: never;
             header?: never;
@@ -257,7 +259,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/flows/{flow_key}/preview": {
+    "/api/v1/apps/{app_key}/flows/{flow_key}/preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -277,7 +279,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/flows/{flow_key}/start": {
+    "/api/v1/apps/{app_key}/flows/{flow_key}/start": {
         parameters: {
             query?: never;
             header?: never;
@@ -294,7 +296,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/flows/validate": {
+    "/api/v1/apps/{app_key}/flows/validate": {
         parameters: {
             query?: never;
             header?: never;
@@ -314,7 +316,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/export.xlsx": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/export.xlsx": {
         parameters: {
             query?: never;
             header?: never;
@@ -334,7 +336,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/fields/{field_key}/files": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/fields/{field_key}/files": {
         parameters: {
             query?: never;
             header?: never;
@@ -354,7 +356,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/import": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/import": {
         parameters: {
             query?: never;
             header?: never;
@@ -374,7 +376,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/import/preview": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/import/preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -394,7 +396,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records": {
         parameters: {
             query?: never;
             header?: never;
@@ -415,7 +417,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/{record_id}": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -437,7 +439,7 @@ export interface paths {
         patch: operations["records_update"];
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/{record_id}/flows": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/flows": {
         parameters: {
             query?: never;
             header?: never;
@@ -457,7 +459,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/{record_id}/history": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/history": {
         parameters: {
             query?: never;
             header?: never;
@@ -474,7 +476,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/{record_id}/related": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/related": {
         parameters: {
             query?: never;
             header?: never;
@@ -494,7 +496,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/{record_id}/restore": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/restore": {
         parameters: {
             query?: never;
             header?: never;
@@ -511,7 +513,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/bulk": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/bulk": {
         parameters: {
             query?: never;
             header?: never;
@@ -531,7 +533,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/preview": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -551,7 +553,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/query": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/query": {
         parameters: {
             query?: never;
             header?: never;
@@ -571,7 +573,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/search": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/search": {
         parameters: {
             query?: never;
             header?: never;
@@ -594,7 +596,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/navigation": {
+    "/api/v1/apps/{app_key}/navigation": {
         parameters: {
             query?: never;
             header?: never;
@@ -614,7 +616,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/openapi.json": {
+    "/api/v1/apps/{app_key}/openapi.json": {
         parameters: {
             query?: never;
             header?: never;
@@ -631,7 +633,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/publish": {
+    "/api/v1/apps/{app_key}/publish": {
         parameters: {
             query?: never;
             header?: never;
@@ -648,7 +650,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/reports/{report_key}/export.csv": {
+    "/api/v1/apps/{app_key}/reports/{report_key}/export.csv": {
         parameters: {
             query?: never;
             header?: never;
@@ -668,7 +670,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/reports/{report_key}/export.xlsx": {
+    "/api/v1/apps/{app_key}/reports/{report_key}/export.xlsx": {
         parameters: {
             query?: never;
             header?: never;
@@ -688,7 +690,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/reports/{report_key}/run": {
+    "/api/v1/apps/{app_key}/reports/{report_key}/run": {
         parameters: {
             query?: never;
             header?: never;
@@ -708,7 +710,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/reports/preview": {
+    "/api/v1/apps/{app_key}/reports/preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -728,7 +730,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/rules/{rule_key}/run": {
+    "/api/v1/apps/{app_key}/rules/{rule_key}/run": {
         parameters: {
             query?: never;
             header?: never;
@@ -748,7 +750,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/rules/dry-run": {
+    "/api/v1/apps/{app_key}/rules/dry-run": {
         parameters: {
             query?: never;
             header?: never;
@@ -768,7 +770,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/rules/runs": {
+    "/api/v1/apps/{app_key}/rules/runs": {
         parameters: {
             query?: never;
             header?: never;
@@ -788,7 +790,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/rules/schedules/sync": {
+    "/api/v1/apps/{app_key}/rules/schedules/sync": {
         parameters: {
             query?: never;
             header?: never;
@@ -808,7 +810,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/validate": {
+    "/api/v1/apps/{app_key}/validate": {
         parameters: {
             query?: never;
             header?: never;
@@ -825,7 +827,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/versions": {
+    "/api/v1/apps/{app_key}/versions": {
         parameters: {
             query?: never;
             header?: never;
@@ -842,7 +844,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/versions/{number}": {
+    "/api/v1/apps/{app_key}/versions/{number}": {
         parameters: {
             query?: never;
             header?: never;
@@ -859,7 +861,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/webhooks": {
+    "/api/v1/apps/{app_key}/webhooks": {
         parameters: {
             query?: never;
             header?: never;
@@ -879,7 +881,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/webhooks/deliveries": {
+    "/api/v1/apps/{app_key}/webhooks/deliveries": {
         parameters: {
             query?: never;
             header?: never;
@@ -899,7 +901,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/import": {
+    "/api/v1/apps/import": {
         parameters: {
             query?: never;
             header?: never;
@@ -916,7 +918,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/login": {
+    "/api/v1/auth/login": {
         parameters: {
             query?: never;
             header?: never;
@@ -936,7 +938,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/logout": {
+    "/api/v1/auth/logout": {
         parameters: {
             query?: never;
             header?: never;
@@ -953,7 +955,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/me": {
+    "/api/v1/auth/me": {
         parameters: {
             query?: never;
             header?: never;
@@ -969,12 +971,12 @@ export interface paths {
         head?: never;
         /**
          * Update Me
-         * @description Change my language or display name; answers like ``GET /api/auth/me``.
+         * @description Change my language or display name; answers like ``GET /api/v1/auth/me``.
          */
         patch: operations["auth_update_me"];
         trace?: never;
     };
-    "/api/auth/password": {
+    "/api/v1/auth/password": {
         parameters: {
             query?: never;
             header?: never;
@@ -996,7 +998,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/tokens": {
+    "/api/v1/auth/tokens": {
         parameters: {
             query?: never;
             header?: never;
@@ -1020,7 +1022,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/tokens/{token_id}": {
+    "/api/v1/auth/tokens/{token_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1037,7 +1039,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/catalog": {
+    "/api/v1/catalog": {
         parameters: {
             query?: never;
             header?: never;
@@ -1058,7 +1060,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/files/{file_id}": {
+    "/api/v1/files/{file_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1078,7 +1080,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/files/{file_id}/meta": {
+    "/api/v1/files/{file_id}/meta": {
         parameters: {
             query?: never;
             header?: never;
@@ -1095,7 +1097,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/flows/inbox/{box}": {
+    "/api/v1/flows/inbox/{box}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1115,7 +1117,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/flows/instances/{instance_id}": {
+    "/api/v1/flows/instances/{instance_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1132,7 +1134,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/flows/instances/{instance_id}/act": {
+    "/api/v1/flows/instances/{instance_id}/act": {
         parameters: {
             query?: never;
             header?: never;
@@ -1152,7 +1154,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/flows/instances/{instance_id}/migrate": {
+    "/api/v1/flows/instances/{instance_id}/migrate": {
         parameters: {
             query?: never;
             header?: never;
@@ -1172,7 +1174,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/flows/tasks/{task_id}/act": {
+    "/api/v1/flows/tasks/{task_id}/act": {
         parameters: {
             query?: never;
             header?: never;
@@ -1192,7 +1194,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/health": {
+    "/api/v1/health": {
         parameters: {
             query?: never;
             header?: never;
@@ -1212,7 +1214,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/inbound/{channel_id}": {
+    "/api/v1/inbound/{channel_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1233,7 +1235,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/notifications": {
+    "/api/v1/notifications": {
         parameters: {
             query?: never;
             header?: never;
@@ -1250,7 +1252,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/notifications/{notification_id}/read": {
+    "/api/v1/notifications/{notification_id}/read": {
         parameters: {
             query?: never;
             header?: never;
@@ -1267,7 +1269,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/notifications/read-all": {
+    "/api/v1/notifications/read-all": {
         parameters: {
             query?: never;
             header?: never;
@@ -1284,7 +1286,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/notifications/unread-count": {
+    "/api/v1/notifications/unread-count": {
         parameters: {
             query?: never;
             header?: never;
@@ -1301,7 +1303,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/public/{org_key}/{app_key}/forms/{form_key}": {
+    "/api/v1/public/{org_key}/{app_key}/forms/{form_key}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1322,7 +1324,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/public/{org_key}/{app_key}/status": {
+    "/api/v1/public/{org_key}/{app_key}/status": {
         parameters: {
             query?: never;
             header?: never;
@@ -1344,7 +1346,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/schema/app.json": {
+    "/api/v1/schema/app.json": {
         parameters: {
             query?: never;
             header?: never;
@@ -1364,7 +1366,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/webhooks/deliveries/{delivery_id}/redeliver": {
+    "/api/v1/webhooks/deliveries/{delivery_id}/redeliver": {
         parameters: {
             query?: never;
             header?: never;
@@ -2065,6 +2067,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     admin_list_departments: {
@@ -2098,6 +2109,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2142,6 +2162,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2196,6 +2225,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     admin_grant: {
@@ -2233,6 +2271,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2284,6 +2331,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     admin_list_users: {
@@ -2317,6 +2373,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2361,6 +2426,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2415,6 +2489,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_get_allow_list: {
@@ -2448,6 +2531,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2499,6 +2591,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     apps_list: {
@@ -2532,6 +2633,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2583,6 +2693,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     apps_get: {
@@ -2618,6 +2737,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2667,6 +2795,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     reports_dashboard: {
@@ -2707,6 +2844,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2763,6 +2909,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     apps_save_draft: {
@@ -2809,6 +2964,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     apps_export: {
@@ -2844,6 +3008,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2900,6 +3073,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     flows_start: {
@@ -2940,6 +3122,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2995,6 +3186,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     excel_export: {
@@ -3039,6 +3239,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3098,6 +3307,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     excel_run_import: {
@@ -3138,6 +3356,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3189,6 +3416,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3249,6 +3485,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     records_create: {
@@ -3301,6 +3546,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     records_read: {
@@ -3346,6 +3600,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     records_delete: {
@@ -3380,6 +3643,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3438,6 +3710,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     flows_of_record: {
@@ -3483,6 +3764,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     records_history: {
@@ -3521,6 +3811,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3579,6 +3878,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     records_restore: {
@@ -3617,6 +3925,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3667,6 +3984,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3726,6 +4052,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     records_query: {
@@ -3766,6 +4101,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3820,6 +4164,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     apps_get_navigation: {
@@ -3853,6 +4206,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3895,6 +4257,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3947,6 +4318,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     reports_export_csv: {
@@ -3992,6 +4372,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     reports_export_xlsx: {
@@ -4030,6 +4419,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4084,6 +4482,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     reports_preview: {
@@ -4123,6 +4530,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4177,6 +4593,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_dry_run: {
@@ -4216,6 +4641,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4272,6 +4706,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_sync: {
@@ -4307,6 +4750,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4360,6 +4812,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     apps_list_versions: {
@@ -4395,6 +4856,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4446,6 +4916,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_subscriptions: {
@@ -4481,6 +4960,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4526,6 +5014,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4579,6 +5076,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     auth_login: {
@@ -4623,6 +5129,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     auth_logout: {
@@ -4652,6 +5167,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4692,6 +5216,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4743,6 +5276,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     auth_change_password: {
@@ -4785,6 +5327,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     auth_list_tokens: {
@@ -4820,6 +5371,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4871,6 +5431,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     auth_revoke_token: {
@@ -4910,6 +5479,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     catalog: {
@@ -4941,6 +5519,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4991,6 +5578,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     files_meta: {
@@ -5027,6 +5623,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5078,6 +5683,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     flows_get_instance: {
@@ -5114,6 +5728,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5168,6 +5791,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     flows_migrate: {
@@ -5208,6 +5840,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5262,6 +5903,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     platform_health: {
@@ -5295,6 +5945,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5337,6 +5996,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5387,6 +6055,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_mark_read: {
@@ -5423,6 +6100,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5470,6 +6156,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_unread_count: {
@@ -5503,6 +6198,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5563,6 +6267,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_public_status: {
@@ -5602,6 +6315,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5649,6 +6371,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_redeliver: {
@@ -5685,6 +6416,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -42,8 +42,8 @@ export function LoginPage() {
     setError(null)
     try {
       const body = { username: values.username.trim(), password: values.password, org: values.org?.trim() || null }
-      unwrap(await api.POST('/api/auth/login', { body }))
-      if (picked) await api.PATCH('/api/auth/me', { body: { locale: picked } })
+      unwrap(await api.POST('/api/v1/auth/login', { body }))
+      if (picked) await api.PATCH('/api/v1/auth/me', { body: { locale: picked } })
       queryClient.clear()
       queryClient.setQueryData(ME_KEY, await fetchMe())
       navigate(safeNext(params.get('next')), { replace: true })

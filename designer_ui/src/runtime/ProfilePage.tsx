@@ -40,7 +40,7 @@ export function ProfilePage() {
   const saveProfile = async (values: ProfileValues) => {
     setSaving(true)
     try {
-      unwrap(await api.PATCH('/api/auth/me', { body: { display_name: values.display_name, locale: values.locale } }))
+      unwrap(await api.PATCH('/api/v1/auth/me', { body: { display_name: values.display_name, locale: values.locale } }))
       applyLocale(values.locale)
       await queryClient.invalidateQueries({ queryKey: ME_KEY })
       message.success(t('profile.saved'))
@@ -57,7 +57,7 @@ export function ProfilePage() {
     setChanging(true)
     try {
       const body = { current_password: values.current_password, new_password: values.new_password }
-      const done = unwrap(await api.POST('/api/auth/password', { body }))
+      const done = unwrap(await api.POST('/api/v1/auth/password', { body }))
       passwordForm.resetFields()
       message.success(t('profile.passwordChanged', { count: done.sessions_ended }))
     } catch (error) {

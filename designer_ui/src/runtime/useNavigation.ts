@@ -7,6 +7,6 @@ export function useNavigation(appKey: string) {
   return useQuery({
     queryKey: ['apps', appKey, 'navigation'],
     queryFn: async (): Promise<AppNavigation> =>
-      unwrap(await api.GET('/api/apps/{app_key}/navigation', { params: { path: { app_key: appKey } } })),
+      unwrap(await api.GET('/api/v1/apps/{app_key}/navigation', { params: { path: { app_key: appKey } } })),
   })
 }

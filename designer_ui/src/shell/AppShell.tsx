@@ -23,7 +23,7 @@ export function AppShell() {
   const switchLanguage = async (locale: Locale) => {
     applyLocale(locale)
     try {
-      unwrap(await api.PATCH('/api/auth/me', { body: { locale } }))
+      unwrap(await api.PATCH('/api/v1/auth/me', { body: { locale } }))
       await queryClient.invalidateQueries({ queryKey: ME_KEY })
     } catch (error) {
       message.error(error instanceof ApiError ? error.message : String(error))
