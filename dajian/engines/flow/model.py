@@ -54,7 +54,7 @@ Period = (
     | Annotated[list[Annotated[str, Field(pattern=rf"^\s*{HHMM}\s*$")]], Field(min_length=2, max_length=2)]
     | PeriodSpan
 )
-Periods = list[Period] | Period
+Periods = list[Period]  # version 1 also took one period alone; upgrade.py wraps it
 
 
 class MakeupDay(Strict):

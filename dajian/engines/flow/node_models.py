@@ -34,7 +34,7 @@ def _model(name: str, specific: frozenset[str]) -> type[BaseModel]:
         attr: (info.annotation, info) for attr, info in NodeDef.model_fields.items()
         if attr != "kind" and (attr not in specific or attr in attributes)}
     en = NODE_TEXT.get(name, (name, name))[0]
-    fields["kind"] = (Literal[name], Field(description=en))  # type: ignore[valid-type]
+    fields["kind"] = (Literal[name], Field(description=en))
     title = "".join(part.title() for part in name.split("_")) + "Node"
     model: type[BaseModel] = create_model(title, __base__=Strict, __doc__=f"{en} node.", **fields)
     return model

@@ -47,7 +47,7 @@ def _model(kind: FieldKind, specific: frozenset[str]) -> type[BaseModel]:
         if attr not in ("kind", "config") and (attr not in specific or attr in reads)}
     text = KIND_TEXT.get(kind.name)
     label = text.en if text is not None else kind.name
-    fields["kind"] = (Literal[kind.name], Field(description=label))  # type: ignore[valid-type]
+    fields["kind"] = (Literal[kind.name], Field(description=label))
     config = kind.config_model or NoConfig
     fields["config"] = (config | None, Field(default=None, description=f"Settings of a {kind.name} field."))
     title = "".join(part.title() for part in kind.name.split("_")) + "Field"

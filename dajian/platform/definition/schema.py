@@ -57,7 +57,7 @@ OPEN_UNIONS: dict[str, OpenUnion] = {
 def build_app_schema() -> JsonSchema:
     """The whole app document's JSON Schema (draft 2020-12), every open set as a discriminated union."""
     unions = {name: dict(sorted(u.models().items())) for name, u in OPEN_UNIONS.items()}  # registry order varies
-    models = [AppDefinition, *(m for variants in unions.values() for m in variants.values())]
+    models: list[type[BaseModel]] = [AppDefinition, *(m for variants in unions.values() for m in variants.values())]
     keymap, generated = models_json_schema([(m, "validation") for m in models], ref_template="#/$defs/{model}")
     defs: JsonSchema = generated["$defs"]
     for name, variants in unions.items():

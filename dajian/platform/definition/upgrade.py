@@ -48,7 +48,8 @@ def v1_to_v2(doc: Document) -> Document:
     """Version 2 describes each field kind and node kind by the attributes it reads: version 1
     accepted any field attribute on any kind (``max_length`` on a date, ``options`` on a text)
     and any node attribute on any node (``assignee`` on a gateway), and ignored them. Those are
-    dropped, so the document means what it meant."""
+    dropped, so the document means what it meant. A calendar's day took one period alone
+    (``"mon": "09:00-18:00"``); version 2 takes a list, so it is wrapped in one."""
     field_specific = kind_models.kind_attributes()
     node_specific = node_models.kind_attributes()
     for field in _fields(doc):
@@ -60,6 +61,11 @@ def v1_to_v2(doc: Document) -> Document:
         if kind is not None:
             for attr in node_specific - kind.attributes:
                 node.pop(attr, None)
+    for calendar in _calendars(doc):
+        for days in (calendar.get("week"), calendar.get("overrides")):
+            for day, periods in (days.items() if isinstance(days, dict) else ()):
+                if isinstance(periods, str | dict):
+                    days[day] = [periods]
     doc["schema_version"] = 2
     return doc
 
@@ -78,6 +84,14 @@ def _fields(doc: Document) -> Iterator[Document]:
         field = pending.pop()
         yield field
         pending += _dicts(field.get("fields"))
+
+
+def _calendars(doc: Document) -> Iterator[Document]:
+    """The app's calendars and those written inline in a flow."""
+    settings = doc.get("settings")
+    found = settings.get("calendars") if isinstance(settings, dict) else None
+    yield from (c for c in found.values() if isinstance(c, dict)) if isinstance(found, dict) else ()
+    yield from (f["calendar"] for f in _dicts(doc.get("flows")) if isinstance(f.get("calendar"), dict))
 
 
 def _nodes(doc: Document) -> Iterator[Document]:

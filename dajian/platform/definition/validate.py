@@ -48,7 +48,8 @@ def app_schema() -> dict[str, Any]:
 _PLAIN_ONE_OF = Draft202012Validator.VALIDATORS["oneOf"]
 
 
-def _one_of(validator: Validator, one_of: list[Any], instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+def _one_of(validator: Validator, one_of: list[Any], instance: Any,
+            schema: dict[str, Any]) -> Iterator[ValidationError]:
     """``oneOf`` with a ``discriminator`` checks only the variant its tag names, so a misspelt config key is
     reported where it is (``/forms/0/fields/3/config/max_lenght``) and an unknown kind at ``…/kind``,
     instead of "not valid under any of the given schemas" for the whole field. Same verdicts as plain
@@ -87,7 +88,27 @@ def json_path(parts: Any) -> str:
     return "".join(f"/{p}" for p in parts)
 
 
+def _narrowed(err: ValidationError) -> list[ValidationError]:
+    """The errors inside the one ``anyOf``/``oneOf`` branch meant for the value: ``{"config": {"rest": 1}}``
+    against ``SerialConfig | null`` is a misspelt key at ``…/config/rest``, not "not valid under any of the
+    given schemas" at ``…/config``. Branches refused for the value's type or constant are not meant."""
+    if err.validator not in ("anyOf", "oneOf") or not err.context:
+        return [err]
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in err.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    meant = [errors for errors in branches.values()
+             if not any(e.validator in ("type", "const", "enum") and not e.relative_path for e in errors)]
+    if len(meant) != 1:
+        return [err]
+    return [narrow for sub in meant[0] for narrow in _narrowed(sub)]
+
+
 def _schema_issues(err: ValidationError) -> list[Issue]:
+    return [issue for narrow in _narrowed(err) for issue in _located(narrow)]
+
+
+def _located(err: ValidationError) -> list[Issue]:
     path = json_path(err.absolute_path)
     message = err.message
     if err.validator == "pattern" and str(err.validator_value).startswith("^[a-z]"):
