@@ -49,7 +49,11 @@ def _model(kind: FieldKind, specific: frozenset[str]) -> type[BaseModel]:
     label = text.en if text is not None else kind.name
     fields["kind"] = (Literal[kind.name], Field(description=label))
     config = kind.config_model or NoConfig
-    fields["config"] = (config | None, Field(default=None, description=f"Settings of a {kind.name} field."))
+    described = Field(description=f"Settings of a {kind.name} field.")
+    if any(info.is_required() for info in config.model_fields.values()):  # a serial's pattern, a relation's form
+        fields["config"] = (config, described)
+    else:
+        fields["config"] = (config | None, Field(default=None, description=described.description))
     title = "".join(part.title() for part in kind.name.split("_")) + "Field"
     model: type[BaseModel] = create_model(title, __base__=Strict, __doc__=f"{label} field.", **fields)
     return model
