@@ -63,9 +63,8 @@ def v1_to_v2(doc: Document) -> Document:
                 node.pop(attr, None)
     for calendar in _calendars(doc):
         for days in (calendar.get("week"), calendar.get("overrides")):
-            for day, periods in (days.items() if isinstance(days, dict) else ()):
-                if isinstance(periods, str | dict):
-                    days[day] = [periods]
+            if isinstance(days, dict):
+                days.update({day: [periods] for day, periods in days.items() if isinstance(periods, str | dict)})
     doc["schema_version"] = 2
     return doc
 
