@@ -175,6 +175,15 @@ def test_v1_upgrades_to_a_valid_current_document_without_touching_the_input() ->
     assert upgrade_definition(upgraded) is upgraded, "a current document is read as it is"
 
 
+def test_a_malformed_v1_document_is_reported_not_crashed_on() -> None:
+    doc = {"key": "odd", "label": L, "forms": [{"key": "f", "label": L, "fields": [{"key": "a", "kind": ["text"],
+                                                                                  "label": L}]}],
+           "flows": [{"key": "g", "label": L, "form": "f", "nodes": [{"id": "s", "kind": {"start": 1}}]}],
+           "settings": {"calendars": {"c": {"timezone": "UTC", "week": 7}}}}
+    paths = [i["path"] for i in validate_definition(doc)]
+    assert {"/forms/0/fields/0/kind", "/flows/0/nodes/0/kind", "/settings/calendars/c/week"} <= set(paths)
+
+
 class Leave:
     def __init__(self, org: Org) -> None:
         self.org = org

@@ -53,11 +53,11 @@ def v1_to_v2(doc: Document) -> Document:
     field_specific = kind_models.kind_attributes()
     node_specific = node_models.kind_attributes()
     for field in _fields(doc):
-        if field.get("kind") in FIELD_KINDS:
+        if _kind(field) in FIELD_KINDS:
             for attr in field_specific - kind_models.read_attributes(field["kind"]):
                 field.pop(attr, None)
     for node in _nodes(doc):
-        kind = NODE_KINDS.get(node.get("kind"))  # type: ignore[arg-type]
+        kind = NODE_KINDS.get(_kind(node))
         if kind is not None:
             for attr in node_specific - kind.attributes:
                 node.pop(attr, None)
@@ -70,6 +70,12 @@ def v1_to_v2(doc: Document) -> Document:
 
 
 UPGRADES: dict[int, Callable[[Document], Document]] = {1: v1_to_v2}
+
+
+def _kind(element: Document) -> str:
+    """Its ``kind``, or "" when that is not text (validation reports it)."""
+    kind = element.get("kind")
+    return kind if isinstance(kind, str) else ""
 
 
 def _dicts(value: Any) -> Iterator[Document]:
