@@ -66,7 +66,7 @@ def _stepping(instance_id: int) -> Iterator[None]:
 
 
 def engine_error(exc: FlowError) -> Exception:
-    kind = {"forbidden": Forbidden, "conflict": Conflict}.get(exc.code, Invalid)
+    kind = {"forbidden": Forbidden, "conflict": Conflict, "corrupt_state": Conflict}.get(exc.code, Invalid)
     return kind(exc.message, errors=[{"path": exc.path or "", "message": exc.message}])
 
 
