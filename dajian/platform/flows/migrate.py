@@ -14,12 +14,13 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from dajian.engines.flow import MigrationError, dump_state, load_state, migrate_state
+from dajian.engines.flow import MigrationError, dump_state, migrate_state
 from dajian.platform.apps import get_app_row, require_manage
 from dajian.platform.errors import Invalid, NotFound
 from dajian.platform.models import app_versions, apps
 from dajian.platform.principal import Principal
 
+from .apply import state_of
 from .plans import plan_for
 from .service import lock_instance, log_event
 from .tables import flow_instances, flow_tasks
@@ -35,7 +36,7 @@ def migrate_instance(conn: Connection, principal: Principal, instance_id: int, *
     target = _target_version(conn, instance["app_id"], version)
     plan = plan_for(conn, target, instance["flow_key"])
     try:
-        state, moved = migrate_state(load_state(instance["data"]), plan, node_map)
+        state, moved = migrate_state(state_of(instance), plan, node_map)
     except MigrationError as exc:
         raise Invalid(exc.message, errors=[{"path": f"/node_map/{n}", "message": f"map node '{n}' to a node of "
                                             "the new version"} for n in exc.missing]) from None
