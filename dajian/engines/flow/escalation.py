@@ -7,8 +7,8 @@ task has closed, or for the flow's clock while it is paused, returns no effects 
 has nothing left to do, so closing a task never has to chase its jobs::
 
     step = execute(plan, state, SlaBreach(task="k2", step=0), env)
-    step.effects == [MarkSla("k2", "breached", 1), SetFields({"escalation_level": 1}),
-                     Notify((90,), "SLA escalation", "triage"), ScheduleEscalation("k2", 1, due_at=...)]
+    step.effects == [MarkSla("k2", "breached", 1), Notify((91,), "SLA escalation", "triage"),
+                     SetFields({"escalation_level": 1}), ScheduleEscalation("k2", 1, due_at=...)]
 """
 
 from __future__ import annotations
