@@ -28,6 +28,7 @@ from dajian.platform.errors import DajianError, document_errors
 from dajian.platform.files import is_upload_path
 from dajian.platform.nul import RefuseNul
 from dajian.platform.search.tokens import warm_segmenter
+from dajian.platform.web import mount_web
 
 
 class BodyLimit:
@@ -169,4 +170,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         """On the event loop, touching no database: it answers while every thread or connection is busy."""
         return {"status": "ok", "version": __version__}
 
+    mount_web(app)  # the web UI at "/": last, and it never matches /api, /docs or non-GET requests
     return app
