@@ -20,7 +20,6 @@ import {
   toJson,
   WeekdayCalendar,
   type EvalContext,
-  type Schema,
   type SchemaJson,
   type Value,
 } from '../../src/core/expr'
@@ -101,7 +100,7 @@ export function run(c: Case, schemaJson: SchemaJson, ctx: EvalContext): Outcome 
     const [root, issues] = analyze(ast, schema)
     if (!root) return { ok: false, got: issues, detail: 'check issues' }
     const got = compileExpr(ast, schema)(c.data, ctx)
-    return { ok: same(got, c.expected, root.type, schema), got: toJson(got), detail: root.type }
+    return { ok: same(got, c.expected, root.type), got: toJson(got), detail: root.type }
   } catch (error) {
     return { ok: false, got: String(error), detail: 'raised' }
   }
@@ -112,7 +111,7 @@ function isError(expected: unknown): expected is { error: string } {
 }
 
 /** `support.same` after `support.convert(expected, result_type)`. */
-export function same(got: Value, expected: unknown, type: string, _schema?: Schema): boolean {
+export function same(got: Value, expected: unknown, type: string): boolean {
   if (got === null || expected === null || typeof got === 'boolean' || typeof expected === 'boolean') {
     return got === expected
   }
