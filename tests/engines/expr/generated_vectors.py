@@ -1,0 +1,139 @@
+"""Hypothesis-generated expression cases with Python's answers, for the browser's evaluator.
+
+``python -m tests.engines.expr.generated_vectors`` rewrites ``tests/expr_vectors_generated.json``
+from the strategies of ``test_properties.py`` (derandomized, so a rerun gives the same file
+unless the strategies or Python's answers changed). Vitest runs the file in
+``designer_ui/tests/expr``; ``test_generated_vectors.py`` holds Python and SQL to it.
+
+Each case is JSON as a client sends it: the AST (decimal constants as JSON numbers), the record
+(decimals and dates as text), and ``expected`` (decimals as text, dates as ISO text).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dajian.engines.expr import compile_python
+
+from .support import CONTEXT, SCHEMA, record
+from .test_properties import RECORD, TOP, on_threshold
+
+OUTPUT = Path(__file__).resolve().parents[2] / "expr_vectors_generated.json"
+SHARED = Path(__file__).resolve().parents[2] / "expr_vectors.json"
+RANDOM_EXPRESSIONS = 400
+THRESHOLD_DRAWS = 40
+COMMAND = "python -m tests.engines.expr.generated_vectors"
+
+
+def to_json(value: Any) -> Any:
+    """A Python value (AST, record or result) as the JSON a browser receives."""
+    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    raise TypeError(f"no JSON for {value!r}")
+
+
+def ast_to_json(ast: Any) -> Any:
+    """Decimal constants become JSON numbers (their shortest float spelling reads back equal)."""
+    if isinstance(ast, Decimal):
+        number = float(ast)
+        if Decimal(repr(number)) != ast:
+            raise ValueError(f"{ast} has no exact JSON number")
+        return number
+    if isinstance(ast, dict):
+        return {k: ast_to_json(v) for k, v in ast.items()}
+    if isinstance(ast, list):
+        return [ast_to_json(v) for v in ast]
+    return ast
+
+
+def answer(ast: Any, data: dict[str, Any]) -> Any:
+    """Python's answer for the case as the browser reads it: the AST and record from JSON."""
+    try:
+        result = compile_python(ast, SCHEMA)(record(data), CONTEXT)
+    except Exception as exc:  # a case Python refuses is still a case the browser must refuse
+        return {"raises": type(exc).__name__}
+    return to_json(result)
+
+
+def without_nulls(rec: dict[str, Any]) -> dict[str, Any]:
+    """A missing field reads as null, so nulls are left out to keep the file small."""
+    out = {k: v for k, v in rec.items() if v is not None and v != []}
+    if "items" in out:
+        out["items"] = [{k: v for k, v in row.items() if v is not None} for row in out["items"]]
+    return out
+
+
+def case(expr: Any, rec: dict[str, Any]) -> dict[str, Any]:
+    ast = json.loads(json.dumps(ast_to_json(expr)))
+    data = json.loads(json.dumps(to_json(without_nulls(rec))))
+    return {"expr": ast, "data": data, "expected": answer(ast, data)}
+
+
+def draw_cases() -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = []
+
+    def quiet(examples: int) -> settings:
+        return settings(
+            database=None,
+            derandomize=True,
+            deadline=None,
+            max_examples=examples,
+            suppress_health_check=list(HealthCheck),
+        )
+
+    @quiet(RANDOM_EXPRESSIONS)
+    @given(expr=TOP, records=st.lists(RECORD, min_size=2, max_size=2))
+    def random_expressions(expr: Any, records: list[dict[str, Any]]) -> None:
+        cases.extend(case(expr, r) for r in records)
+
+    @quiet(THRESHOLD_DRAWS)
+    @given(drawn=on_threshold())
+    def thresholds(drawn: tuple[list[Any], list[dict[str, Any]]]) -> None:
+        exprs, records = drawn
+        cases.extend(case(e, records[k // 5]) for k, e in enumerate(exprs))
+
+    random_expressions()
+    thresholds()
+    unique = {json.dumps(c, sort_keys=True): c for c in cases}
+    return list(unique.values())
+
+
+def document(cases: list[dict[str, Any]]) -> str:
+    shared = json.loads(SHARED.read_text(encoding="utf-8"))[0]
+    head = {
+        "generated_by": COMMAND,
+        "schema": shared["schema"],
+        "context": shared["context"],
+    }
+    lines = [json.dumps(c, ensure_ascii=False, sort_keys=True) for c in cases]
+    body = ",\n  ".join(lines)
+    meta = json.dumps(head, ensure_ascii=False, sort_keys=True)[1:-1]
+    return f'{{{meta},\n "cases": [\n  {body}\n ]}}\n'
+
+
+def main() -> None:
+    cases = draw_cases()
+    OUTPUT.write_text(document(cases), encoding="utf-8")
+    print(f"wrote {len(cases)} cases to {OUTPUT}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

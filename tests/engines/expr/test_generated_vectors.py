@@ -1,0 +1,45 @@
+"""``tests/expr_vectors_generated.json`` (the browser runs it in Vitest) holds Python's current
+answers, and SQL gives the same ones on both databases: browser, Python and SQL agree on every
+generated case. Regenerate with ``python -m tests.engines.expr.generated_vectors``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .generated_vectors import COMMAND, OUTPUT, answer
+from .support import SqlRunner, convert, record, result_type, same
+
+FILE: dict[str, Any] = json.loads(OUTPUT.read_text(encoding="utf-8"))
+CASES: list[dict[str, Any]] = FILE["cases"]
+VALUE_CASES = [c for c in CASES if not isinstance(c["expected"], dict)]
+BATCH = 100
+
+
+def test_the_file_has_hundreds_of_cases_of_every_result_kind() -> None:
+    assert FILE["generated_by"] == COMMAND
+    assert len(CASES) >= 500
+    kinds = {type(c["expected"]).__name__ for c in CASES}
+    assert {"bool", "NoneType", "str", "int"} <= kinds
+
+
+def test_python_still_gives_the_recorded_answers() -> None:
+    stale = [
+        (c["expr"], c["data"], c["expected"], got)
+        for c in CASES
+        if (got := answer(c["expr"], c["data"])) != c["expected"]
+    ]
+    assert not stale, f"{len(stale)} stale cases, first {stale[0]}; regenerate with {COMMAND}"
+
+
+def test_sql_gives_the_recorded_answers(db: SqlRunner) -> None:
+    wrong = []
+    for start in range(0, len(VALUE_CASES), BATCH):
+        batch = VALUE_CASES[start : start + BATCH]
+        db.load([record(c["data"]) for c in batch])
+        results = db.evaluate([c["expr"] for c in batch])
+        for k, c in enumerate(batch):
+            expected = convert(c["expected"], result_type(c["expr"]))
+            if not same(results[k][k], expected):
+                wrong.append((c["expr"], c["data"], results[k][k], c["expected"]))
+    assert not wrong, wrong[:3]
