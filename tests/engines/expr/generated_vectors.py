@@ -21,13 +21,29 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dajian.engines.expr import compile_python
+from dajian.engines.expr import ExprError, compile_python, parse_formula, to_formula
 
 from .support import CONTEXT, SCHEMA, record
 from .test_properties import RECORD, TOP, on_threshold
 
 OUTPUT = Path(__file__).resolve().parents[2] / "expr_vectors_generated.json"
+FORMULAS = Path(__file__).resolve().parents[2] / "expr_formulas_generated.json"
 SHARED = Path(__file__).resolve().parents[2] / "expr_vectors.json"
+EXAMPLES = Path(__file__).resolve().parent / "excel_examples.json"
+# Formulas the parser refuses, or reads in a way worth pinning down (keywords, folding, rewrites).
+# fmt: off
+EDGE_FORMULAS = [
+    "IF(a", "1 +", "a +\n  * 2", 'x = "abc', "a < b < c", "FOO(1)", "  ", "a ? b", "NOT a AND b", "a + NOT b",
+    "AND", "AND(a,b)", "not(a)", "order", "a order", "-(5)", "--5", "-x", "+x", "1.50", "DATE(2024,14,0)",
+    "DATE(2024,1,1.0)", "DATE(10000,1,1)", "DATE(1)", "IN(a, b)", 'IN(a, "x")', "IN(a, 1, 2)", "IN(a)", "$user.id",
+    "$now", "customer.level", "ok()", "SUM()", "a=1=2", "a & b & 1", "1 - 2 - 3", "TRUE()", '"a""b"', "a.b.c",
+    "中文 = 1", "１２", "x = 1 OR y = 2 OR z", "1e5", ".5", "a\t=\r\n1", "IFS(a)", "IFS(a, 1, b, 2, TRUE, 3)",
+    "SWITCH(a, 1)", "SWITCH(a, 1, 2, NULL)", "SWITCH(a, 1, 2, 3, 4)", "EXACT(a)", "DAYS(a, b)", "DATEVALUE(a)",
+    'DATETIMEVALUE("2024-01-31T09:00:00Z")', "a <> b", "a != b", "a == b", "a >= -1.5", "(a)", "((a + b) * c)",
+    "a,b", "a)", "(a", "$", "$1", "a.", "a.1", "true AND false OR null", "Not Not a", "sum(items.price) / 2",
+    "a % b * c / d", "-a * b", "- 1.0", "x = \"", "MID(name, 2, 3) & \"…\"",
+]
+# fmt: on
 RANDOM_EXPRESSIONS = 400
 THRESHOLD_DRAWS = 40
 COMMAND = "python -m tests.engines.expr.generated_vectors"
@@ -129,10 +145,45 @@ def document(cases: list[dict[str, Any]]) -> str:
     return f'{{{meta},\n "cases": [\n  {body}\n ]}}\n'
 
 
+def ast_norm(ast: Any) -> Any:
+    """The parser's AST as JSON, a decimal constant as ``{"$decimal": "1.5"}`` (its value, not its spelling)."""
+    if isinstance(ast, Decimal):
+        return {"$decimal": format(ast.normalize(), "f") if ast else "0"}
+    if isinstance(ast, dict):
+        return {k: ast_norm(v) for k, v in ast.items()}
+    if isinstance(ast, list):
+        return [ast_norm(v) for v in ast]
+    return ast
+
+
+def parsed(formula: str) -> dict[str, Any]:
+    try:
+        return {"formula": formula, "ast": ast_norm(parse_formula(formula))}
+    except ExprError as exc:
+        return {"formula": formula, "error": {"message": exc.message, "line": exc.line, "column": exc.column}}
+
+
+def formula_cases(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every formula of the shared files, the edge cases above, and the generated ASTs written as formulas."""
+    shared = [c["expr"] for c in json.loads(SHARED.read_text(encoding="utf-8")) if isinstance(c["expr"], str)]
+    examples = [e["formula"] for e in json.loads(EXAMPLES.read_text(encoding="utf-8"))]
+    written = []
+    for c in cases:
+        try:
+            written.append(to_formula(c["expr"]))
+        except ExprError:
+            continue
+    formulas = dict.fromkeys([*shared, *examples, *EDGE_FORMULAS, *written])
+    return [parsed(f) for f in formulas]
+
+
 def main() -> None:
     cases = draw_cases()
     OUTPUT.write_text(document(cases), encoding="utf-8")
-    print(f"wrote {len(cases)} cases to {OUTPUT}", file=sys.stderr)
+    formulas = formula_cases(cases)
+    lines = ",\n ".join(json.dumps(f, ensure_ascii=False, sort_keys=True) for f in formulas)
+    FORMULAS.write_text(f"[\n {lines}\n]\n", encoding="utf-8")
+    print(f"wrote {len(cases)} cases to {OUTPUT} and {len(formulas)} formulas to {FORMULAS}", file=sys.stderr)
 
 
 if __name__ == "__main__":

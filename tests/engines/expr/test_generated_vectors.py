@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .generated_vectors import COMMAND, OUTPUT, answer
+from .generated_vectors import COMMAND, FORMULAS, OUTPUT, answer, parsed
 from .support import SqlRunner, convert, record, result_type, same
 
 FILE: dict[str, Any] = json.loads(OUTPUT.read_text(encoding="utf-8"))
@@ -30,6 +30,13 @@ def test_python_still_gives_the_recorded_answers() -> None:
         if (got := answer(c["expr"], c["data"])) != c["expected"]
     ]
     assert not stale, f"{len(stale)} stale cases, first {stale[0]}; regenerate with {COMMAND}"
+
+
+def test_the_parser_still_reads_the_recorded_formulas() -> None:
+    recorded = json.loads(FORMULAS.read_text(encoding="utf-8"))
+    assert len(recorded) >= 400
+    stale = [f for f in recorded if parsed(f["formula"]) != f]
+    assert not stale, f"{len(stale)} stale formulas, first {stale[0]}; regenerate with {COMMAND}"
 
 
 def test_sql_gives_the_recorded_answers(db: SqlRunner) -> None:
