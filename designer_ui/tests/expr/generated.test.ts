@@ -6,10 +6,15 @@
 import { describe, expect, it } from 'vitest'
 
 import { type Case, contextOf, type ContextJson, isKnown, repoJson, run } from './harness'
-import type { SchemaJson } from '../../src/core/expr'
+import { check, schemaFromJson, type SchemaJson } from '../../src/core/expr'
 
 const FILE = 'tests/expr_vectors_generated.json'
-const GENERATED = repoJson<{ schema: SchemaJson; context: ContextJson; cases: Case[] }>(FILE)
+interface CheckCase {
+  expr: unknown
+  issues: { message: string; path: string }[]
+}
+const GENERATED = repoJson<{ schema: SchemaJson; context: ContextJson; cases: Case[]; checks: CheckCase[] }>(FILE)
+const SCHEMA = schemaFromJson(GENERATED.schema)
 
 describe(FILE, () => {
   it('has the generated cases', () => expect(GENERATED.cases.length).toBeGreaterThan(500))
@@ -21,6 +26,17 @@ describe(FILE, () => {
       const known = isKnown(FILE, c)
       if (known) expect(outcome.ok, `listed as a known difference (${known.reason}) but agrees now`).toBe(false)
       else expect(outcome, `data ${JSON.stringify(c.data)} expected ${JSON.stringify(c.expected)}`).toMatchObject({ ok: true })
+    },
+  )
+})
+
+describe(`${FILE}: checks`, () => {
+  it('has mistyped expressions', () => expect(GENERATED.checks.filter((c) => c.issues.length).length).toBeGreaterThan(100))
+
+  it.each(GENERATED.checks.map((c, i) => [i, JSON.stringify(c.expr).slice(0, 80), c] as const))(
+    '#%i %s gives the same issues',
+    (_i, _name, c) => {
+      expect(check(c.expr, SCHEMA).map(({ message, path }) => ({ message, path }))).toEqual(c.issues)
     },
   )
 })

@@ -1,5 +1,6 @@
 /**
- * The formula parser gives the server's AST, or its error message with the same line and column,
+ * The formula parser gives the server's AST (and the checker the server's issues on the shared
+ * schema), or the server's error message with the same line and column,
  * for every formula of `tests/expr_formulas_generated.json` (the shared files' formulas, edge
  * cases, and the generated ASTs written back as formulas; Python's answers, see
  * `tests/engines/expr/generated_vectors.py`).
@@ -7,16 +8,18 @@
 import Decimal from 'decimal.js'
 import { describe, expect, it } from 'vitest'
 
-import { type Ast, ExprError, parseFormula } from '../../src/core/expr'
+import { type Ast, check, ExprError, parseFormula, schemaFromJson, type SchemaJson } from '../../src/core/expr'
 import { repoJson } from './harness'
 
 interface FormulaCase {
   formula: string
   ast?: unknown
   error?: { message: string; line: number; column: number }
+  issues?: { message: string; path: string }[]
 }
 
 const FORMULAS = repoJson<FormulaCase[]>('tests/expr_formulas_generated.json')
+const SCHEMA = schemaFromJson(repoJson<{ schema: SchemaJson }[]>('tests/expr_vectors.json')[0]?.schema ?? {})
 
 /** The AST as the file spells it: a decimal constant as `{"$decimal": "1.5"}`. */
 function normalized(ast: Ast): unknown {
@@ -29,9 +32,10 @@ function normalized(ast: Ast): unknown {
   return ast
 }
 
-function outcome(formula: string): Pick<FormulaCase, 'ast' | 'error'> {
+function outcome(formula: string): Pick<FormulaCase, 'ast' | 'error' | 'issues'> {
   try {
-    return { ast: normalized(parseFormula(formula)) }
+    const ast = parseFormula(formula)
+    return { ast: normalized(ast), issues: check(ast, SCHEMA).map(({ message, path }) => ({ message, path })) }
   } catch (error) {
     if (!(error instanceof ExprError)) throw error
     const issue = error.issues[0]
@@ -46,7 +50,7 @@ describe('tests/expr_formulas_generated.json', () => {
   })
 
   it.each(FORMULAS.map((f) => [f.formula, f] as const))('%s', (formula, expected) => {
-    const want = expected.error ? { error: expected.error } : { ast: expected.ast }
+    const want = expected.error ? { error: expected.error } : { ast: expected.ast, issues: expected.issues }
     expect(outcome(formula)).toEqual(want)
   })
 })

@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dajian.engines.expr import ExprError, compile_python, parse_formula, to_formula
+from dajian.engines.expr import ExprError, check, compile_python, parse_formula, to_formula
 
 from .support import CONTEXT, SCHEMA, record
 from .test_properties import RECORD, TOP, on_threshold
@@ -139,10 +139,13 @@ def document(cases: list[dict[str, Any]]) -> str:
         "schema": shared["schema"],
         "context": shared["context"],
     }
-    lines = [json.dumps(c, ensure_ascii=False, sort_keys=True) for c in cases]
-    body = ",\n  ".join(lines)
     meta = json.dumps(head, ensure_ascii=False, sort_keys=True)[1:-1]
-    return f'{{{meta},\n "cases": [\n  {body}\n ]}}\n'
+    return f'{{{meta},\n "cases": {_lines(cases)},\n "checks": {_lines(check_cases(cases))}}}\n'
+
+
+def _lines(items: list[dict[str, Any]]) -> str:
+    """One item a line, so that a regenerated file diffs by case."""
+    return "[\n  " + ",\n  ".join(json.dumps(i, ensure_ascii=False, sort_keys=True) for i in items) + "\n ]"
 
 
 def ast_norm(ast: Any) -> Any:
@@ -157,10 +160,35 @@ def ast_norm(ast: Any) -> Any:
 
 
 def parsed(formula: str) -> dict[str, Any]:
+    """Python's AST (and its check issues on the shared schema), or the parse error."""
     try:
-        return {"formula": formula, "ast": ast_norm(parse_formula(formula))}
+        ast = parse_formula(formula)
     except ExprError as exc:
         return {"formula": formula, "error": {"message": exc.message, "line": exc.line, "column": exc.column}}
+    return {"formula": formula, "ast": ast_norm(ast), "issues": issues(ast)}
+
+
+def issues(ast: Any) -> list[dict[str, str]]:
+    return [{"message": i.message, "path": i.path} for i in check(ast, SCHEMA)]
+
+
+SWAPS = {"amount": "name", "qty": "due", "name": "qty", "due": "flag", "flag": "amount", "created_at": "tags"}
+
+
+def mistyped(ast: Any) -> Any:
+    """The AST with its fields swapped for fields of another type, so that most of it is refused."""
+    if isinstance(ast, dict) and set(ast) == {"var"} and ast["var"] in SWAPS:
+        return {"var": SWAPS[ast["var"]]}
+    if isinstance(ast, dict):
+        return {k: mistyped(v) for k, v in ast.items()}
+    if isinstance(ast, list):
+        return [mistyped(v) for v in ast]
+    return ast
+
+
+def check_cases(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    asts = {json.dumps(m, sort_keys=True): m for c in cases if (m := mistyped(c["expr"])) != c["expr"]}
+    return [{"expr": ast, "issues": issues(ast)} for ast in asts.values()]
 
 
 def formula_cases(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:

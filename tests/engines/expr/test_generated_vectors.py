@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .generated_vectors import COMMAND, FORMULAS, OUTPUT, answer, parsed
+from .generated_vectors import COMMAND, FORMULAS, OUTPUT, answer, issues, parsed
 from .support import SqlRunner, convert, record, result_type, same
 
 FILE: dict[str, Any] = json.loads(OUTPUT.read_text(encoding="utf-8"))
@@ -30,6 +30,12 @@ def test_python_still_gives_the_recorded_answers() -> None:
         if (got := answer(c["expr"], c["data"])) != c["expected"]
     ]
     assert not stale, f"{len(stale)} stale cases, first {stale[0]}; regenerate with {COMMAND}"
+
+
+def test_the_checker_still_gives_the_recorded_issues() -> None:
+    assert sum(1 for c in FILE["checks"] if c["issues"]) >= 100
+    stale = [c for c in FILE["checks"] if issues(c["expr"]) != c["issues"]]
+    assert not stale, f"{len(stale)} stale checks, first {stale[0]}; regenerate with {COMMAND}"
 
 
 def test_the_parser_still_reads_the_recorded_formulas() -> None:
