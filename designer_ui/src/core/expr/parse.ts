@@ -15,6 +15,7 @@ import type Decimal from 'decimal.js'
 import { makeDate } from './datefns'
 import { isoDate } from './dates'
 import { DEFAULT_LIMITS, ExprError, type Limits } from './model'
+import { asciiDigit } from './text'
 import { Dec } from './values'
 
 export type Ast = null | boolean | number | bigint | Decimal | string | Ast[] | { [op: string]: Ast }
@@ -51,7 +52,7 @@ interface Token {
 
 const WORD_START = /[\p{L}\p{Nl}\p{No}_]/u
 const WORD = /[\p{L}\p{N}_]/u
-const DIGIT = /[0-9\uFF10-\uFF19]/ // ASCII and full-width digits
+const DIGIT = /\p{Nd}/u // Python's \d: any Unicode decimal digit
 const SPACE = /[ \t\f\r\n]/
 const OPERATORS = ['<=', '>=', '<>', '!=', '==', '=', '<', '>', '&', '+', '-', '*', '/', '%', '(', ')', ',', '.']
 
@@ -306,19 +307,8 @@ class Parser {
   }
 }
 
-const FULL_WIDTH_ZERO = 0xff10
-
-function asciiDigits(text: string): string {
-  return [...text]
-    .map((c) => {
-      const code = c.codePointAt(0) ?? 0
-      return code >= FULL_WIDTH_ZERO && code < FULL_WIDTH_ZERO + 10 ? String(code - FULL_WIDTH_ZERO) : c
-    })
-    .join('')
-}
-
 function number(text: string): Ast {
-  const ascii = asciiDigits(text)
+  const ascii = [...text].map(asciiDigit).join('')
   if (ascii.includes('.')) return new Dec(ascii)
   const value = BigInt(ascii)
   return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value

@@ -97,12 +97,27 @@ export function rept(text: string, n: bigint): string | null {
   return text.repeat(Number(n))
 }
 
-const NUMBER = /^\s*[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*$/u
+/** Python's `\s` and `str.strip()` (JavaScript's `\s` adds U+FEFF and leaves out U+001C–U+001F, U+0085). */
+const PY_SPACE = '\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
+/** Python's `\d` is any Unicode decimal digit ("１２" is 12), and `Decimal()` reads them all. */
+const NUMBER = new RegExp(`^[${PY_SPACE}]*([+-]?(?:\\p{Nd}{1,3}(?:,\\p{Nd}{3})+|\\p{Nd}+)(?:\\.\\p{Nd}+)?)[${PY_SPACE}]*$`, 'u')
+const DIGIT = /\p{Nd}/u
 
 /** VALUE: the number written in text ("1,234.5" → 1234.5), else null. */
 export function numberIn(text: string): Decimal | null {
-  if (!NUMBER.test(text)) return null
-  return new Dec(text.trim().replace(/,/g, ''))
+  const match = NUMBER.exec(text)
+  if (!match) return null
+  return new Dec([...(match[1] ?? '').replace(/,/g, '')].map(asciiDigit).join(''))
+}
+
+/** A Unicode decimal digit as 0-9: its place in its run of digits (each script's run starts at 0). */
+export function asciiDigit(c: string): string {
+  if (c >= '0' && c <= '9') return c
+  const code = c.codePointAt(0) ?? 0
+  if (!DIGIT.test(c)) return c
+  let start = code
+  while (start > 0 && DIGIT.test(String.fromCodePoint(start - 1))) start--
+  return String((code - start) % 10)
 }
 
 export function upper(text: string): string {
