@@ -13,6 +13,9 @@ from .support import SqlRunner, convert, record, result_type, same
 FILE: dict[str, Any] = json.loads(OUTPUT.read_text(encoding="utf-8"))
 CASES: list[dict[str, Any]] = FILE["cases"]
 VALUE_CASES = [c for c in CASES if not isinstance(c["expected"], dict)]
+# The cases of the property test's strategies; the others (forms-only functions, texts beyond
+# ASCII, dates far out of range) are marked ``"sql": false`` and held to Python only.
+SQL_CASES = [c for c in VALUE_CASES if c.get("sql", True)]
 BATCH = 100
 
 
@@ -47,12 +50,12 @@ def test_the_parser_still_reads_the_recorded_formulas() -> None:
 
 def test_sql_gives_the_recorded_answers(db: SqlRunner) -> None:
     wrong = []
-    for start in range(0, len(VALUE_CASES), BATCH):
-        batch = VALUE_CASES[start : start + BATCH]
+    for start in range(0, len(SQL_CASES), BATCH):
+        batch = SQL_CASES[start : start + BATCH]
         db.load([record(c["data"]) for c in batch])
         results = db.evaluate([c["expr"] for c in batch])
         for k, c in enumerate(batch):
             expected = convert(c["expected"], result_type(c["expr"]))
             if not same(results[k][k], expected):
                 wrong.append((c["expr"], c["data"], results[k][k], c["expected"]))
-    assert not wrong, wrong[:3]
+    assert not wrong, (len(wrong), wrong[:5])
