@@ -11,6 +11,8 @@ import Decimal from 'decimal.js'
 import {
   DateTimeValue,
   DateValue,
+  daysFromCivil,
+  daysInMonth,
   isoDate,
   isoDateTime,
   MAX_DAYS,
@@ -40,8 +42,17 @@ export type Num = bigint | Decimal
 export const isDecimal = (v: unknown): v is Decimal => Decimal.isDecimal(v)
 export const isNum = (v: unknown): v is Num => typeof v === 'bigint' || Decimal.isDecimal(v)
 
+const DECIMAL_OF_INTEGER = new Map<bigint, Decimal>() // constants meet decimals again and again
+
 export function toDec(v: Num): Decimal {
-  return typeof v === 'bigint' ? new Dec(v.toString()) : v
+  if (typeof v !== 'bigint') return v
+  let value = DECIMAL_OF_INTEGER.get(v)
+  if (value === undefined) {
+    value = new Dec(v.toString())
+    if (DECIMAL_OF_INTEGER.size > 1000) DECIMAL_OF_INTEGER.clear()
+    DECIMAL_OF_INTEGER.set(v, value)
+  }
+  return value
 }
 
 /** A value read from a record field of `type`; already-converted values pass through. */
@@ -87,9 +98,23 @@ function toDate(raw: unknown): DateValue | DateTimeValue | null {
   return days === null ? null : new DateValue(days)
 }
 
+const CANONICAL_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:Z|\+00:00)$/
+
 function toDateTime(raw: unknown): DateValue | DateTimeValue | null {
   if (raw instanceof DateValue || raw instanceof DateTimeValue) return raw
-  return typeof raw === 'string' ? parseIsoDateTime(raw) : null
+  if (typeof raw !== 'string') return null
+  return canonicalUtc(raw) ?? parseIsoDateTime(raw)
+}
+
+/** The server's own spelling (`2024-03-15T09:30:00.250000Z`), read without the general parser. */
+function canonicalUtc(raw: string): DateTimeValue | null {
+  const m = CANONICAL_UTC.exec(raw)
+  if (!m) return null
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number]
+  const valid = year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
+  if (!valid || hour > 23 || minute > 59 || second > 59) return null
+  const micros = ((hour * 60 + minute) * 60 + second) * 1_000_000 + Number((m[7] ?? '').padEnd(6, '0'))
+  return new DateTimeValue(daysFromCivil(year, month, day), micros)
 }
 
 function anyValue(raw: unknown): Value {
