@@ -10,9 +10,13 @@
  * Values: integers are `bigint`, decimals `Decimal` (decimal.js, exact), dates `DateValue`,
  * date-times `DateTimeValue` (UTC, microseconds); `toJson` turns a result back into JSON.
  */
+import Decimal from 'decimal.js'
+
+import type { EvalContext } from './compile'
 import { dateOf, DateTimeValue, DateValue, parseIsoDate, parseIsoDateTime } from './dates'
 import type { BusinessCalendar } from './datefns'
-import type { EvalContext } from './compile'
+import { roundHalfAway } from './numbers'
+import { toJson, type Value } from './values'
 
 export { analyze, check, checked } from './check'
 export { compileExpr, compileNode } from './compile'
@@ -27,6 +31,19 @@ export type { Ast } from './parse'
 export { RegexRefused } from './regex'
 export { equal, fromJson, toJson } from './values'
 export type { Value } from './values'
+
+/**
+ * A formula field's value as the server stores it (`kinds_structure._formula_coerce`): a number
+ * rounded half away from zero to the field's scale (an integer field: to a whole number), as
+ * JSON: `formulaResult(<Decimal 2.345>, "decimal", 2)` is "2.35", `("integer")` of 2.5 is 3.
+ */
+export function formulaResult(value: Value, kind: string, scale = 2): unknown {
+  const numeric = typeof value === 'bigint' || Decimal.isDecimal(value)
+  if (!numeric || (kind !== 'decimal' && kind !== 'integer')) return toJson(value)
+  const places = kind === 'integer' ? 0 : scale
+  const rounded = roundHalfAway(new Decimal(value.toString()), places)
+  return kind === 'integer' ? toJson(BigInt(rounded.toFixed(0))) : rounded.toFixed(places)
+}
 
 export interface ContextInput {
   /** ISO date-time; defaults to the browser's clock. */
