@@ -9,6 +9,11 @@
  *
  * Values: integers are `bigint`, decimals `Decimal` (decimal.js, exact), dates `DateValue`,
  * date-times `DateTimeValue` (UTC, microseconds); `toJson` turns a result back into JSON.
+ *
+ * Where the browser cannot follow the server: `JSON.parse` reads `5.0` in a JSON AST as the
+ * integer 5 (Python: a decimal), so `LEFT(name, 5.0)` is accepted and `POWER(x, 2.0)` is exact
+ * here; integers beyond 2^53 in a JSON AST lose digits before they arrive (formula text keeps
+ * them). Formula text keeps every constant exact, as on the server.
  */
 import Decimal from 'decimal.js'
 
