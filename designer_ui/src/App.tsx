@@ -17,8 +17,13 @@ const HomePage = lazyPage(() => import('./runtime/HomePage'), 'HomePage')
 const ProfilePage = lazyPage(() => import('./runtime/ProfilePage'), 'ProfilePage')
 const AppLayout = lazyPage(() => import('./runtime/AppLayout'), 'AppLayout')
 const AppHome = lazyPage(() => import('./runtime/AppHome'), 'AppHome')
-const Placeholder = lazyPage(() => import('./runtime/Placeholder'), 'Placeholder')
 const NotFound = lazyPage(() => import('./runtime/Placeholder'), 'NotFound')
+const AdminRoutes = lazyPage(() => import('./admin/AdminRoutes'), 'AdminRoutes')
+const PublicRoutes = lazyPage(() => import('./public/PublicRoutes'), 'PublicRoutes')
+const DashboardPage = lazyPage(() => import('./runtime/dashboard/DashboardPage'), 'DashboardPage')
+const InboxPage = lazyPage(() => import('./runtime/inbox/InboxPage'), 'InboxPage')
+const FormListPage = lazyPage(() => import('./runtime/list/FormListPage'), 'FormListPage')
+const RecordPage = lazyPage(() => import('./runtime/record/RecordPage'), 'RecordPage')
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -32,6 +37,7 @@ const queryClient = new QueryClient({
 
 const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  { path: '/p/:org/:app/*', element: <PublicRoutes /> },
   {
     element: (
       <RequireAuth>
@@ -41,16 +47,17 @@ const router = createBrowserRouter([
     children: [
       { path: '/', element: <HomePage /> },
       { path: '/profile', element: <ProfilePage /> },
+      { path: '/admin/*', element: <AdminRoutes /> },
       {
         path: '/a/:app',
         element: <AppLayout />,
         children: [
           { index: true, element: <AppHome /> },
-          { path: 'inbox', element: <Placeholder /> },
-          { path: 'forms/:form', element: <Placeholder /> },
-          { path: 'forms/:form/new', element: <Placeholder /> },
-          { path: 'forms/:form/records/:record', element: <Placeholder /> },
-          { path: 'dashboards/:dashboard', element: <Placeholder /> },
+          { path: 'inbox', element: <InboxPage /> },
+          { path: 'forms/:form', element: <FormListPage /> },
+          { path: 'forms/:form/new', element: <RecordPage /> },
+          { path: 'forms/:form/records/:record', element: <RecordPage /> },
+          { path: 'dashboards/:dashboard', element: <DashboardPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },
