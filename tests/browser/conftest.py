@@ -68,6 +68,9 @@ def browser(ui_built: None) -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)  # a loaded CI machine: assertions wait as long as a patient person
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
