@@ -60,7 +60,9 @@ def ui_built() -> None:
     assert (ROOT / "designer_ui" / "dist" / "index.html").is_file()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop current in this thread while it
+# runs, and later tests that call asyncio.run() (or start an app's lifespan) must not find one.
+@pytest.fixture(scope="module")
 def browser(ui_built: None) -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
@@ -104,7 +106,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(engine: Engine, ui_built: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     org_key = f"ui_{secrets.token_hex(4)}"
     with engine.begin() as conn:
