@@ -5,7 +5,7 @@
   HTML gets ``index.html`` (``no-cache``, so a new release is picked up at once) and the SPA's router
   takes the path from there; other files at the top of dist/ (the favicon) are served as they are;
 - everything else keeps the API's behaviour: unknown ``/api`` paths answer the JSON 404, wrong
-  methods the 405, because the catch-all route does not even match them.
+  methods the 405, because the UI only answers requests that no route matched at all.
 
 Where dist/ is found, first hit wins: ``$DAJIAN_UI_DIST``; ``dajian/platform/web_dist`` (what a wheel
 carries: copy designer_ui/dist there before building it); ``designer_ui/dist`` of a source checkout.
@@ -21,9 +21,8 @@ from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Match, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.types import Receive, Scope, Send
 
 PACKAGED_DIST = Path(__file__).resolve().parent / "web_dist"
 CHECKOUT_DIST = Path(__file__).resolve().parents[2] / "designer_ui" / "dist"
@@ -58,18 +57,9 @@ def _accepts_html(request: Request) -> bool:
     return "text/html" in accept or "application/xhtml+xml" in accept
 
 
-class _UiRoute(Route):
-    """Matches only GET/HEAD outside the server's own paths: routing of everything else is unchanged."""
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or is_server_path(scope["path"]):
-            return Match.NONE, {}
-        return super().matches(scope)
-
-
 async def _serve(request: Request) -> Response:
     dist = find_dist()
-    path: str = request.path_params["path"]
+    path = request.url.path.lstrip("/")
     if dist is None:
         if path.startswith("assets/") or not _accepts_html(request):
             raise HTTPException(status_code=404)
@@ -95,5 +85,15 @@ async def _serve(request: Request) -> Response:
 
 
 def mount_web(app: FastAPI) -> None:
-    """Add the UI's catch-all route; call it after every API router is included."""
-    app.router.routes.append(_UiRoute("/{path:path}", _serve, methods=["GET", "HEAD"], include_in_schema=False))
+    """Serve the UI from the router's default: it runs only when no route matched the path at all, so
+    routes (even ones added later) win, and a path some route knows under another method stays a 405."""
+    not_found = app.router.default
+
+    async def default(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and not is_server_path(scope["path"]):
+            response = await _serve(Request(scope, receive))
+            await response(scope, receive, send)
+            return
+        await not_found(scope, receive, send)
+
+    app.router.default = default

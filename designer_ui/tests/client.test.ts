@@ -23,8 +23,8 @@ describe('the client', () => {
     try {
       const { seen, fetchImpl } = recordingFetch(200)
       const client = makeClient('http://dajian.test', fetchImpl)
-      await client.POST('/api/auth/logout')
-      await client.GET('/api/auth/me')
+      await client.POST('/api/v1/auth/logout')
+      await client.GET('/api/v1/auth/me')
       expect(seen[0]?.headers.get('X-CSRF-Token')).toBe('tok123')
       expect(seen[1]?.headers.get('X-CSRF-Token')).toBeNull()
     } finally {
@@ -36,7 +36,7 @@ describe('the client', () => {
     const body = { code: 'invalid', detail: 'user is not valid', errors: [{ path: '/password', message: 'too short' }] }
     const { fetchImpl } = recordingFetch(422, body)
     const client = makeClient('http://dajian.test', fetchImpl)
-    const result = await client.GET('/api/auth/me')
+    const result = await client.GET('/api/v1/auth/me')
     expect(() => unwrap(result)).toThrowError('user is not valid')
     try {
       unwrap(result)

@@ -61,12 +61,14 @@ def test_top_level_files_are_served_as_they_are(dist: Path, client: TestClient) 
 
 
 def test_api_paths_keep_their_json_answers(dist: Path, client: TestClient) -> None:
-    unknown = client.get("/api/no-such-thing", headers=HTML)
-    assert unknown.status_code == 404
-    assert unknown.json() == {"code": "http_error", "detail": "Not Found"}
-    assert client.get("/api/health").json()["status"] == "ok"
-    wrong_method = client.get("/api/auth/login", headers=HTML)
-    assert wrong_method.status_code == 405
+    for unknown_path in ("/api/no-such-thing", "/api/v1/no-such-thing"):
+        unknown = client.get(unknown_path, headers=HTML)
+        assert unknown.status_code == 404
+        assert unknown.json() == {"code": "http_error", "detail": "Not Found"}
+    assert client.get("/api/v1/health").json()["status"] == "ok"
+    for login_path in ("/api/v1/auth/login", "/api/auth/login"):  # the old path is rewritten, not the UI's
+        wrong_method = client.get(login_path, headers=HTML)
+        assert wrong_method.status_code == 405
     assert client.post("/login", json={}).status_code in (404, 405)  # the UI answers GET only
     assert client.get("/openapi.json", headers=HTML).json()["info"]["title"] == "Dajian"
     assert "swagger" in client.get("/docs", headers=HTML).text.lower()

@@ -2,7 +2,7 @@
 // Do not edit: change the API, then regenerate. tests/ui/test_api_types.py fails when this is stale.
 
 export interface paths {
-    "/api/admin/audit": {
+    "/api/v1/admin/audit": {
         parameters: {
             query?: never;
             header?: never;
@@ -19,7 +19,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/departments": {
+    "/api/v1/admin/departments": {
         parameters: {
             query?: never;
             header?: never;
@@ -37,7 +37,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/departments/{dept_id}/manager": {
+    "/api/v1/admin/departments/{dept_id}/manager": {
         parameters: {
             query?: never;
             header?: never;
@@ -54,7 +54,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/memberships": {
+    "/api/v1/admin/memberships": {
         parameters: {
             query?: never;
             header?: never;
@@ -72,7 +72,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/users": {
+    "/api/v1/admin/users": {
         parameters: {
             query?: never;
             header?: never;
@@ -90,7 +90,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/users/{user_id}/department": {
+    "/api/v1/admin/users/{user_id}/department": {
         parameters: {
             query?: never;
             header?: never;
@@ -107,7 +107,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/webhook-allowlist": {
+    "/api/v1/admin/webhook-allowlist": {
         parameters: {
             query?: never;
             header?: never;
@@ -128,7 +128,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps": {
+    "/api/v1/apps": {
         parameters: {
             query?: never;
             header?: never;
@@ -146,7 +146,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}": {
+    "/api/v1/apps/{app_key}": {
         parameters: {
             query?: never;
             header?: never;
@@ -163,7 +163,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/channels": {
+    "/api/v1/apps/{app_key}/channels": {
         parameters: {
             query?: never;
             header?: never;
@@ -173,6 +173,8 @@ export interface paths {
         /**
          * Inbound Channels
          * @description The app's inbound channels with their public URLs (and, for webhooks, the signing secret).
+         *
+         *     A GET that writes: the first look at a webhook channel mints its secret and public id.
          */
         get: operations["rules_inbound_channels"];
         put?: never;
@@ -183,7 +185,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/dashboards/{dashboard_key}/run": {
+    "/api/v1/apps/{app_key}/dashboards/{dashboard_key}/run": {
         parameters: {
             query?: never;
             header?: never;
@@ -203,7 +205,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/decision-tables/{table_key}/evaluate": {
+    "/api/v1/apps/{app_key}/decision-tables/{table_key}/evaluate": {
         parameters: {
             query?: never;
             header?: never;
@@ -220,7 +222,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/draft": {
+    "/api/v1/apps/{app_key}/draft": {
         parameters: {
             query?: never;
             header?: never;
@@ -240,7 +242,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/export": {
+    "/api/v1/apps/{app_key}/export": {
         parameters: {
             query?: never;
             header?: never;
@@ -257,7 +259,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/flows/{flow_key}/preview": {
+    "/api/v1/apps/{app_key}/flows/{flow_key}/preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -277,7 +279,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/flows/{flow_key}/start": {
+    "/api/v1/apps/{app_key}/flows/{flow_key}/start": {
         parameters: {
             query?: never;
             header?: never;
@@ -294,7 +296,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/flows/validate": {
+    "/api/v1/apps/{app_key}/flows/validate": {
         parameters: {
             query?: never;
             header?: never;
@@ -314,7 +316,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/export.xlsx": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/export.xlsx": {
         parameters: {
             query?: never;
             header?: never;
@@ -334,7 +336,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/fields/{field_key}/files": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/fields/{field_key}/files": {
         parameters: {
             query?: never;
             header?: never;
@@ -354,7 +356,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/import": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/import": {
         parameters: {
             query?: never;
             header?: never;
@@ -374,7 +376,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/import/preview": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/import/preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -394,7 +396,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records": {
         parameters: {
             query?: never;
             header?: never;
@@ -415,7 +417,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/{record_id}": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -437,7 +439,7 @@ export interface paths {
         patch: operations["records_update"];
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/{record_id}/flows": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/flows": {
         parameters: {
             query?: never;
             header?: never;
@@ -457,7 +459,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/{record_id}/history": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/history": {
         parameters: {
             query?: never;
             header?: never;
@@ -474,7 +476,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/{record_id}/related": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/related": {
         parameters: {
             query?: never;
             header?: never;
@@ -494,7 +496,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/{record_id}/restore": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/restore": {
         parameters: {
             query?: never;
             header?: never;
@@ -511,7 +513,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/bulk": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/bulk": {
         parameters: {
             query?: never;
             header?: never;
@@ -531,7 +533,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/preview": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -551,7 +553,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/records/query": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/query": {
         parameters: {
             query?: never;
             header?: never;
@@ -571,7 +573,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/forms/{form_key}/search": {
+    "/api/v1/apps/{app_key}/forms/{form_key}/search": {
         parameters: {
             query?: never;
             header?: never;
@@ -594,7 +596,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/openapi.json": {
+    "/api/v1/apps/{app_key}/navigation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Navigation
+         * @description The forms the caller's roles reach (with their actions) and the app's dashboards, in definition order.
+         */
+        get: operations["apps_get_navigation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/openapi.json": {
         parameters: {
             query?: never;
             header?: never;
@@ -611,7 +633,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/publish": {
+    "/api/v1/apps/{app_key}/publish": {
         parameters: {
             query?: never;
             header?: never;
@@ -628,7 +650,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/reports/{report_key}/export.csv": {
+    "/api/v1/apps/{app_key}/reports/{report_key}/export.csv": {
         parameters: {
             query?: never;
             header?: never;
@@ -648,7 +670,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/reports/{report_key}/export.xlsx": {
+    "/api/v1/apps/{app_key}/reports/{report_key}/export.xlsx": {
         parameters: {
             query?: never;
             header?: never;
@@ -668,7 +690,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/reports/{report_key}/run": {
+    "/api/v1/apps/{app_key}/reports/{report_key}/run": {
         parameters: {
             query?: never;
             header?: never;
@@ -688,7 +710,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/reports/preview": {
+    "/api/v1/apps/{app_key}/reports/preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -708,7 +730,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/rules/{rule_key}/run": {
+    "/api/v1/apps/{app_key}/rules/{rule_key}/run": {
         parameters: {
             query?: never;
             header?: never;
@@ -728,7 +750,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/rules/dry-run": {
+    "/api/v1/apps/{app_key}/rules/dry-run": {
         parameters: {
             query?: never;
             header?: never;
@@ -748,7 +770,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/rules/runs": {
+    "/api/v1/apps/{app_key}/rules/runs": {
         parameters: {
             query?: never;
             header?: never;
@@ -768,7 +790,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/rules/schedules/sync": {
+    "/api/v1/apps/{app_key}/rules/schedules/sync": {
         parameters: {
             query?: never;
             header?: never;
@@ -788,7 +810,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/validate": {
+    "/api/v1/apps/{app_key}/validate": {
         parameters: {
             query?: never;
             header?: never;
@@ -805,7 +827,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/versions": {
+    "/api/v1/apps/{app_key}/versions": {
         parameters: {
             query?: never;
             header?: never;
@@ -822,7 +844,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/versions/{number}": {
+    "/api/v1/apps/{app_key}/versions/{number}": {
         parameters: {
             query?: never;
             header?: never;
@@ -839,7 +861,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/webhooks": {
+    "/api/v1/apps/{app_key}/webhooks": {
         parameters: {
             query?: never;
             header?: never;
@@ -859,7 +881,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{app_key}/webhooks/deliveries": {
+    "/api/v1/apps/{app_key}/webhooks/deliveries": {
         parameters: {
             query?: never;
             header?: never;
@@ -879,7 +901,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/import": {
+    "/api/v1/apps/import": {
         parameters: {
             query?: never;
             header?: never;
@@ -896,7 +918,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/login": {
+    "/api/v1/auth/login": {
         parameters: {
             query?: never;
             header?: never;
@@ -916,7 +938,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/logout": {
+    "/api/v1/auth/logout": {
         parameters: {
             query?: never;
             header?: never;
@@ -933,7 +955,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/me": {
+    "/api/v1/auth/me": {
         parameters: {
             query?: never;
             header?: never;
@@ -947,10 +969,36 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Update Me
+         * @description Change my language or display name; answers like ``GET /api/v1/auth/me``.
+         */
+        patch: operations["auth_update_me"];
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Password
+         * @description Needs the current password; signs out the user's other sessions, keeps this one.
+         *
+         *     Two transactions, as at login: the check is counted (and throttled) with the login attempts first.
+         */
+        post: operations["auth_change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/auth/tokens": {
+    "/api/v1/auth/tokens": {
         parameters: {
             query?: never;
             header?: never;
@@ -974,7 +1022,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/tokens/{token_id}": {
+    "/api/v1/auth/tokens/{token_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -991,7 +1039,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/catalog": {
+    "/api/v1/catalog": {
         parameters: {
             query?: never;
             header?: never;
@@ -1012,7 +1060,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/files/{file_id}": {
+    "/api/v1/files/{file_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1032,7 +1080,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/files/{file_id}/meta": {
+    "/api/v1/files/{file_id}/meta": {
         parameters: {
             query?: never;
             header?: never;
@@ -1049,7 +1097,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/flows/inbox/{box}": {
+    "/api/v1/flows/inbox/{box}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1069,7 +1117,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/flows/instances/{instance_id}": {
+    "/api/v1/flows/instances/{instance_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1086,7 +1134,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/flows/instances/{instance_id}/act": {
+    "/api/v1/flows/instances/{instance_id}/act": {
         parameters: {
             query?: never;
             header?: never;
@@ -1106,7 +1154,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/flows/instances/{instance_id}/migrate": {
+    "/api/v1/flows/instances/{instance_id}/migrate": {
         parameters: {
             query?: never;
             header?: never;
@@ -1126,7 +1174,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/flows/tasks/{task_id}/act": {
+    "/api/v1/flows/tasks/{task_id}/act": {
         parameters: {
             query?: never;
             header?: never;
@@ -1146,7 +1194,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/health": {
+    "/api/v1/health": {
         parameters: {
             query?: never;
             header?: never;
@@ -1166,7 +1214,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/inbound/{channel_id}": {
+    "/api/v1/inbound/{channel_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1187,7 +1235,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/notifications": {
+    "/api/v1/notifications": {
         parameters: {
             query?: never;
             header?: never;
@@ -1204,7 +1252,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/notifications/{notification_id}/read": {
+    "/api/v1/notifications/{notification_id}/read": {
         parameters: {
             query?: never;
             header?: never;
@@ -1221,7 +1269,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/notifications/read-all": {
+    "/api/v1/notifications/read-all": {
         parameters: {
             query?: never;
             header?: never;
@@ -1238,7 +1286,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/notifications/unread-count": {
+    "/api/v1/notifications/unread-count": {
         parameters: {
             query?: never;
             header?: never;
@@ -1255,7 +1303,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/public/{org_key}/{app_key}/forms/{form_key}": {
+    "/api/v1/public/{org_key}/{app_key}/forms/{form_key}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1276,7 +1324,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/public/{org_key}/{app_key}/status": {
+    "/api/v1/public/{org_key}/{app_key}/status": {
         parameters: {
             query?: never;
             header?: never;
@@ -1298,7 +1346,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/schema/app.json": {
+    "/api/v1/schema/app.json": {
         parameters: {
             query?: never;
             header?: never;
@@ -1318,7 +1366,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/webhooks/deliveries/{delivery_id}/redeliver": {
+    "/api/v1/webhooks/deliveries/{delivery_id}/redeliver": {
         parameters: {
             query?: never;
             header?: never;
@@ -1388,6 +1436,30 @@ export interface components {
              * @description host names, IP addresses or CIDR networks
              */
             allow: string[];
+        };
+        /**
+         * AppNavigation
+         * @description An app's home for the caller: what the web UI's navigation lists, from the published definition.
+         */
+        AppNavigation: {
+            /** Dashboards */
+            dashboards: components["schemas"]["NavDashboard"][];
+            /** Default Locale */
+            default_locale: string;
+            /** Description */
+            description: {
+                [key: string]: string;
+            } | null;
+            /** Forms */
+            forms: components["schemas"]["NavForm"][];
+            /** Key */
+            key: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
+            /** Version */
+            version: number;
         };
         /** BucketEntry */
         BucketEntry: {
@@ -1668,6 +1740,19 @@ export interface components {
             /** Manager Id */
             manager_id: number | null;
         };
+        /**
+         * MeBody
+         * @description What a user may change about themselves; absent keys stay as they are.
+         */
+        MeBody: {
+            /** Display Name */
+            display_name?: string | null;
+            /**
+             * Locale
+             * @description zh-CN or en: the UI's language
+             */
+            locale?: string | null;
+        };
         /** MigrateBody */
         MigrateBody: {
             /**
@@ -1682,6 +1767,29 @@ export interface components {
              * @description app version number; default: the current one
              */
             version?: number | null;
+        };
+        /** NavDashboard */
+        NavDashboard: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            } | null;
+        };
+        /** NavForm */
+        NavForm: {
+            /**
+             * Actions
+             * @description what the caller may do with its records: read, create, ...
+             */
+            actions: string[];
+            /** Key */
+            key: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
         };
         /** NewApp */
         NewApp: {
@@ -1781,6 +1889,21 @@ export interface components {
             example: string;
             /** Symbol */
             symbol: string;
+        };
+        /** PasswordBody */
+        PasswordBody: {
+            /** Current Password */
+            current_password: string;
+            /** New Password */
+            new_password: string;
+        };
+        /** PasswordChanged */
+        PasswordChanged: {
+            /**
+             * Sessions Ended
+             * @description the user's other browser sessions, signed out by the change
+             */
+            sessions_ended: number;
         };
         /** PreviewBody */
         PreviewBody: {
@@ -1944,6 +2067,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     admin_list_departments: {
@@ -1977,6 +2109,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2021,6 +2162,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2075,6 +2225,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     admin_grant: {
@@ -2112,6 +2271,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2163,6 +2331,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     admin_list_users: {
@@ -2196,6 +2373,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2240,6 +2426,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2294,6 +2489,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_get_allow_list: {
@@ -2327,6 +2531,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2378,6 +2591,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     apps_list: {
@@ -2411,6 +2633,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2462,6 +2693,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     apps_get: {
@@ -2497,6 +2737,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2546,6 +2795,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     reports_dashboard: {
@@ -2586,6 +2844,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2642,6 +2909,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     apps_save_draft: {
@@ -2688,6 +2964,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     apps_export: {
@@ -2723,6 +3008,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2779,6 +3073,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     flows_start: {
@@ -2819,6 +3122,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2874,6 +3186,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     excel_export: {
@@ -2918,6 +3239,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2977,6 +3307,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     excel_run_import: {
@@ -3017,6 +3356,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3068,6 +3416,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3128,6 +3485,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     records_create: {
@@ -3180,6 +3546,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     records_read: {
@@ -3225,6 +3600,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     records_delete: {
@@ -3259,6 +3643,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3317,6 +3710,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     flows_of_record: {
@@ -3362,6 +3764,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     records_history: {
@@ -3400,6 +3811,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3458,6 +3878,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     records_restore: {
@@ -3496,6 +3925,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3546,6 +3984,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3605,6 +4052,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     records_query: {
@@ -3645,6 +4101,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3699,6 +4164,64 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    apps_get_navigation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppNavigation"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     apps_openapi_document: {
@@ -3734,6 +4257,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3786,6 +4318,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     reports_export_csv: {
@@ -3831,6 +4372,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     reports_export_xlsx: {
@@ -3869,6 +4419,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3923,6 +4482,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     reports_preview: {
@@ -3962,6 +4530,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4016,6 +4593,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_dry_run: {
@@ -4055,6 +4641,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4111,6 +4706,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_sync: {
@@ -4146,6 +4750,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4199,6 +4812,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     apps_list_versions: {
@@ -4234,6 +4856,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4285,6 +4916,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_subscriptions: {
@@ -4320,6 +4960,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4365,6 +5014,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4418,6 +5076,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     auth_login: {
@@ -4462,6 +5129,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     auth_logout: {
@@ -4491,6 +5167,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4538,6 +5223,119 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    auth_update_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeBody"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    auth_change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordBody"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordChanged"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     auth_list_tokens: {
@@ -4573,6 +5371,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4624,6 +5431,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     auth_revoke_token: {
@@ -4663,6 +5479,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     catalog: {
@@ -4694,6 +5519,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4744,6 +5578,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     files_meta: {
@@ -4780,6 +5623,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4831,6 +5683,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     flows_get_instance: {
@@ -4867,6 +5728,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4921,6 +5791,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     flows_migrate: {
@@ -4961,6 +5840,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5015,6 +5903,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     platform_health: {
@@ -5048,6 +5945,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5090,6 +5996,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5140,6 +6055,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_mark_read: {
@@ -5176,6 +6100,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5223,6 +6156,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_unread_count: {
@@ -5256,6 +6198,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5316,6 +6267,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_public_status: {
@@ -5355,6 +6315,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5402,6 +6371,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rules_redeliver: {
@@ -5438,6 +6416,15 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
