@@ -1,0 +1,57 @@
+"""What each operation documents besides its 2xx answer: its 4xx statuses, each with the shared
+``ErrorBody`` and the ``code`` it carries, and the media types of the routes that stream files.
+
+``responses=errors(401, 403, 404, 422)`` on a route documents exactly the refusals it can answer;
+``document_errors`` (``dajian.platform.errors``) adds the catch-all ``4XX`` to every operation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dajian.platform.errors import (
+    BadRequest,
+    Conflict,
+    DajianError,
+    ErrorBody,
+    Forbidden,
+    Invalid,
+    NotFound,
+    PayloadTooLarge,
+    TooManyRequests,
+    Unauthorized,
+)
+
+Responses = dict[int | str, dict[str, Any]]
+
+REFUSALS: dict[int, tuple[type[DajianError], str]] = {
+    400: (BadRequest, "The request cannot be taken as sent"),
+    401: (Unauthorized, "Not signed in, or the session or token has expired"),
+    403: (Forbidden, "Not allowed: a token scope, a role or the CSRF token is missing"),
+    404: (NotFound, "Not found, or not visible to you"),
+    409: (Conflict, "Conflicts with what is stored: a value that must be unique is taken, a stale row_version "
+                    "(the body's current holds the record as it is now), a flow changed meanwhile, "
+                    "a retry while the first request with its Idempotency-Key is still running"),
+    413: (PayloadTooLarge, "The body or the file is larger than allowed"),
+    422: (Invalid, "Invalid input: every problem with its JSON path"),
+    429: (TooManyRequests, "Too many attempts: wait retry_after seconds (also sent as Retry-After)"),
+}
+AUTH = (401, 403)  # every route that needs a sign-in
+
+
+def code_of(status: int) -> str:
+    return REFUSALS[status][0].code
+
+
+def errors(*statuses: int, **notes: str) -> Responses:
+    """The documented refusals of a route: ``errors(401, 403, 409, e409="a stale row_version")``; a note
+    replaces the status's general description."""
+    return {status: {"model": ErrorBody,
+                     "description": f"{notes.get(f'e{status}', REFUSALS[status][1])} (code: {code_of(status)})"}
+            for status in sorted(set(statuses))}
+
+
+def binary(description: str, *media_types: str) -> Responses:
+    """The 200 answer of a route that streams a file (its ``response_class`` is a ``StreamingResponse``)."""
+    return {200: {"description": description,
+                  "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in media_types}}}
