@@ -92,3 +92,7 @@ class OpenApiDocument(Open):
     paths: dict[str, dict[str, Any]]
     components: dict[str, Any]
 
+
+
+__all__ = ["AppDetail", "AppDocument", "AppSummary", "DraftSaved", "FormPlan", "JsonSchemaDocument", "MigrationStep",
+           "OpenApiDocument", "Published", "Validation", "Version", "VersionSummary"]

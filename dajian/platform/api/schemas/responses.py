@@ -1,13 +1,15 @@
-"""What each operation documents besides its 2xx answer: its 4xx statuses, each with the shared
-``ErrorBody`` and the ``code`` it carries, and the media types of the routes that stream files.
+"""What a route declares about its answers: the model of its 2xx body, its 4xx statuses (each with the
+shared ``ErrorBody`` and the ``code`` it carries) and, for routes that stream files, their media types.
 
-``responses=errors(401, 403, 404, 422)`` on a route documents exactly the refusals it can answer;
+``@router.get("/x", **answers(Page, *SIGNED_IN, 404, 422))`` documents exactly what the route can answer;
 ``document_errors`` (``dajian.platform.errors``) adds the catch-all ``4XX`` to every operation.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from fastapi.responses import StreamingResponse
 
 from dajian.platform.errors import (
     BadRequest,
@@ -36,7 +38,7 @@ REFUSALS: dict[int, tuple[type[DajianError], str]] = {
     422: (Invalid, "Invalid input: every problem with its JSON path"),
     429: (TooManyRequests, "Too many attempts: wait retry_after seconds (also sent as Retry-After)"),
 }
-AUTH = (401, 403)  # every route that needs a sign-in
+SIGNED_IN = (401, 403)  # the refusals of every route that needs a sign-in
 
 
 def code_of(status: int) -> str:
@@ -55,3 +57,16 @@ def binary(description: str, *media_types: str) -> Responses:
     """The 200 answer of a route that streams a file (its ``response_class`` is a ``StreamingResponse``)."""
     return {200: {"description": description,
                   "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in media_types}}}
+
+
+def answers(model: Any, *statuses: int, **notes: str) -> dict[str, Any]:
+    """A JSON route's keyword arguments: its model, its refusals. Keys a service leaves out stay out of
+    the answer (``exclude_unset``) rather than coming back as ``null``: ``total`` on a later page,
+    ``_warnings`` on a create, the columns ``?fields=`` did not ask for."""
+    return {"response_model": model, "response_model_exclude_unset": True, "responses": errors(*statuses, **notes)}
+
+
+def streams(description: str, media_types: tuple[str, ...], *statuses: int) -> dict[str, Any]:
+    """A file-streaming route's keyword arguments: its media types and its refusals."""
+    return {"response_class": StreamingResponse, "responses": {**binary(description, *media_types),
+                                                               **errors(*statuses)}}
