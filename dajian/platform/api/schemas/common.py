@@ -28,6 +28,9 @@ def _iso(value: datetime) -> str:
 # ISO 8601 with its offset (``2026-03-01T08:00:00+00:00``), as the services write it
 Timestamp = Annotated[AwareDatetime, PlainSerializer(_iso, return_type=str),
                       WithJsonSchema({"type": "string", "format": "date-time"})]
+# the same, already written as text by the service: records are dumped once, on the hot path, and are
+# not parsed again on their way out
+IsoText = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
 Label = Annotated[dict[str, str], Field(description='text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}')]
 Json = Any  # any JSON value: a record's value, a rule's result, a report's cell
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from dajian.platform.api.schemas.common import Json, Open, Out, Problem, Timestamp
+from dajian.platform.api.schemas.common import IsoText, Json, Open, Out, Problem, Timestamp
 
 
 class Record(Open):
@@ -16,8 +16,8 @@ class Record(Open):
 
     id: int
     row_version: int = Field(description="send it back on update; a stale one gives 409")
-    created_at: Timestamp | None = None
-    updated_at: Timestamp | None = None
+    created_at: IsoText | None = None
+    updated_at: IsoText | None = None
     created_by: int | None = None
     owner_id: int | None = None
     dept_id: int | None = None
