@@ -137,12 +137,12 @@ def test_an_assignee_finds_the_task_in_the_inbox(demo: dict[str, Any]) -> None:
     confirm = next(t for t in demo["tasks"] if t["node_id"] == "confirm")
     username = next(name for name, uid in people.users.items() if uid == confirm["assignee_id"])
     client = org.client(username)
-    inbox = client.get("/api/flows/inbox/pending").json()
+    inbox = client.get("/api/v1/flows/inbox/pending").json()
     assert confirm["id"] in {t["task_id"] for t in inbox["items"]}
     instance = next(i for i in demo["instances"] if i["id"] == confirm["instance_id"])
     record = client.get(f"{RECORDS}/{instance['record_id']}").json()
     assert record["status"] == "awaiting_customer" and record["assignee"] == confirm["assignee_id"]
-    view = org.client().get(f"/api/flows/instances/{instance['id']}").json()
+    view = org.client().get(f"/api/v1/flows/instances/{instance['id']}").json()
     actions = [e["action"] for e in view["timeline"]]
     assert actions[0] == "start" and "approve" in actions
     times = [e["at"] for e in view["timeline"]]

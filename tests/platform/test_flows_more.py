@@ -71,13 +71,13 @@ def more_desk(org: Org) -> Desk:
 
 def start(desk: Desk, flow: str, **values: Any) -> dict[str, Any]:
     record_id = desk.new_complaint(**values)
-    r = desk.as_("alice").post(f"/api/apps/complaints/flows/{flow}/start", json={"record_id": record_id})
+    r = desk.as_("alice").post(f"/api/v1/apps/complaints/flows/{flow}/start", json={"record_id": record_id})
     assert r.status_code == 201, r.text
     return dict(r.json())
 
 
 def view(desk: Desk, instance_id: int) -> dict[str, Any]:
-    r = desk.admin.get(f"/api/flows/instances/{instance_id}")
+    r = desk.admin.get(f"/api/v1/flows/instances/{instance_id}")
     assert r.status_code == 200, r.text
     return dict(r.json())
 
@@ -141,14 +141,14 @@ def test_admin_moves_a_running_instance_to_a_new_version(org: Org, clock: Any) -
     view = desk.start(record_id)
     renamed = _json.loads(_json.dumps(complaint_app()).replace('"triage"', '"sorting"'))
     assert publish(desk.admin, renamed).status_code == 200
-    outsider = desk.as_("alice").post(f"/api/flows/instances/{view['id']}/migrate", json={"node_map": {}})
+    outsider = desk.as_("alice").post(f"/api/v1/flows/instances/{view['id']}/migrate", json={"node_map": {}})
     assert outsider.status_code == 403
-    missing = desk.admin.post(f"/api/flows/instances/{view['id']}/migrate", json={"node_map": {}})
+    missing = desk.admin.post(f"/api/v1/flows/instances/{view['id']}/migrate", json={"node_map": {}})
     assert missing.status_code == 422 and missing.json()["errors"][0]["path"] == "/node_map/triage"
-    moved = desk.admin.post(f"/api/flows/instances/{view['id']}/migrate", json={"node_map": {"triage": "sorting"}})
+    moved = desk.admin.post(f"/api/v1/flows/instances/{view['id']}/migrate", json={"node_map": {"triage": "sorting"}})
     assert moved.status_code == 200, moved.text
     assert moved.json()["node_map"] == {"triage": "sorting"} and moved.json()["to_version"] != view.get("version_id")
-    after = desk.admin.get(f"/api/flows/instances/{view['id']}").json()
+    after = desk.admin.get(f"/api/v1/flows/instances/{view['id']}").json()
     assert any(e["action"] == "migrate" for e in after["timeline"])
     agent = next(name for name in ("agent1", "agent2") if desk.pending(name))
     assert desk.pending(agent)[0]["node_id"] == "sorting"

@@ -100,7 +100,7 @@ class InboundTrigger(Strict):
 
 
 class ManualTrigger(Strict):
-    """A button: ``POST /api/apps/{app}/rules/{rule}/run`` with a record id."""
+    """A button: ``POST /api/v1/apps/{app}/rules/{rule}/run`` with a record id."""
 
     event: Literal["manual"]
     label: Label | None = None
