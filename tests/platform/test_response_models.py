@@ -5,9 +5,13 @@ the model does not declare, so a model that forgot a key would silently take it 
 the real API runs through its main scenarios (sign-in and tokens, administration, the designer,
 records, files and Excel, flows, reports and dashboards, rules, webhooks, channels and the public
 form) while every endpoint's return value is recorded before FastAPI sees it. Each is then served
-through its model as FastAPI serves it and compared with what the endpoint returned: a key the model
-lacks or misspells, a required key the endpoint left out, or a value the model would change fails
-with the route and the JSON path.
+through the route's own model as FastAPI serves it and compared with what the endpoint returned: a
+key the model lacks or misspells (what ``extra="forbid"`` would refuse), a required key the endpoint
+left out, or a value the model would change fails with the route and the JSON path.
+
+The OpenAPI document is checked too: every operation has a typed 2xx body (a named model, not a bare
+object) or a documented file, and documents the refusals it can answer (401/403 behind a sign-in, 422
+where there is input, 413 where there is a body), each with the shared ``ErrorBody`` and its code.
 """
 
 from __future__ import annotations
@@ -57,8 +61,8 @@ BARE = (None, Any, dict[str, Any], list[dict[str, Any]], dict[str, int], dict[st
 def served(model: Any, returned: Any, *, exclude_unset: bool = True) -> Any:
     """``returned`` passed through ``model`` as FastAPI does (``answers()`` sets ``exclude_unset``)."""
     adapter: TypeAdapter[Any] = TypeAdapter(model)
-    dumped = adapter.validate_python(returned)
-    return adapter.dump_python(dumped, mode="json", by_alias=True, exclude_unset=exclude_unset)
+    validated = adapter.validate_python(returned)
+    return adapter.dump_python(validated, mode="json", by_alias=True, exclude_unset=exclude_unset)
 
 
 def _instant(value: str) -> datetime | None:
