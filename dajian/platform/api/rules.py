@@ -184,8 +184,10 @@ def mark_all_read(conn: Conn, principal: Auth) -> dict[str, int]:
 
 
 @router.get("/apps/{app_key}/webhooks", tags=[INTEGRATIONS], **answers(out.Subscriptions, *SIGNED_IN, 404, 422))
-def subscriptions(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, Any]:
-    """Subscriptions with the secret their receivers verify ``X-Dajian-Signature`` with."""
+def subscriptions(conn: Conn, principal: Auth, app_key: str) -> dict[str, Any]:
+    """Subscriptions with the secret their receivers verify ``X-Dajian-Signature`` with.
+
+    A GET that writes, as the channels' is: the first look at a subscription mints its secret."""
     runtime = _managed(conn, principal, app_key)
     out = []
     for sub in _rules_of(runtime).of_kind("webhook"):
