@@ -29,6 +29,7 @@ from dajian.platform.errors import DajianError, document_errors
 from dajian.platform.files import is_upload_path
 from dajian.platform.nul import RefuseNul
 from dajian.platform.search.tokens import warm_segmenter
+from dajian.platform.web import mount_web
 
 
 class BodyLimit:
@@ -170,4 +171,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         """On the event loop, touching no database: it answers while every thread or connection is busy."""
         return {"status": "ok", "version": __version__}
 
+    mount_web(app)  # the web UI at "/", for GETs no route matched (never /api or /docs)
     return app

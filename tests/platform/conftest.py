@@ -97,7 +97,7 @@ def ticket_app(**overrides: Any) -> dict[str, Any]:
         {"key": "team", "kind": "department", "label": {"en": "Team"}},
     ]
     doc: dict[str, Any] = {
-        "schema_version": 1, "key": "tickets", "label": {"zh-CN": "工单", "en": "Tickets"},
+        "schema_version": 2, "key": "tickets", "label": {"zh-CN": "工单", "en": "Tickets"},
         "forms": [{"key": "ticket", "label": {"zh-CN": "工单", "en": "Ticket"}, "fields": fields}],
         "roles": [],
     }

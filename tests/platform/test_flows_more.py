@@ -153,3 +153,30 @@ def test_admin_moves_a_running_instance_to_a_new_version(org: Org, clock: Any) -
     agent = next(name for name in ("agent1", "agent2") if desk.pending(name))
     assert desk.pending(agent)[0]["node_id"] == "sorting"
     desk.act(agent, "approve", comment="triaged on the new version")
+
+
+def test_an_instance_saved_by_the_first_engine_continues(org: Org, clock: Any) -> None:
+    """A run stored before the typed state (version 1: no ``state_version``) is upgraded as it is
+    read; its next step stores the current version; a state no version can read is a 409, not a 500."""
+    from sqlalchemy import select, update
+
+    from dajian.engines.flow import STATE_VERSION
+    from dajian.platform.flows.tables import flow_instances
+
+    desk = Desk(org)
+    view = desk.start(desk.new_complaint())
+    where = flow_instances.c.id == view["id"]
+    with org.engine.begin() as conn:
+        data = conn.execute(select(flow_instances.c.data).where(where)).scalar_one()
+        old = {k: v for k, v in data.items() if k != "state_version"}
+        old["tasks"] = {k: {**t, "status": "pending"} for k, t in data["tasks"].items()}  # as v1 kept them
+        old["sla"] = {**data["sla"], "pauses": []}
+        conn.execute(update(flow_instances).where(where).values(data=old))
+    agent = next(name for name in ("agent1", "agent2") if desk.pending(name))
+    assert open_nodes(desk.act(agent)) == [("logistics", desk.ids["logi1"]), ("tech", desk.ids["tech1"])]
+    with org.engine.begin() as conn:
+        assert conn.execute(select(flow_instances.c.data).where(where)).scalar_one()["state_version"] == STATE_VERSION
+        conn.execute(update(flow_instances).where(where).values(data={"state_version": 99}))
+    task_id = desk.pending("tech1")[0]["task_id"]
+    r = desk.as_("tech1").post(f"/api/flows/tasks/{task_id}/act", json={"action": "approve"})
+    assert r.status_code == 409 and r.json()["errors"][0]["path"] == "/state_version", r.text

@@ -209,6 +209,10 @@ def test_signing_in_tokens_and_administration(org: Org, engine: Engine, recorder
     member = org.client("clerk")
     _ok(member.get("/api/v1/admin/users"))  # a member's view: what a user picker needs
     _ok(member.get("/api/v1/apps"))
+    _ok(member.get("/api/v1/apps/tickets/navigation"))
+    _ok(member.patch("/api/v1/auth/me", json={"locale": "en", "display_name": "Clerk Li"}))
+    _ok(member.post("/api/v1/auth/password", json={"current_password": PASSWORD,
+                                                  "new_password": "a much longer passphrase 2026"}))
     _ok(admin.request("DELETE", "/api/v1/admin/memberships", json=grant))
     _ok(admin.get("/api/v1/admin/audit", params={"limit": 50}))
     _ok(admin.put("/api/v1/admin/webhook-allowlist", json={"allow": ["127.0.0.1", "10.0.0.0/8"]}))

@@ -56,6 +56,8 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", V1 + "/auth/login"): OPEN,
     ("POST", V1 + "/auth/logout"): SIGNED_IN,
     ("GET", V1 + "/auth/me"): SIGNED_IN,
+    ("PATCH", V1 + "/auth/me"): SIGNED_IN,  # my language and name
+    ("POST", V1 + "/auth/password"): SIGNED_IN,  # the service refuses API tokens
     ("POST", V1 + "/auth/tokens"): SIGNED_IN,
     ("GET", V1 + "/auth/tokens"): SIGNED_IN,
     ("DELETE", V1 + "/auth/tokens/{token_id}"): SIGNED_IN,
@@ -79,6 +81,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", V1 + "/apps"): ADMIN_APPS,
     ("POST", V1 + "/apps/import"): ADMIN_APPS,
     ("GET", _APP): DESIGN_READ,
+    ("GET", _APP + "/navigation"): READ,  # the web UI's app home: forms by the caller's roles, dashboards
     ("PUT", _APP + "/draft"): DESIGN,
     ("POST", _APP + "/validate"): DESIGN_READ,
     ("POST", _APP + "/publish"): DESIGN,

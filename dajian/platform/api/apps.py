@@ -16,7 +16,7 @@ from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute
 from dajian.platform.api.params import VersionNumber
 from dajian.platform.api.schemas import apps as out
-from dajian.platform.api.schemas.responses import SIGNED_IN, answers
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers, errors
 from dajian.platform.api.versions import V1
 from dajian.platform.definition import app_schema, validate_definition
 from dajian.platform.models import apps, memberships, roles
@@ -31,6 +31,32 @@ class NewApp(BaseModel):
     model_config = ConfigDict(extra="forbid")
     key: str = Field(pattern=KEY_PATTERN)
     label: dict[str, str] = Field(min_length=1)
+
+
+class NavForm(BaseModel):
+    key: str
+    label: dict[str, str]
+    actions: list[str] = Field(description="what the caller may do with its records: read, create, ...")
+
+
+class NavDashboard(BaseModel):
+    key: str
+    label: dict[str, str] | None
+
+
+class AppNavigation(BaseModel):
+    """An app's home for the caller: what the web UI's navigation lists, from the published definition."""
+
+    key: str
+    label: dict[str, str]
+    description: dict[str, str] | None
+    version: int
+    default_locale: str
+    forms: list[NavForm]
+    dashboards: list[NavDashboard]
+
+
+_ALL_ACTIONS = ("read", "create", "update", "delete", "export")
 
 
 def _summary(row: Any) -> dict[str, Any]:
@@ -52,6 +78,30 @@ def list_apps(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
                 .where(memberships.c.user_id == principal.user_id))
         query = query.where(apps.c.id.in_(mine))
     return [_summary(r) for r in conn.execute(query).mappings() if principal.can_reach_app(r["key"])]
+
+
+@router.get("/apps/{app_key}/navigation", tags=[RUNTIME], responses=errors(*SIGNED_IN, 404, 422))
+def get_navigation(conn: ReadConn, principal: Auth, app_key: str) -> AppNavigation:
+    """The forms the caller's roles reach (with their actions) and the app's dashboards, in definition order."""
+    runtime, role_keys = service.load_runtime_and_roles(conn, principal, app_key)
+    definition = runtime.definition
+    roles_here = [r for r in (definition.role(k) for k in role_keys) if r is not None]
+    forms = []
+    for form in definition.forms:
+        granted: set[str] = set(_ALL_ACTIONS) if principal.is_org_admin else set()
+        for role in roles_here:
+            perm = role.permissions.get(form.key)
+            if perm is not None:
+                granted |= set(_ALL_ACTIONS) if "manage" in perm.actions else set(perm.actions)
+        if granted:
+            forms.append(NavForm(key=form.key, label=dict(form.label),
+                                 actions=[a for a in _ALL_ACTIONS if a in granted]))
+    return AppNavigation(
+        key=runtime.key, label=dict(definition.label),
+        description=dict(definition.description) if definition.description else None,
+        version=runtime.version, default_locale=definition.settings.default_locale, forms=forms,
+        dashboards=[NavDashboard(key=d.key, label=dict(d.label) if d.label else None) for d in definition.dashboards],
+    )
 
 
 @router.post("/apps", status_code=201, tags=[DESIGNER], **answers(out.AppSummary, *SIGNED_IN, 409, 413, 422))

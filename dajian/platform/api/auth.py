@@ -24,7 +24,7 @@ from dajian.platform.api.schemas import auth as out
 from dajian.platform.api.schemas.responses import SIGNED_IN, answers, errors
 from dajian.platform.api.versions import V1
 from dajian.platform.config import Settings
-from dajian.platform.errors import BadRequest, Forbidden, Unauthorized
+from dajian.platform.errors import BadRequest, Forbidden, Invalid, Unauthorized
 from dajian.platform.principal import SCOPES, Principal
 
 SESSION_COOKIE = "dajian_session"
@@ -41,6 +41,24 @@ class LoginBody(BaseModel):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=auth.MAX_PASSWORD)
     org: str | None = Field(default=None, max_length=63)
+
+
+class MeBody(BaseModel):
+    """What a user may change about themselves; absent keys stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+    locale: str | None = Field(default=None, max_length=10, description="zh-CN or en: the UI's language")
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class PasswordBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current_password: str = Field(min_length=1, max_length=auth.MAX_PASSWORD)
+    new_password: str = Field(min_length=1, max_length=auth.MAX_PASSWORD)
+
+
+class PasswordChanged(BaseModel):
+    sessions_ended: int = Field(description="the user's other browser sessions, signed out by the change")
 
 
 class TokenBody(BaseModel):
@@ -151,6 +169,37 @@ def logout(request: Request, conn: Conn, principal: CurrentPrincipal) -> Respons
 @router.get("/me", **answers(out.Me, *SIGNED_IN))
 def me(conn: ReadConn, principal: CurrentPrincipal) -> dict[str, Any]:
     return auth.whoami(conn, principal)
+
+
+@router.patch("/me", **answers(out.Me, *SIGNED_IN, 413, 422))
+def update_me(body: MeBody, conn: Conn, principal: CurrentPrincipal) -> dict[str, Any]:
+    """Change my language or display name; answers like ``GET /api/v1/auth/me``."""
+    auth.update_me(conn, principal, locale=body.locale, display_name=body.display_name)
+    return auth.whoami(conn, principal)
+
+
+@router.post("/password", responses=errors(*SIGNED_IN, 400, 413, 422, 429,
+                                                 e400="signed in with a token: use a browser session"))
+def change_password(body: PasswordBody, request: Request, principal: CurrentPrincipal) -> PasswordChanged:
+    """Needs the current password; signs out the user's other sessions, keeps this one.
+
+    Two transactions, as at login: the check is counted (and throttled) with the login attempts first."""
+    if principal.via != "session":
+        raise BadRequest("a password is changed from a browser session, not with an API token")
+    settings = get_settings(request)
+    client = request.client.host if request.client else "unknown"
+    with get_engine(request).connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+        attempt = auth.begin_password_change(conn, principal, client=client, settings=settings)
+        conn.commit()
+        try:
+            ended = auth.finish_password_change(
+                conn, attempt, principal, current_password=body.current_password, new_password=body.new_password,
+                keep_session=request.cookies.get(SESSION_COOKIE))
+        except Invalid:
+            conn.commit()  # a wrong current password stays counted; nothing else was written
+            raise
+        conn.commit()
+    return PasswordChanged(sessions_ended=ended)
 
 
 def _login(request: Request, body: LoginBody, settings: Settings) -> auth.LoginResult:
