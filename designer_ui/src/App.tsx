@@ -9,8 +9,14 @@ import { AppHome } from './runtime/AppHome'
 import { AppLayout } from './runtime/AppLayout'
 import { HomePage } from './runtime/HomePage'
 import { LoginPage } from './runtime/LoginPage'
-import { NotFound, Placeholder } from './runtime/Placeholder'
+import { NotFound } from './runtime/Placeholder'
 import { ProfilePage } from './runtime/ProfilePage'
+import { AdminRoutes } from './admin/AdminRoutes'
+import { PublicRoutes } from './public/PublicRoutes'
+import { DashboardPage } from './runtime/dashboard/DashboardPage'
+import { InboxPage } from './runtime/inbox/InboxPage'
+import { FormListPage } from './runtime/list/FormListPage'
+import { RecordPage } from './runtime/record/RecordPage'
 import { AppShell } from './shell/AppShell'
 import { RequireAuth } from './shell/RequireAuth'
 
@@ -26,6 +32,7 @@ const queryClient = new QueryClient({
 
 const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  { path: '/p/:org/:app/*', element: <PublicRoutes /> },
   {
     element: (
       <RequireAuth>
@@ -35,16 +42,17 @@ const router = createBrowserRouter([
     children: [
       { path: '/', element: <HomePage /> },
       { path: '/profile', element: <ProfilePage /> },
+      { path: '/admin/*', element: <AdminRoutes /> },
       {
         path: '/a/:app',
         element: <AppLayout />,
         children: [
           { index: true, element: <AppHome /> },
-          { path: 'inbox', element: <Placeholder /> },
-          { path: 'forms/:form', element: <Placeholder /> },
-          { path: 'forms/:form/new', element: <Placeholder /> },
-          { path: 'forms/:form/records/:record', element: <Placeholder /> },
-          { path: 'dashboards/:dashboard', element: <Placeholder /> },
+          { path: 'inbox', element: <InboxPage /> },
+          { path: 'forms/:form', element: <FormListPage /> },
+          { path: 'forms/:form/new', element: <RecordPage /> },
+          { path: 'forms/:form/records/:record', element: <RecordPage /> },
+          { path: 'dashboards/:dashboard', element: <DashboardPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },

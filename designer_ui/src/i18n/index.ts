@@ -3,6 +3,20 @@ import { initReactI18next } from 'react-i18next'
 import en from './en.json'
 import zhCN from './zh-CN.json'
 
+// Each area of the app keeps its own catalogue, locales/<lang>/<area>.json, read as t('<area>.key'),
+// so areas built side by side never edit the same file.
+const areaFiles = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*/*.json', { eager: true })
+
+function withAreas(base: Record<string, unknown>, lang: string): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base }
+  for (const [path, module] of Object.entries(areaFiles)) {
+    const match = /\.\/locales\/([^/]+)\/([^/]+)\.json$/.exec(path)
+    const [, fileLang, area] = match ?? []
+    if (area && fileLang === lang) merged[area] = module.default
+  }
+  return merged
+}
+
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
@@ -33,7 +47,10 @@ export function applyLocale(locale: Locale): void {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: {
+    'zh-CN': { translation: withAreas(zhCN, 'zh-CN') },
+    en: { translation: withAreas(en, 'en') },
+  },
   lng: storedLocale(),
   fallbackLng: DEFAULT_LOCALE,
   interpolation: { escapeValue: false }, // React escapes

@@ -7,6 +7,7 @@ import { api, ApiError, unwrap } from '../api/client'
 import { pickLabel } from '../core/labels'
 import { applyLocale, type Locale } from '../i18n'
 import { ME_KEY, useLogout, useMe, useMyApps } from '../session'
+import { HeaderExtras } from './HeaderExtras'
 import { LanguageSwitch } from './LanguageSwitch'
 
 /** The header every signed-in page shares: brand, app switcher, language, user menu. */
@@ -63,6 +64,7 @@ export function AppShell() {
         />
         <div className="shell-spacer" />
         <Space size={4}>
+          <HeaderExtras />
           <LanguageSwitch onChange={(locale) => void switchLanguage(locale)} />
           <Dropdown
             trigger={['click']}
