@@ -106,7 +106,7 @@ def file_meta(conn: ReadConn, principal: Auth, file_id: PathId) -> dict[str, Any
 
 
 @router.get("/files/{file_id}",
-            **streams("The file's bytes, in its own media type", ("application/octet-stream",), *SIGNED_IN, 404, 422))
+            **streams("The file's bytes, in its own media type", ("*/*",), *SIGNED_IN, 404, 422))
 def download(request: Request, conn: ReadConn, principal: Auth, file_id: PathId,
              inline: bool = False) -> StreamingResponse:
     """The file's bytes; ``?inline=true`` shows raster images in the browser instead of saving them."""
