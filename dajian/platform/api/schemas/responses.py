@@ -2,7 +2,7 @@
 shared ``ErrorBody`` and the ``code`` it carries) and, for routes that stream files, their media types.
 
 ``@router.get("/x", **answers(Page, *SIGNED_IN, 404, 422))`` documents exactly what the route can answer;
-``document_errors`` (``dajian.platform.errors``) adds the catch-all ``4XX`` to every operation.
+``document_errors`` (``dajian.platform.errors``) adds the catch-all ``4XX`` and the ``503`` to every operation.
 """
 
 from __future__ import annotations
