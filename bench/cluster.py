@@ -449,15 +449,17 @@ def _message_key(payload: dict[str, Any]) -> tuple[int, Any, Any]:
 
 class LockWaits:
     """Samples, every ``every`` seconds while running, how many sessions on this database are active
-    and how many of them wait for a lock (PostgreSQL ``pg_stat_activity``)."""
+    and how many of them wait for a lock (PostgreSQL ``pg_stat_activity``), and what the waiters run
+    (the start of their statement), so a summary names the lock that queues creates."""
 
-    QUERY = text("SELECT count(*) FILTER (WHERE state = 'active'), "
-                 "count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock') "
+    QUERY = text("SELECT state = 'active' AS active, wait_event_type = 'Lock' AS waiting, "
+                 "wait_event, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) AS query "
                  "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
     def __init__(self, engine: Engine, every: float = 0.5) -> None:
         self.engine, self.every = engine, every
         self.samples: list[tuple[int, int]] = []
+        self.waited_in: Counter[str] = Counter()  # statement start (and lock kind) → waiting sessions seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -472,14 +474,18 @@ class LockWaits:
     def _run(self) -> None:
         with self.engine.connect() as conn:
             while not self._stop.wait(self.every):
-                active, waiting = conn.execute(self.QUERY).one()
+                rows = conn.execute(self.QUERY).all()
                 conn.rollback()
-                self.samples.append((int(active), int(waiting)))
+                waiting = [r for r in rows if r.active and r.waiting]
+                self.waited_in.update(f"{r.wait_event}: {r.query}" for r in waiting)
+                self.samples.append((sum(1 for r in rows if r.active), len(waiting)))
 
     def summary(self) -> str:
         if not self.samples:
             return "no samples"
         waiting = [w for _, w in self.samples]
         active = [a for a, _ in self.samples]
+        top = "; ".join(f"{n}× {what}" for what, n in self.waited_in.most_common(3))
         return (f"sessions waiting on a lock: mean {sum(waiting) / len(waiting):.1f}, max {max(waiting)} "
-                f"(active: mean {sum(active) / len(active):.1f}, max {max(active)}; {len(self.samples)} samples)")
+                f"(active: mean {sum(active) / len(active):.1f}, max {max(active)}; {len(self.samples)} samples)"
+                + (f"; most seen waiting in: {top}" if top else ""))

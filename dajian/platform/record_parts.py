@@ -38,10 +38,10 @@ def next_serial(conn: Connection, *, app_id: int, form_key: str, field_key: str,
     if conn.dialect.name != "postgresql":
         return int(conn.execute(_increment(key, sqlite_insert)).scalar_one())
     if not gapless:
-        with _counter_engine(conn).begin() as own:
+        with _counter_engine(conn).connect() as own:
             return int(own.execute(_increment(key, pg_insert)).scalar_one())
     while True:
-        with _counter_engine(conn).begin() as own:
+        with _counter_engine(conn).connect() as own:  # each statement commits as it ends
             held = own.execute(_reclaim(key)).first() or own.execute(_reserve(key)).one()
         # the reservation goes with the create: its commit uses the number, its rollback frees it
         taken = conn.execute(delete(serial_reservations).where(
@@ -107,15 +107,17 @@ _COUNTER_LOCK = Lock()
 def _counter_engine(conn: Connection) -> Engine:
     """A small pool of its own: a create never waits for a connection that another create holds.
 
-    Its commits do not wait for the disk (``synchronous_commit=off``): the create that uses the number
-    commits later with a flush, which writes the WAL up to and including the counter's commit; a crash
-    before that loses both, never a number that a stored record carries."""
+    Each statement is its own transaction (autocommit), so the counter's row lock lasts while the
+    statement runs, not for a round trip to Python and back for the commit. Its commits do not wait for
+    the disk (``synchronous_commit=off``): the create that uses the number commits later with a flush,
+    which writes the WAL up to and including the counter's commit; a crash before that loses both,
+    never a number that a stored record carries."""
     key = conn.engine.url.render_as_string(hide_password=True)
     engine = _COUNTER_ENGINES.get(key)
     if engine is None:
         with _COUNTER_LOCK:
             engine = _COUNTER_ENGINES.get(key) or create_engine(
-                conn.engine.url, pool_size=2, max_overflow=8, pool_pre_ping=True,
+                conn.engine.url, pool_size=2, max_overflow=2, pool_pre_ping=True, isolation_level="AUTOCOMMIT",
                 connect_args={"options": "-c synchronous_commit=off"})
             _COUNTER_ENGINES[key] = engine
     return engine
