@@ -48,10 +48,17 @@ def system_principal(org_id: int, user_id: int) -> Principal:
 
 
 def runtime_of(conn: Connection, org_id: int, app_id: int, user_id: int) -> RuntimeApp:
-    """The app's current runtime (its live form tables); one query when the version is cached."""
-    row = conn.execute(select(apps.c.key, apps.c.current_version_id).where(apps.c.id == app_id)).one()
-    cached = cached_runtime(conn, row.current_version_id)
-    return cached if cached is not None else load_runtime(conn, system_principal(org_id, user_id), row.key)
+    """The app's current runtime (its live form tables); one query when the version is cached, none when
+    the running change already looked it up."""
+
+    def look_up() -> RuntimeApp:
+        row = conn.execute(select(apps.c.key, apps.c.current_version_id).where(apps.c.id == app_id)).one()
+        cached = cached_runtime(conn, row.current_version_id)
+        return cached if cached is not None else load_runtime(conn, system_principal(org_id, user_id), row.key)
+
+    found = reactions.current_runtime(app_id, look_up)
+    assert found is not None
+    return found
 
 
 def read_record(conn: Connection, runtime: RuntimeApp, form_key: str, record_id: int) -> dict[str, Any]:
@@ -82,6 +89,7 @@ class Applier:
     subflows: list[StartSubflow] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)  # more rows for the event log (SLA pauses)
     end_saved: bool = False  # the service wrote the ending (outcome, ended_at) with the state
+    sla_saved: bool = False  # the service inserted the instance with its SLA (due_at, sla_state)
 
     @property
     def id(self) -> int:
@@ -207,8 +215,9 @@ def _visit(a: Applier, e: Visit) -> None:
 
 
 def _instance_sla(a: Applier, e: InstanceSla) -> None:
-    a.conn.execute(update(flow_instances).where(flow_instances.c.id == a.id).values(due_at=e.due_at,
-                                                                                    sla_state="ok"))
+    if not a.sla_saved:
+        a.conn.execute(update(flow_instances).where(flow_instances.c.id == a.id).values(due_at=e.due_at,
+                                                                                        sla_state="ok"))
     a.schedule_sla(0, warn_at=e.warn_at, due_at=e.due_at)
     a.record_fields(due_at=e.due_at, sla_state="ok")
 
@@ -227,6 +236,14 @@ def _sla_resumed(a: Applier, e: SlaResumed) -> None:
     if e.due_at is not None:
         a.conn.execute(update(flow_instances).where(flow_instances.c.id == a.id).values(due_at=e.due_at))
         a.record_fields(due_at=e.due_at)
+
+
+def starting_sla(effects: Iterable[Effect]) -> dict[str, Any]:
+    """The instance columns of the flow's SLA, so a new instance goes in with them (no UPDATE after)."""
+    for e in effects:
+        if isinstance(e, InstanceSla):
+            return {"due_at": e.due_at, "sla_state": "ok"}
+    return {}
 
 
 def ending(effects: Iterable[Effect]) -> dict[str, Any]:
