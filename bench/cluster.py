@@ -243,6 +243,7 @@ class Sent:
     serial: str | None = None
     tries: int = 1
     error: str | None = None  # with status 0: the last transport error (ReadTimeout, ConnectError, …)
+    detail: str | None = None  # with status 0: that error's message, for the report
 
 
 def complaint(marker: str, i: int) -> dict[str, Any]:
@@ -317,13 +318,14 @@ def _request(load: Load, n: int, i: int, public: bool, tag: str | None = None) -
 async def _send(http: httpx.AsyncClient, load: Load, n: int, public: bool, body: dict[str, Any],
                 headers: dict[str, str]) -> Sent:
     path = load.site.public_path if public else RECORDS
-    started, error = time.monotonic(), ""
+    started, error, detail = time.monotonic(), "", ""
     for attempt in range(load.retries + 1):
         base = load.bases[(n + attempt) % len(load.bases)]
         try:
             response = await http.post(base + path, json=body, headers=headers)
         except httpx.TransportError as exc:
             error = type(exc).__name__
+            detail = f"{exc!r} (cause {exc.__cause__!r}) after {time.monotonic() - started:.1f}s"
             if attempt < load.retries:
                 await asyncio.sleep(0.2)
             continue
@@ -334,7 +336,7 @@ async def _send(http: httpx.AsyncClient, load: Load, n: int, public: bool, body:
             sent.record_id, sent.serial = data.get("id"), data.get("serial", data.get("ticket_no"))
         return sent
     return Sent("public" if public else "api", body["subject"], 0, time.monotonic() - started,
-                tries=load.retries + 1, error=error)
+                tries=load.retries + 1, error=error, detail=detail)
 
 
 # --- checks ---------------------------------------------------------------------------------
