@@ -53,6 +53,7 @@ APP, FORM = "complaint_management", "complaint"
 RECORDS = f"/api/apps/{APP}/forms/{FORM}/records"
 PASSWORD = "load bench password 1"
 CLIENT_TIMEOUT = 60  # seconds a client waits for an answer
+KEEP_ALIVE = 30  # seconds an API process keeps an idle client connection open
 SERIAL = re.compile(r"^(?P<prefix>.*\D)(?P<number>\d+)$")
 
 
@@ -166,7 +167,10 @@ class Processes:
             port = free_port()
             proc = self._start(f"api{next(self._names)}", [
                 sys.executable, "-m", "uvicorn", "--factory", "dajian.platform.app:create_app", "--host", "127.0.0.1",
-                "--port", str(port), "--log-level", "warning", "--no-access-log"])
+                "--port", str(port), "--log-level", "warning", "--no-access-log",
+                # longer than the clients' idle expiry (httpx: 5 s, as uvicorn's default): with equal
+                # timeouts a client may send on a connection the server is closing (ReadError)
+                "--timeout-keep-alive", str(KEEP_ALIVE)])
             proc.url = f"http://127.0.0.1:{port}"
             started.append(proc)
         deadline = time.monotonic() + timeout
