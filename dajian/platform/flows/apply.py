@@ -90,6 +90,7 @@ class Applier:
     events: list[dict[str, Any]] = field(default_factory=list)  # more rows for the event log (SLA pauses)
     end_saved: bool = False  # the service wrote the ending (outcome, ended_at) with the state
     sla_saved: bool = False  # the service inserted the instance with its SLA (due_at, sla_state)
+    held_jobs: list[jobs.NewJob] | None = None  # enqueued during ``apply``, not inserted yet
 
     @property
     def id(self) -> int:
@@ -100,9 +101,29 @@ class Applier:
         return int(self.instance["org_id"])
 
     def apply(self, effects: Iterable[Effect]) -> None:
+        """Run each effect's handler. Jobs that handlers enqueue are inserted together (one statement)
+        before any handler that may cancel jobs or change records (whose reactions may cancel them)
+        and at the end, so nothing ever looks for a job still held here."""
+        if self.held_jobs is not None:  # a handler's own effects, inside an outer ``apply``
+            self._run(effects)
+            return
+        self.held_jobs = []
+        try:
+            self._run(effects)
+            self.flush_jobs()
+        finally:
+            self.held_jobs = None  # a failed step inserts none of its jobs: its change is undone too
+
+    def _run(self, effects: Iterable[Effect]) -> None:
         for effect in effects:
-            handler = _HANDLERS[type(effect)]
-            handler(self, effect)
+            if type(effect) not in _ONLY_ENQUEUE:
+                self.flush_jobs()
+            _HANDLERS[type(effect)](self, effect)
+
+    def flush_jobs(self) -> None:
+        if self.held_jobs:
+            jobs.enqueue_many(self.conn, self.held_jobs, org_id=self.org_id)
+            self.held_jobs.clear()
 
     def user(self) -> int:
         return int(self.actor or self.instance["started_by"])
@@ -129,7 +150,10 @@ class Applier:
 
     def enqueue(self, kind: str, payload: dict[str, Any], *, due_at: datetime | None = None,
                 key: str | None = None) -> None:
-        jobs.enqueue(self.conn, kind, payload, due_at=due_at, org_id=self.org_id, idempotency_key=key)
+        if self.held_jobs is not None:  # inside ``apply``: inserted with the others
+            self.held_jobs.append(jobs.NewJob(kind, payload, due_at=due_at, idempotency_key=key))
+        else:
+            jobs.enqueue(self.conn, kind, payload, due_at=due_at, org_id=self.org_id, idempotency_key=key)
 
     def log(self, action: str, at: datetime, payload: dict[str, Any]) -> None:
         self.events.append(dict(org_id=self.org_id, instance_id=self.id, at=at, actor_id=None, action=action,
@@ -279,3 +303,5 @@ _HANDLERS: dict[type, Any] = {
     Visit: _visit, InstanceSla: _instance_sla, CompleteInstance: _complete, CancelInstance: _cancel,
     StartSubflow: _subflow, SlaPaused: _sla_paused, SlaResumed: _sla_resumed,
 }  # fmt: skip
+# handlers that neither change records nor cancel jobs: the jobs held so far may wait past them
+_ONLY_ENQUEUE: frozenset[type[Effect]] = frozenset({Visit, ScheduleTimer, Notify, CallWebhook, CreateTask})
