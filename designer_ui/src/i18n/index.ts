@@ -1,0 +1,43 @@
+import i18n from 'i18next'
+import { initReactI18next } from 'react-i18next'
+import en from './en.json'
+import zhCN from './zh-CN.json'
+
+export const LOCALES = ['zh-CN', 'en'] as const
+export type Locale = (typeof LOCALES)[number]
+export const DEFAULT_LOCALE: Locale = 'zh-CN'
+// Before sign-in the last language chosen on this browser; after it, the user's own (server side).
+const STORAGE_KEY = 'dajian.locale'
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value)
+}
+
+export function storedLocale(): Locale {
+  try {
+    const value = globalThis.localStorage?.getItem(STORAGE_KEY)
+    return isLocale(value) ? value : DEFAULT_LOCALE
+  } catch {
+    return DEFAULT_LOCALE
+  }
+}
+
+export function applyLocale(locale: Locale): void {
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, locale)
+  } catch {
+    // private mode: the language still changes for this page
+  }
+  if (globalThis.document) document.documentElement.lang = locale
+  if (i18n.language !== locale) void i18n.changeLanguage(locale)
+}
+
+void i18n.use(initReactI18next).init({
+  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  lng: storedLocale(),
+  fallbackLng: DEFAULT_LOCALE,
+  interpolation: { escapeValue: false }, // React escapes
+  returnNull: false,
+})
+
+export default i18n
