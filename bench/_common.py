@@ -29,16 +29,19 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
-from dajian.platform.app import create_app
-from dajian.platform.apps import import_definition, load_runtime
-from dajian.platform.auth import create_organisation, create_user
-from dajian.platform.config import Settings
-from dajian.platform.db import make_engine
-from dajian.platform.directory import create_department, grant_role
-from dajian.platform.migrate import upgrade
-from dajian.platform.principal import Principal
-
 ROOT = Path(__file__).resolve().parents[1]
+# measure the checkout this file is in, not the one the shared venv was installed from
+# (``python bench/X.py`` puts bench/ first on the path, then the venv's editable install)
+sys.path.insert(0, str(ROOT))
+
+from dajian.platform.app import create_app  # noqa: E402
+from dajian.platform.apps import import_definition, load_runtime  # noqa: E402
+from dajian.platform.auth import create_organisation, create_user  # noqa: E402
+from dajian.platform.config import Settings  # noqa: E402
+from dajian.platform.db import make_engine  # noqa: E402
+from dajian.platform.directory import create_department, grant_role  # noqa: E402
+from dajian.platform.migrate import upgrade  # noqa: E402
+from dajian.platform.principal import Principal  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("DAJIAN_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct horse battery staple"
