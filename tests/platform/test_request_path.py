@@ -1,0 +1,123 @@
+"""The authenticated request path: what a request costs before its endpoint runs, and that the cheaper
+path still survives connections the database closed.
+
+Authentication reads in one statement with no transaction around it, on a connection checked out
+without the liveness ping; a dead connection is retried instead. Everything else still gets a pinged one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.pool import NullPool
+
+from dajian.platform.app import create_app
+from dajian.platform.config import Settings
+from dajian.platform.db import make_engine
+from tests.platform.conftest import Org
+
+TEST_APP_NAME = "dajian_liveness_test"
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def bearer(client: TestClient, scopes: list[str]) -> dict[str, str]:
+    made = client.post("/api/auth/tokens", json={"name": "path", "scopes": scopes})
+    assert made.status_code == 201, made.text
+    return {"Authorization": f"Bearer {made.json()['token']}"}
+
+
+def test_a_token_request_authenticates_in_one_statement_outside_any_transaction(org: Org) -> None:
+    headers = bearer(org.client(), ["records:read"])
+    anonymous = TestClient(org.api)
+    assert anonymous.get("/api/auth/me", headers=headers).status_code == 200  # last_used_at touched
+    with statements(org.engine) as seen:
+        r = anonymous.get("/api/auth/me", headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["via"] == "token"
+    token_reads = [s for s in seen if "FROM api_tokens" in s]
+    assert len(token_reads) == 1
+    # the endpoint's transaction is the only one (PostgreSQL's BEGIN is the driver's, not a statement)
+    expected_begins = 1 if org.engine.dialect.name == "sqlite" else 0
+    assert sum(s.startswith("BEGIN") for s in seen) == expected_begins, seen
+    assert seen.index(token_reads[0]) < (seen.index("BEGIN") if expected_begins else 1)
+
+
+def test_a_revoked_token_is_refused_on_its_next_request(org: Org) -> None:
+    client = org.client()
+    made = client.post("/api/auth/tokens", json={"name": "soon gone", "scopes": ["records:read"]})
+    headers = {"Authorization": f"Bearer {made.json()['token']}"}
+    anonymous = TestClient(org.api)
+    assert anonymous.get("/api/auth/me", headers=headers).status_code == 200
+    assert client.delete(f"/api/auth/tokens/{made.json()['id']}").status_code == 204
+    refused = anonymous.get("/api/auth/me", headers=headers)
+    assert refused.status_code == 401, refused.text
+
+
+def _terminate(url: str) -> int:
+    """Close, from the server's side, every connection the test's engine holds."""
+    admin = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            killed = conn.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": TEST_APP_NAME}).scalar_one()
+    finally:
+        admin.dispose()
+    return int(killed)
+
+
+@pytest.fixture
+def pg_url(org: Org) -> str:
+    if org.engine.dialect.name != "postgresql":
+        pytest.skip("the server closing connections is a PostgreSQL matter")
+    return org.engine.url.render_as_string(hide_password=False)
+
+
+def test_a_pooled_connection_the_server_closed_is_replaced_before_use(pg_url: str) -> None:
+    engine = make_engine(pg_url, connect_args={"application_name": TEST_APP_NAME})
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT 1")).scalar_one() == 1
+        assert _terminate(pg_url) >= 1
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT 2")).scalar_one() == 2
+    finally:
+        engine.dispose()
+
+
+def test_token_requests_answer_after_the_server_closed_every_pooled_connection(org: Org, pg_url: str) -> None:
+    engine = make_engine(pg_url, connect_args={"application_name": TEST_APP_NAME})
+    api = create_app(Settings(database_url=pg_url), engine=engine)
+    try:
+        with TestClient(api) as client:
+            login = client.post("/api/auth/login", json={"username": "admin", "password": "correct horse battery",
+                                                         "org": org.key})
+            assert login.status_code == 200, login.text
+            client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+            headers = bearer(client, ["records:read"])
+            client.cookies.clear()
+            assert client.get("/api/auth/me", headers=headers).status_code == 200
+            assert _terminate(pg_url) >= 1
+            again = client.get("/api/auth/me", headers=headers)
+            assert again.status_code == 200, again.text
+            assert again.json()["via"] == "token"
+    finally:
+        engine.dispose()
