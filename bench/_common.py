@@ -215,19 +215,21 @@ def inline_threadpool() -> Iterator[None]:
     whole request (routing, auth, handler, JSON) runs where the profiler is.
     Only for profiling: timings are measured with the real threadpool.
     """
-    import fastapi.dependencies.utils as dep_utils
-    import fastapi.routing as routing
+    from starlette.concurrency import run_in_threadpool
 
     async def run_inline(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
 
-    saved = (routing.run_in_threadpool, dep_utils.run_in_threadpool)
-    routing.run_in_threadpool = run_inline  # type: ignore[assignment]
-    dep_utils.run_in_threadpool = run_inline  # type: ignore[assignment]
+    # FastAPI's own modules and ours (async dependencies hand their database work to the pool)
+    users = [module for module in list(sys.modules.values())
+             if getattr(module, "run_in_threadpool", None) is run_in_threadpool]
+    for module in users:
+        module.run_in_threadpool = run_inline  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        routing.run_in_threadpool, dep_utils.run_in_threadpool = saved
+        for module in users:
+            module.run_in_threadpool = run_in_threadpool  # type: ignore[attr-defined]
 
 
 def profile_requests(app: FastAPI, requests: list[tuple[str, str, dict[str, Any]]]) -> pstats.Stats:
