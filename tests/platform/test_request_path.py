@@ -19,7 +19,7 @@ from sqlalchemy.pool import NullPool
 from dajian.platform.app import create_app
 from dajian.platform.config import Settings
 from dajian.platform.db import make_engine
-from tests.platform.conftest import Org
+from tests.platform.conftest import Org, publish, ticket_app
 
 TEST_APP_NAME = "dajian_liveness_test"
 
@@ -58,6 +58,46 @@ def test_a_token_request_authenticates_in_one_statement_outside_any_transaction(
     expected_begins = 1 if org.engine.dialect.name == "sqlite" else 0
     assert sum(s.startswith("BEGIN") for s in seen) == expected_begins, seen
     assert seen.index(token_reads[0]) < (seen.index("BEGIN") if expected_begins else 1)
+
+
+CLERK = {"key": "clerk", "label": {"en": "Clerk"},
+         "permissions": {"ticket": {"actions": ["create", "read"], "row_scope": "own"}}}
+RECORDS = "/api/apps/tickets/forms/ticket/records"
+
+
+def clerk_token(org: Org) -> tuple[int, dict[str, str]]:
+    admin = org.client()
+    assert publish(admin, ticket_app(roles=[CLERK])).status_code == 200
+    clerk = org.add_user("clerk")
+    granted = admin.post("/api/admin/memberships", json={"user_id": clerk, "app": "tickets", "role": "clerk"})
+    assert granted.status_code == 201, granted.text
+    return clerk, bearer(org.client("clerk"), ["records:write"])
+
+
+def test_a_record_create_reads_the_app_and_roles_with_the_token(org: Org) -> None:
+    _, headers = clerk_token(org)
+    client = TestClient(org.api)
+    assert client.post(RECORDS, json={"title": "warm"}, headers=headers).status_code == 201
+    with statements(org.engine) as seen:
+        r = client.post(RECORDS, json={"title": "Printer jams"}, headers=headers)
+    assert r.status_code == 201, r.text
+    assert r.json()["title"] == "Printer jams"
+    [credentials] = [s for s in seen if "FROM api_tokens" in s]
+    assert "JOIN apps" in credentials and "roles" in credentials
+    assert not [s for s in seen if "FROM apps" in s], seen  # not read again by the endpoint
+
+
+def test_roles_read_with_the_token_are_the_current_ones(org: Org) -> None:
+    clerk, headers = clerk_token(org)
+    client = TestClient(org.api)
+    assert client.post(RECORDS, json={"title": "allowed"}, headers=headers).status_code == 201
+    revoked = org.client().request("DELETE", "/api/admin/memberships",
+                                   json={"user_id": clerk, "app": "tickets", "role": "clerk"})
+    assert revoked.status_code == 200, revoked.text
+    refused = client.post(RECORDS, json={"title": "not any more"}, headers=headers)
+    assert refused.status_code == 403, refused.text
+    missing = client.post("/api/apps/nosuch/forms/ticket/records", json={"title": "x"}, headers=headers)
+    assert missing.status_code == 404, missing.text
 
 
 def test_a_revoked_token_is_refused_on_its_next_request(org: Org) -> None:

@@ -97,6 +97,7 @@ def _authenticate(request: Request) -> Principal:
     principal = None
     if token is not None or cookie:
         engine = get_engine(request)
+        app_key = request.path_params.get("app_key")  # read with the credentials: records need it next
 
         def resolve() -> Principal | None:
             # every statement here stands alone (a read, at most one UPDATE that a repeat leaves the same):
@@ -104,7 +105,9 @@ def _authenticate(request: Request) -> Principal:
             # first, so the common case costs the one read
             with db.unpinged(), engine.connect() as conn:
                 db.autocommit(conn)
-                return auth.resolve_token(conn, token) if token else auth.resolve_session(conn, cookie or "")
+                if token:
+                    return auth.resolve_token(conn, token, app_key=app_key)
+                return auth.resolve_session(conn, cookie or "", app_key=app_key)
 
         principal = db.retry_once(resolve)
     if principal is None:
