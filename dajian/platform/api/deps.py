@@ -41,7 +41,7 @@ def request_connection(request: Request) -> Connection:
     conn: Connection | None = request.scope.get(CONNECTION_KEY)
     if conn is None:
         conn = get_engine(request).connect()
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not READ_ONLY_POST.search(request.url.path):
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not READ_ONLY_POST.search(request.scope["path"]):
             # SQLite: take the write lock up front (waiting for it) rather than failing later
             # when a read transaction tries to become a write transaction
             conn.execution_options(sqlite_begin="IMMEDIATE")
