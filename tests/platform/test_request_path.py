@@ -161,3 +161,20 @@ def test_token_requests_answer_after_the_server_closed_every_pooled_connection(o
             assert again.json()["via"] == "token"
     finally:
         engine.dispose()
+
+
+def test_a_created_record_answers_the_json_a_returned_dict_would(org: Org) -> None:
+    """Creates render their answer in the endpoint's thread; the bytes must be what FastAPI sends for a dict."""
+    _, headers = clerk_token(org)
+    client = TestClient(org.api)
+    body = {"title": "标题 ü", "amount": "12.5", "qty": 3, "seen_at": "2026-01-02T03:04:05+08:00", "tags": ["new"]}
+    r = client.post(RECORDS, json=body, headers={**headers, "Idempotency-Key": "render-1"})
+    assert r.status_code == 201, r.text
+    assert r.headers["content-type"] == "application/json"
+    made = r.json()
+    assert (made["title"], made["amount"], made["qty"], made["tags"]) == ("标题 ü", "12.50", 3, ["new"])
+    assert made["seen_at"].startswith("2026-01-01T19:04:05")
+    assert "标题 ü".encode() in r.content  # UTF-8, not \u escapes
+    again = client.post(RECORDS, json=body, headers={**headers, "Idempotency-Key": "render-1"})
+    assert (again.status_code, again.headers.get("Idempotent-Replayed")) == (201, "true")
+    assert again.json() == made

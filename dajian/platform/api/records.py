@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from dajian.platform import records as service
 from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
-from dajian.platform.api.deps import get_settings, transaction
+from dajian.platform.api.deps import get_settings, rendered, transaction
 from dajian.platform.api.idempotency import IdempotencyKey, once
 from dajian.platform.api.params import PathId, QueryId, request_id
 from dajian.platform.apps import load_runtime_and_roles
@@ -50,16 +50,16 @@ def _request_id(request: Request) -> str:
     return request_id(request)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=dict[str, Any])
 def create(request: Request, response: Response, principal: Auth, app_key: str, form_key: str, values: Values,
-           idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+           idempotency_key: IdempotencyKey = None) -> Response:
     """Create a record. With ``Idempotency-Key`` a retry answers the first answer again (no second record)."""
     with transaction(request) as conn:
         ctx = _context(conn, principal, app_key, form_key, "create")
         made: dict[str, Any] = once(
             request, response, conn, key=idempotency_key, org_id=principal.org_id, scope=f"user:{principal.user_id}",
             body=values, work=lambda: service.create_records(conn, ctx, [values], request_id=_request_id(request))[0])
-        return made
+    return rendered(made, response, status_code=201)
 
 
 @router.post("/preview")
@@ -74,9 +74,9 @@ def preview(request: Request, principal: Auth, app_key: str, form_key: str, valu
         return result
 
 
-@router.post("/bulk", status_code=201)
+@router.post("/bulk", status_code=201, response_model=dict[str, Any])
 def create_bulk(request: Request, response: Response, principal: Auth, app_key: str, form_key: str, body: Bulk,
-                idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+                idempotency_key: IdempotencyKey = None) -> Response:
     """Create many records at once: all of them or, if any is invalid, none (``Idempotency-Key`` as on create)."""
     with transaction(request) as conn:
         ctx = _context(conn, principal, app_key, form_key, "create")
@@ -84,7 +84,7 @@ def create_bulk(request: Request, response: Response, principal: Auth, app_key: 
             request, response, conn, key=idempotency_key, org_id=principal.org_id, scope=f"user:{principal.user_id}",
             body=body.records,
             work=lambda: {"items": service.create_records(conn, ctx, body.records, request_id=_request_id(request))})
-        return made
+    return rendered(made, response, status_code=201)
 
 
 def _run_list(request: Request, principal: Principal, app_key: str, form_key: str, q: Query_) -> dict[str, Any]:
