@@ -123,11 +123,11 @@ class World:
     def token(self, username: str, scopes: tuple[str, ...] = ("records:read", "records:write")) -> str:
         """Sign in as ``username`` and mint a bearer API token for it."""
         with TestClient(self.app) as client:
-            login = client.post("/api/auth/login", json={"username": username, "password": PASSWORD,
+            login = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD,
                                                          "org": self.org_key})
             assert login.status_code == 200, login.text
             client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
-            made = client.post("/api/auth/tokens", json={"name": f"bench {username}", "scopes": list(scopes)})
+            made = client.post("/api/v1/auth/tokens", json={"name": f"bench {username}", "scopes": list(scopes)})
             assert made.status_code == 201, made.text
             return str(made.json()["token"])
 

@@ -1,6 +1,6 @@
 """Records created per second: the generic record API vs a hand-written endpoint.
 
-Ours: ``POST /api/apps/service_desk/forms/ticket/records`` with a bearer API
+Ours: ``POST /api/v1/apps/service_desk/forms/ticket/records`` with a bearer API
 token of a non-admin team lead (token lookup, permission check, validation,
 reference checks, insert, audit row). Baseline: a hand-written FastAPI
 endpoint with a pydantic model that inserts the same row, with SQLAlchemy
@@ -56,7 +56,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from dajian.engines.sqltypes import ExactDecimal, UtcDateTime
 from dajian.platform.db import make_engine
 
-URL = "/api/apps/service_desk/forms/ticket/records"
+URL = "/api/v1/apps/service_desk/forms/ticket/records"
 HAND_URL = "/hand/tickets"
 BLOCK = 50
 

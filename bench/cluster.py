@@ -50,7 +50,7 @@ from dajian.platform.templates import load_template
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "app_templates" / "complaint_management"
 APP, FORM = "complaint_management", "complaint"
-RECORDS = f"/api/apps/{APP}/forms/{FORM}/records"
+RECORDS = f"/api/v1/apps/{APP}/forms/{FORM}/records"
 PASSWORD = "load bench password 1"
 CLIENT_TIMEOUT = 60  # seconds a client waits for an answer
 SERIAL = re.compile(r"^(?P<prefix>.*\D)(?P<number>\d+)$")
@@ -67,7 +67,7 @@ class Site:
 
     @property
     def public_path(self) -> str:
-        return f"/api/public/{self.org_key}/{APP}/forms/{FORM}"
+        return f"/api/v1/public/{self.org_key}/{APP}/forms/{FORM}"
 
 
 def seed_site(engine: Engine, *, public_limit: int | None = None, seed_records: bool = True,
@@ -214,7 +214,7 @@ class Processes:
 
 def _answers(url: str) -> bool:
     try:
-        return httpx.get(f"{url}/api/health", timeout=1).status_code == 200
+        return httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200
     except httpx.TransportError:
         return False
 

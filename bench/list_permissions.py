@@ -48,7 +48,7 @@ from sqlalchemy import Connection, Engine, bindparam, create_engine, text
 from dajian.engines.sqltypes import UtcDateTime
 from dajian.platform.pagination import SortKey, encode_cursor
 
-URL = "/api/apps/service_desk/forms/ticket/records"
+URL = "/api/v1/apps/service_desk/forms/ticket/records"
 DEPARTMENTS = 50
 PAGE = 50
 PAGES_PER_WALK = 10

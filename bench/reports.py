@@ -240,7 +240,7 @@ def time_dashboard(world: World, repeat: int) -> float:
     body = {"filters": {"period": "last_30_days"}}
     with world.client() as client:
         def once() -> None:
-            response = client.post("/api/apps/complaints/dashboards/cockpit/run", json=body,
+            response = client.post("/api/v1/apps/complaints/dashboards/cockpit/run", json=body,
                                    headers={"Authorization": f"Bearer {token}"})
             assert response.status_code == 200, response.text
             assert not [w for w in response.json()["widgets"] if "error" in w], response.text

@@ -88,14 +88,14 @@ def run(url: str, *, clients: int, seconds: float) -> dict[str, Any]:
     try:
         for _ in range(100):
             try:
-                if httpx.get(f"{base}/api/health").status_code == 200:
+                if httpx.get(f"{base}/api/v1/health").status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
         sessions = []
         for n in range(clients):
             client = httpx.Client(base_url=base, timeout=60)
-            r = client.post("/api/auth/login", json={"username": f"client{n}", "password": PASSWORD, "org": "bench"})
+            r = client.post("/api/v1/auth/login", json={"username": f"client{n}", "password": PASSWORD, "org": "bench"})
             r.raise_for_status()
             client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
             sessions.append(client)
@@ -107,7 +107,7 @@ def run(url: str, *, clients: int, seconds: float) -> dict[str, Any]:
         def work(client: httpx.Client) -> None:
             while time.monotonic() < stop:
                 t0 = time.perf_counter()
-                r = client.post(f"/api/apps/{APP}/forms/complaint/records", json=BODY)
+                r = client.post(f"/api/v1/apps/{APP}/forms/complaint/records", json=BODY)
                 took = time.perf_counter() - t0
                 with lock:
                     if r.status_code == 201:

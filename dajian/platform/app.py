@@ -20,7 +20,7 @@ from dajian import __version__
 from dajian.platform import features as _features  # noqa: F401 - job handlers, listeners, reference kinds
 from dajian.platform.api.access import enforce
 from dajian.platform.api.audiences import OPENAPI_TAGS, PUBLIC, operation_id
-from dajian.platform.api.deps import ReleaseConnection
+from dajian.platform.api.versions import V1, LegacyPaths
 from dajian.platform.config import Settings, get_settings
 from dajian.platform.db import make_engine
 from dajian.platform.docs import mount_docs
@@ -28,6 +28,7 @@ from dajian.platform.errors import DajianError, document_errors
 from dajian.platform.files import is_upload_path
 from dajian.platform.nul import RefuseNul
 from dajian.platform.search.tokens import warm_segmenter
+from dajian.platform.web import mount_web
 
 
 class BodyLimit:
@@ -134,7 +135,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app = FastAPI(
         title="Dajian",
         version=__version__,
-        description="Dajian (搭建) no-code platform API. Per-app APIs: /api/apps/{app}/openapi.json",
+        description="Dajian (搭建) no-code platform API. Per-app APIs: " + V1 + "/apps/{app}/openapi.json",
         openapi_tags=OPENAPI_TAGS,
         generate_unique_id_function=operation_id,
         docs_url=None,
@@ -151,9 +152,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for module in (auth, admin, apps, records, excel, files, flows, reports, search, rules):
         app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.include_router(catalog_api.router, dependencies=[Depends(enforce)])
-    app.add_middleware(ReleaseConnection)
     app.add_middleware(RefuseNul, exempt=is_upload_path)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=is_upload_path)
+    app.add_middleware(LegacyPaths)  # outside the rest: every layer below sees only /api/v1 paths
     if settings.trusted_proxies:  # outermost: every layer below sees the client's own address
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=_proxies(settings.trusted_proxies))
 
@@ -164,9 +165,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     app.openapi = openapi  # type: ignore[method-assign]
 
-    @app.get("/api/health", tags=[PUBLIC])
+    @app.get(V1 + "/health", tags=[PUBLIC])
     async def health() -> dict[str, str]:
         """On the event loop, touching no database: it answers while every thread or connection is busy."""
         return {"status": "ok", "version": __version__}
 
+    mount_web(app)  # the web UI at "/", for GETs no route matched (never /api or /docs)
     return app

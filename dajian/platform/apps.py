@@ -17,7 +17,8 @@ from dajian.engines.form.evolve import FormMigrationPlan, plan_form_migration
 from dajian.engines.form.model import KEY_PATTERN, FormDef
 from dajian.platform.audit import write_audit
 from dajian.platform.clock import utcnow
-from dajian.platform.definition import AppDefinition, parse_definition, validate_definition
+from dajian.platform.definition import AppDefinition, parse_definition, upgrade_definition, validate_definition
+from dajian.platform.definition.model import SCHEMA_VERSION
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from dajian.platform.formtables import apply_plan, unconvertible_rows
 from dajian.platform.models import app_versions, apps, form_tables, memberships, roles
@@ -148,7 +149,7 @@ def create_app(conn: Connection, principal: Principal, *, key: str, label: dict[
         raise Invalid("invalid app key", errors=[{"path": "/key", "message": f"{key!r} is not a valid key"}])
     if conn.execute(select(apps.c.id).where(apps.c.org_id == principal.org_id, apps.c.key == key)).first():
         raise Conflict(f"an app '{key}' already exists", errors=[{"path": "/key", "message": "already exists"}])
-    draft = {"schema_version": 1, "key": key, "label": label, "forms": []}
+    draft = {"schema_version": SCHEMA_VERSION, "key": key, "label": label, "forms": []}
     conn.execute(insert(apps).values(
         org_id=principal.org_id, key=key, label=label, draft=draft, draft_updated_at=utcnow(),
         created_by=principal.user_id, created_at=utcnow(),
@@ -171,7 +172,7 @@ def publish(
 ) -> dict[str, Any]:
     row = get_app_row(conn, principal, key, draft=True)
     require_manage(conn, principal, row)
-    doc = row["draft"]
+    doc = upgrade_definition(row["draft"])  # the new version is stored at the current schema version
     issues = validate_definition(doc)
     if not issues and doc.get("key") != key:
         issues = [{"path": "/key", "message": f"the definition's key must be '{key}'"}]
@@ -369,6 +370,7 @@ def import_definition(
     conn: Connection, principal: Principal, doc: Any, *, dry_run: bool = False
 ) -> dict[str, Any]:
     """Create the app if needed, make ``doc`` its draft and publish it (one transaction)."""
+    doc = upgrade_definition(doc)
     issues = validate_definition(doc)
     if issues:
         raise Invalid("the app definition is invalid", errors=issues)
@@ -383,5 +385,5 @@ def import_definition(
 def export_definition(conn: Connection, principal: Principal, key: str) -> dict[str, Any]:
     runtime = load_runtime(conn, principal, key)
     version = conn.execute(select(app_versions.c.definition).where(app_versions.c.id == runtime.version_id))
-    definition: dict[str, Any] = version.scalar_one()
+    definition: dict[str, Any] = upgrade_definition(version.scalar_one())
     return definition

@@ -590,6 +590,72 @@ def whoami(conn: Connection, principal: Principal) -> dict[str, Any]:
     }
 
 
+# --- my profile ----------------------------------------------------------------
+
+LOCALES = ("zh-CN", "en")  # the languages of the web UI and of bilingual labels
+
+
+def update_me(
+    conn: Connection, principal: Principal, *, locale: str | None = None, display_name: str | None = None
+) -> None:
+    """The caller's own preferences: the UI's language (remembered across sign-ins) and their name."""
+    changes: dict[str, Any] = {}
+    if locale is not None:
+        if locale not in LOCALES:
+            raise Invalid("profile is not valid", errors=[error("/locale", f"must be one of {', '.join(LOCALES)}")])
+        changes["locale"] = locale
+    if display_name is not None:
+        if not display_name.strip():
+            raise Invalid("profile is not valid", errors=[error("/display_name", "must not be blank")])
+        changes["display_name"] = display_name.strip()
+    if not changes:
+        return
+    conn.execute(update(users).where(users.c.id == principal.user_id).values(**changes))
+    write_audit(conn, org_id=principal.org_id, actor_id=principal.user_id, entity="user", action="update",
+                changes=changes, record_id=principal.user_id)
+
+
+def begin_password_change(
+    conn: Connection, principal: Principal, *, client: str, settings: Settings | None = None
+) -> LoginAttempt:
+    """Count the check of the current password like a login attempt, so a stolen session cannot be
+    used to guess it faster than the login form allows (and a locked account stays locked)."""
+    settings = settings or get_settings()
+    now = utcnow()
+    account, client = f"#{principal.user_id}", client[:100]
+    serialise(conn, f"login-account:{account}", f"login-client:{client}")
+    _check_throttle(conn, username=account, client=client, settings=settings, now=now)
+    attempt_id = _insert(conn, login_attempts, {"username": account, "client": client, "succeeded": False, "at": now})
+    user = conn.execute(select(*_PUBLIC_USER, users.c.password_hash).where(users.c.id == principal.user_id)).one()
+    return LoginAttempt(attempt_id, user, client, now)
+
+
+def finish_password_change(
+    conn: Connection, attempt: LoginAttempt, principal: Principal, *, current_password: str, new_password: str,
+    keep_session: str | None,
+) -> int:
+    """Set the new password and end every other session of the user; returns how many were ended.
+
+    A wrong current password raises 422 on ``/current_password`` (the attempt stays counted)."""
+    if _authenticate(conn, user=attempt.user, password=current_password) is None:
+        raise Invalid("the current password is wrong", errors=[error("/current_password", "wrong password")])
+    conn.execute(update(login_attempts).where(login_attempts.c.id == attempt.id).values(succeeded=True))
+    problems = [error("/new_password", e["message"]) for e in password_errors(new_password)]
+    if new_password == current_password:
+        problems.append(error("/new_password", "must differ from the current password"))
+    if problems:
+        raise Invalid("the new password is not valid", errors=problems)
+    conn.execute(update(users).where(users.c.id == principal.user_id)
+                 .values(password_hash=hash_password(new_password)))
+    others = sessions.delete().where(sessions.c.user_id == principal.user_id)
+    if keep_session is not None:
+        others = others.where(sessions.c.token_hash != _digest(keep_session))
+    ended = conn.execute(others).rowcount
+    write_audit(conn, org_id=principal.org_id, actor_id=principal.user_id, entity="user", action="password",
+                changes={"sessions_ended": ended}, record_id=principal.user_id)
+    return ended
+
+
 # --- shared ------------------------------------------------------------------
 
 

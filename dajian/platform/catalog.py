@@ -1,4 +1,4 @@
-"""``GET /api/catalog``: what the designer's palettes show, assembled from the engines' registries.
+"""``GET /api/v1/catalog``: what the designer's palettes show, assembled from the engines' registries.
 
 The engines own the facts (``FIELD_KINDS`` and ``form/palette.py``, ``NODE_KINDS`` and
 ``flow/palette.py``, the rule, report and expression tables); this module only reads them, so a kind

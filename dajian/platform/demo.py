@@ -17,7 +17,7 @@ before it::
          "host":       {"user": {"role": "reception"}},
          "team":       {"dept_of": "host"},
          "left_at":    {"after": "arrived_at", "minutes": [10, 240], "skew": 2,
-                        "when": {"field": "status", "in": ["done"]}},
+                        "when": "IN(status, \"done\")"},
          "fee":        {"range": [0, 500], "decimals": 2, "null_ratio": 0.3}}}}}
 
 Value specs (one of): ``value``; ``weights`` {text: weight}; ``choices`` [[any JSON value, weight], …];
@@ -27,9 +27,12 @@ now, weekday and local-hour weights, never later than now, ``"as": "date"``); ``
 plus ``minutes`` (never later than now); ``ref`` a form (``where`` a condition on its rows,
 ``match`` {its field: my field}); ``ref_value`` ``relation.field``; ``user`` {role}; ``dept_of``
 a user field; ``template`` with ``{word_list}``, ``{seq}``/``{seq:06}``, ``{digits:8}``,
-``{label:field}`` (option label) and ``{ref:relation.field}``. Any spec may add ``when``
-({field, in | not_in | contains | not_null | older_than_days | within_days}) and ``null_ratio``;
-a list of specs gives cases, the first whose ``when`` holds is used (e.g. old records mostly closed).
+``{label:field}`` (option label) and ``{ref:relation.field}``. Any spec may add ``when`` (a
+condition on the fields generated before it) and ``null_ratio``; a list of specs gives cases, the
+first whose ``when`` holds is used (e.g. old records mostly closed). Conditions (``when``, a ref's
+``where``) are the expression language — formula text such as ``"IN(status, \"done\")"`` or
+``"received_at < NOW() - 30"``, or its JSON AST — checked against the form before anything is
+made (``dajian.platform.demo_conditions``); ``NOW()`` is the generator's now.
 
 Records go in through the record service (``create_records``) in batches of 500; ``owner_field``
 makes the user in that field the record's owner (so department scopes see realistic data) and
@@ -82,6 +85,7 @@ from dajian.engines.form.model import FieldDef
 from dajian.platform import apps as app_service
 from dajian.platform.auth import create_user
 from dajian.platform.clock import ManualClock, set_clock, utcnow
+from dajian.platform.demo_conditions import Conditions, spec_conditions
 from dajian.platform.demo_flows import FlowRuns
 from dajian.platform.directory import create_department, grant_role, set_department_manager
 from dajian.platform.models import departments, jobs, users
@@ -180,6 +184,10 @@ class DemoGenerator:
             self.runtime = app_service.load_runtime(conn, principal, app_key)
         self.zone = ZoneInfo(self.runtime.definition.settings.timezone)
         self.form: CompiledForm | None = None
+        self.conditions = Conditions(self.runtime, self.now)
+        for form_key, condition, where in spec_conditions(spec):  # every one checked before anything is made
+            if form_key in self.runtime.forms:
+                self.conditions.compiled(form_key, condition, where=where)
 
     def counts(self) -> dict[str, int]:
         return {key: int(body.get("count", 0)) for key, body in self.spec.get("forms", {}).items()}
@@ -306,11 +314,16 @@ class DemoGenerator:
         """A list of specs is a list of cases: the first whose ``when`` holds (or that has none)."""
         if isinstance(spec, Mapping):
             return spec
-        return next((case for case in spec if "when" not in case or _holds(case["when"], row, self.now)),
+        return next((case for case in spec if "when" not in case or self._holds(case["when"], row)),
                     {"value": None})
 
+    def _holds(self, condition: Any, row: Row) -> bool:
+        """``condition`` on the row being made, a record of the form being filled (``self.form``)."""
+        assert self.form is not None
+        return self.conditions.holds(self.form.form.key, condition, row)
+
     def value(self, spec: Mapping[str, Any], fdef: FieldDef, row: Row, refs: dict[str, Row], seq: int) -> Any:
-        if "when" in spec and not _holds(spec["when"], row, self.now):
+        if "when" in spec and not self._holds(spec["when"], row):
             return None
         if self.rng.random() < float(spec.get("null_ratio", 0)):
             return None
@@ -406,7 +419,7 @@ class DemoGenerator:
             key = repr((spec["ref"], where, sorted((k, row.get(v)) for k, v in match.items())))
             cached = self.pools.get(key)
             if cached is None:
-                cached = [r for r in pool if (not where or _holds(where, r, self.now))
+                cached = [r for r in pool if (not where or self.conditions.holds(str(spec["ref"]), where, r))
                           and all(r.get(k) == row.get(v) for k, v in match.items())]
                 self.pools[key] = cached
             pool = cached
@@ -473,26 +486,6 @@ def _lookup(path: str, row: Row, refs: Mapping[str, Row]) -> Any:
         relation, _, name = path.partition(".")
         return refs.get(relation, {}).get(name)
     return row.get(path)
-
-
-def _holds(condition: Mapping[str, Any], row: Row, now: datetime) -> bool:
-    value = row.get(condition["field"])
-    for key, older in (("older_than_days", True), ("within_days", False)):
-        if key in condition:
-            if not isinstance(value, datetime):
-                return False
-            return (value < now - timedelta(days=float(condition[key]))) == older
-    if "in" in condition:
-        return value in condition["in"]
-    if "not_in" in condition:
-        return value not in condition["not_in"]
-    if "contains" in condition:
-        return isinstance(value, list) and condition["contains"] in value
-    if condition.get("not_null"):
-        return value is not None
-    raise ValueError("demo spec condition: expected in, not_in, contains, not_null, older_than_days or within_days"
-                     f" in {condition}")
-
 
 
 def scaled(spec: Mapping[str, Any], records: int | None) -> dict[str, Any]:

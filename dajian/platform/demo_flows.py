@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
+from dajian.engines.flow import RunState, load_state
 from dajian.platform import jobs as job_queue
 from dajian.platform.clock import ManualClock, set_clock, utcnow
 from dajian.platform.errors import Invalid
@@ -147,13 +148,14 @@ class FlowRuns:
         run.steps += 1
         state, data = conn.execute(select(flow_instances.c.state, flow_instances.c.data)
                                    .where(flow_instances.c.id == run.instance_id)).one()
-        if state != "running" or self._reached(data, run.stage):
+        flow = load_state(data)
+        if state != "running" or self._reached(flow, run.stage):
             return None
         task = self._next_task(conn, run.instance_id)
         if task is not None:
             self._act(conn, run, task)
             return self._later()
-        timer = next(iter(data.get("timers") or {}), None)
+        timer = next(iter(flow.timers), None)
         return None if timer is None else self._timer(conn, run, str(timer))
 
     def _later(self) -> datetime:
@@ -161,9 +163,9 @@ class FlowRuns:
         minutes = low + (high - low) * self.gen.rng.random() ** self.skew
         return utcnow() + timedelta(minutes=minutes)
 
-    def _reached(self, data: Mapping[str, Any], stage: str) -> bool:
+    def _reached(self, flow: RunState, stage: str) -> bool:
         """At the stage, or as far from the start on another branch."""
-        here = [self.depth.get(str(node), 0) for node in (data.get("tokens") or {}).values()]
+        here = [self.depth.get(node, 0) for node in flow.tokens.values()]
         return max(here, default=-1) >= self.depth[stage]
 
     def _create(self, conn: Connection, run: Run) -> None:

@@ -67,6 +67,14 @@ class TooManyRequests(DajianError):
     code = "too_many_requests"
 
 
+class Unavailable(DajianError):
+    """Nothing was stored because the database refused for a passing reason (a lock, a serialization
+    failure): the same request may well succeed when retried, after ``retry_after`` seconds."""
+
+    status_code = 503
+    code = "unavailable"
+
+
 def error(path: str, message: str) -> dict[str, Any]:
     return {"path": path, "message": message}
 
@@ -95,6 +103,8 @@ ERROR_RESPONSES: dict[str, Any] = {
     "422": {"description": "Invalid input: every problem with its JSON path", "content": ERROR_CONTENT},
     "4XX": {"description": "Refused: not signed in, not allowed, not found, conflict, too large, too many",
             "content": ERROR_CONTENT},
+    "503": {"description": "Nothing was stored: the database was busy (a lock, a serialization failure); "
+                           "retry after Retry-After seconds", "content": ERROR_CONTENT},
 }
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 

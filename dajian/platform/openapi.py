@@ -1,13 +1,22 @@
-"""An OpenAPI 3.1 description of one app's record API, generated from its forms."""
+"""OpenAPI 3.1 documents: the platform API's (committed as ``openapi.json`` at the repository's root, for
+generated clients) and one app's record API, generated from its forms.
+
+``python -m dajian.platform.openapi`` rewrites the committed file; ``tests/platform/test_openapi_contract.py``
+fails while it is stale.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
 from typing import Any
 
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.fields import FIELD_KINDS
 from dajian.engines.form.model import FieldDef
 from dajian.platform.api.params import INT64_MAX
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.errors import document_errors
 
@@ -69,7 +78,7 @@ IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
 
 def _form_paths(app_key: str, form: CompiledForm) -> dict[str, Any]:
     key = form.form.key
-    base = f"/api/apps/{app_key}/forms/{key}/records"
+    base = f"{V1}/apps/{app_key}/forms/{key}/records"
     ref = {"$ref": f"#/components/schemas/{key}_record"}
     body = {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{key}_input"}}}}
     ok = {"description": "OK", "content": {"application/json": {"schema": ref}}}
@@ -111,3 +120,25 @@ def app_openapi(runtime: RuntimeApp) -> dict[str, Any]:
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
     })
+
+
+PLATFORM_FILE = Path(__file__).resolve().parents[2] / "openapi.json"
+REGENERATE = "python -m dajian.platform.openapi"
+
+
+def platform_openapi() -> dict[str, Any]:
+    """The platform API's document, as ``GET /openapi.json`` serves it (no database is opened)."""
+    from dajian.platform.app import create_app  # the app imports this module through its routers
+    from dajian.platform.config import Settings
+
+    document: dict[str, Any] = create_app(Settings(database_url="sqlite://", trusted_proxies=())).openapi()
+    return document
+
+
+def platform_openapi_text() -> str:
+    return json.dumps(platform_openapi(), ensure_ascii=False, indent=2) + "\n"
+
+
+if __name__ == "__main__":
+    PLATFORM_FILE.write_text(platform_openapi_text(), encoding="utf-8")
+    print(f"wrote {PLATFORM_FILE}", file=sys.stderr)

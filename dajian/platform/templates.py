@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import dajian
+from dajian.platform.definition import upgrade_definition
 from dajian.platform.errors import Invalid
 
 MANIFEST = "manifest.json"
@@ -102,14 +103,15 @@ def load_template(path: Path | str) -> tuple[dict[str, Any], dict[str, Any], See
     """Read a template folder: ``(manifest, app document, seed)``.
 
     Raises ``Invalid`` listing every problem of the manifest and the files it names. The app
-    document is not validated here; ``apps.import_definition`` does that when it publishes.
+    document is upgraded to the current schema version but not validated here;
+    ``apps.import_definition`` does that when it publishes.
     """
     root = Path(path).resolve()
     manifest = _read_json(root, MANIFEST)
     issues = manifest_issues(manifest)
     if issues:
         raise Invalid(f"template manifest {root / MANIFEST} is invalid", errors=issues)
-    doc = assemble(root, manifest)
+    doc = upgrade_definition(assemble(root, manifest))
     if "key" in manifest and doc.get("key") != manifest["key"]:
         raise Invalid("the template's key and its app key differ",
                       errors=[{"path": "/key", "message": f"manifest says '{manifest['key']}', "

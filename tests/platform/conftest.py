@@ -34,7 +34,7 @@ def login(api: FastAPI, username: str, org: str | None = None, password: str = P
     body: dict[str, Any] = {"username": username, "password": password}
     if org:
         body["org"] = org
-    response = client.post("/api/auth/login", json=body)
+    response = client.post("/api/v1/auth/login", json=body)
     assert response.status_code == 200, response.text
     client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
     return client
@@ -97,7 +97,7 @@ def ticket_app(**overrides: Any) -> dict[str, Any]:
         {"key": "team", "kind": "department", "label": {"en": "Team"}},
     ]
     doc: dict[str, Any] = {
-        "schema_version": 1, "key": "tickets", "label": {"zh-CN": "工单", "en": "Tickets"},
+        "schema_version": 2, "key": "tickets", "label": {"zh-CN": "工单", "en": "Tickets"},
         "forms": [{"key": "ticket", "label": {"zh-CN": "工单", "en": "Ticket"}, "fields": fields}],
         "roles": [],
     }
@@ -107,9 +107,9 @@ def ticket_app(**overrides: Any) -> dict[str, Any]:
 
 def publish(client: TestClient, doc: dict[str, Any], *, dry_run: bool = False) -> Any:
     """Create the app if needed, save the draft and publish it."""
-    if client.get(f"/api/apps/{doc['key']}").status_code == 404:
-        created = client.post("/api/apps", json={"key": doc["key"], "label": doc["label"]})
+    if client.get(f"/api/v1/apps/{doc['key']}").status_code == 404:
+        created = client.post("/api/v1/apps", json={"key": doc["key"], "label": doc["label"]})
         assert created.status_code == 201, created.text
-    saved = client.put(f"/api/apps/{doc['key']}/draft", json=doc)
+    saved = client.put(f"/api/v1/apps/{doc['key']}/draft", json=doc)
     assert saved.status_code == 200, saved.text
-    return client.post(f"/api/apps/{doc['key']}/publish", params={"dry_run": dry_run})
+    return client.post(f"/api/v1/apps/{doc['key']}/publish", params={"dry_run": dry_run})

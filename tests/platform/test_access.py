@@ -29,11 +29,11 @@ def test_members_see_only_what_a_person_picker_needs(org: Org) -> None:
     with org.engine.begin() as conn:
         conn.execute(users.update().where(users.c.org_id == org.id, users.c.username == "admin")
                      .values(email="boss@example.test"))
-    as_member = org.client("member").get("/api/admin/users")
+    as_member = org.client("member").get("/api/v1/admin/users")
     assert as_member.status_code == 200
     assert {u["username"] for u in as_member.json()} == {"admin", "member"}
     assert all(set(u) == {"id", "username", "display_name", "dept_id"} for u in as_member.json())
-    as_admin = org.client().get("/api/admin/users").json()
+    as_admin = org.client().get("/api/v1/admin/users").json()
     boss = next(u for u in as_admin if u["username"] == "admin")
     assert boss["email"] == "boss@example.test" and boss["is_org_admin"] is True
 
@@ -48,7 +48,7 @@ def _chunks(total: int, size: int = 16 * 1024) -> Iterator[bytes]:
     yield b'", "password": "x"}'
 
 
-@pytest.mark.parametrize("path", ["/api/auth/login", "/api/apps"])
+@pytest.mark.parametrize("path", ["/api/v1/auth/login", "/api/v1/apps"])
 def test_a_chunked_body_over_the_limit_gets_413(api: FastAPI, path: str) -> None:
     """No Content-Length (chunked transfer): the limit is counted as the body arrives."""
     client = TestClient(api)
@@ -65,7 +65,7 @@ def _failed_login_from(app: FastAPI, peer: str, forwarded_for: str) -> str:
     """Fail a login from ``peer`` claiming ``forwarded_for``; the address the throttle counted."""
     name = f"nobody_{secrets.token_hex(4)}"
     client = TestClient(app, client=(peer, 50000))
-    response = client.post("/api/auth/login", json={"username": name, "password": "wrong-password"},
+    response = client.post("/api/v1/auth/login", json={"username": name, "password": "wrong-password"},
                            headers={"X-Forwarded-For": forwarded_for})
     assert response.status_code == 401
     engine = app.state.engine

@@ -1,4 +1,4 @@
-"""Every route of the platform API against the access table (``dajian/platform/api/access.py``), on
+"""Every route of the platform API against the access table (``dajian/platform/api/v1/access.py``), on
 SQLite and PostgreSQL: a token lacking the route's scope gets 403 and one carrying it does not, and
 anonymous callers, members, app managers and admins get the outcome their role allows.
 
@@ -50,11 +50,11 @@ def world(org: Org) -> dict[str, Any]:
     assert publish(admin, ticket_app(roles=roles)).status_code == 200
     for name, role in (("manager", "manager"), ("member", "worker")):
         user_id = org.add_user(name)
-        granted = admin.post("/api/admin/memberships", json={"user_id": user_id, "app": "tickets", "role": role})
+        granted = admin.post("/api/v1/admin/memberships", json={"user_id": user_id, "app": "tickets", "role": role})
         assert granted.status_code == 201, granted.text
 
     def token(scopes: list[str]) -> dict[str, str]:
-        minted = admin.post("/api/auth/tokens", json={"name": "walk", "scopes": scopes})
+        minted = admin.post("/api/v1/auth/tokens", json={"name": "walk", "scopes": scopes})
         assert minted.status_code == 201, minted.text
         return {"Authorization": f"Bearer {minted.json()['token']}"}
 
@@ -109,7 +109,7 @@ def test_each_role_gets_the_outcome_of_the_table(api: FastAPI, org: Org, world: 
     client = world["clients"][caller]
     wrong = []
     for method, path in routes(api):
-        if (method, path) == ("POST", "/api/auth/logout"):
+        if (method, path) == ("POST", "/api/v1/auth/logout"):
             continue  # would end the session the other calls use; it is for members (see the table)
         want = expected(ROUTES[(method, path)], caller)
         got = call(client, method, path, org.key)
@@ -120,9 +120,9 @@ def test_each_role_gets_the_outcome_of_the_table(api: FastAPI, org: Org, world: 
 
 def test_members_cannot_read_drafts_definitions_or_versions(org: Org, world: dict[str, Any]) -> None:
     member = world["clients"]["member"]
-    for path in ("/api/apps/tickets", "/api/apps/tickets/export", "/api/apps/tickets/versions",
-                 "/api/apps/tickets/versions/1"):
+    for path in ("/api/v1/apps/tickets", "/api/v1/apps/tickets/export", "/api/v1/apps/tickets/versions",
+                 "/api/v1/apps/tickets/versions/1"):
         assert member.get(path).status_code == 403, path
     reader = TestClient(org.api)
-    assert reader.get("/api/apps/tickets/export", headers=world["only"]["apps:read"]).status_code == 200
-    assert reader.get("/api/apps/tickets/export", headers=world["only"]["records:read"]).status_code == 403
+    assert reader.get("/api/v1/apps/tickets/export", headers=world["only"]["apps:read"]).status_code == 200
+    assert reader.get("/api/v1/apps/tickets/export", headers=world["only"]["records:read"]).status_code == 403

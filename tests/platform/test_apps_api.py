@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 
 from tests.platform.conftest import Org, publish, ticket_app
 
-RECORDS = "/api/apps/tickets/forms/ticket/records"
+RECORDS = "/api/v1/apps/tickets/forms/ticket/records"
 
 
 def fields(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -27,13 +27,13 @@ def table_columns(org: Org, table: str) -> set[str]:
 
 def test_half_finished_draft_is_saved_and_its_problems_listed(org: Org) -> None:
     client = org.client()
-    assert client.post("/api/apps", json={"key": "tickets", "label": {"en": "T"}}).status_code == 201
+    assert client.post("/api/v1/apps", json={"key": "tickets", "label": {"en": "T"}}).status_code == 201
     draft = {"key": "tickets", "label": {"en": "T"}, "forms": [{"key": "f", "fields": [{"kind": "text"}]}]}
-    saved = client.put("/api/apps/tickets/draft", json=draft).json()
+    saved = client.put("/api/v1/apps/tickets/draft", json=draft).json()
     assert saved["saved"] is True and saved["valid"] is False
     assert {e["path"] for e in saved["errors"]} == {"/forms/0", "/forms/0/fields/0"}
-    assert client.get("/api/apps/tickets").json()["draft"] == draft
-    refused = client.post("/api/apps/tickets/publish")
+    assert client.get("/api/v1/apps/tickets").json()["draft"] == draft
+    refused = client.post("/api/v1/apps/tickets/publish")
     assert refused.status_code == 422
     assert refused.json()["errors"] == saved["errors"]
 
@@ -45,13 +45,13 @@ def test_publish_creates_immutable_versions(org: Org) -> None:
     assert publish(client, ticket_app()).json() == {"dry_run": False, "unchanged": True, "version": 1, "plan": []}
     doc = ticket_app(label={"zh-CN": "工单二", "en": "Tickets 2"})
     assert publish(client, doc).json()["version"] == 2
-    versions = client.get("/api/apps/tickets/versions").json()
+    versions = client.get("/api/v1/apps/tickets/versions").json()
     assert [v["number"] for v in versions] == [2, 1]
     assert versions[0]["parent_id"] == versions[1]["id"]
     assert len({v["content_hash"] for v in versions}) == 2
-    v1 = client.get("/api/apps/tickets/versions/1").json()
+    v1 = client.get("/api/v1/apps/tickets/versions/1").json()
     assert v1["definition"]["label"] == ticket_app()["label"]
-    assert client.get("/api/apps/tickets/export").json()["label"] == doc["label"]
+    assert client.get("/api/v1/apps/tickets/export").json()["label"] == doc["label"]
 
 
 def test_dry_run_shows_the_plan_and_changes_nothing(org: Org) -> None:
@@ -59,7 +59,7 @@ def test_dry_run_shows_the_plan_and_changes_nothing(org: Org) -> None:
     plan = publish(client, ticket_app(), dry_run=True).json()
     assert plan["dry_run"] is True
     assert plan["plan"][0]["steps"][0]["op"] == "create_table"
-    assert client.get("/api/apps/tickets/versions").json() == []
+    assert client.get("/api/v1/apps/tickets/versions").json() == []
     assert client.get(RECORDS).status_code == 404
 
 
@@ -113,11 +113,11 @@ def test_retype_refused_names_rows_and_loses_nothing(org: Org) -> None:
     fields(retyped).append({"key": "extra", "kind": "text", "label": {"en": "X"}})
     dry = publish(client, retyped, dry_run=True).json()
     assert dry["unconvertible"] == {"ticket": {"body": bad}}
-    refused = client.post("/api/apps/tickets/publish")
+    refused = client.post("/api/v1/apps/tickets/publish")
     assert refused.status_code == 422
     assert refused.json()["unconvertible"] == {"ticket": {"body": bad}}
     assert refused.json()["errors"][0]["path"] == "/forms/0/fields/1/kind"
-    assert [v["number"] for v in client.get("/api/apps/tickets/versions").json()] == [1]
+    assert [v["number"] for v in client.get("/api/v1/apps/tickets/versions").json()] == [1]
     assert client.get(f"{RECORDS}/{bad[0]}").json()["body"] == "seven"
     assert client.get(f"{RECORDS}/{good}").json()["body"] == "7"
     assert "extra" not in client.get(f"{RECORDS}/{good}").json()
@@ -126,7 +126,7 @@ def test_retype_refused_names_rows_and_loses_nothing(org: Org) -> None:
 def test_openapi_per_app_describes_each_form(org: Org) -> None:
     client = org.client()
     publish(client, ticket_app())
-    spec = client.get("/api/apps/tickets/openapi.json").json()
+    spec = client.get("/api/v1/apps/tickets/openapi.json").json()
     assert spec["openapi"].startswith("3.1")
     assert RECORDS in spec["paths"] and f"{RECORDS}/{{record_id}}" in spec["paths"]
     props = spec["components"]["schemas"]["ticket_input"]["properties"]
@@ -137,12 +137,12 @@ def test_openapi_per_app_describes_each_form(org: Org) -> None:
 
 def test_import_and_export_round_trip(org: Org) -> None:
     client = org.client()
-    imported = client.post("/api/apps/import", json=ticket_app())
+    imported = client.post("/api/v1/apps/import", json=ticket_app())
     assert imported.status_code == 200 and imported.json()["version"] == 1
-    assert client.get("/api/apps/tickets/export").json() == ticket_app()
-    assert [a["key"] for a in client.get("/api/apps").json()] == ["tickets"]
+    assert client.get("/api/v1/apps/tickets/export").json() == ticket_app()
+    assert [a["key"] for a in client.get("/api/v1/apps").json()] == ["tickets"]
 
 
 def test_app_schema_is_served(org: Org) -> None:
-    schema = org.client().get("/api/schema/app.json").json()
+    schema = org.client().get("/api/v1/schema/app.json").json()
     assert schema["$schema"].endswith("2020-12/schema")

@@ -30,10 +30,10 @@ def test_operation_ids_are_readable_and_unique(api: FastAPI) -> None:
 
 def test_operation_ids_a_client_calls_by(api: FastAPI) -> None:
     ids = {(method.upper(), path): op["operationId"] for method, path, op in operations(api)}
-    assert ids[("POST", "/api/auth/login")] == "auth_login"
-    assert ids[("POST", "/api/apps/{app_key}/forms/{form_key}/records")] == "records_create"
-    assert ids[("GET", "/api/apps")] == "apps_list"
-    assert ids[("GET", "/api/health")] == "platform_health"
+    assert ids[("POST", "/api/v1/auth/login")] == "auth_login"
+    assert ids[("POST", "/api/v1/apps/{app_key}/forms/{form_key}/records")] == "records_create"
+    assert ids[("GET", "/api/v1/apps")] == "apps_list"
+    assert ids[("GET", "/api/v1/health")] == "platform_health"
 
 
 def test_every_operation_has_exactly_one_audience(api: FastAPI) -> None:
@@ -52,17 +52,17 @@ def test_audiences_are_described_in_chinese_and_english(api: FastAPI) -> None:
 def test_audiences_of_some_operations(api: FastAPI) -> None:
     tags = {(method.upper(), path): op["tags"][0] for method, path, op in operations(api)}
     expected = {
-        ("PUT", "/api/apps/{app_key}/draft"): "designer",
-        ("POST", "/api/apps/{app_key}/publish"): "designer",
-        ("GET", "/api/apps/{app_key}/forms/{form_key}/records"): "runtime",
-        ("GET", "/api/flows/inbox/{box}"): "runtime",
-        ("GET", "/api/apps"): "runtime",
-        ("GET", "/api/notifications"): "runtime",
-        ("GET", "/api/admin/users"): "admin",
-        ("PUT", "/api/admin/webhook-allowlist"): "admin",
-        ("POST", "/api/public/{org_key}/{app_key}/forms/{form_key}"): "public",
-        ("POST", "/api/inbound/{channel_id}"): "integrations",
-        ("GET", "/api/apps/{app_key}/webhooks"): "integrations",
-        ("GET", "/api/auth/me"): "auth",
+        ("PUT", "/api/v1/apps/{app_key}/draft"): "designer",
+        ("POST", "/api/v1/apps/{app_key}/publish"): "designer",
+        ("GET", "/api/v1/apps/{app_key}/forms/{form_key}/records"): "runtime",
+        ("GET", "/api/v1/flows/inbox/{box}"): "runtime",
+        ("GET", "/api/v1/apps"): "runtime",
+        ("GET", "/api/v1/notifications"): "runtime",
+        ("GET", "/api/v1/admin/users"): "admin",
+        ("PUT", "/api/v1/admin/webhook-allowlist"): "admin",
+        ("POST", "/api/v1/public/{org_key}/{app_key}/forms/{form_key}"): "public",
+        ("POST", "/api/v1/inbound/{channel_id}"): "integrations",
+        ("GET", "/api/v1/apps/{app_key}/webhooks"): "integrations",
+        ("GET", "/api/v1/auth/me"): "auth",
     }
     assert {key: tags[key] for key in expected} == expected

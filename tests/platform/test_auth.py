@@ -121,7 +121,7 @@ def make_user(engine: Engine, org: Org, *, admin: bool = False, username: str | 
 
 def sign_in(client: TestClient, org: Org | None, username: str, password: str = PASSWORD) -> httpx.Response:
     body = {"username": username, "password": password, **({"org": org.key} if org else {})}
-    response: httpx.Response = client.post("/api/auth/login", json=body)
+    response: httpx.Response = client.post("/api/v1/auth/login", json=body)
     return response
 
 
@@ -134,7 +134,7 @@ def signed_in(client: TestClient, org: Org, username: str) -> dict[str, str]:
 
 def mint(client: TestClient, csrf: dict[str, str], scopes: list[str], **extra: Any) -> httpx.Response:
     body = {"name": "ci", "scopes": scopes, **extra}
-    response: httpx.Response = client.post("/api/auth/tokens", json=body, headers=csrf)
+    response: httpx.Response = client.post("/api/v1/auth/tokens", json=body, headers=csrf)
     return response
 
 
@@ -247,7 +247,7 @@ def test_throttle_lifts_after_the_window(
 def test_session_reaches_me(engine: Engine, client: TestClient, org: Org) -> None:
     username = make_user(engine, org)
     signed_in(client, org, username)
-    me = client.get("/api/auth/me").json()
+    me = client.get("/api/v1/auth/me").json()
     assert me["user"]["username"] == username
     assert me["org"]["key"] == org.key
     assert me["dept"] is None and me["is_org_admin"] is False and me["via"] == "session"
@@ -268,20 +268,20 @@ def test_unsafe_session_requests_need_the_csrf_header(engine: Engine, client: Te
 def test_logout_ends_the_session(engine: Engine, app: FastAPI, client: TestClient, org: Org) -> None:
     csrf = signed_in(client, org, make_user(engine, org))
     stolen = client.cookies[SESSION_COOKIE]
-    assert client.post("/api/auth/logout").status_code == 403  # CSRF applies here too
-    assert client.post("/api/auth/logout", headers=csrf).status_code == 204
-    assert client.get("/api/auth/me").status_code == 401
+    assert client.post("/api/v1/auth/logout").status_code == 403  # CSRF applies here too
+    assert client.post("/api/v1/auth/logout", headers=csrf).status_code == 204
+    assert client.get("/api/v1/auth/me").status_code == 401
     replay = new_client(app)
     replay.cookies.set(SESSION_COOKIE, stolen)
-    assert replay.get("/api/auth/me").status_code == 401
+    assert replay.get("/api/v1/auth/me").status_code == 401
 
 
 def test_expired_session_is_refused(engine: Engine, client: TestClient, org: Org, clock: ManualClock) -> None:
     signed_in(client, org, make_user(engine, org))
     clock.advance(timedelta(days=7, seconds=-1))
-    assert client.get("/api/auth/me").status_code == 200
+    assert client.get("/api/v1/auth/me").status_code == 200
     clock.advance(timedelta(seconds=1))
-    assert client.get("/api/auth/me").status_code == 401
+    assert client.get("/api/v1/auth/me").status_code == 401
 
 
 def test_session_token_and_password_are_stored_hashed(engine: Engine, client: TestClient, org: Org) -> None:
@@ -341,7 +341,7 @@ def test_bearer_token_is_limited_to_its_scopes(
     assert script.get("/probe/read", headers=bearer(token)).status_code == 200
     denied = script.post("/probe/write", headers=bearer(token))  # no CSRF needed, but no scope either
     assert denied.status_code == 403 and "records:write" in denied.json()["detail"]
-    assert script.get("/api/auth/me", headers=bearer(token)).json()["scopes"] == ["records:read"]
+    assert script.get("/api/v1/auth/me", headers=bearer(token)).json()["scopes"] == ["records:read"]
     assert script.get("/probe/read", headers=bearer("dj_forged")).status_code == 401
     assert script.get("/probe/read", headers={"Authorization": f"Basic {token}"}).status_code == 401
 
@@ -355,9 +355,9 @@ def test_bearer_requests_skip_csrf(engine: Engine, app: FastAPI, client: TestCli
 def test_revoked_token_is_refused(engine: Engine, app: FastAPI, client: TestClient, org: Org) -> None:
     csrf = signed_in(client, org, make_user(engine, org))
     created = mint(client, csrf, ["records:read"]).json()
-    assert client.delete(f"/api/auth/tokens/{created['id']}", headers=csrf).status_code == 204
+    assert client.delete(f"/api/v1/auth/tokens/{created['id']}", headers=csrf).status_code == 204
     assert new_client(app).get("/probe/read", headers=bearer(created["token"])).status_code == 401
-    (listed,) = client.get("/api/auth/tokens").json()["tokens"]
+    (listed,) = client.get("/api/v1/auth/tokens").json()["tokens"]
     assert listed["revoked_at"] is not None
 
 
@@ -385,8 +385,8 @@ def test_tokens_belong_to_one_org(engine: Engine, app: FastAPI, client: TestClie
     assert principal is not None and principal.org_id == org.id
     outsider = new_client(app)
     outsider_csrf = signed_in(outsider, other, name)
-    assert outsider.delete(f"/api/auth/tokens/{created['id']}", headers=outsider_csrf).status_code == 404
-    assert outsider.get("/api/auth/tokens?all=true").json()["tokens"] == []
+    assert outsider.delete(f"/api/v1/auth/tokens/{created['id']}", headers=outsider_csrf).status_code == 404
+    assert outsider.get("/api/v1/auth/tokens?all=true").json()["tokens"] == []
 
 
 def test_tokens_are_stored_hashed_and_never_listed(engine: Engine, client: TestClient, org: Org) -> None:
@@ -396,7 +396,7 @@ def test_tokens_are_stored_hashed_and_never_listed(engine: Engine, client: TestC
         row = conn.execute(select(api_tokens).where(api_tokens.c.id == created["id"])).one()
     assert row.token_hash == _sha256(created["token"])
     assert created["token"] not in [str(value) for value in row]
-    (listed,) = client.get("/api/auth/tokens").json()["tokens"]
+    (listed,) = client.get("/api/v1/auth/tokens").json()["tokens"]
     assert "token_hash" not in listed and created["token"] not in str(listed)
     assert listed["scopes"] == ["apps:read", "records:read"] and listed["apps"] is None
 
@@ -419,7 +419,7 @@ def test_only_org_admins_grant_admin(engine: Engine, app: FastAPI, client: TestC
 def test_a_token_cannot_mint_tokens(engine: Engine, app: FastAPI, client: TestClient, org: Org) -> None:
     csrf = signed_in(client, org, make_user(engine, org))
     token = mint(client, csrf, ["records:read"]).json()["token"]
-    response = new_client(app).post("/api/auth/tokens", json={"name": "x", "scopes": ["records:read"]},
+    response = new_client(app).post("/api/v1/auth/tokens", json={"name": "x", "scopes": ["records:read"]},
                                     headers=bearer(token))
     assert response.status_code == 403
 
@@ -467,8 +467,8 @@ def test_a_non_admin_token_principal_cannot_revoke_others(engine: Engine, org: O
 def test_logins_and_token_changes_are_audited(engine: Engine, client: TestClient, org: Org) -> None:
     csrf = signed_in(client, org, make_user(engine, org))
     created = mint(client, csrf, ["records:read"]).json()
-    client.delete(f"/api/auth/tokens/{created['id']}", headers=csrf)
-    client.post("/api/auth/logout", headers=csrf)
+    client.delete(f"/api/v1/auth/tokens/{created['id']}", headers=csrf)
+    client.post("/api/v1/auth/logout", headers=csrf)
     with engine.connect() as conn:
         rows = conn.execute(
             select(audit_log.c.entity, audit_log.c.action, audit_log.c.changes)

@@ -21,8 +21,8 @@ from tests.platform.test_form_structure import shop_app
 
 BIG = 2**63  # one past BIGINT
 NUL = "a\x00b"
-RECORDS = "/api/apps/tickets/forms/ticket/records"
-ORDERS = "/api/apps/shop/forms/order/records"
+RECORDS = "/api/v1/apps/tickets/forms/ticket/records"
+ORDERS = "/api/v1/apps/shop/forms/order/records"
 METHODS = ("get", "post", "put", "patch", "delete")
 L = {"en": "x"}
 
@@ -49,7 +49,7 @@ def admin(org: Org) -> TestClient:
 
 @pytest.fixture
 def public(org: Org, admin: TestClient) -> str:
-    return f"/api/public/{org.key}/tickets/forms/ticket"
+    return f"/api/v1/public/{org.key}/tickets/forms/ticket"
 
 
 # --- reading the OpenAPI ---------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def test_every_platform_parameter_refuses_its_bad_value_by_name(admin: TestClien
 def test_every_record_route_refuses_its_bad_value_by_name(admin: TestClient, org: Org, kind: str) -> None:
     for app_key, records, first in (("tickets", RECORDS, {"title": "t"}), ("shop", ORDERS, {"channel": "phone"})):
         record = admin.post(records, json=first).json()
-        doc = admin.get(f"/api/apps/{app_key}/openapi.json").json()
+        doc = admin.get(f"/api/v1/apps/{app_key}/openapi.json").json()
         outcomes = list(walk(admin, doc, org, kind, some_id=record["id"], extra={"row_version": 1}))
         assert outcomes
         wrong = [(sent, where, r.status_code, r.text[:200]) for sent, where, r in outcomes if not refused_at(r, where)]
@@ -226,10 +226,10 @@ def test_nul_in_record_text_is_refused_everywhere_it_can_arrive(admin: TestClien
         (admin, "post", f"{RECORDS}/bulk", {"records": [{"title": "t"}, {"title": NUL}]}, "/records/1/title"),
         (admin, "post", f"{RECORDS}/query", {"filter": {"==": [{"var": "title"}, NUL]}}, "/filter/==/1"),
         (anonymous, "post", public, {"title": NUL}, "/title"),
-        (anonymous, "post", "/api/auth/login", {"username": NUL, "password": "x"}, "/username"),
-        (anonymous, "get", f"/api/public/{org.key}/tickets/status?serial=a%00&contact=1", None, "/serial"),
+        (anonymous, "post", "/api/v1/auth/login", {"username": NUL, "password": "x"}, "/username"),
+        (anonymous, "get", f"/api/v1/public/{org.key}/tickets/status?serial=a%00&contact=1", None, "/serial"),
         (admin, "get", f"{RECORDS}?filter=title%20%3D%3D%20%22%00%22", None, "/filter"),
-        (admin, "get", "/api/apps/tick%00ets", None, "/app_key"),
+        (admin, "get", "/api/v1/apps/tick%00ets", None, "/app_key"),
     ]
     wrong = []
     for client, method, target, body, path in cases:
@@ -284,7 +284,7 @@ def test_the_widest_form_allowed_stores_a_full_row(admin: TestClient) -> None:
         f(f"c{i}", "text") for i in range(400)]}]}
     assert publish(admin, doc).status_code == 200
     row = {f"c{i}": "x" * 100 for i in range(400)}
-    created = admin.post("/api/apps/wide/forms/w/records", json=row)
+    created = admin.post("/api/v1/apps/wide/forms/w/records", json=row)
     assert created.status_code == 201, created.text[:300]
 
 

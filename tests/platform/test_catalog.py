@@ -1,4 +1,4 @@
-"""``GET /api/catalog``: every registered kind, node, trigger, action, aggregate and function appears with a
+"""``GET /api/v1/catalog``: every registered kind, node, trigger, action, aggregate and function appears with a
 complete bilingual entry; the route is for signed-in members with ``apps:read``."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tests.platform.conftest import Org
 
 @pytest.fixture
 def catalog(org: Org) -> dict[str, Any]:
-    response = org.client().get("/api/catalog")
+    response = org.client().get("/api/v1/catalog")
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -158,18 +158,18 @@ def test_each_operator_is_what_the_formula_syntax_parses(operator: Any) -> None:
 
 
 def test_catalog_needs_a_sign_in_and_apps_read(org: Org, api: FastAPI) -> None:
-    anonymous = TestClient(api).get("/api/catalog")
+    anonymous = TestClient(api).get("/api/v1/catalog")
     assert anonymous.status_code == 401
     assert anonymous.json()["code"]
     admin = org.client()
-    assert org.add_user("plain") and org.client("plain").get("/api/catalog").status_code == 200
+    assert org.add_user("plain") and org.client("plain").get("/api/v1/catalog").status_code == 200
 
     def token(scopes: list[str]) -> dict[str, str]:
-        minted = admin.post("/api/auth/tokens", json={"name": "catalog", "scopes": scopes})
+        minted = admin.post("/api/v1/auth/tokens", json={"name": "catalog", "scopes": scopes})
         assert minted.status_code == 201, minted.text
         return {"Authorization": f"Bearer {minted.json()['token']}"}
 
-    lacking = TestClient(api).get("/api/catalog", headers=token([s for s in SCOPES if s != "apps:read"]))
+    lacking = TestClient(api).get("/api/v1/catalog", headers=token([s for s in SCOPES if s != "apps:read"]))
     assert lacking.status_code == 403 and lacking.json()["code"]
-    granted = TestClient(api).get("/api/catalog", headers=token(["apps:read"]))
+    granted = TestClient(api).get("/api/v1/catalog", headers=token(["apps:read"]))
     assert granted.status_code == 200 and granted.json()["field_kinds"]

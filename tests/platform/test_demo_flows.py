@@ -5,6 +5,7 @@ template, as a user of the demo sees it; then on a tiny app of its own, which no
 from __future__ import annotations
 
 import copy
+import re
 import secrets
 from collections import Counter
 from datetime import timedelta
@@ -137,12 +138,12 @@ def test_an_assignee_finds_the_task_in_the_inbox(demo: dict[str, Any]) -> None:
     confirm = next(t for t in demo["tasks"] if t["node_id"] == "confirm")
     username = next(name for name, uid in people.users.items() if uid == confirm["assignee_id"])
     client = org.client(username)
-    inbox = client.get("/api/flows/inbox/pending").json()
+    inbox = client.get("/api/v1/flows/inbox/pending").json()
     assert confirm["id"] in {t["task_id"] for t in inbox["items"]}
     instance = next(i for i in demo["instances"] if i["id"] == confirm["instance_id"])
     record = client.get(f"{RECORDS}/{instance['record_id']}").json()
     assert record["status"] == "awaiting_customer" and record["assignee"] == confirm["assignee_id"]
-    view = org.client().get(f"/api/flows/instances/{instance['id']}").json()
+    view = org.client().get(f"/api/v1/flows/instances/{instance['id']}").json()
     actions = [e["action"] for e in view["timeline"]]
     assert actions[0] == "start" and "approve" in actions
     times = [e["at"] for e in view["timeline"]]
@@ -258,3 +259,42 @@ def test_a_spec_the_flow_cannot_follow_is_refused(office: tuple[Org, People], ch
     with pytest.raises(ValueError, match=message):
         DemoGenerator(org.engine, admin_of(org), "permits", spec, people=people).run()
 
+
+
+def test_conditions_are_the_expression_language(office: tuple[Org, People]) -> None:
+    """``when`` as formula text or JSON AST, on the fields made before it; NOW() is the generator's now."""
+    org, people = office
+    now = utcnow()
+    spec = {"forms": {"permit": {"count": 40, "fields": {
+        "asked_at": {"date": {"within_days": 6}},
+        "status": {"weights": {"open": 1, "checked": 1, "signed": 1}},
+        "note": [{"value": "stale", "when": "AND(asked_at < NOW() - 3, status <> \"signed\")"},
+                 {"value": "fresh", "when": {">=": [{"var": "asked_at"}, {"-": [{"now": []}, 3]}]}}],
+        "verdict": {"value": "ok", "when": "IN(status, \"checked\", \"signed\")"}}}}}
+    assert DemoGenerator(org.engine, admin_of(org), "permits", spec, people=people, seed=4, now=now).run() == {
+        "permit": 40}
+    with org.engine.connect() as conn:
+        table = app_service.load_runtime(conn, admin_of(org), "permits").form("permit").table
+        rows = [dict(r) for r in conn.execute(select(table)).mappings()]
+    for row in rows:
+        old = row["asked_at"] < now - timedelta(days=3)
+        assert row["note"] == ("stale" if old and row["status"] != "signed" else None if old else "fresh")
+        assert (row["verdict"] == "ok") == (row["status"] in ("checked", "signed"))
+    assert {r["note"] for r in rows} == {"stale", "fresh", None}
+
+
+@pytest.mark.parametrize(("when", "message"), [
+    ({"field": "status", "in": ["open"]}, re.escape("e.g. 'IN(status, \"open\")'")),
+    ("IN(stauts, \"open\")", "field 'note'.*unknown field 'stauts'"),
+    ("asked_at >", "field 'note'"),
+])
+def test_a_condition_outside_the_language_is_refused_before_anything_is_made(
+        office: tuple[Org, People], when: Any, message: str) -> None:
+    org, people = office
+    spec = {"forms": {"permit": {"count": 5, "fields": {"status": {"value": "open"},
+                                                          "note": {"value": "x", "when": when}}}}}
+    with pytest.raises(ValueError, match=message):
+        DemoGenerator(org.engine, admin_of(org), "permits", spec, people=people)
+    with org.engine.connect() as conn:
+        table = app_service.load_runtime(conn, admin_of(org), "permits").form("permit").table
+        assert conn.execute(select(table.c.id)).first() is None

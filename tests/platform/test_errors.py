@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.platform.conftest import Org, publish, ticket_app
 
-RECORDS = "/api/apps/tickets/forms/ticket/records"
+RECORDS = "/api/v1/apps/tickets/forms/ticket/records"
 
 
 @pytest.fixture
@@ -54,10 +54,10 @@ def test_oversize_body_is_413(client: TestClient) -> None:
 
 
 def test_invalid_keys_and_unknown_things(client: TestClient) -> None:
-    bad_key = client.post("/api/apps", json={"key": "Bad-Key", "label": {"en": "x"}})
+    bad_key = client.post("/api/v1/apps", json={"key": "Bad-Key", "label": {"en": "x"}})
     assert bad_key.status_code == 422 and bad_key.json()["errors"][0]["path"] == "/key"
-    assert client.get("/api/apps/nope/forms/ticket/records").status_code == 404
-    assert client.get("/api/apps/tickets/forms/nope/records").status_code == 404
+    assert client.get("/api/v1/apps/nope/forms/ticket/records").status_code == 404
+    assert client.get("/api/v1/apps/tickets/forms/nope/records").status_code == 404
     assert client.get(f"{RECORDS}/notanumber").status_code == 422
     assert client.get(RECORDS, params={"sort": "nope"}).status_code == 422
     assert client.get(RECORDS, params={"after": "garbage!"}).status_code == 422
@@ -67,7 +67,7 @@ def test_invalid_keys_and_unknown_things(client: TestClient) -> None:
 
 def test_unauthenticated_requests_are_401(org: Org) -> None:
     anonymous = TestClient(org.api)
-    assert anonymous.get("/api/apps").status_code == 401
+    assert anonymous.get("/api/v1/apps").status_code == 401
     assert anonymous.post(RECORDS, json={"title": "x"}).status_code == 401
 
 
@@ -79,7 +79,7 @@ def test_failed_publish_leaves_nothing_half_done(client: TestClient, org: Org) -
     doc["forms"][0]["fields"].append({"key": "later", "kind": "text", "label": {"en": "L"}})
     doc["forms"][0]["fields"][0]["kind"] = "integer"  # "seven" cannot convert: the whole publish fails
     table = publish(client, doc, dry_run=True).json()["plan"][0]["table"]
-    assert client.post("/api/apps/tickets/publish").status_code == 422
+    assert client.post("/api/v1/apps/tickets/publish").status_code == 422
     columns = {c["name"] for c in inspect(org.engine).get_columns(table)}
     assert "later" not in columns and "title_arch2" not in columns
     assert client.get(f"{RECORDS}/{rid}").json()["title"] == "seven"

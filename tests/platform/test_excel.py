@@ -17,7 +17,7 @@ from dajian.platform.principal import Principal
 from dajian.platform.records import form_context
 from tests.platform.conftest import Org, publish, ticket_app
 
-FORM = "/api/apps/tickets/forms/ticket"
+FORM = "/api/v1/apps/tickets/forms/ticket"
 RECORDS = f"{FORM}/records"
 
 
@@ -39,7 +39,7 @@ def admin(org: Org) -> TestClient:
 
 def user(org: Org, admin: TestClient, name: str, role: str) -> TestClient:
     user_id = org.add_user(name)
-    grant = admin.post("/api/admin/memberships", json={"user_id": user_id, "app": "tickets", "role": role})
+    grant = admin.post("/api/v1/admin/memberships", json={"user_id": user_id, "app": "tickets", "role": role})
     assert grant.status_code == 201, grant.text
     return org.client(name)
 

@@ -19,7 +19,7 @@ from dajian.platform.xlsx_guard import check_xlsx
 from tests.platform import xlsx_bombs
 from tests.platform.conftest import Org, publish, ticket_app
 
-PREVIEW = "/api/apps/tickets/forms/ticket/import/preview"
+PREVIEW = "/api/v1/apps/tickets/forms/ticket/import/preview"
 
 
 @cache

@@ -12,7 +12,7 @@ from dajian.engines.form.fields import FIELD_KINDS
 from tests.engines.form.test_kinds import COMPLAINT_TREE, SIGNATURE, VALID_ID
 from tests.platform.conftest import Org, publish
 
-RECORDS = "/api/apps/kinds/forms/sample/records"
+RECORDS = "/api/v1/apps/kinds/forms/sample/records"
 OPTIONS = [{"value": v, "label": {"zh-CN": v, "en": v}} for v in ("new", "open", "closed")]
 XSS = '<p onclick="steal()">Hi <script>alert(1)</script><a href="javascript:alert(1)">x</a></p>'
 
@@ -171,7 +171,7 @@ def test_retyping_text_to_url_names_the_rows_that_do_not_convert(org: Org) -> No
     dry = publish(client, retyped, dry_run=True).json()
     assert dry["unconvertible"] == {"sample": {"site": [bad]}}
     assert [s["op"] for s in dry["plan"][0]["steps"]] == ["retype_field"]
-    refused = client.post("/api/apps/kinds/publish")
+    refused = client.post("/api/v1/apps/kinds/publish")
     assert refused.status_code == 422 and refused.json()["errors"][0]["path"] == "/forms/0/fields/0/kind"
     assert f"ids {bad}" in refused.json()["errors"][0]["message"]
     fixed = client.patch(f"{RECORDS}/{bad}", json={"site": "http://intranet.local/", "row_version": 1})

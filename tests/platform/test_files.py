@@ -17,9 +17,9 @@ from dajian.platform.auth import create_organisation, create_user
 from dajian.platform.files import is_upload_path
 from tests.platform.conftest import PASSWORD, Org, publish, ticket_app
 
-RECORDS = "/api/apps/tickets/forms/ticket/records"
-FILES = "/api/apps/tickets/forms/ticket/fields/files/files"
-PHOTO = "/api/apps/tickets/forms/ticket/fields/photo/files"
+RECORDS = "/api/v1/apps/tickets/forms/ticket/records"
+FILES = "/api/v1/apps/tickets/forms/ticket/fields/files/files"
+PHOTO = "/api/v1/apps/tickets/forms/ticket/fields/photo/files"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 LIMIT = 50 * 1024  # the "files" field's max_size_mb
 
@@ -47,7 +47,7 @@ def people(org: Org) -> dict[str, TestClient]:
     clients = {"admin": admin}
     for name, role in [("alice", "own"), ("bob", "own"), ("carol", "all"), ("dave", "nofiles")]:
         user_id = org.add_user(name)
-        grant = admin.post("/api/admin/memberships", json={"user_id": user_id, "app": "tickets", "role": role})
+        grant = admin.post("/api/v1/admin/memberships", json={"user_id": user_id, "app": "tickets", "role": role})
         assert grant.status_code == 201, grant.text
         clients[name] = org.client(name)
     return clients
@@ -111,7 +111,7 @@ def test_wrong_type_is_422_naming_the_field(people: dict[str, TestClient]) -> No
     assert upload(alice, b"data", "").status_code == 400
     reader = upload(people["carol"], b"%PDF", "a.pdf")  # may read records, not write them
     assert reader.status_code == 403
-    assert upload(alice, b"%PDF", "a.pdf", "/api/apps/tickets/forms/ticket/fields/title/files").status_code == 404
+    assert upload(alice, b"%PDF", "a.pdf", "/api/v1/apps/tickets/forms/ticket/fields/title/files").status_code == 404
 
 
 def test_attached_file_is_downloadable_only_by_readers_of_the_record(people: dict[str, TestClient]) -> None:
@@ -122,24 +122,24 @@ def test_attached_file_is_downloadable_only_by_readers_of_the_record(people: dic
     assert rec.status_code == 201, rec.text
     assert rec.json()["files"] == [f]
     for who in ("alice", "carol", "admin"):
-        got = people[who].get(f"/api/files/{f['id']}")
+        got = people[who].get(f"/api/v1/files/{f['id']}")
         assert got.status_code == 200, who
         assert got.content == data and got.headers["content-type"] == "application/pdf"
         assert got.headers["content-disposition"] == (
             "attachment; filename=\"__ v2.pdf\"; filename*=UTF-8''%E5%90%88%E5%90%8C%20v2.pdf")
-    assert people["carol"].get(f"/api/files/{f['id']}/meta").json()["name"] == "合同 v2.pdf"
+    assert people["carol"].get(f"/api/v1/files/{f['id']}/meta").json()["name"] == "合同 v2.pdf"
     for who in ("bob", "dave"):  # bob cannot see alice's record; dave cannot read the field
-        assert people[who].get(f"/api/files/{f['id']}").status_code == 404, who
-        assert people[who].get(f"/api/files/{f['id']}/meta").status_code == 404, who
+        assert people[who].get(f"/api/v1/files/{f['id']}").status_code == 404, who
+        assert people[who].get(f"/api/v1/files/{f['id']}/meta").status_code == 404, who
     assert people["admin"].delete(f"{RECORDS}/{rec.json()['id']}").status_code == 204
-    assert people["carol"].get(f"/api/files/{f['id']}").status_code == 404
+    assert people["carol"].get(f"/api/v1/files/{f['id']}").status_code == 404
 
 
 def test_another_org_gets_404(people: dict[str, TestClient], org: Org) -> None:
     f = uploaded(people["admin"], b"%PDF secret", "secret.pdf")
     assert people["admin"].post(RECORDS, json={"title": "t", "files": [f]}).status_code == 201
     stranger = _other_org(org).client()
-    assert stranger.get(f"/api/files/{f['id']}").status_code == 404
+    assert stranger.get(f"/api/v1/files/{f['id']}").status_code == 404
     assert publish(stranger, file_app()).status_code == 200
     foreign = stranger.post(RECORDS, json={"title": "t", "files": [f]})
     assert foreign.status_code == 422
@@ -156,9 +156,9 @@ def _other_org(org: Org) -> Org:
 
 def test_unattached_files_only_for_their_uploader(people: dict[str, TestClient]) -> None:
     f = uploaded(people["alice"], b"draft", "draft.txt")
-    assert people["alice"].get(f"/api/files/{f['id']}").content == b"draft"
-    assert people["carol"].get(f"/api/files/{f['id']}").status_code == 404
-    assert people["admin"].get(f"/api/files/{f['id']}").status_code == 404
+    assert people["alice"].get(f"/api/v1/files/{f['id']}").content == b"draft"
+    assert people["carol"].get(f"/api/v1/files/{f['id']}").status_code == 404
+    assert people["admin"].get(f"/api/v1/files/{f['id']}").status_code == 404
 
 
 def test_naming_a_file_without_its_hash_grants_nothing(people: dict[str, TestClient]) -> None:
@@ -167,7 +167,7 @@ def test_naming_a_file_without_its_hash_grants_nothing(people: dict[str, TestCli
     assert alice.post(RECORDS, json={"title": "mine", "files": [f]}).status_code == 201
     forged = {**f, "sha256": "0" * 64}
     assert bob.post(RECORDS, json={"title": "grab", "files": [forged]}).status_code == 201
-    assert bob.get(f"/api/files/{f['id']}").status_code == 404
+    assert bob.get(f"/api/v1/files/{f['id']}").status_code == 404
     missing_hash = bob.post(RECORDS, json={"title": "grab", "files": [{"id": f["id"], "name": "x.pdf"}]})
     assert missing_hash.status_code == 422
     assert missing_hash.json()["errors"] == [
@@ -183,6 +183,6 @@ def test_field_config_limits_the_number_of_files(people: dict[str, TestClient]) 
 
 
 def test_upload_paths_are_the_ones_exempt_from_the_json_body_limit() -> None:
-    assert is_upload_path(FILES) and is_upload_path("/api/apps/a/forms/b/import/preview")
-    assert not is_upload_path("/api/apps/a/forms/b/import") and not is_upload_path(RECORDS)
-    assert not is_upload_path("/api/apps/a/forms/b/fields/c/files/../../records")
+    assert is_upload_path(FILES) and is_upload_path("/api/v1/apps/a/forms/b/import/preview")
+    assert not is_upload_path("/api/v1/apps/a/forms/b/import") and not is_upload_path(RECORDS)
+    assert not is_upload_path("/api/v1/apps/a/forms/b/fields/c/files/../../records")

@@ -12,7 +12,7 @@ from tests.platform.test_flows import Desk, clock, complaint_app
 
 __all__ = ["clock"]  # the fixture
 
-RECORDS = "/api/apps/complaints/forms/complaint/records"
+RECORDS = "/api/v1/apps/complaints/forms/complaint/records"
 
 
 def narrow_desk(org: Org, **flow: Any) -> Desk:
@@ -54,7 +54,7 @@ def test_a_record_runs_one_instance_of_a_flow_at_a_time(org: Org, clock: ManualC
     desk = Desk(org)
     record_id = desk.new_complaint()
     desk.start(record_id)
-    again = desk.as_("alice").post("/api/apps/complaints/flows/handle/start", json={"record_id": record_id})
+    again = desk.as_("alice").post("/api/v1/apps/complaints/flows/handle/start", json={"record_id": record_id})
     assert again.status_code == 409 and again.json()["errors"][0]["path"] == "/record_id"
 
 

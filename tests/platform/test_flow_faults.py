@@ -88,7 +88,7 @@ def serve(processes: Processes) -> str:
     while time.monotonic() < deadline:
         assert proc.poll() is None, f"the server exited with {proc.returncode}"
         try:
-            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+            if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
                 return url
         except httpx.TransportError:
             time.sleep(0.1)
@@ -103,7 +103,7 @@ class LiveOrg(Org):
 
     def client(self, username: str = "admin") -> Any:
         client = httpx.Client(base_url=self.base_url, timeout=10)
-        r = client.post("/api/auth/login", json={"username": username, "password": PASSWORD, "org": self.key})
+        r = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD, "org": self.key})
         assert r.status_code == 200, r.text
         client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
         return client
@@ -139,7 +139,7 @@ def test_a_killed_api_server_loses_no_committed_action(pg_engine: Engine, proces
     view = desk.start(desk.new_complaint())
     [task] = [t for t in view["tasks"] if t["status"] == "pending"]
     body = {"action": "approve", "comment": "已受理", "client_request_id": "triage-once"}
-    answered = desk.as_("agent1").post(f"/api/flows/tasks/{task['id']}/act", json=body)
+    answered = desk.as_("agent1").post(f"/api/v1/flows/tasks/{task['id']}/act", json=body)
     server = processes.started[0]
     server.send_signal(signal.SIGKILL)  # right after the answer: no clean shutdown
     assert answered.status_code == 200 and answered.json()["replayed"] is False
@@ -148,13 +148,13 @@ def test_a_killed_api_server_loses_no_committed_action(pg_engine: Engine, proces
     url = serve(processes)  # a new server process on the same database
     desk.admin = moved(desk.admin, url)
     desk.clients = {name: moved(client, url) for name, client in desk.clients.items()}
-    after = desk.admin.get(f"/api/flows/instances/{view['id']}").json()
+    after = desk.admin.get(f"/api/v1/flows/instances/{view['id']}").json()
     triage = next(t for t in after["tasks"] if t["id"] == task["id"])
     assert (triage["status"], triage["acted_by"], triage["comment"]) == ("done", ids["agent1"], "已受理")
     assert open_nodes(after) == [("logistics", ids["logi1"]), ("tech", ids["tech1"])]
     assert [e["action"] for e in after["timeline"]] == ["start", "approve"]
 
-    retried = desk.as_("agent1").post(f"/api/flows/tasks/{task['id']}/act", json=body)
+    retried = desk.as_("agent1").post(f"/api/v1/flows/tasks/{task['id']}/act", json=body)
     assert retried.status_code == 200 and retried.json()["replayed"] is True
     assert open_nodes(retried.json()) == open_nodes(after) and len(retried.json()["tasks"]) == len(after["tasks"])
     with pg_engine.connect() as conn:

@@ -9,7 +9,7 @@ from dajian.platform.clock import ManualClock
 from tests.platform.conftest import Org, publish
 from tests.platform.test_flows import Desk, clock, complaint_app  # noqa: F401 - the clock fixture
 
-RECORDS = "/api/apps/complaints/forms/complaint/records"
+RECORDS = "/api/v1/apps/complaints/forms/complaint/records"
 
 
 def editable_by_agents() -> dict[str, Any]:

@@ -53,11 +53,12 @@ class Desk:
             self.ids.update({n: org.add_user(n, dept="service") for n in names})
         self.admin = org.client()
         assert publish(self.admin, complaint_app()).status_code == 200
-        self.admin.put(f"/api/admin/departments/{org.depts['hq']}/manager", json={"manager_id": self.ids["director"]})
-        self.admin.put(f"/api/admin/departments/{org.depts['service']}/manager", json={"manager_id": self.ids["mgr"]})
+        depts = "/api/v1/admin/departments"
+        self.admin.put(f"{depts}/{org.depts['hq']}/manager", json={"manager_id": self.ids["director"]})
+        self.admin.put(f"{depts}/{org.depts['service']}/manager", json={"manager_id": self.ids["mgr"]})
         for role, names in PEOPLE.items():
             for name in names:
-                r = self.admin.post("/api/admin/memberships",
+                r = self.admin.post("/api/v1/admin/memberships",
                                     json={"user_id": self.ids[name], "app": "complaints", "role": role})
                 assert r.status_code == 201, r.text
         self.clients: dict[str, TestClient] = {}
@@ -69,28 +70,28 @@ class Desk:
 
     def new_complaint(self, **values: Any) -> int:
         body = {"title": "屏幕碎裂", "priority": "P2", "amount": "800", **values}
-        r = self.as_("alice").post("/api/apps/complaints/forms/complaint/records", json=body)
+        r = self.as_("alice").post("/api/v1/apps/complaints/forms/complaint/records", json=body)
         assert r.status_code == 201, r.text
         return int(r.json()["id"])
 
     def start(self, record_id: int) -> dict[str, Any]:
-        r = self.as_("alice").post("/api/apps/complaints/flows/handle/start", json={"record_id": record_id})
+        r = self.as_("alice").post("/api/v1/apps/complaints/flows/handle/start", json={"record_id": record_id})
         assert r.status_code == 201, r.text
         return dict(r.json())
 
     def pending(self, name: str) -> list[dict[str, Any]]:
-        r = self.as_(name).get("/api/flows/inbox/pending")
+        r = self.as_(name).get("/api/v1/flows/inbox/pending")
         assert r.status_code == 200, r.text
         return list(r.json()["items"])
 
     def act(self, name: str, action: str = "approve", **body: Any) -> dict[str, Any]:
         task = self.pending(name)[0]
-        r = self.as_(name).post(f"/api/flows/tasks/{task['task_id']}/act", json={"action": action, **body})
+        r = self.as_(name).post(f"/api/v1/flows/tasks/{task['task_id']}/act", json={"action": action, **body})
         assert r.status_code == 200, r.text
         return dict(r.json())
 
     def record(self, record_id: int) -> dict[str, Any]:
-        return dict(self.admin.get(f"/api/apps/complaints/forms/complaint/records/{record_id}").json())
+        return dict(self.admin.get(f"/api/v1/apps/complaints/forms/complaint/records/{record_id}").json())
 
 
 @pytest.fixture
@@ -112,7 +113,7 @@ def test_a_complaint_is_handled_end_to_end(org: Org, clock: ManualClock) -> None
     second = desk.start(desk.new_complaint())
     assert open_nodes(first) == [("triage", ids["agent1"])]  # round robin within the agent role
     assert open_nodes(second) == [("triage", ids["agent2"])]
-    assert desk.as_("agent1").get("/api/flows/inbox/pending").json()["counts"] == {"complaints": 1}
+    assert desk.as_("agent1").get("/api/v1/flows/inbox/pending").json()["counts"] == {"complaints": 1}
 
     view = desk.act("agent1", "return", comment="请补充订单号")
     assert open_nodes(view) == [("triage", ids["alice"])]  # back to the initiator for information
@@ -123,8 +124,8 @@ def test_a_complaint_is_handled_end_to_end(org: Org, clock: ManualClock) -> None
 
     [task] = desk.pending("tech1")
     body = {"action": "approve", "client_request_id": "tech-ok-1"}
-    once = desk.as_("tech1").post(f"/api/flows/tasks/{task['task_id']}/act", json=body)
-    twice = desk.as_("tech1").post(f"/api/flows/tasks/{task['task_id']}/act", json=body)
+    once = desk.as_("tech1").post(f"/api/v1/flows/tasks/{task['task_id']}/act", json=body)
+    twice = desk.as_("tech1").post(f"/api/v1/flows/tasks/{task['task_id']}/act", json=body)
     assert once.json()["replayed"] is False and twice.json()["replayed"] is True
     with org.engine.connect() as conn:
         logged = conn.execute(select(flow_events.c.id).where(flow_events.c.client_request_id == "tech-ok-1")).all()
@@ -153,9 +154,9 @@ def test_a_complaint_is_handled_end_to_end(org: Org, clock: ManualClock) -> None
     assert float(record["handling_minutes"]) == 4 * 60  # working minutes from start to finish
     actions = [e["action"] for e in view["timeline"]]
     assert actions[:3] == ["start", "return", "approve"] and actions[-1] == "approve"
-    done = desk.as_("rev1").get("/api/flows/inbox/done").json()["items"]
+    done = desk.as_("rev1").get("/api/v1/flows/inbox/done").json()["items"]
     assert [d["node_id"] for d in done] == ["review"]
-    started = desk.as_("alice").get("/api/flows/inbox/started").json()["items"]
+    started = desk.as_("alice").get("/api/v1/flows/inbox/started").json()["items"]
     assert {s["instance_id"] for s in started} == {first["id"], second["id"]}
 
 
@@ -166,7 +167,7 @@ def test_sla_warning_breach_and_escalation(org: Org, clock: ManualClock) -> None
     worker = Worker(org.engine, kinds=["flow.sla_warning", "flow.sla_breach"])
 
     def triage() -> dict[str, Any]:
-        return next(t for t in desk.admin.get(f"/api/flows/instances/{view['id']}").json()["tasks"]
+        return next(t for t in desk.admin.get(f"/api/v1/flows/instances/{view['id']}").json()["tasks"]
                     if t["node_id"] == "triage" and t["status"] == "pending")
 
     clock.advance(timedelta(minutes=80))
@@ -192,7 +193,7 @@ def test_sla_warning_breach_and_escalation(org: Org, clock: ManualClock) -> None
 
 def test_preview_routes_compensation_by_amount(org: Org, clock: ManualClock) -> None:
     desk = Desk(org)
-    url = "/api/apps/complaints/flows/handle/preview"
+    url = "/api/v1/apps/complaints/flows/handle/preview"
     paths = {amount: desk.admin.post(url, json={"priority": "P3", "amount": amount}).json()["path"]
              for amount in ("500", "500.01", "5000.01")}
     assert [p[p.index("amount_gate") + 1] for p in paths.values()] == ["supervisor", "manager", "committee"]
@@ -205,7 +206,7 @@ def test_invalid_flows_are_reported_with_node_ids(org: Org) -> None:
     desk = Desk(org)
     flow = complaint_flow()
     flow["edges"] = [e for e in flow["edges"] if not e.get("default") or e["source"] != "amount_gate"]
-    r = desk.admin.post("/api/apps/complaints/flows/validate", json=flow)
+    r = desk.admin.post("/api/v1/apps/complaints/flows/validate", json=flow)
     assert r.status_code == 200 and r.json()["valid"] is False
     assert any(e["node"] == "amount_gate" and "default edge" in e["message"] for e in r.json()["errors"])
 
@@ -214,7 +215,7 @@ def test_only_assignees_act_and_instances_stay_on_their_version(org: Org, clock:
     desk = Desk(org)
     view = desk.start(desk.new_complaint())
     task = view["tasks"][0]["id"]
-    r = desk.as_("tech1").post(f"/api/flows/tasks/{task}/act", json={"action": "approve"})
+    r = desk.as_("tech1").post(f"/api/v1/flows/tasks/{task}/act", json={"action": "approve"})
     assert r.status_code == 403
     changed = complaint_app()
     changed["flows"][0]["nodes"][1]["assignee"] = {"strategy": "initiator"}
@@ -222,5 +223,5 @@ def test_only_assignees_act_and_instances_stay_on_their_version(org: Org, clock:
     assert open_nodes(desk.act("agent1")) == [("logistics", desk.ids["logi1"]), ("tech", desk.ids["tech1"])]
     newer = desk.start(desk.new_complaint())
     assert open_nodes(newer) == [("triage", desk.ids["alice"])] and newer["version_id"] != view["version_id"]
-    r = desk.as_("alice").post(f"/api/flows/instances/{view['id']}/act", json={"action": "withdraw"})
+    r = desk.as_("alice").post(f"/api/v1/flows/instances/{view['id']}/act", json={"action": "withdraw"})
     assert r.status_code == 200 and r.json()["state"] == "cancelled"

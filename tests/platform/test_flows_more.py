@@ -71,13 +71,13 @@ def more_desk(org: Org) -> Desk:
 
 def start(desk: Desk, flow: str, **values: Any) -> dict[str, Any]:
     record_id = desk.new_complaint(**values)
-    r = desk.as_("alice").post(f"/api/apps/complaints/flows/{flow}/start", json={"record_id": record_id})
+    r = desk.as_("alice").post(f"/api/v1/apps/complaints/flows/{flow}/start", json={"record_id": record_id})
     assert r.status_code == 201, r.text
     return dict(r.json())
 
 
 def view(desk: Desk, instance_id: int) -> dict[str, Any]:
-    r = desk.admin.get(f"/api/flows/instances/{instance_id}")
+    r = desk.admin.get(f"/api/v1/flows/instances/{instance_id}")
     assert r.status_code == 200, r.text
     return dict(r.json())
 
@@ -141,15 +141,42 @@ def test_admin_moves_a_running_instance_to_a_new_version(org: Org, clock: Any) -
     view = desk.start(record_id)
     renamed = _json.loads(_json.dumps(complaint_app()).replace('"triage"', '"sorting"'))
     assert publish(desk.admin, renamed).status_code == 200
-    outsider = desk.as_("alice").post(f"/api/flows/instances/{view['id']}/migrate", json={"node_map": {}})
+    outsider = desk.as_("alice").post(f"/api/v1/flows/instances/{view['id']}/migrate", json={"node_map": {}})
     assert outsider.status_code == 403
-    missing = desk.admin.post(f"/api/flows/instances/{view['id']}/migrate", json={"node_map": {}})
+    missing = desk.admin.post(f"/api/v1/flows/instances/{view['id']}/migrate", json={"node_map": {}})
     assert missing.status_code == 422 and missing.json()["errors"][0]["path"] == "/node_map/triage"
-    moved = desk.admin.post(f"/api/flows/instances/{view['id']}/migrate", json={"node_map": {"triage": "sorting"}})
+    moved = desk.admin.post(f"/api/v1/flows/instances/{view['id']}/migrate", json={"node_map": {"triage": "sorting"}})
     assert moved.status_code == 200, moved.text
     assert moved.json()["node_map"] == {"triage": "sorting"} and moved.json()["to_version"] != view.get("version_id")
-    after = desk.admin.get(f"/api/flows/instances/{view['id']}").json()
+    after = desk.admin.get(f"/api/v1/flows/instances/{view['id']}").json()
     assert any(e["action"] == "migrate" for e in after["timeline"])
     agent = next(name for name in ("agent1", "agent2") if desk.pending(name))
     assert desk.pending(agent)[0]["node_id"] == "sorting"
     desk.act(agent, "approve", comment="triaged on the new version")
+
+
+def test_an_instance_saved_by_the_first_engine_continues(org: Org, clock: Any) -> None:
+    """A run stored before the typed state (version 1: no ``state_version``) is upgraded as it is
+    read; its next step stores the current version; a state no version can read is a 409, not a 500."""
+    from sqlalchemy import select, update
+
+    from dajian.engines.flow import STATE_VERSION
+    from dajian.platform.flows.tables import flow_instances
+
+    desk = Desk(org)
+    view = desk.start(desk.new_complaint())
+    where = flow_instances.c.id == view["id"]
+    with org.engine.begin() as conn:
+        data = conn.execute(select(flow_instances.c.data).where(where)).scalar_one()
+        old = {k: v for k, v in data.items() if k != "state_version"}
+        old["tasks"] = {k: {**t, "status": "pending"} for k, t in data["tasks"].items()}  # as v1 kept them
+        old["sla"] = {**data["sla"], "pauses": []}
+        conn.execute(update(flow_instances).where(where).values(data=old))
+    agent = next(name for name in ("agent1", "agent2") if desk.pending(name))
+    assert open_nodes(desk.act(agent)) == [("logistics", desk.ids["logi1"]), ("tech", desk.ids["tech1"])]
+    with org.engine.begin() as conn:
+        assert conn.execute(select(flow_instances.c.data).where(where)).scalar_one()["state_version"] == STATE_VERSION
+        conn.execute(update(flow_instances).where(where).values(data={"state_version": 99}))
+    task_id = desk.pending("tech1")[0]["task_id"]
+    r = desk.as_("tech1").post(f"/api/flows/tasks/{task_id}/act", json={"action": "approve"})
+    assert r.status_code == 409 and r.json()["errors"][0]["path"] == "/state_version", r.text

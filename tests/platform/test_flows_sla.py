@@ -56,13 +56,13 @@ def resolution_desk(org: Org) -> Desk:
 
 def start(desk: Desk, **values: Any) -> dict[str, Any]:
     record_id = desk.new_complaint(**values)
-    r = desk.as_("alice").post("/api/apps/complaints/flows/resolve/start", json={"record_id": record_id})
+    r = desk.as_("alice").post("/api/v1/apps/complaints/flows/resolve/start", json={"record_id": record_id})
     assert r.status_code == 201, r.text
     return dict(r.json())
 
 
 def view(desk: Desk, instance_id: int) -> dict[str, Any]:
-    r = desk.admin.get(f"/api/flows/instances/{instance_id}")
+    r = desk.admin.get(f"/api/v1/flows/instances/{instance_id}")
     assert r.status_code == 200, r.text
     return dict(r.json())
 
@@ -81,7 +81,7 @@ def breach_due(org: Org, instance_id: int) -> datetime:
 
 def set_status(desk: Desk, record_id: int, status: str) -> None:
     record = desk.record(record_id)
-    r = desk.admin.patch(f"/api/apps/complaints/forms/complaint/records/{record_id}",
+    r = desk.admin.patch(f"/api/v1/apps/complaints/forms/complaint/records/{record_id}",
                          json={"status": status, "row_version": record["row_version"]})
     assert r.status_code == 200, r.text
 

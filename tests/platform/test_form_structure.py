@@ -14,8 +14,8 @@ from dajian.platform.clock import ManualClock, set_clock
 from tests.platform.conftest import Org, publish
 
 L = {"en": "x"}
-ORDERS = "/api/apps/shop/forms/order/records"
-CUSTOMERS = "/api/apps/shop/forms/customer/records"
+ORDERS = "/api/v1/apps/shop/forms/order/records"
+CUSTOMERS = "/api/v1/apps/shop/forms/customer/records"
 
 
 def f(key: str, kind: str, **extra: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 from tests.platform.conftest import Org, publish
 
 L = {"en": "x"}
-LINES = "/api/apps/ratio/forms/line/records"
+LINES = "/api/v1/apps/ratio/forms/line/records"
 
 
 def f(key: str, kind: str, **extra: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from tests.engines.rule.complaint_rules import complaint_app
 
 from .conftest import Org, publish, ticket_app
 
-RECORDS = "/api/apps/tickets/forms/ticket/records"
+RECORDS = "/api/v1/apps/tickets/forms/ticket/records"
 EVIL = "^(a|a)*$"  # Python's re takes seconds at 25 characters, doubling with each one more
 
 
@@ -72,7 +72,7 @@ def test_an_anonymous_visitor_cannot_stall_the_server_through_a_public_form_patt
     batch["pattern"] = "^(B|B)*$"  # on the public form: anyone may send text to it
     assert publish(org.client(), doc).status_code == 200
     anonymous = TestClient(org.api)
-    url = f"/api/public/{org.key}/complaints/forms/complaint"
+    url = f"/api/v1/public/{org.key}/complaints/forms/complaint"
     refused = anonymous.post(url, json={"title": "t", "phone": "13800000000", "batch_no": "B" * 60 + "x"})
     assert refused.status_code == 422
     assert refused.json()["errors"] == [{"path": "/batch_no", "message": "does not match the required pattern"}]

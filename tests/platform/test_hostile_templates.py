@@ -32,13 +32,13 @@ def test_a_repeat_count_from_the_record_fails_the_notification_not_the_server(or
                       "subject": "x", "body": "{{ record.title * record.amount|int }}"}])
     client = org.client()
     assert publish(client, doc).status_code == 200, publish(client, doc).text
-    made = client.post("/api/apps/complaints/forms/complaint/records",
+    made = client.post("/api/v1/apps/complaints/forms/complaint/records",
                        json={"title": "t" * 100, "customer": "ACME", "amount": "2000000", "description": "x"})
     assert made.status_code == 201, made.text
     with org.engine.connect() as conn:
         bodies = conn.execute(select(notifications.c.body)).scalars().all()
     assert all(len(b or "") < 10_000 for b in bodies)
-    runs = client.get("/api/apps/complaints/rules/runs", params={"rule": "loud", "record_id": made.json()["id"]})
+    runs = client.get("/api/v1/apps/complaints/rules/runs", params={"rule": "loud", "record_id": made.json()["id"]})
     [run] = runs.json()["items"]
     assert run["status"] == "error"
     assert "template refused: a template value may hold at most 100000 characters or items" in run["error"]

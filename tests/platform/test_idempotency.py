@@ -20,7 +20,7 @@ from dajian.platform.clock import ManualClock, set_clock
 from dajian.platform.models import idempotency_keys
 from tests.platform.conftest import Org, publish, ticket_app
 
-URL = "/api/apps/tickets/forms/ticket/records"
+URL = "/api/v1/apps/tickets/forms/ticket/records"
 CHANNEL = {"key": "channel", "kind": "text", "label": {"en": "Channel"}}
 WEB = {"key": "web", "kind": "public_form", "form": "ticket", "fields": ["title", "body"],
        "status_lookup": False, "rate_limit": {"max": 50, "per_minutes": 10}}
@@ -115,7 +115,7 @@ def test_bulk_creates_are_idempotent(org: Org, admin: TestClient) -> None:
 
 
 def test_public_submissions_are_idempotent(org: Org, admin: TestClient, api: Any) -> None:
-    url = f"/api/public/{org.key}/tickets/forms/ticket"
+    url = f"/api/v1/public/{org.key}/tickets/forms/ticket"
     with TestClient(api) as anonymous:
         first = post(anonymous, {"title": "from the web"}, "web-1", url=url)
         again = post(anonymous, {"title": "from the web"}, "web-1", url=url)
@@ -184,8 +184,8 @@ def test_two_concurrent_requests_with_one_key_make_one_record(org: Org, admin: T
 
 
 def test_the_header_is_documented(admin: TestClient) -> None:
-    platform = admin.get("/openapi.json").json()["paths"]["/api/apps/{app_key}/forms/{form_key}/records"]["post"]
-    app = admin.get("/api/apps/tickets/openapi.json").json()["paths"][URL]["post"]
+    platform = admin.get("/openapi.json").json()["paths"]["/api/v1/apps/{app_key}/forms/{form_key}/records"]["post"]
+    app = admin.get("/api/v1/apps/tickets/openapi.json").json()["paths"][URL]["post"]
     for operation in (platform, app):
         [header] = [p for p in operation["parameters"] if p["in"] == "header"]
         assert header["name"] == "Idempotency-Key" and "255" in json.dumps(header["schema"])
@@ -210,7 +210,7 @@ def test_a_retried_public_submission_is_not_counted_against_the_rate_limit(org: 
     doc["forms"][0]["fields"].append(CHANNEL)
     client = org.client()
     assert publish(client, doc).status_code == 200
-    url = f"/api/public/{org.key}/tickets/forms/ticket"
+    url = f"/api/v1/public/{org.key}/tickets/forms/ticket"
     with TestClient(api) as anonymous:
         first = post(anonymous, {"title": "flaky network"}, "web-retry", url=url)
         retries = [post(anonymous, {"title": "flaky network"}, "web-retry", url=url) for _ in range(3)]

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.platform.conftest import Org, publish, ticket_app
 
-RECORDS = "/api/apps/tickets/forms/ticket/records"
+RECORDS = "/api/v1/apps/tickets/forms/ticket/records"
 ALL = ["create", "read", "update", "delete"]
 
 
@@ -42,7 +42,7 @@ def world(org: Org) -> dict[str, Any]:
     for name, dept in people.items():
         user_id = org.add_user(name, dept=dept)
         role = name if name in ("own", "dept", "tree", "all", "limited") else "own"
-        grant = admin.post("/api/admin/memberships", json={"user_id": user_id, "app": "tickets", "role": role})
+        grant = admin.post("/api/v1/admin/memberships", json={"user_id": user_id, "app": "tickets", "role": role})
         assert grant.status_code == 201, grant.text
         world["clients"][name] = org.client(name)
     for name in ("own", "peer", "deep", "seller"):
@@ -103,7 +103,7 @@ def test_users_without_a_role_see_nothing(org: Org, world: dict[str, Any]) -> No
     nobody = org.client("nobody")
     denied = nobody.get(RECORDS)
     assert denied.status_code == 403 and denied.json()["detail"] == "you may not read records of form 'ticket'"
-    assert nobody.get("/api/apps").json() == []
+    assert nobody.get("/api/v1/apps").json() == []
 
 
 def test_another_organisation_cannot_see_or_touch_anything(org: Org, world: dict[str, Any], api: Any,
@@ -118,17 +118,17 @@ def test_another_organisation_cannot_see_or_touch_anything(org: Org, world: dict
         other = create_organisation(conn, key=other_key, name="other")
         create_user(conn, org_id=other, username="admin", password=PASSWORD, is_org_admin=True)
     intruder = login(api, "admin", other_key)
-    assert intruder.get("/api/apps").json() == []
+    assert intruder.get("/api/v1/apps").json() == []
     assert intruder.get(RECORDS).status_code == 404
     assert intruder.get(f"{RECORDS}/{world['ids']['own']}").status_code == 404
-    assert {e["org_id"] for e in intruder.get("/api/admin/audit").json()} == {other}
-    grant = intruder.post("/api/admin/memberships", json={"user_id": 1, "app": "tickets", "role": "all"})
+    assert {e["org_id"] for e in intruder.get("/api/v1/admin/audit").json()} == {other}
+    grant = intruder.post("/api/v1/admin/memberships", json={"user_id": 1, "app": "tickets", "role": "all"})
     assert grant.status_code in (404, 422)
 
 
 def test_api_token_with_a_narrower_scope(org: Org, world: dict[str, Any]) -> None:
     dept = world["clients"]["dept"]
-    minted = dept.post("/api/auth/tokens", json={"name": "ro", "scopes": ["records:read"]})
+    minted = dept.post("/api/v1/auth/tokens", json={"name": "ro", "scopes": ["records:read"]})
     assert minted.status_code in (200, 201), minted.text
     bearer = TestClient(org.api, headers={"Authorization": f"Bearer {minted.json()['token']}"})
     assert {r["title"] for r in bearer.get(RECORDS).json()["items"]} == {"by own", "by peer"}
@@ -141,18 +141,18 @@ def test_api_token_limited_to_other_apps_cannot_reach_this_one(org: Org, world: 
     admin = org.client()
     other = ticket_app(key="other", label={"en": "Other"})
     publish(admin, other)
-    minted = admin.post("/api/auth/tokens", json={"name": "o", "scopes": ["records:read"], "apps": ["other"]})
+    minted = admin.post("/api/v1/auth/tokens", json={"name": "o", "scopes": ["records:read"], "apps": ["other"]})
     assert minted.status_code in (200, 201), minted.text
     bearer = TestClient(org.api, headers={"Authorization": f"Bearer {minted.json()['token']}"})
-    assert bearer.get("/api/apps/other/forms/ticket/records").status_code == 200
+    assert bearer.get("/api/v1/apps/other/forms/ticket/records").status_code == 200
     assert bearer.get(RECORDS).status_code == 403
 
 
 def test_only_admins_and_app_managers_change_definitions(world: dict[str, Any]) -> None:
     dept = world["clients"]["dept"]
-    assert dept.put("/api/apps/tickets/draft", json=ticket_app()).status_code == 403
-    assert dept.post("/api/apps/tickets/publish").status_code == 403
-    assert dept.post("/api/apps", json={"key": "mine", "label": {"en": "M"}}).status_code == 403
+    assert dept.put("/api/v1/apps/tickets/draft", json=ticket_app()).status_code == 403
+    assert dept.post("/api/v1/apps/tickets/publish").status_code == 403
+    assert dept.post("/api/v1/apps", json={"key": "mine", "label": {"en": "M"}}).status_code == 403
 
 
 def test_also_where_widens_a_row_scope_with_an_expression(org: Org) -> None:
@@ -162,7 +162,7 @@ def test_also_where_widens_a_row_scope_with_an_expression(org: Org) -> None:
     assert publish(admin, ticket_app(roles=[queue])).status_code == 200
     ids = {name: org.add_user(name) for name in ("ann", "ben")}
     for user_id in ids.values():
-        admin.post("/api/admin/memberships", json={"user_id": user_id, "app": "tickets", "role": "queue"})
+        admin.post("/api/v1/admin/memberships", json={"user_id": user_id, "app": "tickets", "role": "queue"})
     for title, assignee in (("unassigned", None), ("for ann", ids["ann"]), ("for ben", ids["ben"])):
         assert admin.post(RECORDS, json={"title": title, "assignee": assignee}).status_code == 201
     ann, ben = org.client("ann"), org.client("ben")

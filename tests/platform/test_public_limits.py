@@ -17,7 +17,7 @@ __all__ = ["clock", "desk", "receiver", "receiver_server"]
 
 def test_concurrent_public_submissions_stop_at_the_limit(desk: Desk, api: Any) -> None:
     """The complaint form allows 3 submissions per 10 minutes per address; 12 at once make 3 records."""
-    url = f"/api/public/{desk.org.key}/complaints/forms/complaint"
+    url = f"/api/v1/public/{desk.org.key}/complaints/forms/complaint"
 
     def submit(i: int) -> int:
         client = TestClient(api, client=("203.0.113.7", 40000 + i))
@@ -32,9 +32,9 @@ def test_concurrent_public_submissions_stop_at_the_limit(desk: Desk, api: Any) -
 def test_status_lookup_is_limited_per_ticket_number(desk: Desk, api: Any) -> None:
     """Guessing the contact of one number: wrong guesses from any address stop with 429 and Retry-After."""
     anonymous = TestClient(api, client=("203.0.113.8", 40000))
-    form = f"/api/public/{desk.org.key}/complaints/forms/complaint"
+    form = f"/api/v1/public/{desk.org.key}/complaints/forms/complaint"
     serial = anonymous.post(form, json={"title": "x", "phone": "13800000000"}).json()["serial"]
-    status = f"/api/public/{desk.org.key}/complaints/status"
+    status = f"/api/v1/public/{desk.org.key}/complaints/status"
 
     def guess(i: int) -> int:
         client = TestClient(api, client=(f"198.51.100.{i}", 40000))
@@ -50,7 +50,7 @@ def test_status_lookup_is_limited_per_ticket_number(desk: Desk, api: Any) -> Non
 
 def test_status_lookup_is_limited_per_address(desk: Desk, api: Any) -> None:
     one_address = TestClient(api, client=("203.0.113.9", 40000))
-    status = f"/api/public/{desk.org.key}/complaints/status"
+    status = f"/api/v1/public/{desk.org.key}/complaints/status"
     for i in range(LOOKUPS_PER_CLIENT):
         assert one_address.get(status, params={"serial": f"NO-{i}", "contact": "x"}).status_code == 404
     refused = one_address.get(status, params={"serial": "NO-more", "contact": "x"})

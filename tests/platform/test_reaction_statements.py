@@ -38,7 +38,7 @@ def complaint_app(org: Org) -> Any:
     admin = org.client()
     for name, role in (("agent1", "agent"), ("sup1", "supervisor"), ("tech1", "tech_support")):
         user = org.add_user(name)
-        r = admin.post("/api/admin/memberships", json={"user_id": user, "app": APP, "role": role})
+        r = admin.post("/api/v1/admin/memberships", json={"user_id": user, "app": APP, "role": role})
         assert r.status_code == 201, r.text
     return admin
 

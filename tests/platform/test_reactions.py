@@ -65,11 +65,11 @@ def test_a_flow_a_rule_cannot_start_is_told_to_the_client(org: Org) -> None:
     assert warning["path"] == "/rules/start_handling"
     assert "handle_complaint" in warning["message"] and "nobody matches" in warning["message"]
     assert admin.get(f"{RECORDS}/{r.json()['id']}/flows").json()["items"] == []
-    spec = admin.get(f"/api/apps/{doc['key']}/openapi.json").json()
+    spec = admin.get(f"/api/v1/apps/{doc['key']}/openapi.json").json()
     assert "_warnings" in spec["components"]["schemas"]["complaint_record"]["properties"]  # documented
 
     agent = org.add_user("agent1")
-    assert admin.post("/api/admin/memberships", json={"user_id": agent, "app": doc["key"], "role": "agent"}
+    assert admin.post("/api/v1/admin/memberships", json={"user_id": agent, "app": doc["key"], "role": "agent"}
                       ).status_code == 201
     r = admin.post(RECORDS, json=complaint_body())
     assert r.status_code == 201, r.text
@@ -96,7 +96,7 @@ def test_flows_and_rules_resolve_round_robin_and_archived_roles_alike(org: Org) 
     admin = complaint_app(org)  # agent1 holds the agent role
     agents = [org.add_user(name) for name in ("agent2", "agent3")]
     for user in agents:
-        assert admin.post("/api/admin/memberships", json={"user_id": user, "app": "complaint_management",
+        assert admin.post("/api/v1/admin/memberships", json={"user_id": user, "app": "complaint_management",
                                                           "role": "agent"}).status_code == 201
     assert admin.post(RECORDS, json=complaint_body()).status_code == 201  # triage → agent1 (the first)
     from dajian.platform.apps import load_runtime

@@ -24,13 +24,13 @@ def readme_app() -> dict[str, Any]:
 
 def test_readme_walkthrough(org: Org) -> None:
     session = org.client()
-    token = session.post("/api/auth/tokens", json={
+    token = session.post("/api/v1/auth/tokens", json={
         "name": "readme", "scopes": ["records:read", "records:write", "apps:read", "apps:manage"]})
     assert token.status_code in (200, 201), token.text
     api = TestClient(org.api, headers={"Authorization": f"Bearer {token.json()['token']}"})
-    imported = api.post("/api/apps/import", json=readme_app())
+    imported = api.post("/api/v1/apps/import", json=readme_app())
     assert imported.status_code == 200, imported.text
-    records = "/api/apps/visits/forms/visit/records"
+    records = "/api/v1/apps/visits/forms/visit/records"
     created = api.post(records, json={"visitor": "王芳", "purpose": "meeting",
                                       "arrived_at": "2026-11-23T09:30:00+08:00", "deposit": "50"})
     assert created.status_code == 201, created.text

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.platform.conftest import Org, publish, ticket_app
 
-RECORDS = "/api/apps/tickets/forms/ticket/records"
+RECORDS = "/api/v1/apps/tickets/forms/ticket/records"
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_audit_log_has_field_level_before_and_after(client: TestClient, org: Org
     assert history[0]["changes"]["amount"] == [None, "1.50"]
     assert history[1]["changes"] == {"amount": ["1.50", "2.00"]}
     assert all(h["actor_id"] == org.admin_id for h in history)
-    admin_log = client.get("/api/admin/audit").json()
+    admin_log = client.get("/api/v1/admin/audit").json()
     assert any(e["entity"] == "definition" and e["action"] == "publish" for e in admin_log)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from tests.platform.conftest import Org, publish
 
 L = {"en": "x"}
-RECORDS = "/api/apps/avg/forms/entry/records"
+RECORDS = "/api/v1/apps/avg/forms/entry/records"
 GROUPS: dict[str, list[str]] = {
     "a": ["2.00", "2.50"],  # 2.25 → 2.3 (half-even would say 2.2)
     "b": ["-2.00", "-2.50"],  # -2.25 → -2.3
@@ -42,7 +42,7 @@ def test_group_averages_round_half_away_from_zero(org: Org) -> None:
               "measures": [{"key": "one", "agg": "avg", "field": "amount", "decimals": 1},
                            {"key": "two", "agg": "avg", "field": "amount", "decimals": 2},
                            {"key": "four", "agg": "avg", "field": "amount"}]}
-    response = client.post("/api/apps/avg/reports/preview", json={"report": report, "params": {}})
+    response = client.post("/api/v1/apps/avg/reports/preview", json={"report": report, "params": {}})
     assert response.status_code == 200, response.text
     got = {r["dims"]["grp"]: r["values"] for r in response.json()["rows"]}
     for grp, values in GROUPS.items():

@@ -34,7 +34,7 @@ CATEGORIES = ["billing", "quality", "delivery", "service", "safety"]
 PRIORITIES = ["p1", "p2", "p3", "p4"]
 REGIONS = ["north", "south", "east"]
 PRODUCTS = ["phone", "tv", "fridge"]
-REPORT = "/api/apps/complaints/reports"
+REPORT = "/api/v1/apps/complaints/reports"
 
 
 def _options(values: list[str]) -> list[dict[str, Any]]:
@@ -149,7 +149,7 @@ def world(api: FastAPI, engine: Engine) -> Iterator[dict[str, Any]]:
     owners = {d: org.add_user(f"agent_{d}", dept=d) for d in ("east", "east_sub", "west")}
     viewer_id = org.add_user("viewer", dept="west")
     for user_id, role in ((owners["east"], "agent"), (viewer_id, "viewer")):
-        granted = admin.post("/api/admin/memberships", json={"user_id": user_id, "app": "complaints", "role": role})
+        granted = admin.post("/api/v1/admin/memberships", json={"user_id": user_id, "app": "complaints", "role": role})
         assert granted.status_code == 201, granted.text
     rows = generate(org.depts, owners)
     principal = Principal(user_id=admin_id, org_id=org_id, dept_id=None, is_org_admin=True, via="system")
@@ -169,7 +169,7 @@ def run(client: TestClient, report: str, params: dict[str, Any] | None = None) -
 
 
 def drill_count(client: TestClient, flt: Any) -> int:
-    response = client.post("/api/apps/complaints/forms/complaint/records/query",
+    response = client.post("/api/v1/apps/complaints/forms/complaint/records/query",
                            json={"filter": flt, "limit": 500, "count": "exact"})
     assert response.status_code == 200, response.text
     return len(response.json()["items"])
@@ -328,13 +328,13 @@ def test_row_scope_and_field_permissions(world: dict[str, Any]) -> None:
 
 
 def test_dashboard_runs_widgets_with_global_filters(world: dict[str, Any]) -> None:
-    response = world["org"].client("viewer").post("/api/apps/complaints/dashboards/cockpit/run",
+    response = world["org"].client("viewer").post("/api/v1/apps/complaints/dashboards/cockpit/run",
                                                   json={"filters": {"period": "last_month"}})
     assert response.status_code == 200, response.text
     widgets = {w["key"]: w for w in response.json()["widgets"]}
     assert widgets["cats"]["status"] == 403  # uses amount, which the viewer may not read
     assert widgets["daily"]["data"]["params"]["period"]["from"].endswith("-01")
-    full = world["admin"].post("/api/apps/complaints/dashboards/cockpit/run",
+    full = world["admin"].post("/api/v1/apps/complaints/dashboards/cockpit/run",
                                json={"filters": {"period": {"from": "2026-01-01", "to": "2026-01-31"}}}).json()
     daily = next(w for w in full["widgets"] if w["key"] == "daily")["data"]
     assert len(daily["rows"]) == 31

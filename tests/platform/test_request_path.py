@@ -39,7 +39,7 @@ def statements(engine: Engine) -> Iterator[list[str]]:
 
 
 def bearer(client: TestClient, scopes: list[str]) -> dict[str, str]:
-    made = client.post("/api/auth/tokens", json={"name": "path", "scopes": scopes})
+    made = client.post("/api/v1/auth/tokens", json={"name": "path", "scopes": scopes})
     assert made.status_code == 201, made.text
     return {"Authorization": f"Bearer {made.json()['token']}"}
 
@@ -47,9 +47,9 @@ def bearer(client: TestClient, scopes: list[str]) -> dict[str, str]:
 def test_a_token_request_authenticates_in_one_statement_outside_any_transaction(org: Org) -> None:
     headers = bearer(org.client(), ["records:read"])
     anonymous = TestClient(org.api)
-    assert anonymous.get("/api/auth/me", headers=headers).status_code == 200  # last_used_at touched
+    assert anonymous.get("/api/v1/auth/me", headers=headers).status_code == 200  # last_used_at touched
     with statements(org.engine) as seen:
-        r = anonymous.get("/api/auth/me", headers=headers)
+        r = anonymous.get("/api/v1/auth/me", headers=headers)
     assert r.status_code == 200, r.text
     assert r.json()["via"] == "token"
     token_reads = [s for s in seen if "FROM api_tokens" in s]
@@ -62,14 +62,14 @@ def test_a_token_request_authenticates_in_one_statement_outside_any_transaction(
 
 CLERK = {"key": "clerk", "label": {"en": "Clerk"},
          "permissions": {"ticket": {"actions": ["create", "read"], "row_scope": "own"}}}
-RECORDS = "/api/apps/tickets/forms/ticket/records"
+RECORDS = "/api/v1/apps/tickets/forms/ticket/records"
 
 
 def clerk_token(org: Org) -> tuple[int, dict[str, str]]:
     admin = org.client()
     assert publish(admin, ticket_app(roles=[CLERK])).status_code == 200
     clerk = org.add_user("clerk")
-    granted = admin.post("/api/admin/memberships", json={"user_id": clerk, "app": "tickets", "role": "clerk"})
+    granted = admin.post("/api/v1/admin/memberships", json={"user_id": clerk, "app": "tickets", "role": "clerk"})
     assert granted.status_code == 201, granted.text
     return clerk, bearer(org.client("clerk"), ["records:write"])
 
@@ -91,23 +91,23 @@ def test_roles_read_with_the_token_are_the_current_ones(org: Org) -> None:
     clerk, headers = clerk_token(org)
     client = TestClient(org.api)
     assert client.post(RECORDS, json={"title": "allowed"}, headers=headers).status_code == 201
-    revoked = org.client().request("DELETE", "/api/admin/memberships",
+    revoked = org.client().request("DELETE", "/api/v1/admin/memberships",
                                    json={"user_id": clerk, "app": "tickets", "role": "clerk"})
     assert revoked.status_code == 200, revoked.text
     refused = client.post(RECORDS, json={"title": "not any more"}, headers=headers)
     assert refused.status_code == 403, refused.text
-    missing = client.post("/api/apps/nosuch/forms/ticket/records", json={"title": "x"}, headers=headers)
+    missing = client.post("/api/v1/apps/nosuch/forms/ticket/records", json={"title": "x"}, headers=headers)
     assert missing.status_code == 404, missing.text
 
 
 def test_a_revoked_token_is_refused_on_its_next_request(org: Org) -> None:
     client = org.client()
-    made = client.post("/api/auth/tokens", json={"name": "soon gone", "scopes": ["records:read"]})
+    made = client.post("/api/v1/auth/tokens", json={"name": "soon gone", "scopes": ["records:read"]})
     headers = {"Authorization": f"Bearer {made.json()['token']}"}
     anonymous = TestClient(org.api)
-    assert anonymous.get("/api/auth/me", headers=headers).status_code == 200
-    assert client.delete(f"/api/auth/tokens/{made.json()['id']}").status_code == 204
-    refused = anonymous.get("/api/auth/me", headers=headers)
+    assert anonymous.get("/api/v1/auth/me", headers=headers).status_code == 200
+    assert client.delete(f"/api/v1/auth/tokens/{made.json()['id']}").status_code == 204
+    refused = anonymous.get("/api/v1/auth/me", headers=headers)
     assert refused.status_code == 401, refused.text
 
 
@@ -148,15 +148,15 @@ def test_token_requests_answer_after_the_server_closed_every_pooled_connection(o
     api = create_app(Settings(database_url=pg_url), engine=engine)
     try:
         with TestClient(api) as client:
-            login = client.post("/api/auth/login", json={"username": "admin", "password": "correct horse battery",
+            login = client.post("/api/v1/auth/login", json={"username": "admin", "password": "correct horse battery",
                                                          "org": org.key})
             assert login.status_code == 200, login.text
             client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
             headers = bearer(client, ["records:read"])
             client.cookies.clear()
-            assert client.get("/api/auth/me", headers=headers).status_code == 200
+            assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
             assert _terminate(pg_url) >= 1
-            again = client.get("/api/auth/me", headers=headers)
+            again = client.get("/api/v1/auth/me", headers=headers)
             assert again.status_code == 200, again.text
             assert again.json()["via"] == "token"
     finally:

@@ -23,7 +23,7 @@ from tests.engines.rule.complaint_rules import complaint_app
 from tests.platform.conftest import PASSWORD, Org, publish
 
 RULE_JOBS = ["notify", "notify.digest", "webhook", "rules.timer", "rules.cron"]
-RECORDS = "/api/apps/complaints/forms/complaint/records"
+RECORDS = "/api/v1/apps/complaints/forms/complaint/records"
 
 
 def free_port() -> int:
@@ -86,7 +86,7 @@ class Desk:
         response = publish(self.admin, complaint_app(**urls))
         assert response.status_code == 200, response.text
         for name, role in (("agent", "agent"), ("qlead", "quality_lead"), ("sup", "supervisor")):
-            r = self.admin.post("/api/admin/memberships", json={"user_id": self.ids[name], "app": "complaints",
+            r = self.admin.post("/api/v1/admin/memberships", json={"user_id": self.ids[name], "app": "complaints",
                                                                 "role": role})
             assert r.status_code == 201, r.text
         self.agent = org.client("agent")
@@ -113,12 +113,12 @@ class Desk:
         return dict(r.json())
 
     def runs(self, **params: Any) -> list[dict[str, Any]]:
-        r = self.admin.get("/api/apps/complaints/rules/runs", params=params)
+        r = self.admin.get("/api/v1/apps/complaints/rules/runs", params=params)
         assert r.status_code == 200, r.text
         return list(r.json()["items"])
 
     def inbox(self, name: str) -> dict[str, Any]:
-        r = self.org.client(name).get("/api/notifications")
+        r = self.org.client(name).get("/api/v1/notifications")
         assert r.status_code == 200, r.text
         return dict(r.json())
 
@@ -185,7 +185,7 @@ def test_large_amount_escalates_on_create_and_on_change(desk: Desk) -> None:
 def test_a_batch_opens_one_linked_defect_record(desk: Desk) -> None:
     made = [desk.new(category="quality", region="north", batch_no="B2024-07") for _ in range(7)]
     desk.new(category="quality", batch_no="B-OTHER")
-    defects = desk.admin.get("/api/apps/complaints/forms/defect/records").json()["items"]
+    defects = desk.admin.get("/api/v1/apps/complaints/forms/defect/records").json()["items"]
     assert len(defects) == 1
     [defect] = defects
     assert defect["title"] == "批次 B2024-07 缺陷分析" and defect["complaints"] == 7

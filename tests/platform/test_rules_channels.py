@@ -86,7 +86,7 @@ def receiver(receiver_server: Receiver) -> Receiver:
 @pytest.fixture
 def desk(org: Org, receiver: Receiver) -> Desk:
     d = Desk(org, hook_url=f"{receiver.url}/hook", wecom_url=f"{receiver.url}/wecom")
-    assert d.admin.put("/api/admin/webhook-allowlist", json={"allow": ["127.0.0.1"]}).status_code == 200
+    assert d.admin.put("/api/v1/admin/webhook-allowlist", json={"allow": ["127.0.0.1"]}).status_code == 200
     return d
 
 
@@ -94,14 +94,14 @@ def test_webhook_is_signed_and_verifiable(desk: Desk, receiver: Receiver) -> Non
     created = desk.new(customer="ACME")
     drain(desk.org.engine)
     [hit] = receiver.to("/hook")
-    secret = desk.admin.get("/api/apps/complaints/webhooks").json()["items"][0]["secret"]
+    secret = desk.admin.get("/api/v1/apps/complaints/webhooks").json()["items"][0]["secret"]
     headers = hit["headers"]
     assert verify(secret, headers["X-Dajian-Timestamp"], hit["body"], headers["X-Dajian-Signature"], now=time.time())
     assert not verify("wrong", headers["X-Dajian-Timestamp"], hit["body"], headers["X-Dajian-Signature"],
                       now=time.time())
     payload = json.loads(hit["body"])
     assert payload["event"] == "complaint.created" and payload["record"]["serial_no"] == created["serial_no"]
-    [delivery] = desk.admin.get("/api/apps/complaints/webhooks/deliveries").json()["items"]
+    [delivery] = desk.admin.get("/api/v1/apps/complaints/webhooks/deliveries").json()["items"]
     assert delivery["status"] == "delivered" and delivery["last_status"] == 200
 
 
@@ -114,30 +114,30 @@ def test_failed_deliveries_retry_then_dead_letter_then_redeliver(desk: Desk, rec
         clock.advance(timedelta(hours=1))
     assert len(receiver.to("/hook")) == 3  # max_attempts of the subscription
     desk.relogin()
-    dead = desk.admin.get("/api/apps/complaints/webhooks/deliveries", params={"dead": True}).json()["items"]
+    dead = desk.admin.get("/api/v1/apps/complaints/webhooks/deliveries", params={"dead": True}).json()["items"]
     assert len(dead) == 1 and dead[0]["attempts"] == 3 and "HTTP 502" in dead[0]["last_error"]
-    r = desk.admin.post(f"/api/webhooks/deliveries/{dead[0]['id']}/redeliver")
+    r = desk.admin.post(f"/api/v1/webhooks/deliveries/{dead[0]['id']}/redeliver")
     assert r.status_code == 200 and r.json()["requeued"] is True
     drain(desk.org.engine)
     assert len(receiver.to("/hook")) == 4
-    delivered = desk.admin.get("/api/apps/complaints/webhooks/deliveries").json()["items"][0]
+    delivered = desk.admin.get("/api/v1/apps/complaints/webhooks/deliveries").json()["items"][0]
     assert delivered["status"] == "delivered"
 
 
 def test_private_destinations_need_the_allow_list(desk: Desk, receiver: Receiver) -> None:
-    assert desk.admin.put("/api/admin/webhook-allowlist", json={"allow": []}).status_code == 200
+    assert desk.admin.put("/api/v1/admin/webhook-allowlist", json={"allow": []}).status_code == 200
     desk.new()
     drain(desk.org.engine, rounds=1)
     assert receiver.to("/hook") == []
-    item = desk.admin.get("/api/apps/complaints/webhooks/deliveries").json()["items"][0]
+    item = desk.admin.get("/api/v1/apps/complaints/webhooks/deliveries").json()["items"][0]
     assert item["status"] == "retrying" and "private address 127.0.0.1" in item["last_error"]
-    assert desk.org.client("agent").put("/api/admin/webhook-allowlist", json={"allow": ["127.0.0.1"]}
+    assert desk.org.client("agent").put("/api/v1/admin/webhook-allowlist", json={"allow": ["127.0.0.1"]}
                                         ).status_code == 403
 
 
 def test_public_form_and_status_lookup_without_login(desk: Desk, api: Any) -> None:
     anonymous = TestClient(api)
-    url = f"/api/public/{desk.org.key}/complaints/forms/complaint"
+    url = f"/api/v1/public/{desk.org.key}/complaints/forms/complaint"
     r = anonymous.post(url, json={"title": "快递丢件", "category": "logistics", "phone": "13800000000",
                                   "customer": "匿名"})
     assert r.status_code == 201, r.text
@@ -152,7 +152,7 @@ def test_public_form_and_status_lookup_without_login(desk: Desk, api: Any) -> No
     assert anonymous.post(url, json={"title": "again"}).status_code == 429  # 3 per 10 minutes per client
     assert len(desk.admin.get(RECORDS).json()["items"]) == 1
     desk.patch(record["id"], status="processing", team="changed-by-staff")
-    status_url = f"/api/public/{desk.org.key}/complaints/status"
+    status_url = f"/api/v1/public/{desk.org.key}/complaints/status"
     found = anonymous.get(status_url, params={"serial": serial, "contact": "13800000000"})
     assert found.status_code == 200, found.text
     body = found.json()
@@ -163,7 +163,7 @@ def test_public_form_and_status_lookup_without_login(desk: Desk, api: Any) -> No
 
 
 def test_inbound_webhook_needs_a_valid_signature(desk: Desk, api: Any) -> None:
-    [channel] = [c for c in desk.admin.get("/api/apps/complaints/channels").json()["items"] if c["kind"] ==
+    [channel] = [c for c in desk.admin.get("/api/v1/apps/complaints/channels").json()["items"] if c["kind"] ==
                  "inbound_webhook"]
     body = json.dumps({"ticket": {"subject": "退款未到账", "amount": 7000},
                        "customer": {"name": "ACME", "email": "ops@acme.test"}}).encode()
@@ -264,7 +264,7 @@ def test_two_rules_updating_each_other_stop_at_the_depth_limit(org: Org) -> None
     r = admin.patch(f"{RECORDS}/{created['id']}", json={"sla_hours": 1, "row_version": created["row_version"]})
     assert r.status_code == 200, r.text  # the user's change still saves
     assert (r.json()["escalation_level"], r.json()["sla_hours"]) == (5, 6)  # depths 0..9 ran, 10 was cut
-    runs = admin.get("/api/apps/complaints/rules/runs", params={"record_id": created["id"]}).json()["items"]
+    runs = admin.get("/api/v1/apps/complaints/rules/runs", params={"record_id": created["id"]}).json()["items"]
     [cut] = [x for x in runs if x["status"] == "cut"]
     assert cut["depth"] == 10 and "rule chain cut at depth 10" in cut["error"]
     assert sorted(x["rule"] for x in runs if x["status"] == "fired") == ["ping"] * 5 + ["pong"] * 5
@@ -272,7 +272,7 @@ def test_two_rules_updating_each_other_stop_at_the_depth_limit(org: Org) -> None
 
 def test_dry_run_writes_nothing(desk: Desk) -> None:
     c = desk.new(amount="10")
-    r = desk.admin.post("/api/apps/complaints/rules/dry-run",
+    r = desk.admin.post("/api/v1/apps/complaints/rules/dry-run",
                         json={"form": "complaint", "record_id": c["id"], "values": {"amount": "8000", "score": 1}})
     assert r.status_code == 200, r.text
     runs = {x["rule"]: x for x in r.json()["runs"]}
@@ -300,10 +300,10 @@ def test_manual_trigger_cron_and_flow_rules(org: Org, clock: ManualClock) -> Non
     assert publish(admin, doc).status_code == 200
     a = admin.post(RECORDS, json={"title": "A"}).json()
     b = admin.post(RECORDS, json={"title": "B", "status": "closed"}).json()
-    r = admin.post("/api/apps/complaints/rules/bump/run", json={"record_id": a["id"]})
+    r = admin.post("/api/v1/apps/complaints/rules/bump/run", json={"record_id": a["id"]})
     assert r.status_code == 200 and r.json()["values"] == {"escalation_level": 1}
-    assert admin.post("/api/apps/complaints/rules/nightly/run", json={"record_id": a["id"]}).status_code == 404
-    armed = admin.post("/api/apps/complaints/rules/schedules/sync").json()["armed"]
+    assert admin.post("/api/v1/apps/complaints/rules/nightly/run", json={"record_id": a["id"]}).status_code == 404
+    armed = admin.post("/api/v1/apps/complaints/rules/schedules/sync").json()["armed"]
     assert [x["rule"] for x in armed] == ["nightly"]
     clock.advance(timedelta(days=1, minutes=1))
     drain(org.engine)
@@ -324,9 +324,9 @@ def test_notifications_inbox(desk: Desk) -> None:
         desk.new(category="quality")
     drain(desk.org.engine)
     lead = desk.org.client("qlead")
-    assert lead.get("/api/notifications/unread-count").json() == {"unread": 2}
-    first = lead.get("/api/notifications").json()["items"][0]
-    assert lead.post(f"/api/notifications/{first['id']}/read").json() == {"marked": 1, "unread": 1}
-    assert desk.agent.post(f"/api/notifications/{first['id']}/read").json()["marked"] == 0  # not theirs
-    assert lead.post("/api/notifications/read-all").json()["unread"] == 0
-    assert lead.get("/api/notifications", params={"unread": True}).json()["items"] == []
+    assert lead.get("/api/v1/notifications/unread-count").json() == {"unread": 2}
+    first = lead.get("/api/v1/notifications").json()["items"][0]
+    assert lead.post(f"/api/v1/notifications/{first['id']}/read").json() == {"marked": 1, "unread": 1}
+    assert desk.agent.post(f"/api/v1/notifications/{first['id']}/read").json()["marked"] == 0  # not theirs
+    assert lead.post("/api/v1/notifications/read-all").json()["unread"] == 0
+    assert lead.get("/api/v1/notifications", params={"unread": True}).json()["items"] == []

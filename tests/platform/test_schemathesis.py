@@ -7,8 +7,8 @@ minute and a half in all); ``DAJIAN_FUZZ_BACKENDS`` picks the databases (default
 generated requests get real keys for ``org_key``, ``app_key`` and ``form_key`` so they reach past
 the 404 of an unknown app.
 
-Not fuzzed, because they would end the run itself: ``POST /api/auth/logout`` and
-``DELETE /api/auth/tokens/{token_id}`` (they could sign out or revoke the fuzzing token).
+Not fuzzed, because they would end the run itself: ``POST /api/v1/auth/logout`` and
+``DELETE /api/v1/auth/tokens/{token_id}`` (they could sign out or revoke the fuzzing token).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from tests.platform.test_form_structure import shop_app
 EXAMPLES = int(os.environ.get("DAJIAN_FUZZ_EXAMPLES", "12"))
 FUZZ_BACKENDS = os.environ.get("DAJIAN_FUZZ_BACKENDS", "sqlite,postgresql").split(",")
 SHARE = {"sqlite": 1.0, "postgresql": 0.5}  # PostgreSQL answers the same code; fewer examples keep CI short
-SKIPPED = {"POST /api/auth/logout", "DELETE /api/auth/tokens/{token_id}"}
+SKIPPED = {"POST /api/v1/auth/logout", "DELETE /api/v1/auth/tokens/{token_id}"}
 SCOPES = ["records:read", "records:write", "apps:read", "apps:manage", "admin"]
 CHECKS = [not_a_server_error, response_schema_conformance]
 
@@ -57,7 +57,7 @@ def fuzz_org(org: Org, engine: Engine) -> Iterator[Org]:
 
 
 def _token(org: Org) -> str:
-    response = org.client().post("/api/auth/tokens", json={"name": "fuzz", "scopes": SCOPES})
+    response = org.client().post("/api/v1/auth/tokens", json={"name": "fuzz", "scopes": SCOPES})
     assert response.status_code == 201, response.text
     return str(response.json()["token"])
 
@@ -113,14 +113,14 @@ def test_platform_openapi_has_no_server_errors(fuzz_org: Org, api: FastAPI) -> N
 def test_app_openapi_has_no_server_errors(fuzz_org: Org, api: FastAPI) -> None:
     token = _token(fuzz_org)
     for app_key in ("tickets", "shop"):
-        schema = schemathesis.openapi.from_asgi(f"/api/apps/{app_key}/openapi.json", api,
+        schema = schemathesis.openapi.from_asgi(f"/api/v1/apps/{app_key}/openapi.json", api,
                                                 headers={"Authorization": f"Bearer {token}"})
         assert _fuzz(schema, token=token, known={}, examples=_examples(fuzz_org)) == []
 
 
 def test_the_documented_422_is_the_real_body(fuzz_org: Org, api: FastAPI) -> None:
     for doc in (TestClient(api).get("/openapi.json").json(),
-                fuzz_org.client().get("/api/apps/tickets/openapi.json").json()):
+                fuzz_org.client().get("/api/v1/apps/tickets/openapi.json").json()):
         assert "HTTPValidationError" not in doc["components"]["schemas"]
         invalid = {op["responses"][status]["content"]["application/json"]["schema"]["$ref"]
                    for item in doc["paths"].values() for op in item.values() for status in ("422", "4XX")}

@@ -17,7 +17,7 @@ from dajian.platform.search.query import fts5_text, tsquery_text
 from dajian.platform.search.tokens import value_text
 from tests.platform.conftest import Org, publish
 
-APP = "/api/apps/helpdesk"
+APP = "/api/v1/apps/helpdesk"
 TICKETS = f"{APP}/forms/ticket/records"
 ARTICLES = f"{APP}/forms/article/records"
 LONG = ("客户来电反馈：快递外包装有明显压痕，打开后发现配件齐全，但是屏幕右上角有一道细小的碎裂痕迹，"
@@ -76,7 +76,7 @@ def ids(items: list[dict[str, Any]]) -> list[int]:
 
 def user(org: Org, admin: TestClient, name: str, role: str) -> TestClient:
     user_id = org.add_user(name)
-    grant = admin.post("/api/admin/memberships", json={"user_id": user_id, "app": "helpdesk", "role": role})
+    grant = admin.post("/api/v1/admin/memberships", json={"user_id": user_id, "app": "helpdesk", "role": role})
     assert grant.status_code == 201, grant.text
     return org.client(name)
 
@@ -216,4 +216,4 @@ def test_a_starting_server_loads_the_segmenter_before_the_first_request_needs_it
         for thread in [t for t in threading.enumerate() if t.name == tokens.WARM_THREAD]:
             thread.join(timeout=60)
         assert tokens._jieba.cache_info().currsize == 1  # loaded without any request
-        assert client.get("/api/health").status_code == 200
+        assert client.get("/api/v1/health").status_code == 200

@@ -35,7 +35,7 @@ __all__ = ["smtp"]  # the SMTP fixture, re-exported for pytest
 
 TEMPLATE = ROOT / "app_templates" / "complaint_management"
 APP = "complaint_management"
-RECORDS = f"/api/apps/{APP}/forms/complaint/records"
+RECORDS = f"/api/v1/apps/{APP}/forms/complaint/records"
 
 
 def admin_of(org: Org) -> Principal:
@@ -104,7 +104,7 @@ def test_the_template_publishes_and_a_complaint_runs_its_flow(org: Org) -> None:
     org.add_dept("service")
     agents = [org.add_user(name, dept="service") for name in ("agent1", "agent2")]
     for user_id in agents:
-        r = admin.post("/api/admin/memberships", json={"user_id": user_id, "app": APP, "role": "agent"})
+        r = admin.post("/api/v1/admin/memberships", json={"user_id": user_id, "app": APP, "role": "agent"})
         assert r.status_code == 201, r.text
     agent = org.client("agent1")
     created = agent.post(RECORDS, json=complaint_body(channel="weibo"))
@@ -117,24 +117,24 @@ def test_the_template_publishes_and_a_complaint_runs_its_flow(org: Org) -> None:
     assert bad.status_code in (400, 403, 422)  # a system field: agents may not write it
     second = agent.post(RECORDS, json=complaint_body())
     assert second.json()["ticket_no"].endswith("-0002") and second.json()["priority"] == "P3"
-    again = agent.post(f"/api/apps/{APP}/flows/handle_complaint/start", json={"record_id": record["id"]})
+    again = agent.post(f"/api/v1/apps/{APP}/flows/handle_complaint/start", json={"record_id": record["id"]})
     assert again.status_code == 409  # the start_handling rule started it; a second run is refused
     [run] = agent.get(f"{RECORDS}/{record['id']}/flows").json()["items"]
     assert run["flow_key"] == "handle_complaint" and run["state"] == "running"
-    tasks = admin.get(f"/api/flows/instances/{run['id']}").json()["tasks"]
+    tasks = admin.get(f"/api/v1/flows/instances/{run['id']}").json()["tasks"]
     assert [t["node_id"] for t in tasks] == ["triage"] and tasks[0]["assignee_id"] in agents
     mirrored = admin.get(f"{RECORDS}/{record['id']}").json()
     assert mirrored["sla_state"] == "ok" and mirrored["sla_due"]  # the flow's SLA mirrored on the record
 
     handlers = {name: org.add_user(name, dept="service") for name in ("tech1", "qa1", "qa2")}
     for name, role in (("tech1", "tech_support"), ("qa1", "quality"), ("qa2", "quality")):
-        admin.post("/api/admin/memberships", json={"user_id": handlers[name], "app": APP, "role": role})
+        admin.post("/api/v1/admin/memberships", json={"user_id": handlers[name], "app": APP, "role": role})
     triager = org.client("agent1" if tasks[0]["assignee_id"] == agents[0] else "agent2")
     patched = triager.patch(f"{RECORDS}/{record['id']}", json={"assignee": agents[0], "row_version":
                                                                mirrored["row_version"]})
     assert patched.status_code == 200, patched.text
-    task_id = triager.get("/api/flows/inbox/pending").json()["items"][0]["task_id"]
-    acted = triager.post(f"/api/flows/tasks/{task_id}/act", json={"action": "approve"})
+    task_id = triager.get("/api/v1/flows/inbox/pending").json()["items"][0]["task_id"]
+    acted = triager.post(f"/api/v1/flows/tasks/{task_id}/act", json={"action": "approve"})
     assert acted.status_code == 200, acted.text
     pending = sorted((t["node_id"], t["assignee_id"]) for t in acted.json()["tasks"] if t["status"] == "pending")
     # product quality: technical support investigates while every quality handler countersigns
@@ -257,7 +257,7 @@ def test_no_platform_module_knows_the_template() -> None:
 
 
 def create(client: Any, form: str, **values: Any) -> dict[str, Any]:
-    r = client.post(f"/api/apps/{APP}/forms/{form}/records", json=values)
+    r = client.post(f"/api/v1/apps/{APP}/forms/{form}/records", json=values)
     assert r.status_code == 201, r.text
     return dict(r.json())
 
@@ -314,7 +314,7 @@ def test_rules_route_acknowledge_escalate_and_the_cockpit_counts_them(org: Org, 
 
     today = utcnow().date()
     period = {"from": (today - timedelta(days=1)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
-    r = admin.post(f"/api/apps/{APP}/dashboards/cockpit/run", json={"filters": {"period": period}})
+    r = admin.post(f"/api/v1/apps/{APP}/dashboards/cockpit/run", json={"filters": {"period": period}})
     assert r.status_code == 200, r.text
     widgets = {w["key"]: w for w in r.json()["widgets"]}
     assert all(w.get("status", 200) == 200 for w in widgets.values()), widgets
@@ -346,7 +346,7 @@ def test_five_complaints_on_a_batch_open_one_linked_capa(org: Org) -> None:
     other = create(admin, "product_batch", batch_no="B2026-06", product=watch["id"], produced_on="2026-06-01")
     made = [create(admin, "complaint", **complaint_body(product=watch["id"], batch=batch["id"])) for _ in range(6)]
     create(admin, "complaint", **complaint_body(product=watch["id"], batch=other["id"]))
-    capas = admin.get(f"/api/apps/{APP}/forms/capa/records").json()["items"]
+    capas = admin.get(f"/api/v1/apps/{APP}/forms/capa/records").json()["items"]
     assert len(capas) == 1 and capas[0]["status"] == "open" and capas[0]["product"] == watch["id"]
     linked = [admin.get(f"{RECORDS}/{m['id']}").json()["capa"] for m in made]
     assert linked == [capas[0]["id"]] * 6  # the fifth opened it and linked the four before it
@@ -358,16 +358,16 @@ def test_a_visitor_files_a_complaint_through_the_public_form_and_looks_it_up(org
     _, doc, _ = load_template(TEMPLATE)
     install(org, doc)
     anonymous = TestClient(org.api)
-    url = f"/api/public/{org.key}/{doc['key']}/forms/complaint"
+    url = f"/api/v1/public/{org.key}/{doc['key']}/forms/complaint"
     body = {k: v for k, v in complaint_body().items() if k != "channel"}
     filed = anonymous.post(url, json=body)
     assert filed.status_code == 201, filed.text
     serial = filed.json()["serial"]
     assert re.fullmatch(r"TS\d{8}-\d{4}", serial)
-    [record] = org.client().get(f"/api/apps/{doc['key']}/forms/complaint/records").json()["items"]
+    [record] = org.client().get(f"/api/v1/apps/{doc['key']}/forms/complaint/records").json()["items"]
     assert (record["ticket_no"], record["channel"], record["receiver"]) == (serial, "web", None)
-    status = anonymous.get(f"/api/public/{org.key}/{doc['key']}/status",
+    status = anonymous.get(f"/api/v1/public/{org.key}/{doc['key']}/status",
                            params={"serial": serial, "contact": "13800138000"})
     assert status.status_code == 200 and status.json()["serial"] == serial
-    assert anonymous.get(f"/api/public/{org.key}/{doc['key']}/status",
+    assert anonymous.get(f"/api/v1/public/{org.key}/{doc['key']}/status",
                          params={"serial": serial, "contact": "139"}).status_code == 404

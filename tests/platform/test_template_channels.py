@@ -39,7 +39,7 @@ def installed(org: Org) -> TestClient:
     admin = org.client()
     org.add_dept("service")
     for name in AGENTS:
-        r = admin.post("/api/admin/memberships", json={"user_id": org.add_user(name, dept="service"), "app": APP,
+        r = admin.post("/api/v1/admin/memberships", json={"user_id": org.add_user(name, dept="service"), "app": APP,
                                                        "role": "agent"})
         assert r.status_code == 201, r.text
     return admin
@@ -51,7 +51,7 @@ def only_complaint(admin: TestClient) -> dict[str, Any]:
 
 
 def channel(admin: TestClient, kind: str) -> dict[str, Any]:
-    r = admin.get(f"/api/apps/{APP}/channels")
+    r = admin.get(f"/api/v1/apps/{APP}/channels")
     assert r.status_code == 200, r.text
     [found] = [c for c in r.json()["items"] if c["kind"] == kind]
     return dict(found)
@@ -90,7 +90,7 @@ def test_a_mail_to_the_complaint_mailbox_becomes_an_acknowledged_complaint_in_ha
 
     [run] = admin.get(f"{RECORDS}/{record['id']}/flows").json()["items"]
     assert (run["flow_key"], run["state"]) == ("handle_complaint", "running")
-    tasks = admin.get(f"/api/flows/instances/{run['id']}").json()["tasks"]
+    tasks = admin.get(f"/api/v1/flows/instances/{run['id']}").json()["tasks"]
     assert [(t["node_id"], t["status"]) for t in tasks] == [("triage", "pending")]
 
 
@@ -114,7 +114,7 @@ def signed(secret: str, body: bytes, *, stamp: int | None = None) -> dict[str, s
 def test_the_ecommerce_webhook_refuses_bad_signatures(org: Org) -> None:
     admin = installed(org)
     hook = channel(admin, "inbound_webhook")
-    assert hook["key"] == "ecommerce" and hook["url"].startswith("/api/inbound/")
+    assert hook["key"] == "ecommerce" and hook["url"].startswith("/api/v1/inbound/")
     anonymous = TestClient(org.api)
     body = order_event()
     forged = anonymous.post(hook["url"], content=body, headers=signed("not-the-secret", body))
@@ -125,7 +125,7 @@ def test_the_ecommerce_webhook_refuses_bad_signatures(org: Org) -> None:
                                                                      stamp=int(time.time()) - 600))
     assert [r.status_code for r in (forged, unsigned, tampered, stale)] == [401] * 4
     assert admin.get(RECORDS).json()["items"] == []
-    assert anonymous.post("/api/inbound/no-such-channel", content=body,
+    assert anonymous.post("/api/v1/inbound/no-such-channel", content=body,
                           headers=signed(hook["secret"], body)).status_code == 404
 
 
@@ -167,7 +167,7 @@ def test_the_public_form_links_a_vip_by_phone_and_routes_to_tech_support(org: Or
     serials = []
     for phone, category in filings:
         values = complaint_body(contact_phone=phone, **({"category": category} if category else {}))
-        filed = anonymous.post(f"/api/public/{org.key}/{APP}/forms/complaint",
+        filed = anonymous.post(f"/api/v1/public/{org.key}/{APP}/forms/complaint",
                                json={k: v for k, v in values.items() if k != "channel"})
         assert filed.status_code == 201, filed.text
         serials.append(filed.json()["serial"])

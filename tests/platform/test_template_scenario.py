@@ -29,7 +29,7 @@ from tests.platform.test_template import TEMPLATE, install
 __all__ = ["smtp"]  # the SMTP fixture, re-exported for pytest
 
 APP = "complaint_management"
-RECORDS = f"/api/apps/{APP}/forms/complaint/records"
+RECORDS = f"/api/v1/apps/{APP}/forms/complaint/records"
 SHANGHAI = timedelta(hours=8)
 PHONE = "13800138000"
 STAFF = {"agent1": "agent", "sup1": "supervisor", "tech1": "tech_support", "qa1": "quality", "mgr1": "manager"}
@@ -60,17 +60,18 @@ class Scenario:
         self.org, self.clock = org, clock
         self.worker = Worker(org.engine)  # every job kind: timers, SLA, rules, e-mail
         self.admin = org.client()
-        dept = self.admin.post("/api/admin/departments", json={"key": "service", "name": "客服部"})
+        dept = self.admin.post("/api/v1/admin/departments", json={"key": "service", "name": "客服部"})
         assert dept.status_code == 201, dept.text
         self.ids: dict[str, int] = {}
         for name, role in STAFF.items():
-            r = self.admin.post("/api/admin/users", json={"username": name, "password": PASSWORD,
+            r = self.admin.post("/api/v1/admin/users", json={"username": name, "password": PASSWORD,
                                                          "dept_id": dept.json()["id"]})
             assert r.status_code == 201, r.text
             self.ids[name] = r.json()["id"]
-            r = self.admin.post("/api/admin/memberships", json={"user_id": self.ids[name], "app": APP, "role": role})
+            r = self.admin.post("/api/v1/admin/memberships", json={"user_id": self.ids[name], "app": APP, "role": role})
             assert r.status_code == 201, r.text
-        r = self.admin.put(f"/api/admin/departments/{dept.json()['id']}/manager", json={"manager_id": self.ids["mgr1"]})
+        r = self.admin.put(f"/api/v1/admin/departments/{dept.json()['id']}/manager",
+                           json={"manager_id": self.ids["mgr1"]})
         assert r.status_code == 200, r.text
         self.people = {name: org.client(name) for name in STAFF}
         self.record_id = 0
@@ -90,7 +91,7 @@ class Scenario:
 
     def flow(self) -> dict[str, Any]:
         [run] = self.admin.get(f"{RECORDS}/{self.record_id}/flows").json()["items"]
-        r = self.admin.get(f"/api/flows/instances/{run['id']}")
+        r = self.admin.get(f"/api/v1/flows/instances/{run['id']}")
         assert r.status_code == 200, r.text
         return dict(r.json())
 
@@ -105,16 +106,16 @@ class Scenario:
         return dict(r.json())
 
     def approve(self, who: str, node: str, comment: str | None = None) -> dict[str, Any]:
-        [task] = [t for t in self.people[who].get("/api/flows/inbox/pending").json()["items"]
+        [task] = [t for t in self.people[who].get("/api/v1/flows/inbox/pending").json()["items"]
                   if t["node_id"] == node and t["record_id"] == self.record_id]
         body = {"action": "approve", "comment": comment, "client_request_id": f"{who}-{node}-{self.clock.now()}"}
-        r = self.people[who].post(f"/api/flows/tasks/{task['task_id']}/act", json=body)
+        r = self.people[who].post(f"/api/v1/flows/tasks/{task['task_id']}/act", json=body)
         assert r.status_code == 200, r.text
         return dict(r.json())
 
     def cockpit(self) -> dict[str, dict[str, Any]]:
         period = {"from": "2026-03-01", "to": "2026-03-31"}
-        r = self.admin.post(f"/api/apps/{APP}/dashboards/cockpit/run", json={"filters": {"period": period}})
+        r = self.admin.post(f"/api/v1/apps/{APP}/dashboards/cockpit/run", json={"filters": {"period": period}})
         assert r.status_code == 200, r.text
         widgets = {w["key"]: w for w in r.json()["widgets"]}
         assert all(w.get("status", 200) == 200 for w in widgets.values()), widgets
@@ -133,14 +134,14 @@ def test_a_vip_complaint_from_the_public_form_to_reopened_and_resolved_again(
     _, doc, _ = load_template(TEMPLATE)
     install(org, doc)
     story = Scenario(org, clock)
-    vip = story.admin.post(f"/api/apps/{APP}/forms/customer/records", json={
+    vip = story.admin.post(f"/api/v1/apps/{APP}/forms/customer/records", json={
         "name": "张总", "level": "vip", "region": "guangdong", "phone": PHONE, "email": "zhang@example.com"})
     assert vip.status_code == 201, vip.text
 
     # -- Monday 09:00: the customer files on the public form --------------------------------------
     story.at(local(2, "09:00"))
     visitor = TestClient(org.api)
-    public = f"/api/public/{org.key}/{APP}"
+    public = f"/api/v1/public/{org.key}/{APP}"
     filed = visitor.post(f"{public}/forms/complaint", json={
         "subject": "智能手表无法开机", "contact_name": "张总", "contact_phone": PHONE,
         "contact_email": "zhang@example.com", "order_no": "JD-20260301-88",
@@ -170,11 +171,11 @@ def test_a_vip_complaint_from_the_public_form_to_reopened_and_resolved_again(
     story.run_jobs()
     supervisor = story.people["sup1"]
     assert [t["sla_state"] for t in story.flow()["tasks"]] == ["ok"]
-    assert not [n for n in supervisor.get("/api/notifications").json()["items"] if "SLA" in n["title"]]
+    assert not [n for n in supervisor.get("/api/v1/notifications").json()["items"] if "SLA" in n["title"]]
     story.at(local(2, "13:43"))
     story.run_jobs()
     assert [t["sla_state"] for t in story.flow()["tasks"]] == ["warning"]
-    [warned] = [n for n in supervisor.get("/api/notifications").json()["items"] if "SLA" in n["title"]]
+    [warned] = [n for n in supervisor.get("/api/v1/notifications").json()["items"] if "SLA" in n["title"]]
     assert serial in warned["title"]
     assert [e["action"] for e in story.flow()["timeline"]].count("sla_warning") == 1
 
@@ -188,18 +189,19 @@ def test_a_vip_complaint_from_the_public_form_to_reopened_and_resolved_again(
 
     story.at(local(2, "15:00"))
     tech = story.people["tech1"]
-    upload = tech.post(f"/api/apps/{APP}/forms/complaint/fields/attachments/files", content=b"%PDF-1.4 test report",
+    upload = tech.post(f"/api/v1/apps/{APP}/forms/complaint/fields/attachments/files", content=b"%PDF-1.4 test report",
                        headers={"X-Filename": "test-report.pdf", "Content-Type": "application/pdf"})
     assert upload.status_code == 201, upload.text
     story.edit("tech1", attachments=[upload.json()], root_cause_category="manufacturing",
                root_cause="电源管理芯片批次虚焊")
     flow_id = story.flow()["id"]
-    said = tech.post(f"/api/flows/instances/{flow_id}/act", json={"action": "comment", "comment": "已复现：无法开机"})
+    said = tech.post(f"/api/v1/flows/instances/{flow_id}/act",
+                     json={"action": "comment", "comment": "已复现：无法开机"})
     assert said.status_code == 200, said.text
     story.approve("tech1", "inv_tech", comment="拆机检测完成")
     story.approve("qa1", "inv_quality")
     [evidence] = story.record()["attachments"]
-    assert evidence["name"] == "test-report.pdf" and story.admin.get(f"/api/files/{evidence['id']}").content == (
+    assert evidence["name"] == "test-report.pdf" and story.admin.get(f"/api/v1/files/{evidence['id']}").content == (
         b"%PDF-1.4 test report")
 
     # -- 15:30 the agent proposes 800 compensation: manager approval (500 < 800 ≤ 5000) --------------
@@ -233,7 +235,7 @@ def test_a_vip_complaint_from_the_public_form_to_reopened_and_resolved_again(
     assert story.pending() == [("follow_up", "agent1")] and story.record()["status"] == "follow_up"
 
     # -- CSAT 2 reopens it; the follow-up sends it back to the solution --------------------------
-    r = story.people["agent1"].post(f"/api/apps/{APP}/forms/survey/records", json={
+    r = story.people["agent1"].post(f"/api/v1/apps/{APP}/forms/survey/records", json={
         "complaint": story.record_id, "survey_channel": "email", "csat": 2, "nps": 3, "ces": 5,
         "comment": "新机还没到"})
     assert r.status_code == 201, r.text

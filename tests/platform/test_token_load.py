@@ -25,9 +25,11 @@ import pytest
 from sqlalchemy import Engine, text, update
 
 from dajian.platform import auth
+from dajian.platform.apps import import_definition
 from dajian.platform.clock import utcnow
 from dajian.platform.models import api_tokens
 from dajian.platform.principal import Principal
+from tests.platform.conftest import ticket_app
 
 ROOT = Path(__file__).resolve().parents[2]
 THREADS = 4
@@ -72,7 +74,7 @@ def server(pg_engine: Engine, pg_database_url: str, tmp_path_factory: pytest.Tem
         while True:
             assert proc.poll() is None, (tmp_path / "server.log").read_text()
             try:
-                if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
@@ -109,8 +111,8 @@ def _get(url: str, token: str | None = None) -> int:
 def test_many_concurrent_requests_with_one_idle_token_all_answer(pg_engine: Engine, server: str) -> None:
     token = _idle_token(pg_engine)
     with ThreadPoolExecutor(max_workers=40) as pool:
-        requests = [pool.submit(_get, f"{server}/api/auth/me", token) for _ in range(40)]
-        health = pool.submit(_get, f"{server}/api/health")
+        requests = [pool.submit(_get, f"{server}/api/v1/auth/me", token) for _ in range(40)]
+        health = pool.submit(_get, f"{server}/api/v1/health")
         statuses = [r.result() for r in requests]
     assert health.result() == 200
     assert statuses == [200] * 40
@@ -123,10 +125,10 @@ def test_more_requests_than_connections_and_threads_all_answer(pg_engine: Engine
 
     def one() -> int:
         with httpx.Client(base_url=server, timeout=CLIENT_TIMEOUT) as client:
-            client.get("/api/health")  # connected before the burst
+            client.get("/api/v1/health")  # connected before the burst
             arrived.wait()
             try:
-                return client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
+                return client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
             except httpx.TimeoutException:
                 return 0
 
@@ -135,14 +137,57 @@ def test_more_requests_than_connections_and_threads_all_answer(pg_engine: Engine
     assert statuses == [200] * 30
 
 
+def _writer_token(engine: Engine) -> str:
+    """An organisation administrator's token that may create records, in an organisation with the tickets app."""
+    key = f"org_{os.urandom(4).hex()}"
+    with engine.begin() as conn:
+        org_id = auth.create_organisation(conn, key=key, name=key)
+        user_id = auth.create_user(conn, org_id=org_id, username="writer", password="correct horse battery",
+                                   is_org_admin=True)
+        principal = Principal(user_id=user_id, org_id=org_id, dept_id=None, is_org_admin=True, via="session")
+        import_definition(conn, principal, ticket_app())
+        _, plaintext = auth.create_token(conn, principal=principal, name="load",
+                                         scopes=["records:read", "records:write"], app_keys=None)
+    return plaintext
+
+
+def test_concurrent_writes_and_reads_each_take_their_connection_in_their_own_job(pg_engine: Engine,
+                                                                                 server: str) -> None:
+    """30 creates and reads at once through the route's transaction (``Conn``/``ReadConn``): the connection
+    is checked out, used and committed inside the endpoint's thread-pool job, so none is held by a
+    request waiting for a thread, and every create is stored before its 201."""
+    token = _writer_token(pg_engine)
+    records = "/api/v1/apps/tickets/forms/ticket/records"
+    arrived = threading.Barrier(30)
+
+    def one(i: int) -> int:
+        with httpx.Client(base_url=server, timeout=CLIENT_TIMEOUT,
+                          headers={"Authorization": f"Bearer {token}"}) as client:
+            client.get("/api/v1/health")
+            arrived.wait()
+            try:
+                if i % 2:
+                    return client.post(records, json={"title": f"load {i}"}).status_code
+                return client.get(records).status_code
+            except httpx.TimeoutException:
+                return 0
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        statuses = list(pool.map(one, range(30)))
+    assert sorted(statuses) == [200] * 15 + [201] * 15
+    listed = httpx.get(f"{server}{records}", params={"limit": 100}, timeout=CLIENT_TIMEOUT,
+                       headers={"Authorization": f"Bearer {token}"}).json()
+    assert sorted(r["title"] for r in listed["items"]) == sorted(f"load {i}" for i in range(1, 30, 2))
+
+
 def test_health_answers_while_every_thread_waits_on_the_database(pg_engine: Engine, server: str) -> None:
     token = _idle_token(pg_engine)
     with pg_engine.connect() as blocker, ThreadPoolExecutor(max_workers=THREADS * 2) as pool:
         blocker.execute(text("LOCK TABLE api_tokens IN ACCESS EXCLUSIVE MODE"))  # every token lookup waits
-        stuck = [pool.submit(_get, f"{server}/api/auth/me", token) for _ in range(THREADS * 2)]
+        stuck = [pool.submit(_get, f"{server}/api/v1/auth/me", token) for _ in range(THREADS * 2)]
         time.sleep(0.5)  # let them take every thread of the server
         assert not any(s.done() for s in stuck)
-        assert _get(f"{server}/api/health") == 200
+        assert _get(f"{server}/api/v1/health") == 200
         blocker.rollback()
         assert [s.result() for s in stuck] == [200] * (THREADS * 2)
 

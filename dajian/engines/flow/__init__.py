@@ -6,7 +6,9 @@ Public API::
     validate_flow(doc, fields=...) -> list[FlowIssue]             # every problem, located
     compile_flow(doc, fields=..., calendars=...) -> FlowPlan      # or FlowDefinitionError
     execute(plan, state, event, env) -> Step(state, effects)      # Start, Act, TimerFired, ...
+    RunState, dump_state(state) -> JSON, load_state(JSON) -> RunState   # typed, versioned run state
     preview(plan, record, now=...) -> {"path": [...], ...}
+    migrate_state(state, new_plan, node_map) -> (state, moved)    # onto another version of the flow
     register_node_kind(NodeKind(...))                             # extend the node kinds
 """
 
@@ -26,7 +28,10 @@ from .effects import (
     Env,
     FlowError,
     InstanceSla,
+    MarkSla,
     Notify,
+    Reassigned,
+    ScheduleEscalation,
     ScheduleTimer,
     SetFields,
     SlaPaused,
@@ -36,17 +41,85 @@ from .effects import (
     Step,
     Visit,
 )
-from .execute import Cancel, Event, Reassign, RecordChanged, Start, SubflowDone, TimerFired, execute, preview
+from .execute import (
+    Cancel,
+    Event,
+    Reassign,
+    RecordChanged,
+    SlaBreach,
+    SlaWarning,
+    Start,
+    SubflowDone,
+    TimerFired,
+    execute,
+    preview,
+)
+from .migrate import MigrationError, migrate_state
 from .model import Assignee, Duration, EdgeDef, Escalation, FlowDef, NodeDef, Sla
 from .nodes import NODE_KINDS, NodeKind, register_node_kind
 from .plan import FlowDefinitionError, FlowIssue, FlowPlan
+from .state import STATE_VERSION, RunState, StateError, dump_state, is_paused, load_state
 
 __all__ = [
-    "NODE_KINDS", "TASK_ACTIONS", "Act", "Assignee", "CallWebhook", "Cancel", "CancelInstance", "CancelTimer",
-    "CloseTask", "CompleteInstance", "CreateRecord", "CreateTask", "Duration", "EdgeDef", "Effect", "Env",
-    "Escalation", "Event", "FlowDef", "FlowDefinitionError", "FlowError", "FlowIssue", "FlowPlan", "InstanceSla",
-    "NodeDef", "NodeKind", "Notify", "Reassign", "RecordChanged", "ScheduleTimer", "SetFields", "Sla", "SlaPaused",
-    "SlaResumed", "Start", "StartSubflow",
-    "State", "Step", "SubflowDone", "TimerFired", "Visit", "compile_flow", "execute", "is_valid", "parse_flow",
-    "preview", "register_node_kind", "validate_flow",
+    "NODE_KINDS",
+    "STATE_VERSION",
+    "TASK_ACTIONS",
+    "Act",
+    "Assignee",
+    "CallWebhook",
+    "Cancel",
+    "CancelInstance",
+    "CancelTimer",
+    "CloseTask",
+    "CompleteInstance",
+    "CreateRecord",
+    "CreateTask",
+    "Duration",
+    "EdgeDef",
+    "Effect",
+    "Env",
+    "Escalation",
+    "Event",
+    "FlowDef",
+    "FlowDefinitionError",
+    "FlowError",
+    "FlowIssue",
+    "FlowPlan",
+    "InstanceSla",
+    "MarkSla",
+    "MigrationError",
+    "NodeDef",
+    "NodeKind",
+    "Notify",
+    "Reassign",
+    "Reassigned",
+    "RecordChanged",
+    "RunState",
+    "ScheduleEscalation",
+    "ScheduleTimer",
+    "SetFields",
+    "Sla",
+    "SlaBreach",
+    "SlaPaused",
+    "SlaResumed",
+    "SlaWarning",
+    "Start",
+    "StartSubflow",
+    "State",
+    "StateError",
+    "Step",
+    "SubflowDone",
+    "TimerFired",
+    "Visit",
+    "compile_flow",
+    "dump_state",
+    "execute",
+    "is_paused",
+    "is_valid",
+    "load_state",
+    "migrate_state",
+    "parse_flow",
+    "preview",
+    "register_node_kind",
+    "validate_flow",
 ]

@@ -11,6 +11,7 @@ from .effects import FlowError
 from .model import RejectRule
 from .plan import NodePlan
 from .run import Run
+from .state import Handback, OpenTask, TaskRole, Work
 
 HUMAN_KINDS = frozenset({"approval", "task"})
 TASK_ACTIONS = frozenset({"approve", "reject", "return", "transfer", "delegate", "add_signer"})
@@ -43,39 +44,38 @@ def enter_human(run: Run, node: NodePlan, token: str, reentry: bool) -> None:
     d = node.definition
     users = run.resolve(node)
     mode = (d.mode or "any") if node.kind == "approval" else "any"
-    role = "approval" if node.kind == "approval" else "task"
+    role: TaskRole = "approval" if node.kind == "approval" else "task"
     queue = users[1:] if mode == "sequential" else []
-    run.state["work"][token] = {"node": node.id, "mode": mode, "total": len(users), "approve": 0, "reject": 0,
-                                "needed": needed(mode, len(users), n=d.n, percentage=d.percentage),
-                                "queue": queue, "role": role}
+    run.state.work[token] = Work(node=node.id, mode=mode, total=len(users), role=role, queue=queue,
+                                 needed=needed(mode, len(users), n=d.n, percentage=d.percentage))
     for user in users[:1] if mode == "sequential" else users:
         run.open_task(token, node, user, role)
 
 
 def act(run: Run, event: Act) -> None:
-    task = run.state["tasks"].get(event.task)
+    task = run.state.tasks.get(event.task)
     if task is None:
         raise FlowError(f"task '{event.task}' is not open", code="conflict")
-    if task["assignee"] != event.actor:
+    if task.assignee != event.actor:
         raise FlowError("this task is not assigned to you", code="forbidden")
     if event.action not in TASK_ACTIONS:
         raise FlowError(f"unknown action '{event.action}'")
-    run.state["last_actor"] = event.actor
+    run.state.last_actor = event.actor
     _ACTIONS[event.action](run, event, task)
 
 
-def _approve(run: Run, event: Act, task: dict[str, object]) -> None:
-    role, token = task["role"], str(task["token"])
+def _approve(run: Run, event: Act, task: OpenTask) -> None:
+    role, token = task.role, task.token
     if role == "resubmit":
         run.close_task(event.task, "done", decision="resubmit", actor=event.actor)
         run.advance(token)
     elif role == "info":
         run.close_task(event.task, "done", decision="answered", actor=event.actor)
-        back = task["back"]
-        assert isinstance(back, dict)
-        run.open_task(token, run.plan.node(str(task["node"])), back["assignee"], back["role"], **back["extra"])
+        back = task.back
+        assert back is not None
+        run.open_task(token, run.plan.node(task.node), back.assignee, back.role, for_=back.for_)
     else:
-        _check_required(run, run.plan.node(str(task["node"])))
+        _check_required(run, run.plan.node(task.node))
         run.close_task(event.task, "done", decision="approve", actor=event.actor)
         _vote(run, token, approve=True)
 
@@ -89,15 +89,18 @@ def _check_required(run: Run, node: NodePlan) -> None:
 
 
 def _vote(run: Run, token: str, *, approve: bool) -> None:
-    work = run.state["work"][token]
-    work["approve" if approve else "reject"] += 1
-    node = run.plan.node(work["node"])
-    if approve and work["queue"]:
-        run.open_task(token, node, work["queue"].pop(0), work["role"])
-    elif approve and work["approve"] >= work["needed"]:
+    work = run.state.work[token]
+    if approve:
+        work.approve += 1
+    else:
+        work.reject += 1
+    node = run.plan.node(work.node)
+    if approve and work.queue:
+        run.open_task(token, node, work.queue.pop(0), work.role)
+    elif approve and work.approve >= work.needed:
         _close_open(run, token)
         run.advance(token)
-    elif not approve and (work["mode"] == "any" or work["reject"] > work["total"] - work["needed"]):
+    elif not approve and (work.mode == "any" or work.reject > work.total - work.needed):
         _close_open(run, token)
         _route_rejection(run, node, None)
 
@@ -107,21 +110,22 @@ def _close_open(run: Run, token: str) -> None:
         run.close_task(key, "cancelled")
 
 
-def _reject(run: Run, event: Act, task: dict[str, object]) -> None:
-    if task["role"] != "approval":
+def _reject(run: Run, event: Act, task: OpenTask) -> None:
+    if task.role != "approval":
         raise FlowError("only approval steps can be rejected")
-    node = run.plan.node(str(task["node"]))
+    node = run.plan.node(task.node)
     rule = node.definition.on_reject or RejectRule()
     if rule.to == "choose" and event.target not in rule.choices:
         raise FlowError(f"choose where to send it back: one of {', '.join(rule.choices)}", path="/target")
     run.close_task(event.task, "done", decision="reject", actor=event.actor)
-    run.state["chosen"] = event.target
-    _vote(run, str(task["token"]), approve=False)
+    run.state.chosen = event.target
+    _vote(run, task.token, approve=False)
 
 
 def _route_rejection(run: Run, node: NodePlan, _: None) -> None:
     rule = node.definition.on_reject or RejectRule()
-    target = run.state.pop("chosen", None) if rule.to == "choose" else rule.to
+    target = run.state.chosen if rule.to == "choose" else rule.to
+    run.state.chosen = None
     if target == "previous":
         target = _previous_human(run, node.id)
     run.clear()
@@ -134,7 +138,7 @@ def _route_rejection(run: Run, node: NodePlan, _: None) -> None:
 
 
 def _previous_human(run: Run, node_id: str) -> str:
-    path = run.state["path"]
+    path = run.state.path
     last = max(i for i, n in enumerate(path) if n == node_id)
     for candidate in reversed(path[:last]):
         if candidate != node_id and run.plan.node(candidate).kind in HUMAN_KINDS:
@@ -142,53 +146,50 @@ def _previous_human(run: Run, node_id: str) -> str:
     return "start"
 
 
-def _return(run: Run, event: Act, task: dict[str, object]) -> None:
+def _return(run: Run, event: Act, task: OpenTask) -> None:
     """Ask someone (the initiator by default) for more information; their answer reopens the task."""
-    if task["role"] not in ("approval", "task"):
+    if task.role not in ("approval", "task"):
         raise FlowError("only approval and task steps can be returned for information")
-    to = event.users[0] if event.users else run.state["initiator"]
+    to = event.users[0] if event.users else run.state.initiator
     run.close_task(event.task, "returned", decision="return", actor=event.actor)
-    extra = {k: task[k] for k in ("for",) if k in task}
-    back = {"assignee": task["assignee"], "role": task["role"], "extra": extra}
-    run.open_task(str(task["token"]), run.plan.node(str(task["node"])), to, "info", back=back)
+    back = Handback(assignee=task.assignee, role=task.role, for_=task.for_)
+    run.open_task(task.token, run.plan.node(task.node), to, "info", back=back)
 
 
-def _transfer(run: Run, event: Act, task: dict[str, object], *, delegate: bool = False) -> None:
+def _transfer(run: Run, event: Act, task: OpenTask, *, delegate: bool = False) -> None:
     if len(event.users) != 1:
         raise FlowError("name exactly one user to hand the task to", path="/users")
     run.close_task(event.task, "delegated" if delegate else "transferred", decision=event.action, actor=event.actor)
-    extra = {"for": task.get("for") or task["assignee"]} if delegate else {}
-    extra.update({k: task[k] for k in ("back",) if k in task})
-    run.open_task(str(task["token"]), run.plan.node(str(task["node"])), event.users[0], str(task["role"]), **extra)
+    for_ = (task.for_ or task.assignee) if delegate else None
+    run.open_task(task.token, run.plan.node(task.node), event.users[0], task.role, for_=for_, back=task.back)
 
 
-def _delegate(run: Run, event: Act, task: dict[str, object]) -> None:
+def _delegate(run: Run, event: Act, task: OpenTask) -> None:
     _transfer(run, event, task, delegate=True)
 
 
-def _add_signer(run: Run, event: Act, task: dict[str, object]) -> None:
-    if task["role"] != "approval" or not event.users:
+def _add_signer(run: Run, event: Act, task: OpenTask) -> None:
+    if task.role != "approval" or not event.users:
         raise FlowError("add signers to an approval step, naming at least one user", path="/users")
-    token = str(task["token"])
-    work = run.state["work"][token]
-    work["total"] += len(event.users)
-    if work["mode"] in ("all", "sequential"):
-        work["needed"] += len(event.users)
-    if work["mode"] == "sequential":
-        work["queue"] = [*event.users, *work["queue"]]
+    token = task.token
+    work = run.state.work[token]
+    work.total += len(event.users)
+    if work.mode in ("all", "sequential"):
+        work.needed += len(event.users)
+    if work.mode == "sequential":
+        work.queue = [*event.users, *work.queue]
         return
     for user in event.users:
-        run.open_task(token, run.plan.node(work["node"]), user, "approval")
+        run.open_task(token, run.plan.node(work.node), user, "approval")
 
 
-def reassign(run: Run, task_key: str, user: int) -> None:
-    """Hand an open task to ``user`` (an escalation), keeping its place in the vote."""
-    task = run.state["tasks"].get(task_key)
-    if task is None or task["assignee"] == user:
-        return
+def reassign(run: Run, task_key: str, user: int) -> str | None:
+    """Hand an open task to ``user`` (an escalation), keeping its place in the vote; the new task's key."""
+    task = run.state.tasks.get(task_key)
+    if task is None or task.assignee == user:
+        return None
     run.close_task(task_key, "transferred", decision="escalated")
-    extra = {k: task[k] for k in ("back", "for") if k in task}
-    run.open_task(str(task["token"]), run.plan.node(str(task["node"])), user, str(task["role"]), **extra)
+    return run.open_task(task.token, run.plan.node(task.node), user, task.role, for_=task.for_, back=task.back)
 
 
 _ACTIONS = {

@@ -1,6 +1,6 @@
 """The flow's SLA clock (the resolution time of the whole instance) and its pauses.
 
-The state keeps ``sla = {"warn": iso, "due": iso, "pauses": [[since, until | None], ...]}``.
+The state keeps a ``Clock``: the warning and due times and the pauses (``until`` None while paused).
 After every step the clock is paused while the flow waits only in the SLA's ``pause_in``
 nodes or while ``pause_when`` holds for the record, and runs otherwise. Resuming moves the
 warning and due times that were still ahead by the paused working time::
@@ -19,7 +19,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .calendar import BusinessCalendar
-from .effects import InstanceSla, SlaPaused, SlaResumed, State
+from .effects import InstanceSla, SlaPaused, SlaResumed
+from .state import Clock, Pause, RunState
 
 if TYPE_CHECKING:
     from .run import Run
@@ -33,31 +34,29 @@ def start_clock(run: Run) -> None:
     times = sla.times(run.now, run.record, run.plan.calendar) if sla else None
     if times:
         warn, due = times
-        run.state["due_at"] = due.isoformat()
-        run.state["sla"] = {"warn": warn.isoformat(), "due": due.isoformat(), "pauses": []}
+        run.state.due_at = due
+        run.state.sla = Clock(warn=warn, due=due)
         run.emit(InstanceSla(due_at=due, warn_at=warn))
 
 
 def update_clock(run: Run) -> None:
     """Pause or resume the clock to match the instance after a step."""
-    sla, clock = run.plan.sla, run.state.get("sla")
+    sla, clock = run.plan.sla, run.state.sla
     if sla is None or clock is None or not sla.pausable:
         return
-    pauses = clock["pauses"]
-    paused_now = bool(pauses) and pauses[-1][1] is None
-    running = run.state["status"] == "running"
-    should = running and _should_pause(run)
+    paused_now = clock.paused
+    should = run.state.running and _should_pause(run)
     if should and not paused_now:
-        pauses.append([run.now.isoformat(), None])
-        run.emit(SlaPaused(at=run.now, generation=len(pauses) - 1))
+        clock.pauses.append(Pause(since=run.now))
+        run.emit(SlaPaused(at=run.now, generation=len(clock.pauses) - 1))
     elif paused_now and not should:
-        close_pause(run, move=running)
+        close_pause(run, move=run.state.running)
 
 
 def _should_pause(run: Run) -> bool:
     sla = run.plan.sla
     assert sla is not None
-    tokens = set(run.state["tokens"].values())
+    tokens = set(run.state.tokens.values())
     if tokens and tokens <= sla.pause_in:
         return True
     return sla.pause_when is not None and bool(sla.pause_when(run.record, run.context()))
@@ -65,27 +64,26 @@ def _should_pause(run: Run) -> bool:
 
 def close_pause(run: Run, *, move: bool) -> None:
     """End an open pause now; with ``move`` push the warning and due times still ahead."""
-    clock = run.state.get("sla")
-    if clock is None or not clock["pauses"] or clock["pauses"][-1][1] is not None:
+    clock = run.state.sla
+    if clock is None or not clock.paused:
         return
     calendar, now = run.plan.calendar, run.now
-    since = datetime.fromisoformat(clock["pauses"][-1][0])
-    clock["pauses"][-1][1] = now.isoformat()
-    moved: dict[str, datetime | None] = {"warn": None, "due": None}
-    for key in moved if move else ():
-        at = datetime.fromisoformat(clock[key])
-        if at > since:  # not yet passed when the clock stopped
-            moved[key] = calendar.add_working(now, calendar.working_time_between(since, at))
-            clock[key] = moved[key].isoformat()  # type: ignore[union-attr]
-    run.state["due_at"] = clock["due"]
+    pause = clock.pauses[-1]
+    since = pause.since
+    pause.until = now
+    moved_warn = moved_due = None
+    if move and clock.warn > since:  # not yet passed when the clock stopped
+        moved_warn = clock.warn = calendar.add_working(now, calendar.working_time_between(since, clock.warn))
+    if move and clock.due > since:
+        moved_due = clock.due = calendar.add_working(now, calendar.working_time_between(since, clock.due))
+    run.state.due_at = clock.due
     run.emit(SlaResumed(at=now, since=since, paused_minutes=round(calendar.working_minutes_between(since, now), 2),
-                        generation=len(clock["pauses"]), due_at=moved["due"], warn_at=moved["warn"]))
+                        generation=len(clock.pauses), due_at=moved_due, warn_at=moved_warn))
 
 
-def pauses_of(state: State) -> list[Interval]:
+def pauses_of(state: RunState) -> list[Interval]:
     """The pause intervals kept in an instance state (``until`` None while paused)."""
-    clock = state.get("sla") or {}
-    return [(datetime.fromisoformat(a), datetime.fromisoformat(b) if b else None) for a, b in clock.get("pauses", [])]
+    return [(p.since, p.until) for p in state.sla.pauses] if state.sla else []
 
 
 def paused_minutes(calendar: BusinessCalendar, pauses: Iterable[Interval], until: datetime) -> float:

@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from .model import Assignee
+from .state import RunState
 
-State = dict[str, Any]
+State = RunState  # the name the first engine gave its untyped dict
 
 
 class FlowError(ValueError):
@@ -34,7 +35,7 @@ class Env(Protocol):
     @property
     def record(self) -> Mapping[str, Any]: ...
 
-    def resolve(self, spec: Assignee, *, node: str, state: Mapping[str, Any]) -> list[int]:
+    def resolve(self, spec: Assignee, *, node: str, state: RunState) -> list[int]:
         """User ids for ``spec`` (may be empty); ``state`` gives the initiator and last actor."""
         ...
 
@@ -138,6 +139,34 @@ class SlaResumed:
 
 
 @dataclass(frozen=True)
+class MarkSla:
+    """A task's SLA (``task`` None: the flow's own clock) reached ``state`` (warning | breached);
+    ``level`` is the escalation level the task row shows (breach step n + 1)."""
+
+    task: str | None
+    state: str
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class ScheduleEscalation:
+    """Run breach step ``step`` of the SLA of ``task`` (None: the flow's) at ``due_at``."""
+
+    task: str | None
+    step: int
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class Reassigned:
+    """An escalation handed ``task`` to ``user`` (its successor is ``new_task``)."""
+
+    task: str
+    user: int
+    new_task: str
+
+
+@dataclass(frozen=True)
 class CompleteInstance:
     outcome: str | None
     working_minutes: float = 0.0
@@ -150,7 +179,8 @@ class CancelInstance:
 
 Effect = (
     CreateTask | CloseTask | SetFields | CreateRecord | Notify | CallWebhook | ScheduleTimer | CancelTimer
-    | StartSubflow | Visit | InstanceSla | SlaPaused | SlaResumed | CompleteInstance | CancelInstance
+    | StartSubflow | Visit | InstanceSla | SlaPaused | SlaResumed | MarkSla | ScheduleEscalation | Reassigned
+    | CompleteInstance | CancelInstance
 )  # fmt: skip
 
 
@@ -158,7 +188,7 @@ Effect = (
 class Step:
     """The result of one event: the new instance state and the effects to apply, in order."""
 
-    state: State
+    state: RunState
     effects: list[Effect] = field(default_factory=list)
 
     def of(self, kind: type[Any]) -> list[Any]:

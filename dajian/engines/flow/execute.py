@@ -10,7 +10,6 @@ engine and stored by the platform; ``execute`` never mutates its input. Example:
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,12 +17,15 @@ from typing import Any
 
 from .approvals import Act, act, reassign
 from .clock import start_clock, update_clock
-from .effects import CancelInstance, Env, FlowError, State, Step, Visit
+from .effects import CancelInstance, Env, FlowError, Step, Visit
+from .escalation import SlaBreach, SlaWarning, breach, warn
 from .model import Assignee
 from .plan import FlowPlan
 from .run import Run, new_state
+from .state import RunState, StateError, load_state
 
-__all__ = ["Act", "Cancel", "Reassign", "RecordChanged", "Start", "SubflowDone", "TimerFired", "execute", "preview"]
+__all__ = ["Act", "Cancel", "Reassign", "RecordChanged", "SlaBreach", "SlaWarning", "Start", "SubflowDone",
+           "TimerFired", "execute", "preview"]
 
 
 @dataclass(frozen=True)
@@ -59,23 +61,39 @@ class RecordChanged:
     """The record changed outside the flow: only the SLA clock's ``pause_when`` is looked at again."""
 
 
-Event = Start | Act | TimerFired | SubflowDone | Reassign | Cancel | RecordChanged
+Event = Start | Act | TimerFired | SubflowDone | Reassign | Cancel | RecordChanged | SlaWarning | SlaBreach
 
 
-def execute(plan: FlowPlan, state: State | None, event: Event, env: Env) -> Step:
-    """Apply one event; raises ``FlowError`` (and changes nothing) if the instance cannot take it."""
+def execute(plan: FlowPlan, state: RunState | Mapping[str, Any] | None, event: Event, env: Env) -> Step:
+    """Apply one event; raises ``FlowError`` (and changes nothing) if the instance cannot take it.
+
+    ``state`` is the previous step's state, or the JSON it was stored as (``dump_state``), any version.
+    """
     if isinstance(event, Start):
         run = Run(plan, new_state(event.actor), env)
-        run.state["started_at"] = run.now.isoformat()
+        run.state.started_at = run.now
         start_clock(run)
         run.place(run.plan.start)
     else:
-        if state is None or state["status"] != "running":
+        current = _loaded(state)
+        if current is None or not current.running:
             raise FlowError("the flow is not running", code="conflict")
-        run = Run(plan, copy.deepcopy(state), env)
+        run = Run(plan, current, env)
         _dispatch(run, event)
     update_clock(run)
     return Step(run.state, run.effects)
+
+
+def _loaded(state: RunState | Mapping[str, Any] | None) -> RunState | None:
+    """A private copy of the state to step on: the caller's stays as it was."""
+    if state is None:
+        return None
+    if isinstance(state, RunState):
+        return state.model_copy(deep=True)
+    try:
+        return load_state(state)
+    except StateError as exc:
+        raise FlowError(exc.message, code="corrupt_state", path=exc.path) from None
 
 
 def _dispatch(run: Run, event: Event) -> None:
@@ -83,19 +101,23 @@ def _dispatch(run: Run, event: Event) -> None:
         act(run, event)
     elif isinstance(event, TimerFired):
         token = event.timer
-        if run.state["timers"].pop(token, None) is not None and token in run.state["tokens"]:
+        if run.state.timers.pop(token, None) is not None and token in run.state.tokens:
             run.advance(token)
     elif isinstance(event, SubflowDone):
-        if run.state["subflows"].pop(event.token, None) is not None:
+        if run.state.subflows.pop(event.token, None) is not None:
             run.advance(event.token)
     elif isinstance(event, Reassign):
         reassign(run, event.task, event.user)
     elif isinstance(event, Cancel):
-        if event.actor is not None and event.actor != run.state["initiator"]:
+        if event.actor is not None and event.actor != run.state.initiator:
             raise FlowError("only the initiator can withdraw this flow", code="forbidden")
         run.clear()
-        run.state["status"] = "cancelled"
+        run.state.status = "cancelled"
         run.emit(CancelInstance(event.reason))
+    elif isinstance(event, SlaWarning):
+        warn(run, event)
+    elif isinstance(event, SlaBreach):
+        breach(run, event)
     elif isinstance(event, RecordChanged):
         pass  # the clock is looked at after every event
     else:  # pragma: no cover - Start is handled by execute
@@ -110,7 +132,7 @@ class _PreviewEnv:
     now: datetime
     record: Mapping[str, Any]
 
-    def resolve(self, spec: Assignee, *, node: str, state: Mapping[str, Any]) -> list[int]:
+    def resolve(self, spec: Assignee, *, node: str, state: RunState) -> list[int]:
         return [0]
 
 
@@ -126,23 +148,23 @@ def preview(plan: FlowPlan, record: Mapping[str, Any], *, now: datetime, max_ste
     try:
         for _ in range(max_steps):
             state = step.state
-            if state["status"] != "running":
+            if not state.running:
                 break
             step = execute(plan, state, _next_event(state), env)
             path += [v.node for v in step.of(Visit)]
     except FlowError as exc:
         return {"path": path, "outcome": None, "completed": False, "error": exc.message}
-    done = step.state["status"] == "completed"
-    return {"path": path, "outcome": step.state["outcome"], "completed": done}
+    done = step.state.status == "completed"
+    return {"path": path, "outcome": step.state.outcome, "completed": done}
 
 
-def _next_event(state: State) -> Event:
-    if state["tasks"]:
-        key, task = next(iter(state["tasks"].items()))
-        return Act(key, task["assignee"], "approve")
-    if state["timers"]:
-        return TimerFired(next(iter(state["timers"])))
-    if state["subflows"]:
-        return SubflowDone(next(iter(state["subflows"])), None)
+def _next_event(state: RunState) -> Event:
+    if state.tasks:
+        key, task = next(iter(state.tasks.items()))
+        return Act(key, task.assignee, "approve")
+    if state.timers:
+        return TimerFired(next(iter(state.timers)))
+    if state.subflows:
+        return SubflowDone(next(iter(state.subflows)), None)
     raise FlowError("the flow waits for nothing but has not finished")
 

@@ -10,7 +10,11 @@ A flow belongs to one form and is a graph of ``nodes`` joined by ``edges``::
 
 Like form fields, every node kind shares one flat model; each kind's checker (``nodes.py``)
 says which attributes it needs. Kinds are an open set (``register_node_kind``), so ``kind``
-is a string checked at compile time, not here.
+is a string checked at compile time, not here; the published schema describes each kind with
+its own attributes (``node_models.py``).
+
+``CalendarDef`` describes a business calendar as ``calendar.py`` parses it; the flow keeps the
+JSON as written (``calendar.py`` checks it with its own located messages).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from dajian.engines.described import DescribedBy
 from dajian.engines.form.model import Key, Label
 
 NodeId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,62}$")]
@@ -32,6 +37,47 @@ Mode = Literal["any", "all", "n_of_m", "percentage", "sequential"]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+HHMM = r"\d{2}:[0-5]\d"
+IsoDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class PeriodSpan(Strict):
+    start: Annotated[str, Field(pattern=f"^{HHMM}$")]
+    end: Annotated[str, Field(pattern=f"^{HHMM}$")]
+
+
+Period = (
+    Annotated[str, Field(pattern=rf"^\s*{HHMM}\s*-\s*{HHMM}\s*$", description='"09:00-12:00"; 24:00 ends a day')]
+    | Annotated[list[Annotated[str, Field(pattern=rf"^\s*{HHMM}\s*$")]], Field(min_length=2, max_length=2)]
+    | PeriodSpan
+)
+Periods = list[Period]  # version 1 also took one period alone; upgrade.py wraps it
+
+
+class MakeupDay(Strict):
+    """A make-up working day (调休) that works like the weekday ``as``."""
+
+    date: IsoDate
+    as_: Weekday = Field(default="mon", alias="as")
+
+
+class CalendarDef(Strict):
+    """``{"timezone": "Asia/Shanghai", "week": {"mon": ["09:00-12:00", "13:30-18:00"]},
+    "holidays": ["2026-01-01", "2026-02-15..2026-02-23"], "makeup_days": ["2026-02-14", {"date": "2026-02-28",
+    "as": "fri"}], "overrides": {"2026-12-31": ["09:00-12:00"]}}``: periods are half-open local times."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    timezone: Annotated[str, Field(min_length=1, description="an IANA name such as Asia/Shanghai")]
+    week: dict[Weekday, Periods] = Field(default_factory=dict, description="Working periods per weekday.")
+    holidays: list[Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$",
+                                        description='a date, or an inclusive range "2026-02-15..2026-02-23"')]] = (
+        Field(default_factory=list))
+    makeup_days: list[IsoDate | MakeupDay] = Field(default_factory=list, description="Monday's periods by default.")
+    overrides: dict[Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")], Periods] = Field(
+        default_factory=dict, description="A date's own periods, before holidays and make-up days.")
 
 
 class Assignee(Strict):
@@ -193,7 +239,7 @@ class FlowDef(Strict):
     nodes: list[NodeDef] = Field(min_length=1)
     edges: list[EdgeDef] = Field(default_factory=list)
     sla: Sla | None = None
-    calendar: str | dict[str, Any] | None = Field(
+    calendar: str | Annotated[dict[str, Any], DescribedBy(CalendarDef)] | None = Field(
         default=None, description="A calendar key from the app's settings, or an inline calendar."
     )
     record_fields: RecordFields | None = None

@@ -17,6 +17,7 @@ from .effects import CallWebhook, CreateRecord, FlowError, Notify, ScheduleTimer
 from .model import Action, Assignee, NodeDef
 from .plan import NodePlan
 from .run import Run
+from .state import Join, Work
 
 Enter = Callable[[Run, NodePlan, str, bool], None]
 Problems = Iterator[tuple[str, str]]
@@ -67,8 +68,8 @@ def node_kind(name: str) -> NodeKind:
 
 def _enter_start(run: Run, node: NodePlan, token: str, reentry: bool) -> None:
     if reentry:  # sent back: the initiator revises and resubmits
-        run.state["work"][token] = {"node": node.id, "role": "resubmit"}
-        run.open_task(token, node, run.state["initiator"], "resubmit")
+        run.state.work[token] = Work(node=node.id, role="resubmit")
+        run.open_task(token, node, run.state.initiator, "resubmit")
     else:
         run.advance(token)
 
@@ -92,19 +93,19 @@ def _split(inclusive: bool) -> Enter:
         if not edges:
             raise FlowError(f"gateway '{node.id}': no branch matches this record", code="no_branch", path=node.id)
         if node.join is not None:
-            run.state["joins"][node.join] = {"expected": len(edges), "arrived": 0}
+            run.state.joins[node.join] = Join(expected=len(edges))
         run.take(token, edges)
 
     return enter
 
 
 def _enter_join(run: Run, node: NodePlan, token: str, reentry: bool) -> None:
-    join = run.state["joins"].setdefault(node.id, {"expected": node.incoming, "arrived": 0})
-    join["arrived"] += 1
-    if join["arrived"] < join["expected"]:
+    join = run.state.joins.setdefault(node.id, Join(expected=node.incoming))
+    join.arrived += 1
+    if join.arrived < join.expected:
         run.drop(token)
         return
-    run.state["joins"].pop(node.id)
+    run.state.joins.pop(node.id)
     run.advance(token)
 
 
@@ -114,7 +115,7 @@ def _enter_timer(run: Run, node: NodePlan, token: str, reentry: bool) -> None:
     if due is None:  # e.g. the record's date field is empty: nothing to wait for
         run.advance(token)
         return
-    run.state["timers"][token] = node.id
+    run.state.timers[token] = node.id
     run.emit(ScheduleTimer(token, node.id, due))
 
 
@@ -141,13 +142,13 @@ def run_action(run: Run, action: Action, *, node: NodePlan | None, computed_pref
 
 def computed_values(run: Run, values: Mapping[str, Any], node: NodePlan | None, prefix: str) -> dict[str, Any]:
     computed = node.computed if node and node.computed else {}
-    ctx = EvalContext(now=run.now, user_id=run.state["initiator"])
+    ctx = EvalContext(now=run.now, user_id=run.state.initiator)
     return {k: computed[prefix + k](run.record, ctx) if prefix + k in computed else v for k, v in values.items()}
 
 
 def _enter_subflow(run: Run, node: NodePlan, token: str, reentry: bool) -> None:
     assert node.definition.flow is not None
-    run.state["subflows"][token] = node.definition.flow
+    run.state.subflows[token] = node.definition.flow
     run.emit(StartSubflow(token, node.definition.flow))
 
 

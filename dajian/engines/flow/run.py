@@ -18,22 +18,21 @@ from .effects import (
     Env,
     FlowError,
     SetFields,
-    State,
     Visit,
 )
 from .plan import EdgePlan, FlowPlan, NodePlan
+from .state import Handback, OpenTask, RunState, TaskRole
 
 MAX_MOVES = 1000  # per step: a loop of automated nodes must not spin forever
 
 
-def new_state(initiator: int) -> State:
+def new_state(initiator: int) -> RunState:
     """The state of an instance before its first step."""
-    return {"status": "running", "outcome": None, "initiator": initiator, "last_actor": None, "seq": 0,
-            "tokens": {}, "work": {}, "tasks": {}, "joins": {}, "timers": {}, "subflows": {}, "path": []}
+    return RunState(initiator=initiator)
 
 
 class Run:
-    def __init__(self, plan: FlowPlan, state: State, env: Env) -> None:
+    def __init__(self, plan: FlowPlan, state: RunState, env: Env) -> None:
         self.plan, self.state, self.env = plan, state, env
         self.effects: list[Effect] = []
         self._record: dict[str, Any] | None = None
@@ -51,11 +50,11 @@ class Run:
         return self.env.now
 
     def context(self) -> EvalContext:
-        return EvalContext(now=self.now, user_id=self.state["initiator"])
+        return EvalContext(now=self.now, user_id=self.state.initiator)
 
     def new_id(self, prefix: str) -> str:
-        self.state["seq"] += 1
-        return f"{prefix}{self.state['seq']}"
+        self.state.seq += 1
+        return f"{prefix}{self.state.seq}"
 
     def emit(self, effect: Effect) -> None:
         self.effects.append(effect)
@@ -71,18 +70,18 @@ class Run:
             raise FlowError(f"more than {MAX_MOVES} moves in one step: a loop without a wait?", code="loop")
         node = self.plan.node(node_id)
         token = token or self.new_id("t")
-        self.state["tokens"][token] = node_id
-        self.state["path"].append(node_id)
+        self.state.tokens[token] = node_id
+        self.state.path.append(node_id)
         self.emit(Visit(node_id, node.kind, self.now))
         node_kind(node.kind).enter(self, node, token, reentry)
 
     def drop(self, token: str) -> None:
-        self.state["tokens"].pop(token, None)
-        self.state["work"].pop(token, None)
+        self.state.tokens.pop(token, None)
+        self.state.work.pop(token, None)
 
     def advance(self, token: str) -> None:
         """Leave the token's node by its single outgoing edge."""
-        node = self.plan.node(self.state["tokens"][token])
+        node = self.plan.node(self.state.tokens[token])
         self.take(token, node.outgoing[:1])
 
     def take(self, token: str, edges: Iterable[EdgePlan]) -> None:
@@ -98,22 +97,22 @@ class Run:
 
     # -- tasks --------------------------------------------------------------------------
 
-    def open_task(self, token: str, node: NodePlan, assignee: int, role: str, **extra: Any) -> str:
+    def open_task(self, token: str, node: NodePlan, assignee: int, role: TaskRole, *, for_: int | None = None,
+                  back: Handback | None = None) -> str:
         key = self.new_id("k")
         times = node.sla.times(self.now, self.record, self.plan.calendar) if node.sla else None
-        self.state["tasks"][key] = {"token": token, "node": node.id, "assignee": assignee, "role": role,
-                                    "status": "pending", "at": self.now.isoformat(), **extra}
+        self.state.tasks[key] = OpenTask(token=token, node=node.id, assignee=assignee, role=role, at=self.now,
+                                         for_=for_, back=back)
         self.emit(CreateTask(key, node.id, assignee, role, due_at=times[1] if times else None,
-                             warn_at=times[0] if times else None, on_behalf_of=extra.get("for")))
+                             warn_at=times[0] if times else None, on_behalf_of=for_))
         return key
 
     def close_task(self, key: str, status: str, *, decision: str | None = None, actor: int | None = None) -> None:
-        task = self.state["tasks"].pop(key)
-        started = datetime.fromisoformat(task["at"])
-        minutes = self.plan.calendar.working_minutes_between(started, self.now)
+        task = self.state.tasks.pop(key)
+        minutes = self.plan.calendar.working_minutes_between(task.at, self.now)
         self.emit(CloseTask(key, status, decision=decision, actor=actor, working_minutes=round(minutes, 2)))
         if status == "done":
-            self._mirror_task(self.plan.node(task["node"]), round(minutes, 2))
+            self._mirror_task(self.plan.node(task.node), round(minutes, 2))
 
     def _mirror_task(self, node: NodePlan, minutes: float) -> None:
         mapping = node.definition.record_fields
@@ -128,7 +127,7 @@ class Run:
             self.emit(SetFields(values))
 
     def open_tasks(self, token: str) -> list[str]:
-        return [k for k, t in self.state["tasks"].items() if t["token"] == token]
+        return [k for k, t in self.state.tasks.items() if t.token == token]
 
     def resolve(self, node: NodePlan) -> list[int]:
         spec = node.definition.assignee
@@ -144,12 +143,12 @@ class Run:
 
     def clear(self) -> None:
         """Withdraw every token: close open tasks as cancelled and cancel pending timers."""
-        for key in list(self.state["tasks"]):
+        for key in list(self.state.tasks):
             self.close_task(key, "cancelled")
-        for timer in list(self.state["timers"]):
+        for timer in list(self.state.timers):
             self.emit(CancelTimer(timer))
-        for key in ("tokens", "work", "joins", "timers", "subflows"):
-            self.state[key] = {}
+        state = self.state
+        state.tokens, state.work, state.joins, state.timers, state.subflows = {}, {}, {}, {}, {}
 
     def finish(self, outcome: str | None) -> None:
         """Complete the instance; its working minutes leave out the SLA clock's pauses."""
@@ -157,7 +156,7 @@ class Run:
 
         self.clear()
         close_pause(self, move=False)
-        self.state["status"], self.state["outcome"] = "completed", outcome
-        started = datetime.fromisoformat(self.state["started_at"])
+        self.state.status, self.state.outcome = "completed", outcome
+        started = self.state.started_at or self.now
         minutes = resolution_minutes(self.plan.calendar, started, self.now, pauses_of(self.state))
         self.emit(CompleteInstance(outcome, working_minutes=minutes))

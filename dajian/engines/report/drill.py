@@ -8,7 +8,7 @@ For the row ``{"category": "billing", "created_at_month": "2026-02"}`` of a repo
              {"and": [{">=": [{"var": "created_at"}, {"datetime": "2026-01-31T16:00:00Z"}]},
                       {"<": [{"var": "created_at"}, {"datetime": "2026-02-28T16:00:00Z"}]}]}]}
 
-which ``GET /api/apps/{app}/forms/{form}/records?filter=...`` accepts as it is. The reader's row
+which ``GET /api/v1/apps/{app}/forms/{form}/records?filter=...`` accepts as it is. The reader's row
 scope is not part of it: the record API applies the same scope again.
 """
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dajian.engines.described import DescribedBy
 from dajian.engines.form.model import Key, Label
 
 Expr = Any  # a JSON AST or a formula text (``'amount > 5000'``)
@@ -38,6 +39,8 @@ class Body(BaseModel):
 
 
 class TriggerEnvelope(Body):
+    """A trigger as written; the published schema describes it by its ``event``'s model (``TRIGGERS``)."""
+
     event: Annotated[str, Field(min_length=1, max_length=40)]
 
 
@@ -100,7 +103,7 @@ class InboundTrigger(Strict):
 
 
 class ManualTrigger(Strict):
-    """A button: ``POST /api/apps/{app}/rules/{rule}/run`` with a record id."""
+    """A button: ``POST /api/v1/apps/{app}/rules/{rule}/run`` with a record id."""
 
     event: Literal["manual"]
     label: Label | None = None
@@ -110,6 +113,8 @@ class ManualTrigger(Strict):
 
 
 class ActionEnvelope(Body):
+    """An action as written; the published schema describes it by its ``kind``'s model (``ACTIONS``)."""
+
     kind: Annotated[str, Field(min_length=1, max_length=40)]
 
 
@@ -252,10 +257,10 @@ class RuleDef(Strict):
     form: Key
     enabled: bool = True
     priority: int = Field(default=100, ge=-1_000_000, le=1_000_000, description="lower runs first, then key")
-    on: list[dict[str, Any]] = Field(min_length=1, max_length=20)
+    on: list[Annotated[dict[str, Any], DescribedBy("TriggerEnvelope")]] = Field(min_length=1, max_length=20)
     when: Expr | None = None
     aggregates: list[AggregateDef] = Field(default_factory=list, max_length=10)
-    actions: list[dict[str, Any]] = Field(min_length=1, max_length=50)
+    actions: list[Annotated[dict[str, Any], DescribedBy("ActionEnvelope")]] = Field(min_length=1, max_length=50)
 
 
 class WebhookDef(Strict):

@@ -26,6 +26,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from dajian.platform import auth
 from dajian.platform.api.deps import get_engine
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import get_app_row, require_manager
 from dajian.platform.errors import Forbidden
 from dajian.platform.principal import SCOPES, Principal
@@ -48,37 +49,40 @@ DESIGN = Need("apps:manage", "app_manager")
 ADMIN = Need("admin", "admin")
 ADMIN_APPS = Need("apps:manage", "admin")
 
-_APP = "/api/apps/{app_key}"
+_APP = V1 + "/apps/{app_key}"
 _RECORDS = _APP + "/forms/{form_key}/records"
 
 ROUTES: dict[tuple[str, str], Need] = {
     # signing in and tokens (creating a token needs a browser session: the service says so)
-    ("POST", "/api/auth/login"): OPEN,
-    ("POST", "/api/auth/logout"): SIGNED_IN,
-    ("GET", "/api/auth/me"): SIGNED_IN,
-    ("POST", "/api/auth/tokens"): SIGNED_IN,
-    ("GET", "/api/auth/tokens"): SIGNED_IN,
-    ("DELETE", "/api/auth/tokens/{token_id}"): SIGNED_IN,
-    ("GET", "/api/health"): OPEN,
+    ("POST", V1 + "/auth/login"): OPEN,
+    ("POST", V1 + "/auth/logout"): SIGNED_IN,
+    ("GET", V1 + "/auth/me"): SIGNED_IN,
+    ("PATCH", V1 + "/auth/me"): SIGNED_IN,  # my language and name
+    ("POST", V1 + "/auth/password"): SIGNED_IN,  # the service refuses API tokens
+    ("POST", V1 + "/auth/tokens"): SIGNED_IN,
+    ("GET", V1 + "/auth/tokens"): SIGNED_IN,
+    ("DELETE", V1 + "/auth/tokens/{token_id}"): SIGNED_IN,
+    ("GET", V1 + "/health"): OPEN,
     # the organisation: members read departments and users for pickers (picker fields only)
-    ("GET", "/api/admin/departments"): READ,
-    ("POST", "/api/admin/departments"): ADMIN,
-    ("PUT", "/api/admin/departments/{dept_id}/manager"): ADMIN,
-    ("GET", "/api/admin/users"): READ,
-    ("POST", "/api/admin/users"): ADMIN,
-    ("PUT", "/api/admin/users/{user_id}/department"): ADMIN,
-    ("POST", "/api/admin/memberships"): ADMIN,
-    ("DELETE", "/api/admin/memberships"): ADMIN,
-    ("GET", "/api/admin/audit"): ADMIN,
-    ("GET", "/api/admin/webhook-allowlist"): ADMIN,
-    ("PUT", "/api/admin/webhook-allowlist"): ADMIN,
+    ("GET", V1 + "/admin/departments"): READ,
+    ("POST", V1 + "/admin/departments"): ADMIN,
+    ("PUT", V1 + "/admin/departments/{dept_id}/manager"): ADMIN,
+    ("GET", V1 + "/admin/users"): READ,
+    ("POST", V1 + "/admin/users"): ADMIN,
+    ("PUT", V1 + "/admin/users/{user_id}/department"): ADMIN,
+    ("POST", V1 + "/admin/memberships"): ADMIN,
+    ("DELETE", V1 + "/admin/memberships"): ADMIN,
+    ("GET", V1 + "/admin/audit"): ADMIN,
+    ("GET", V1 + "/admin/webhook-allowlist"): ADMIN,
+    ("PUT", V1 + "/admin/webhook-allowlist"): ADMIN,
     # app design: drafts, definitions, versions and exports may hold channel secrets
-    ("GET", "/api/schema/app.json"): OPEN,
-    ("GET", "/api/catalog"): Need("apps:read", "member"),  # the designer's palettes: same for everyone
-    ("GET", "/api/apps"): SIGNED_IN,
-    ("POST", "/api/apps"): ADMIN_APPS,
-    ("POST", "/api/apps/import"): ADMIN_APPS,
+    ("GET", V1 + "/schema/app.json"): OPEN,
+    ("GET", V1 + "/catalog"): Need("apps:read", "member"),  # the designer's palettes: same for everyone
+    ("GET", V1 + "/apps"): SIGNED_IN,
+    ("POST", V1 + "/apps"): ADMIN_APPS,
+    ("POST", V1 + "/apps/import"): ADMIN_APPS,
     ("GET", _APP): DESIGN_READ,
+    ("GET", _APP + "/navigation"): READ,  # the web UI's app home: forms by the caller's roles, dashboards
     ("PUT", _APP + "/draft"): DESIGN,
     ("POST", _APP + "/validate"): DESIGN_READ,
     ("POST", _APP + "/publish"): DESIGN,
@@ -92,9 +96,9 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", _APP + "/rules/schedules/sync"): DESIGN,
     ("GET", _APP + "/webhooks"): DESIGN,
     ("GET", _APP + "/webhooks/deliveries"): DESIGN,
-    ("POST", "/api/webhooks/deliveries/{delivery_id}/redeliver"): ADMIN_APPS,
+    ("POST", V1 + "/webhooks/deliveries/{delivery_id}/redeliver"): ADMIN_APPS,
     ("GET", _APP + "/channels"): DESIGN,
-    ("POST", "/api/flows/instances/{instance_id}/migrate"): ADMIN_APPS,
+    ("POST", V1 + "/flows/instances/{instance_id}/migrate"): ADMIN_APPS,
     # records: the app's roles decide rows and fields
     ("POST", _RECORDS): WRITE,
     ("GET", _RECORDS): READ,
@@ -113,15 +117,15 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", _APP + "/forms/{form_key}/import/preview"): WRITE,
     ("POST", _APP + "/forms/{form_key}/import"): WRITE,
     ("POST", _APP + "/forms/{form_key}/fields/{field_key}/files"): WRITE,
-    ("GET", "/api/files/{file_id}/meta"): READ,
-    ("GET", "/api/files/{file_id}"): READ,
+    ("GET", V1 + "/files/{file_id}/meta"): READ,
+    ("GET", V1 + "/files/{file_id}"): READ,
     # flows: the service checks initiators and assignees
     ("POST", _APP + "/flows/{flow_key}/start"): WRITE,
     ("POST", _APP + "/flows/{flow_key}/preview"): READ,
-    ("GET", "/api/flows/instances/{instance_id}"): READ,
-    ("POST", "/api/flows/tasks/{task_id}/act"): WRITE,
-    ("POST", "/api/flows/instances/{instance_id}/act"): WRITE,
-    ("GET", "/api/flows/inbox/{box}"): READ,
+    ("GET", V1 + "/flows/instances/{instance_id}"): READ,
+    ("POST", V1 + "/flows/tasks/{task_id}/act"): WRITE,
+    ("POST", V1 + "/flows/instances/{instance_id}/act"): WRITE,
+    ("GET", V1 + "/flows/inbox/{box}"): READ,
     # reports, rule buttons, decision tables, notifications
     ("POST", _APP + "/reports/preview"): READ,
     ("POST", _APP + "/reports/{report_key}/run"): READ,
@@ -130,14 +134,14 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", _APP + "/dashboards/{dashboard_key}/run"): READ,
     ("POST", _APP + "/rules/{rule_key}/run"): WRITE,
     ("POST", _APP + "/decision-tables/{table_key}/evaluate"): READ,
-    ("GET", "/api/notifications"): READ,
-    ("GET", "/api/notifications/unread-count"): READ,
-    ("POST", "/api/notifications/{notification_id}/read"): WRITE,
-    ("POST", "/api/notifications/read-all"): WRITE,
+    ("GET", V1 + "/notifications"): READ,
+    ("GET", V1 + "/notifications/unread-count"): READ,
+    ("POST", V1 + "/notifications/{notification_id}/read"): WRITE,
+    ("POST", V1 + "/notifications/read-all"): WRITE,
     # public: no sign-in (rate limited, signed, or both)
-    ("POST", "/api/public/{org_key}/{app_key}/forms/{form_key}"): OPEN,
-    ("GET", "/api/public/{org_key}/{app_key}/status"): OPEN,
-    ("POST", "/api/inbound/{channel_id}"): OPEN,
+    ("POST", V1 + "/public/{org_key}/{app_key}/forms/{form_key}"): OPEN,
+    ("GET", V1 + "/public/{org_key}/{app_key}/status"): OPEN,
+    ("POST", V1 + "/inbound/{channel_id}"): OPEN,
 }
 
 for _need in ROUTES.values():  # a typo fails at import, not per request

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -12,13 +12,14 @@ from dajian.engines.form.model import KEY_PATTERN
 from dajian.platform import directory
 from dajian.platform.api.audiences import ADMIN
 from dajian.platform.api.auth import current_principal
-from dajian.platform.api.deps import transaction
+from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute
 from dajian.platform.api.params import BodyId, PathId, QueryId
+from dajian.platform.api.versions import V1
 from dajian.platform.auth import create_user
 from dajian.platform.models import audit_log
 from dajian.platform.principal import Principal
 
-router = APIRouter(prefix="/api/admin", tags=[ADMIN])
+router = APIRouter(prefix=V1 + "/admin", tags=[ADMIN], route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
 
 
@@ -58,68 +59,59 @@ class UserDepartment(BaseModel):
 
 
 @router.post("/departments", status_code=201)
-def create_department(request: Request, principal: Auth, body: NewDepartment) -> dict[str, Any]:
-    with transaction(request) as conn:
-        return directory.create_department(conn, principal, **body.model_dump())
+def create_department(conn: Conn, principal: Auth, body: NewDepartment) -> dict[str, Any]:
+    return directory.create_department(conn, principal, **body.model_dump())
 
 
 @router.get("/departments")
-def list_departments(request: Request, principal: Auth) -> list[dict[str, Any]]:
-    with transaction(request) as conn:
-        return directory.list_departments(conn, principal)
+def list_departments(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
+    return directory.list_departments(conn, principal)
 
 
 @router.put("/departments/{dept_id}/manager")
-def set_manager(request: Request, principal: Auth, dept_id: PathId, body: Manager) -> dict[str, Any]:
-    with transaction(request) as conn:
-        directory.set_department_manager(conn, principal, dept_id, body.manager_id)
-        return {"id": dept_id, "manager_id": body.manager_id}
+def set_manager(conn: Conn, principal: Auth, dept_id: PathId, body: Manager) -> dict[str, Any]:
+    directory.set_department_manager(conn, principal, dept_id, body.manager_id)
+    return {"id": dept_id, "manager_id": body.manager_id}
 
 
 @router.post("/users", status_code=201)
-def new_user(request: Request, principal: Auth, body: NewUser) -> dict[str, Any]:
-    with transaction(request) as conn:
-        directory.require_admin(principal)
-        if body.dept_id is not None:
-            directory.department(conn, principal.org_id, body.dept_id, "/dept_id")
-        user_id = create_user(conn, org_id=principal.org_id, **body.model_dump())
-        return {"id": user_id, "username": body.username, "dept_id": body.dept_id}
+def new_user(conn: Conn, principal: Auth, body: NewUser) -> dict[str, Any]:
+    directory.require_admin(principal)
+    if body.dept_id is not None:
+        directory.department(conn, principal.org_id, body.dept_id, "/dept_id")
+    user_id = create_user(conn, org_id=principal.org_id, **body.model_dump())
+    return {"id": user_id, "username": body.username, "dept_id": body.dept_id}
 
 
 @router.get("/users")
-def list_users(request: Request, principal: Auth) -> list[dict[str, Any]]:
-    with transaction(request) as conn:
-        return directory.list_users(conn, principal)
+def list_users(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
+    return directory.list_users(conn, principal)
 
 
 @router.put("/users/{user_id}/department")
-def set_user_department(request: Request, principal: Auth, user_id: PathId, body: UserDepartment) -> dict[str, Any]:
-    with transaction(request) as conn:
-        directory.set_user_department(conn, principal, user_id, body.dept_id)
-        return {"id": user_id, "dept_id": body.dept_id}
+def set_user_department(conn: Conn, principal: Auth, user_id: PathId, body: UserDepartment) -> dict[str, Any]:
+    directory.set_user_department(conn, principal, user_id, body.dept_id)
+    return {"id": user_id, "dept_id": body.dept_id}
 
 
 @router.post("/memberships", status_code=201)
-def grant(request: Request, principal: Auth, body: RoleGrant) -> dict[str, Any]:
-    with transaction(request) as conn:
-        directory.grant_role(conn, principal, user_id=body.user_id, app_key=body.app, role_key=body.role)
-        return body.model_dump()
+def grant(conn: Conn, principal: Auth, body: RoleGrant) -> dict[str, Any]:
+    directory.grant_role(conn, principal, user_id=body.user_id, app_key=body.app, role_key=body.role)
+    return body.model_dump()
 
 
 @router.delete("/memberships")
-def revoke(request: Request, principal: Auth, body: RoleGrant) -> dict[str, Any]:
-    with transaction(request) as conn:
-        directory.revoke_role(conn, principal, user_id=body.user_id, app_key=body.app, role_key=body.role)
-        return body.model_dump()
+def revoke(conn: Conn, principal: Auth, body: RoleGrant) -> dict[str, Any]:
+    directory.revoke_role(conn, principal, user_id=body.user_id, app_key=body.app, role_key=body.role)
+    return body.model_dump()
 
 
 @router.get("/audit")
-def audit(request: Request, principal: Auth, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+def audit(conn: ReadConn, principal: Auth, limit: Annotated[int, Query(ge=1, le=500)] = 100,
           before_id: QueryId = None) -> list[dict[str, Any]]:
-    with transaction(request) as conn:
-        directory.require_admin(principal)
-        query = select(audit_log).where(audit_log.c.org_id == principal.org_id)
-        if before_id is not None:
-            query = query.where(audit_log.c.id < before_id)
-        rows = conn.execute(query.order_by(audit_log.c.id.desc()).limit(limit)).mappings()
-        return [{**r, "at": r["at"].isoformat()} for r in rows]
+    directory.require_admin(principal)
+    query = select(audit_log).where(audit_log.c.org_id == principal.org_id)
+    if before_id is not None:
+        query = query.where(audit_log.c.id < before_id)
+    rows = conn.execute(query.order_by(audit_log.c.id.desc()).limit(limit)).mappings()
+    return [{**r, "at": r["at"].isoformat()} for r in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -13,14 +13,15 @@ from dajian.engines.form.model import KEY_PATTERN
 from dajian.platform import apps as service
 from dajian.platform.api.audiences import DESIGNER, INTEGRATIONS, RUNTIME
 from dajian.platform.api.auth import current_principal
-from dajian.platform.api.deps import transaction
+from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute
 from dajian.platform.api.params import VersionNumber
+from dajian.platform.api.versions import V1
 from dajian.platform.definition import app_schema, validate_definition
 from dajian.platform.models import apps, memberships, roles
 from dajian.platform.openapi import app_openapi
 from dajian.platform.principal import Principal
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix=V1, route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
 
 
@@ -28,6 +29,32 @@ class NewApp(BaseModel):
     model_config = ConfigDict(extra="forbid")
     key: str = Field(pattern=KEY_PATTERN)
     label: dict[str, str] = Field(min_length=1)
+
+
+class NavForm(BaseModel):
+    key: str
+    label: dict[str, str]
+    actions: list[str] = Field(description="what the caller may do with its records: read, create, ...")
+
+
+class NavDashboard(BaseModel):
+    key: str
+    label: dict[str, str] | None
+
+
+class AppNavigation(BaseModel):
+    """An app's home for the caller: what the web UI's navigation lists, from the published definition."""
+
+    key: str
+    label: dict[str, str]
+    description: dict[str, str] | None
+    version: int
+    default_locale: str
+    forms: list[NavForm]
+    dashboards: list[NavDashboard]
+
+
+_ALL_ACTIONS = ("read", "create", "update", "delete", "export")
 
 
 def _summary(row: Any) -> dict[str, Any]:
@@ -42,83 +69,96 @@ def get_app_schema() -> dict[str, Any]:
 
 
 @router.get("/apps", tags=[RUNTIME])  # the apps a user may open
-def list_apps(request: Request, principal: Auth) -> list[dict[str, Any]]:
-    with transaction(request) as conn:
-        query = select(apps).where(apps.c.org_id == principal.org_id).order_by(apps.c.key)
-        if not principal.is_org_admin:
-            mine = (select(roles.c.app_id).join(memberships, memberships.c.role_id == roles.c.id)
-                    .where(memberships.c.user_id == principal.user_id))
-            query = query.where(apps.c.id.in_(mine))
-        return [_summary(r) for r in conn.execute(query).mappings() if principal.can_reach_app(r["key"])]
+def list_apps(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
+    query = select(apps).where(apps.c.org_id == principal.org_id).order_by(apps.c.key)
+    if not principal.is_org_admin:
+        mine = (select(roles.c.app_id).join(memberships, memberships.c.role_id == roles.c.id)
+                .where(memberships.c.user_id == principal.user_id))
+        query = query.where(apps.c.id.in_(mine))
+    return [_summary(r) for r in conn.execute(query).mappings() if principal.can_reach_app(r["key"])]
+
+
+@router.get("/apps/{app_key}/navigation", tags=[RUNTIME])
+def get_navigation(conn: ReadConn, principal: Auth, app_key: str) -> AppNavigation:
+    """The forms the caller's roles reach (with their actions) and the app's dashboards, in definition order."""
+    runtime, role_keys = service.load_runtime_and_roles(conn, principal, app_key)
+    definition = runtime.definition
+    roles_here = [r for r in (definition.role(k) for k in role_keys) if r is not None]
+    forms = []
+    for form in definition.forms:
+        granted: set[str] = set(_ALL_ACTIONS) if principal.is_org_admin else set()
+        for role in roles_here:
+            perm = role.permissions.get(form.key)
+            if perm is not None:
+                granted |= set(_ALL_ACTIONS) if "manage" in perm.actions else set(perm.actions)
+        if granted:
+            forms.append(NavForm(key=form.key, label=dict(form.label),
+                                 actions=[a for a in _ALL_ACTIONS if a in granted]))
+    return AppNavigation(
+        key=runtime.key, label=dict(definition.label),
+        description=dict(definition.description) if definition.description else None,
+        version=runtime.version, default_locale=definition.settings.default_locale, forms=forms,
+        dashboards=[NavDashboard(key=d.key, label=dict(d.label) if d.label else None) for d in definition.dashboards],
+    )
 
 
 @router.post("/apps", status_code=201, tags=[DESIGNER])
-def create_app(request: Request, principal: Auth, body: NewApp) -> dict[str, Any]:
-    with transaction(request) as conn:
-        return _summary(service.create_app(conn, principal, key=body.key, label=body.label))
+def create_app(conn: Conn, principal: Auth, body: NewApp) -> dict[str, Any]:
+    return _summary(service.create_app(conn, principal, key=body.key, label=body.label))
 
 
 @router.get("/apps/{app_key}", tags=[DESIGNER])
-def get_app(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
-    with transaction(request) as conn:
-        row = service.get_app_row(conn, principal, app_key, draft=True)
-        versions = service.list_versions(conn, principal, app_key)
-        current = next((v["number"] for v in versions if v["id"] == row["current_version_id"]), None)
-        return {**_summary(row), "current_version": current, "draft": row["draft"]}
+def get_app(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, Any]:
+    row = service.get_app_row(conn, principal, app_key, draft=True)
+    versions = service.list_versions(conn, principal, app_key)
+    current = next((v["number"] for v in versions if v["id"] == row["current_version_id"]), None)
+    return {**_summary(row), "current_version": current, "draft": row["draft"]}
 
 
 @router.put("/apps/{app_key}/draft", tags=[DESIGNER])
-def save_draft(request: Request, principal: Auth, app_key: str, draft: Annotated[Any, Body()]) -> dict[str, Any]:
+def save_draft(conn: Conn, principal: Auth, app_key: str, draft: Annotated[Any, Body()]) -> dict[str, Any]:
     """Save the draft as it is; the answer lists its problems without refusing it."""
-    with transaction(request) as conn:
-        issues = service.save_draft(conn, principal, app_key, draft)
-        return {"saved": True, "valid": not issues, "errors": issues}
+    issues = service.save_draft(conn, principal, app_key, draft)
+    return {"saved": True, "valid": not issues, "errors": issues}
 
 
 @router.post("/apps/{app_key}/validate", tags=[DESIGNER])
-def validate(request: Request, principal: Auth, app_key: str,
+def validate(conn: Conn, principal: Auth, app_key: str,
              definition: Annotated[Any, Body()] = None) -> dict[str, Any]:
-    with transaction(request) as conn:
-        row = service.get_app_row(conn, principal, app_key, draft=True)
-        issues = validate_definition(definition if definition is not None else row["draft"])
-        return {"valid": not issues, "errors": issues}
+    row = service.get_app_row(conn, principal, app_key, draft=True)
+    issues = validate_definition(definition if definition is not None else row["draft"])
+    return {"valid": not issues, "errors": issues}
 
 
 @router.post("/apps/{app_key}/publish", tags=[DESIGNER])
-def publish(request: Request, principal: Auth, app_key: str, dry_run: bool = False,
+def publish(conn: Conn, principal: Auth, app_key: str, dry_run: bool = False,
             note: Annotated[str | None, Query(max_length=500)] = None) -> dict[str, Any]:
-    with transaction(request) as conn:
-        return service.publish(conn, principal, app_key, dry_run=dry_run, note=note)
+    return service.publish(conn, principal, app_key, dry_run=dry_run, note=note)
 
 
 @router.get("/apps/{app_key}/versions", tags=[DESIGNER])
-def list_versions(request: Request, principal: Auth, app_key: str) -> list[dict[str, Any]]:
-    with transaction(request) as conn:
-        return [{**v, "created_at": v["created_at"].isoformat()}
-                for v in service.list_versions(conn, principal, app_key)]
+def list_versions(conn: ReadConn, principal: Auth, app_key: str) -> list[dict[str, Any]]:
+    return [{**v, "created_at": v["created_at"].isoformat()}
+            for v in service.list_versions(conn, principal, app_key)]
 
 
 @router.get("/apps/{app_key}/versions/{number}", tags=[DESIGNER])
-def get_version(request: Request, principal: Auth, app_key: str, number: VersionNumber) -> dict[str, Any]:
-    with transaction(request) as conn:
-        v = service.get_version(conn, principal, app_key, number)
-        return {**v, "created_at": v["created_at"].isoformat()}
+def get_version(conn: ReadConn, principal: Auth, app_key: str, number: VersionNumber) -> dict[str, Any]:
+    v = service.get_version(conn, principal, app_key, number)
+    return {**v, "created_at": v["created_at"].isoformat()}
 
 
 @router.get("/apps/{app_key}/export", tags=[DESIGNER])
-def export_app(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
-    with transaction(request) as conn:
-        return service.export_definition(conn, principal, app_key)
+def export_app(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, Any]:
+    return service.export_definition(conn, principal, app_key)
 
 
 @router.post("/apps/import", tags=[DESIGNER])
-def import_app(request: Request, principal: Auth, definition: Annotated[Any, Body()],
+def import_app(conn: Conn, principal: Auth, definition: Annotated[Any, Body()],
                dry_run: bool = False) -> dict[str, Any]:
-    with transaction(request) as conn:
-        return service.import_definition(conn, principal, definition, dry_run=dry_run)
+    return service.import_definition(conn, principal, definition, dry_run=dry_run)
 
 
 @router.get("/apps/{app_key}/openapi.json", tags=[INTEGRATIONS])
-def app_openapi_document(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
-    with transaction(request) as conn:
-        return app_openapi(service.load_runtime(conn, principal, app_key))
+def app_openapi_document(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, Any]:
+    return app_openapi(service.load_runtime(conn, principal, app_key))

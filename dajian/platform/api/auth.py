@@ -19,10 +19,11 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from dajian.platform import auth, db
 from dajian.platform.api.audiences import AUTH
-from dajian.platform.api.deps import get_engine, get_settings, transaction
+from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, get_engine, get_settings
 from dajian.platform.api.params import PathId
+from dajian.platform.api.versions import V1
 from dajian.platform.config import Settings
-from dajian.platform.errors import BadRequest, Forbidden, Unauthorized
+from dajian.platform.errors import BadRequest, Forbidden, Invalid, Unauthorized
 from dajian.platform.principal import SCOPES, Principal
 
 SESSION_COOKIE = "dajian_session"
@@ -31,7 +32,7 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 PRINCIPAL_KEY = "dajian.principal"
 
-router = APIRouter(prefix="/api/auth", tags=[AUTH])
+router = APIRouter(prefix=V1 + "/auth", tags=[AUTH], route_class=TransactionalRoute)
 
 
 class LoginBody(BaseModel):
@@ -39,6 +40,24 @@ class LoginBody(BaseModel):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=auth.MAX_PASSWORD)
     org: str | None = Field(default=None, max_length=63)
+
+
+class MeBody(BaseModel):
+    """What a user may change about themselves; absent keys stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+    locale: str | None = Field(default=None, max_length=10, description="zh-CN or en: the UI's language")
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class PasswordBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current_password: str = Field(min_length=1, max_length=auth.MAX_PASSWORD)
+    new_password: str = Field(min_length=1, max_length=auth.MAX_PASSWORD)
+
+
+class PasswordChanged(BaseModel):
+    sessions_ended: int = Field(description="the user's other browser sessions, signed out by the change")
 
 
 class TokenBody(BaseModel):
@@ -142,11 +161,10 @@ def login(body: LoginBody, request: Request, response: Response) -> dict[str, An
 
 
 @router.post("/logout", status_code=204)
-def logout(request: Request, principal: CurrentPrincipal) -> Response:
+def logout(request: Request, conn: Conn, principal: CurrentPrincipal) -> Response:
     if principal.via != "session":
-        raise BadRequest("logout ends a browser session; revoke a token with DELETE /api/auth/tokens/{id}")
-    with transaction(request) as conn:
-        auth.logout(conn, request.cookies[SESSION_COOKIE])
+        raise BadRequest("logout ends a browser session; revoke a token with DELETE " + V1 + "/auth/tokens/{id}")
+    auth.logout(conn, request.cookies[SESSION_COOKIE])
     response = Response(status_code=204)
     secure = get_settings(request).secure_cookies
     response.delete_cookie(SESSION_COOKIE, path="/", secure=secure, httponly=True, samesite="lax")
@@ -155,9 +173,38 @@ def logout(request: Request, principal: CurrentPrincipal) -> Response:
 
 
 @router.get("/me")
-def me(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
-    with transaction(request) as conn:
-        return auth.whoami(conn, principal)
+def me(conn: ReadConn, principal: CurrentPrincipal) -> dict[str, Any]:
+    return auth.whoami(conn, principal)
+
+
+@router.patch("/me")
+def update_me(body: MeBody, conn: Conn, principal: CurrentPrincipal) -> dict[str, Any]:
+    """Change my language or display name; answers like ``GET /api/v1/auth/me``."""
+    auth.update_me(conn, principal, locale=body.locale, display_name=body.display_name)
+    return auth.whoami(conn, principal)
+
+
+@router.post("/password")
+def change_password(body: PasswordBody, request: Request, principal: CurrentPrincipal) -> PasswordChanged:
+    """Needs the current password; signs out the user's other sessions, keeps this one.
+
+    Two transactions, as at login: the check is counted (and throttled) with the login attempts first."""
+    if principal.via != "session":
+        raise BadRequest("a password is changed from a browser session, not with an API token")
+    settings = get_settings(request)
+    client = request.client.host if request.client else "unknown"
+    with get_engine(request).connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+        attempt = auth.begin_password_change(conn, principal, client=client, settings=settings)
+        conn.commit()
+        try:
+            ended = auth.finish_password_change(
+                conn, attempt, principal, current_password=body.current_password, new_password=body.new_password,
+                keep_session=request.cookies.get(SESSION_COOKIE))
+        except Invalid:
+            conn.commit()  # a wrong current password stays counted; nothing else was written
+            raise
+        conn.commit()
+    return PasswordChanged(sessions_ended=ended)
 
 
 def _login(request: Request, body: LoginBody, settings: Settings) -> auth.LoginResult:
@@ -186,27 +233,24 @@ def _set_cookies(response: Response, result: auth.LoginResult, settings: Setting
 
 
 @router.post("/tokens", status_code=201)
-def create_token(body: TokenBody, request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
+def create_token(body: TokenBody, conn: Conn, principal: CurrentPrincipal) -> dict[str, Any]:
     """The plaintext is in this response and nowhere else, ever."""
-    with transaction(request) as conn:
-        token_id, plaintext = auth.create_token(
-            conn, principal=principal, name=body.name, scopes=body.scopes,
-            app_keys=body.apps, expires_at=body.expires_at,
-        )
+    token_id, plaintext = auth.create_token(
+        conn, principal=principal, name=body.name, scopes=body.scopes,
+        app_keys=body.apps, expires_at=body.expires_at,
+    )
     return {"id": token_id, "token": plaintext}
 
 
 @router.get("/tokens")
 def list_tokens(
-    request: Request, principal: CurrentPrincipal, every_user: Annotated[bool, Query(alias="all")] = False
+    conn: ReadConn, principal: CurrentPrincipal, every_user: Annotated[bool, Query(alias="all")] = False
 ) -> dict[str, Any]:
     """``?all=true`` lists every user's tokens, for an org admin cleaning up."""
-    with transaction(request) as conn:
-        return {"tokens": auth.list_tokens(conn, principal, every_user=every_user)}
+    return {"tokens": auth.list_tokens(conn, principal, every_user=every_user)}
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: PathId, request: Request, principal: CurrentPrincipal) -> Response:
-    with transaction(request) as conn:
-        auth.revoke_token(conn, principal=principal, token_id=token_id)
+def revoke_token(token_id: PathId, conn: Conn, principal: CurrentPrincipal) -> Response:
+    auth.revoke_token(conn, principal=principal, token_id=token_id)
     return Response(status_code=204)

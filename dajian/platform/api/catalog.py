@@ -6,9 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from dajian.platform.api.audiences import DESIGNER
+from dajian.platform.api.versions import V1
 from dajian.platform.catalog import Catalog, build_catalog
 
-router = APIRouter(prefix="/api", tags=[DESIGNER])
+router = APIRouter(prefix=V1, tags=[DESIGNER])
 
 
 @router.get("/catalog", response_model=Catalog, response_model_by_alias=True)

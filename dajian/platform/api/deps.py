@@ -1,30 +1,43 @@
-"""Request-scoped helpers shared by every router.
+"""Request-scoped helpers shared by every router, and the request's transaction.
 
-Each user action is one transaction (``transaction``): the handler's work
-commits when it returns and rolls back on any error, so nothing is
-half-written. Authentication reads in a short transaction of its own just
-before (``api.auth``), so no connection is held between the dependency's
-thread-pool job and the endpoint's. ``ReleaseConnection`` closes a
-connection a request opened but never committed.
+Each user action is one transaction. An endpoint asks for it by a parameter: ``conn: Conn`` (read and
+write, committed when the endpoint returns), ``conn: ReadConn`` (only reads: a READ ONLY transaction
+on PostgreSQL, no write lock on SQLite, never committed) or ``conn: RehearsalConn`` (dry runs: the
+real work, rolled back). Any error rolls everything back, so nothing is half-written.
+
+Why a route class and not a ``yield`` dependency: FastAPI runs a sync dependency, its exit code and
+the endpoint as separate thread-pool jobs, and a connection held from one job to the next waits for a
+thread while holding a pooled connection — under a crowd every connection is held by a request that
+has no thread, and every API process deadlocks (tests/platform/test_token_load.py). So the
+dependency only hands over a ``Pending`` marker (on the event loop, no database), and
+``TransactionalRoute`` runs the endpoint inside its transaction in the endpoint's own thread-pool job:
+check out, work, commit, return the connection, then the response is sent. A failed commit (a unique
+violation of a deferred constraint, a serialization failure) answers with the error body instead of a
+success for data that was not stored.
+
+Authentication reads in a short transaction of its own just before (``api.auth``). Routes that need
+several transactions or none (uploads, sign-in) use ``transaction`` explicitly.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Annotated, Any, NamedTuple
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine
-from starlette.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from dajian.platform.config import Settings
+from dajian.platform.errors import Conflict, Unavailable
 
-CONNECTION_KEY = "dajian.connection"
-# POST endpoints that only read (queries with bodies, previews, report runs): no SQLite write lock
-READ_ONLY_POST = re.compile(r"/(records/(query|preview)|reports/[^/]+/run|reports/preview|dashboards/[^/]+/run)$")
+# PostgreSQL: serialization_failure, deadlock_detected, lock_not_available; retrying may well succeed
+_RETRYABLE_PG = frozenset({"40001", "40P01", "55P03"})
 
 
 def get_engine(request: Request) -> Engine:
@@ -37,49 +50,117 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def request_connection(request: Request) -> Connection:
-    """The request's connection, opened with a transaction on first use."""
-    conn: Connection | None = request.scope.get(CONNECTION_KEY)
-    if conn is None:
-        conn = get_engine(request).connect()
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not READ_ONLY_POST.search(request.scope["path"]):
-            # SQLite: take the write lock up front (waiting for it) rather than failing later
-            # when a read transaction tries to become a write transaction
-            conn.execution_options(sqlite_begin="IMMEDIATE")
-        conn.begin()
-        request.scope[CONNECTION_KEY] = conn
-    return conn
+class Pending(NamedTuple):
+    """What an endpoint's ``Conn`` parameter holds until ``TransactionalRoute`` opens the transaction."""
+
+    engine: Engine
+    read_only: bool
+    commit: bool
 
 
-def release_connection(scope: dict[str, Any] | Scope) -> None:
-    conn: Connection | None = scope.pop(CONNECTION_KEY, None)
-    if conn is not None:
-        conn.close()  # rolls back whatever was not committed
+async def _writes(request: Request) -> Pending:
+    return Pending(get_engine(request), read_only=False, commit=True)
+
+
+async def _reads(request: Request) -> Pending:
+    return Pending(get_engine(request), read_only=True, commit=False)
+
+
+async def _rehearses(request: Request) -> Pending:
+    return Pending(get_engine(request), read_only=False, commit=False)
+
+
+# The annotation says what the endpoint receives; the dependency's marker is swapped for it by the route
+Conn = Annotated[Connection, Depends(_writes)]
+ReadConn = Annotated[Connection, Depends(_reads)]
+RehearsalConn = Annotated[Connection, Depends(_rehearses)]
 
 
 @contextmanager
-def transaction(request: Request) -> Iterator[Connection]:
-    conn = request_connection(request)
+def open_transaction(engine: Engine, *, read_only: bool = False, commit: bool = True) -> Iterator[Connection]:
+    """A connection in a transaction: committed at the end (``commit``) or rolled back; any error rolls back.
+
+    Writers take SQLite's write lock up front (waiting for it) rather than failing later when a read
+    transaction tries to become a write transaction."""
+    with engine.connect() as conn:
+        if read_only:
+            if conn.dialect.name == "postgresql":
+                conn.execution_options(postgresql_readonly=True)
+        else:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+        with _stored_or_refused():
+            conn.begin()
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            if not commit:
+                conn.rollback()
+                return
+            try:
+                conn.commit()
+            except BaseException:
+                # SQLite keeps the transaction open when COMMIT fails (a deferred key), while SQLAlchemy
+                # already counts it as ended and the pool would skip its reset: end it on the driver
+                conn.connection.rollback()
+                raise
+
+
+def transaction(request: Request, *, read_only: bool = False) -> AbstractContextManager[Connection]:
+    """For the routes that need several transactions (uploads: check, receive the body, save)."""
+    return open_transaction(get_engine(request), read_only=read_only)
+
+
+@contextmanager
+def _stored_or_refused() -> Iterator[None]:
+    """Database refusals that the request did not cause by its content become the API's error bodies."""
     try:
-        yield conn
-    except BaseException:
-        conn.rollback()
-        raise
-    else:
-        conn.commit()
-    finally:
-        release_connection(request.scope)
+        yield
+    except IntegrityError as exc:
+        raise Conflict("the change conflicts with data stored meanwhile and was not saved") from exc
+    except DBAPIError as exc:
+        if not _retryable(exc):
+            raise
+        raise Unavailable("the database was busy with another change and nothing was saved; retry",
+                          retry_after=1) from exc
 
 
-class ReleaseConnection:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+def _retryable(exc: DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if code is not None:
+        return code in _RETRYABLE_PG
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text  # SQLite after busy_timeout
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            release_connection(scope)
+
+def in_transaction(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """``endpoint`` run inside the transaction its ``Conn``/``ReadConn``/``RehearsalConn`` parameter asks for.
+
+    The wrapper keeps the endpoint's signature (``functools.wraps``), which FastAPI reads for the
+    parameters and the response model; a sync wrapper of a sync endpoint is one thread-pool job."""
+    if inspect.iscoroutinefunction(endpoint):
+        return endpoint  # async routes (uploads) open their transactions themselves
+
+    @functools.wraps(endpoint)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        pending = [(name, value) for name, value in kwargs.items() if isinstance(value, Pending)]
+        if not pending:
+            return endpoint(*args, **kwargs)
+        if len(pending) > 1:
+            raise TypeError(f"{endpoint.__qualname__}: one transaction per request, not {len(pending)}")
+        name, unit = pending[0]
+        with open_transaction(unit.engine, read_only=unit.read_only, commit=unit.commit) as conn:
+            return endpoint(*args, **{**kwargs, name: conn})
+
+    return run
+
+
+class TransactionalRoute(APIRoute):
+    """The route class of every router: endpoints asking for ``Conn`` get their transaction (see above)."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, in_transaction(endpoint), **kwargs)
 
 
 _OBJECT = TypeAdapter(dict[str, Any])

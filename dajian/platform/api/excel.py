@@ -26,10 +26,11 @@ from dajian.platform import excel
 from dajian.platform import files as file_service
 from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
-from dajian.platform.api.deps import transaction
+from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, transaction
 from dajian.platform.api.files import RAW_BODY, body_chunks, declared_length, file_store, upload_name
 from dajian.platform.api.params import BodyId
 from dajian.platform.api.params import request_id as checked_request_id
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime
 from dajian.platform.errors import Invalid, NotFound
 from dajian.platform.filters import parse_filter_param
@@ -37,7 +38,7 @@ from dajian.platform.models import users
 from dajian.platform.principal import Principal
 from dajian.platform.records import FormContext, form_context
 
-router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}", tags=[RUNTIME])
+router = APIRouter(prefix=V1 + "/apps/{app_key}/forms/{form_key}", tags=[RUNTIME], route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
 LANGS = ("zh-CN", "en")
 
@@ -83,7 +84,7 @@ def _chunks(handle: IO[bytes]) -> Iterator[bytes]:
 
 @router.get("/export.xlsx")
 def export(
-    request: Request, principal: Auth, app_key: str, form_key: str,
+    conn: ReadConn, principal: Auth, app_key: str, form_key: str,
     filter: Annotated[str | None, Query(description="JSON expression, as for the list API")] = None,
     sort: str | None = None,
     fields: Annotated[str | None, Query(description="comma-separated field keys")] = None,
@@ -93,15 +94,14 @@ def export(
     """The records you may export, as an .xlsx workbook (needs the ``export`` action)."""
     out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response once streamed
     try:
-        with transaction(request) as conn:
-            ctx = form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "export")
-            query = excel.ExportQuery(
-                filter=parse_filter_param(filter), sort=sort,
-                fields=[f.strip() for f in fields.split(",") if f.strip()] if fields else None,
-                lang=_language(conn, principal, lang),
-                tz=_zone(tz or ctx.runtime.definition.settings.timezone, "/tz"))
-            excel.export_xlsx(conn, ctx, query, out)
-            name = excel.label_in(ctx.form.form.label, query.lang, form_key) + ".xlsx"
+        ctx = form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "export")
+        query = excel.ExportQuery(
+            filter=parse_filter_param(filter), sort=sort,
+            fields=[f.strip() for f in fields.split(",") if f.strip()] if fields else None,
+            lang=_language(conn, principal, lang),
+            tz=_zone(tz or ctx.runtime.definition.settings.timezone, "/tz"))
+        excel.export_xlsx(conn, ctx, query, out)
+        name = excel.label_in(ctx.form.form.label, query.lang, form_key) + ".xlsx"
     except BaseException:
         out.close()
         raise
@@ -157,12 +157,12 @@ def _import_file(conn: Connection, ctx: FormContext, import_id: int) -> str:
 
 
 @router.post("/import")
-def run_import(request: Request, principal: Auth, app_key: str, form_key: str, body: ImportBody) -> dict[str, Any]:
+def run_import(request: Request, conn: Conn, principal: Auth, app_key: str, form_key: str,
+               body: ImportBody) -> dict[str, Any]:
     """Check every row; ``all_or_nothing`` writes nothing if one is rejected, ``keep_valid`` the good rows."""
     tz = _zone(body.tz, "/tz") if body.tz else None
     request_id = checked_request_id(request)
-    with transaction(request) as conn:
-        ctx = form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "create")
-        with file_store(request).open(_import_file(conn, ctx, body.import_id)) as handle:
-            return excel.import_xlsx(conn, ctx, handle, mapping=body.mapping, mode=body.mode, tz=tz,
-                                     request_id=request_id)
+    ctx = form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "create")
+    with file_store(request).open(_import_file(conn, ctx, body.import_id)) as handle:
+        return excel.import_xlsx(conn, ctx, handle, mapping=body.mapping, mode=body.mode, tz=tz,
+                                 request_id=request_id)

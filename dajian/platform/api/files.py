@@ -22,13 +22,14 @@ from starlette.concurrency import run_in_threadpool
 from dajian.platform import files as service
 from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
-from dajian.platform.api.deps import get_settings, transaction
+from dajian.platform.api.deps import ReadConn, TransactionalRoute, get_settings, transaction
 from dajian.platform.api.params import PathId
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime
 from dajian.platform.errors import BadRequest
 from dajian.platform.principal import Principal
 
-router = APIRouter(prefix="/api", tags=[RUNTIME])
+router = APIRouter(prefix=V1, tags=[RUNTIME], route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
 RAW_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
@@ -97,16 +98,15 @@ async def upload(
 
 
 @router.get("/files/{file_id}/meta")
-def file_meta(request: Request, principal: Auth, file_id: PathId) -> dict[str, Any]:
-    with transaction(request) as conn:
-        return service.meta(service.readable_file(conn, principal, file_id))
+def file_meta(conn: ReadConn, principal: Auth, file_id: PathId) -> dict[str, Any]:
+    return service.meta(service.readable_file(conn, principal, file_id))
 
 
 @router.get("/files/{file_id}")
-def download(request: Request, principal: Auth, file_id: PathId, inline: bool = False) -> StreamingResponse:
+def download(request: Request, conn: ReadConn, principal: Auth, file_id: PathId,
+             inline: bool = False) -> StreamingResponse:
     """The file's bytes; ``?inline=true`` shows raster images in the browser instead of saving them."""
-    with transaction(request) as conn:
-        row = service.readable_file(conn, principal, file_id)
+    row = service.readable_file(conn, principal, file_id)
     handle = file_store(request).open(row["storage_key"])
     headers = {
         "Content-Disposition": service.content_disposition(row["name"], inline=inline and row["mime"] in RASTER),

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from dajian.engines.flow import preview, validate_flow
 from dajian.platform.api.audiences import ADMIN, DESIGNER, RUNTIME
 from dajian.platform.api.auth import current_principal
-from dajian.platform.api.deps import transaction
+from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute
 from dajian.platform.api.params import BodyId, BodyVersion, PathId
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import get_app_row, load_runtime, require_manage
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Invalid
@@ -21,7 +22,7 @@ from dajian.platform.flows.plans import field_types, plan_for
 from dajian.platform.principal import Principal
 from dajian.platform.records import form_context
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix=V1, route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
 RequestId = Annotated[str | None, Field(max_length=100)]
 
@@ -55,86 +56,77 @@ class MigrateBody(BaseModel):
 
 
 @router.post("/flows/instances/{instance_id}/migrate", tags=[ADMIN])
-def migrate(request: Request, principal: Auth, instance_id: PathId, body: MigrateBody) -> dict[str, Any]:
+def migrate(conn: Conn, principal: Auth, instance_id: PathId, body: MigrateBody) -> dict[str, Any]:
     """Move a running instance to another version of its flow (administrators)."""
     from dajian.platform.flows.migrate import migrate_instance
 
-    with transaction(request) as conn:
-        return migrate_instance(conn, principal, instance_id, node_map=body.node_map, version=body.version)
+    return migrate_instance(conn, principal, instance_id, node_map=body.node_map, version=body.version)
 
 
 @router.post("/apps/{app_key}/flows/{flow_key}/start", status_code=201, tags=[RUNTIME])
-def start(request: Request, principal: Auth, app_key: str, flow_key: str, body: StartBody) -> dict[str, Any]:
-    with transaction(request) as conn:
-        instance_id = service.start_instance(conn, principal, app_key, flow_key, body.record_id)
-        return reads.instance_view(conn, principal, instance_id)
+def start(conn: Conn, principal: Auth, app_key: str, flow_key: str, body: StartBody) -> dict[str, Any]:
+    instance_id = service.start_instance(conn, principal, app_key, flow_key, body.record_id)
+    return reads.instance_view(conn, principal, instance_id)
 
 
 @router.get("/flows/instances/{instance_id}", tags=[RUNTIME])
-def get_instance(request: Request, principal: Auth, instance_id: PathId) -> dict[str, Any]:
-    with transaction(request) as conn:
-        return reads.instance_view(conn, principal, instance_id)
+def get_instance(conn: ReadConn, principal: Auth, instance_id: PathId) -> dict[str, Any]:
+    return reads.instance_view(conn, principal, instance_id)
 
 
 @router.get("/apps/{app_key}/forms/{form_key}/records/{record_id}/flows", tags=[RUNTIME])
-def flows_of_record(request: Request, principal: Auth, app_key: str, form_key: str,
+def flows_of_record(conn: ReadConn, principal: Auth, app_key: str, form_key: str,
                     record_id: PathId) -> dict[str, Any]:
     """The flows run on a record and their open tasks (for anyone who may read the record)."""
-    with transaction(request) as conn:
-        return reads.record_flows(conn, principal, app_key, form_key, record_id)
+    return reads.record_flows(conn, principal, app_key, form_key, record_id)
 
 
 @router.post("/flows/tasks/{task_id}/act", tags=[RUNTIME])
-def act(request: Request, principal: Auth, task_id: PathId, body: ActBody) -> dict[str, Any]:
+def act(conn: Conn, principal: Auth, task_id: PathId, body: ActBody) -> dict[str, Any]:
     """Act on one of your tasks; repeating a ``client_request_id`` acts only once."""
-    with transaction(request) as conn:
-        instance_id, replayed = service.act_on_task(
-            conn, principal, task_id, action=body.action, comment=body.comment, target=body.target,
-            users=body.users, client_request_id=body.client_request_id)  # fmt: skip
-        return {**reads.instance_view(conn, principal, instance_id), "replayed": replayed}
+    instance_id, replayed = service.act_on_task(
+        conn, principal, task_id, action=body.action, comment=body.comment, target=body.target,
+        users=body.users, client_request_id=body.client_request_id)  # fmt: skip
+    return {**reads.instance_view(conn, principal, instance_id), "replayed": replayed}
 
 
 @router.post("/flows/instances/{instance_id}/act", tags=[RUNTIME])
-def act_on_instance(request: Request, principal: Auth, instance_id: PathId, body: InstanceActBody) -> dict[str, Any]:
+def act_on_instance(conn: Conn, principal: Auth, instance_id: PathId, body: InstanceActBody) -> dict[str, Any]:
     """Withdraw (the initiator), comment with @mentions, urge the assignees, or CC people."""
-    with transaction(request) as conn:
-        replayed = service.instance_action(conn, principal, instance_id, action=body.action, comment=body.comment,
-                                           users=body.users, client_request_id=body.client_request_id)
-        return {**reads.instance_view(conn, principal, instance_id), "replayed": replayed}
+    replayed = service.instance_action(conn, principal, instance_id, action=body.action, comment=body.comment,
+                                       users=body.users, client_request_id=body.client_request_id)
+    return {**reads.instance_view(conn, principal, instance_id), "replayed": replayed}
 
 
 @router.get("/flows/inbox/{box}", tags=[RUNTIME])
-def get_inbox(request: Request, principal: Auth, box: str,
+def get_inbox(conn: ReadConn, principal: Auth, box: str,
               limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
     """``pending`` (with counts by app, soonest due first), ``started``, ``cc`` or ``done``."""
-    with transaction(request) as conn:
-        return reads.inbox(conn, principal, box, limit=limit)
+    return reads.inbox(conn, principal, box, limit=limit)
 
 
 @router.post("/apps/{app_key}/flows/{flow_key}/preview", tags=[RUNTIME])
-def preview_path(request: Request, principal: Auth, app_key: str, flow_key: str,
+def preview_path(conn: Conn, principal: Auth, app_key: str, flow_key: str,
                  record: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     """The nodes a sample record would visit if every step were approved; nothing is written."""
-    with transaction(request) as conn:
-        runtime = load_runtime(conn, principal, app_key)
-        plan = plan_for(conn, runtime.version_id, flow_key)
-        ctx = form_context(conn, principal, runtime, plan.definition.form, "read")
-        values, issues = ctx.form.coerce(record, partial=True)
-        if issues:
-            raise Invalid("the sample record is invalid", errors=issues)
-        return {"flow": flow_key, **preview(plan, values, now=utcnow())}
+    runtime = load_runtime(conn, principal, app_key)
+    plan = plan_for(conn, runtime.version_id, flow_key)
+    ctx = form_context(conn, principal, runtime, plan.definition.form, "read")
+    values, issues = ctx.form.coerce(record, partial=True)
+    if issues:
+        raise Invalid("the sample record is invalid", errors=issues)
+    return {"flow": flow_key, **preview(plan, values, now=utcnow())}
 
 
 @router.post("/apps/{app_key}/flows/validate", tags=[DESIGNER])
-def validate(request: Request, principal: Auth, app_key: str,
+def validate(conn: Conn, principal: Auth, app_key: str,
              flow: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     """Every problem of a flow document against the app's published forms (nothing is saved)."""
-    with transaction(request) as conn:
-        require_manage(conn, principal, get_app_row(conn, principal, app_key))
-        runtime = load_runtime(conn, principal, app_key)
-        form = runtime.definition.form(str(flow.get("form")))
-        if form is None:
-            return {"valid": False, "errors": [{"path": "/form", "node": None, "message": "no such form"}]}
-        issues = validate_flow(flow, fields=field_types(form))
-        return {"valid": not issues, "errors": [i.as_dict() for i in issues]}
+    require_manage(conn, principal, get_app_row(conn, principal, app_key))
+    runtime = load_runtime(conn, principal, app_key)
+    form = runtime.definition.form(str(flow.get("form")))
+    if form is None:
+        return {"valid": False, "errors": [{"path": "/form", "node": None, "message": "no such form"}]}
+    issues = validate_flow(flow, fields=field_types(form))
+    return {"valid": not issues, "errors": [i.as_dict() for i in issues]}
 

@@ -11,15 +11,17 @@ from sqlalchemy import Connection
 from dajian.platform import records as service
 from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
-from dajian.platform.api.deps import get_settings, rendered, transaction
+from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, get_settings, rendered
 from dajian.platform.api.idempotency import IdempotencyKey, once
 from dajian.platform.api.params import PathId, QueryId, request_id
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.errors import Invalid
 from dajian.platform.filters import parse_filter_param
 from dajian.platform.principal import Principal
 
-router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}/records", tags=[RUNTIME])
+router = APIRouter(prefix=V1 + "/apps/{app_key}/forms/{form_key}/records", tags=[RUNTIME],
+                   route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
 Values = Annotated[dict[str, Any], Body()]
 FILTER_HELP = 'JSON expression, e.g. {"==": [{"var": "status"}, "open"]}, or formula text: status = "open"'
@@ -51,52 +53,48 @@ def _request_id(request: Request) -> str:
 
 
 @router.post("", status_code=201, response_model=dict[str, Any])
-def create(request: Request, response: Response, principal: Auth, app_key: str, form_key: str, values: Values,
-           idempotency_key: IdempotencyKey = None) -> Response:
+def create(request: Request, conn: Conn, response: Response, principal: Auth, app_key: str, form_key: str,
+           values: Values, idempotency_key: IdempotencyKey = None) -> Response:
     """Create a record. With ``Idempotency-Key`` a retry answers the first answer again (no second record)."""
-    with transaction(request) as conn:
-        ctx = _context(conn, principal, app_key, form_key, "create")
-        made: dict[str, Any] = once(
-            request, response, conn, key=idempotency_key, org_id=principal.org_id, scope=f"user:{principal.user_id}",
-            body=values, work=lambda: service.create_records(conn, ctx, [values], request_id=_request_id(request))[0])
+    ctx = _context(conn, principal, app_key, form_key, "create")
+    made: dict[str, Any] = once(
+        request, response, conn, key=idempotency_key, org_id=principal.org_id, scope=f"user:{principal.user_id}",
+        body=values, work=lambda: service.create_records(conn, ctx, [values], request_id=_request_id(request))[0])
     return rendered(made, response, status_code=201)
 
 
 @router.post("/preview")
-def preview(request: Request, principal: Auth, app_key: str, form_key: str, values: Values,
+def preview(conn: ReadConn, principal: Auth, app_key: str, form_key: str, values: Values,
             record_id: QueryId = None) -> dict[str, Any]:
     """Evaluate defaults, formulas and linkage for unsaved values (``record_id``: editing that record)."""
     action = "update" if record_id is not None else "create"
-    with transaction(request) as conn:
-        ctx = _context(conn, principal, app_key, form_key, action)
-        result = service.preview_record(conn, ctx, values, record_id=record_id)
-        conn.rollback()  # a preview never writes, not even a serial number
-        return result
+    ctx = _context(conn, principal, app_key, form_key, action)
+    result = service.preview_record(conn, ctx, values, record_id=record_id)
+    return result
 
 
 @router.post("/bulk", status_code=201, response_model=dict[str, Any])
-def create_bulk(request: Request, response: Response, principal: Auth, app_key: str, form_key: str, body: Bulk,
-                idempotency_key: IdempotencyKey = None) -> Response:
+def create_bulk(request: Request, conn: Conn, response: Response, principal: Auth, app_key: str, form_key: str,
+                body: Bulk, idempotency_key: IdempotencyKey = None) -> Response:
     """Create many records at once: all of them or, if any is invalid, none (``Idempotency-Key`` as on create)."""
-    with transaction(request) as conn:
-        ctx = _context(conn, principal, app_key, form_key, "create")
-        made: dict[str, Any] = once(
-            request, response, conn, key=idempotency_key, org_id=principal.org_id, scope=f"user:{principal.user_id}",
-            body=body.records,
-            work=lambda: {"items": service.create_records(conn, ctx, body.records, request_id=_request_id(request))})
+    ctx = _context(conn, principal, app_key, form_key, "create")
+    made: dict[str, Any] = once(
+        request, response, conn, key=idempotency_key, org_id=principal.org_id, scope=f"user:{principal.user_id}",
+        body=body.records,
+        work=lambda: {"items": service.create_records(conn, ctx, body.records, request_id=_request_id(request))})
     return rendered(made, response, status_code=201)
 
 
-def _run_list(request: Request, principal: Principal, app_key: str, form_key: str, q: Query_) -> dict[str, Any]:
-    with transaction(request) as conn:
-        ctx = _context(conn, principal, app_key, form_key, "read")
-        query = service.ListQuery(**q.model_dump())
-        return service.list_records(conn, ctx, query, count_cap=get_settings(request).count_cap)
+def _run_list(request: Request, conn: Connection, principal: Principal, app_key: str, form_key: str,
+              q: Query_) -> dict[str, Any]:
+    ctx = _context(conn, principal, app_key, form_key, "read")
+    query = service.ListQuery(**q.model_dump())
+    return service.list_records(conn, ctx, query, count_cap=get_settings(request).count_cap)
 
 
 @router.get("")
 def list_records(
-    request: Request, principal: Auth, app_key: str, form_key: str,
+    request: Request, conn: ReadConn, principal: Auth, app_key: str, form_key: str,
     filter: Annotated[str | None, Query(description=FILTER_HELP)] = None,
     sort: str | None = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
@@ -107,52 +105,49 @@ def list_records(
 ) -> dict[str, Any]:
     q = Query_(filter=parse_filter_param(filter), sort=sort, limit=limit, after=after, count=count, deleted=deleted,
                fields=[f.strip() for f in fields.split(",") if f.strip()] if fields else None)
-    return _run_list(request, principal, app_key, form_key, q)
+    return _run_list(request, conn, principal, app_key, form_key, q)
 
 
 @router.post("/query")
-def query_records(request: Request, principal: Auth, app_key: str, form_key: str, body: Query_) -> dict[str, Any]:
+def query_records(request: Request, conn: ReadConn, principal: Auth, app_key: str, form_key: str,
+                  body: Query_) -> dict[str, Any]:
     """The same as listing, with the filter in a JSON body."""
-    return _run_list(request, principal, app_key, form_key, body)
+    return _run_list(request, conn, principal, app_key, form_key, body)
 
 
 @router.get("/{record_id}")
-def read(request: Request, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> dict[str, Any]:
-    with transaction(request) as conn:
-        ctx = _context(conn, principal, app_key, form_key, "read")
-        return service.get_record(conn, ctx, record_id)
+def read(conn: ReadConn, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> dict[str, Any]:
+    ctx = _context(conn, principal, app_key, form_key, "read")
+    return service.get_record(conn, ctx, record_id)
 
 
 @router.patch("/{record_id}")
-def update(request: Request, principal: Auth, app_key: str, form_key: str, record_id: PathId,
+def update(request: Request, conn: Conn, principal: Auth, app_key: str, form_key: str, record_id: PathId,
            values: Values) -> dict[str, Any]:
     """Change some fields. ``row_version`` must be the version you read; a stale one gives 409."""
     row_version = values.pop("row_version", None)
     if row_version is not None and (isinstance(row_version, bool) or not isinstance(row_version, int)):
         raise Invalid("row_version must be an integer", errors=[{"path": "/row_version", "message": "not an integer"}])
-    with transaction(request) as conn:
-        ctx = _context(conn, principal, app_key, form_key, "update")
-        return service.update_record(conn, ctx, record_id, values, row_version=row_version,
-                                     request_id=_request_id(request))
+    ctx = _context(conn, principal, app_key, form_key, "update")
+    return service.update_record(conn, ctx, record_id, values, row_version=row_version,
+                                 request_id=_request_id(request))
 
 
 @router.delete("/{record_id}", status_code=204)
-def delete(request: Request, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> Response:
-    with transaction(request) as conn:
-        ctx = _context(conn, principal, app_key, form_key, "delete")
-        service.delete_record(conn, ctx, record_id, request_id=_request_id(request))
+def delete(request: Request, conn: Conn, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> Response:
+    ctx = _context(conn, principal, app_key, form_key, "delete")
+    service.delete_record(conn, ctx, record_id, request_id=_request_id(request))
     return Response(status_code=204)
 
 
 @router.post("/{record_id}/restore")
-def restore(request: Request, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> dict[str, Any]:
-    with transaction(request) as conn:
-        ctx = _context(conn, principal, app_key, form_key, "delete")
-        return service.restore_record(conn, ctx, record_id, request_id=_request_id(request))
+def restore(request: Request, conn: Conn, principal: Auth, app_key: str, form_key: str,
+            record_id: PathId) -> dict[str, Any]:
+    ctx = _context(conn, principal, app_key, form_key, "delete")
+    return service.restore_record(conn, ctx, record_id, request_id=_request_id(request))
 
 
 @router.get("/{record_id}/history")
-def history(request: Request, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> list[dict[str, Any]]:
-    with transaction(request) as conn:
-        ctx = _context(conn, principal, app_key, form_key, "read")
-        return service.record_history(conn, ctx, record_id)
+def history(conn: ReadConn, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> list[dict[str, Any]]:
+    ctx = _context(conn, principal, app_key, form_key, "read")
+    return service.record_history(conn, ctx, record_id)

@@ -17,9 +17,10 @@ from dajian.engines.rule.model import CHANNEL_KINDS, InboundEmailDef, InboundWeb
 from dajian.platform import rules as _rules  # noqa: F401 - registers the record listener and job handlers
 from dajian.platform.api.audiences import ADMIN, DESIGNER, INTEGRATIONS, PUBLIC, RUNTIME
 from dajian.platform.api.auth import current_principal
-from dajian.platform.api.deps import get_engine, transaction
+from dajian.platform.api.deps import Conn, ReadConn, RehearsalConn, TransactionalRoute, get_engine, transaction
 from dajian.platform.api.idempotency import IdempotencyKey, once, org_of, replay
 from dajian.platform.api.params import BodyId, PathId, QueryId
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import get_app_row, load_runtime, require_manage
 from dajian.platform.audit import jsonable
 from dajian.platform.clock import utcnow
@@ -34,7 +35,7 @@ from dajian.platform.rules.tables import notifications, rule_runs
 from dajian.platform.rules.timers import sync_schedules
 from dajian.platform.throttle import counting
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix=V1, route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
 
 
@@ -70,89 +71,82 @@ def _rules_of(runtime: Any) -> Any:
 
 
 @router.get("/apps/{app_key}/rules/runs", tags=[DESIGNER])
-def list_runs(request: Request, principal: Auth, app_key: str, rule: str | None = None, form: str | None = None,
+def list_runs(conn: ReadConn, principal: Auth, app_key: str, rule: str | None = None, form: str | None = None,
               record_id: QueryId = None, status: str | None = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
     """The execution log: what fired, why, what it changed or sent, and errors (newest first)."""
-    with transaction(request) as conn:
-        runtime = _managed(conn, principal, app_key)
-        query = select(rule_runs).where(rule_runs.c.app_id == runtime.app_id)
-        for column, value in (("rule_key", rule), ("form_key", form), ("record_id", record_id), ("status", status)):
-            if value is not None:
-                query = query.where(rule_runs.c[column] == value)
-        rows = conn.execute(query.order_by(rule_runs.c.id.desc()).limit(limit)).mappings()
-        return {"items": [{**jsonable(dict(r)), "rule": r["rule_key"]} for r in rows]}
+    runtime = _managed(conn, principal, app_key)
+    query = select(rule_runs).where(rule_runs.c.app_id == runtime.app_id)
+    for column, value in (("rule_key", rule), ("form_key", form), ("record_id", record_id), ("status", status)):
+        if value is not None:
+            query = query.where(rule_runs.c[column] == value)
+    rows = conn.execute(query.order_by(rule_runs.c.id.desc()).limit(limit)).mappings()
+    return {"items": [{**jsonable(dict(r)), "rule": r["rule_key"]} for r in rows]}
 
 
 @router.post("/apps/{app_key}/rules/dry-run", tags=[DESIGNER])
-def dry_run(request: Request, principal: Auth, app_key: str, body: DryRunBody) -> dict[str, Any]:
+def dry_run(conn: RehearsalConn, principal: Auth, app_key: str, body: DryRunBody) -> dict[str, Any]:
     """Which rules would fire for this record (and change) and what they would do — nothing is written."""
-    with transaction(request) as conn:
-        runtime = _managed(conn, principal, app_key)
-        rules = _rules_of(runtime)
-        ctx = form_context(conn, principal, runtime, body.form, "read")
-        old = read_record(conn, runtime, body.form, body.record_id) if body.record_id is not None else None
-        if body.record_id is not None and old is None:
-            raise NotFound(f"no record {body.record_id} in form '{body.form}'")
-        prepared = prepare(ctx.form, body.values, existing=old, ctx=eval_context(ctx))
-        if prepared.issues:
-            raise Invalid("the values are invalid", errors=prepared.issues)
-        new = {**(old or {}), **prepared.values}
-        kind = body.event or ("updated" if old is not None else "created")
-        changed = frozenset(k for k in new if old is not None and old.get(k) != new.get(k))
-        signal = Signal(kind, body.form, old=old if kind != "created" else None, new=new, changed=changed)
-        evaluation = eval_context(ctx)
-        outcome = run_rules(rules, signal, new, env=RuleEnv(conn, runtime, evaluation), ctx=evaluation, explain=True)
-        conn.rollback()
-        return {"event": kind, "changed": sorted(changed), **outcome_view(outcome)}
+    runtime = _managed(conn, principal, app_key)
+    rules = _rules_of(runtime)
+    ctx = form_context(conn, principal, runtime, body.form, "read")
+    old = read_record(conn, runtime, body.form, body.record_id) if body.record_id is not None else None
+    if body.record_id is not None and old is None:
+        raise NotFound(f"no record {body.record_id} in form '{body.form}'")
+    prepared = prepare(ctx.form, body.values, existing=old, ctx=eval_context(ctx))
+    if prepared.issues:
+        raise Invalid("the values are invalid", errors=prepared.issues)
+    new = {**(old or {}), **prepared.values}
+    kind = body.event or ("updated" if old is not None else "created")
+    changed = frozenset(k for k in new if old is not None and old.get(k) != new.get(k))
+    signal = Signal(kind, body.form, old=old if kind != "created" else None, new=new, changed=changed)
+    evaluation = eval_context(ctx)
+    outcome = run_rules(rules, signal, new, env=RuleEnv(conn, runtime, evaluation), ctx=evaluation, explain=True)
+    return {"event": kind, "changed": sorted(changed), **outcome_view(outcome)}
 
 
 @router.post("/apps/{app_key}/rules/{rule_key}/run", tags=[RUNTIME])
-def run_manually(request: Request, principal: Auth, app_key: str, rule_key: str, body: RunBody) -> dict[str, Any]:
+def run_manually(conn: Conn, principal: Auth, app_key: str, rule_key: str, body: RunBody) -> dict[str, Any]:
     """A rule's button: run it now on one record you may update."""
-    with transaction(request) as conn:
-        runtime = load_runtime(conn, principal, app_key)
-        rules = _rules_of(runtime)
-        plan = rules.rules.get(rule_key)
-        if plan is None or not any(k.event == "manual" for k, _ in plan.triggers):
-            raise NotFound(f"no rule '{rule_key}' with a manual trigger")
-        get_record(conn, form_context(conn, principal, runtime, plan.form, "update"), body.record_id)
-        record = read_record(conn, runtime, plan.form, body.record_id)
-        signal = Signal("manual", plan.form, new=record, rule=rule_key)
-        outcome = run_signal(conn, runtime, rules, signal, record_id=body.record_id, depth=0,
-                             actor=principal.user_id, key_base=f"manual:{uuid.uuid4().hex}")
-        return dict(outcome_view(outcome))
+    runtime = load_runtime(conn, principal, app_key)
+    rules = _rules_of(runtime)
+    plan = rules.rules.get(rule_key)
+    if plan is None or not any(k.event == "manual" for k, _ in plan.triggers):
+        raise NotFound(f"no rule '{rule_key}' with a manual trigger")
+    get_record(conn, form_context(conn, principal, runtime, plan.form, "update"), body.record_id)
+    record = read_record(conn, runtime, plan.form, body.record_id)
+    signal = Signal("manual", plan.form, new=record, rule=rule_key)
+    outcome = run_signal(conn, runtime, rules, signal, record_id=body.record_id, depth=0,
+                         actor=principal.user_id, key_base=f"manual:{uuid.uuid4().hex}")
+    return dict(outcome_view(outcome))
 
 
 @router.post("/apps/{app_key}/rules/schedules/sync", tags=[DESIGNER])
-def sync(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
+def sync(conn: Conn, principal: Auth, app_key: str) -> dict[str, Any]:
     """Arm the next run of every cron rule of the published version (safe to repeat)."""
-    with transaction(request) as conn:
-        return {"armed": sync_schedules(conn, _managed(conn, principal, app_key))}
+    return {"armed": sync_schedules(conn, _managed(conn, principal, app_key))}
 
 
 @router.post("/apps/{app_key}/decision-tables/{table_key}/evaluate", tags=[RUNTIME])
-def evaluate_table(request: Request, principal: Auth, app_key: str, table_key: str,
+def evaluate_table(conn: Conn, principal: Auth, app_key: str, table_key: str,
                    inputs: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
-    with transaction(request) as conn:
-        table = _rules_of(load_runtime(conn, principal, app_key)).tables.get(table_key)
-        if table is None:
-            raise NotFound(f"no decision table '{table_key}'")
-        return {"result": jsonable(table(inputs))}
+    table = _rules_of(load_runtime(conn, principal, app_key)).tables.get(table_key)
+    if table is None:
+        raise NotFound(f"no decision table '{table_key}'")
+    return {"result": jsonable(table(inputs))}
 
 
 # -- notifications --------------------------------------------------------------------------
 
 
 @router.get("/notifications", tags=[RUNTIME])
-def inbox(request: Request, principal: Auth, unread: bool = False,
+def inbox(conn: ReadConn, principal: Auth, unread: bool = False,
           limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
-    with transaction(request) as conn:
-        query = select(notifications).where(notifications.c.user_id == principal.user_id)
-        if unread:
-            query = query.where(notifications.c.read_at.is_(None))
-        rows = conn.execute(query.order_by(notifications.c.id.desc()).limit(limit)).mappings()
-        return {"items": [jsonable(dict(r)) for r in rows], "unread": _unread(conn, principal)}
+    query = select(notifications).where(notifications.c.user_id == principal.user_id)
+    if unread:
+        query = query.where(notifications.c.read_at.is_(None))
+    rows = conn.execute(query.order_by(notifications.c.id.desc()).limit(limit)).mappings()
+    return {"items": [jsonable(dict(r)) for r in rows], "unread": _unread(conn, principal)}
 
 
 def _unread(conn: Any, principal: Principal) -> int:
@@ -162,98 +156,91 @@ def _unread(conn: Any, principal: Principal) -> int:
 
 
 @router.get("/notifications/unread-count", tags=[RUNTIME])
-def unread_count(request: Request, principal: Auth) -> dict[str, int]:
-    with transaction(request) as conn:
-        return {"unread": _unread(conn, principal)}
+def unread_count(conn: ReadConn, principal: Auth) -> dict[str, int]:
+    return {"unread": _unread(conn, principal)}
 
 
 @router.post("/notifications/{notification_id}/read", tags=[RUNTIME])
-def mark_read(request: Request, principal: Auth, notification_id: PathId) -> dict[str, int]:
-    with transaction(request) as conn:
-        done = conn.execute(update(notifications).where(
-            notifications.c.id == notification_id, notifications.c.user_id == principal.user_id,
-            notifications.c.read_at.is_(None)).values(read_at=utcnow())).rowcount
-        return {"marked": done, "unread": _unread(conn, principal)}
+def mark_read(conn: Conn, principal: Auth, notification_id: PathId) -> dict[str, int]:
+    done = conn.execute(update(notifications).where(
+        notifications.c.id == notification_id, notifications.c.user_id == principal.user_id,
+        notifications.c.read_at.is_(None)).values(read_at=utcnow())).rowcount
+    return {"marked": done, "unread": _unread(conn, principal)}
 
 
 @router.post("/notifications/read-all", tags=[RUNTIME])
-def mark_all_read(request: Request, principal: Auth) -> dict[str, int]:
-    with transaction(request) as conn:
-        done = conn.execute(update(notifications).where(notifications.c.user_id == principal.user_id,
-                                                        notifications.c.read_at.is_(None)).values(read_at=utcnow()))
-        return {"marked": done.rowcount, "unread": 0}
+def mark_all_read(conn: Conn, principal: Auth) -> dict[str, int]:
+    done = conn.execute(update(notifications).where(notifications.c.user_id == principal.user_id,
+                                                    notifications.c.read_at.is_(None)).values(read_at=utcnow()))
+    return {"marked": done.rowcount, "unread": 0}
 
 
 # -- webhooks and channels ------------------------------------------------------------------
 
 
 @router.get("/apps/{app_key}/webhooks", tags=[INTEGRATIONS])
-def subscriptions(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
+def subscriptions(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, Any]:
     """Subscriptions with the secret their receivers verify ``X-Dajian-Signature`` with."""
-    with transaction(request) as conn:
-        runtime = _managed(conn, principal, app_key)
-        out = []
-        for sub in _rules_of(runtime).of_kind("webhook"):
-            assert isinstance(sub, WebhookDef)
-            _, secret = webhooks.channel_secret(conn, org_id=runtime.org_id, app_id=runtime.app_id, key=sub.key)
-            out.append({"key": sub.key, "url": sub.url, "events": sub.events, "enabled": sub.enabled,
-                        "secret": secret})
-        return {"items": out}
+    runtime = _managed(conn, principal, app_key)
+    out = []
+    for sub in _rules_of(runtime).of_kind("webhook"):
+        assert isinstance(sub, WebhookDef)
+        _, secret = webhooks.channel_secret(conn, org_id=runtime.org_id, app_id=runtime.app_id, key=sub.key)
+        out.append({"key": sub.key, "url": sub.url, "events": sub.events, "enabled": sub.enabled,
+                    "secret": secret})
+    return {"items": out}
 
 
 @router.get("/apps/{app_key}/webhooks/deliveries", tags=[INTEGRATIONS])
-def deliveries(request: Request, principal: Auth, app_key: str, dead: bool = False,
+def deliveries(conn: ReadConn, principal: Auth, app_key: str, dead: bool = False,
                limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
     """Deliveries, newest first; ``dead=true`` lists the dead letters."""
-    with transaction(request) as conn:
-        runtime = _managed(conn, principal, app_key)
-        return {"items": webhooks.delivery_views(conn, runtime.org_id, runtime.app_id, dead_only=dead, limit=limit)}
+    runtime = _managed(conn, principal, app_key)
+    return {"items": webhooks.delivery_views(conn, runtime.org_id, runtime.app_id, dead_only=dead, limit=limit)}
 
 
 @router.post("/webhooks/deliveries/{delivery_id}/redeliver", tags=[INTEGRATIONS])
-def redeliver(request: Request, principal: Auth, delivery_id: PathId) -> dict[str, Any]:
-    with transaction(request) as conn:
-        if not principal.is_org_admin:
-            raise Forbidden("only organisation administrators may redeliver webhooks")
-        return webhooks.redeliver(conn, principal.org_id, delivery_id)
+def redeliver(conn: Conn, principal: Auth, delivery_id: PathId) -> dict[str, Any]:
+    if not principal.is_org_admin:
+        raise Forbidden("only organisation administrators may redeliver webhooks")
+    return webhooks.redeliver(conn, principal.org_id, delivery_id)
 
 
 @router.get("/admin/webhook-allowlist", tags=[ADMIN])
-def get_allow_list(request: Request, principal: Auth) -> dict[str, list[str]]:
-    with transaction(request) as conn:
-        if not principal.is_org_admin:
-            raise Forbidden("only organisation administrators may see the webhook allow-list")
-        return {"allow": webhooks.allow_list(conn, principal.org_id)}
+def get_allow_list(conn: ReadConn, principal: Auth) -> dict[str, list[str]]:
+    if not principal.is_org_admin:
+        raise Forbidden("only organisation administrators may see the webhook allow-list")
+    return {"allow": webhooks.allow_list(conn, principal.org_id)}
 
 
 @router.put("/admin/webhook-allowlist", tags=[ADMIN])
-def put_allow_list(request: Request, principal: Auth, body: AllowBody) -> dict[str, list[str]]:
+def put_allow_list(conn: Conn, principal: Auth, body: AllowBody) -> dict[str, list[str]]:
     """Private, loopback or internal destinations a webhook may reach (e.g. ``127.0.0.1``, ``10.0.0.0/8``)."""
-    with transaction(request) as conn:
-        if not principal.is_org_admin:
-            raise Forbidden("only organisation administrators may change the webhook allow-list")
-        return {"allow": webhooks.set_allow_list(conn, principal.org_id, body.allow)}
+    if not principal.is_org_admin:
+        raise Forbidden("only organisation administrators may change the webhook allow-list")
+    return {"allow": webhooks.set_allow_list(conn, principal.org_id, body.allow)}
 
 
 @router.get("/apps/{app_key}/channels", tags=[INTEGRATIONS])
-def inbound_channels(request: Request, principal: Auth, app_key: str) -> dict[str, Any]:
-    """The app's inbound channels with their public URLs (and, for webhooks, the signing secret)."""
-    with transaction(request) as conn:
-        runtime = _managed(conn, principal, app_key)
-        org = principal.org_id
-        out: list[dict[str, Any]] = []
-        for kind in CHANNEL_KINDS:
-            for c in _rules_of(runtime).of_kind(kind):
-                item: dict[str, Any] = {"key": getattr(c, "key", None), "kind": kind, "form": getattr(c, "form", None)}
-                if isinstance(c, PublicFormDef):
-                    item["url"] = f"/api/public/{{org}}/{app_key}/forms/{c.form}"
-                elif isinstance(c, InboundWebhookDef):
-                    public_id, secret = webhooks.channel_secret(conn, org_id=org, app_id=runtime.app_id, key=c.key)
-                    item.update(url=f"/api/inbound/{public_id}", secret=secret)
-                elif isinstance(c, InboundEmailDef):
-                    item["address"] = c.address
-                out.append(item)
-        return {"items": out}
+def inbound_channels(conn: Conn, principal: Auth, app_key: str) -> dict[str, Any]:
+    """The app's inbound channels with their public URLs (and, for webhooks, the signing secret).
+
+    A GET that writes: the first look at a webhook channel mints its secret and public id."""
+    runtime = _managed(conn, principal, app_key)
+    org = principal.org_id
+    out: list[dict[str, Any]] = []
+    for kind in CHANNEL_KINDS:
+        for c in _rules_of(runtime).of_kind(kind):
+            item: dict[str, Any] = {"key": getattr(c, "key", None), "kind": kind, "form": getattr(c, "form", None)}
+            if isinstance(c, PublicFormDef):
+                item["url"] = f"{V1}/public/{{org}}/{app_key}/forms/{c.form}"
+            elif isinstance(c, InboundWebhookDef):
+                public_id, secret = webhooks.channel_secret(conn, org_id=org, app_id=runtime.app_id, key=c.key)
+                item.update(url=f"{V1}/inbound/{public_id}", secret=secret)
+            elif isinstance(c, InboundEmailDef):
+                item["address"] = c.address
+            out.append(item)
+    return {"items": out}
 
 
 # -- public: no login -----------------------------------------------------------------------

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from sqlalchemy import Connection
 
 from dajian.platform import records as service
 from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
-from dajian.platform.api.deps import transaction
+from dajian.platform.api.deps import ReadConn, TransactionalRoute
 from dajian.platform.api.params import PathId
+from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.principal import Principal
 from dajian.platform.search import related_records, search_records
 
-router = APIRouter(prefix="/api", tags=[RUNTIME])
+router = APIRouter(prefix=V1, tags=[RUNTIME], route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
 
 
@@ -28,7 +29,7 @@ def _contexts(conn: Connection, principal: Principal, app_key: str, *form_keys: 
 
 @router.get("/apps/{app_key}/forms/{form_key}/search")
 def search(
-    request: Request, principal: Auth, app_key: str, form_key: str,
+    conn: ReadConn, principal: Auth, app_key: str, form_key: str,
     q: Annotated[str, Query(min_length=1, max_length=500, description="words to find, e.g. 屏幕 碎裂")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
@@ -37,14 +38,13 @@ def search(
     Searchable: text, long_text and rich_text fields marked ``"indexed": true``, and the form's title field.
     Each item has the fields you may read and ``_score`` (higher is more relevant); ``words`` is how ``q`` was cut.
     """
-    with transaction(request) as conn:
-        (ctx,) = _contexts(conn, principal, app_key, form_key)
-        return search_records(conn, ctx, q, limit=limit)
+    (ctx,) = _contexts(conn, principal, app_key, form_key)
+    return search_records(conn, ctx, q, limit=limit)
 
 
 @router.get("/apps/{app_key}/forms/{form_key}/records/{record_id}/related")
 def related(
-    request: Request, principal: Auth, app_key: str, form_key: str, record_id: PathId,
+    conn: ReadConn, principal: Auth, app_key: str, form_key: str, record_id: PathId,
     target: Annotated[str, Query(description="the form to suggest records of, e.g. a knowledge base")],
     fields: Annotated[str | None, Query(description="comma-separated fields of this record to match by; "
                                                     "default: its searchable fields")] = None,
@@ -52,6 +52,5 @@ def related(
 ) -> dict[str, Any]:
     """Records of ``target`` sharing the most telling words with the given fields of this record, best first."""
     keys = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-    with transaction(request) as conn:
-        source, target_ctx = _contexts(conn, principal, app_key, form_key, target)
-        return related_records(conn, source, record_id, target_ctx, fields=keys, limit=limit)
+    source, target_ctx = _contexts(conn, principal, app_key, form_key, target)
+    return related_records(conn, source, record_id, target_ctx, fields=keys, limit=limit)

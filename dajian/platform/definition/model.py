@@ -1,18 +1,25 @@
-"""The whole app document (DESIGN §1). Later engines fill in their parts
-(flows, rules, reports, dashboards, pages); until then each is a list of
-keyed elements whose own schema is checked by that engine.
+"""The whole app document (DESIGN §1), assembled from the engines' models.
+
+Forms, roles, trees and settings are parsed here. Flows, rules, reports, dashboards and pages stay
+keyed elements as written, because their engine parses and checks them with its own located
+messages; the published schema (``schema.py``) describes each by that engine's model
+(``DescribedBy``), so the one contract a designer reads is the one the engines enforce.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dajian.engines.described import DescribedBy
+from dajian.engines.flow.model import CalendarDef, FlowDef
 from dajian.engines.form.model import FormDef, Key, Label, Strict
 from dajian.engines.form.trees import OptionTree
+from dajian.engines.report.model import DashboardDef, ReportDef
+from dajian.platform.definition.pages import PageDef
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # what changes it, and how older documents are read: upgrade.py
 Action = Literal["create", "read", "update", "delete", "export", "manage"]
 RowScope = Literal["own", "dept", "dept_tree", "all"]
 
@@ -23,6 +30,11 @@ class Element(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
     key: Key
     label: Label | None = None
+
+
+class RulesElement(Element):
+    """An element of the ``rules`` section as written: a rule, a decision table, a webhook, a notification
+    channel or an inbound channel. The published schema describes it by its ``kind`` (``rule`` when absent)."""
 
 
 class RolePermission(Strict):
@@ -48,21 +60,22 @@ class RoleDef(Strict):
 class AppSettings(Strict):
     timezone: str = "Asia/Shanghai"
     default_locale: Literal["zh-CN", "en"] = "zh-CN"
-    calendars: dict[str, dict[str, Any]] = Field(
+    calendars: dict[str, Annotated[dict[str, Any], DescribedBy(CalendarDef)]] = Field(
         default_factory=dict, description="Business calendars by key (working periods, holidays, make-up days).")
 
 
 class AppDefinition(Strict):
-    schema_version: Literal[1] = 1
+    schema_version: Literal[2] = Field(default=2, description="Read as 1 when absent; older versions are "
+                                       "upgraded on read (see the README's upgrade policy).")
     key: Key
     label: Label
     description: Label | None = None
     forms: list[FormDef] = Field(default_factory=list)
-    flows: list[Element] = Field(default_factory=list)
-    rules: list[Element] = Field(default_factory=list)
-    reports: list[Element] = Field(default_factory=list)
-    dashboards: list[Element] = Field(default_factory=list)
-    pages: list[Element] = Field(default_factory=list)
+    flows: list[Annotated[Element, DescribedBy(FlowDef)]] = Field(default_factory=list)
+    rules: list[Annotated[Element, DescribedBy("RulesElement")]] = Field(default_factory=list)
+    reports: list[Annotated[Element, DescribedBy(ReportDef)]] = Field(default_factory=list)
+    dashboards: list[Annotated[Element, DescribedBy(DashboardDef)]] = Field(default_factory=list)
+    pages: list[Annotated[Element, DescribedBy(PageDef)]] = Field(default_factory=list)
     roles: list[RoleDef] = Field(default_factory=list)
     trees: dict[str, OptionTree] = Field(
         default_factory=dict, description="Option trees (e.g. a 3-level category taxonomy) shared by cascade fields.")

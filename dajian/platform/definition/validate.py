@@ -13,14 +13,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
 
 from dajian.engines.form.compile import check_form, child_form
 from dajian.engines.form.fields import FIELD_KINDS
 from dajian.engines.form.model import FieldDef, FormDef
 from dajian.engines.form.trees import resolve_trees
-from dajian.platform.definition.model import AppDefinition
+from dajian.platform.definition.model import SCHEMA_VERSION, AppDefinition
+from dajian.platform.definition.pages import page_issues
+from dajian.platform.definition.schema import build_app_schema
+from dajian.platform.definition.upgrade import upgrade_definition
 
 Issue = dict[str, str]
 # PostgreSQL: 1,600 columns per table, but a row of variable-width values must fit 8,160 bytes, where
@@ -32,10 +36,7 @@ MAX_DECIMAL_DIGITS = 18
 SCHEMA_FILE = Path(__file__).with_name("app.schema.json")
 
 
-def build_app_schema() -> dict[str, Any]:
-    schema = AppDefinition.model_json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://dajian.dev/schema/app.json", **schema}
+__all__ = ["app_schema", "build_app_schema", "parse_definition", "validate_definition"]
 
 
 @cache
@@ -44,38 +45,102 @@ def app_schema() -> dict[str, Any]:
     return loaded
 
 
+_PLAIN_ONE_OF = Draft202012Validator.VALIDATORS["oneOf"]
+
+
+def _one_of(validator: Validator, one_of: list[Any], instance: Any,
+            schema: dict[str, Any]) -> Iterator[ValidationError]:
+    """``oneOf`` with a ``discriminator`` checks only the variant its tag names, so a misspelt config key is
+    reported where it is (``/forms/0/fields/3/config/max_lenght``) and an unknown kind at ``…/kind``,
+    instead of "not valid under any of the given schemas" for the whole field. Same verdicts as plain
+    ``oneOf``: the variants' tags are constants."""
+    discriminator = schema.get("discriminator")
+    if not isinstance(discriminator, dict) or not isinstance(instance, dict):
+        yield from _PLAIN_ONE_OF(validator, one_of, instance, schema)
+        return
+    tag = discriminator["propertyName"]
+    if tag not in instance:
+        ref = discriminator.get("defaultMapping")
+        if ref is None:
+            yield ValidationError(f"'{tag}' is a required property")
+            return
+    else:
+        value = instance[tag]
+        ref = discriminator["mapping"].get(value) if isinstance(value, str) else None
+        if ref is None:
+            what = f"{schema['title'].lower()} {tag}" if "title" in schema else tag
+            known = ", ".join(sorted(discriminator["mapping"]))
+            yield ValidationError(f"unknown {what} {value!r}; known: {known}", path=(tag,))
+            return
+    index = next(i for i, variant in enumerate(one_of) if variant.get("$ref") == ref)
+    yield from validator.descend(instance, one_of[index], schema_path=index)
+
+
+_DiscriminatingValidator = validators.extend(Draft202012Validator, {"oneOf": _one_of})
+
+
 @cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(app_schema())
+def _validator() -> Validator:
+    return _DiscriminatingValidator(app_schema())
 
 
 def json_path(parts: Any) -> str:
     return "".join(f"/{p}" for p in parts)
 
 
-def _schema_issue(err: ValidationError) -> Issue:
+def _narrowed(err: ValidationError) -> list[ValidationError]:
+    """The errors inside the one ``anyOf``/``oneOf`` branch meant for the value: ``{"config": {"rest": 1}}``
+    against ``SerialConfig | null`` is a misspelt key at ``…/config/rest``, not "not valid under any of the
+    given schemas" at ``…/config``. Branches refused for the value's type or constant are not meant."""
+    if err.validator not in ("anyOf", "oneOf") or not err.context:
+        return [err]
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in err.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    meant = [errors for errors in branches.values()
+             if not any(e.validator in ("type", "const", "enum") and not e.relative_path for e in errors)]
+    if len(meant) != 1:
+        return [err]
+    return [narrow for sub in meant[0] for narrow in _narrowed(sub)]
+
+
+def _schema_issues(err: ValidationError) -> list[Issue]:
+    return [issue for narrow in _narrowed(err) for issue in _located(narrow)]
+
+
+def _located(err: ValidationError) -> list[Issue]:
+    path = json_path(err.absolute_path)
     message = err.message
     if err.validator == "pattern" and str(err.validator_value).startswith("^[a-z]"):
         message = f"{err.instance!r} is not a valid key: lower-case letters, digits and _, starting with a letter"
-    elif err.validator == "additionalProperties":
-        message = message.replace("Additional properties are not allowed", "unknown property")
-    return {"path": json_path(err.absolute_path), "message": message}
+    elif err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        known = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
+        return [{"path": f"{path}/{name}", "message": f"unknown property '{name}'"}
+                for name in err.instance if name not in known]
+    elif path == "/schema_version" and err.validator == "const":
+        message = f"this server reads app documents of schema versions 1 to {SCHEMA_VERSION}, not {err.instance!r}"
+    return [{"path": path, "message": message}]
 
 
 def validate_definition(doc: Any) -> list[Issue]:
-    """Return every problem of ``doc``; an empty list means it can be published."""
+    """Return every problem of ``doc`` (upgraded to the current schema version first, see ``upgrade.py``);
+    an empty list means it can be published. Paths are those of the upgraded document."""
     if not isinstance(doc, dict):
         return [{"path": "", "message": "the app definition must be a JSON object"}]
+    doc = upgrade_definition(doc)
     errors = sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        return [_schema_issue(e) for e in errors]
+        return [issue for e in errors for issue in _schema_issues(e)]
     issues = list(_semantic_issues(AppDefinition.model_validate(doc)))
+    issues += page_issues(doc.get("pages") or [], {s: {e["key"] for e in doc.get(s) or []}
+                                                   for s in ("forms", "reports", "dashboards")})
     return issues or (_flow_issues(doc) + _rule_issues(doc) + _report_issues(doc))
 
 
 def parse_definition(doc: dict[str, Any]) -> AppDefinition:
-    """The typed app, with app-level option trees put inline into the cascade fields that name them."""
-    return _resolved(AppDefinition.model_validate(doc))[0]
+    """The typed app (upgraded to the current schema version), with app-level option trees put inline
+    into the cascade fields that name them."""
+    return _resolved(AppDefinition.model_validate(upgrade_definition(doc)))[0]
 
 
 def _resolved(app: AppDefinition) -> tuple[AppDefinition, list[Issue]]:

@@ -21,18 +21,25 @@ from dajian.engines.flow import (
     Effect,
     FlowPlan,
     InstanceSla,
+    MarkSla,
     Notify,
+    Reassigned,
+    RunState,
+    ScheduleEscalation,
     ScheduleTimer,
     SetFields,
     SlaPaused,
     SlaResumed,
     StartSubflow,
+    StateError,
     Visit,
+    load_state,
 )
 from dajian.platform import jobs, reactions
 from dajian.platform.apps import RuntimeApp, cached_runtime, load_runtime
 from dajian.platform.audit import jsonable
 from dajian.platform.clock import utcnow
+from dajian.platform.errors import Conflict
 from dajian.platform.models import apps
 from dajian.platform.principal import Principal
 from dajian.platform.records import change_record, create_records, form_context
@@ -40,6 +47,15 @@ from dajian.platform.records import change_record, create_records, form_context
 from .tables import flow_instances, flow_tasks
 
 Instance = Mapping[Any, Any]  # a flow_instances row, as read or as just inserted
+
+
+def state_of(instance: Instance) -> RunState:
+    """The engine's typed state of an instance row (upgraded if an older engine saved it)."""
+    try:
+        return load_state(instance["data"])
+    except StateError as exc:
+        raise Conflict(f"flow instance {instance['id']}: {exc.message}",
+                       errors=[{"path": exc.path, "message": exc.message}]) from None
 
 
 def system_principal(org_id: int, user_id: int) -> Principal:
@@ -82,6 +98,8 @@ class Applier:
     subflows: list[StartSubflow] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)  # more rows for the event log (SLA pauses)
     end_saved: bool = False  # the service wrote the ending (outcome, ended_at) with the state
+    reassigned: list[Reassigned] = field(default_factory=list)  # escalations that handed a task on
+    skipped: bool = False  # the step had nothing to do and wrote nothing
 
     @property
     def id(self) -> int:
@@ -95,6 +113,10 @@ class Applier:
         for effect in effects:
             handler = _HANDLERS[type(effect)]
             handler(self, effect)
+
+    def task_id(self, key: str) -> int:
+        query = select(flow_tasks.c.id).where(flow_tasks.c.instance_id == self.id, flow_tasks.c.task_key == key)
+        return int(self.conn.execute(query).scalar_one())
 
     def user(self) -> int:
         return int(self.actor or self.instance["started_by"])
@@ -229,6 +251,25 @@ def _sla_resumed(a: Applier, e: SlaResumed) -> None:
         a.record_fields(due_at=e.due_at)
 
 
+def _mark_sla(a: Applier, e: MarkSla) -> None:
+    """A warning or breach shows on the task row, or on the instance row for the flow's own clock."""
+    if e.task is not None:
+        a.conn.execute(update(flow_tasks).where(flow_tasks.c.instance_id == a.id, flow_tasks.c.task_key == e.task)
+                       .values(sla_state=e.state, escalation_level=e.level))
+    else:
+        a.conn.execute(update(flow_instances).where(flow_instances.c.id == a.id).values(sla_state=e.state))
+
+
+def _schedule_escalation(a: Applier, e: ScheduleEscalation) -> None:
+    task_id = a.task_id(e.task) if e.task is not None else None
+    payload = {"instance": a.id, "task": task_id, "step": e.step}
+    a.enqueue("flow.sla_breach", payload, due_at=e.due_at, key=job_key(a.id, "breach", task_id or "", e.step))
+
+
+def _reassigned(a: Applier, e: Reassigned) -> None:
+    a.reassigned.append(e)  # logged by the SLA job once the step is applied
+
+
 def ending(effects: Iterable[Effect]) -> dict[str, Any]:
     """The instance columns a step that ends the instance sets, so they go in with its state."""
     for e in effects:
@@ -260,5 +301,6 @@ _HANDLERS: dict[type, Any] = {
     CreateTask: _create_task, CloseTask: _close_task, SetFields: _set_fields, CreateRecord: _create_record,
     Notify: _notify, CallWebhook: _webhook, ScheduleTimer: _schedule_timer, CancelTimer: _cancel_timer,
     Visit: _visit, InstanceSla: _instance_sla, CompleteInstance: _complete, CancelInstance: _cancel,
-    StartSubflow: _subflow, SlaPaused: _sla_paused, SlaResumed: _sla_resumed,
+    StartSubflow: _subflow, SlaPaused: _sla_paused, SlaResumed: _sla_resumed, MarkSla: _mark_sla,
+    ScheduleEscalation: _schedule_escalation, Reassigned: _reassigned,
 }  # fmt: skip

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from dajian.engines.flow import Assignee
+from dajian.engines.flow import Assignee, RunState
 from dajian.platform.assignees import active_users, dept_members, in_turn, least_loaded, role_members
 from dajian.platform.errors import Invalid
 from dajian.platform.models import apps, departments, users
@@ -40,11 +40,11 @@ class PlatformEnv:
             self._record = self.load_record()
         return self._record
 
-    def resolve(self, spec: Assignee, *, node: str, state: Mapping[str, Any]) -> list[int]:
+    def resolve(self, spec: Assignee, *, node: str, state: RunState) -> list[int]:
         return _STRATEGIES[spec.strategy](self, spec, node, state)
 
 
-def _users(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+def _users(env: PlatformEnv, spec: Assignee, node: str, state: RunState) -> list[int]:
     return _active(env, spec.users or [])
 
 
@@ -52,7 +52,7 @@ def _active(env: PlatformEnv, ids: list[int]) -> list[int]:
     return active_users(env.conn, env.org_id, ids)
 
 
-def _role(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+def _role(env: PlatformEnv, spec: Assignee, node: str, state: RunState) -> list[int]:
     return role_members(env.conn, env.app_id, spec.role or "")
 
 
@@ -61,16 +61,16 @@ def _pool(env: PlatformEnv, spec: Assignee) -> list[int]:
                                                                                       spec.dept or "")
 
 
-def _round_robin(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+def _round_robin(env: PlatformEnv, spec: Assignee, node: str, state: RunState) -> list[int]:
     """The member after the one who got this node's last task in this app (by user id order)."""
     return in_turn(env.conn, env.app_id, _pool(env, spec), node)[:1]
 
 
-def _least_open(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+def _least_open(env: PlatformEnv, spec: Assignee, node: str, state: RunState) -> list[int]:
     return least_loaded(env.conn, _pool(env, spec))[:1]
 
 
-def _dept_manager(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+def _dept_manager(env: PlatformEnv, spec: Assignee, node: str, state: RunState) -> list[int]:
     dept = _base_dept(env, spec, state)
     for _ in range(spec.levels):
         if dept is None:
@@ -82,33 +82,33 @@ def _dept_manager(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[st
     return [int(manager)] if manager is not None else []
 
 
-def _base_dept(env: PlatformEnv, spec: Assignee, state: Mapping[str, Any]) -> int | None:
+def _base_dept(env: PlatformEnv, spec: Assignee, state: RunState) -> int | None:
     if spec.of == "record":
         value = env.record.get("dept_id")
         return int(value) if value is not None else None
-    user = env.assignee if spec.of == "assignee" else state["initiator"]
+    user = env.assignee if spec.of == "assignee" else state.initiator
     dept = env.conn.execute(select(users.c.dept_id).where(users.c.id == user)).scalar()
     return int(dept) if dept is not None else None
 
 
-def _user_field(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+def _user_field(env: PlatformEnv, spec: Assignee, node: str, state: RunState) -> list[int]:
     value = env.record.get(spec.field or "")
     return _active(env, [int(value)]) if value is not None else []
 
 
-def _initiator(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
-    return [int(state["initiator"])]
+def _initiator(env: PlatformEnv, spec: Assignee, node: str, state: RunState) -> list[int]:
+    return [state.initiator]
 
 
-def _previous_actor(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
-    return [int(state.get("last_actor") or state["initiator"])]
+def _previous_actor(env: PlatformEnv, spec: Assignee, node: str, state: RunState) -> list[int]:
+    return [state.last_actor or state.initiator]
 
 
-def _decision_table(env: PlatformEnv, spec: Assignee, node: str, state: Mapping[str, Any]) -> list[int]:
+def _decision_table(env: PlatformEnv, spec: Assignee, node: str, state: RunState) -> list[int]:
     raise Invalid("decision-table assignment is not available until the rule engine")
 
 
-_STRATEGIES: dict[str, Callable[[PlatformEnv, Assignee, str, Mapping[str, Any]], list[int]]] = {
+_STRATEGIES: dict[str, Callable[[PlatformEnv, Assignee, str, RunState], list[int]]] = {
     "users": _users, "role": _role, "dept_manager": _dept_manager, "user_field": _user_field,
     "initiator": _initiator, "previous_actor": _previous_actor, "round_robin": _round_robin,
     "least_open": _least_open, "decision_table": _decision_table,

@@ -13,6 +13,7 @@ from dajian.platform.errors import Forbidden, Invalid
 from dajian.platform.models import apps
 from dajian.platform.principal import Principal
 
+from .apply import state_of
 from .plans import plan_for
 from .service import lock_instance
 from .sla import clock_view
@@ -57,8 +58,9 @@ def instance_view(conn: Connection, principal: Principal, instance_id: int) -> d
         node = plan.node(task["node_id"]).definition
         fields = node.fields.model_dump() if node.fields else None
         task_list.append({**_iso(task), "node_label": node.label, "fields": fields})
-    clock = clock_view(plan.calendar, events, instance["ended_at"] or utcnow()) if plan.sla else None
-    return {**_iso(out), "version_id": instance["version_id"], "path": instance["data"].get("path", []),
+    state = state_of(instance)
+    clock = clock_view(plan.calendar, state, events, instance["ended_at"] or utcnow()) if plan.sla else None
+    return {**_iso(out), "version_id": instance["version_id"], "path": state.path,
             "sla_clock": clock, "tasks": task_list, "timeline": [_iso(e) for e in events]}
 
 

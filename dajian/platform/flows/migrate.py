@@ -2,23 +2,25 @@
 
 Instances stay pinned to the version that started them; when a flow changes, an admin may move
 the running ones over with a node mapping (``{"triage": "sorting"}``; nodes with the same id in
-both versions map to themselves). Tokens, open tasks, joins and timers follow the mapping, in one
-transaction with the instance row locked, and the move is written to the instance's event log.
+both versions map to themselves). The engine moves the run state (``migrate_state``); here the
+instance row and its pending task rows follow, in one transaction with the instance row locked,
+and the move is written to the instance's event log.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from dajian.engines.flow import MigrationError, dump_state, migrate_state
 from dajian.platform.apps import get_app_row, require_manage
 from dajian.platform.errors import Invalid, NotFound
 from dajian.platform.models import app_versions, apps
 from dajian.platform.principal import Principal
 
+from .apply import state_of
 from .plans import plan_for
 from .service import lock_instance, log_event
 from .tables import flow_instances, flow_tasks
@@ -33,10 +35,13 @@ def migrate_instance(conn: Connection, principal: Principal, instance_id: int, *
         raise Invalid("only running instances can move", errors=[{"path": "", "message": instance["state"]}])
     target = _target_version(conn, instance["app_id"], version)
     plan = plan_for(conn, target, instance["flow_key"])
-    state = copy.deepcopy(instance["data"])
-    moved = _map_state(state, dict(node_map), set(plan.nodes))
+    try:
+        state, moved = migrate_state(state_of(instance), plan, node_map)
+    except MigrationError as exc:
+        raise Invalid(exc.message, errors=[{"path": f"/node_map/{n}", "message": f"map node '{n}' to a node of "
+                                            "the new version"} for n in exc.missing]) from None
     conn.execute(update(flow_instances).where(flow_instances.c.id == instance_id).values(
-        version_id=target, data=state, lock_version=flow_instances.c.lock_version + 1))
+        version_id=target, data=dump_state(state), lock_version=flow_instances.c.lock_version + 1))
     for old, new in moved.items():
         conn.execute(update(flow_tasks).where(flow_tasks.c.instance_id == instance_id, flow_tasks.c.node_id == old,
                                               flow_tasks.c.status == "pending").values(node_id=new))
@@ -54,22 +59,3 @@ def _target_version(conn: Connection, app_id: int, number: int | None) -> int:
     if found is None:
         raise NotFound(f"no version {number}")
     return int(found)
-
-
-def _map_state(state: dict[str, Any], node_map: dict[str, str], nodes: set[str]) -> dict[str, str]:
-    """Rewrite the nodes the run stands on (tokens, tasks, approval work, joins, timers);
-    every one must exist in the new version."""
-    active = set(state["tokens"].values()) | set(state["timers"].values()) | set(state["joins"])
-    active |= {t["node"] for t in state["tasks"].values()} | {w["node"] for w in state["work"].values()}
-    mapping = {n: node_map.get(n, n) for n in active}
-    missing = sorted(n for n, m in mapping.items() if m not in nodes)
-    if missing:
-        raise Invalid("the new version lacks nodes this instance stands on",
-                      errors=[{"path": f"/node_map/{n}", "message": f"map node '{n}' to a node of the new version"}
-                              for n in missing])
-    state["tokens"] = {t: mapping[n] for t, n in state["tokens"].items()}
-    state["timers"] = {t: mapping[n] for t, n in state["timers"].items()}
-    state["joins"] = {mapping[n]: j for n, j in state["joins"].items()}
-    for item in [*state["tasks"].values(), *state["work"].values()]:
-        item["node"] = mapping[item["node"]]
-    return {old: new for old, new in mapping.items() if old != new}

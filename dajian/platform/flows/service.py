@@ -28,9 +28,9 @@ from dajian.engines.flow import (
     FlowPlan,
     RecordChanged,
     Start,
-    State,
     Step,
     SubflowDone,
+    dump_state,
     execute,
 )
 from dajian.platform import reactions
@@ -66,7 +66,7 @@ def _stepping(instance_id: int) -> Iterator[None]:
 
 
 def engine_error(exc: FlowError) -> Exception:
-    kind = {"forbidden": Forbidden, "conflict": Conflict}.get(exc.code, Invalid)
+    kind = {"forbidden": Forbidden, "conflict": Conflict, "corrupt_state": Conflict}.get(exc.code, Invalid)
     return kind(exc.message, errors=[{"path": exc.path or "", "message": exc.message}])
 
 
@@ -104,29 +104,31 @@ def lock_instance(conn: Connection, instance_id: int, org_id: int, *, lock: bool
 
 def run_step(conn: Connection, instance: Instance, event: Event, *, actor: int | None,
              assignee: int | None = None, record: Mapping[str, Any] | None = None,
-             comments: dict[str, str] | None = None) -> Applier:
+             comments: dict[str, str] | None = None, quiet: bool = False) -> Applier:
     """Run one engine step on a locked instance, apply its effects and save the new state.
 
     ``record`` gives the record's values when the caller has them (else they are read on first
-    use). A ``RecordChanged`` step that changes nothing writes nothing. ``comments`` go on the
-    tasks (by key) that the step closes.
+    use). A ``RecordChanged`` step (or any step when ``quiet``) that has no effects writes nothing
+    and comes back ``skipped``; a state that did not change is not written again. ``comments`` go
+    on the tasks (by key) that the step closes.
     """
     plan = plan_for(conn, instance["version_id"], instance["flow_key"])
     env = PlatformEnv(conn, instance["org_id"], instance["app_id"], utcnow(), _loader(conn, instance, actor),
                       assignee, _record=record)
     with _stepping(int(instance["id"])):
         step = _execute(plan, instance["data"], event, env)
-        if isinstance(event, RecordChanged) and not step.effects:
-            return Applier(conn, instance, plan, actor)
+        if (quiet or isinstance(event, RecordChanged)) and not step.effects:
+            return Applier(conn, instance, plan, actor, skipped=True)
         end = ending(step.effects)
-        saved = {"iid": instance["id"], "seen": instance["lock_version"], "data": step.state,
-                 "status": step.state["status"], **end}
-        if conn.execute(_SAVE_END if end else _SAVE, saved).rowcount != 1:
+        data = dump_state(step.state)
+        saved = {"iid": instance["id"], "seen": instance["lock_version"], "data": data,
+                 "status": step.state.status, **end}
+        if (end or data != instance["data"]) and conn.execute(_SAVE_END if end else _SAVE, saved).rowcount != 1:
             raise Conflict("the flow was changed by someone else; reload and try again")
         return _apply(conn, instance, step, plan, actor, comments, end_saved=True)
 
 
-def _execute(plan: FlowPlan, state: State | None, event: Event, env: PlatformEnv) -> Step:
+def _execute(plan: FlowPlan, state: Mapping[str, Any] | None, event: Event, env: PlatformEnv) -> Step:
     try:
         return execute(plan, state, event, env)
     except FlowError as exc:
@@ -151,9 +153,9 @@ def _apply(conn: Connection, instance: Instance, step: Step, plan: FlowPlan, act
     applier.apply(step.effects)
     for sub in applier.subflows:
         _start_child(conn, instance, sub.flow, sub.token)
-    if step.state["status"] == "completed" and instance["parent_id"] is not None:
+    if step.state.status == "completed" and instance["parent_id"] is not None:
         parent = lock_instance(conn, instance["parent_id"], instance["org_id"])
-        outcome = step.state["outcome"]
+        outcome = step.state.outcome
         done = run_step(conn, parent, SubflowDone(str(instance["parent_token"]), outcome), actor=actor)
         log_event(conn, parent, actor=actor, action="subflow_done", applier=done,
                   payload={"child": instance["id"], "outcome": outcome, "path": done.visits})
@@ -188,7 +190,7 @@ def _create(conn: Connection, plan: FlowPlan, *, org_id: int, app_id: int, versi
         parent_token=parent[1] if parent else None, id=None)  # fmt: skip
     env = PlatformEnv(conn, org_id, app_id, instance["started_at"], _loader(conn, instance, actor))
     step = _execute(plan, None, Start(user_id), env)
-    instance.update(data=step.state, state=step.state["status"], **ending(step.effects))
+    instance.update(data=dump_state(step.state), state=step.state.status, **ending(step.effects))
     values = {k: v for k, v in instance.items() if k != "id"}
     instance["id"] = conn.execute(insert(flow_instances).values(values).returning(flow_instances.c.id)).scalar_one()
     with _stepping(int(instance["id"])):

@@ -15,11 +15,12 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from dajian.engines.flow import RecordChanged
+from dajian.engines.flow import RecordChanged, RunState, is_paused
 from dajian.engines.flow.calendar import BusinessCalendar
 from dajian.engines.flow.clock import Interval, paused_minutes
 from dajian.platform.events import RecordEvent
 
+from .apply import state_of
 from .plans import pausing_flows
 from .service import lock_instance, run_step, stepping
 from .tables import flow_events, flow_instances
@@ -37,7 +38,7 @@ def on_record_event(conn: Connection, event: RecordEvent) -> bool:
         if stepping(row.id):  # the flow's own write, within its step: the step looks at the clock itself
             continue
         instance = lock_instance(conn, row.id, row.org_id)
-        if instance["state"] != "running" or "sla" not in instance["data"]:
+        if instance["state"] != "running" or state_of(instance).sla is None:
             continue
         applier = run_step(conn, instance, RecordChanged(), actor=None, record=event.new)
         if applier.events:
@@ -57,9 +58,10 @@ def pause_intervals(events: Iterable[Mapping[Any, Any]]) -> list[Interval]:
     return intervals
 
 
-def clock_view(calendar: BusinessCalendar, events: Iterable[Mapping[Any, Any]], now: datetime) -> dict[str, Any]:
-    """``{"paused": bool, "paused_minutes": float}`` of the flow's SLA clock, from its event log."""
+def clock_view(calendar: BusinessCalendar, state: RunState, events: Iterable[Mapping[Any, Any]],
+               now: datetime) -> dict[str, Any]:
+    """``{"paused": bool, "paused_minutes": float}`` of the flow's SLA clock: whether it is stopped,
+    the engine's answer; the minutes, from its event log."""
     intervals = pause_intervals(events)
-    return {"paused": bool(intervals) and intervals[-1][1] is None,
-            "paused_minutes": round(paused_minutes(calendar, intervals, now), 2)}  # fmt: skip
+    return {"paused": is_paused(state), "paused_minutes": round(paused_minutes(calendar, intervals, now), 2)}
 

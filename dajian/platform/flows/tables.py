@@ -1,7 +1,9 @@
 """Flow run tables (on the platform ``metadata``): instances, tasks, the event log, CC entries.
 
-The engine's state of a run (tokens, votes, join counters) is the JSON ``flow_instances.data``;
-tasks are also rows so inboxes, SLA scans and reports are indexed SQL.
+The engine's state of a run (tokens, votes, join counters) is the JSON ``flow_instances.data``, as
+``dajian.engines.flow.dump_state`` writes it (with its ``state_version``; older versions are upgraded
+as they are read, and stored in the current one by the next step); tasks are also rows so inboxes,
+SLA scans and reports are indexed SQL.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ flow_instances = Table(
     Column("record_id", Id, nullable=False),
     Column("state", String(16), nullable=False),  # running | completed | cancelled
     Column("outcome", String(100), nullable=True),
-    Column("data", JSON, nullable=False),  # the engine's state: tokens, votes, joins, timers, path
+    Column("data", JSON, nullable=False),  # the engine's RunState: tokens, votes, joins, timers, path
     Column("lock_version", Integer, nullable=False, default=1),
     Column("parent_id", Id, nullable=True),  # a sub-flow's parent instance
     Column("parent_token", String(40), nullable=True),

@@ -49,7 +49,7 @@ def env(**record: Any) -> FakeEnv:
 
 def test_the_clock_stops_in_a_pause_node_and_moves_the_due_time(plan: FlowPlan) -> None:
     walk = Walk(plan, env())
-    assert walk.state["sla"]["due"] == (MONDAY_9 + timedelta(hours=9)).isoformat()  # 18:00 Shanghai
+    assert walk.state.sla is not None and walk.state.sla.due == MONDAY_9 + timedelta(hours=9)  # 18:00 Shanghai
     walk.act("triage")
     [paused] = walk.step.of(SlaPaused)
     assert paused.at == MONDAY_9 and paused.generation == 0

@@ -21,13 +21,14 @@ from dajian.engines.flow import (
     FlowError,
     FlowPlan,
     InstanceSla,
+    RunState,
     ScheduleTimer,
     SetFields,
     Start,
-    State,
     Step,
     TimerFired,
     compile_flow,
+    dump_state,
     execute,
     preview,
     validate_flow,
@@ -114,14 +115,14 @@ class FakeEnv:
     now: datetime = MONDAY_9
     record: Mapping[str, Any] = field(default_factory=lambda: {"priority": "P2", "amount": Decimal("800")})
 
-    def resolve(self, spec: Assignee, *, node: str, state: Mapping[str, Any]) -> list[int]:
+    def resolve(self, spec: Assignee, *, node: str, state: RunState) -> list[int]:
         if spec.strategy in ("role", "round_robin"):
             return ROLES[spec.role or ""]
         if spec.strategy == "dept_manager":
             return [90 + spec.levels]
         if spec.strategy == "previous_actor":
-            return [state["last_actor"]]
-        return [state["initiator"]]
+            return [state.last_actor or state.initiator]
+        return [state.initiator]
 
 
 @pytest.fixture(scope="module")
@@ -138,14 +139,14 @@ class Walk:
         self.effects = list(self.step.effects)
 
     @property
-    def state(self) -> State:
+    def state(self) -> RunState:
         return self.step.state
 
     def tasks(self, node: str | None = None) -> dict[str, int]:
-        return {k: t["assignee"] for k, t in self.state["tasks"].items() if node in (None, t["node"])}
+        return {k: t.assignee for k, t in self.state.tasks.items() if node in (None, t.node)}
 
     def send(self, event: Any) -> Step:
-        saved = json.loads(json.dumps(self.state))  # the instance lives in the database between steps
+        saved = json.loads(json.dumps(dump_state(self.state)))  # the instance lives in the database between steps
         self.step = execute(self.plan, saved, event, self.env)
         self.effects += self.step.effects
         return self.step
@@ -185,8 +186,8 @@ def test_a_complaint_walks_to_its_end(plan: FlowPlan) -> None:
     walk.send(TimerFired(timer.timer))
     assert list(walk.tasks().values()) == [90 + 1]  # the previous actor calls the customer back
     walk.act("callback")
-    assert walk.state["status"] == "completed" and walk.state["outcome"] == "resolved"
-    assert walk.state["path"][-3:] == ["callback_wait", "callback", "done"]
+    assert walk.state.status == "completed" and walk.state.outcome == "resolved"
+    assert walk.state.path[-3:] == ["callback_wait", "callback", "done"]
 
 
 @pytest.mark.parametrize(("amount", "approver"), [("500", "supervisor"), ("500.01", "manager"),
@@ -194,7 +195,7 @@ def test_a_complaint_walks_to_its_end(plan: FlowPlan) -> None:
 def test_compensation_is_routed_by_amount(plan: FlowPlan, amount: str, approver: str) -> None:
     walk = Walk(plan, FakeEnv(record={"priority": "P3", "amount": Decimal(amount)}))
     through_review(walk)
-    assert {t["node"] for t in walk.state["tasks"].values()} == {approver}
+    assert {t.node for t in walk.state.tasks.values()} == {approver}
 
 
 def test_committee_needs_two_of_three_and_one_refusal_is_not_enough(plan: FlowPlan) -> None:
@@ -204,7 +205,7 @@ def test_committee_needs_two_of_three_and_one_refusal_is_not_enough(plan: FlowPl
     walk.act("committee", user=52)
     assert list(walk.tasks().values()) == [53]
     walk.act("committee", user=53)
-    assert walk.state["timers"] and "callback_wait" in walk.state["path"]  # two approvals carried it
+    assert walk.state.timers and "callback_wait" in walk.state.path  # two approvals carried it
 
 
 def test_two_committee_refusals_end_the_flow(plan: FlowPlan) -> None:
@@ -212,7 +213,7 @@ def test_two_committee_refusals_end_the_flow(plan: FlowPlan) -> None:
     through_review(walk)
     walk.act("committee", "reject", user=51)
     walk.act("committee", "reject", user=52)
-    assert walk.state["status"] == "completed" and walk.state["outcome"] == "compensation_refused"
+    assert walk.state.status == "completed" and walk.state.outcome == "compensation_refused"
     assert walk.step.of(CloseTask)[-1].status == "cancelled"  # the third member's task is withdrawn
 
 
@@ -220,7 +221,7 @@ def test_return_for_information_goes_to_the_initiator_and_back(plan: FlowPlan) -
     walk = Walk(plan)
     walk.act("triage", "return")
     [(key, user)] = walk.tasks().items()
-    assert user == 7 and walk.state["tasks"][key]["role"] == "info"
+    assert user == 7 and walk.state.tasks[key].role == "info"
     walk.act("triage")  # the initiator answers
     assert list(walk.tasks().values()) == [11]
 
@@ -231,7 +232,7 @@ def test_a_rejected_review_goes_back_to_the_previous_human_step(plan: FlowPlan) 
     walk.act("tech")
     walk.act("logistics")
     walk.act("review", "reject", user=31)
-    assert {t["node"] for t in walk.state["tasks"].values()} == {"logistics"}
+    assert {t.node for t in walk.state.tasks.values()} == {"logistics"}
     assert walk.step.of(CloseTask)[-1].status == "cancelled"  # reviewer 32 no longer needs to act
 
 
@@ -241,7 +242,7 @@ def test_transfer_delegate_and_add_signer(plan: FlowPlan) -> None:
     assert list(walk.tasks().values()) == [12]
     walk.act("triage")
     walk.act("tech", "delegate", users=(23,))
-    assert walk.state["tasks"][next(iter(walk.tasks("tech")))]["for"] == 21
+    assert walk.state.tasks[next(iter(walk.tasks("tech")))].for_ == 21
     walk.act("tech")
     walk.act("logistics")
     walk.act("review", "add_signer", user=31, users=(33,))
@@ -271,7 +272,7 @@ def test_the_initiator_can_withdraw(plan: FlowPlan) -> None:
     with pytest.raises(FlowError, match="initiator"):
         walk.send(Cancel(actor=11))
     walk.send(Cancel(actor=7))
-    assert walk.state["status"] == "cancelled" and walk.state["tasks"] == {}
+    assert walk.state.status == "cancelled" and walk.state.tasks == {}
     with pytest.raises(FlowError, match="not running"):
         walk.send(Cancel(actor=7))
 

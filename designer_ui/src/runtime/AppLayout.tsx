@@ -1,0 +1,121 @@
+import { DashboardOutlined, FormOutlined, HomeOutlined, InboxOutlined, MenuOutlined } from '@ant-design/icons'
+import { Badge, Button, Drawer, Grid, Layout, Menu, Skeleton } from 'antd'
+import type { MenuProps } from 'antd'
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Outlet, useLocation, useNavigate, useParams } from 'react-router'
+import { pickLabel } from '../core/labels'
+import { useOpenTaskCounts } from '../session'
+import { ErrorState } from './ErrorState'
+import { useNavigation } from './useNavigation'
+
+/** /a/:app/*: the navigation generated from the app definition beside the page (in a drawer on phones). */
+export function AppLayout() {
+  const { t, i18n } = useTranslation()
+  const { app = '' } = useParams()
+  const navigate = useNavigate()
+  const location = useLocation()
+  const screens = Grid.useBreakpoint()
+  const [drawerOpen, setDrawerOpen] = useState(false)
+  const nav = useNavigation(app)
+  const counts = useOpenTaskCounts()
+  const open = counts.data?.[app] ?? 0
+  const base = `/a/${app}`
+  const phone = screens.md === false
+
+  let items: MenuProps['items'] = []
+  if (nav.data) {
+    items = [
+      { key: base, icon: <HomeOutlined />, label: t('app.home') },
+      {
+        key: `${base}/inbox`,
+        icon: <InboxOutlined />,
+        label: (
+          <span className="menu-with-count">
+            {t('app.inbox')}
+            <Badge count={open} overflowCount={999} />
+          </span>
+        ),
+      },
+      nav.data.forms.length > 0 && {
+        type: 'group' as const,
+        key: 'forms',
+        label: t('app.forms'),
+        children: nav.data.forms.map((form) => ({
+          key: `${base}/forms/${form.key}`,
+          icon: <FormOutlined />,
+          label: pickLabel(form.label, i18n.language, form.key),
+        })),
+      },
+      nav.data.dashboards.length > 0 && {
+        type: 'group' as const,
+        key: 'dashboards',
+        label: t('app.dashboards'),
+        children: nav.data.dashboards.map((dashboard) => ({
+          key: `${base}/dashboards/${dashboard.key}`,
+          icon: <DashboardOutlined />,
+          label: pickLabel(dashboard.label, i18n.language, dashboard.key),
+        })),
+      },
+    ].filter((item) => item !== false)
+  }
+  // a record's page or a new record highlights its form
+  const selected = location.pathname.replace(/\/(new|records\/[^/]+)$/, '')
+  const menu = (
+    <nav aria-label={t('shell.menu')}>
+      {nav.isPending ? (
+        <Skeleton active style={{ padding: 16 }} />
+      ) : (
+        <Menu
+          mode="inline"
+          style={{ borderInlineEnd: 'none' }}
+          items={items}
+          selectedKeys={[selected]}
+          onClick={({ key }) => {
+            setDrawerOpen(false)
+            navigate(key)
+          }}
+        />
+      )}
+    </nav>
+  )
+
+  return (
+    <Layout className="app-layout">
+      {phone ? (
+        <Drawer
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          placement="left"
+          size={280}
+          title={pickLabel(nav.data?.label, i18n.language, app)}
+          styles={{ body: { padding: 0 } }}
+        >
+          {menu}
+        </Drawer>
+      ) : (
+        <Layout.Sider width={232} theme="light" className="app-sider">
+          {menu}
+        </Layout.Sider>
+      )}
+      <Layout.Content className="page">
+        {phone && (
+          <Button
+            className="app-menu-button"
+            icon={<MenuOutlined aria-hidden />}
+            aria-label={t('shell.menu')}
+            aria-expanded={drawerOpen}
+            onClick={() => setDrawerOpen(true)}
+          >
+            {t('shell.menu')}
+          </Button>
+        )}
+        {nav.isError ? (
+          <ErrorState title={t('app.loadFailed')} error={nav.error} onRetry={() => void nav.refetch()} />
+        ) : (
+          <Outlet />
+        )}
+      </Layout.Content>
+    </Layout>
+  )
+}

@@ -1,0 +1,43 @@
+import { Card, Col, Empty, Layout, Row, Skeleton, Typography } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router'
+import { pickLabel } from '../core/labels'
+import { useMyApps, useOpenTaskCounts } from '../session'
+import { ErrorState } from './ErrorState'
+
+/** "/": the apps I may open, each with my open tasks in it. */
+export function HomePage() {
+  const { t, i18n } = useTranslation()
+  const apps = useMyApps()
+  const counts = useOpenTaskCounts()
+  return (
+    <Layout.Content className="page">
+      <Typography.Title level={2}>{t('home.title')}</Typography.Title>
+      {apps.isPending && <Skeleton active />}
+      {apps.isError && <ErrorState error={apps.error} onRetry={() => void apps.refetch()} />}
+      {apps.data?.length === 0 && <Empty description={t('home.empty')} />}
+      <Row gutter={[16, 16]}>
+        {apps.data?.map((app) => {
+          const open = counts.data?.[app.key] ?? 0
+          const label = pickLabel(app.label, i18n.language, app.key)
+          return (
+            <Col key={app.key} xs={24} sm={12} lg={8}>
+              <Link to={`/a/${app.key}`} aria-label={label}>
+                <Card hoverable>
+                  <Card.Meta
+                    title={label}
+                    description={
+                      <Typography.Text strong={open > 0} type={open > 0 ? undefined : 'secondary'}>
+                        {t('home.openTasks', { count: open })}
+                      </Typography.Text>
+                    }
+                  />
+                </Card>
+              </Link>
+            </Col>
+          )
+        })}
+      </Row>
+    </Layout.Content>
+  )
+}
