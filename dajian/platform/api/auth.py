@@ -103,7 +103,7 @@ def require_scope(scope: str) -> Callable[[Principal], Awaitable[Principal]]:
 
 
 def _authenticate(request: Request) -> Principal:
-    """In a short transaction of its own, whose connection goes back to the pool at once.
+    """On a connection of its own, in autocommit, which goes back to the pool at once.
 
     The dependency and the endpoint run as separate thread-pool jobs: a connection held from one to
     the other would let queued requests take every connection while the holders wait for a thread,
