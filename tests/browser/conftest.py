@@ -141,9 +141,15 @@ def page(browser: Any, site: Site) -> Iterator[Any]:
     context.close()
 
 
-def shoot(page: Any, name: str, site: Site) -> None:
-    """The page at 1280×800 and at 390×844 (a phone), into tests/browser/.screenshots/ (not committed)."""
+def shoot(page: Any, name: str, site: Site, *, as_is: bool = False) -> None:
+    """The page at 1280×800 and at 390×844 (a phone), into tests/browser/.screenshots/ (not committed).
+
+    ``as_is``: one shot at the current size (an open drawer or menu would close or move on resize)."""
     SCREENSHOTS.mkdir(exist_ok=True)
+    if as_is:
+        page.wait_for_timeout(500)  # antd's open animations end
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{site.backend}.png"))
+        return
     size = page.viewport_size
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)

@@ -21,6 +21,8 @@ from dajian.platform import auth, db
 from dajian.platform.api.audiences import AUTH
 from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, get_engine, get_settings
 from dajian.platform.api.params import PathId
+from dajian.platform.api.schemas import auth as out
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers, errors
 from dajian.platform.api.versions import V1
 from dajian.platform.config import Settings
 from dajian.platform.errors import BadRequest, Forbidden, Invalid, Unauthorized
@@ -151,7 +153,7 @@ def _check_csrf(request: Request, principal: Principal) -> None:
 # --- sessions -------------------------------------------------------------------
 
 
-@router.post("/login")
+@router.post("/login", **answers(out.LoggedIn, 401, 413, 422, 429, e401="wrong user name or password"))
 def login(body: LoginBody, request: Request, response: Response) -> dict[str, Any]:
     """429 carries ``retry_after``, which the app's error handler copies into ``Retry-After``."""
     settings = get_settings(request)
@@ -160,7 +162,8 @@ def login(body: LoginBody, request: Request, response: Response) -> dict[str, An
     return {"user": result.user, "csrf_token": result.csrf_token}
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204,
+             responses=errors(*SIGNED_IN, 400, e400="signed in with a token: revoke it instead"))
 def logout(request: Request, conn: Conn, principal: CurrentPrincipal) -> Response:
     if principal.via != "session":
         raise BadRequest("logout ends a browser session; revoke a token with DELETE " + V1 + "/auth/tokens/{id}")
@@ -172,19 +175,20 @@ def logout(request: Request, conn: Conn, principal: CurrentPrincipal) -> Respons
     return response
 
 
-@router.get("/me")
+@router.get("/me", **answers(out.Me, *SIGNED_IN))
 def me(conn: ReadConn, principal: CurrentPrincipal) -> dict[str, Any]:
     return auth.whoami(conn, principal)
 
 
-@router.patch("/me")
+@router.patch("/me", **answers(out.Me, *SIGNED_IN, 413, 422))
 def update_me(body: MeBody, conn: Conn, principal: CurrentPrincipal) -> dict[str, Any]:
     """Change my language or display name; answers like ``GET /api/v1/auth/me``."""
     auth.update_me(conn, principal, locale=body.locale, display_name=body.display_name)
     return auth.whoami(conn, principal)
 
 
-@router.post("/password")
+@router.post("/password", responses=errors(*SIGNED_IN, 400, 413, 422, 429,
+                                                 e400="signed in with a token: use a browser session"))
 def change_password(body: PasswordBody, request: Request, principal: CurrentPrincipal) -> PasswordChanged:
     """Needs the current password; signs out the user's other sessions, keeps this one.
 
@@ -232,7 +236,8 @@ def _set_cookies(response: Response, result: auth.LoginResult, settings: Setting
 # --- API tokens -------------------------------------------------------------------
 
 
-@router.post("/tokens", status_code=201)
+@router.post("/tokens", status_code=201,
+             **answers(out.NewToken, *SIGNED_IN, 413, 422, e403="only from a browser session, with scopes you have"))
 def create_token(body: TokenBody, conn: Conn, principal: CurrentPrincipal) -> dict[str, Any]:
     """The plaintext is in this response and nowhere else, ever."""
     token_id, plaintext = auth.create_token(
@@ -242,7 +247,7 @@ def create_token(body: TokenBody, conn: Conn, principal: CurrentPrincipal) -> di
     return {"id": token_id, "token": plaintext}
 
 
-@router.get("/tokens")
+@router.get("/tokens", **answers(out.Tokens, *SIGNED_IN, 422))
 def list_tokens(
     conn: ReadConn, principal: CurrentPrincipal, every_user: Annotated[bool, Query(alias="all")] = False
 ) -> dict[str, Any]:
@@ -250,7 +255,7 @@ def list_tokens(
     return {"tokens": auth.list_tokens(conn, principal, every_user=every_user)}
 
 
-@router.delete("/tokens/{token_id}", status_code=204)
+@router.delete("/tokens/{token_id}", status_code=204, responses=errors(*SIGNED_IN, 404, 422))
 def revoke_token(token_id: PathId, conn: Conn, principal: CurrentPrincipal) -> Response:
     auth.revoke_token(conn, principal=principal, token_id=token_id)
     return Response(status_code=204)

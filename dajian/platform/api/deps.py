@@ -167,10 +167,11 @@ _OBJECT = TypeAdapter(dict[str, Any])
 
 
 def rendered(content: dict[str, Any], response: Response, *, status_code: int) -> Response:
-    """``content`` as FastAPI sends a returned ``dict[str, Any]`` (the same Pydantic JSON bytes), rendered in
-    the endpoint's thread: given the dict, FastAPI would validate it again in a thread-pool job of its own,
-    one more wait for a thread on every request. Keeps the status and headers set on the injected
-    ``response`` (an idempotent replay's); declare ``response_model=dict[str, Any]`` for the OpenAPI."""
+    """``content``, already JSON-ready, rendered in the endpoint's thread with Pydantic: given the dict,
+    FastAPI would validate it against the route's response model once more, in a thread-pool job of its
+    own (one more wait for a thread on every request). For hot routes whose service output is the
+    documented model already (``answers(...)`` keeps documenting it). Keeps the status and headers set on
+    the injected ``response`` (an idempotent replay's)."""
     out = Response(_OBJECT.dump_json(content), status_code=response.status_code or status_code,
                    media_type="application/json")
     out.headers.raw.extend(response.headers.raw)
