@@ -163,8 +163,8 @@ def test_token_requests_answer_after_the_server_closed_every_pooled_connection(o
         engine.dispose()
 
 
-def test_a_created_record_answers_the_json_a_returned_dict_would(org: Org) -> None:
-    """Creates render their answer in the endpoint's thread; the bytes must be what FastAPI sends for a dict."""
+def test_a_created_record_answers_its_values_as_json(org: Org) -> None:
+    """Decimals as text at the field's scale, instants with their offset, UTF-8 text; a replay the same."""
     _, headers = clerk_token(org)
     client = TestClient(org.api)
     body = {"title": "标题 ü", "amount": "12.5", "qty": 3, "seen_at": "2026-01-02T03:04:05+08:00", "tags": ["new"]}

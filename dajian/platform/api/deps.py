@@ -27,9 +27,8 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Annotated, Any, NamedTuple
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Request
 from fastapi.routing import APIRoute
-from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -161,18 +160,3 @@ class TransactionalRoute(APIRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, in_transaction(endpoint), **kwargs)
-
-
-_OBJECT = TypeAdapter(dict[str, Any])
-
-
-def rendered(content: dict[str, Any], response: Response, *, status_code: int) -> Response:
-    """``content``, already JSON-ready, rendered in the endpoint's thread with Pydantic: given the dict,
-    FastAPI would validate it against the route's response model once more, in a thread-pool job of its
-    own (one more wait for a thread on every request). For hot routes whose service output is the
-    documented model already (``answers(...)`` keeps documenting it). Keeps the status and headers set on
-    the injected ``response`` (an idempotent replay's)."""
-    out = Response(_OBJECT.dump_json(content), status_code=response.status_code or status_code,
-                   media_type="application/json")
-    out.headers.raw.extend(response.headers.raw)
-    return out

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from dajian.platform import records as service
 from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
-from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, get_settings, rendered
+from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, get_settings
 from dajian.platform.api.idempotency import IdempotencyKey, once
 from dajian.platform.api.params import PathId, QueryId, request_id
 from dajian.platform.api.schemas import records as out
@@ -56,13 +56,13 @@ def _request_id(request: Request) -> str:
 
 @router.post("", status_code=201, **answers(out.CreatedRecord, *SIGNED_IN, 404, 409, 413, 422))
 def create(request: Request, conn: Conn, response: Response, principal: Auth, app_key: str, form_key: str,
-           values: Values, idempotency_key: IdempotencyKey = None) -> Response:
+           values: Values, idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
     """Create a record. With ``Idempotency-Key`` a retry answers the first answer again (no second record)."""
     ctx = _context(conn, principal, app_key, form_key, "create")
     made: dict[str, Any] = once(
         request, response, conn, key=idempotency_key, org_id=principal.org_id, scope=f"user:{principal.user_id}",
         body=values, work=lambda: service.create_records(conn, ctx, [values], request_id=_request_id(request))[0])
-    return rendered(made, response, status_code=201)
+    return made
 
 
 @router.post("/preview", **answers(out.RecordPreview, *SIGNED_IN, 404, 413, 422))
@@ -77,14 +77,14 @@ def preview(conn: ReadConn, principal: Auth, app_key: str, form_key: str, values
 
 @router.post("/bulk", status_code=201, **answers(out.Records, *SIGNED_IN, 404, 409, 413, 422))
 def create_bulk(request: Request, conn: Conn, response: Response, principal: Auth, app_key: str, form_key: str,
-                body: Bulk, idempotency_key: IdempotencyKey = None) -> Response:
+                body: Bulk, idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
     """Create many records at once: all of them or, if any is invalid, none (``Idempotency-Key`` as on create)."""
     ctx = _context(conn, principal, app_key, form_key, "create")
     made: dict[str, Any] = once(
         request, response, conn, key=idempotency_key, org_id=principal.org_id, scope=f"user:{principal.user_id}",
         body=body.records,
         work=lambda: {"items": service.create_records(conn, ctx, body.records, request_id=_request_id(request))})
-    return rendered(made, response, status_code=201)
+    return made
 
 
 def _run_list(request: Request, conn: Connection, principal: Principal, app_key: str, form_key: str,
