@@ -10,13 +10,14 @@ never attaches that header on its own.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from dajian.platform import auth
+from dajian.platform import auth, db
 from dajian.platform.api.audiences import AUTH
 from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, get_engine, get_settings
 from dajian.platform.api.params import PathId
@@ -72,14 +73,15 @@ class TokenBody(BaseModel):
 # --- dependencies -------------------------------------------------------------
 
 
-def current_principal(request: Request) -> Principal:
+async def current_principal(request: Request) -> Principal:
     """Bearer token first, else the session cookie; sessions must pass the CSRF check.
 
-    Once per request: ``access.enforce`` asks first, the endpoint's dependency gets the same answer."""
+    Once per request: ``access.enforce`` asks first, the endpoint's dependency gets the same answer.
+    A coroutine, so that second answer costs no thread-pool job; only the database read takes one."""
     known: Principal | None = request.scope.get(PRINCIPAL_KEY)
     if known is not None:
         return known
-    principal = _authenticate(request)
+    principal = await run_in_threadpool(_authenticate, request)
     if principal.via == "session" and request.method not in SAFE_METHODS:
         _check_csrf(request, principal)
     request.scope[PRINCIPAL_KEY] = principal
@@ -89,12 +91,12 @@ def current_principal(request: Request) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require_scope(scope: str) -> Callable[[Principal], Principal]:
+def require_scope(scope: str) -> Callable[[Principal], Awaitable[Principal]]:
     """``Depends(require_scope("records:write"))``; an unknown scope fails at import, not per request."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}; known: {', '.join(SCOPES)}")
 
-    def dependency(principal: CurrentPrincipal) -> Principal:
+    async def dependency(principal: CurrentPrincipal) -> Principal:
         if not auth.permits(principal, scope):
             raise Forbidden(f"missing scope '{scope}'", scope=scope)
         return principal
@@ -103,7 +105,7 @@ def require_scope(scope: str) -> Callable[[Principal], Principal]:
 
 
 def _authenticate(request: Request) -> Principal:
-    """In a short transaction of its own, whose connection goes back to the pool at once.
+    """On a connection of its own, in autocommit, which goes back to the pool at once.
 
     The dependency and the endpoint run as separate thread-pool jobs: a connection held from one to
     the other would let queued requests take every connection while the holders wait for a thread,
@@ -115,13 +117,20 @@ def _authenticate(request: Request) -> Principal:
     token = _bearer(header) if header is not None else None
     principal = None
     if token is not None or cookie:
-        with get_engine(request).connect() as conn:
-            if conn.dialect.name == "postgresql":
-                # every statement here stands alone (a read, at most one UPDATE): autocommit saves the
-                # BEGIN and COMMIT round trips on every authenticated request
-                conn.execution_options(isolation_level="AUTOCOMMIT")
-            principal = auth.resolve_token(conn, token) if token else auth.resolve_session(conn, cookie or "")
-            conn.commit()
+        engine = get_engine(request)
+        app_key = request.path_params.get("app_key")  # read with the credentials: records need it next
+
+        def resolve() -> Principal | None:
+            # every statement here stands alone (a read, at most one UPDATE that a repeat leaves the same):
+            # autocommit saves BEGIN and COMMIT, and a dead pooled connection is retried rather than pinged
+            # first, so the common case costs the one read
+            with db.unpinged(), engine.connect() as conn:
+                db.autocommit(conn)
+                if token:
+                    return auth.resolve_token(conn, token, app_key=app_key)
+                return auth.resolve_session(conn, cookie or "", app_key=app_key)
+
+        principal = db.retry_once(resolve)
     if principal is None:
         raise Unauthorized("not signed in, or the session or token has expired")
     return principal
