@@ -3,9 +3,13 @@ import { pickLabel } from '../core/labels'
 import type { OptionNode } from '../core/form/types'
 import type { DisplayProps, EditProps } from './types'
 
-/** An option's label in its colour, as lists show it. */
+/** An option's label with a dot in its colour: readable whatever the colour (a pale one included). */
 export function OptionTag({ label, color }: { label: string; color?: string | null }) {
-  return color ? <Tag color={color}>{label}</Tag> : <Tag>{label}</Tag>
+  return <Tag variant="outlined" style={{ marginInlineEnd: 4 }}>
+    {color && <span aria-hidden style={{ display: 'inline-block', width: 8, height: 8, borderRadius: 4,
+      background: color, marginInlineEnd: 6 }} />}
+    {label}
+  </Tag>
 }
 
 function options(p: EditProps) {

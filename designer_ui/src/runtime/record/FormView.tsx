@@ -45,7 +45,7 @@ function FieldItem({ field, props }: { field: FieldDef; props: Props }) {
     // a field I may not change keeps its (disabled) input, so its label still names it
     body = <widget.edit {...common} disabled={!editable} />
   } else {
-    body = <span id={id} role="textbox" aria-readonly="true" tabIndex={0} style={{ display: 'inline-block', minHeight: 22 }}>
+    body = <span id={id} role="textbox" aria-readonly="true" aria-label={label} tabIndex={0} style={{ display: 'inline-block', minHeight: 22 }}>
       <widget.display field={field} value={props.values[field.key]} ctx={props.ctx} />
     </span>
   }
