@@ -4,13 +4,11 @@ the server's errors on their fields, fields a role may not change, and two peopl
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, SCREENSHOTS, Site, shoot
+from tests.browser.conftest import DESKTOP, Site, shoot
 from tests.browser.test_foundation import sign_in
 
 FORM = "/a/complaint_management/forms/complaint"
@@ -76,11 +74,6 @@ def test_create_a_complaint_with_live_linkage_and_reopen_it(page: Any, site: Sit
     page.get_by_role("tab", name="调查处理").click()
     expect(page.get_by_label("补偿金额")).to_have_value(re.compile(r"^800(\.00)?$"))
     shoot(page, "record-saved", site)
-    SCREENSHOTS.mkdir(exist_ok=True)
-    docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-    best = SCREENSHOTS / f"record-saved-desktop-{site.backend}.png"
-    if site.backend == "sqlite" and best.is_file() and docs.is_dir():
-        shutil.copyfile(best, docs / "record-1280x800.png")
 
 
 def test_a_field_my_role_may_not_change_is_not_editable(page: Any, site: Site) -> None:
