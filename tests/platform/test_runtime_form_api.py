@@ -45,3 +45,16 @@ def test_someone_without_a_role_is_refused_and_an_unknown_form_is_a_404(org: Org
     org.add_user("fay")
     assert org.client("fay").get("/api/v1/apps/tickets/forms/ticket/definition").status_code in (403, 404)
     assert admin.get("/api/v1/apps/tickets/forms/nope/definition").status_code == 404
+
+
+def test_a_cascade_field_carries_its_option_tree(org: Org) -> None:
+    admin = org.client()
+    node = {"value": "hw", "label": {"zh-CN": "硬件", "en": "Hardware"},
+            "children": [{"value": "screen", "label": {"zh-CN": "屏幕", "en": "Screen"}}]}
+    doc = ticket_app(trees={"category": [node], "unused": [{"value": "x", "label": {"en": "X"}}]})
+    doc["forms"][0]["fields"].append({"key": "category", "kind": "cascade_select", "label": {"en": "Category"},
+                                      "config": {"tree_key": "category"}})
+    assert publish(admin, doc).status_code == 200
+    body = admin.get("/api/v1/apps/tickets/forms/ticket/definition").json()
+    (category,) = [f for f in body["form"]["fields"] if f["key"] == "category"]
+    assert category["config"]["tree"][0]["children"][0]["value"] == "screen"  # the app's tree, inline

@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from dajian.engines.form.model import FieldDef, FormDef
-from dajian.engines.form.trees import OptionTree
+from dajian.engines.form.model import FormDef
 from dajian.platform import records as service
 from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
@@ -25,25 +24,15 @@ _ACTIONS = ("create", "update", "delete")
 
 
 class RuntimeForm(BaseModel):
-    """A published form as the caller may use it: its definition, the option trees its cascade fields
-    use, and the caller's actions and fields (``null``: every field)."""
+    """A published form as the caller may use it: its definition (cascade fields carry their option tree
+    inline, app-level trees substituted) and the caller's actions and fields (``null``: every field)."""
 
     app_version: int
     timezone: str
     form: FormDef
-    trees: dict[str, OptionTree]
     actions: list[str] = Field(description="read plus whichever of create, update, delete the caller may do")
     read_fields: list[str] | None
     write_fields: list[str] | None
-
-
-def _tree_keys(fields: list[FieldDef]) -> set[str]:
-    keys: set[str] = set()
-    for field in fields:
-        if field.kind == "cascade_select" and field.config and isinstance(field.config.get("tree_key"), str):
-            keys.add(field.config["tree_key"])
-        keys |= _tree_keys(field.fields or [])
-    return keys
 
 
 @router.get("/apps/{app_key}/forms/{form_key}/definition")
@@ -62,11 +51,9 @@ def get_form(conn: ReadConn, principal: Auth, app_key: str, form_key: str) -> Ru
         actions.append(action)
         if action in ("create", "update") and write_fields is not None:
             write_fields = None if grant.write_fields is None else write_fields | grant.write_fields
-    definition = runtime.definition
     form = read.form.form
     return RuntimeForm(
-        app_version=runtime.version, timezone=definition.settings.timezone, form=form,
-        trees={k: definition.trees[k] for k in sorted(_tree_keys(form.fields)) if k in definition.trees},
+        app_version=runtime.version, timezone=runtime.definition.settings.timezone, form=form,
         actions=actions,
         read_fields=None if read.grant.read_fields is None else sorted(read.grant.read_fields),
         write_fields=None if write_fields is None else sorted(write_fields),

@@ -2086,25 +2086,6 @@ export interface components {
             /** Value */
             value: string;
         };
-        /** OptionNode */
-        OptionNode: {
-            /** Children */
-            children?: components["schemas"]["OptionNode"][];
-            /**
-             * Label
-             * @description Display text per locale, e.g. {"zh-CN": "客户", "en": "Customer"}.
-             */
-            label: {
-                [key: string]: string;
-            };
-            /** Value */
-            value: string;
-        };
-        /**
-         * OptionTree
-         * @description The roots of a tree; every level's values are unique, depth and size are bounded.
-         */
-        OptionTree: components["schemas"]["OptionNode"][];
         /** PasswordBody */
         PasswordBody: {
             /** Current Password */
@@ -2189,8 +2170,8 @@ export interface components {
         };
         /**
          * RuntimeForm
-         * @description A published form as the caller may use it: its definition, the option trees its cascade fields
-         *     use, and the caller's actions and fields (``null``: every field).
+         * @description A published form as the caller may use it: its definition (cascade fields carry their option tree
+         *     inline, app-level trees substituted) and the caller's actions and fields (``null``: every field).
          */
         RuntimeForm: {
             /**
@@ -2205,10 +2186,6 @@ export interface components {
             read_fields: string[] | null;
             /** Timezone */
             timezone: string;
-            /** Trees */
-            trees: {
-                [key: string]: components["schemas"]["OptionTree"];
-            };
             /** Write Fields */
             write_fields: string[] | null;
         };

@@ -41,9 +41,10 @@ export function treeOptions(nodes: readonly OptionNode[], locale: string): Casca
   }))
 }
 
-export function treeOf(p: { field: EditProps['field']; ctx: EditProps['ctx'] }): OptionNode[] {
-  const key = p.field.config?.tree_key
-  return typeof key === 'string' ? (p.ctx.trees[key] ?? []) : []
+/** The field's option tree: the server sends it inline, an app-level tree already substituted. */
+export function treeOf(p: { field: EditProps['field'] }): OptionNode[] {
+  const tree = p.field.config?.tree
+  return Array.isArray(tree) ? (tree as OptionNode[]) : []
 }
 
 /** A path's labels in the tree: ["product", "screen"] → "产品 / 屏幕". */

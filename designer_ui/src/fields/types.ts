@@ -1,12 +1,11 @@
 import type { ComponentType } from 'react'
-import type { FieldDef, OptionNode, Values } from '../core/form/types'
+import type { FieldDef, Values } from '../core/form/types'
 
 /** What every widget may need besides its value: where the record lives and the form's data. */
 export interface FieldContext {
   appKey: string
   formKey: string
   locale: string
-  trees: Record<string, OptionNode[]>
   /** Display names of linked records, from the record's `_display`. */
   display: Record<string, string>
   /** A picker names the record it linked, so the page shows it before the save answers. */

@@ -7,11 +7,12 @@ import { compileFormLogic } from '../../src/core/form/logic'
 import type { FieldDef, FormDef } from '../../src/core/form/types'
 
 const label = (zh: string) => ({ 'zh-CN': zh })
-const f = (key: string, kind: string, extra: Partial<FieldDef> = {}): FieldDef => ({ key, kind, label: label(key), ...extra })
+const f = (key: string, kind: string, extra: Partial<FieldDef> = {}): FieldDef =>
+  ({ key, kind, label: label(key), ...extra }) as FieldDef
 const TYPES = { text: 'text', multi_select: 'text_list', currency: 'decimal', integer: 'integer', decimal: 'decimal',
   single_select: 'text', user: 'user', datetime: 'datetime' }
 
-const complaint: FormDef = {
+const complaint = {
   key: 'complaint', label: label('客诉'),
   fields: [
     f('subject', 'text', { required: true }),
@@ -30,8 +31,8 @@ const complaint: FormDef = {
   ],
   tabs: [{ key: 'a', label: label('受理') }, { key: 'b', label: label('处理') }],
   layout: [
-    { key: 'top', label: label('工单'), tab: 'a', columns: 2, fields: ['subject', 'channel', 'priority'] },
-    { key: 'money', label: label('金额'), tab: 'b', columns: 3, fields: ['compensation', 'total', 'nope'] },
+    { key: 'top', label: label('工单'), tab: 'a', columns: 2, collapsed: false, fields: ['subject', 'channel', 'priority'] },
+    { key: 'money', label: label('金额'), tab: 'b', columns: 3, collapsed: false, fields: ['compensation', 'total', 'nope'] },
   ],
 }
 const ctx = makeContext({ now: '2026-05-20T02:00:00Z', userId: 7, deptId: 3, timeZone: 'Asia/Shanghai' })
@@ -52,7 +53,7 @@ describe('the form layout', () => {
   })
 
   it('is one section of every field without a layout', () => {
-    const tabs = layoutOf({ key: 'x', label: label('x'), fields: [f('a', 'text'), f('b', 'text')] })
+    const tabs = layoutOf({ key: 'x', label: label('x'), fields: [f('a', 'text'), f('b', 'text')] } as FormDef)
     expect(tabs).toHaveLength(1)
     expect(tabs[0]?.sections[0]?.fields.map((x) => x.key)).toEqual(['a', 'b'])
   })
@@ -90,7 +91,7 @@ describe('linkage, defaults and formulas as the user types', () => {
 
   it('leaves to the server what it cannot compile, and keeps the static state', () => {
     const odd = compileFormLogic({ key: 'x', label: label('x'), fields: [
-      f('a', 'text', { visible_if: 'customer.level = "vip"', required: true })] }, TYPES)
+      f('a', 'text', { visible_if: 'customer.level = "vip"', required: true })] } as FormDef, TYPES)
     expect(odd.unsupported).toEqual(['a.visible_if'])
     expect(odd.states({}, ctx).a).toEqual({ visible: true, required: true, readonly: false })
   })

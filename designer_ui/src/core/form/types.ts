@@ -4,7 +4,12 @@ import type { components } from '../../api/schema'
 export type FieldDef = components['schemas']['FieldDef']
 export type FormDef = components['schemas']['FormDef']
 export type LayoutSection = components['schemas']['LayoutSection']
-export type OptionNode = components['schemas']['OptionNode']
+/** A node of a cascade field's option tree (`config.tree`). */
+export interface OptionNode {
+  value: string
+  label: Record<string, string>
+  children?: OptionNode[]
+}
 export type RuntimeForm = components['schemas']['RuntimeForm']
 export type FieldKindEntry = components['schemas']['FieldKindEntry']
 

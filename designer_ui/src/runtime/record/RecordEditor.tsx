@@ -75,9 +75,8 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
 
   const ctx: FieldContext = useMemo(() => ({
     appKey, formKey, locale: i18n.language, record: computed, display,
-    trees: Object.fromEntries(Object.entries(definition.trees).map(([k, tree]) => [k, tree])),
     setDisplay: (key, label) => setDisplay((d) => ({ ...d, [key]: label })),
-  }), [appKey, formKey, i18n.language, computed, display, definition.trees])
+  }), [appKey, formKey, i18n.language, computed, display])
 
   const onChange = (key: string, value: unknown) => {
     const nextTouched = new Set(touched).add(key)
