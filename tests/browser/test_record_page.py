@@ -85,6 +85,17 @@ def test_a_field_my_role_may_not_change_is_not_editable(page: Any, site: Site) -
     expect(page.get_by_label("处理人")).to_be_enabled()
 
 
+def test_a_cascade_field_picks_a_path_of_the_apps_tree(page: Any, site: Site) -> None:
+    sign_in(page, site, AGENT)
+    expect(page.get_by_role("heading", name="我的应用")).to_be_visible()
+    page.goto(FORM + "/new")
+    category = page.get_by_label("问题分类")
+    category.click()
+    category.fill("无法开机")
+    page.get_by_role("menuitemcheckbox", name=re.compile("无法开机")).first.click()
+    expect(page.get_by_role("region", name="问题")).to_contain_text("产品质量 / 功能失效 / 无法开机")
+
+
 def test_a_formula_follows_what_i_pick(page: Any, site: Site) -> None:
     sign_in(page, site, AGENT)
     expect(page.get_by_role("heading", name="我的应用")).to_be_visible()

@@ -26,6 +26,7 @@ interface Props {
 }
 
 const fieldId = (key: string) => `field-${key}`
+const blank = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)
 
 function FieldItem({ field, props }: { field: FieldDef; props: Props }) {
   const state = props.states[field.key] ?? { visible: true, required: false, readonly: false }
@@ -46,7 +47,8 @@ function FieldItem({ field, props }: { field: FieldDef; props: Props }) {
     body = <widget.edit {...common} disabled={!editable} />
   } else {
     body = <span id={id} role="textbox" aria-readonly="true" aria-label={label} tabIndex={0} style={{ display: 'inline-block', minHeight: 22 }}>
-      <widget.display field={field} value={props.values[field.key]} ctx={props.ctx} />
+      {blank(props.values[field.key]) ? <Typography.Text type="secondary">—</Typography.Text>
+        : <widget.display field={field} value={props.values[field.key]} ctx={props.ctx} />}
     </span>
   }
   return <Form.Item label={label} htmlFor={id} required={state.required && editable} tooltip={help || undefined}
