@@ -83,6 +83,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", V1 + "/apps/import"): ADMIN_APPS,
     ("GET", _APP): DESIGN_READ,
     ("GET", _APP + "/navigation"): READ,  # the web UI's app home: forms by the caller's roles, dashboards
+    ("GET", _APP + "/forms/{form_key}/definition"): READ,  # the record page: layout, linkage, my fields
     ("PUT", _APP + "/draft"): DESIGN,
     ("POST", _APP + "/validate"): DESIGN_READ,
     ("POST", _APP + "/publish"): DESIGN,

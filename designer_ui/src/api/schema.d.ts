@@ -316,6 +316,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_key}/forms/{form_key}/definition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Form
+         * @description The form's fields, layout and linkage from the published version, with what the caller may write
+         *     (the fields an update may change; a create may set the same ones).
+         */
+        get: operations["forms_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_key}/forms/{form_key}/export.xlsx": {
         parameters: {
             query?: never;
@@ -1848,6 +1869,31 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * Validation
+         * @description A rule the record must satisfy: ``condition`` must hold, else ``message``.
+         */
+        dajian__engines__form__model__Validation: {
+            /** Condition */
+            condition: unknown;
+            /**
+             * Fields
+             * @description Fields the message is shown on.
+             */
+            fields?: string[];
+            /**
+             * Key
+             * @description Stable identifier; becomes a SQL name.
+             */
+            key: string;
+            /**
+             * Message
+             * @description Display text per locale, e.g. {"zh-CN": "客户", "en": "Customer"}.
+             */
+            message: {
+                [key: string]: string;
+            };
+        };
         /** RunBody */
         dajian__platform__api__reports__RunBody: {
             /** Params */
@@ -1859,6 +1905,13 @@ export interface components {
         dajian__platform__api__rules__RunBody: {
             /** Record Id */
             record_id: number;
+        };
+        /** Validation */
+        dajian__platform__api__schemas__common__Validation: {
+            /** Errors */
+            errors: components["schemas"]["Problem"][];
+            /** Valid */
+            valid: boolean;
         };
         /** DashboardBody */
         DashboardBody: {
@@ -2096,6 +2149,102 @@ export interface components {
             /** Operators */
             operators: components["schemas"]["OperatorEntry"][];
         };
+        /** FieldDef */
+        FieldDef: {
+            /**
+             * Config
+             * @description Settings of this field's kind, checked by the kind's own model.
+             */
+            config?: {
+                [key: string]: unknown;
+            } | null;
+            /** Default */
+            default?: unknown;
+            /** Default Formula */
+            default_formula?: unknown;
+            /** Default From */
+            default_from?: ("current_user" | "current_dept" | "now" | "today") | null;
+            /**
+             * Fields
+             * @description For kind 'subtable': the row fields.
+             */
+            fields?: components["schemas"]["FieldDef"][] | null;
+            /**
+             * Formula
+             * @description For kind 'formula': the expression computing the value.
+             */
+            formula?: unknown;
+            /** Help */
+            help?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Indexed
+             * @default false
+             */
+            indexed: boolean;
+            /**
+             * Key
+             * @description Stable identifier; becomes a SQL name.
+             */
+            key: string;
+            /**
+             * Kind
+             * @description Field kind, e.g. text, decimal.
+             */
+            kind: string;
+            /**
+             * Label
+             * @description Display text per locale, e.g. {"zh-CN": "客户", "en": "Customer"}.
+             */
+            label: {
+                [key: string]: string;
+            };
+            /** Max */
+            max?: number | string | null;
+            /** Max Length */
+            max_length?: number | null;
+            /** Min */
+            min?: number | string | null;
+            /** Min Length */
+            min_length?: number | null;
+            /** Options */
+            options?: components["schemas"]["Option"][] | null;
+            /** Pattern */
+            pattern?: string | null;
+            /** Precision */
+            precision?: number | null;
+            /**
+             * Readonly
+             * @default false
+             */
+            readonly: boolean;
+            /** Readonly If */
+            readonly_if?: unknown;
+            /** Renamed From */
+            renamed_from?: string | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            /** Required If */
+            required_if?: unknown;
+            /** Scale */
+            scale?: number | null;
+            /**
+             * Unique
+             * @default false
+             */
+            unique: boolean;
+            /**
+             * Unique Within
+             * @description With unique: unique per combination of these fields, e.g. ["customer"].
+             */
+            unique_within?: string[] | null;
+            /** Visible If */
+            visible_if?: unknown;
+        };
         /** FieldKindEntry */
         FieldKindEntry: {
             /**
@@ -2316,6 +2465,38 @@ export interface components {
             errors: components["schemas"]["FlowProblem"][];
             /** Valid */
             valid: boolean;
+        };
+        /** FormDef */
+        FormDef: {
+            /** Description */
+            description?: {
+                [key: string]: string;
+            } | null;
+            /** Fields */
+            fields?: components["schemas"]["FieldDef"][];
+            /**
+             * Key
+             * @description Stable identifier; becomes a SQL name.
+             */
+            key: string;
+            /**
+             * Label
+             * @description Display text per locale, e.g. {"zh-CN": "客户", "en": "Customer"}.
+             */
+            label: {
+                [key: string]: string;
+            };
+            /**
+             * Layout
+             * @description Sections (on tabs, in columns) for the designer and runtime UI.
+             */
+            layout?: components["schemas"]["LayoutSection"][] | null;
+            /** Tabs */
+            tabs?: components["schemas"]["Tab"][];
+            /** Title Field */
+            title_field?: string | null;
+            /** Validations */
+            validations?: components["schemas"]["dajian__engines__form__model__Validation"][];
         };
         /** FormPlan */
         FormPlan: {
@@ -2651,6 +2832,39 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * LayoutSection
+         * @description A titled group of fields shown in ``columns`` columns, optionally on a tab.
+         */
+        LayoutSection: {
+            /**
+             * Collapsed
+             * @default false
+             */
+            collapsed: boolean;
+            /**
+             * Columns
+             * @default 2
+             */
+            columns: number;
+            /** Fields */
+            fields?: string[];
+            /** Help */
+            help?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Key
+             * @description Stable identifier; becomes a SQL name.
+             */
+            key: string;
+            /** Label */
+            label?: {
+                [key: string]: string;
+            } | null;
+            /** Tab */
+            tab?: string | null;
         };
         /** LoggedIn */
         LoggedIn: {
@@ -3055,6 +3269,20 @@ export interface components {
             example: string;
             /** Symbol */
             symbol: string;
+        };
+        /** Option */
+        Option: {
+            /** Color */
+            color?: string | null;
+            /**
+             * Label
+             * @description Display text per locale, e.g. {"zh-CN": "客户", "en": "Customer"}.
+             */
+            label: {
+                [key: string]: string;
+            };
+            /** Value */
+            value: string;
         };
         /** OrgRef */
         OrgRef: {
@@ -3561,6 +3789,27 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * RuntimeForm
+         * @description A published form as the caller may use it: its definition (cascade fields carry their option tree
+         *     inline, app-level trees substituted) and the caller's actions and fields (``null``: every field).
+         */
+        RuntimeForm: {
+            /**
+             * Actions
+             * @description read plus whichever of create, update, delete the caller may do
+             */
+            actions: string[];
+            /** App Version */
+            app_version: number;
+            form: components["schemas"]["FormDef"];
+            /** Read Fields */
+            read_fields: string[] | null;
+            /** Timezone */
+            timezone: string;
+            /** Write Fields */
+            write_fields: string[] | null;
+        };
         /** Schedules */
         Schedules: {
             /** Armed */
@@ -3744,6 +3993,21 @@ export interface components {
         Subscriptions: {
             /** Items */
             items: components["schemas"]["Subscription"][];
+        };
+        /** Tab */
+        Tab: {
+            /**
+             * Key
+             * @description Stable identifier; becomes a SQL name.
+             */
+            key: string;
+            /**
+             * Label
+             * @description Display text per locale, e.g. {"zh-CN": "客户", "en": "Customer"}.
+             */
+            label: {
+                [key: string]: string;
+            };
         };
         /** TableChart */
         TableChart: {
@@ -3992,13 +4256,6 @@ export interface components {
             id: number;
             /** Username */
             username: string;
-        };
-        /** Validation */
-        Validation: {
-            /** Errors */
-            errors: components["schemas"]["Problem"][];
-            /** Valid */
-            valid: boolean;
         };
         /** Version */
         Version: {
@@ -5834,6 +6091,56 @@ export interface operations {
                 };
             };
             /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    forms_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuntimeForm"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8353,7 +8660,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Validation"];
+                    "application/json": components["schemas"]["dajian__platform__api__schemas__common__Validation"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */

@@ -1,0 +1,211 @@
+import { ArrowLeftOutlined, SaveOutlined } from '@ant-design/icons'
+import { useQueryClient } from '@tanstack/react-query'
+import { App as AntApp, Button, Col, Row, Space, Tag, Typography } from 'antd'
+import { useCallback, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link, useNavigate } from 'react-router'
+import { ApiError } from '../../api/client'
+import type { Me } from '../../api/types'
+import { makeContext } from '../../core/expr'
+import { changedFields, reapply, type FieldChange } from '../../core/form/diff'
+import { placeError } from '../../core/form/errors'
+import { layoutOf } from '../../core/form/layout'
+import { compileFormLogic, type ValueTypes } from '../../core/form/logic'
+import type { RuntimeForm, Values } from '../../core/form/types'
+import { pickLabel } from '../../core/labels'
+import { widgetFor } from '../../fields/registry'
+import type { FieldContext } from '../../fields/types'
+import { ConflictDialog } from './ConflictDialog'
+import { FormView, type FieldErrors } from './FormView'
+import { createRecord, readRecord, updateRecord } from './recordApi'
+import { recordKey } from './recordKey'
+import { RecordSide } from './RecordSide'
+import { useSaveShortcut } from './useSaveShortcut'
+import { useUnsavedGuard } from './useUnsavedGuard'
+
+interface Props {
+  appKey: string
+  formKey: string
+  recordId: number | null
+  definition: RuntimeForm
+  valueTypes: ValueTypes
+  me: Me
+  initial: Values | null
+}
+
+interface Conflict { latest: Values; theirs: FieldChange[]; mine: FieldChange[]; conflicts: string[] }
+
+const NO_ERRORS: FieldErrors = { fields: {}, rows: {} }
+function withoutKey<T>(map: Record<string, T>, key: string): Record<string, T> {
+  return Object.fromEntries(Object.entries(map).filter(([k]) => k !== key))
+}
+const blank = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)
+
+export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes, me, initial }: Props) {
+  const { t, i18n } = useTranslation()
+  const { message } = AntApp.useApp()
+  const navigate = useNavigate()
+  const queryClient = useQueryClient()
+  const form = definition.form
+  const fields = useMemo(() => form.fields ?? [], [form])
+  const isNew = recordId === null
+  const logic = useMemo(() => compileFormLogic(form, valueTypes), [form, valueTypes])
+  const exprCtx = useMemo(() => makeContext({ timeZone: definition.timezone, userId: me.user.id, deptId: me.user.dept_id }),
+    [definition.timezone, me.user.id, me.user.dept_id])
+  const [base, setBase] = useState<Values>(() => initial ?? {})
+  const [values, setValues] = useState<Values>(() => initial ?? logic.defaults({}, exprCtx, new Set()))
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set())
+  const [display, setDisplay] = useState<Record<string, string>>(() => (initial?._display as Record<string, string>) ?? {})
+  const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS)
+  const [conflict, setConflict] = useState<Conflict | null>(null)
+  const [saving, setSaving] = useState(false)
+
+  const computed = useMemo(() => logic.withFormulas(values, exprCtx), [logic, values, exprCtx])
+  const states = useMemo(() => logic.states(computed, exprCtx), [logic, computed, exprCtx])
+  const action = isNew ? 'create' : 'update'
+  const canWrite = useCallback((key: string) => definition.actions.includes(action)
+    && (definition.write_fields == null || definition.write_fields.includes(key)), [definition, action])
+  const canRead = useCallback((key: string) => definition.read_fields == null || definition.read_fields.includes(key),
+    [definition])
+  const tabs = useMemo(() => layoutOf(form, canRead), [form, canRead])
+  const mine = useMemo(() => (isNew ? [] : changedFields(fields, base, values).filter((c) => canWrite(c.key))),
+    [isNew, fields, base, values, canWrite])
+  const dirty = isNew ? touched.size > 0 : mine.length > 0
+  const leaveOnce = useUnsavedGuard(dirty && !saving)
+
+  const ctx: FieldContext = useMemo(() => ({
+    appKey, formKey, locale: i18n.language, record: computed, display,
+    setDisplay: (key, label) => setDisplay((d) => ({ ...d, [key]: label })),
+  }), [appKey, formKey, i18n.language, computed, display])
+
+  const onChange = (key: string, value: unknown) => {
+    const nextTouched = new Set(touched).add(key)
+    setTouched(nextTouched)
+    setValues((prev) => {
+      const next = { ...prev, [key]: value }
+      return isNew ? { ...next, ...logic.defaults(next, exprCtx, nextTouched) } : next
+    })
+    if (errors.fields[key] || errors.rows[key]) {
+      setErrors((e) => ({ fields: withoutKey(e.fields, key), rows: withoutKey(e.rows, key) }))
+    }
+  }
+
+  const editable = (key: string) => canWrite(key) && states[key]?.visible !== false && !states[key]?.readonly
+    && widgetFor(fields.find((f) => f.key === key)?.kind ?? '').edit !== null
+
+  const missing = (): FieldErrors => {
+    const found: Record<string, string> = {}
+    for (const f of fields) {
+      if (states[f.key]?.required && editable(f.key) && canRead(f.key) && blank(computed[f.key])) found[f.key] = t('record.required')
+    }
+    return { fields: found, rows: {} }
+  }
+
+  const showServerErrors = (error: ApiError) => {
+    const keys = new Set(fields.map((f) => f.key))
+    const placed: FieldErrors = { fields: {}, rows: {} }
+    const unplaced: string[] = []
+    for (const e of error.errors) {
+      const p = placeError(e, keys)
+      if (p.field === null) unplaced.push(e.message)
+      else if (p.row !== null && p.column !== null) {
+        const rows = (placed.rows[p.field] ??= {})
+        rows[p.row] = { ...rows[p.row], [p.column]: p.message }
+      } else placed.fields[p.field] = p.message
+    }
+    setErrors(placed)
+    void message.error(unplaced.length > 0 ? unplaced.join('; ') : error.message)
+  }
+
+  const openConflict = async () => {
+    const latest = await readRecord(appKey, formKey, recordId ?? 0)
+    const theirs = changedFields(fields, base, latest)
+    setConflict({ latest, theirs, mine, conflicts: reapply(fields, base, values, latest).conflicts })
+  }
+
+  const save = async () => {
+    if (saving || conflict) return
+    const required = missing()
+    if (Object.keys(required.fields).length > 0) {
+      setErrors(required)
+      void message.error(t('record.fixErrors'))
+      return
+    }
+    setSaving(true)
+    try {
+      let saved: Values
+      if (isNew) {
+        const body = Object.fromEntries(fields.filter((f) => editable(f.key) && !blank(computed[f.key]))
+          .map((f) => [f.key, computed[f.key]]))
+        saved = await createRecord(appKey, formKey, body)
+      } else {
+        const body = Object.fromEntries(mine.map((c) => [c.key, c.after]))
+        saved = await updateRecord(appKey, formKey, recordId ?? 0, body, Number(base.row_version))
+      }
+      setErrors(NO_ERRORS)
+      setBase(saved)
+      setValues(saved)
+      setTouched(new Set())
+      setDisplay((saved._display as Record<string, string>) ?? {})
+      queryClient.setQueryData(recordKey(appKey, formKey, Number(saved.id)), saved)
+      void queryClient.invalidateQueries({ queryKey: ['apps', appKey, 'forms', formKey, 'records'], refetchType: 'none' })
+      void message.success(t('record.saved'))
+      if (isNew) {
+        leaveOnce()
+        void navigate(`/a/${appKey}/forms/${formKey}/records/${String(saved.id)}`, { replace: true })
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409) await openConflict()
+      else if (error instanceof ApiError) showServerErrors(error)
+      else void message.error(String(error))
+    } finally {
+      setSaving(false)
+    }
+  }
+  useSaveShortcut(() => void save())
+
+  const title = isNew ? t('record.newTitle', { form: pickLabel(form.label, i18n.language, form.key) })
+    : `${pickLabel(form.label, i18n.language, form.key)} · ${String(values[form.title_field ?? ''] ?? `#${String(recordId)}`)}`
+  const readOnly = !definition.actions.includes(action)
+
+  return <div className="record-page">
+    <Space wrap style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
+      <Space wrap>
+        <Link to={`/a/${appKey}/forms/${formKey}`} aria-label={t('record.backToList')}><ArrowLeftOutlined /></Link>
+        <Typography.Title level={3} style={{ margin: 0 }}>{title}</Typography.Title>
+        {dirty && <Tag color="orange">{t('record.unsaved')}</Tag>}
+      </Space>
+      {!readOnly && <Button type="primary" icon={<SaveOutlined />} loading={saving} onClick={() => void save()}
+        title={t('record.saveShortcut')}>{t('record.save')}</Button>}
+    </Space>
+    {logic.unsupported.length > 0 && <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+      {t('record.checkedOnSave')}
+    </Typography.Paragraph>}
+    <Row gutter={[16, 16]}>
+      <Col xs={24} lg={isNew ? 24 : 16}>
+        <FormView tabs={tabs} values={computed} states={states} canWrite={(k) => canWrite(k)} errors={errors} ctx={ctx}
+          onChange={onChange} />
+      </Col>
+      {!isNew && <Col xs={24} lg={8}>
+        <RecordSide appKey={appKey} formKey={formKey} recordId={String(recordId)} />
+      </Col>}
+    </Row>
+    {conflict && <ConflictDialog open fields={fields} theirs={conflict.theirs} mine={conflict.mine}
+      conflicts={conflict.conflicts} ctx={ctx}
+      onCancel={() => setConflict(null)}
+      onDiscard={() => {
+        setBase(conflict.latest)
+        setValues(conflict.latest)
+        setTouched(new Set())
+        setDisplay((conflict.latest._display as Record<string, string>) ?? {})
+        setConflict(null)
+      }}
+      onReapply={() => {
+        setBase(conflict.latest)
+        setValues(reapply(fields, base, values, conflict.latest).values)
+        setDisplay((d) => ({ ...((conflict.latest._display as Record<string, string>) ?? {}), ...d }))
+        setConflict(null)
+      }} />}
+  </div>
+}
+
