@@ -29,6 +29,7 @@ export function DashboardFilters({
                 aria-label={label}
                 prefix={`${label}:`}
                 style={{ minWidth: 200 }}
+                showSearch={{ optionFilterProp: 'label' }}
                 value={custom ? CUSTOM : String(filter.value ?? '')}
                 onChange={(value: string) =>
                   onChange(
