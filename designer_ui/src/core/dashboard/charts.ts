@@ -194,7 +194,8 @@ export function echartsOption(result: ReportResult, locale: string): Record<stri
           radius: chart.radius ?? (chart.type === 'donut' ? ['45%', '70%'] : '70%'),
           center: ['50%', '45%'],
           data: data.map((d) => ({ name: pickLabel(d.name, locale, String(d.key)), value: d.value })),
-          label: { formatter: '{b}: {c}' },
+          // inside the ring: names outside would be cut off in a narrow widget; the legend names the slices
+          label: { position: 'inside', formatter: '{c}' },
         },
       ],
     }
