@@ -69,6 +69,8 @@ def test_a_preset_changes_the_period_of_every_widget(page: Any, site: Site) -> N
     page.get_by_label("日期范围").fill("今年")
     page.get_by_label("日期范围").press("Enter")
     expect(page.get_by_role("link", name=re.compile(rf"^投诉量 {year}$"))).to_be_visible()
+    expect(page.get_by_role("img", name="投诉分类 Top 10")).to_be_visible()
+    shoot(page, "dashboard-year", site)
 
 
 def test_search_finds_a_record_by_a_chinese_word_and_opens_it(page: Any, site: Site) -> None:

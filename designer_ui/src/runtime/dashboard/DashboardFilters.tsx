@@ -1,10 +1,17 @@
-import { DatePicker, Select, Space } from 'antd'
-import dayjs from 'dayjs'
+import { Select, Space, Spin } from 'antd'
+import { lazy, Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
 import { DATE_PRESETS, isDateRange, type DashboardFilter } from '../../core/dashboard/charts'
 import { pickLabel } from '../../core/labels'
 
 const CUSTOM = 'custom'
+// the date picker (and dayjs) load only when someone picks a custom range
+const CustomRange = lazy(async () => ({ default: (await import('./CustomRange')).CustomRange }))
+
+function today(): string {
+  const now = new Date()
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`
+}
 
 /** The dashboard's filters: a date range is a preset (this month …) or two dates picked by hand. */
 export function DashboardFilters({
@@ -35,7 +42,7 @@ export function DashboardFilters({
                   onChange(
                     filter.key,
                     value === CUSTOM
-                      ? { from: dayjs().startOf('month').format('YYYY-MM-DD'), to: dayjs().format('YYYY-MM-DD') }
+                      ? { from: `${today().slice(0, 8)}01`, to: today() }
                       : value,
                   )
                 }
@@ -45,15 +52,9 @@ export function DashboardFilters({
                 ]}
               />
               {range && (
-                <DatePicker.RangePicker
-                  aria-label={t('dashboard.customRange')}
-                  allowClear={false}
-                  value={[dayjs(range.from), dayjs(range.to)]}
-                  onChange={(dates) => {
-                    const [from, to] = dates ?? []
-                    if (from && to) onChange(filter.key, { from: from.format('YYYY-MM-DD'), to: to.format('YYYY-MM-DD') })
-                  }}
-                />
+                <Suspense fallback={<Spin size="small" />}>
+                  <CustomRange label={t('dashboard.customRange')} range={range} onChange={(value) => onChange(filter.key, value)} />
+                </Suspense>
               )}
             </Space>
           )

@@ -1,4 +1,4 @@
-import { Alert, Card, Empty, Skeleton, Table, Typography } from 'antd'
+import { Alert, Card, Empty, Skeleton, Typography } from 'antd'
 import { lazy, Suspense, useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate } from 'react-router'
@@ -9,13 +9,17 @@ import {
   formatValue,
   isEChart,
   measureDrill,
-  tableCell,
   type DashboardWidget as Widget,
   type ReportResult,
 } from '../../core/dashboard/charts'
 import { pickLabel } from '../../core/labels'
 
-const EChart = lazy(() => import('./EChart'))
+// The chart library and antd's Table are the page's heaviest parts: their chunks start downloading when this
+// module is evaluated, side by side with the dashboard's data, instead of after it.
+const echartModule = import('./EChart')
+const tableModule = import('./ReportTable')
+const EChart = lazy(() => echartModule)
+const ReportTable = lazy(async () => ({ default: (await tableModule).ReportTable }))
 
 /** Pixels per grid row of the dashboard definition (its widgets say h: 2 … 5). */
 export const ROW_HEIGHT = 64
@@ -39,7 +43,13 @@ function WidgetBody({ app, widget, title, onRendered }: { app: string; widget: W
   const result = widget.data
   if (result.rows.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dashboard.noData')} />
   if (result.chart.type === 'number') return <Numbers app={app} result={result} />
-  if (result.chart.type === 'table') return <ReportTable app={app} result={result} />
+  if (result.chart.type === 'table') {
+    return (
+      <Suspense fallback={<Skeleton active />}>
+        <ReportTable app={app} result={result} />
+      </Suspense>
+    )
+  }
   if (isEChart(result.chart.type)) {
     return <Chart app={app} result={result} title={title} height={Math.max(widget.h, 3) * ROW_HEIGHT} onRendered={onRendered} />
   }
@@ -74,36 +84,6 @@ function Numbers({ app, result }: { app: string; result: ReportResult }) {
         )
       })}
     </div>
-  )
-}
-
-function ReportTable({ app, result }: { app: string; result: ReportResult }) {
-  const { i18n } = useTranslation()
-  const lang = i18n.language
-  const columns = (result.chart.columns ?? []).map((column, index) => ({
-    key: column.key,
-    title: pickLabel(column.label, lang, column.key),
-    align: column.kind === 'measure' ? ('right' as const) : undefined,
-    render: (_: unknown, row: (typeof result.rows)[number]) => {
-      const text = tableCell(result, row, column.key, lang)
-      const filter = column.kind === 'measure' ? measureDrill(row, column.key) : row.drill
-      // the first column and every number open the rows behind them
-      return filter !== undefined && (index === 0 || column.kind === 'measure') ? (
-        <Link to={drillUrl(app, result.form, filter)}>{text}</Link>
-      ) : (
-        text
-      )
-    },
-  }))
-  return (
-    <Table
-      size="small"
-      rowKey={(row) => JSON.stringify(row.dims)}
-      columns={columns}
-      dataSource={result.rows.filter((row) => row.level === 'detail')}
-      pagination={false}
-      scroll={{ y: 220, x: 'max-content' }}
-    />
   )
 }
 
