@@ -222,7 +222,6 @@ export function echartsOption(result: ReportResult, locale: string): Record<stri
     data: s.data,
     ...(s.stack ? { stack: s.stack } : {}),
     ...(chart.type === 'area' ? { areaStyle: {} } : {}),
-    ...(seriesType === 'line' ? { smooth: true } : {}),
   }))
   return {
     tooltip: { trigger: 'axis', valueFormatter: tooltipValue },
