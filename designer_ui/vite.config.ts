@@ -11,6 +11,19 @@ export default defineConfig({
     assetsDir: 'assets',
     sourcemap: false,
     chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      output: {
+        // React, the router, react-query and i18next change far less often than the app: in a chunk of their
+        // own they stay cached across releases. Only libraries the entry uses whole go here: a library that
+        // lazy pages use in part (antd, echarts, dayjs) would drag those parts onto the first screen.
+        manualChunks(id) {
+          if (/[\\/]node_modules[\\/](react|react-dom|scheduler|react-router|@tanstack|i18next|react-i18next)[\\/]/.test(id)) {
+            return 'vendor-react'
+          }
+          return undefined
+        },
+      },
+    },
   },
   server: {
     proxy: {
