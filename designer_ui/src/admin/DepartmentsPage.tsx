@@ -56,7 +56,8 @@ export function DepartmentsPage() {
             ) : tree.length === 0 ? (
               <Empty description={t('admin.departments.empty')} />
             ) : (
-              <Tree aria-label={t('admin.departments.tree')} treeData={tree} defaultExpandAll showLine selectable={false} />
+              // remount when a department is added, so defaultExpandAll opens the new branch too
+              <Tree key={departments.data?.length} aria-label={t('admin.departments.tree')} treeData={tree} defaultExpandAll showLine selectable={false} />
             )}
           </Card>
         </Col>

@@ -60,11 +60,15 @@ function RoleDrawer({ user, onClose }: { user: UserEntry | null; onClose: () => 
       <Form form={form} layout="vertical" onFinish={(values) => grant.mutate(values)}>
         <Form.Item name="app" label={t('admin.users.app')} rules={[{ required: true }]}>
           <Select
+            showSearch
+            optionFilterProp="label"
             options={(apps.data ?? []).map((app) => ({ value: app.key, label: pickLabel(app.label, i18n.language, app.key) }))}
           />
         </Form.Item>
         <Form.Item name="role" label={t('admin.users.role')} rules={[{ required: true }]}>
           <Select
+            showSearch
+            optionFilterProp="label"
             loading={roles.isFetching}
             options={(roles.data ?? []).map((role) => ({ value: role.key, label: pickLabel(role.label, i18n.language, role.key) }))}
           />
@@ -159,7 +163,7 @@ export function UsersPage() {
             <Input.Password autoComplete="new-password" />
           </Form.Item>
           <Form.Item name="dept_id" label={t('admin.users.department')}>
-            <Select allowClear options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))} />
+            <Select allowClear showSearch optionFilterProp="label" options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))} />
           </Form.Item>
           <Form.Item name="is_org_admin" label={t('admin.users.admin')} valuePropName="checked">
             <Switch />
