@@ -118,6 +118,7 @@ export function TokensPage() {
         open={secret !== null}
         title={t('admin.tokens.secretTitle')}
         onCancel={() => setSecret(null)}
+        destroyOnHidden
         footer={<Button type="primary" onClick={() => setSecret(null)}>{t('admin.tokens.secretDone')}</Button>}
       >
         <Space direction="vertical" style={{ width: '100%' }}>
