@@ -65,6 +65,17 @@ def test_admin_creates_a_user_gives_a_role_and_the_user_signs_in(page: Any, site
     expect(page.get_by_role("menu", name="系统管理")).to_have_count(0)
     shoot(page, "admin-forbidden", site, as_is=True)
 
+    # the admin disables them: signed out, and the next login is refused
+    sign_out(page)
+    open_admin(page, site)
+    page.get_by_role("row").filter(has_text="newagent").get_by_role("button", name="停用 newagent").click()
+    page.get_by_role("button", name="确 定").or_(page.get_by_role("button", name="确定")).click()
+    expect(page.get_by_role("row").filter(has_text="newagent")).to_contain_text("已停用")
+    sign_out(page)
+    sign_in(page, site, "newagent")
+    expect(page.get_by_role("alert")).to_contain_text("登录失败")
+    expect(page).to_have_url(re.compile(r"/login"))
+
 
 def test_admin_creates_a_department_under_another(page: Any, site: Site) -> None:
     open_admin(page, site)

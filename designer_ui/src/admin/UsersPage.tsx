@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { App as AntApp, Button, Drawer, Form, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd'
+import { App as AntApp, Button, Drawer, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, ApiError, unwrap } from '../api/client'
@@ -93,6 +93,8 @@ export function UsersPage() {
   const [creating, setCreating] = useState(false)
   const [rolesFor, setRolesFor] = useState<UserEntry | null>(null)
   const [form] = Form.useForm<NewUserForm>()
+  const [resetFor, setResetFor] = useState<UserEntry | null>(null)
+  const [resetForm] = Form.useForm<{ password: string }>()
   const deptName = new Map((departments.data ?? []).map((d) => [d.id, d.name]))
 
   const create = useMutation({
@@ -105,6 +107,18 @@ export function UsersPage() {
       await queryClient.invalidateQueries({ queryKey: USERS_KEY })
       await queryClient.invalidateQueries({ queryKey: DEPARTMENTS_KEY })
     },
+  })
+
+  const changeAccount = useMutation({
+    mutationFn: async ({ user, change }: { user: UserEntry; change: { is_active?: boolean; password?: string } }) =>
+      unwrap(await api.PATCH('/api/v1/admin/users/{user_id}', { params: { path: { user_id: user.id } }, body: change })),
+    onSuccess: async (_, { change }) => {
+      message.success(t(change.password ? 'admin.users.passwordReset' : change.is_active ? 'admin.users.enabled' : 'admin.users.disabledNow'))
+      setResetFor(null)
+      resetForm.resetFields()
+      await queryClient.invalidateQueries({ queryKey: USERS_KEY })
+    },
+    onError: (error) => message.error(errorText(error)),
   })
 
   if (users.error) return <ErrorState error={users.error} onRetry={() => void users.refetch()} />
@@ -141,9 +155,32 @@ export function UsersPage() {
           {
             title: t('admin.actions'),
             render: (_, user) => (
-              <Button size="small" onClick={() => setRolesFor(user)} aria-label={t('admin.users.rolesOf', { name: user.username })}>
-                {t('admin.users.roles')}
-              </Button>
+              <Space size={4}>
+                <Button size="small" onClick={() => setRolesFor(user)} aria-label={t('admin.users.rolesOf', { name: user.username })}>
+                  {t('admin.users.roles')}
+                </Button>
+                <Button size="small" onClick={() => setResetFor(user)} aria-label={t('admin.users.resetOf', { name: user.username })}>
+                  {t('admin.users.reset')}
+                </Button>
+                {user.is_active ? (
+                  <Popconfirm
+                    title={t('admin.users.confirmDisable')}
+                    onConfirm={() => changeAccount.mutate({ user, change: { is_active: false } })}
+                  >
+                    <Button size="small" danger aria-label={t('admin.users.disableOf', { name: user.username })}>
+                      {t('admin.users.disable')}
+                    </Button>
+                  </Popconfirm>
+                ) : (
+                  <Button
+                    size="small"
+                    onClick={() => changeAccount.mutate({ user, change: { is_active: true } })}
+                    aria-label={t('admin.users.enableOf', { name: user.username })}
+                  >
+                    {t('admin.users.enable')}
+                  </Button>
+                )}
+              </Space>
             ),
           },
         ]}
@@ -176,6 +213,24 @@ export function UsersPage() {
           </Form.Item>
         </Form>
       </Drawer>
+      <Modal
+        open={resetFor !== null}
+        title={t('admin.users.resetOf', { name: resetFor?.username ?? '' })}
+        onCancel={() => setResetFor(null)}
+        onOk={() => resetForm.submit()}
+        confirmLoading={changeAccount.isPending}
+        destroyOnHidden
+      >
+        <Form
+          form={resetForm}
+          layout="vertical"
+          onFinish={(values) => resetFor && changeAccount.mutate({ user: resetFor, change: { password: values.password } })}
+        >
+          <Form.Item name="password" label={t('admin.users.newPassword')} extra={t('admin.users.resetHint')} rules={[{ required: true, min: 8 }]}>
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+        </Form>
+      </Modal>
       <RoleDrawer user={rolesFor} onClose={() => setRolesFor(null)} />
     </section>
   )
