@@ -656,6 +656,37 @@ def finish_password_change(
     return ended
 
 
+def change_account(
+    conn: Connection, principal: Principal, user_id: int, *, is_active: bool | None, password: str | None
+) -> int:
+    """An administrator disables / enables a user or resets their password; returns the sessions ended.
+
+    Either change ends the user's sessions, so a disabled user or a leaked password stops working now."""
+    if not principal.is_org_admin:
+        raise Forbidden("only organisation administrators may do this")
+    found = conn.execute(select(users.c.id).where(users.c.id == user_id, users.c.org_id == principal.org_id)).first()
+    if found is None:
+        raise NotFound(f"user {user_id} not found")
+    problems = [] if password is None else [error("/password", e["message"]) for e in password_errors(password)]
+    if is_active is False and user_id == principal.user_id:
+        problems.append(error("/is_active", "you cannot disable yourself"))
+    if is_active is None and password is None:
+        problems.append(error("", "name is_active or password"))
+    if problems:
+        raise Invalid("account change is not valid", errors=problems)
+    values: dict[str, Any] = {}
+    if is_active is not None:
+        values["is_active"] = is_active
+    if password is not None:
+        values["password_hash"] = hash_password(password)
+    conn.execute(update(users).where(users.c.id == user_id).values(**values))
+    ended = conn.execute(sessions.delete().where(sessions.c.user_id == user_id)).rowcount
+    action = "reset_password" if password is not None else ("enable" if is_active else "disable")
+    write_audit(conn, org_id=principal.org_id, actor_id=principal.user_id, entity="user", action=action,
+                changes={"is_active": is_active, "sessions_ended": ended}, record_id=user_id)
+    return int(ended)
+
+
 # --- shared ------------------------------------------------------------------
 
 

@@ -206,6 +206,7 @@ def test_signing_in_tokens_and_administration(org: Org, engine: Engine, recorder
     _ok(admin.post("/api/v1/admin/memberships", json=grant), 201)
     _ok(admin.get("/api/v1/admin/departments"))
     _ok(admin.get("/api/v1/admin/users"))  # an administrator's view: e-mail and flags
+    _ok(admin.patch(f"/api/v1/admin/users/{clerk['id']}", json={"is_active": True}))  # before clerk signs in
     member = org.client("clerk")
     _ok(member.get("/api/v1/admin/users"))  # a member's view: what a user picker needs
     _ok(member.get("/api/v1/apps"))

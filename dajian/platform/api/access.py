@@ -69,6 +69,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("PUT", V1 + "/admin/departments/{dept_id}/manager"): ADMIN,
     ("GET", V1 + "/admin/users"): READ,
     ("POST", V1 + "/admin/users"): ADMIN,
+    ("PATCH", V1 + "/admin/users/{user_id}"): ADMIN,  # disable / enable, reset password
     ("PUT", V1 + "/admin/users/{user_id}/department"): ADMIN,
     ("POST", V1 + "/admin/memberships"): ADMIN,
     ("DELETE", V1 + "/admin/memberships"): ADMIN,

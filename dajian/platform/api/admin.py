@@ -17,7 +17,7 @@ from dajian.platform.api.params import BodyId, PathId, QueryId
 from dajian.platform.api.schemas import admin as out
 from dajian.platform.api.schemas.responses import SIGNED_IN, answers
 from dajian.platform.api.versions import V1
-from dajian.platform.auth import create_user
+from dajian.platform.auth import change_account, create_user
 from dajian.platform.models import audit_log
 from dajian.platform.principal import Principal
 
@@ -55,6 +55,12 @@ class Manager(BaseModel):
     manager_id: BodyId | None
 
 
+class AccountChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    is_active: bool | None = None
+    password: str | None = Field(default=None, min_length=1, max_length=1024)
+
+
 class UserDepartment(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dept_id: BodyId | None
@@ -88,6 +94,13 @@ def new_user(conn: Conn, principal: Auth, body: NewUser) -> dict[str, Any]:
 @router.get("/users", **answers(list[out.UserEntry | out.UserPick], *SIGNED_IN))
 def list_users(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
     return directory.list_users(conn, principal)
+
+
+@router.patch("/users/{user_id}", **answers(out.AccountChanged, *SIGNED_IN, 404, 413, 422))
+def change_user_account(conn: Conn, principal: Auth, user_id: PathId, body: AccountChange) -> dict[str, Any]:
+    """Disable or enable a user, or reset their password; either ends their sessions."""
+    ended = change_account(conn, principal, user_id, is_active=body.is_active, password=body.password)
+    return {"id": user_id, "sessions_ended": ended}
 
 
 @router.put("/users/{user_id}/department", **answers(out.UserDepartment, *SIGNED_IN, 404, 413, 422))

@@ -1,6 +1,47 @@
-import { Placeholder } from '../runtime/Placeholder'
+import { Layout, Menu, Result, Spin } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router'
+import { useMe } from '../session'
+import { AppsPage } from './AppsPage'
+import { AuditPage } from './AuditPage'
+import { DepartmentsPage } from './DepartmentsPage'
+import { TokensPage } from './TokensPage'
+import { UsersPage } from './UsersPage'
 
-/** /admin/* — the administrators' console. */
+const SECTIONS = ['users', 'departments', 'tokens', 'audit', 'apps'] as const
+
+/** /admin/* — the administrators' console; everyone else gets a 403 page (the server refuses them too). */
 export function AdminRoutes() {
-  return <Placeholder />
+  const { t } = useTranslation()
+  const me = useMe()
+  const navigate = useNavigate()
+  const section = useLocation().pathname.split('/')[2] ?? 'users'
+  if (me.isPending) return <Spin className="admin-loading" />
+  if (!me.data?.is_org_admin) {
+    return <Result status="403" title="403" subTitle={t('admin.forbidden')} />
+  }
+  return (
+    <Layout className="admin-layout">
+      <Layout.Sider width={200} theme="light">
+        <Menu
+          aria-label={t('admin.title')}
+          mode="inline"
+          selectedKeys={[section]}
+          onClick={({ key }) => navigate(`/admin/${key}`)}
+          items={SECTIONS.map((key) => ({ key, label: t(`admin.nav.${key}`) }))}
+        />
+      </Layout.Sider>
+      <Layout.Content className="admin-content" style={{ padding: 24 }}>
+        <Routes>
+          <Route index element={<Navigate to="users" replace />} />
+          <Route path="users" element={<UsersPage />} />
+          <Route path="departments" element={<DepartmentsPage />} />
+          <Route path="tokens" element={<TokensPage />} />
+          <Route path="audit" element={<AuditPage />} />
+          <Route path="apps" element={<AppsPage />} />
+          <Route path="*" element={<Navigate to="users" replace />} />
+        </Routes>
+      </Layout.Content>
+    </Layout>
+  )
 }

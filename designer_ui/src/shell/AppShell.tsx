@@ -1,4 +1,4 @@
-import { AppstoreOutlined, DownOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons'
+import { AppstoreOutlined, DownOutlined, LogoutOutlined, SettingOutlined, UserOutlined } from '@ant-design/icons'
 import { App as AntApp, Avatar, Button, Dropdown, Layout, Select, Space, Typography } from 'antd'
 import { useQueryClient } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
@@ -42,6 +42,7 @@ export function AppShell() {
   const user = me.data?.user
   const menuItems = [
     { key: 'profile', icon: <UserOutlined />, label: t('shell.profile') },
+    ...(me.data?.is_org_admin ? [{ key: 'admin', icon: <SettingOutlined />, label: t('admin.menu') }] : []),
     { key: 'logout', icon: <LogoutOutlined />, label: t('shell.logout') },
   ]
 
@@ -70,7 +71,7 @@ export function AppShell() {
             trigger={['click']}
             menu={{
               items: menuItems,
-              onClick: ({ key }) => (key === 'profile' ? navigate('/profile') : void signOut()),
+              onClick: ({ key }) => (key === 'logout' ? void signOut() : navigate(`/${key}`)),
             }}
           >
             <Button type="text" aria-label={t('shell.userMenu')} className="shell-user">

@@ -29,6 +29,11 @@ class NewUser(Out):
     dept_id: int | None
 
 
+class AccountChanged(Out):
+    id: int
+    sessions_ended: int
+
+
 class UserDepartment(Out):
     id: int
     dept_id: int | None
