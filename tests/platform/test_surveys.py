@@ -114,3 +114,5 @@ def test_the_public_form_lists_only_its_public_fields(desk: Desk) -> None:
     assert "subject" in keys and "contact_phone" in keys and "assignee" not in keys and "csat" not in keys
     assert form["contact_field"] == "contact_phone" and form["honeypot"]
     assert desk.visitor.get(f"{desk.public}/forms/customer").status_code == 404
+    [category] = [f for f in form["fields"] if f["key"] == "category"]
+    assert category["tree"][0]["value"] == "product_quality" and category["tree"][0]["children"]

@@ -26,11 +26,15 @@ router = APIRouter(prefix=V1)
 Token = Annotated[str, Path(max_length=1000)]
 
 
-def _field(f: FieldDef) -> dict[str, Any]:
+def _field(f: FieldDef, runtime: RuntimeApp) -> dict[str, Any]:
     shown = f.model_dump(include={"key", "kind", "label", "help", "required", "min", "max", "max_length", "config",
                                   "visible_if", "required_if", "readonly_if"})
     if f.options is not None:
         shown["options"] = [o.model_dump() for o in f.options]
+    config = f.config or {}
+    tree = config.get("tree") or runtime.definition.trees.get(str(config.get("tree_key")))
+    if f.kind == "cascade_select" and tree is not None:
+        shown["tree"] = tree.model_dump() if hasattr(tree, "model_dump") else tree
     return shown
 
 
@@ -44,7 +48,7 @@ def public_form(request: Request, org_key: str, app_key: str, form_key: str) -> 
         if channel is None:
             raise NotFound("no such public form")
         form = runtime.form(form_key).form
-        fields = [_field(f) for f in form.fields if f.key in channel.fields]
+        fields = [_field(f, runtime) for f in form.fields if f.key in channel.fields]
         contact = next((f for f in form.fields if f.key == channel.contact_field), None)
         return {"form": form.key, "label": form.label, "fields": fields, "honeypot": channel.honeypot,
                 "contact_field": channel.contact_field, "contact_label": contact.label if contact else None,
@@ -72,7 +76,7 @@ def survey_form(request: Request, org_key: str, app_key: str, token: Token) -> d
         runtime = _runtime(conn, found)
         form = runtime.form(found.form).form
         return {"form": form.key, "label": form.label, "about": _about(conn, runtime, found),
-                "fields": [_field(f) for f in surveys.answer_fields(runtime, found.form)],
+                "fields": [_field(f, runtime) for f in surveys.answer_fields(runtime, found.form)],
                 "expires_at": found.expires_at}
 
 

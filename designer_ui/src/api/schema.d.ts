@@ -3247,6 +3247,11 @@ export interface components {
             /** Required If */
             required_if?: unknown;
             /**
+             * Tree
+             * @description cascade selects: the option tree
+             */
+            tree?: components["schemas"]["TreeOption"][] | null;
+            /**
              * Visible If
              * @description linkage: JSON AST or formula text over the form's fields
              */
@@ -4051,6 +4056,17 @@ export interface components {
         Tokens: {
             /** Tokens */
             tokens: components["schemas"]["Token"][];
+        };
+        /** TreeOption */
+        TreeOption: {
+            /** Children */
+            children?: components["schemas"]["TreeOption"][];
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
+            /** Value */
+            value: string;
         };
         /** Unread */
         Unread: {

@@ -13,6 +13,12 @@ class PublicOption(Out):
     color: str | None = None
 
 
+class TreeOption(Out):
+    value: str
+    label: dict[str, str]
+    children: list[TreeOption] = Field(default_factory=list)
+
+
 class PublicField(Out):
     key: str
     kind: str
@@ -24,6 +30,7 @@ class PublicField(Out):
     max: Json = None
     max_length: int | None = None
     config: dict[str, Json] | None = None
+    tree: list[TreeOption] | None = Field(default=None, description="cascade selects: the option tree")
     visible_if: Json = Field(default=None, description="linkage: JSON AST or formula text over the form's fields")
     required_if: Json = None
     readonly_if: Json = None
