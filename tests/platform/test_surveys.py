@@ -116,3 +116,5 @@ def test_the_public_form_lists_only_its_public_fields(desk: Desk) -> None:
     assert desk.visitor.get(f"{desk.public}/forms/customer").status_code == 404
     [category] = [f for f in form["fields"] if f["key"] == "category"]
     assert category["tree"][0]["value"] == "product_quality" and category["tree"][0]["children"]
+    assert {"value": "resolved", "label": {"zh-CN": "已解决", "en": "Resolved"}} in [
+        {k: o[k] for k in ("value", "label")} for o in form["status_options"]]

@@ -48,9 +48,13 @@ def public_form(request: Request, org_key: str, app_key: str, form_key: str) -> 
         if channel is None:
             raise NotFound("no such public form")
         form = runtime.form(form_key).form
+        statuses: dict[str, Any] = {}
         fields = [_field(f, runtime) for f in form.fields if f.key in channel.fields]
         contact = next((f for f in form.fields if f.key == channel.contact_field), None)
-        return {"form": form.key, "label": form.label, "fields": fields, "honeypot": channel.honeypot,
+        status = next((f for f in form.fields if f.key == channel.status_field), None)
+        if status is not None and status.options:
+            statuses = {"status_options": [o.model_dump() for o in status.options]}
+        return {**statuses, "form": form.key, "label": form.label, "fields": fields, "honeypot": channel.honeypot,
                 "contact_field": channel.contact_field, "contact_label": contact.label if contact else None,
                 "status_lookup": channel.status_lookup}
 

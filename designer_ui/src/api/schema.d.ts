@@ -3283,6 +3283,11 @@ export interface components {
             };
             /** Status Lookup */
             status_lookup: boolean;
+            /**
+             * Status Options
+             * @description labels of the statuses a lookup shows
+             */
+            status_options?: components["schemas"]["PublicOption"][] | null;
         };
         /** PublicOption */
         PublicOption: {

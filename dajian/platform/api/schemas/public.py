@@ -44,6 +44,7 @@ class PublicForm(Out):
     contact_field: str | None = Field(default=None, description="the second factor the status lookup asks for")
     contact_label: dict[str, str] | None = None
     status_lookup: bool
+    status_options: list[PublicOption] | None = Field(default=None, description="labels of the statuses a lookup shows")
 
 
 class SurveyForm(Out):
