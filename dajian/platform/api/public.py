@@ -54,7 +54,8 @@ def public_form(request: Request, org_key: str, app_key: str, form_key: str) -> 
         status = next((f for f in form.fields if f.key == channel.status_field), None)
         if status is not None and status.options:
             statuses = {"status_options": [o.model_dump() for o in status.options]}
-        return {**statuses, "form": form.key, "label": form.label, "fields": fields, "honeypot": channel.honeypot,
+        return {**statuses, "form": form.key, "label": form.label, "fields": fields, "channel": channel.key,
+                "honeypot": channel.honeypot,
                 "contact_field": channel.contact_field, "contact_label": contact.label if contact else None,
                 "status_lookup": channel.status_lookup}
 

@@ -3260,6 +3260,11 @@ export interface components {
         /** PublicForm */
         PublicForm: {
             /**
+             * Channel
+             * @description the channel's key, stored in the record's 'channel' field (linkage reads it)
+             */
+            channel: string;
+            /**
              * Contact Field
              * @description the second factor the status lookup asks for
              */

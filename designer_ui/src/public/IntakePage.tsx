@@ -7,6 +7,7 @@ import { pickLabel } from '../core/labels'
 import { ErrorState } from '../runtime/ErrorState'
 import { PublicFields } from './PublicFields'
 import { PublicFrame } from './PublicFrame'
+import { ServerProblem } from './ServerProblem'
 import { showOnFields } from './problem'
 import { usePublicForm } from './usePublicForm'
 
@@ -90,12 +91,12 @@ export function IntakePage() {
           showIcon
           role="alert"
           title={error.status === 429 ? t('public.tooManyTitle') : t('public.sendFailed')}
-          description={error.status === 429 ? t('public.tooMany') : error.message}
+          description={error.status === 429 ? t('public.tooMany') : <ServerProblem error={error} shown={def.fields.map((f) => f.key)} />}
           style={{ marginBottom: 16 }}
         />
       )}
       <Form form={form} layout="vertical" onFinish={submit} size="large" scrollToFirstError>
-        <PublicFields fields={def.fields} values={values} />
+        <PublicFields fields={def.fields} values={values} channel={def.channel} />
         {/* the honeypot: hidden from people and screen readers, filled only by bots */}
         <div className="public-honeypot" aria-hidden="true">
           <Form.Item name={def.honeypot}>

@@ -7,9 +7,18 @@ import { PublicFieldInput } from './PublicFieldInput'
 import type { PublicField } from './types'
 
 /** The fields of a public form inside an antd Form, with linkage evaluated as the visitor types. */
-export function PublicFields({ fields, values }: { fields: readonly PublicField[]; values: Record<string, unknown> }) {
+export function PublicFields({
+  fields,
+  values,
+  channel,
+}: {
+  fields: readonly PublicField[]
+  values: Record<string, unknown>
+  /** the channel's key: the server stores it in the record's `channel`, so linkage may read it */
+  channel?: string
+}) {
   const { t, i18n } = useTranslation()
-  const live = useMemo(() => linkage(fields), [fields])
+  const live = useMemo(() => linkage(fields, channel ? { channel } : {}), [fields, channel])
   const states = live.state(values)
   return (
     <>

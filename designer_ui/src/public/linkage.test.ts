@@ -22,6 +22,11 @@ describe('public linkage', () => {
     expect(live.state({ order_no: 'JD-2026' }).name?.required).toBe(true)
   })
 
+  it('reads the values the server fixes, such as the channel', () => {
+    expect(linkage(fields, { channel: 'web' }).state({}).order_no?.required).toBe(false)
+    expect(linkage(fields, { channel: 'email' }).state({}).order_no?.required).toBe(true)
+  })
+
   it('leaves a condition over a field the public form lacks to the server', () => {
     expect(linkage(fields).state({}).order_no).toEqual({ visible: true, required: false, readonly: false })
   })

@@ -48,9 +48,17 @@ export interface Linkage {
   state(values: Record<string, unknown>): Record<string, FieldState>
 }
 
-/** `linkage(fields).state({expectation: ["compensation"]})` → `{amount: {visible: true, …}, …}`. */
-export function linkage(fields: readonly LinkedField[], ctx: EvalContext = makeContext()): Linkage {
-  const schemaJson = Object.fromEntries(fields.map((f) => [f.key, KIND_TYPES[f.kind] ?? 'any']))
+/** `fixed`: values the server sets on every submission (the channel's key), as text.
+ * `linkage(fields).state({expectation: ["compensation"]})` → `{amount: {visible: true, …}, …}`. */
+export function linkage(
+  fields: readonly LinkedField[],
+  fixed: Readonly<Record<string, string>> = {},
+  ctx: EvalContext = makeContext(),
+): Linkage {
+  const schemaJson: Record<string, string> = {
+    ...Object.fromEntries(Object.keys(fixed).map((k) => [k, 'text'])),
+    ...Object.fromEntries(fields.map((f) => [f.key, KIND_TYPES[f.kind] ?? 'any'])),
+  }
   const rules = fields.map((f) => ({
     key: f.key,
     visible: compileRule(f.visible_if, schemaJson),
@@ -67,7 +75,7 @@ export function linkage(fields: readonly LinkedField[], ctx: EvalContext = makeC
   }
   return {
     state(values) {
-      const record = Object.fromEntries(fields.map((f) => [f.key, values[f.key] ?? null]))
+      const record = { ...fixed, ...Object.fromEntries(fields.map((f) => [f.key, values[f.key] ?? null])) }
       return Object.fromEntries(
         rules.map((r) => [
           r.key,

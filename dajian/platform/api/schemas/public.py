@@ -40,6 +40,7 @@ class PublicForm(Out):
     form: str
     label: dict[str, str]
     fields: list[PublicField]
+    channel: str = Field(description="the channel's key, stored in the record's 'channel' field (linkage reads it)")
     honeypot: str = Field(description="leave this field empty: bots fill it and their submissions are dropped")
     contact_field: str | None = Field(default=None, description="the second factor the status lookup asks for")
     contact_label: dict[str, str] | None = None
