@@ -141,7 +141,10 @@ def relation_to(runtime: RuntimeApp, form: str, ref_form: str) -> str:
 
 
 def answer_fields(runtime: RuntimeApp, form: str) -> list[FieldDef]:
-    return [f for f in runtime.form(form).form.fields if f.kind in ANSWER_KINDS and f.default_from is None]
+    """The questions: fields of answerable kinds that the form does not fill itself (a default, a
+    ``default_from``, a read-only flag mark a field as the form's, e.g. the survey's channel)."""
+    return [f for f in runtime.form(form).form.fields
+            if f.kind in ANSWER_KINDS and f.default_from is None and f.default is None and not f.readonly]
 
 
 def survey_url(conn: Connection, runtime: RuntimeApp, *, form: str, ref_form: str, record: Mapping[str, Any],
