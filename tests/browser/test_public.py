@@ -50,6 +50,7 @@ def test_a_customer_files_on_a_phone_and_follows_the_ticket(phone: Any, site: Si
         assert (record["subject"], record["contact_phone"]) == ("扫地机器人充不上电", CUSTOMER_PHONE)
 
     phone.get_by_role("button", name="查询进度").click()
+    phone.get_by_role("heading", name="进度查询").wait_for()
     assert phone.get_by_label("工单号").input_value() == serial.group(1)
     phone.get_by_label("联系电话").fill("13700000000")
     phone.get_by_role("button", name="查询").click()

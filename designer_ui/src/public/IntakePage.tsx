@@ -75,7 +75,7 @@ export function IntakePage() {
         />
         {serial && (
           <Typography.Paragraph className="public-serial" copyable={{ text: serial }}>
-            <span aria-label={t('public.ticketNumber')}>{serial}</span>
+            {serial}
           </Typography.Paragraph>
         )}
       </PublicFrame>
