@@ -30,6 +30,8 @@ class Settings:
     count_cap: int = field(default_factory=lambda: _env_int("DAJIAN_COUNT_CAP", 1_000))
     # addresses or networks of reverse proxies whose X-Forwarded-For / -Proto are believed (none by default)
     trusted_proxies: tuple[str, ...] = field(default_factory=lambda: _env_list("DAJIAN_TRUSTED_PROXIES"))
+    # where customers reach this server: the origin of links sent in e-mails (survey links)
+    public_url: str = field(default_factory=lambda: os.environ.get("DAJIAN_PUBLIC_URL", "http://127.0.0.1:8000"))
 
 
 def get_settings() -> Settings:

@@ -50,6 +50,13 @@ class Conflict(DajianError):
     code = "conflict"
 
 
+class Gone(DajianError):
+    """It existed and will not come back: an expired link."""
+
+    status_code = 410
+    code = "gone"
+
+
 class PayloadTooLarge(DajianError):
     status_code = 413
     code = "payload_too_large"

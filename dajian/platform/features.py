@@ -10,6 +10,7 @@ from dajian.platform import files as files
 from dajian.platform import flows as flows
 from dajian.platform import rules as rules
 from dajian.platform import search as search
+from dajian.platform import surveys as surveys
 from dajian.platform.apps import register_publish_hook
 from dajian.platform.events import register_flow_listener
 from dajian.platform.rules.listener import on_flow_event

@@ -122,6 +122,14 @@ class Scenario:
         return widgets
 
 
+def survey_link(message: Any) -> str:
+    """The survey link in an e-mail's HTML part."""
+    html = message.get_body(preferencelist=("html",)).get_content()
+    found = re.search(r'href="([^"]+/survey/[^"]+)"', html)
+    assert found, html
+    return found.group(1)
+
+
 def single(widget: dict[str, Any]) -> dict[str, Any]:
     data = widget["data"]
     return dict(data["total"]["values"] if data.get("total") else data["rows"][0]["values"])
@@ -234,10 +242,12 @@ def test_a_vip_complaint_from_the_public_form_to_reopened_and_resolved_again(
     assert len(surveys()) == 1 and serial in surveys()[0]["Subject"]
     assert story.pending() == [("follow_up", "agent1")] and story.record()["status"] == "follow_up"
 
-    # -- CSAT 2 reopens it; the follow-up sends it back to the solution --------------------------
-    r = story.people["agent1"].post(f"/api/v1/apps/{APP}/forms/survey/records", json={
-        "complaint": story.record_id, "survey_channel": "email", "csat": 2, "nps": 3, "ces": 5,
-        "comment": "新机还没到"})
+    # -- the customer answers through the e-mail's link: CSAT 2 reopens it; the follow-up sends it
+    # back to the solution ----------------------------------------------------------------------
+    link = survey_link(surveys()[0])
+    token = link.rsplit("/", 1)[1]
+    assert link.startswith(f"http://127.0.0.1:8000/p/{org.key}/{APP}/survey/")
+    r = visitor.post(f"{public}/surveys/{token}", json={"csat": 2, "nps": 3, "ces": 5, "comment": "新机还没到"})
     assert r.status_code == 201, r.text
     record = story.record()
     assert (record["status"], record["csat"], record["reopen_count"]) == ("reopened", 2, 1)

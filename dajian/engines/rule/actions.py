@@ -64,8 +64,11 @@ def field_values(scope: Scope, form: str, literals: Mapping[str, Any], formulas:
 
 def template_values(f: Firing) -> dict[str, Any]:
     changed = f.record.get("changed")
+    def survey_link(form: str, days: int = 14) -> str:
+        return f.env.survey_link(str(form), f.rule, f.record, int(days))
+
     return {"record": f.record, "old": f.record.get("old") or {}, "rule": f.rule, "now": f.ctx.now,
-            "changed": sorted(getattr(changed, "keys", ()))}
+            "changed": sorted(getattr(changed, "keys", ())), "survey_link": survey_link}
 
 
 def _set(a: SetAction, scope: Scope) -> Run:

@@ -176,6 +176,8 @@ class Env(Protocol):
 
     def aggregates(self, rule: Any, record: Mapping[str, Any]) -> Mapping[str, Any]: ...
 
+    def survey_link(self, form: str, rule: str, record: Mapping[str, Any], days: int) -> str: ...
+
 
 class NullEnv:
     """For pure tests and benches: no users, aggregates from a fixed mapping."""
@@ -195,3 +197,6 @@ class NullEnv:
 
     def aggregates(self, rule: Any, record: Mapping[str, Any]) -> Mapping[str, Any]:
         return self._aggregates.get(rule.key, {})
+
+    def survey_link(self, form: str, rule: str, record: Mapping[str, Any], days: int) -> str:
+        return f"/p/-/-/survey/{form}-{record.get('id')}"  # no server, no signature: a recognisable stand-in

@@ -25,7 +25,7 @@ from jinja2.exceptions import SecurityError, TemplateError
 
 from .sandbox import BoundedEnvironment, BudgetScope, bound_issues, render_bounded
 
-RECORD_NAMES = frozenset({"record", "old", "changed", "rule", "now"})
+RECORD_NAMES = frozenset({"record", "old", "changed", "rule", "now", "survey_link"})
 ADAPTER_NAMES = frozenset({"subject", "text", "html", "recipient", "now"})
 _REFUSED_FILTERS = frozenset({"attr", "pprint", "random", "xmlattr"})
 _REFUSED_NODES = (nodes.Import, nodes.FromImport, nodes.Include, nodes.Extends, nodes.Macro, nodes.CallBlock,

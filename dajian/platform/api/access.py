@@ -143,6 +143,9 @@ ROUTES: dict[tuple[str, str], Need] = {
     # public: no sign-in (rate limited, signed, or both)
     ("POST", V1 + "/public/{org_key}/{app_key}/forms/{form_key}"): OPEN,
     ("GET", V1 + "/public/{org_key}/{app_key}/status"): OPEN,
+    ("GET", V1 + "/public/{org_key}/{app_key}/forms/{form_key}"): OPEN,
+    ("GET", V1 + "/public/{org_key}/{app_key}/surveys/{token}"): OPEN,
+    ("POST", V1 + "/public/{org_key}/{app_key}/surveys/{token}"): OPEN,
     ("POST", V1 + "/inbound/{channel_id}"): OPEN,
 }
 

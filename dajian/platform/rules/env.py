@@ -73,6 +73,17 @@ class RuleEnv:
                 out[a.key] = row[a.key]
         return out
 
+    def survey_link(self, form: str, rule: str, record: Mapping[str, Any], days: int) -> str:
+        """A signed link to answer ``form`` about ``record`` (``dajian.platform.surveys``)."""
+        from dajian.platform.rules.plans import ruleset_for
+        from dajian.platform.surveys import survey_url
+
+        rules = ruleset_for(self.runtime)
+        fired = rules.rules.get(rule) if rules is not None else None
+        if fired is None:
+            raise ValueError(f"survey_link: unknown rule '{rule}'")
+        return survey_url(self.conn, self.runtime, form=form, ref_form=fired.form, record=record, days=days)
+
     def users(self, spec: UserSpec, record: Mapping[str, Any]) -> list[int]:
         """The flows' resolver (``dajian.platform.assignees``): the same pools and the same turns."""
         org, app = self.runtime.org_id, self.runtime.app_id

@@ -1353,7 +1353,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Public Form
+         * @description The fields a visitor may fill on a public form, in the form's order, with their linkage.
+         */
+        get: operations["public_form"];
         put?: never;
         /**
          * Public Submit
@@ -1383,6 +1387,32 @@ export interface paths {
         get: operations["rules_public_status"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/{org_key}/{app_key}/surveys/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Survey Form
+         * @description The survey a signed link opens: its questions and what it is about. 404 for a link that is not
+         *     ours, 410 once expired, 409 once answered.
+         */
+        get: operations["public_survey_form"];
+        put?: never;
+        /**
+         * Answer Survey
+         * @description Record the answer against the record that sent the link and spend the link, in one transaction
+         *     (the answer's rules run in it too: a low score may reopen that record).
+         */
+        post: operations["public_answer_survey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3443,6 +3473,100 @@ export interface components {
             /** Path */
             path: string;
         };
+        /** PublicField */
+        PublicField: {
+            /** Config */
+            config?: {
+                [key: string]: unknown;
+            } | null;
+            /** Help */
+            help?: {
+                [key: string]: string;
+            } | null;
+            /** Key */
+            key: string;
+            /** Kind */
+            kind: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
+            /** Max */
+            max?: unknown;
+            /** Max Length */
+            max_length?: number | null;
+            /** Min */
+            min?: unknown;
+            /** Options */
+            options?: components["schemas"]["PublicOption"][] | null;
+            /** Readonly If */
+            readonly_if?: unknown;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            /** Required If */
+            required_if?: unknown;
+            /**
+             * Tree
+             * @description cascade selects: the option tree
+             */
+            tree?: components["schemas"]["TreeOption"][] | null;
+            /**
+             * Visible If
+             * @description linkage: JSON AST or formula text over the form's fields
+             */
+            visible_if?: unknown;
+        };
+        /** PublicForm */
+        PublicForm: {
+            /**
+             * Channel
+             * @description the channel's key, stored in the record's 'channel' field (linkage reads it)
+             */
+            channel: string;
+            /**
+             * Contact Field
+             * @description the second factor the status lookup asks for
+             */
+            contact_field?: string | null;
+            /** Contact Label */
+            contact_label?: {
+                [key: string]: string;
+            } | null;
+            /** Fields */
+            fields: components["schemas"]["PublicField"][];
+            /** Form */
+            form: string;
+            /**
+             * Honeypot
+             * @description leave this field empty: bots fill it and their submissions are dropped
+             */
+            honeypot: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
+            /** Status Lookup */
+            status_lookup: boolean;
+            /**
+             * Status Options
+             * @description labels of the statuses a lookup shows
+             */
+            status_options?: components["schemas"]["PublicOption"][] | null;
+        };
+        /** PublicOption */
+        PublicOption: {
+            /** Color */
+            color?: string | null;
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
+            /** Value */
+            value: string;
+        };
         /**
          * Published
          * @description What a publish (or its dry run, or an import) did or would do.
@@ -4028,6 +4152,34 @@ export interface components {
             /** Items */
             items: components["schemas"]["Subscription"][];
         };
+        /** SurveyAnswered */
+        SurveyAnswered: {
+            /** Accepted */
+            accepted: boolean;
+            /** Id */
+            id: number;
+        };
+        /** SurveyForm */
+        SurveyForm: {
+            /**
+             * About
+             * @description the display value of the record the survey is about
+             */
+            about?: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Fields */
+            fields: components["schemas"]["PublicField"][];
+            /** Form */
+            form: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
+        };
         /** Tab */
         Tab: {
             /**
@@ -4212,6 +4364,17 @@ export interface components {
         Tokens: {
             /** Tokens */
             tokens: components["schemas"]["Token"][];
+        };
+        /** TreeOption */
+        TreeOption: {
+            /** Children */
+            children?: components["schemas"]["TreeOption"][];
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
+            /** Value */
+            value: string;
         };
         /** Unread */
         Unread: {
@@ -10858,6 +11021,66 @@ export interface operations {
             };
         };
     };
+    public_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+                org_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicForm"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     rules_public_submit: {
         parameters: {
             query?: never;
@@ -11007,6 +11230,168 @@ export interface operations {
             };
             /** @description Too many attempts: wait retry_after seconds (also sent as Retry-After) (code: too_many_requests) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    public_survey_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                org_key: string;
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyForm"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Gone for good: the link has expired (code: gone) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    public_answer_survey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                org_key: string;
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyAnswered"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Gone for good: the link has expired (code: gone) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -17,6 +17,7 @@ from dajian.platform.errors import (
     DajianError,
     ErrorBody,
     Forbidden,
+    Gone,
     Invalid,
     NotFound,
     PayloadTooLarge,
@@ -34,6 +35,7 @@ REFUSALS: dict[int, tuple[type[DajianError], str]] = {
     409: (Conflict, "Conflicts with what is stored: a value that must be unique is taken, a stale row_version "
                     "(the body's current holds the record as it is now), a flow changed meanwhile, "
                     "a retry while the first request with its Idempotency-Key is still running"),
+    410: (Gone, "Gone for good: the link has expired"),
     413: (PayloadTooLarge, "The body or the file is larger than allowed"),
     422: (Invalid, "Invalid input: every problem with its JSON path"),
     429: (TooManyRequests, "Too many attempts: wait retry_after seconds (also sent as Retry-After)"),

@@ -1,0 +1,7 @@
+import type { components } from '../api/schema'
+
+export type PublicForm = components['schemas']['PublicForm']
+export type PublicField = components['schemas']['PublicField']
+export type SurveyForm = components['schemas']['SurveyForm']
+export type SubmissionStatus = components['schemas']['SubmissionStatus']
+export type TreeOption = components['schemas']['TreeOption']
