@@ -38,7 +38,8 @@ made (``dajian.platform.demo_conditions``); ``NOW()`` is the generator's now.
 
 Records go in through the record service (``create_records``) in batches of 500; ``owner_field``
 makes the user in that field the record's owner (so department scopes see realistic data) and
-``backdate`` copies a date-time field into ``created_at``/``updated_at``.
+``backdate`` copies a date-time field (a date: the start of that local day) into
+``created_at``/``updated_at``.
 
 Open work: the optional ``flows`` list gives a share of a form's records (``share`` of its
 ``count``, or a fixed ``count``, taken out of it) a flow run, stopped at a stage drawn from
@@ -249,16 +250,24 @@ class DemoGenerator:
             return
 
         def when(row: Row) -> datetime:
-            at = row.get(backdate)
-            return at if isinstance(at, datetime) else self.now
+            return self._moment(row.get(backdate)) or self.now
 
         ordered = sorted(rows, key=when)
         for _, day in itertools.groupby(ordered, key=lambda row: when(row).astimezone(self.zone).date()):
             yield from _chunks(list(day))
 
+    def _moment(self, value: Any) -> datetime | None:
+        """A date-time as it is; a date (a member since …) as the start of that local day."""
+        if isinstance(value, datetime):
+            return value
+        if isinstance(value, date):
+            return datetime(value.year, value.month, value.day, tzinfo=self.zone)
+        return None
+
     @contextmanager
-    def _clock_at(self, at: Any) -> Iterator[None]:
-        if not isinstance(at, datetime):
+    def _clock_at(self, value: Any) -> Iterator[None]:
+        at = self._moment(value)
+        if at is None:
             yield
             return
         previous = set_clock(ManualClock(at))
@@ -291,8 +300,8 @@ class DemoGenerator:
             created = create_records(conn, ctx, rows)
             ids += [int(r["id"]) for r in created]
             if backdate:
-                stamps = [{"rid": r["id"], "at": row[backdate]} for r, row in zip(created, rows, strict=True)
-                          if isinstance(row.get(backdate), datetime)]
+                moments = [(r["id"], self._moment(row.get(backdate))) for r, row in zip(created, rows, strict=True)]
+                stamps = [{"rid": rid, "at": at} for rid, at in moments if at is not None]
                 if stamps:
                     table = ctx.table
                     conn.execute(update(table).where(table.c.id == bindparam("rid"))

@@ -77,3 +77,11 @@ def test_surveys_are_dated_when_the_customer_answered_not_when_the_demo_was_made
     for r in surveys:
         assert _utc(r["created_at"]) == _utc(r["responded_at"])
     assert sum(_utc(r["created_at"]) < made_at - timedelta(days=31) for r in surveys) > len(surveys) // 3
+
+
+def test_customers_are_dated_from_when_they_became_members(truth: dict[str, Any]) -> None:
+    customers = truth["rows"]["customer"]
+    assert customers
+    for r in customers:
+        assert _utc(r["created_at"]) < truth["started"]
+    assert sum(_utc(r["created_at"]) < truth["started"] - timedelta(days=31) for r in customers) > len(customers) // 2
