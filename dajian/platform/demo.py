@@ -25,7 +25,9 @@ with ``pick`` [min, max] either gives a list of distinct choices; ``range`` [lo,
 ``decimals`` and ``skew`` (u**skew pulls values towards lo); ``date`` (``within_days`` back from
 now, weekday and local-hour weights, never later than now, ``"as": "date"``); ``after`` a field or ``relation.field``
 plus ``minutes`` (never later than now); ``ref`` a form (``where`` a condition on its rows,
-``match`` {its field: my field}); ``ref_value`` ``relation.field``; ``user`` {role}; ``dept_of``
+``match`` {its field: my field}); ``ref_value`` ``relation.field``;
+``working_minutes`` {from, to, calendar} (working minutes between two date-time fields on a
+calendar of the app's settings, as the flow engine counts them); ``user`` {role}; ``dept_of``
 a user field; ``template`` with ``{word_list}``, ``{seq}``/``{seq:06}``, ``{digits:8}``,
 ``{label:field}`` (option label) and ``{ref:relation.field}``. Any spec may add ``when`` (a
 condition on the fields generated before it) and ``null_ratio``; a list of specs gives cases, the
@@ -36,7 +38,8 @@ made (``dajian.platform.demo_conditions``); ``NOW()`` is the generator's now.
 
 Records go in through the record service (``create_records``) in batches of 500; ``owner_field``
 makes the user in that field the record's owner (so department scopes see realistic data) and
-``backdate`` copies a date-time field into ``created_at``/``updated_at``.
+``backdate`` copies a date-time field (a date: the start of that local day) into
+``created_at``/``updated_at``.
 
 Open work: the optional ``flows`` list gives a share of a form's records (``share`` of its
 ``count``, or a fixed ``count``, taken out of it) a flow run, stopped at a stage drawn from
@@ -80,6 +83,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, and_, bindparam, func, or_, select, update
 
+from dajian.engines.flow.calendar import BusinessCalendar
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.model import FieldDef
 from dajian.platform import apps as app_service
@@ -185,6 +189,7 @@ class DemoGenerator:
         self.zone = ZoneInfo(self.runtime.definition.settings.timezone)
         self.form: CompiledForm | None = None
         self.conditions = Conditions(self.runtime, self.now)
+        self._calendars: dict[str, BusinessCalendar] = {}
         for form_key, condition, where in spec_conditions(spec):  # every one checked before anything is made
             if form_key in self.runtime.forms:
                 self.conditions.compiled(form_key, condition, where=where)
@@ -245,16 +250,24 @@ class DemoGenerator:
             return
 
         def when(row: Row) -> datetime:
-            at = row.get(backdate)
-            return at if isinstance(at, datetime) else self.now
+            return self._moment(row.get(backdate)) or self.now
 
         ordered = sorted(rows, key=when)
         for _, day in itertools.groupby(ordered, key=lambda row: when(row).astimezone(self.zone).date()):
             yield from _chunks(list(day))
 
+    def _moment(self, value: Any) -> datetime | None:
+        """A date-time as it is; a date (a member since …) as the start of that local day."""
+        if isinstance(value, datetime):
+            return value
+        if isinstance(value, date):
+            return datetime(value.year, value.month, value.day, tzinfo=self.zone)
+        return None
+
     @contextmanager
-    def _clock_at(self, at: Any) -> Iterator[None]:
-        if not isinstance(at, datetime):
+    def _clock_at(self, value: Any) -> Iterator[None]:
+        at = self._moment(value)
+        if at is None:
             yield
             return
         previous = set_clock(ManualClock(at))
@@ -287,8 +300,8 @@ class DemoGenerator:
             created = create_records(conn, ctx, rows)
             ids += [int(r["id"]) for r in created]
             if backdate:
-                stamps = [{"rid": r["id"], "at": row[backdate]} for r, row in zip(created, rows, strict=True)
-                          if isinstance(row.get(backdate), datetime)]
+                moments = [(r["id"], self._moment(row.get(backdate))) for r, row in zip(created, rows, strict=True)]
+                stamps = [{"rid": rid, "at": at} for rid, at in moments if at is not None]
                 if stamps:
                     table = ctx.table
                     conn.execute(update(table).where(table.c.id == bindparam("rid"))
@@ -345,6 +358,8 @@ class DemoGenerator:
             return self._date(spec["date"])
         if "after" in spec:
             return self._after(spec, row, refs)
+        if "working_minutes" in spec:
+            return self._working_minutes(spec["working_minutes"], row, refs)
         if "ref_value" in spec:
             relation, _, name = str(spec["ref_value"]).partition(".")
             return refs.get(relation, {}).get(name)
@@ -411,6 +426,23 @@ class DemoGenerator:
         moment = base + timedelta(minutes=float(low) + (float(high) - float(low)) * share)
         moment = min(moment, self.now)
         return moment.date() if spec.get("as") == "date" else moment
+
+    def _working_minutes(self, spec: Mapping[str, Any], row: Row, refs: dict[str, Row]) -> Any:
+        """Working minutes between two date-time fields on the app's named calendar, as the flow
+        engine counts them, so a duration never exceeds the wall-clock time it claims to measure."""
+        start = _lookup(str(spec["from"]), row, refs)
+        end = _lookup(str(spec["to"]), row, refs)
+        if not isinstance(start, datetime) or not isinstance(end, datetime) or end < start:
+            return None
+        minutes = self._calendar(str(spec["calendar"])).working_minutes_between(start, end)
+        return round(minutes, int(spec.get("decimals", 2)))
+
+    def _calendar(self, name: str) -> BusinessCalendar:
+        if name not in self._calendars:
+            settings = self.runtime.definition.settings
+            self._calendars[name] = BusinessCalendar.from_definition(
+                {"timezone": settings.timezone, **settings.calendars[name]})
+        return self._calendars[name]
 
     def _pick_ref(self, spec: Mapping[str, Any], row: Row) -> Row | None:
         pool = self._pool(str(spec["ref"]))
