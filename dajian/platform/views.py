@@ -16,7 +16,7 @@ from dajian.platform import records as service
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from dajian.platform.filters import compile_filter
-from dajian.platform.models import saved_views
+from dajian.platform.models import departments, memberships, roles, saved_views, users
 from dajian.platform.pagination import SORTABLE_STANDARD, parse_sort
 
 ViewKind = Literal["table", "kanban", "calendar"]
@@ -164,3 +164,61 @@ def delete_view(conn: Connection, ctx: service.FormContext, view_id: int) -> Non
     if row["owner_id"] != ctx.principal.user_id and not (row["shared"] and ctx.principal.is_org_admin):
         raise Forbidden("only the person who saved this view may delete it")
     conn.execute(saved_views.delete().where(saved_views.c.id == view_id))
+
+
+class OptionOut(BaseModel):
+    value: str
+    label: dict[str, str]
+    color: str | None = None
+
+
+class ColumnOut(BaseModel):
+    key: str
+    kind: str
+    label: dict[str, str]
+    options: list[OptionOut] | None = None
+    sortable: bool
+    filterable: bool
+
+
+class ListColumns(BaseModel):
+    """What a list page of the form needs: the fields the caller may read, in form order, and the
+    names of the people and departments that user and department fields hold ids of."""
+
+    form: str
+    label: dict[str, str]
+    title_field: str | None
+    columns: list[ColumnOut]
+    users: dict[str, str] = Field(description="display names of the app's members and the caller, by user id")
+    departments: dict[str, str] = Field(description="department names by id")
+
+
+MAX_NAMES = 5000  # beyond this a list shows ids rather than send a phone book with every list
+
+
+def list_columns(conn: Connection, ctx: service.FormContext) -> ListColumns:
+    form = ctx.form
+    columns = [ColumnOut(key=f.key, kind=f.kind, label=dict(f.label),
+                         options=[OptionOut(value=o.value, label=dict(o.label), color=o.color) for o in f.options]
+                         if f.options else None,
+                         sortable=form.kinds[f.key].sortable,
+                         filterable=form.kinds[f.key].filterable)
+               for f in form.form.fields if ctx.grant.can_read(f.key) and f.key not in form.children]
+    return ListColumns(form=form.form.key, label=dict(form.form.label), title_field=form.form.title_field,
+                       columns=columns, users=_user_names(conn, ctx),
+                       departments=_department_names(conn, ctx.principal.org_id))
+
+
+def _user_names(conn: Connection, ctx: service.FormContext) -> dict[str, str]:
+    members = (select(memberships.c.user_id).join(roles, roles.c.id == memberships.c.role_id)
+               .where(roles.c.app_id == ctx.runtime.app_id))
+    rows = conn.execute(select(users.c.id, users.c.display_name).where(
+        users.c.org_id == ctx.principal.org_id,
+        or_(users.c.id.in_(members), users.c.id == ctx.principal.user_id)).limit(MAX_NAMES))
+    return {str(i): name for i, name in rows}
+
+
+def _department_names(conn: Connection, org_id: int) -> dict[str, str]:
+    rows = conn.execute(select(departments.c.id, departments.c.name).where(departments.c.org_id == org_id)
+                        .limit(MAX_NAMES))
+    return {str(i): name for i, name in rows}

@@ -115,3 +115,12 @@ def test_bad_bodies_are_4xx(admin: TestClient) -> None:
     assert admin.post(VIEWS, json={"name": "x", "spec": {"kind": "gantt"}}).status_code == 422
     assert admin.post(VIEWS, json={"name": "x", "colour": "red"}).status_code == 422
     assert admin.post("/api/v1/apps/desk/forms/nope/views", json={"name": "x"}).status_code == 404
+
+
+def test_columns_name_the_fields_options_people_and_departments(org: Org, admin: TestClient) -> None:
+    ann = agent(org, admin, "ann")
+    body = ann.get("/api/v1/apps/desk/forms/ticket/columns").json()
+    assert [(c["key"], c["kind"], c["sortable"]) for c in body["columns"]] == [
+        ("title", "text", True), ("status", "single_select", True), ("due", "date", True), ("amount", "integer", True)]
+    assert [o["value"] for o in body["columns"][1]["options"]] == ["open", "done"]
+    assert "ann" in body["users"].values() or any("ann" in n for n in body["users"].values())

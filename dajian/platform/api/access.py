@@ -114,6 +114,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", _APP + "/forms/{form_key}/search"): READ,
     # saved list views: the service lets only the owner change one
     ("GET", _APP + "/forms/{form_key}/views"): READ,
+    ("GET", _APP + "/forms/{form_key}/columns"): READ,
     ("POST", _APP + "/forms/{form_key}/views"): READ,
     ("PATCH", _APP + "/forms/{form_key}/views/{view_id}"): READ,
     ("DELETE", _APP + "/forms/{form_key}/views/{view_id}"): READ,

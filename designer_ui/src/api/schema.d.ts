@@ -316,6 +316,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_key}/forms/{form_key}/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Columns
+         * @description The fields of the form the caller may read, with option labels and colours, and the names of
+         *     the app's people and the organisation's departments, so a list shows names rather than ids.
+         */
+        get: operations["views_columns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_key}/forms/{form_key}/export.xlsx": {
         parameters: {
             query?: never;
@@ -1550,6 +1571,23 @@ export interface components {
             key: string;
             label: components["schemas"]["Text"];
         };
+        /** ColumnOut */
+        ColumnOut: {
+            /** Filterable */
+            filterable: boolean;
+            /** Key */
+            key: string;
+            /** Kind */
+            kind: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
+            /** Options */
+            options?: components["schemas"]["OptionOut"][] | null;
+            /** Sortable */
+            sortable: boolean;
+        };
         /** RunBody */
         dajian__platform__api__reports__RunBody: {
             /** Params */
@@ -1775,6 +1813,37 @@ export interface components {
              */
             users?: number[];
         };
+        /**
+         * ListColumns
+         * @description What a list page of the form needs: the fields the caller may read, in form order, and the
+         *     names of the people and departments that user and department fields hold ids of.
+         */
+        ListColumns: {
+            /** Columns */
+            columns: components["schemas"]["ColumnOut"][];
+            /**
+             * Departments
+             * @description department names by id
+             */
+            departments: {
+                [key: string]: string;
+            };
+            /** Form */
+            form: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
+            /** Title Field */
+            title_field: string | null;
+            /**
+             * Users
+             * @description display names of the app's members and the caller, by user id
+             */
+            users: {
+                [key: string]: string;
+            };
+        };
         /** LoginBody */
         LoginBody: {
             /** Org */
@@ -1938,6 +2007,17 @@ export interface components {
             example: string;
             /** Symbol */
             symbol: string;
+        };
+        /** OptionOut */
+        OptionOut: {
+            /** Color */
+            color?: string | null;
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
+            /** Value */
+            value: string;
         };
         /** PasswordBody */
         PasswordBody: {
@@ -3281,6 +3361,56 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    views_columns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListColumns"];
                 };
             };
             /** @description Invalid input: every problem with its JSON path */
