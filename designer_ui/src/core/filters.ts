@@ -37,6 +37,9 @@ type Ast = unknown
 const COMPARISONS: Record<string, OperatorKey> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' }
 const AST_OF: Record<string, string> = Object.fromEntries(Object.entries(COMPARISONS).map(([k, v]) => [v, k]))
 const FORMULA_OF: Record<string, string> = { eq: '=', ne: '<>', lt: '<', le: '<=', gt: '>', ge: '>=' }
+const CATALOG_NAME: Record<OperatorKey, string> = {
+  eq: '=', ne: '<>', lt: '<', le: '<=', gt: '>', ge: '>=', contains: 'CONTAINS', empty: 'ISBLANK', notEmpty: 'ISBLANK',
+}
 const ORDERED = new Set(['integer', 'decimal', 'date', 'datetime', 'time', 'duration'])
 const DATED = new Set(['date', 'datetime'])
 const NUMERIC = new Set(['integer', 'decimal'])
@@ -44,7 +47,7 @@ const NUMBER = /^-?\d+(\.\d+)?$/
 
 /**
  * The operators a field offers, limited to what the server's catalog lists (`ops`: the catalog's
- * operator and function ops, e.g. "==", "contains", "is_empty").
+ * operator symbols and function names, e.g. "=", "<>", "CONTAINS", "ISBLANK").
  */
 export function operatorsFor(field: FieldInfo, ops: ReadonlySet<string>): OperatorKey[] {
   const wanted: OperatorKey[] = []
@@ -53,7 +56,7 @@ export function operatorsFor(field: FieldInfo, ops: ReadonlySet<string>): Operat
   if (ORDERED.has(field.valueType)) wanted.push('lt', 'le', 'gt', 'ge')
   if ((field.valueType === 'text' && !isChoice(field)) || multi) wanted.push('contains')
   wanted.push('empty', 'notEmpty')
-  return wanted.filter((op) => ops.has(astOp(op)))
+  return wanted.filter((op) => ops.has(CATALOG_NAME[op]))
 }
 
 function isChoice(field: FieldInfo): boolean {

@@ -8,7 +8,7 @@ const FIELDS = {
   count: { kind: 'integer', valueType: 'integer' },
   due: { kind: 'date', valueType: 'date' },
 } satisfies Record<string, FieldInfo>
-const ALL_OPS = new Set(['==', '!=', '<', '<=', '>', '>=', 'contains', 'is_empty'])
+const ALL_OPS = new Set(['=', '<>', '<', '<=', '>', '>=', 'CONTAINS', 'ISBLANK'])
 
 const GROUP: FilterGroup = {
   combinator: 'and',
@@ -71,6 +71,6 @@ describe('filters', () => {
     expect(operatorsFor(FIELDS.title, ALL_OPS)).toEqual(['eq', 'ne', 'contains', 'empty', 'notEmpty'])
     expect(operatorsFor(FIELDS.status, ALL_OPS)).toEqual(['eq', 'ne', 'empty', 'notEmpty'])
     expect(operatorsFor(FIELDS.due, ALL_OPS)).toEqual(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'empty', 'notEmpty'])
-    expect(operatorsFor(FIELDS.amount, new Set(['==', '>']))).toEqual(['eq', 'gt'])
+    expect(operatorsFor(FIELDS.amount, new Set(['=', '>']))).toEqual(['eq', 'gt'])
   })
 })
