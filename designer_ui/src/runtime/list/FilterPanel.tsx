@@ -263,6 +263,8 @@ function RowEditor({ index, row, columns, fields, ops, onChange }: RowProps) {
           <Select
             aria-label={t('list.filter.value', { n })}
             style={{ width: 160 }}
+            showSearch
+            optionFilterProp="label"
             value={typeof row.value === 'string' && row.value ? row.value : undefined}
             options={column.options.map((o) => ({ value: o.value, label: pickLabel(o.label, i18n.language, o.value) }))}
             onChange={(value: string) => onChange({ ...row, value })}

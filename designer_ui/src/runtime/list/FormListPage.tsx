@@ -224,6 +224,8 @@ export function FormListPage() {
         {kind === 'kanban' && (
           <Select
             aria-label={t('list.kanban.groupBy')}
+            showSearch
+            optionFilterProp="label"
             value={spec.group_by ?? undefined}
             style={{ width: 150 }}
             options={singleSelects.map((c) => ({ value: c.key, label: label(c) }))}
@@ -233,6 +235,8 @@ export function FormListPage() {
         {kind === 'calendar' && (
           <Select
             aria-label={t('list.calendar.dateField')}
+            showSearch
+            optionFilterProp="label"
             value={spec.date_field ?? undefined}
             style={{ width: 150 }}
             options={dateFields.map((c) => ({ value: c.key, label: label(c) }))}
