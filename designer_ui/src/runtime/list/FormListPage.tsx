@@ -12,6 +12,7 @@ import type { FieldInfo } from '../../core/filters'
 import { pickLabel } from '../../core/labels'
 import { ErrorState } from '../ErrorState'
 import { useNavigation } from '../useNavigation'
+import { BulkBar } from './BulkBar'
 import { CalendarBoard } from './CalendarBoard'
 import { FilterPanel } from './FilterPanel'
 import { KanbanBoard } from './KanbanBoard'
@@ -47,6 +48,7 @@ export function FormListPage() {
   const [saveOpen, setSaveOpen] = useState(false)
   const [saveError, setSaveError] = useState<string | null>(null)
   const [total, setTotal] = useState<{ total: number; exact: boolean } | null>(null)
+  const [chosen, setChosen] = useState<number[]>([])
 
   // a saved view in the URL (?view=) is applied once it has loaded, so a reload brings it back
   if (current && loadedView !== viewId) {
@@ -268,7 +270,23 @@ export function FormListPage() {
         <CalendarBoard dateField={spec.date_field} titleOf={titleOf} records={page.data?.items ?? []} onOpen={open} />
       ) : (
         <>
+          {chosen.length > 0 && (
+            <BulkBar
+              app={app}
+              form={form}
+              info={info}
+              ids={chosen}
+              canUpdate={formActions.includes('update')}
+              canDelete={formActions.includes('delete')}
+              onDone={() => setChosen([])}
+            />
+          )}
           <Table<RecordItem>
+            rowSelection={
+              formActions.includes('update') || formActions.includes('delete')
+                ? { selectedRowKeys: chosen, onChange: (keys) => setChosen(keys.map(Number)) }
+                : undefined
+            }
             rowKey="id"
             size="middle"
             columns={tableColumns}
@@ -277,7 +295,13 @@ export function FormListPage() {
             pagination={false}
             scroll={{ x: 'max-content' }}
             locale={{ emptyText: page.isPending ? <Skeleton active /> : <Empty description={t('list.empty')} /> }}
-            onRow={(record) => ({ onClick: () => open(record), style: { cursor: 'pointer' } })}
+            onRow={(record) => ({
+              onClick: (event) => {
+                // a click on the row's checkbox chooses it; anywhere else opens the record
+                if (!(event.target as HTMLElement).closest('.ant-table-selection-column')) open(record)
+              },
+              style: { cursor: 'pointer' },
+            })}
             onChange={(_p, _f, sorter) => {
               const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<RecordItem> | undefined
               const key = s?.columnKey ? String(s.columnKey) : null
