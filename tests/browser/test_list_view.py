@@ -140,12 +140,11 @@ def test_bulk_set_a_field_on_chosen_rows(page: Any, site: Site) -> None:
     for i in (1, 2):
         rows.nth(i).get_by_role("checkbox").check()
     expect(page.get_by_role("toolbar", name="已选记录")).to_contain_text("已选 2 条")
-    page.get_by_label("修改字段").fill("紧急程度")
+    page.get_by_label("修改字段").fill("联系人")
     page.get_by_label("修改字段").press("Enter")
-    page.get_by_label("新值").fill("P4")
-    page.get_by_label("新值").press("Enter")
+    page.get_by_label("新值").fill("批量联系人")
     page.get_by_role("button", name="应用到所选").click()
     expect(page.get_by_text("已更新 2 条记录")).to_be_visible()
     for ticket in chosen:
         found = records(site, "zhougang", filter=json.dumps({"==": [{"var": "ticket_no"}, ticket]}))["items"]
-        assert [r["priority"] for r in found] == ["P4"]
+        assert [r["contact_name"] for r in found] == ["批量联系人"]
