@@ -1,5 +1,5 @@
 import './list.css'
-import { AppstoreOutlined, CalendarOutlined, DeleteOutlined, DownloadOutlined, FilterOutlined, SaveOutlined, TableOutlined } from '@ant-design/icons'
+import { AppstoreOutlined, CalendarOutlined, DeleteOutlined, DownloadOutlined, FilterOutlined, SaveOutlined, TableOutlined, UploadOutlined } from '@ant-design/icons'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { App as AntApp, Button, Drawer, Empty, Popconfirm, Segmented, Select, Skeleton, Space, Table, Tag, Typography } from 'antd'
 import type { SorterResult } from 'antd/es/table/interface'
@@ -15,6 +15,7 @@ import { useNavigation } from '../useNavigation'
 import { BulkBar } from './BulkBar'
 import { CalendarBoard } from './CalendarBoard'
 import { FilterPanel } from './FilterPanel'
+import { ImportModal } from './ImportModal'
 import { KanbanBoard } from './KanbanBoard'
 import { SaveViewModal } from './SaveViewModal'
 import { useCatalogOps } from './useCatalogOps'
@@ -49,6 +50,7 @@ export function FormListPage() {
   const [saveError, setSaveError] = useState<string | null>(null)
   const [total, setTotal] = useState<{ total: number; exact: boolean } | null>(null)
   const [chosen, setChosen] = useState<number[]>([])
+  const [importOpen, setImportOpen] = useState(false)
 
   // a saved view in the URL (?view=) is applied once it has loaded, so a reload brings it back
   if (current && loadedView !== viewId) {
@@ -250,6 +252,11 @@ export function FormListPage() {
             {t('list.export')}
           </Button>
         )}
+        {formActions.includes('create') && (
+          <Button icon={<UploadOutlined aria-hidden />} onClick={() => setImportOpen(true)}>
+            {t('list.import.open')}
+          </Button>
+        )}
       </Space>
 
       {page.error ? (
@@ -341,6 +348,7 @@ export function FormListPage() {
           <Skeleton active />
         )}
       </Drawer>
+      <ImportModal app={app} form={form} info={info} open={importOpen} onClose={() => setImportOpen(false)} />
       <SaveViewModal
         open={saveOpen}
         saving={saveView.isPending}
