@@ -107,7 +107,7 @@ export function ImportModal({ app, form, info, open, onClose }: { app: string; f
         {error && <Alert type="error" showIcon role="alert" message={error} />}
         {preview && !report && (
           <>
-            <Typography.Text>{t('list.import.rows', { count: preview.rows })}</Typography.Text>
+            {typeof preview.rows === 'number' && <Typography.Text>{t('list.import.rows', { count: preview.rows })}</Typography.Text>}
             <Table
               size="small"
               pagination={false}
