@@ -133,6 +133,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         admin,
         apps,
         auth,
+        bulk,
         excel,
         files,
         flows,
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         reports,
         rules,
         search,
+        views,
     )
     from dajian.platform.api import catalog as catalog_api
 
@@ -163,7 +165,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(_TooLarge, _too_large)
-    for module in (auth, admin, apps, forms, records, excel, files, flows, reports, search, rules, public):
+    for module in (auth, admin, apps, forms, records, bulk, excel, files, flows, reports, search, rules, views,
+                   public):
         app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.include_router(catalog_api.router, dependencies=[Depends(enforce)])
     app.add_middleware(RefuseNul, exempt=is_upload_path)

@@ -83,8 +83,9 @@ class ExportQuery:
 
 def export_keys(ctx: FormContext, fields: list[str] | None) -> list[str]:
     """``id``, the requested (default: every readable) fields, then the timestamps."""
-    if fields is None:
-        return ["id", *(k for k in ctx.form.fields if ctx.grant.can_read(k)), "created_at", "updated_at"]
+    if fields is None:  # lookups and sub-tables have no column of their own to export
+        return ["id", *(k for k in ctx.form.fields if ctx.grant.can_read(k) and ctx.form.kinds[k].has_column),
+                "created_at", "updated_at"]
     known = set(ctx.form.fields) | set(STANDARD_LABELS)
     unknown = [{"path": "/fields", "message": f"unknown field '{f}'"} for f in fields if f not in known]
     if unknown:
@@ -93,7 +94,7 @@ def export_keys(ctx: FormContext, fields: list[str] | None) -> list[str]:
     if denied:
         raise Forbidden("you may not read these fields",
                         errors=[{"path": "/fields", "message": f"field '{k}' is not readable for you"} for k in denied])
-    return list(dict.fromkeys(fields))
+    return [f for f in dict.fromkeys(fields) if f not in ctx.form.kinds or ctx.form.kinds[f].has_column]
 
 
 def _text(ws: WriteOnlyWorksheet, value: str) -> Any:

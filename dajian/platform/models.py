@@ -293,3 +293,23 @@ idempotency_keys = Table(
     UniqueConstraint("org_id", "scope", "key"),
     Index("ix_idempotency_keys_created", "created_at"),
 )
+
+# Saved list views of a form: a user's own, or shared with everyone who may read the form.
+# ``spec`` holds what the list page needs to come back to the same view: filter (expression AST),
+# sort, columns and the view kind (table, kanban, calendar) with its grouping or date field.
+saved_views = Table(
+    "saved_views",
+    metadata,
+    _id(),
+    _org(),
+    Column("app_key", String(63), nullable=False),
+    Column("form_key", String(63), nullable=False),
+    Column("owner_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("shared", Boolean, nullable=False, default=False),
+    Column("spec", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("org_id", "app_key", "form_key", "owner_id", "name"),
+    Index("ix_saved_views_form", "org_id", "app_key", "form_key"),
+)

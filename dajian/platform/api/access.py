@@ -115,6 +115,15 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", _RECORDS + "/{record_id}/flows"): READ,
     ("GET", _RECORDS + "/{record_id}/related"): READ,
     ("GET", _APP + "/forms/{form_key}/search"): READ,
+    # saved list views: the service lets only the owner change one
+    # bulk changes from a list: the service checks each record as its own route would
+    ("POST", _RECORDS + "/bulk-update"): WRITE,
+    ("POST", _RECORDS + "/bulk-delete"): WRITE,
+    ("GET", _APP + "/forms/{form_key}/views"): READ,
+    ("GET", _APP + "/forms/{form_key}/columns"): READ,
+    ("POST", _APP + "/forms/{form_key}/views"): READ,
+    ("PATCH", _APP + "/forms/{form_key}/views/{view_id}"): READ,
+    ("DELETE", _APP + "/forms/{form_key}/views/{view_id}"): READ,
     ("GET", _APP + "/forms/{form_key}/export.xlsx"): READ,
     ("POST", _APP + "/forms/{form_key}/import/preview"): WRITE,
     ("POST", _APP + "/forms/{form_key}/import"): WRITE,

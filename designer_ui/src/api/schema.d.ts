@@ -336,6 +336,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_key}/forms/{form_key}/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Columns
+         * @description The fields of the form the caller may read, with option labels and colours, and the names of
+         *     the app's people and the organisation's departments, so a list shows names rather than ids.
+         */
+        get: operations["views_columns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_key}/forms/{form_key}/definition": {
         parameters: {
             query?: never;
@@ -574,6 +595,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/bulk-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Delete
+         * @description Delete every chosen record (they can be restored one by one), all or nothing.
+         */
+        post: operations["bulk_delete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/bulk-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Update
+         * @description Set the same values on every chosen record (e.g. assign them), all or nothing.
+         */
+        post: operations["bulk_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_key}/forms/{form_key}/records/preview": {
         parameters: {
             query?: never;
@@ -635,6 +696,55 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/forms/{form_key}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Views
+         * @description My views of the form, then those others shared, each group by name.
+         */
+        get: operations["views_list"];
+        put?: never;
+        /**
+         * Create
+         * @description Save a view. The filter, sort and fields are checked against the form (422 with the JSON path);
+         *     a second view of mine with the same name is a 409.
+         */
+        post: operations["views_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/forms/{form_key}/views/{view_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete
+         * @description Delete one of my views (an organisation admin may also delete a shared one).
+         */
+        delete: operations["views_delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update
+         * @description Rename, share or change one of my views.
+         */
+        patch: operations["views_update"];
         trace?: never;
     };
     "/api/v1/apps/{app_key}/navigation": {
@@ -1755,6 +1865,33 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /** BulkDelete */
+        BulkDelete: {
+            /** Ids */
+            ids: number[];
+        };
+        /** BulkDone */
+        BulkDone: {
+            /**
+             * Count
+             * @description how many records were changed (all of them, or none on an error)
+             */
+            count: number;
+        };
+        /** BulkUpdate */
+        BulkUpdate: {
+            /** Ids */
+            ids: number[];
+            /**
+             * Values
+             * @example {
+             *       "assignee": 7
+             *     }
+             */
+            values: {
+                [key: string]: unknown;
+            };
+        };
         /** CartesianChart */
         CartesianChart: {
             /** Horizontal */
@@ -1905,6 +2042,23 @@ export interface components {
             /** Key */
             key: string;
             label: components["schemas"]["Text"];
+        };
+        /** ColumnOut */
+        ColumnOut: {
+            /** Filterable */
+            filterable: boolean;
+            /** Key */
+            key: string;
+            /** Kind */
+            kind: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
+            /** Options */
+            options?: components["schemas"]["OptionOut"][] | null;
+            /** Sortable */
+            sortable: boolean;
         };
         /** CreatedRecord */
         CreatedRecord: {
@@ -2930,6 +3084,37 @@ export interface components {
             /** Tab */
             tab?: string | null;
         };
+        /**
+         * ListColumns
+         * @description What a list page of the form needs: the fields the caller may read, in form order, and the
+         *     names of the people and departments that user and department fields hold ids of.
+         */
+        ListColumns: {
+            /** Columns */
+            columns: components["schemas"]["ColumnOut"][];
+            /**
+             * Departments
+             * @description department names by id
+             */
+            departments: {
+                [key: string]: string;
+            };
+            /** Form */
+            form: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            };
+            /** Title Field */
+            title_field: string | null;
+            /**
+             * Users
+             * @description display names of the app's members and the caller, by user id
+             */
+            users: {
+                [key: string]: string;
+            };
+        };
         /** LoggedIn */
         LoggedIn: {
             /**
@@ -3342,6 +3527,17 @@ export interface components {
              * Label
              * @description Display text per locale, e.g. {"zh-CN": "客户", "en": "Customer"}.
              */
+            label: {
+                [key: string]: string;
+            };
+            /** Value */
+            value: string;
+        };
+        /** OptionOut */
+        OptionOut: {
+            /** Color */
+            color?: string | null;
+            /** Label */
             label: {
                 [key: string]: string;
             };
@@ -4498,6 +4694,63 @@ export interface components {
             number: number;
             /** Parent Id */
             parent_id: number | null;
+        };
+        /** ViewIn */
+        ViewIn: {
+            /** Name */
+            name: string;
+            /**
+             * Shared
+             * @default false
+             */
+            shared: boolean;
+            spec?: components["schemas"]["ViewSpec"];
+        };
+        /** ViewOut */
+        ViewOut: {
+            /** Id */
+            id: number;
+            /** Mine */
+            mine: boolean;
+            /** Name */
+            name: string;
+            /** Shared */
+            shared: boolean;
+            spec: components["schemas"]["ViewSpec"];
+        };
+        /** ViewPatch */
+        ViewPatch: {
+            /** Name */
+            name?: string | null;
+            /** Shared */
+            shared?: boolean | null;
+            spec?: components["schemas"]["ViewSpec"] | null;
+        };
+        /**
+         * ViewSpec
+         * @description What a view shows. ``group_by`` is the single-select field of a kanban, ``date_field`` the
+         *     date field of a calendar.
+         */
+        ViewSpec: {
+            /** Columns */
+            columns?: string[] | null;
+            /** Date Field */
+            date_field?: string | null;
+            /** Filter */
+            filter?: unknown;
+            /** Group By */
+            group_by?: string | null;
+            /**
+             * Kind
+             * @default table
+             * @enum {string}
+             */
+            kind: "table" | "kanban" | "calendar";
+            /**
+             * Sort
+             * @example -created_at,title
+             */
+            sort?: string | null;
         };
         /** Widget */
         Widget: {
@@ -6397,6 +6650,56 @@ export interface operations {
             };
         };
     };
+    views_columns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListColumns"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     forms_get: {
         parameters: {
             query?: never;
@@ -7732,6 +8035,114 @@ export interface operations {
             };
         };
     };
+    bulk_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkDelete"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDone"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulk_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkUpdate"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDone"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     records_preview: {
         parameters: {
             query?: {
@@ -7979,6 +8390,216 @@ export interface operations {
                 };
             };
             /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    views_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewOut"][];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    views_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ViewIn"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewOut"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    views_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+                /** @description a row id */
+                view_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    views_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+                /** @description a row id */
+                view_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ViewPatch"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewOut"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
             422: {
                 headers: {
                     [name: string]: unknown;

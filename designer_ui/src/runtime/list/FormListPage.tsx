@@ -1,6 +1,370 @@
-import { Placeholder } from '../Placeholder'
+import './list.css'
+import { AppstoreOutlined, CalendarOutlined, DeleteOutlined, DownloadOutlined, FilterOutlined, SaveOutlined, TableOutlined, UploadOutlined } from '@ant-design/icons'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { App as AntApp, Button, Drawer, Empty, Popconfirm, Segmented, Select, Skeleton, Space, Table, Tag, Typography } from 'antd'
+import type { SorterResult } from 'antd/es/table/interface'
+import { useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useNavigate, useParams, useSearchParams } from 'react-router'
+import { api, ApiError, unwrap } from '../../api/client'
+import { cellParts } from '../../core/cellText'
+import type { FieldInfo } from '../../core/filters'
+import { pickLabel } from '../../core/labels'
+import { ErrorState } from '../ErrorState'
+import { useNavigation } from '../useNavigation'
+import { BulkBar } from './BulkBar'
+import { CalendarBoard } from './CalendarBoard'
+import { FilterPanel } from './FilterPanel'
+import { ImportModal } from './ImportModal'
+import { KanbanBoard } from './KanbanBoard'
+import { SaveViewModal } from './SaveViewModal'
+import { useCatalogOps } from './useCatalogOps'
+import { useListColumns, type ColumnInfo } from './useListColumns'
+import { useRecordsPage, type RecordItem } from './useRecordsPage'
+import { useSavedViews, type SavedView, type ViewSpec } from './useSavedViews'
 
-/** /a/:app/forms/:form — the form's list view (list, kanban, calendar). */
+const PAGE = 50
+const BOARD_PAGE = 500 // kanban and calendar show one screenful of records, the API's largest page
+
+type Kind = ViewSpec['kind']
+
+/** /a/:app/forms/:form — the form's list view (list, kanban, calendar) with filters and saved views. */
 export function FormListPage() {
-  return <Placeholder />
+  const { t, i18n } = useTranslation()
+  const { app = '', form = '' } = useParams()
+  const [params, setParams] = useSearchParams()
+  const navigate = useNavigate()
+  const queryClient = useQueryClient()
+  const { message } = AntApp.useApp()
+  const columnsQuery = useListColumns(app, form)
+  const catalog = useCatalogOps()
+  const views = useSavedViews(app, form)
+  const nav = useNavigation(app)
+  const viewId = params.get('view')
+  const current = views.data?.find((v) => String(v.id) === viewId)
+  const [spec, setSpec] = useState<ViewSpec>({ kind: 'table' })
+  const [loadedView, setLoadedView] = useState<string | null>(null)
+  const [cursors, setCursors] = useState<(string | null)[]>([null])
+  const [filterOpen, setFilterOpen] = useState(false)
+  const [saveOpen, setSaveOpen] = useState(false)
+  const [saveError, setSaveError] = useState<string | null>(null)
+  const [total, setTotal] = useState<{ total: number; exact: boolean } | null>(null)
+  const [chosen, setChosen] = useState<number[]>([])
+  const [importOpen, setImportOpen] = useState(false)
+
+  // a saved view in the URL (?view=) is applied once it has loaded, so a reload brings it back
+  if (current && loadedView !== viewId) {
+    setLoadedView(viewId)
+    setSpec(current.spec)
+    setCursors([null])
+    setTotal(null)
+  }
+
+  const kind: Kind = spec.kind ?? 'table'
+  const board = kind !== 'table'
+  const page = useRecordsPage(app, form, {
+    filter: spec.filter ?? null,
+    sort: spec.sort ?? null,
+    after: board ? null : (cursors[cursors.length - 1] ?? null),
+    limit: board ? BOARD_PAGE : PAGE,
+  })
+  if (page.data?.total !== undefined && (total?.total !== page.data.total || total.exact !== page.data.total_is_exact)) {
+    setTotal({ total: page.data.total, exact: page.data.total_is_exact ?? true })
+  }
+
+  const lang = i18n.language
+  const info = columnsQuery.data
+  const fields = useMemo<Record<string, FieldInfo>>(
+    () => Object.fromEntries((info?.columns ?? []).map((c) => [c.key, { kind: c.kind, valueType: catalog.data?.valueTypes[c.kind] ?? 'text' }])),
+    [info, catalog.data],
+  )
+  const formActions = nav.data?.forms.find((f) => f.key === form)?.actions ?? []
+
+  const change = (next: Partial<ViewSpec>) => {
+    setSpec((s) => ({ ...s, ...next }))
+    setCursors([null])
+    setTotal(null)
+  }
+
+  const saveView = useMutation({
+    mutationFn: async ({ name, shared }: { name: string; shared: boolean }) =>
+      unwrap(
+        await api.POST('/api/v1/apps/{app_key}/forms/{form_key}/views', {
+          params: { path: { app_key: app, form_key: form } },
+          body: { name, shared, spec },
+        }),
+      ),
+    onSuccess: async (view: SavedView) => {
+      setSaveOpen(false)
+      setSaveError(null)
+      await queryClient.invalidateQueries({ queryKey: ['apps', app, 'forms', form, 'views'] })
+      setLoadedView(String(view.id))
+      setParams({ view: String(view.id) })
+      message.success(t('list.views.saved', { name: view.name }))
+    },
+    onError: (error: Error) => setSaveError(error instanceof ApiError && error.errors[0] ? `${error.message}: ${error.errors[0].message}` : error.message),
+  })
+
+  const deleteView = useMutation({
+    mutationFn: async (id: number) =>
+      unwrap(
+        await api.DELETE('/api/v1/apps/{app_key}/forms/{form_key}/views/{view_id}', {
+          params: { path: { app_key: app, form_key: form, view_id: id } },
+        }),
+      ),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['apps', app, 'forms', form, 'views'] })
+      setParams({})
+      setLoadedView(null)
+    },
+    onError: (error: Error) => message.error(error.message),
+  })
+
+  const move = useMutation({
+    mutationFn: async ({ record, value }: { record: RecordItem; value: string | null }) =>
+      unwrap(
+        await api.PATCH('/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}', {
+          params: { path: { app_key: app, form_key: form, record_id: record.id } },
+          body: { [spec.group_by ?? '']: value, row_version: record.row_version },
+        }),
+      ),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['apps', app, 'forms', form, 'records'] }),
+    onError: (error: Error) => message.error(error.message),
+  })
+
+  if (columnsQuery.error) return <ErrorState error={columnsQuery.error} onRetry={() => void columnsQuery.refetch()} />
+  if (!info) return <Skeleton active paragraph={{ rows: 8 }} />
+
+  const shown = spec.columns?.length ? info.columns.filter((c) => spec.columns?.includes(c.key)) : info.columns.slice(0, 8)
+  const titleKey = info.title_field ?? info.columns.find((c) => c.kind === 'text')?.key
+  const titleOf = (r: RecordItem) => (titleKey && r[titleKey] ? String(r[titleKey]) : `#${r.id}`)
+  const open = (r: RecordItem) => navigate(`/a/${app}/forms/${form}/records/${r.id}`)
+  const singleSelects = info.columns.filter((c) => c.kind === 'single_select')
+  const dateFields = info.columns.filter((c) => c.kind === 'date' || c.kind === 'datetime')
+  const label = (c: ColumnInfo) => pickLabel(c.label, lang, c.key)
+  const sortKey = spec.sort?.replace(/^-/, '')
+  const exportHref = exportUrl(app, form, spec)
+
+  const tableColumns = shown.map((c) => ({
+    key: c.key,
+    dataIndex: c.key,
+    title: label(c),
+    sorter: c.sortable,
+    sortOrder: sortKey === c.key ? (spec.sort?.startsWith('-') ? ('descend' as const) : ('ascend' as const)) : null,
+    ellipsis: true,
+    render: (_: unknown, record: RecordItem) =>
+      cellParts(c, record, info, lang).map((part, i) =>
+        part.color !== undefined || c.options ? (
+          <Tag key={i} color={part.color}>
+            {part.text}
+          </Tag>
+        ) : (
+          <span key={i}>{part.text}</span>
+        ),
+      ),
+  }))
+
+  const countText = total ? (total.exact ? String(total.total) : `${total.total.toLocaleString(lang)}+`) : '…'
+
+  return (
+    <div className="list-page">
+      <Space className="list-toolbar" wrap>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {pickLabel(info.label, lang, form)}
+        </Typography.Title>
+        <Typography.Text type="secondary" aria-live="polite">
+          {t('list.count', { count: countText })}
+        </Typography.Text>
+      </Space>
+      <Space className="list-toolbar" wrap>
+        <Select
+          aria-label={t('list.views.choose')}
+          placeholder={t('list.views.all')}
+          style={{ minWidth: 180 }}
+          allowClear
+          value={current ? String(current.id) : undefined}
+          loading={views.isPending}
+          onChange={(id: string | undefined) => {
+            if (id) setParams({ view: id })
+            else {
+              setParams({})
+              setLoadedView(null)
+              change({ kind: 'table', filter: null, sort: null, columns: null })
+            }
+          }}
+          options={[
+            { label: t('list.views.mine'), options: (views.data ?? []).filter((v) => v.mine).map((v) => ({ value: String(v.id), label: v.name })) },
+            { label: t('list.views.others'), options: (views.data ?? []).filter((v) => !v.mine).map((v) => ({ value: String(v.id), label: v.name })) },
+          ]}
+        />
+        <Button icon={<SaveOutlined aria-hidden />} onClick={() => setSaveOpen(true)}>
+          {t('list.views.saveAs')}
+        </Button>
+        {current?.mine && (
+          <Popconfirm title={t('list.views.deleteConfirm', { name: current.name })} onConfirm={() => deleteView.mutate(current.id)} okText={t('list.delete')} cancelText={t('list.cancel')}>
+            <Button aria-label={t('list.views.delete')} icon={<DeleteOutlined aria-hidden />} />
+          </Popconfirm>
+        )}
+        <Button icon={<FilterOutlined aria-hidden />} type={spec.filter ? 'primary' : 'default'} onClick={() => setFilterOpen(true)}>
+          {spec.filter ? t('list.filter.active') : t('list.filter.open')}
+        </Button>
+        <Segmented
+          aria-label={t('list.kind.label')}
+          value={kind}
+          onChange={(value) => {
+            const next = value as Kind
+            change({
+              kind: next,
+              group_by: next === 'kanban' ? (spec.group_by ?? singleSelects[0]?.key ?? null) : spec.group_by,
+              date_field: next === 'calendar' ? (spec.date_field ?? dateFields[0]?.key ?? null) : spec.date_field,
+            })
+          }}
+          options={[
+            { value: 'table', label: t('list.kind.table'), icon: <TableOutlined aria-hidden /> },
+            ...(singleSelects.length ? [{ value: 'kanban', label: t('list.kind.kanban'), icon: <AppstoreOutlined aria-hidden /> }] : []),
+            ...(dateFields.length ? [{ value: 'calendar', label: t('list.kind.calendar'), icon: <CalendarOutlined aria-hidden /> }] : []),
+          ]}
+        />
+        {kind === 'kanban' && (
+          <Select
+            aria-label={t('list.kanban.groupBy')}
+            showSearch
+            optionFilterProp="label"
+            value={spec.group_by ?? undefined}
+            style={{ width: 150 }}
+            options={singleSelects.map((c) => ({ value: c.key, label: label(c) }))}
+            onChange={(group_by: string) => change({ group_by })}
+          />
+        )}
+        {kind === 'calendar' && (
+          <Select
+            aria-label={t('list.calendar.dateField')}
+            showSearch
+            optionFilterProp="label"
+            value={spec.date_field ?? undefined}
+            style={{ width: 150 }}
+            options={dateFields.map((c) => ({ value: c.key, label: label(c) }))}
+            onChange={(date_field: string) => change({ date_field })}
+          />
+        )}
+        {formActions.includes('export') && (
+          <Button icon={<DownloadOutlined aria-hidden />} href={exportHref} download>
+            {t('list.export')}
+          </Button>
+        )}
+        {formActions.includes('create') && (
+          <Button icon={<UploadOutlined aria-hidden />} onClick={() => setImportOpen(true)}>
+            {t('list.import.open')}
+          </Button>
+        )}
+      </Space>
+
+      {page.error ? (
+        <ErrorState error={page.error} onRetry={() => void page.refetch()} />
+      ) : kind === 'kanban' && spec.group_by && info.columns.find((c) => c.key === spec.group_by) ? (
+        page.isPending ? (
+          <Skeleton active />
+        ) : (
+          <KanbanBoard
+            group={info.columns.find((c) => c.key === spec.group_by) as ColumnInfo}
+            titleOf={titleOf}
+            records={page.data?.items ?? []}
+            onMove={(record, value) => move.mutate({ record, value })}
+            onOpen={open}
+          />
+        )
+      ) : kind === 'calendar' && spec.date_field ? (
+        <CalendarBoard dateField={spec.date_field} titleOf={titleOf} records={page.data?.items ?? []} onOpen={open} />
+      ) : (
+        <>
+          {chosen.length > 0 && (
+            <BulkBar
+              app={app}
+              form={form}
+              info={info}
+              ids={chosen}
+              canUpdate={formActions.includes('update')}
+              canDelete={formActions.includes('delete')}
+              onDone={() => setChosen([])}
+            />
+          )}
+          <Table<RecordItem>
+            rowSelection={
+              formActions.includes('update') || formActions.includes('delete')
+                ? { selectedRowKeys: chosen, onChange: (keys) => setChosen(keys.map(Number)) }
+                : undefined
+            }
+            rowKey="id"
+            size="middle"
+            columns={tableColumns}
+            dataSource={page.data?.items ?? []}
+            loading={page.isFetching}
+            pagination={false}
+            scroll={{ x: 'max-content' }}
+            locale={{ emptyText: page.isPending ? <Skeleton active /> : <Empty description={t('list.empty')} /> }}
+            onRow={(record) => ({
+              onClick: (event) => {
+                // a click on the row's checkbox chooses it; anywhere else opens the record
+                if (!(event.target as HTMLElement).closest('.ant-table-selection-column')) open(record)
+              },
+              style: { cursor: 'pointer' },
+            })}
+            onChange={(_p, _f, sorter) => {
+              const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<RecordItem> | undefined
+              const key = s?.columnKey ? String(s.columnKey) : null
+              change({ sort: key && s?.order ? `${s.order === 'descend' ? '-' : ''}${key}` : null })
+            }}
+          />
+          <Space className="list-pager">
+            <Button disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+              {t('list.previous')}
+            </Button>
+            <Button disabled={!page.data?.next_cursor} onClick={() => setCursors((c) => [...c, page.data?.next_cursor ?? null])}>
+              {t('list.next')}
+            </Button>
+          </Space>
+        </>
+      )}
+
+      <Drawer
+        title={t('list.filter.title')}
+        open={filterOpen}
+        onClose={() => setFilterOpen(false)}
+        size="large"
+        destroyOnHidden
+      >
+        {catalog.data ? (
+          <FilterPanel
+            columns={info.columns}
+            fields={fields}
+            ops={catalog.data.ops}
+            initial={spec.filter ?? null}
+            onApply={(filter) => {
+              change({ filter })
+              setFilterOpen(false)
+            }}
+          />
+        ) : (
+          <Skeleton active />
+        )}
+      </Drawer>
+      <ImportModal app={app} form={form} info={info} open={importOpen} onClose={() => setImportOpen(false)} />
+      <SaveViewModal
+        open={saveOpen}
+        saving={saveView.isPending}
+        error={saveError}
+        onSave={(name, shared) => saveView.mutate({ name, shared })}
+        onCancel={() => setSaveOpen(false)}
+      />
+    </div>
+  )
+}
+
+function exportUrl(app: string, form: string, spec: ViewSpec): string {
+  const query = new URLSearchParams()
+  if (spec.filter) query.set('filter', JSON.stringify(spec.filter))
+  if (spec.sort) query.set('sort', spec.sort)
+  if (spec.columns?.length) query.set('fields', spec.columns.join(','))
+  const qs = query.toString()
+  return `/api/v1/apps/${encodeURIComponent(app)}/forms/${encodeURIComponent(form)}/export.xlsx${qs ? `?${qs}` : ''}`
 }

@@ -1,0 +1,28 @@
+import { useQuery } from '@tanstack/react-query'
+import { api, unwrap } from '../../api/client'
+
+export interface CatalogOps {
+  /** the operator symbols and function names the server offers, e.g. "=", "CONTAINS" */
+  ops: Set<string>
+  /** each field kind's type in expressions */
+  valueTypes: Record<string, string>
+}
+
+/** What the filter builder may offer, from GET /api/v1/catalog (built once per server version). */
+export function useCatalogOps() {
+  return useQuery({
+    queryKey: ['catalog', 'ops'],
+    staleTime: Infinity,
+    queryFn: async (): Promise<CatalogOps> => {
+      const catalog = unwrap(await api.GET('/api/v1/catalog'))
+      const ops = new Set<string>()
+      for (const op of catalog.expressions.operators) {
+        ops.add(op.symbol)
+        op.aliases.forEach((alias) => ops.add(alias))
+      }
+      for (const fn of catalog.expressions.functions) ops.add(fn.name)
+      const valueTypes = Object.fromEntries(catalog.field_kinds.map((k) => [k.key, k.value_type]))
+      return { ops, valueTypes }
+    },
+  })
+}

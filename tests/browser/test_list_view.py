@@ -1,0 +1,166 @@
+"""A form's list view in Chromium: filter, sort, a saved view that survives a reload, the Excel export of
+the view, kanban drag and drop, the calendar, and row scopes, found by role and accessible name only."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Site, shoot
+from tests.browser.test_foundation import sign_in
+
+FORM = "complaint"
+P1 = '{"==": [{"var": "priority"}, "P1"]}'
+
+
+def records(site: Site, username: str, **params: Any) -> dict[str, Any]:
+    with site.api_login(username) as api:
+        response = api.get(f"/api/v1/apps/{site.app}/forms/{FORM}/records", params={"limit": 500, **params})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+def open_list(page: Any, site: Site, username: str) -> None:
+    sign_in(page, site, username)
+    expect(page.get_by_role("heading", name="我的应用")).to_be_visible()
+    page.goto(f"/a/{site.app}/forms/{FORM}")
+    expect(page.get_by_role("heading", name="客诉工单")).to_be_visible()
+
+
+def first_column(page: Any) -> list[str]:
+    page.wait_for_timeout(300)
+    rows = page.get_by_role("table").get_by_role("row")
+    texts = [[c.strip() for c in rows.nth(i).get_by_role("cell").all_inner_texts()] for i in range(1, rows.count())]
+    return [next((c for c in cells if c), "") for cells in texts]  # past the row's checkbox
+
+
+def test_filter_sort_save_a_view_reload_and_export(page: Any, site: Site) -> None:
+    everything = records(site, "lijun")
+    p1 = records(site, "lijun", filter=P1, sort="ticket_no")
+    assert 0 < p1["total"] < everything["total"]
+    open_list(page, site, "lijun")
+    expect(page.get_by_text(f"共 {everything['total']} 条")).to_be_visible()
+    shoot(page, "list", site)
+
+    page.get_by_role("button", name="筛选").click()
+    page.get_by_role("tab", name="公式").click()
+    page.get_by_label("筛选公式").fill('priority = "P1" AND')
+    page.get_by_role("tab", name="条件").click()  # a formula with an error stays, with where it is
+    expect(page.get_by_role("alert")).to_contain_text("第 1 行")
+    page.get_by_label("筛选公式").fill('priority = "P1"')
+    page.get_by_role("tab", name="条件").click()
+    expect(page.get_by_label("条件 1 的字段")).to_be_visible()
+    expect(page.get_by_role("group", name="条件 1")).to_contain_text("紧急程度")
+    shoot(page, "list-filter", site)
+    page.get_by_role("button", name="应用").click()
+    expect(page.get_by_text(f"共 {p1['total']} 条")).to_be_visible()
+
+    page.get_by_role("columnheader", name="工单编号").click()
+    expected = [r["ticket_no"] for r in p1["items"]][:50]
+    expect(page.get_by_role("table").get_by_role("row").nth(1)).to_contain_text(expected[0])
+    assert first_column(page) == expected
+
+    page.get_by_role("button", name="保存视图").click()
+    page.get_by_label("视图名称").fill("P1 投诉")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page).to_have_url(re.compile(r"\?view=\d+"))
+    page.reload()
+    expect(page.get_by_text(f"共 {p1['total']} 条")).to_be_visible()
+    expect(page.get_by_role("button", name="已筛选")).to_be_visible()
+    expect(page.get_by_role("table").get_by_role("row").nth(1)).to_contain_text(expected[0])
+    assert first_column(page) == expected
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()), read_only=True)
+    assert sum(1 for _ in book.worksheets[0].iter_rows(min_row=2)) == p1["total"]
+    book.close()
+
+    # the exported file goes back in: columns mapped by their headers, the valid rows kept
+    before = records(site, "lijun")["total"]
+    page.get_by_role("button", name="从 Excel 导入").click()
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="选择 .xlsx 文件").click()
+    chooser.value.set_files(download.value.path())
+    expect(page.get_by_label("列 投诉主题 对应的字段")).to_be_visible()
+    page.get_by_label("导入有效的行").check()
+    shoot(page, "list-import", site)
+    page.get_by_role("button", name="导入", exact=True).click()
+    report = page.get_by_role("dialog").get_by_text(re.compile(r"已导入 \d+ / \d+ 行"))
+    expect(report).to_be_visible()
+    created = int(re.search(r"已导入 (\d+)", report.inner_text()).group(1))
+    assert records(site, "lijun")["total"] == before + created
+
+
+def test_kanban_drag_changes_the_status_and_the_calendar_shows_dates(page: Any, site: Site) -> None:
+    open_list(page, site, "zhougang")
+    page.get_by_text("看板", exact=True).click()
+    page.get_by_label("分组字段").fill("状态")
+    page.get_by_label("分组字段").press("Enter")
+    lanes = page.get_by_role("region")
+    expect(lanes.first).to_be_visible()
+    status = next(f for f in json.loads(_columns(site))["columns"] if f["key"] == "status")
+    labels = {o["value"]: o["label"]["zh-CN"] for o in status["options"]}
+    source, target = labels["investigating"], labels["triaged"]
+    card = page.get_by_role("region", name=source).get_by_role("button").first
+    expect(card).to_be_visible()
+    title = card.get_attribute("aria-label")
+    shoot(page, "list-kanban", site)
+    box, lane = card.bounding_box(), page.get_by_role("region", name=target).bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 40, box["y"] + 20, steps=5)
+    page.mouse.move(lane["x"] + 60, lane["y"] + 60, steps=15)
+    page.mouse.up()
+    expect(page.get_by_role("region", name=target).get_by_role("button", name=title)).to_be_visible()
+    moved = records(site, "zhougang", filter=json.dumps({"==": [{"var": "subject"}, title]}))["items"]
+    assert "triaged" in [r["status"] for r in moved]
+
+    page.get_by_text("日历", exact=True).click()
+    expect(page.get_by_label("日期字段")).to_be_visible()
+    shoot(page, "list-calendar", site)
+
+
+def _columns(site: Site) -> str:
+    with site.api_login("zhougang") as api:
+        return api.get(f"/api/v1/apps/{site.app}/forms/{FORM}/columns").text
+
+
+def test_an_agent_sees_only_their_departments_complaints(page: Any, site: Site) -> None:
+    mine = records(site, "zhangwei", sort="ticket_no")
+    everything = records(site, "zhougang")
+    assert mine["total"] < everything["total"]
+    theirs = {r["ticket_no"] for r in everything["items"]} - {r["ticket_no"] for r in mine["items"]}
+    open_list(page, site, "zhangwei")
+    expect(page.get_by_text(f"共 {mine['total']} 条")).to_be_visible()
+    page.get_by_role("columnheader", name="工单编号").click()
+    expect(page.get_by_role("table").get_by_role("row").nth(1)).to_contain_text(mine["items"][0]["ticket_no"])
+    shown = set(first_column(page))
+    assert shown and not shown & theirs
+    shoot(page, "list-agent", site)
+
+
+def test_bulk_set_a_field_on_chosen_rows(page: Any, site: Site) -> None:
+    open_list(page, site, "zhougang")
+    page.get_by_role("columnheader", name="工单编号").click()
+    rows = page.get_by_role("table").get_by_role("row")
+    expect(rows.nth(2)).to_be_visible()
+    chosen = [rows.nth(i).get_by_role("cell").nth(1).inner_text().strip() for i in (1, 2)]
+    for i in (1, 2):
+        rows.nth(i).get_by_role("checkbox").check()
+    expect(page.get_by_role("toolbar", name="已选记录")).to_contain_text("已选 2 条")
+    page.get_by_label("修改字段").fill("联系人")
+    page.get_by_label("修改字段").press("Enter")
+    page.get_by_label("新值").fill("批量联系人")
+    page.get_by_role("button", name="应用到所选").click()
+    expect(page.get_by_text("已更新 2 条记录")).to_be_visible()
+    for ticket in chosen:
+        found = records(site, "zhougang", filter=json.dumps({"==": [{"var": "ticket_no"}, ticket]}))["items"]
+        assert [r["contact_name"] for r in found] == ["批量联系人"]
