@@ -111,6 +111,11 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", _RECORDS + "/{record_id}/history"): READ,
     ("GET", _RECORDS + "/{record_id}/flows"): READ,
     ("GET", _RECORDS + "/{record_id}/related"): READ,
+    ("GET", _RECORDS + "/{record_id}/comments"): READ,
+    # a comment changes no record data: whoever may read a record may discuss it (the service checks the read)
+    ("POST", _RECORDS + "/{record_id}/comments"): READ,
+    ("POST", _APP + "/forms/{form_key}/comments/files"): READ,
+    ("GET", _RECORDS + "/{record_id}/comments/{comment_id}/files/{file_id}"): READ,
     ("GET", _APP + "/forms/{form_key}/search"): READ,
     ("GET", _APP + "/forms/{form_key}/export.xlsx"): READ,
     ("POST", _APP + "/forms/{form_key}/import/preview"): WRITE,

@@ -68,15 +68,22 @@ def inbox(conn: Connection, principal: Principal, box: str, *, limit: int = 50) 
     if box not in BOXES:
         raise Invalid(f"unknown inbox '{box}'", errors=[{"path": "/box", "message": f"use one of {BOXES}"}])
     query = _QUERIES[box](principal).limit(max(1, min(limit, 500)))
-    items = [_iso(r) for r in conn.execute(query).mappings()]
+    rows = conn.execute(query).mappings().all()
+    items = [{**_iso(r), **({"node_label": _node_label(conn, r)} if "node_id" in r else {})} for r in rows]
     result: dict[str, Any] = {"box": box, "items": items}
     if box == "pending":
         result["counts"] = pending_counts(conn, principal)
     return result
 
 
+def _node_label(conn: Connection, row: RowMapping) -> Any:
+    """The task's node label (``{"zh-CN": "分诊", "en": "Triage"}``), so an inbox can name the step."""
+    return plan_for(conn, row["version_id"], row["flow_key"]).node(row["node_id"]).definition.label
+
+
 def _instance_columns() -> list[Any]:
-    return [flow_instances.c.id.label("instance_id"), apps.c.key.label("app"), flow_instances.c.flow_key,
+    return [flow_instances.c.id.label("instance_id"), flow_instances.c.version_id, apps.c.key.label("app"),
+            flow_instances.c.flow_key,
             flow_instances.c.form_key, flow_instances.c.record_id, flow_instances.c.state,
             flow_instances.c.started_by, flow_instances.c.started_at]
 
