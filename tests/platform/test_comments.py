@@ -80,3 +80,4 @@ def test_inbox_names_the_step(org: Org) -> None:
     boxes = [desk.as_(n).get("/api/v1/flows/inbox/pending").json()["items"] for n in ("agent1", "agent2")]
     items = [i for box in boxes for i in box]
     assert len(items) == 1 and items[0]["node_label"]["en"]
+    assert items[0]["needs_input"] is True and items[0]["paused"] is False  # triage requires the priority

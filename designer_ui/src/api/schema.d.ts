@@ -316,6 +316,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_key}/forms/{form_key}/comments/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Comment File
+         * @description Upload a file to attach to your next comment on a record of this form (raw body, as field uploads).
+         */
+        post: operations["comments_upload_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_key}/forms/{form_key}/export.xlsx": {
         parameters: {
             query?: never;
@@ -437,6 +457,50 @@ export interface paths {
          * @description Change some fields. ``row_version`` must be the version you read; a stale one gives 409.
          */
         patch: operations["records_update"];
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Comments
+         * @description The record's comments, oldest first (web comments and e-mail replies).
+         */
+        get: operations["comments_list"];
+        put?: never;
+        /**
+         * Add Comment
+         * @description Comment on a record you may read; mentioned people are notified in the app.
+         */
+        post: operations["comments_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/comments/{comment_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Comment File
+         * @description A comment's attachment, for anyone who may read the record.
+         */
+        get: operations["comments_download_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/flows": {
@@ -1461,6 +1525,19 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** AttachedFile */
+        AttachedFile: {
+            /** Id */
+            id: number;
+            /** Mime */
+            mime: string;
+            /** Name */
+            name: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+        };
         /** BucketEntry */
         BucketEntry: {
             /** Key */
@@ -1500,6 +1577,41 @@ export interface components {
             /** Key */
             key: string;
             label: components["schemas"]["Text"];
+        };
+        /** Comment */
+        Comment: {
+            /** At */
+            at: string;
+            /**
+             * Author
+             * @description the author's name, or the sender's address for e-mail replies
+             */
+            author: string;
+            /** Author Id */
+            author_id: number | null;
+            /** Body */
+            body: string;
+            /**
+             * Channel
+             * @description web, or the inbound channel an e-mail reply came through
+             */
+            channel: string;
+            /** Files */
+            files: components["schemas"]["AttachedFile"][];
+            /** Id */
+            id: number;
+            /** Mentions */
+            mentions: components["schemas"]["Person"][];
+            /**
+             * Public
+             * @description shown to the customer in the status look-up
+             */
+            public: boolean;
+        };
+        /** CommentList */
+        CommentList: {
+            /** Items */
+            items: components["schemas"]["Comment"][];
         };
         /** RunBody */
         dajian__platform__api__reports__RunBody: {
@@ -1800,6 +1912,29 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** NewComment */
+        NewComment: {
+            /**
+             * Body
+             * @default
+             */
+            body: string;
+            /**
+             * Files
+             * @description ids returned by the comment upload
+             */
+            files?: number[];
+            /**
+             * Mentions
+             * @description user ids; each gets an in-app notification
+             */
+            mentions?: number[];
+            /**
+             * Public
+             * @default false
+             */
+            public: boolean;
+        };
         /** NewDepartment */
         NewDepartment: {
             /** Key */
@@ -1904,6 +2039,13 @@ export interface components {
              * @description the user's other browser sessions, signed out by the change
              */
             sessions_ended: number;
+        };
+        /** Person */
+        Person: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
         };
         /** PreviewBody */
         PreviewBody: {
@@ -3197,6 +3339,64 @@ export interface operations {
             };
         };
     };
+    comments_upload_file: {
+        parameters: {
+            query?: {
+                filename?: string | null;
+            };
+            header?: {
+                "x-filename"?: string | null;
+            };
+            path: {
+                app_key: string;
+                form_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachedFile"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     excel_export: {
         parameters: {
             query?: {
@@ -3700,6 +3900,168 @@ export interface operations {
                         [key: string]: unknown;
                     };
                 };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    comments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+                /** @description a row id */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentList"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    comments_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+                /** @description a row id */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewComment"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    comments_download_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                /** @description a row id */
+                comment_id: number;
+                /** @description a row id */
+                file_id: number;
+                form_key: string;
+                /** @description a row id */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input: every problem with its JSON path */
             422: {
