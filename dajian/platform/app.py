@@ -128,7 +128,20 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    from dajian.platform.api import admin, apps, auth, comments, excel, files, flows, records, reports, rules, search
+    from dajian.platform.api import (
+        admin,
+        apps,
+        auth,
+        backlinks,
+        comments,
+        excel,
+        files,
+        flows,
+        records,
+        reports,
+        rules,
+        search,
+    )
     from dajian.platform.api import catalog as catalog_api
 
     settings = settings or get_settings()
@@ -149,7 +162,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(_TooLarge, _too_large)
-    for module in (auth, admin, apps, records, comments, excel, files, flows, reports, search, rules):
+    for module in (auth, admin, apps, records, comments, backlinks, excel, files, flows, reports, search, rules):
         app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.include_router(catalog_api.router, dependencies=[Depends(enforce)])
     app.add_middleware(RefuseNul, exempt=is_upload_path)

@@ -81,3 +81,40 @@ def test_inbox_names_the_step(org: Org) -> None:
     items = [i for box in boxes for i in box]
     assert len(items) == 1 and items[0]["node_label"]["en"]
     assert items[0]["needs_input"] is True and items[0]["paused"] is False  # triage requires the priority
+
+
+def test_backlinks_list_who_points_at_a_record(org: Org) -> None:
+    from tests.platform.test_flows import _field
+
+    customer_form = {"key": "customer", "label": {"en": "Customer"}, "title_field": "name",
+                     "fields": [_field("name", "text")]}
+    complaint_form = {"key": "complaint", "label": {"en": "Complaint"},
+                      "fields": [_field("title", "text"), _field("customer", "relation", config={"form": "customer"})]}
+    secret_form = {"key": "note", "label": {"en": "Note"},
+                   "fields": [_field("text", "text"), _field("customer", "relation", config={"form": "customer"})]}
+    everything = {"actions": ["create", "read", "update"], "row_scope": "all"}
+    roles = [{"key": "staff", "label": {"en": "staff"},
+              "permissions": {"customer": everything, "complaint": everything}}]
+    app = {"schema_version": 1, "key": "crm", "label": {"en": "CRM"},
+           "forms": [customer_form, complaint_form, secret_form], "roles": roles}
+    from tests.platform.conftest import publish
+
+    admin = org.client()
+    assert publish(admin, app).status_code == 200
+    user_id = org.add_user("sam")
+    assert admin.post("/api/v1/admin/memberships", json={"user_id": user_id, "app": "crm", "role": "staff"}
+                      ).status_code == 201
+    sam = org.client("sam")
+    base = "/api/v1/apps/crm/forms"
+    customer = sam.post(f"{base}/customer/records", json={"name": "王女士"}).json()["id"]
+    for title in ("屏幕碎裂", "电池鼓包"):
+        assert sam.post(f"{base}/complaint/records", json={"title": title, "customer": customer}).status_code == 201
+    assert sam.post(f"{base}/complaint/records", json={"title": "别人的"}).status_code == 201
+    assert admin.post(f"{base}/note/records", json={"text": "内部备注", "customer": customer}).status_code == 201
+
+    groups = sam.get(f"{base}/customer/records/{customer}/backlinks").json()["groups"]
+    assert [(g["form"], g["field"], g["total"]) for g in groups] == [("complaint", "customer", 2)]  # no notes
+    assert [i["title"] for i in groups[0]["items"]] == ["电池鼓包", "屏幕碎裂"]
+    seen_by_admin = admin.get(f"{base}/customer/records/{customer}/backlinks").json()["groups"]
+    assert [(g["form"], g["total"]) for g in seen_by_admin] == [("complaint", 2), ("note", 1)]
+    assert sam.get(f"{base}/customer/records/999999/backlinks").status_code == 404

@@ -111,6 +111,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", _RECORDS + "/{record_id}/history"): READ,
     ("GET", _RECORDS + "/{record_id}/flows"): READ,
     ("GET", _RECORDS + "/{record_id}/related"): READ,
+    ("GET", _RECORDS + "/{record_id}/backlinks"): READ,
     ("GET", _RECORDS + "/{record_id}/comments"): READ,
     # a comment changes no record data: whoever may read a record may discuss it (the service checks the read)
     ("POST", _RECORDS + "/{record_id}/comments"): READ,

@@ -459,6 +459,27 @@ export interface paths {
         patch: operations["records_update"];
         trace?: never;
     };
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/backlinks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Backlinks
+         * @description Records of other forms whose relation fields point at this one, newest first, per form and field
+         *     (only the forms, fields and rows you may read).
+         */
+        get: operations["backlinks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/comments": {
         parameters: {
             query?: never;
@@ -1537,6 +1558,52 @@ export interface components {
             sha256: string;
             /** Size */
             size: number;
+        };
+        /** BacklinkGroup */
+        BacklinkGroup: {
+            /**
+             * Field
+             * @description the relation field of ``form`` that points at this record
+             */
+            field: string;
+            /** Field Label */
+            field_label: {
+                [key: string]: string;
+            };
+            /** Form */
+            form: string;
+            /** Form Label */
+            form_label: {
+                [key: string]: string;
+            };
+            /** Items */
+            items: components["schemas"]["BacklinkItem"][];
+            /** Title Field */
+            title_field: string | null;
+            /** Total */
+            total: number;
+            /**
+             * Total Is Exact
+             * @description false: there are more than ``total`` (the list count cap)
+             */
+            total_is_exact: boolean;
+        };
+        /** BacklinkItem */
+        BacklinkItem: {
+            /** Created At */
+            created_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Title
+             * @description the value of the form's title field
+             */
+            title: string | null;
+        };
+        /** Backlinks */
+        Backlinks: {
+            /** Groups */
+            groups: components["schemas"]["BacklinkGroup"][];
         };
         /** BucketEntry */
         BucketEntry: {
@@ -3899,6 +3966,60 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    backlinks: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+                /** @description a row id */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backlinks"];
                 };
             };
             /** @description Invalid input: every problem with its JSON path */
