@@ -118,3 +118,6 @@ def test_backlinks_list_who_points_at_a_record(org: Org) -> None:
     seen_by_admin = admin.get(f"{base}/customer/records/{customer}/backlinks").json()["groups"]
     assert [(g["form"], g["total"]) for g in seen_by_admin] == [("complaint", 2), ("note", 1)]
     assert sam.get(f"{base}/customer/records/999999/backlinks").status_code == 404
+    complaint = groups[0]["items"][0]["id"]
+    suggest = sam.get(f"{base}/complaint/records/{complaint}/backlinks").json()["suggest"]
+    assert [(t["form"], t["field"], t["title_field"]) for t in suggest] == [("customer", "customer", "name")]

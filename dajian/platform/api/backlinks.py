@@ -37,15 +37,24 @@ class BacklinkGroup(BaseModel):
     items: list[BacklinkItem]
 
 
+class SuggestTarget(BaseModel):
+    form: str
+    form_label: dict[str, str]
+    field: str = Field(description="the relation field of this record's form that points at ``form``")
+    field_label: dict[str, str]
+    title_field: str | None
+
+
 class Backlinks(BaseModel):
     groups: list[BacklinkGroup]
+    suggest: list[SuggestTarget] = Field(description="forms to ask ``/related?target=`` for suggestions")
 
 
 @router.get("/backlinks")
 def backlinks(request: Request, conn: ReadConn, principal: Auth, app_key: str, form_key: str, record_id: PathId,
               limit: Annotated[int, Query(ge=1, le=50)] = 5) -> Backlinks:
     """Records of other forms whose relation fields point at this one, newest first, per form and field
-    (only the forms, fields and rows you may read)."""
-    groups = service.backlinks(conn, principal, app_key, form_key, record_id, limit=limit,
-                               count_cap=get_settings(request).count_cap)
-    return Backlinks.model_validate({"groups": groups})
+    (only the forms, fields and rows you may read), and the forms ``/related`` can suggest records of."""
+    found = service.backlinks(conn, principal, app_key, form_key, record_id, limit=limit,
+                              count_cap=get_settings(request).count_cap)
+    return Backlinks.model_validate(found)

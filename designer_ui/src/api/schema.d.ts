@@ -469,7 +469,7 @@ export interface paths {
         /**
          * Backlinks
          * @description Records of other forms whose relation fields point at this one, newest first, per form and field
-         *     (only the forms, fields and rows you may read).
+         *     (only the forms, fields and rows you may read), and the forms ``/related`` can suggest records of.
          */
         get: operations["backlinks"];
         put?: never;
@@ -1604,6 +1604,11 @@ export interface components {
         Backlinks: {
             /** Groups */
             groups: components["schemas"]["BacklinkGroup"][];
+            /**
+             * Suggest
+             * @description forms to ask ``/related?target=`` for suggestions
+             */
+            suggest: components["schemas"]["SuggestTarget"][];
         };
         /** BucketEntry */
         BucketEntry: {
@@ -2198,6 +2203,26 @@ export interface components {
         StartBody: {
             /** Record Id */
             record_id: number;
+        };
+        /** SuggestTarget */
+        SuggestTarget: {
+            /**
+             * Field
+             * @description the relation field of this record's form that points at ``form``
+             */
+            field: string;
+            /** Field Label */
+            field_label: {
+                [key: string]: string;
+            };
+            /** Form */
+            form: string;
+            /** Form Label */
+            form_label: {
+                [key: string]: string;
+            };
+            /** Title Field */
+            title_field: string | null;
         };
         /**
          * Text
