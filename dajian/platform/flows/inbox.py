@@ -133,7 +133,8 @@ def record_flows(conn: Connection, principal: Principal, app_key: str, form_key:
         plan = plan_for(conn, row["version_id"], row["flow_key"])
         open_tasks = [{**_iso(task), "node_label": plan.node(task["node_id"]).definition.label}
                       for task in tasks if task["instance_id"] == row["id"]]
-        items.append({**_iso({k: v for k, v in row.items() if k != "version_id"}), "open_tasks": open_tasks})
+        items.append({**_iso({k: v for k, v in row.items() if k != "version_id"}),
+                      "flow_label": plan.definition.label, "open_tasks": open_tasks})
     return {"items": items}
 
 

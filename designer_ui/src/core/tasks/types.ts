@@ -50,6 +50,7 @@ export interface OpenTask {
 export interface RecordFlow {
   id: number
   flow_key: string
+  flow_label: Label
   state: string
   outcome: string | null
   started_by: number | null
