@@ -33,6 +33,7 @@ export function InboxPage() {
       <Typography.Title level={2}>{t('inbox.title')}</Typography.Title>
       <Tabs
         activeKey={tab}
+        destroyOnHidden
         onChange={(key) => choose({ tab: key })}
         items={TABS.map((key) => ({
           key,
@@ -96,6 +97,8 @@ function BoxTab(props: { app: string; box: Box; formLabel: (k: string) => string
           <Select
             aria-label={t('inbox.filterNode')}
             style={{ minWidth: 200 }}
+            showSearch
+            optionFilterProp="label"
             value={node ?? ''}
             onChange={(value: string) => setNode(value || null)}
             options={[

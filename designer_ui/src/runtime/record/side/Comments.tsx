@@ -43,8 +43,8 @@ export function Comments({ record }: { record: RecordRef }) {
         <Empty description={t('side.comments.none')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
       )}
       {comments.data && comments.data.length > 0 && (
+        <section aria-label={t('side.comments.title')}>
         <List
-          aria-label={t('side.comments.title')}
           size="small"
           dataSource={comments.data}
           renderItem={(c) => (
@@ -67,6 +67,7 @@ export function Comments({ record }: { record: RecordRef }) {
             </List.Item>
           )}
         />
+        </section>
       )}
       <Form layout="vertical" component="div" style={{ marginTop: 12 }}>
         <Form.Item label={t('side.comments.new')} htmlFor={inputId} extra={t('side.comments.mentionHint')} style={{ marginBottom: 8 }}>

@@ -46,9 +46,9 @@ export function FlowPanel({ record }: { record: RecordRef }) {
           {flow.open_tasks.length === 0 ? (
             <Typography.Text type="secondary">{t('side.flow.noOpenTasks')}</Typography.Text>
           ) : (
+            <section aria-label={t('side.flow.openTasks')}>
             <List
               size="small"
-              aria-label={t('side.flow.openTasks')}
               dataSource={flow.open_tasks}
               renderItem={(task) => {
                 const step = pickLabel(task.node_label, i18n.language, task.node_id)
@@ -68,6 +68,7 @@ export function FlowPanel({ record }: { record: RecordRef }) {
                 )
               }}
             />
+            </section>
           )}
         </Card>
       ))}

@@ -16,8 +16,8 @@ export function HistoryTimeline({ record, fieldLabel }: { record: RecordRef; fie
   const items = timeline(history.data)
   if (items.length === 0) return <Empty description={t('side.history.none')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
   return (
+    <section aria-label={t('side.history.title')}>
     <Timeline
-      aria-label={t('side.history.title')}
       items={items.map((item, index) => ({
         key: `${item.at}-${index}`,
         color: item.action === 'delete' ? 'red' : item.action === 'comment' ? 'gray' : 'blue',
@@ -40,5 +40,6 @@ export function HistoryTimeline({ record, fieldLabel }: { record: RecordRef; fie
         ),
       }))}
     />
+    </section>
   )
 }
