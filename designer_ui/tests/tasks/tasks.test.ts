@@ -77,6 +77,13 @@ describe('timeline', () => {
     expect(items[1]?.changes).toEqual([{ field: 'status', before: 'new', after: 'open' }])
     expect(items[2]?.changes.map((c) => c.field)).toEqual(['title'])
     expect(shortValue(null)).toBe('—')
+    const [flow] = timeline([
+      {
+        at: '4', actor_id: 3, action: 'approve', request_id: null,
+        changes: { instance: [null, 2], task: [null, 9], node: [null, 'triage'], comment: [null, 'ok'], path: [['a'], ['b']] },
+      },
+    ])
+    expect(flow).toMatchObject({ node: 'triage', comment: 'ok', changes: [] })
     expect(shortValue([{ name: 'a.pdf' }, 'x'])).toBe('a.pdf, x')
   })
 })

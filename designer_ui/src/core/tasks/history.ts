@@ -16,20 +16,36 @@ export interface TimelineItem {
   action: string
   changes: FieldChange[]
   comment: string | null
+  /** A flow event (start, approve, reject, …): the step it happened at. */
+  node: string | null
+}
+
+// Flow events are audited with their payload ({instance, task, node, comment, path, ...}), not field values.
+function isFlowEvent(changes: Record<string, unknown>): boolean {
+  return 'instance' in changes && 'path' in changes
 }
 
 export function timeline(entries: HistoryEntry[]): TimelineItem[] {
   return [...entries].reverse().map((entry) => {
-    const comment = entry.action === 'comment' ? afterOf(entry.changes['comment']) : null
+    const flowEvent = isFlowEvent(entry.changes ?? {})
+    const comment = entry.action === 'comment' || flowEvent ? afterOf(entry.changes['comment']) : null
+    const node = flowEvent ? afterOf(entry.changes['node']) : null
     const changes: FieldChange[] = []
-    if (entry.action !== 'comment') {
+    if (entry.action !== 'comment' && !flowEvent) {
       for (const [field, value] of Object.entries(entry.changes ?? {})) {
         if (BOOKKEEPING.has(field)) continue
         const pair = Array.isArray(value) && value.length === 2 ? value : [null, value]
         changes.push({ field, before: pair[0], after: pair[1] })
       }
     }
-    return { at: entry.at, actorId: entry.actor_id, action: entry.action, changes, comment: comment as string | null }
+    return {
+      at: entry.at,
+      actorId: entry.actor_id,
+      action: entry.action,
+      changes,
+      comment: typeof comment === 'string' && comment ? comment : null,
+      node: typeof node === 'string' ? node : null,
+    }
   })
 }
 

@@ -74,6 +74,7 @@ export function TaskTable(props: {
     title: '',
     key: 'open',
     width: 72,
+    responsive: ['sm'], // on a phone the record link opens it
     render: (_, item) => (
       <Link to={recordPath(item)} aria-label={`${t('inbox.open')} ${props.formLabel(item.form_key)} #${item.record_id}`}>
         <Button size="small" tabIndex={-1}>

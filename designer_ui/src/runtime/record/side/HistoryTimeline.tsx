@@ -20,11 +20,12 @@ export function HistoryTimeline({ record, fieldLabel }: { record: RecordRef; fie
     <Timeline
       items={items.map((item, index) => ({
         key: `${item.at}-${index}`,
-        color: item.action === 'delete' ? 'red' : item.action === 'comment' ? 'gray' : 'blue',
+        color: item.action === 'delete' || item.action === 'reject' ? 'red' : item.node ? 'green' : item.action === 'comment' ? 'gray' : 'blue',
         children: (
           <div>
             <Typography.Text strong>{nameOf(people.data, item.actorId)}</Typography.Text>{' '}
             <Typography.Text>{t(`side.history.action.${item.action}`, { defaultValue: item.action })}</Typography.Text>{' '}
+            {item.node && <Typography.Text code>{item.node}</Typography.Text>}{' '}
             <Typography.Text type="secondary">{new Date(item.at).toLocaleString(i18n.language)}</Typography.Text>
             {item.comment && <Typography.Paragraph style={{ margin: 0 }} ellipsis={{ rows: 2 }}>{item.comment}</Typography.Paragraph>}
             {item.changes.length > 0 && (
