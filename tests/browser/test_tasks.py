@@ -170,6 +170,11 @@ def test_agent_handler_and_manager_work_a_complaint(browser: Any, site: Site, co
     expect(history).to_contain_text("发表了评论")
     expect(history).to_contain_text("创建了记录")
     shoot(page, "tasks-history", site)
+
+    # related: records the complaint points at can suggest alike ones (knowledge articles beside it)
+    side.get_by_role("tab", name="相关记录").click()
+    expect(side.get_by_text("推荐的知识库文章")).to_be_visible()
+    shoot(page, "tasks-related", site)
     context.close()
     best = SCREENSHOTS / f"tasks-record-side-desktop-{site.backend}.png"
     if site.backend == "sqlite" and best.exists():

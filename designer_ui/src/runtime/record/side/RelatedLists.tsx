@@ -64,11 +64,11 @@ function Suggestions({ record, target }: { record: RecordRef; target: SuggestTar
   const { t, i18n } = useTranslation()
   const related = useRelated(record, target.form)
   const title = t('side.related.suggested', { form: pickLabel(target.form_label, i18n.language, target.form) })
+  // a suggestion that finds nothing is noise beside the record: only what was found is shown
+  if (related.error || (related.data && related.data.length === 0)) return null
   return (
     <Card size="small" title={title}>
       {related.isPending && <Skeleton active paragraph={{ rows: 2 }} />}
-      {related.error && <Typography.Text type="secondary">{related.error.message}</Typography.Text>}
-      {related.data && related.data.length === 0 && <Typography.Text type="secondary">{t('side.related.empty')}</Typography.Text>}
       {related.data && related.data.length > 0 && (
         <List
           size="small"
