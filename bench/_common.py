@@ -29,16 +29,19 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
-from dajian.platform.app import create_app
-from dajian.platform.apps import import_definition, load_runtime
-from dajian.platform.auth import create_organisation, create_user
-from dajian.platform.config import Settings
-from dajian.platform.db import make_engine
-from dajian.platform.directory import create_department, grant_role
-from dajian.platform.migrate import upgrade
-from dajian.platform.principal import Principal
-
 ROOT = Path(__file__).resolve().parents[1]
+# measure the checkout this file is in, not the one the shared venv was installed from
+# (``python bench/X.py`` puts bench/ first on the path, then the venv's editable install)
+sys.path.insert(0, str(ROOT))
+
+from dajian.platform.app import create_app  # noqa: E402
+from dajian.platform.apps import import_definition, load_runtime  # noqa: E402
+from dajian.platform.auth import create_organisation, create_user  # noqa: E402
+from dajian.platform.config import Settings  # noqa: E402
+from dajian.platform.db import make_engine  # noqa: E402
+from dajian.platform.directory import create_department, grant_role  # noqa: E402
+from dajian.platform.migrate import upgrade  # noqa: E402
+from dajian.platform.principal import Principal  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("DAJIAN_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct horse battery staple"
@@ -212,19 +215,21 @@ def inline_threadpool() -> Iterator[None]:
     whole request (routing, auth, handler, JSON) runs where the profiler is.
     Only for profiling: timings are measured with the real threadpool.
     """
-    import fastapi.dependencies.utils as dep_utils
-    import fastapi.routing as routing
+    from starlette.concurrency import run_in_threadpool
 
     async def run_inline(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
 
-    saved = (routing.run_in_threadpool, dep_utils.run_in_threadpool)
-    routing.run_in_threadpool = run_inline  # type: ignore[assignment]
-    dep_utils.run_in_threadpool = run_inline  # type: ignore[assignment]
+    # FastAPI's own modules and ours (async dependencies hand their database work to the pool)
+    users = [module for module in list(sys.modules.values())
+             if getattr(module, "run_in_threadpool", None) is run_in_threadpool]
+    for module in users:
+        module.run_in_threadpool = run_inline  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        routing.run_in_threadpool, dep_utils.run_in_threadpool = saved
+        for module in users:
+            module.run_in_threadpool = run_in_threadpool  # type: ignore[attr-defined]
 
 
 def profile_requests(app: FastAPI, requests: list[tuple[str, str, dict[str, Any]]]) -> pstats.Stats:

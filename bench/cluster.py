@@ -53,6 +53,7 @@ APP, FORM = "complaint_management", "complaint"
 RECORDS = f"/api/v1/apps/{APP}/forms/{FORM}/records"
 PASSWORD = "load bench password 1"
 CLIENT_TIMEOUT = 60  # seconds a client waits for an answer
+KEEP_ALIVE = 30  # seconds an API process keeps an idle client connection open
 SERIAL = re.compile(r"^(?P<prefix>.*\D)(?P<number>\d+)$")
 
 
@@ -166,7 +167,10 @@ class Processes:
             port = free_port()
             proc = self._start(f"api{next(self._names)}", [
                 sys.executable, "-m", "uvicorn", "--factory", "dajian.platform.app:create_app", "--host", "127.0.0.1",
-                "--port", str(port), "--log-level", "warning", "--no-access-log"])
+                "--port", str(port), "--log-level", "warning", "--no-access-log",
+                # longer than the clients' idle expiry (httpx: 5 s, as uvicorn's default): with equal
+                # timeouts a client may send on a connection the server is closing (ReadError)
+                "--timeout-keep-alive", str(KEEP_ALIVE)])
             proc.url = f"http://127.0.0.1:{port}"
             started.append(proc)
         deadline = time.monotonic() + timeout
@@ -243,6 +247,7 @@ class Sent:
     serial: str | None = None
     tries: int = 1
     error: str | None = None  # with status 0: the last transport error (ReadTimeout, ConnectError, …)
+    detail: str | None = None  # with status 0: that error's message, for the report
 
 
 def complaint(marker: str, i: int) -> dict[str, Any]:
@@ -317,13 +322,14 @@ def _request(load: Load, n: int, i: int, public: bool, tag: str | None = None) -
 async def _send(http: httpx.AsyncClient, load: Load, n: int, public: bool, body: dict[str, Any],
                 headers: dict[str, str]) -> Sent:
     path = load.site.public_path if public else RECORDS
-    started, error = time.monotonic(), ""
+    started, error, detail = time.monotonic(), "", ""
     for attempt in range(load.retries + 1):
         base = load.bases[(n + attempt) % len(load.bases)]
         try:
             response = await http.post(base + path, json=body, headers=headers)
         except httpx.TransportError as exc:
             error = type(exc).__name__
+            detail = f"{exc!r} (cause {exc.__cause__!r}) after {time.monotonic() - started:.1f}s"
             if attempt < load.retries:
                 await asyncio.sleep(0.2)
             continue
@@ -334,7 +340,7 @@ async def _send(http: httpx.AsyncClient, load: Load, n: int, public: bool, body:
             sent.record_id, sent.serial = data.get("id"), data.get("serial", data.get("ticket_no"))
         return sent
     return Sent("public" if public else "api", body["subject"], 0, time.monotonic() - started,
-                tries=load.retries + 1, error=error)
+                tries=load.retries + 1, error=error, detail=detail)
 
 
 # --- checks ---------------------------------------------------------------------------------
@@ -449,15 +455,17 @@ def _message_key(payload: dict[str, Any]) -> tuple[int, Any, Any]:
 
 class LockWaits:
     """Samples, every ``every`` seconds while running, how many sessions on this database are active
-    and how many of them wait for a lock (PostgreSQL ``pg_stat_activity``)."""
+    and how many of them wait for a lock (PostgreSQL ``pg_stat_activity``), and what the waiters run
+    (the start of their statement), so a summary names the lock that queues creates."""
 
-    QUERY = text("SELECT count(*) FILTER (WHERE state = 'active'), "
-                 "count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock') "
+    QUERY = text("SELECT state = 'active' AS active, wait_event_type = 'Lock' AS waiting, "
+                 "wait_event, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) AS query "
                  "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
     def __init__(self, engine: Engine, every: float = 0.5) -> None:
         self.engine, self.every = engine, every
         self.samples: list[tuple[int, int]] = []
+        self.waited_in: Counter[str] = Counter()  # statement start (and lock kind) → waiting sessions seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -472,14 +480,18 @@ class LockWaits:
     def _run(self) -> None:
         with self.engine.connect() as conn:
             while not self._stop.wait(self.every):
-                active, waiting = conn.execute(self.QUERY).one()
+                rows = conn.execute(self.QUERY).all()
                 conn.rollback()
-                self.samples.append((int(active), int(waiting)))
+                waiting = [r for r in rows if r.active and r.waiting]
+                self.waited_in.update(f"{r.wait_event}: {r.query}" for r in waiting)
+                self.samples.append((sum(1 for r in rows if r.active), len(waiting)))
 
     def summary(self) -> str:
         if not self.samples:
             return "no samples"
         waiting = [w for _, w in self.samples]
         active = [a for a, _ in self.samples]
+        top = "; ".join(f"{n}× {what}" for what, n in self.waited_in.most_common(3))
         return (f"sessions waiting on a lock: mean {sum(waiting) / len(waiting):.1f}, max {max(waiting)} "
-                f"(active: mean {sum(active) / len(active):.1f}, max {max(active)}; {len(self.samples)} samples)")
+                f"(active: mean {sum(active) / len(active):.1f}, max {max(active)}; {len(self.samples)} samples)"
+                + (f"; most seen waiting in: {top}" if top else ""))

@@ -69,7 +69,15 @@ class Phase:
         return (f"[{self.label}] {self.clients} clients, {self.elapsed:.1f}s: {len(self.ok)} created "
                 f"({by_via['api']} api, {by_via['public']} public) = {fmt(self.rate)}/s; "
                 f"p50 {self.latency_ms(50):.0f} ms, p95 {self.latency_ms(95):.0f} ms, p99 {self.latency_ms(99):.0f} ms;"
-                f" rate limited {self.limited}; errors {errors}")
+                f" rate limited {self.limited}; errors {errors}"
+                + "".join(f"\n  e.g. {s.error}: {s.detail}" for s in self._first_of_each_transport_error()))
+
+    def _first_of_each_transport_error(self) -> list[Sent]:
+        firsts: dict[str, Sent] = {}
+        for s in self.sent:
+            if s.status == 0 and s.error is not None:
+                firsts.setdefault(s.error, s)
+        return list(firsts.values())
 
 
 def run_phase(label: str, bases: list[str], site: Site, clients: int, seconds: float, public_every: int,

@@ -20,6 +20,7 @@ from dajian import __version__
 from dajian.platform import features as _features  # noqa: F401 - job handlers, listeners, reference kinds
 from dajian.platform.api.access import enforce
 from dajian.platform.api.audiences import OPENAPI_TAGS, PUBLIC, operation_id
+from dajian.platform.api.schemas.catalog import Health
 from dajian.platform.api.versions import V1, LegacyPaths
 from dajian.platform.config import Settings, get_settings
 from dajian.platform.db import make_engine
@@ -178,7 +179,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     app.openapi = openapi  # type: ignore[method-assign]
 
-    @app.get(V1 + "/health", tags=[PUBLIC])
+    @app.get(V1 + "/health", tags=[PUBLIC], response_model=Health)
     async def health() -> dict[str, str]:
         """On the event loop, touching no database: it answers while every thread or connection is busy."""
         return {"status": "ok", "version": __version__}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,17 +92,26 @@ _APP_WITH_ROLES = (  # the app and the caller's role keys in one round trip (eve
 
 
 def load_runtime_and_roles(conn: Connection, principal: Principal, key: str) -> tuple[RuntimeApp, list[str]]:
-    """The current runtime of app ``key`` and the caller's role keys in it."""
+    """The current runtime of app ``key`` and the caller's role keys in it (as authentication read them
+    when the request's path names this app: ``Principal.app``)."""
     if not principal.can_reach_app(key):
         raise Forbidden(f"this API token is not valid for app '{key}'")
-    rows = conn.execute(_APP_WITH_ROLES, {"org": principal.org_id, "key": key, "user": principal.user_id})
-    found = rows.mappings().all()
-    if not found:
+    known = principal.app
+    if known is not None and known.key == key:
+        row: Mapping[Any, Any] | None = None if known.app_id is None else {
+            "id": known.app_id, "org_id": principal.org_id, "key": key, "current_version_id": known.current_version_id}
+        role_keys = list(known.role_keys)
+    else:
+        found = conn.execute(_APP_WITH_ROLES, {"org": principal.org_id, "key": key, "user": principal.user_id})
+        rows = found.mappings().all()
+        row = rows[0] if rows else None
+        role_keys = [r["role_key"] for r in rows if r["role_key"] is not None]
+    if row is None:
         raise NotFound(f"no app '{key}'")
-    runtime = _runtime_or_none(conn, found[0])
+    runtime = _runtime_or_none(conn, row)
     if runtime is None:
         raise NotFound(f"app '{key}' has no published version yet")
-    return runtime, [r["role_key"] for r in found if r["role_key"] is not None]
+    return runtime, role_keys
 
 
 def get_app_row(conn: Connection, principal: Principal, key: str, *, draft: bool = False) -> RowMapping:
@@ -317,7 +326,7 @@ def load_runtime(conn: Connection, principal: Principal, key: str) -> RuntimeApp
     return runtime
 
 
-def _runtime_or_none(conn: Connection, row: RowMapping) -> RuntimeApp | None:
+def _runtime_or_none(conn: Connection, row: Mapping[Any, Any]) -> RuntimeApp | None:
     version_id = row["current_version_id"]
     if version_id is None:
         return None

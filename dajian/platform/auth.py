@@ -15,13 +15,14 @@ import math
 import os
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ColumnElement, Connection, Row, Table, bindparam, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Select, Table, bindparam, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
 
 from dajian.engines.sqltypes import UtcDateTime
@@ -35,11 +36,13 @@ from dajian.platform.models import (
     apps,
     departments,
     login_attempts,
+    memberships,
     organisations,
+    roles,
     sessions,
     users,
 )
-from dajian.platform.principal import SCOPES, Principal
+from dajian.platform.principal import SCOPES, AppAccess, Principal
 from dajian.platform.throttle import serialise
 
 TOKEN_PREFIX = "dj_"
@@ -244,15 +247,36 @@ def logout(conn: Connection, token: str) -> bool:
     return True
 
 
-def resolve_session(conn: Connection, token: str) -> Principal | None:
-    query = (
-        select(sessions.c.csrf_token, *_PRINCIPAL_COLUMNS)
-        .join(users, users.c.id == sessions.c.user_id)
-        .where(sessions.c.token_hash == _digest(token), sessions.c.expires_at > utcnow(), users.c.is_active)
+def _with_app(query: Select[Any]) -> Select[Any]:
+    """``query`` plus the app ``:app_key`` of the user's organisation and the user's live role keys in it
+    (as ``apps.load_runtime_and_roles`` reads them): one row per role, one with NULLs when there is none.
+    Every join goes through a unique index: the app by (org, key), its few roles by app, each membership
+    by (user, role)."""
+    holds_role = select(memberships.c.id).where(
+        memberships.c.role_id == roles.c.id, memberships.c.user_id == users.c.id).exists()
+    return (
+        query.add_columns(apps.c.id.label("app_id"), apps.c.current_version_id, roles.c.key.label("role_key"))
+        .outerjoin(apps, (apps.c.org_id == users.c.org_id) & (apps.c.key == bindparam("app_key")))
+        .outerjoin(roles, (roles.c.app_id == apps.c.id) & ~roles.c.archived & holds_role)
     )
-    row = conn.execute(query).first()
-    if row is None:
+
+
+_SESSION_QUERY = (  # built once: this runs on every browser request
+    select(sessions.c.csrf_token, *_PRINCIPAL_COLUMNS)
+    .join(users, users.c.id == sessions.c.user_id)
+    .where(sessions.c.token_hash == bindparam("digest"),
+           sessions.c.expires_at > bindparam("now", type_=UtcDateTime()), users.c.is_active)
+)
+_SESSION_WITH_APP = _with_app(_SESSION_QUERY)
+
+
+def resolve_session(conn: Connection, token: str, *, app_key: str | None = None) -> Principal | None:
+    """``app_key``: also read that app and the user's roles in it (``Principal.app``), in the same statement."""
+    query = _SESSION_QUERY if app_key is None else _SESSION_WITH_APP
+    rows = _credential_rows(conn, query, {"digest": _digest(token), "now": utcnow()}, app_key)
+    if not rows:
         return None
+    row = rows[0]
     return Principal(
         user_id=row.user_id,
         org_id=row.org_id,
@@ -260,6 +284,7 @@ def resolve_session(conn: Connection, token: str) -> Principal | None:
         is_org_admin=row.is_org_admin,
         via="session",
         csrf_token=row.csrf_token,
+        app=_app_access(app_key, rows),
     )
 
 
@@ -419,15 +444,19 @@ _TOKEN_QUERY = (  # built once: this runs on every API-token request
     .where(users.c.is_active,
            or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > bindparam("now", type_=UtcDateTime())))
 )
+_TOKEN_WITH_APP = _with_app(_TOKEN_QUERY)
 
 
-def resolve_token(conn: Connection, token: str) -> Principal | None:
+def resolve_token(conn: Connection, token: str, *, app_key: str | None = None) -> Principal | None:
+    """``app_key``: also read that app and the user's roles in it (``Principal.app``), in the same statement."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     now = utcnow()
-    row = conn.execute(_TOKEN_QUERY, {"digest": _digest(token), "now": now}).first()
-    if row is None:
+    query = _TOKEN_QUERY if app_key is None else _TOKEN_WITH_APP
+    rows = _credential_rows(conn, query, {"digest": _digest(token), "now": now}, app_key)
+    if not rows:
         return None
+    row = rows[0]
     _touch_token(conn, token_id=row.id, last_used_at=row.last_used_at, now=now)
     scopes, app_keys = _unpack_scopes(row.scopes)
     return Principal(
@@ -438,7 +467,21 @@ def resolve_token(conn: Connection, token: str) -> Principal | None:
         via="token",
         scopes=scopes if row.is_org_admin else scopes - {"admin"},  # the user may have lost admin since
         app_keys=app_keys,
+        app=_app_access(app_key, rows),
     )
+
+
+def _credential_rows(conn: Connection, query: Select[Any], params: dict[str, Any],
+                     app_key: str | None) -> Sequence[Row[Any]]:
+    return conn.execute(query, params if app_key is None else {**params, "app_key": app_key}).all()
+
+
+def _app_access(app_key: str | None, rows: Sequence[Row[Any]]) -> AppAccess | None:
+    if app_key is None:
+        return None
+    first = rows[0]
+    return AppAccess(key=app_key, app_id=first.app_id, current_version_id=first.current_version_id,
+                     role_keys=tuple(r.role_key for r in rows if r.role_key is not None))
 
 
 def _check_token_request(

@@ -3,17 +3,30 @@
 SQLite is driven in autocommit mode by the driver and given explicit ``BEGIN``
 statements by SQLAlchemy events, so DDL is transactional (a failed form
 migration rolls back) and job claims can use ``BEGIN IMMEDIATE``.
+
+PostgreSQL connections are pinged as they leave the pool (``SELECT 1``), so one
+that the server or a firewall closed is replaced before a request uses it,
+except inside ``unpinged()``: for work that is retried instead (``retry_once``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 from sqlalchemy.pool import NullPool
 
 from dajian.engines.regex import regex_search
+
+T = TypeVar("T")
+# read in the thread that checks a connection out; run_in_threadpool copies the context there
+_PING_ON_CHECKOUT: ContextVar[bool] = ContextVar("dajian_ping_on_checkout", default=True)
+AUTOCOMMIT_OPTION = "dajian_autocommit"  # SQLite: no BEGIN, each statement commits itself
 
 
 def is_sqlite(bind: Engine | Connection) -> bool:
@@ -27,8 +40,59 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return _sqlite_engine(url, **kwargs)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    ping = kwargs.pop("pool_pre_ping", True)
+    engine = create_engine(url, **kwargs)
+    if ping:
+        event.listen(engine, "checkout", _ping_on_checkout(engine))
+    return engine
+
+
+def _ping_on_checkout(engine: Engine) -> Callable[[Any, Any, Any], None]:
+    """SQLAlchemy's ``pool_pre_ping``, skipped inside ``unpinged()``: a dead connection is
+    replaced (and every older pooled one with it) before it is handed out."""
+
+    def ping(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        if not _PING_ON_CHECKOUT.get():
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as err:
+            if engine.dialect.is_disconnect(err, dbapi_conn, None):
+                raise InvalidatePoolError() from err  # the pool reconnects and tries again
+            raise
+
+    return ping
+
+
+@contextmanager
+def unpinged() -> Iterator[None]:
+    """Check connections out without the liveness round trip, for short work that ``retry_once`` wraps."""
+    token = _PING_ON_CHECKOUT.set(False)
+    try:
+        yield
+    finally:
+        _PING_ON_CHECKOUT.reset(token)
+
+
+def retry_once(work: Callable[[], T]) -> T:
+    """``work()``, run again once if its connection turned out to be dead (the pool has been refreshed
+    by then). Only for work that is safe to repeat: reads, or writes that a repeat leaves the same."""
+    try:
+        return work()
+    except DBAPIError as err:
+        if not err.connection_invalidated:
+            raise
+    return work()
+
+
+def autocommit(conn: Connection) -> Connection:
+    """Each statement its own transaction: no BEGIN and COMMIT round trips, for work that needs none
+    (one read, or one write that stands alone)."""
+    if is_sqlite(conn):
+        # not SQLAlchemy's AUTOCOMMIT level: resetting it on return would hand the transaction
+        # back to the driver, which we drive ourselves (see _on_begin)
+        return conn.execution_options(**{AUTOCOMMIT_OPTION: True})
+    return conn.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
@@ -51,7 +115,9 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "")
-        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+        options = conn.get_execution_options()
+        if options.get(AUTOCOMMIT_OPTION):
+            return
+        conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', '')}".strip())
 
     return engine

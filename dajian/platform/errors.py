@@ -121,5 +121,22 @@ def document_errors(doc: dict[str, Any]) -> dict[str, Any]:
     for item in doc.get("paths", {}).values():
         for method, operation in item.items():
             if method in HTTP_METHODS:
-                operation.setdefault("responses", {}).update(ERROR_RESPONSES)
+                _document(operation, takes_input="parameters" in operation or "requestBody" in operation)
     return doc
+
+
+def _document(operation: dict[str, Any], *, takes_input: bool) -> None:
+    """The route's own 4xx entries stay (``responses=`` on the route documents its statuses and codes);
+    FastAPI's 422 is replaced, the catch-all 4XX and the 503 added, and every 4xx and 5xx answers
+    ``ErrorBody``."""
+    responses = operation.setdefault("responses", {})
+    fastapi_422 = "HTTPValidationError" in str(responses.get("422", ""))
+    if takes_input and ("422" not in responses or fastapi_422):
+        responses["422"] = ERROR_RESPONSES["422"]
+    elif fastapi_422:
+        del responses["422"]
+    for status in ("4XX", "503"):
+        responses.setdefault(status, ERROR_RESPONSES[status])
+    for status, response in responses.items():
+        if status[0] in "45":
+            response.setdefault("content", ERROR_CONTENT)

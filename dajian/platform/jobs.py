@@ -124,6 +124,29 @@ def enqueue(
     return job_id
 
 
+@dataclass(frozen=True)
+class NewJob:
+    """A job for ``enqueue_many``: ``enqueue``'s arguments."""
+
+    kind: str
+    payload: Any
+    due_at: datetime | None = None
+    idempotency_key: str | None = None
+    max_attempts: int = 5
+
+
+def enqueue_many(conn: Connection, new: Sequence[NewJob], *, org_id: int | None) -> None:
+    """``enqueue`` for several jobs in one statement (their ids are not returned); a job whose
+    ``idempotency_key`` is already taken is left out."""
+    now = utcnow()
+    rows = [dict(kind=j.kind, payload=j.payload, org_id=org_id, idempotency_key=j.idempotency_key,
+                 status="pending", due_at=j.due_at or now, available_at=j.due_at or now, attempts=0,
+                 max_attempts=j.max_attempts, created_at=now) for j in new]  # fmt: skip
+    if rows:
+        insert = (sqlite if is_sqlite(conn) else postgresql).insert(jobs).values(rows)
+        conn.execute(insert.on_conflict_do_nothing(index_elements=[jobs.c.idempotency_key]))
+
+
 def _target(job_id: int | None, idempotency_key: str | None) -> ColumnElement[bool]:
     if (job_id is None) == (idempotency_key is None):
         raise TypeError("pass exactly one of job_id and idempotency_key")

@@ -229,6 +229,24 @@ serial_counters = Table(
     UniqueConstraint("app_id", "form_key", "field_key", "period"),
 )
 
+# Gap-free numbers taken (PostgreSQL) but not yet used by a committed record: the create deletes its
+# reservation in its own transaction, so a reservation that outlives its create (rolled back, process
+# killed) is given to the next create of the same counter (``record_parts.next_serial``). ``claim`` counts
+# the hands a number passed through: a create deletes its reservation only if nobody reclaimed it meanwhile.
+serial_reservations = Table(
+    "serial_reservations",
+    metadata,
+    _id(),
+    Column("app_id", Id, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("form_key", String(63), nullable=False),
+    Column("field_key", String(63), nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("number", BigInteger, nullable=False),
+    Column("claim", Integer, nullable=False),
+    Column("taken_at", UtcDateTime, nullable=False),
+    Index("ix_serial_reservations_counter", "app_id", "form_key", "field_key", "period", "number"),
+)
+
 # One durable queue for all background work (DESIGN §5). ``available_at`` is
 # the due time of a pending job and the lease expiry of a running one, so a
 # single partial index serves both "due" and "lease expired" claims.

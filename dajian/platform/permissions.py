@@ -12,7 +12,6 @@ they have an open task, so an approver can read what they approve.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, false, or_, select, true
@@ -29,11 +28,30 @@ ACTION_SCOPES = {
 }
 
 
-@dataclass(frozen=True)
 class Grant:
-    row_filter: ColumnElement[bool]
-    read_fields: frozenset[str] | None  # None: all fields
-    write_fields: frozenset[str] | None
+    """What a principal may do on one form. ``row_filter`` is built on first use: a create never
+    reads it, and a department-tree scope costs queries to build (``subtree_ids``)."""
+
+    __slots__ = ("_build", "_row_filter", "read_fields", "write_fields")
+
+    def __init__(self, row_filter: ColumnElement[bool] | Callable[[], ColumnElement[bool]],
+                 read_fields: frozenset[str] | None,  # None: all fields
+                 write_fields: frozenset[str] | None) -> None:
+        self._build: Callable[[], ColumnElement[bool]] | None = None
+        self._row_filter: ColumnElement[bool] | None = None
+        if callable(row_filter) and not isinstance(row_filter, ColumnElement):
+            self._build = row_filter
+        else:
+            self._row_filter = row_filter
+        self.read_fields = read_fields
+        self.write_fields = write_fields
+
+    @property
+    def row_filter(self) -> ColumnElement[bool]:
+        if self._row_filter is None:
+            assert self._build is not None
+            self._row_filter, self._build = self._build(), None
+        return self._row_filter
 
     def can_read(self, key: str) -> bool:
         return self.read_fields is None or key in self.read_fields
@@ -97,15 +115,19 @@ def authorize(
     perms = _permissions(app, keys, form_key, action)
     if not perms:
         raise Forbidden(f"you may not {action} records of form '{form_key}'")
-    filters = [row_scope_filter(conn, principal, p.row_scope, table) for p in perms]
-    if condition is not None:
-        filters += [condition(p.also_where) for p in perms if p.also_where is not None]
-    if action in ("read", "update"):
-        granted = {rid for grant in _ROW_GRANTS for rid in grant(conn, principal, app, app_id, form_key)}
-        if granted:
-            filters.append(table.c.id.in_(sorted(granted)))
+
+    def row_filter() -> ColumnElement[bool]:  # in this request's transaction, on first use
+        filters = [row_scope_filter(conn, principal, p.row_scope, table) for p in perms]
+        if condition is not None:
+            filters += [condition(p.also_where) for p in perms if p.also_where is not None]
+        if action in ("read", "update"):
+            granted = {rid for grant in _ROW_GRANTS for rid in grant(conn, principal, app, app_id, form_key)}
+            if granted:
+                filters.append(table.c.id.in_(sorted(granted)))
+        return or_(*filters)
+
     return Grant(
-        row_filter=or_(*filters),
+        row_filter=row_filter,
         read_fields=_union([p.read_fields for p in perms]),
         write_fields=_union([p.write_fields for p in perms]),
     )

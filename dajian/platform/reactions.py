@@ -54,6 +54,9 @@ class Scope:
     touched: dict[RecordKey, Touched] = field(default_factory=dict)
     indexed: set[RecordKey] = field(default_factory=set)  # indexed with their insert, final unless changed again
     warnings: dict[RecordKey, list[dict[str, str]]] = field(default_factory=dict)
+    # the current version of each app, once looked up: no publish happens inside a user action's change
+    current: dict[int, RuntimeApp] = field(default_factory=dict)
+    flows_started: set[tuple[int, str, int]] = field(default_factory=set)  # (app id, flow key, record id)
 
     def note(self, event: RecordEvent) -> None:
         key = (event.app_id, event.form_key, event.record_id)
@@ -94,6 +97,35 @@ def known_record(app_id: int, form_key: str, record_id: int) -> dict[str, Any] |
     running = _SCOPE.get()
     state = running.latest(app_id, form_key, record_id) if running is not None else None
     return dict(state) if state is not None else None
+
+
+def current_runtime(app_id: int, look_up: Callable[[], RuntimeApp | None]) -> RuntimeApp | None:
+    """The app's current runtime: ``look_up()`` reads it once per scope (flow start and the flow's rules
+    both ask), or every time outside one."""
+    running = _SCOPE.get()
+    found = running.current.get(app_id) if running is not None else None
+    if found is None:
+        found = look_up()
+        if running is not None and found is not None:
+            running.current[app_id] = found
+    return found
+
+
+def note_flow_started(app_id: int, flow_key: str, record_id: int) -> None:
+    running = _SCOPE.get()
+    if running is not None:
+        running.flows_started.add((app_id, flow_key, record_id))
+
+
+def no_flow_can_run(app_id: int, form_key: str, flow_key: str, record_id: int) -> bool:
+    """True when no instance of the flow can be running on the record: the record was created in this
+    user action and the flow was not started on it since (so the check for a second run reads nothing).
+    A start undone by a failed savepoint stays noted: then the check reads, which is merely slower."""
+    running = _SCOPE.get()
+    if running is None or (app_id, flow_key, record_id) in running.flows_started:
+        return False
+    seen = running.touched.get((app_id, form_key, record_id))
+    return seen is not None and seen.created
 
 
 @contextmanager

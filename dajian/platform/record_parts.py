@@ -4,12 +4,13 @@ relations between forms (existence, delete rules) and lookups through them."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from threading import Lock
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, create_engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, create_engine, delete, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -17,22 +18,86 @@ from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.kinds_structure import LookupConfig, RelationConfig, SerialConfig, format_serial, serial_period
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.errors import Conflict
-from dajian.platform.models import serial_counters
+from dajian.platform.models import serial_counters, serial_reservations
 
 
 def next_serial(conn: Connection, *, app_id: int, form_key: str, field_key: str, period: str,
                 gapless: bool = True) -> int:
-    """Atomically take the next number: an upsert that increments under the row lock.
+    """Take the next number of a counter; no create waits for another create's transaction.
 
-    Gap-free numbers hold that lock until the create commits (a rollback gives the number back), so
-    concurrent creates of the form queue behind each other. ``gapless=False`` (PostgreSQL) takes the
-    number in its own short transaction on a separate connection: nobody waits, a failed create leaves a gap.
-    (SQLite has one writer at a time anyway: there the number is always taken in the create's transaction.)
+    PostgreSQL: the counter is incremented in a short transaction of its own on a separate connection,
+    so its row lock lasts microseconds instead of a whole create (rules, flow start, notifications and
+    search all ran under it, and concurrent creates queued behind each other). Gap-free numbers
+    (``gapless``, the default) go through a reservation that the create deletes in its own transaction:
+    a create that rolls back or dies leaves its reservation behind, and the next create of the same
+    counter takes that number instead of a new one. ``gapless=False`` takes a bare number: a failed
+    create leaves a gap. SQLite has one writer at a time: there the counter is part of the create's
+    transaction, and a rollback gives the number back.
     """
-    if not gapless and conn.dialect.name == "postgresql":
-        with _counter_engine(conn).begin() as own:
-            return _take(own, app_id=app_id, form_key=form_key, field_key=field_key, period=period)
-    return _take(conn, app_id=app_id, form_key=form_key, field_key=field_key, period=period)
+    key = _CounterKey(app_id, form_key, field_key, period)
+    if conn.dialect.name != "postgresql":
+        return int(conn.execute(_increment(key, sqlite_insert)).scalar_one())
+    if not gapless:
+        with _counter_engine(conn).connect() as own:
+            return int(own.execute(_increment(key, pg_insert)).scalar_one())
+    while True:
+        with _counter_engine(conn).connect() as own:  # each statement commits as it ends
+            held = own.execute(_reclaim(key)).first() or own.execute(_reserve(key)).one()
+        # the reservation goes with the create: its commit uses the number, its rollback frees it
+        taken = conn.execute(delete(serial_reservations).where(
+            serial_reservations.c.id == held.id, serial_reservations.c.claim == held.claim))
+        if taken.rowcount == 1:
+            return int(held.number)
+        # another create reclaimed it in the instant before our delete (only after RECLAIM_AFTER): take another
+
+
+# A reservation is reclaimed once it is this old and no transaction holds it: its create has
+# committed (then it is gone), rolled back or died. A live create deletes its reservation (a row lock
+# until it ends) immediately after taking it, so the grace only covers that instant.
+RECLAIM_AFTER = timedelta(seconds=2)
+
+
+@dataclass(frozen=True)
+class _CounterKey:
+    app_id: int
+    form_key: str
+    field_key: str
+    period: str
+
+    def values(self) -> dict[str, Any]:
+        return {"app_id": self.app_id, "form_key": self.form_key, "field_key": self.field_key,
+                "period": self.period}
+
+
+def _increment(key: _CounterKey, dialect_insert: Any) -> Any:
+    """The counter's next value: an upsert that increments under the row lock."""
+    values = dialect_insert(serial_counters).values(**key.values(), value=1)
+    return values.on_conflict_do_update(
+        index_elements=["app_id", "form_key", "field_key", "period"],
+        set_={"value": serial_counters.c.value + 1},
+    ).returning(serial_counters.c.value)
+
+
+def _reclaim(key: _CounterKey) -> Any:
+    """The lowest number whose create ended without using it, claimed again (SKIP LOCKED: a reservation
+    a running create holds is not waited for)."""
+    r = serial_reservations.c
+    same = [r.app_id == key.app_id, r.form_key == key.form_key, r.field_key == key.field_key,
+            r.period == key.period]
+    stale = (select(r.id).where(*same, r.taken_at < func.now() - RECLAIM_AFTER).order_by(r.number).limit(1)
+             .with_for_update(skip_locked=True).scalar_subquery())
+    return (update(serial_reservations).where(r.id == stale).values(claim=r.claim + 1, taken_at=func.now())
+            .returning(r.id, r.number, r.claim))
+
+
+def _reserve(key: _CounterKey) -> Any:
+    """A new number from the counter and its reservation, in one statement."""
+    counter = _increment(key, pg_insert).cte("counter")
+    r = serial_reservations.c
+    row = select(*(literal(v) for v in key.values().values()), counter.c.value, literal(0), func.now())
+    return (insert(serial_reservations)
+            .from_select([r.app_id, r.form_key, r.field_key, r.period, r.number, r.claim, r.taken_at], row)
+            .returning(r.id, r.number, r.claim))
 
 
 _COUNTER_ENGINES: dict[str, Engine] = {}
@@ -40,26 +105,22 @@ _COUNTER_LOCK = Lock()
 
 
 def _counter_engine(conn: Connection) -> Engine:
-    """A small pool of its own: a create never waits for a connection that another create holds."""
+    """A small pool of its own: a create never waits for a connection that another create holds.
+
+    Each statement is its own transaction (autocommit), so the counter's row lock lasts while the
+    statement runs, not for a round trip to Python and back for the commit. Its commits do not wait for
+    the disk (``synchronous_commit=off``): the create that uses the number commits later with a flush,
+    which writes the WAL up to and including the counter's commit; a crash before that loses both,
+    never a number that a stored record carries."""
     key = conn.engine.url.render_as_string(hide_password=True)
     engine = _COUNTER_ENGINES.get(key)
     if engine is None:
         with _COUNTER_LOCK:
-            engine = _COUNTER_ENGINES.get(key) or create_engine(conn.engine.url, pool_size=2, max_overflow=8,
-                                                                 pool_pre_ping=True)
+            engine = _COUNTER_ENGINES.get(key) or create_engine(
+                conn.engine.url, pool_size=2, max_overflow=2, pool_pre_ping=True, isolation_level="AUTOCOMMIT",
+                connect_args={"options": "-c synchronous_commit=off"})
             _COUNTER_ENGINES[key] = engine
     return engine
-
-
-def _take(conn: Connection, *, app_id: int, form_key: str, field_key: str, period: str) -> int:
-    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    values = dialect_insert(serial_counters).values(app_id=app_id, form_key=form_key, field_key=field_key,
-                                                    period=period, value=1)
-    stmt = values.on_conflict_do_update(
-        index_elements=["app_id", "form_key", "field_key", "period"],
-        set_={"value": serial_counters.c.value + 1},
-    ).returning(serial_counters.c.value)
-    return int(conn.execute(stmt).scalar_one())
 
 
 def assign_serials(conn: Connection, runtime: RuntimeApp, form: CompiledForm, rows: list[dict[str, Any]],

@@ -300,7 +300,7 @@ def change_record(conn: Connection, ctx: FormContext, record_id: int, values: Ma
     """``update_record`` without the answer: for rules and flows writing inside a change."""
     if row_version is None:
         raise Invalid("row_version is required", errors=[{"path": "/row_version", "message": "is required"}])
-    before = _fetch(conn, ctx, record_id, lock=True)
+    before = _created_in_this_action(ctx, record_id) or _fetch(conn, ctx, record_id, lock=True)
     for guard in _WRITE_GUARDS:
         guard(conn, ctx, record_id, frozenset(k for k in values if k in ctx.form.fields))
     existing: dict[str, Any] = {k: before[k] for k in ctx.form.stored_keys}
@@ -326,6 +326,20 @@ def change_record(conn: Connection, ctx: FormContext, record_id: int, values: Ma
     after = {**before, **existing, **values_out, **prepared.rows, "id": record_id}
     reactions.react(conn, ctx.event("updated", record_id, old={**existing, "id": record_id}, new=after,
                                     request_id=request_id))
+
+
+def _created_in_this_action(ctx: FormContext, record_id: int) -> Mapping[str, Any] | None:
+    """The stored state of a record that this same user action created, when rules or flows change it
+    right after: no other transaction sees the row before the commit, so it needs neither a lock nor a
+    read (the scope holds what was written). A write that bypassed the scope (a relation's delete rule)
+    raised its ``row_version``, and the update's version check refuses the stale state."""
+    running = reactions.current_scope() if ctx.principal.via == "system" else None
+    seen = running.touched.get((ctx.runtime.app_id, ctx.form.form.key, record_id)) if running else None
+    if seen is None or not seen.created or seen.state is None:
+        return None
+    state = seen.state
+    whole = "row_version" in state and all(k in state for k in ctx.form.stored_keys)
+    return state if whole else None
 
 
 def _audit(conn: Connection, ctx: FormContext, record_id: int, action: str, changes: dict[str, Any],

@@ -52,25 +52,36 @@ def check_references(
     return issues
 
 
-_STATEMENTS: dict[tuple[str, ...], Any] = {}
+_STATEMENTS: dict[tuple[tuple[str, int], ...], Any] = {}
+_FIXED_UP_TO = 16  # ids of one kind; more use one expanding parameter (re-rendered on every execution)
 
 
-def _statement(names: tuple[str, ...]) -> Any:
-    """One UNION ALL per set of referenced kinds, built once with expanding IN parameters."""
-    statement = _STATEMENTS.get(names)
+def _statement(shape: tuple[tuple[str, int], ...]) -> Any:
+    """One UNION ALL per set of referenced kinds and id counts, built once. A fixed parameter per id
+    lets SQLAlchemy reuse the compiled SQL; an expanding IN is rendered again on every execution,
+    which was the largest Python cost of checking a create's references."""
+    statement = _STATEMENTS.get(shape)
     if statement is None:
-        queries = [
-            select(literal(name).label("kind"), REFERENCE_TABLES[name].c.id).where(
-                REFERENCE_TABLES[name].c.org_id == bindparam("org"),
-                REFERENCE_TABLES[name].c.id.in_(bindparam(f"ids_{name}", expanding=True)))
-            for name in names
-        ]
+        queries = []
+        for name, count in shape:
+            table = REFERENCE_TABLES[name]
+            ids = (bindparam(f"ids_{name}", expanding=True) if count > _FIXED_UP_TO
+                   else [bindparam(f"ids_{name}_{i}") for i in range(count)])
+            queries.append(select(literal(name).label("kind"), table.c.id).where(
+                table.c.org_id == bindparam("org"), table.c.id.in_(ids)))
         statement = queries[0] if len(queries) == 1 else union_all(*queries)
-        _STATEMENTS[names] = statement
+        _STATEMENTS[shape] = statement
     return statement
 
 
 def _existing(conn: Connection, org_id: int, wanted: dict[str, set[int]]) -> set[tuple[str, int]]:
-    names = tuple(sorted(wanted))
-    params: dict[str, Any] = {"org": org_id, **{f"ids_{n}": sorted(wanted[n]) for n in names}}
-    return {(kind, ident) for kind, ident in conn.execute(_statement(names), params)}
+    shape = tuple((name, len(wanted[name]) if len(wanted[name]) <= _FIXED_UP_TO else _FIXED_UP_TO + 1)
+                  for name in sorted(wanted))
+    params: dict[str, Any] = {"org": org_id}
+    for name, count in shape:
+        ids = sorted(wanted[name])
+        if count > _FIXED_UP_TO:
+            params[f"ids_{name}"] = ids
+        else:
+            params.update({f"ids_{name}_{i}": ident for i, ident in enumerate(ids)})
+    return {(kind, ident) for kind, ident in conn.execute(_statement(shape), params)}

@@ -10,15 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Generic, TypeVar
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 V = TypeVar("V")
+_KEYS: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()  # an engine's URL never changes
 
 
 def database_key(conn: Connection) -> str:
     """Which database a connection talks to: version ids are only unique within one."""
-    return conn.engine.url.render_as_string(hide_password=True)
+    engine = conn.engine
+    key = _KEYS.get(engine)
+    if key is None:  # rendering a URL costs more than this lookup, and requests ask several times
+        key = _KEYS.setdefault(engine, engine.url.render_as_string(hide_password=True))
+    return key
 
 
 class VersionCache(Generic[V]):

@@ -1,24 +1,29 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { App as AntApp, ConfigProvider } from 'antd'
+import { App as AntApp, ConfigProvider, Spin } from 'antd'
+import { type ComponentType, lazy, Suspense } from 'react'
 import enUS from 'antd/locale/en_US'
 import zhCN from 'antd/locale/zh_CN'
 import { useTranslation } from 'react-i18next'
 import { createBrowserRouter, RouterProvider } from 'react-router'
 import { ApiError } from './api/client'
-import { AppHome } from './runtime/AppHome'
-import { AppLayout } from './runtime/AppLayout'
-import { HomePage } from './runtime/HomePage'
 import { LoginPage } from './runtime/LoginPage'
-import { NotFound } from './runtime/Placeholder'
-import { ProfilePage } from './runtime/ProfilePage'
-import { AdminRoutes } from './admin/AdminRoutes'
-import { PublicRoutes } from './public/PublicRoutes'
-import { DashboardPage } from './runtime/dashboard/DashboardPage'
-import { InboxPage } from './runtime/inbox/InboxPage'
-import { FormListPage } from './runtime/list/FormListPage'
-import { RecordPage } from './runtime/record/RecordPage'
-import { AppShell } from './shell/AppShell'
 import { RequireAuth } from './shell/RequireAuth'
+
+// Signed-in pages load after sign-in: the login screen does not pay for the menus, drawers and cards.
+const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(async () => ({ default: (await load())[name] }))
+const AppShell = lazyPage(() => import('./shell/AppShell'), 'AppShell')
+const HomePage = lazyPage(() => import('./runtime/HomePage'), 'HomePage')
+const ProfilePage = lazyPage(() => import('./runtime/ProfilePage'), 'ProfilePage')
+const AppLayout = lazyPage(() => import('./runtime/AppLayout'), 'AppLayout')
+const AppHome = lazyPage(() => import('./runtime/AppHome'), 'AppHome')
+const NotFound = lazyPage(() => import('./runtime/Placeholder'), 'NotFound')
+const AdminRoutes = lazyPage(() => import('./admin/AdminRoutes'), 'AdminRoutes')
+const PublicRoutes = lazyPage(() => import('./public/PublicRoutes'), 'PublicRoutes')
+const DashboardPage = lazyPage(() => import('./runtime/dashboard/DashboardPage'), 'DashboardPage')
+const InboxPage = lazyPage(() => import('./runtime/inbox/InboxPage'), 'InboxPage')
+const FormListPage = lazyPage(() => import('./runtime/list/FormListPage'), 'FormListPage')
+const RecordPage = lazyPage(() => import('./runtime/record/RecordPage'), 'RecordPage')
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -72,7 +77,15 @@ export function App() {
     >
       <AntApp>
         <QueryClientProvider client={queryClient}>
-          <RouterProvider router={router} />
+          <Suspense
+            fallback={
+              <div className="page-center">
+                <Spin size="large" />
+              </div>
+            }
+          >
+            <RouterProvider router={router} />
+          </Suspense>
         </QueryClientProvider>
       </AntApp>
     </ConfigProvider>

@@ -11,7 +11,7 @@ export const ME_KEY = ['me'] as const
 export async function fetchMe(): Promise<Me | null> {
   const result = await api.GET('/api/v1/auth/me')
   if (result.response.status === 401) return null
-  const me = unwrap(result) as unknown as Me
+  const me: Me = unwrap(result)
   if (isLocale(me.user.locale)) applyLocale(me.user.locale)
   return me
 }
@@ -24,7 +24,7 @@ export function useMyApps(enabled = true) {
   return useQuery({
     queryKey: ['apps'],
     enabled,
-    queryFn: async () => unwrap(await api.GET('/api/v1/apps')) as unknown as AppSummary[],
+    queryFn: async (): Promise<AppSummary[]> => unwrap(await api.GET('/api/v1/apps')),
   })
 }
 
@@ -35,7 +35,8 @@ export function useOpenTaskCounts(enabled = true) {
     enabled,
     queryFn: async () => {
       const result = await api.GET('/api/v1/flows/inbox/{box}', { params: { path: { box: 'pending' }, query: { limit: 1 } } })
-      return ((unwrap(result) as unknown as PendingInbox).counts ?? {}) as Record<string, number>
+      const inbox = unwrap(result)
+      return 'counts' in inbox ? (inbox as PendingInbox).counts : ({} as Record<string, number>)
     },
   })
 }

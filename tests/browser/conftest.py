@@ -60,7 +60,9 @@ def ui_built() -> None:
     assert (ROOT / "designer_ui" / "dist" / "index.html").is_file()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop current in this thread while it
+# runs, and later tests that call asyncio.run() (or start an app's lifespan) must not find one.
+@pytest.fixture(scope="module")
 def browser(ui_built: None) -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
@@ -68,6 +70,9 @@ def browser(ui_built: None) -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)  # a loaded CI machine: assertions wait as long as a patient person
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -101,7 +106,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(engine: Engine, ui_built: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     org_key = f"ui_{secrets.token_hex(4)}"
     with engine.begin() as conn:
@@ -141,9 +146,15 @@ def page(browser: Any, site: Site) -> Iterator[Any]:
     context.close()
 
 
-def shoot(page: Any, name: str, site: Site) -> None:
-    """The page at 1280×800 and at 390×844 (a phone), into tests/browser/.screenshots/ (not committed)."""
+def shoot(page: Any, name: str, site: Site, *, as_is: bool = False) -> None:
+    """The page at 1280×800 and at 390×844 (a phone), into tests/browser/.screenshots/ (not committed).
+
+    ``as_is``: one shot at the current size (an open drawer or menu would close or move on resize)."""
     SCREENSHOTS.mkdir(exist_ok=True)
+    if as_is:
+        page.wait_for_timeout(500)  # antd's open animations end
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{site.backend}.png"))
+        return
     size = page.viewport_size
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)

@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, Site, shoot
+from tests.browser.conftest import PASSWORD, PHONE, Site, shoot
 
 
 def sign_in(page: Any, site: Site, username: str, password: str = PASSWORD, *, submit_with_enter: bool = True) -> None:
@@ -84,7 +84,31 @@ def test_the_app_home_lists_what_my_roles_reach_and_my_open_tasks(page: Any, sit
     menu.get_by_role("menuitem", name=nav["forms"][0]["label"]["zh-CN"]).click()
     expect(page).to_have_url(re.compile(rf"/a/{site.app}/forms/{nav['forms'][0]['key']}$"))
     expect(page.get_by_text("即将推出")).to_be_visible()
+    expect(page.get_by_text(nav["forms"][0]["label"]["zh-CN"], exact=True).last).to_be_visible()
     shoot(page, "placeholder", site)
+
+
+def test_on_a_phone_the_navigation_opens_from_a_menu_button(browser: Any, site: Site) -> None:
+    context = browser.new_context(base_url=site.url, viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        with site.api_login("zhangwei") as api:
+            nav = api.get(f"/api/v1/apps/{site.app}/navigation").json()
+        sign_in(page, site, "zhangwei")
+        expect(page.get_by_role("heading", name="我的应用")).to_be_visible()
+        page.get_by_role("link", name=nav["label"]["zh-CN"]).click()
+        menu = page.get_by_role("navigation", name="导航菜单")
+        expect(menu).to_have_count(0)  # no room beside the page: behind the button
+        page.get_by_role("button", name="导航菜单").click()
+        last = nav["dashboards"][-1] if nav["dashboards"] else nav["forms"][-1]
+        item = menu.get_by_role("menuitem", name=last["label"]["zh-CN"])
+        expect(item).to_be_visible()
+        shoot(page, "app-menu-phone", site, as_is=True)
+        item.click()
+        expect(page).to_have_url(re.compile(rf"/{last['key']}$"))
+        expect(menu).to_be_hidden()
+    finally:
+        context.close()
 
 
 def test_a_form_outside_my_roles_is_not_in_the_navigation(page: Any, site: Site) -> None:

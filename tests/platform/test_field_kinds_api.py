@@ -199,3 +199,16 @@ def test_keyset_pages_sort_by_new_kinds(org: Org, cases: dict[str, tuple[dict[st
         first = sort.split(",")[0].lstrip("-")
         values = [r[first] for r in seen]
         assert len({r["id"] for r in seen}) == 7 and values == sorted(values, reverse=sort.startswith("-")), sort
+
+
+def test_many_referenced_ids_are_checked_as_few(
+    org: Org, cases: dict[str, tuple[dict[str, Any], Any, Any]]
+) -> None:
+    """Up to 16 ids of a kind go in fixed parameters, more in one expanding one: both find the missing."""
+    client = org.client()
+    few = client.post(RECORDS, json={"multi_user": [org.admin_id, 10**9 + 1]})
+    many = client.post(RECORDS, json={"multi_user": [org.admin_id, *range(10**9, 10**9 + 20)]})
+    assert few.status_code == many.status_code == 422
+    assert [e["message"] for e in few.json()["errors"]] == [f"no user with id {10**9 + 1}"]
+    assert len(many.json()["errors"]) == 20
+    assert client.post(RECORDS, json={"multi_user": [org.admin_id] * 20}).status_code == 201

@@ -167,12 +167,13 @@ def test_every_route_that_asks_for_a_transaction_gets_it(api: FastAPI) -> None:
 
 
 def test_reads_are_marked_on_their_routes(api: FastAPI) -> None:
-    """GET routes only read, but for the one that mints inbound channel secrets on first sight (the public
+    """GET routes only read, but for the two that mint channel and subscription secrets on first sight (the public
     status lookup, which counts guesses, opens its own transactions); the POST routes that only read
     (queries with a body, report runs, previews) say so."""
     kinds = {(method, r.path): _transaction_kind(r) for r in api_routes(api.routes) for method in r.methods}
     writes_on_get = [key for key, kind in kinds.items() if key[0] == "GET" and kind not in (None, deps._reads)]
-    assert writes_on_get == [("GET", "/api/v1/apps/{app_key}/channels")]
+    assert sorted(writes_on_get) == [("GET", "/api/v1/apps/{app_key}/channels"),
+                                     ("GET", "/api/v1/apps/{app_key}/webhooks")]  # subscriptions' secrets too
     records = "/api/v1/apps/{app_key}/forms/{form_key}/records"
     for path in (records + "/query", records + "/preview", "/api/v1/apps/{app_key}/reports/{report_key}/run",
                  "/api/v1/apps/{app_key}/reports/preview", "/api/v1/apps/{app_key}/dashboards/{dashboard_key}/run"):

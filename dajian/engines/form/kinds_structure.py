@@ -33,9 +33,9 @@ class SerialConfig(_Config):
     pattern: str = Field(min_length=1, max_length=100, description='e.g. "TS{YYYYMMDD}-{0000}"')
     reset: Literal["never", "day", "month", "year"] = "day"
     gapless: bool = Field(default=True, description=(
-        "true: no number is ever skipped, but concurrent creates of the form wait for each other's commit; "
-        "false: the number is taken in its own short transaction (no waiting), and a create that fails "
-        "leaves its number unused"))
+        "true: the number of a create that fails goes to the next create of the same period, so none is "
+        "skipped; false: a create that fails leaves its number unused. Either way concurrent creates do "
+        "not wait for each other"))
 
 
 class RelationConfig(_Config):

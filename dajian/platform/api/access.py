@@ -22,13 +22,14 @@ from __future__ import annotations
 from typing import Literal, NamedTuple
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 
 from dajian.platform import auth
 from dajian.platform.api.deps import get_engine
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import get_app_row, require_manager
 from dajian.platform.errors import Forbidden
-from dajian.platform.principal import SCOPES
+from dajian.platform.principal import SCOPES, Principal
 
 Role = Literal["anonymous", "member", "app_manager", "admin"]
 ROLES: tuple[Role, ...] = ("anonymous", "member", "app_manager", "admin")
@@ -160,8 +161,10 @@ def need_of(method: str, path: str) -> Need | None:
     return ROUTES.get(("GET" if method == "HEAD" else method, path))
 
 
-def enforce(request: Request) -> None:
-    """The router-level dependency: scope first (no database), then role."""
+async def enforce(request: Request) -> None:
+    """The router-level dependency: scope first (no database), then role.
+
+    A coroutine: only the database reads (authentication, the app-manager check) take a thread-pool job."""
     from dajian.platform.api.auth import current_principal  # auth's router is itself enforced
 
     route = request.scope.get("route")
@@ -170,11 +173,16 @@ def enforce(request: Request) -> None:
         raise Forbidden("this route declares no access rule (dajian/platform/api/access.py)")
     if need.role == "anonymous":
         return
-    principal = current_principal(request)
+    principal = await current_principal(request)
     if need.scope is not None and not auth.permits(principal, need.scope):
         raise Forbidden(f"missing scope '{need.scope}'", scope=need.scope)
     if need.role == "admin" and not principal.is_org_admin:
         raise Forbidden("only organisation administrators may do this")
-    if need.role == "app_manager":  # a connection of its own, not held until the endpoint runs (see auth)
-        with get_engine(request).connect() as conn:
-            require_manager(conn, principal, get_app_row(conn, principal, request.path_params["app_key"]))
+    if need.role == "app_manager":
+        await run_in_threadpool(_require_manager, request, principal)
+
+
+def _require_manager(request: Request, principal: Principal) -> None:
+    """In a connection of its own, not held until the endpoint runs (see ``api.auth``)."""
+    with get_engine(request).connect() as conn:
+        require_manager(conn, principal, get_app_row(conn, principal, request.path_params["app_key"]))

@@ -14,6 +14,8 @@ from dajian.platform.api.audiences import ADMIN
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute
 from dajian.platform.api.params import BodyId, PathId, QueryId
+from dajian.platform.api.schemas import admin as out
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers
 from dajian.platform.api.versions import V1
 from dajian.platform.auth import create_user
 from dajian.platform.models import audit_log
@@ -58,23 +60,23 @@ class UserDepartment(BaseModel):
     dept_id: BodyId | None
 
 
-@router.post("/departments", status_code=201)
+@router.post("/departments", status_code=201, **answers(out.Department, *SIGNED_IN, 409, 413, 422))
 def create_department(conn: Conn, principal: Auth, body: NewDepartment) -> dict[str, Any]:
     return directory.create_department(conn, principal, **body.model_dump())
 
 
-@router.get("/departments")
+@router.get("/departments", **answers(list[out.Department], *SIGNED_IN))
 def list_departments(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
     return directory.list_departments(conn, principal)
 
 
-@router.put("/departments/{dept_id}/manager")
+@router.put("/departments/{dept_id}/manager", **answers(out.DepartmentManager, *SIGNED_IN, 404, 413, 422))
 def set_manager(conn: Conn, principal: Auth, dept_id: PathId, body: Manager) -> dict[str, Any]:
     directory.set_department_manager(conn, principal, dept_id, body.manager_id)
     return {"id": dept_id, "manager_id": body.manager_id}
 
 
-@router.post("/users", status_code=201)
+@router.post("/users", status_code=201, **answers(out.NewUser, *SIGNED_IN, 413, 422))
 def new_user(conn: Conn, principal: Auth, body: NewUser) -> dict[str, Any]:
     directory.require_admin(principal)
     if body.dept_id is not None:
@@ -83,30 +85,30 @@ def new_user(conn: Conn, principal: Auth, body: NewUser) -> dict[str, Any]:
     return {"id": user_id, "username": body.username, "dept_id": body.dept_id}
 
 
-@router.get("/users")
+@router.get("/users", **answers(list[out.UserEntry | out.UserPick], *SIGNED_IN))
 def list_users(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
     return directory.list_users(conn, principal)
 
 
-@router.put("/users/{user_id}/department")
+@router.put("/users/{user_id}/department", **answers(out.UserDepartment, *SIGNED_IN, 404, 413, 422))
 def set_user_department(conn: Conn, principal: Auth, user_id: PathId, body: UserDepartment) -> dict[str, Any]:
     directory.set_user_department(conn, principal, user_id, body.dept_id)
     return {"id": user_id, "dept_id": body.dept_id}
 
 
-@router.post("/memberships", status_code=201)
+@router.post("/memberships", status_code=201, **answers(out.Membership, *SIGNED_IN, 404, 413, 422))
 def grant(conn: Conn, principal: Auth, body: RoleGrant) -> dict[str, Any]:
     directory.grant_role(conn, principal, user_id=body.user_id, app_key=body.app, role_key=body.role)
     return body.model_dump()
 
 
-@router.delete("/memberships")
+@router.delete("/memberships", **answers(out.Membership, *SIGNED_IN, 404, 413, 422))
 def revoke(conn: Conn, principal: Auth, body: RoleGrant) -> dict[str, Any]:
     directory.revoke_role(conn, principal, user_id=body.user_id, app_key=body.app, role_key=body.role)
     return body.model_dump()
 
 
-@router.get("/audit")
+@router.get("/audit", **answers(list[out.AuditEntry], *SIGNED_IN, 422))
 def audit(conn: ReadConn, principal: Auth, limit: Annotated[int, Query(ge=1, le=500)] = 100,
           before_id: QueryId = None) -> list[dict[str, Any]]:
     directory.require_admin(principal)

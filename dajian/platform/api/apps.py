@@ -15,6 +15,8 @@ from dajian.platform.api.audiences import DESIGNER, INTEGRATIONS, RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute
 from dajian.platform.api.params import VersionNumber
+from dajian.platform.api.schemas import apps as out
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers, errors
 from dajian.platform.api.versions import V1
 from dajian.platform.definition import app_schema, validate_definition
 from dajian.platform.models import apps, memberships, roles
@@ -62,13 +64,13 @@ def _summary(row: Any) -> dict[str, Any]:
             "draft_updated_at": row["draft_updated_at"].isoformat() if row["draft_updated_at"] else None}
 
 
-@router.get("/schema/app.json", tags=[DESIGNER])
+@router.get("/schema/app.json", tags=[DESIGNER], **answers(out.JsonSchemaDocument))
 def get_app_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) every app definition is validated against."""
     return app_schema()
 
 
-@router.get("/apps", tags=[RUNTIME])  # the apps a user may open
+@router.get("/apps", tags=[RUNTIME], **answers(list[out.AppSummary], *SIGNED_IN))  # the apps a user may open
 def list_apps(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
     query = select(apps).where(apps.c.org_id == principal.org_id).order_by(apps.c.key)
     if not principal.is_org_admin:
@@ -78,7 +80,7 @@ def list_apps(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
     return [_summary(r) for r in conn.execute(query).mappings() if principal.can_reach_app(r["key"])]
 
 
-@router.get("/apps/{app_key}/navigation", tags=[RUNTIME])
+@router.get("/apps/{app_key}/navigation", tags=[RUNTIME], responses=errors(*SIGNED_IN, 404, 422))
 def get_navigation(conn: ReadConn, principal: Auth, app_key: str) -> AppNavigation:
     """The forms the caller's roles reach (with their actions) and the app's dashboards, in definition order."""
     runtime, role_keys = service.load_runtime_and_roles(conn, principal, app_key)
@@ -102,12 +104,12 @@ def get_navigation(conn: ReadConn, principal: Auth, app_key: str) -> AppNavigati
     )
 
 
-@router.post("/apps", status_code=201, tags=[DESIGNER])
+@router.post("/apps", status_code=201, tags=[DESIGNER], **answers(out.AppSummary, *SIGNED_IN, 409, 413, 422))
 def create_app(conn: Conn, principal: Auth, body: NewApp) -> dict[str, Any]:
     return _summary(service.create_app(conn, principal, key=body.key, label=body.label))
 
 
-@router.get("/apps/{app_key}", tags=[DESIGNER])
+@router.get("/apps/{app_key}", tags=[DESIGNER], **answers(out.AppDetail, *SIGNED_IN, 404, 422))
 def get_app(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, Any]:
     row = service.get_app_row(conn, principal, app_key, draft=True)
     versions = service.list_versions(conn, principal, app_key)
@@ -115,14 +117,14 @@ def get_app(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, Any]:
     return {**_summary(row), "current_version": current, "draft": row["draft"]}
 
 
-@router.put("/apps/{app_key}/draft", tags=[DESIGNER])
+@router.put("/apps/{app_key}/draft", tags=[DESIGNER], **answers(out.DraftSaved, *SIGNED_IN, 404, 413, 422))
 def save_draft(conn: Conn, principal: Auth, app_key: str, draft: Annotated[Any, Body()]) -> dict[str, Any]:
     """Save the draft as it is; the answer lists its problems without refusing it."""
     issues = service.save_draft(conn, principal, app_key, draft)
     return {"saved": True, "valid": not issues, "errors": issues}
 
 
-@router.post("/apps/{app_key}/validate", tags=[DESIGNER])
+@router.post("/apps/{app_key}/validate", tags=[DESIGNER], **answers(out.Validation, *SIGNED_IN, 404, 413, 422))
 def validate(conn: Conn, principal: Auth, app_key: str,
              definition: Annotated[Any, Body()] = None) -> dict[str, Any]:
     row = service.get_app_row(conn, principal, app_key, draft=True)
@@ -130,35 +132,35 @@ def validate(conn: Conn, principal: Auth, app_key: str,
     return {"valid": not issues, "errors": issues}
 
 
-@router.post("/apps/{app_key}/publish", tags=[DESIGNER])
+@router.post("/apps/{app_key}/publish", tags=[DESIGNER], **answers(out.Published, *SIGNED_IN, 404, 422))
 def publish(conn: Conn, principal: Auth, app_key: str, dry_run: bool = False,
             note: Annotated[str | None, Query(max_length=500)] = None) -> dict[str, Any]:
     return service.publish(conn, principal, app_key, dry_run=dry_run, note=note)
 
 
-@router.get("/apps/{app_key}/versions", tags=[DESIGNER])
+@router.get("/apps/{app_key}/versions", tags=[DESIGNER], **answers(list[out.VersionSummary], *SIGNED_IN, 404, 422))
 def list_versions(conn: ReadConn, principal: Auth, app_key: str) -> list[dict[str, Any]]:
     return [{**v, "created_at": v["created_at"].isoformat()}
             for v in service.list_versions(conn, principal, app_key)]
 
 
-@router.get("/apps/{app_key}/versions/{number}", tags=[DESIGNER])
+@router.get("/apps/{app_key}/versions/{number}", tags=[DESIGNER], **answers(out.Version, *SIGNED_IN, 404, 422))
 def get_version(conn: ReadConn, principal: Auth, app_key: str, number: VersionNumber) -> dict[str, Any]:
     v = service.get_version(conn, principal, app_key, number)
     return {**v, "created_at": v["created_at"].isoformat()}
 
 
-@router.get("/apps/{app_key}/export", tags=[DESIGNER])
+@router.get("/apps/{app_key}/export", tags=[DESIGNER], **answers(out.AppDocument, *SIGNED_IN, 404, 422))
 def export_app(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, Any]:
     return service.export_definition(conn, principal, app_key)
 
 
-@router.post("/apps/import", tags=[DESIGNER])
+@router.post("/apps/import", tags=[DESIGNER], **answers(out.Published, *SIGNED_IN, 409, 413, 422))
 def import_app(conn: Conn, principal: Auth, definition: Annotated[Any, Body()],
                dry_run: bool = False) -> dict[str, Any]:
     return service.import_definition(conn, principal, definition, dry_run=dry_run)
 
 
-@router.get("/apps/{app_key}/openapi.json", tags=[INTEGRATIONS])
+@router.get("/apps/{app_key}/openapi.json", tags=[INTEGRATIONS], **answers(out.OpenApiDocument, *SIGNED_IN, 404, 422))
 def app_openapi_document(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, Any]:
     return app_openapi(service.load_runtime(conn, principal, app_key))

@@ -10,16 +10,19 @@ never attaches that header on its own.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from dajian.platform import auth
+from dajian.platform import auth, db
 from dajian.platform.api.audiences import AUTH
 from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, get_engine, get_settings
 from dajian.platform.api.params import PathId
+from dajian.platform.api.schemas import auth as out
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers, errors
 from dajian.platform.api.versions import V1
 from dajian.platform.config import Settings
 from dajian.platform.errors import BadRequest, Forbidden, Invalid, Unauthorized
@@ -70,14 +73,15 @@ class TokenBody(BaseModel):
 # --- dependencies -------------------------------------------------------------
 
 
-def current_principal(request: Request) -> Principal:
+async def current_principal(request: Request) -> Principal:
     """Bearer token first, else the session cookie; sessions must pass the CSRF check.
 
-    Once per request: ``access.enforce`` asks first, the endpoint's dependency gets the same answer."""
+    Once per request: ``access.enforce`` asks first, the endpoint's dependency gets the same answer.
+    A coroutine, so that second answer costs no thread-pool job; only the database read takes one."""
     known: Principal | None = request.scope.get(PRINCIPAL_KEY)
     if known is not None:
         return known
-    principal = _authenticate(request)
+    principal = await run_in_threadpool(_authenticate, request)
     if principal.via == "session" and request.method not in SAFE_METHODS:
         _check_csrf(request, principal)
     request.scope[PRINCIPAL_KEY] = principal
@@ -87,12 +91,12 @@ def current_principal(request: Request) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require_scope(scope: str) -> Callable[[Principal], Principal]:
+def require_scope(scope: str) -> Callable[[Principal], Awaitable[Principal]]:
     """``Depends(require_scope("records:write"))``; an unknown scope fails at import, not per request."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}; known: {', '.join(SCOPES)}")
 
-    def dependency(principal: CurrentPrincipal) -> Principal:
+    async def dependency(principal: CurrentPrincipal) -> Principal:
         if not auth.permits(principal, scope):
             raise Forbidden(f"missing scope '{scope}'", scope=scope)
         return principal
@@ -101,7 +105,7 @@ def require_scope(scope: str) -> Callable[[Principal], Principal]:
 
 
 def _authenticate(request: Request) -> Principal:
-    """In a short transaction of its own, whose connection goes back to the pool at once.
+    """On a connection of its own, in autocommit, which goes back to the pool at once.
 
     The dependency and the endpoint run as separate thread-pool jobs: a connection held from one to
     the other would let queued requests take every connection while the holders wait for a thread,
@@ -113,13 +117,20 @@ def _authenticate(request: Request) -> Principal:
     token = _bearer(header) if header is not None else None
     principal = None
     if token is not None or cookie:
-        with get_engine(request).connect() as conn:
-            if conn.dialect.name == "postgresql":
-                # every statement here stands alone (a read, at most one UPDATE): autocommit saves the
-                # BEGIN and COMMIT round trips on every authenticated request
-                conn.execution_options(isolation_level="AUTOCOMMIT")
-            principal = auth.resolve_token(conn, token) if token else auth.resolve_session(conn, cookie or "")
-            conn.commit()
+        engine = get_engine(request)
+        app_key = request.path_params.get("app_key")  # read with the credentials: records need it next
+
+        def resolve() -> Principal | None:
+            # every statement here stands alone (a read, at most one UPDATE that a repeat leaves the same):
+            # autocommit saves BEGIN and COMMIT, and a dead pooled connection is retried rather than pinged
+            # first, so the common case costs the one read
+            with db.unpinged(), engine.connect() as conn:
+                db.autocommit(conn)
+                if token:
+                    return auth.resolve_token(conn, token, app_key=app_key)
+                return auth.resolve_session(conn, cookie or "", app_key=app_key)
+
+        principal = db.retry_once(resolve)
     if principal is None:
         raise Unauthorized("not signed in, or the session or token has expired")
     return principal
@@ -142,7 +153,7 @@ def _check_csrf(request: Request, principal: Principal) -> None:
 # --- sessions -------------------------------------------------------------------
 
 
-@router.post("/login")
+@router.post("/login", **answers(out.LoggedIn, 401, 413, 422, 429, e401="wrong user name or password"))
 def login(body: LoginBody, request: Request, response: Response) -> dict[str, Any]:
     """429 carries ``retry_after``, which the app's error handler copies into ``Retry-After``."""
     settings = get_settings(request)
@@ -151,7 +162,8 @@ def login(body: LoginBody, request: Request, response: Response) -> dict[str, An
     return {"user": result.user, "csrf_token": result.csrf_token}
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204,
+             responses=errors(*SIGNED_IN, 400, e400="signed in with a token: revoke it instead"))
 def logout(request: Request, conn: Conn, principal: CurrentPrincipal) -> Response:
     if principal.via != "session":
         raise BadRequest("logout ends a browser session; revoke a token with DELETE " + V1 + "/auth/tokens/{id}")
@@ -163,19 +175,20 @@ def logout(request: Request, conn: Conn, principal: CurrentPrincipal) -> Respons
     return response
 
 
-@router.get("/me")
+@router.get("/me", **answers(out.Me, *SIGNED_IN))
 def me(conn: ReadConn, principal: CurrentPrincipal) -> dict[str, Any]:
     return auth.whoami(conn, principal)
 
 
-@router.patch("/me")
+@router.patch("/me", **answers(out.Me, *SIGNED_IN, 413, 422))
 def update_me(body: MeBody, conn: Conn, principal: CurrentPrincipal) -> dict[str, Any]:
     """Change my language or display name; answers like ``GET /api/v1/auth/me``."""
     auth.update_me(conn, principal, locale=body.locale, display_name=body.display_name)
     return auth.whoami(conn, principal)
 
 
-@router.post("/password")
+@router.post("/password", responses=errors(*SIGNED_IN, 400, 413, 422, 429,
+                                                 e400="signed in with a token: use a browser session"))
 def change_password(body: PasswordBody, request: Request, principal: CurrentPrincipal) -> PasswordChanged:
     """Needs the current password; signs out the user's other sessions, keeps this one.
 
@@ -223,7 +236,8 @@ def _set_cookies(response: Response, result: auth.LoginResult, settings: Setting
 # --- API tokens -------------------------------------------------------------------
 
 
-@router.post("/tokens", status_code=201)
+@router.post("/tokens", status_code=201,
+             **answers(out.NewToken, *SIGNED_IN, 413, 422, e403="only from a browser session, with scopes you have"))
 def create_token(body: TokenBody, conn: Conn, principal: CurrentPrincipal) -> dict[str, Any]:
     """The plaintext is in this response and nowhere else, ever."""
     token_id, plaintext = auth.create_token(
@@ -233,7 +247,7 @@ def create_token(body: TokenBody, conn: Conn, principal: CurrentPrincipal) -> di
     return {"id": token_id, "token": plaintext}
 
 
-@router.get("/tokens")
+@router.get("/tokens", **answers(out.Tokens, *SIGNED_IN, 422))
 def list_tokens(
     conn: ReadConn, principal: CurrentPrincipal, every_user: Annotated[bool, Query(alias="all")] = False
 ) -> dict[str, Any]:
@@ -241,7 +255,7 @@ def list_tokens(
     return {"tokens": auth.list_tokens(conn, principal, every_user=every_user)}
 
 
-@router.delete("/tokens/{token_id}", status_code=204)
+@router.delete("/tokens/{token_id}", status_code=204, responses=errors(*SIGNED_IN, 404, 422))
 def revoke_token(token_id: PathId, conn: Conn, principal: CurrentPrincipal) -> Response:
     auth.revoke_token(conn, principal=principal, token_id=token_id)
     return Response(status_code=204)

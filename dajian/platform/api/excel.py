@@ -30,6 +30,8 @@ from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, transac
 from dajian.platform.api.files import RAW_BODY, body_chunks, declared_length, file_store, upload_name
 from dajian.platform.api.params import BodyId
 from dajian.platform.api.params import request_id as checked_request_id
+from dajian.platform.api.schemas import excel as out
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers, streams
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime
 from dajian.platform.errors import Invalid, NotFound
@@ -82,7 +84,7 @@ def _chunks(handle: IO[bytes]) -> Iterator[bytes]:
             yield chunk
 
 
-@router.get("/export.xlsx")
+@router.get("/export.xlsx", **streams("The records as an .xlsx workbook", (excel.XLSX_MIME,), *SIGNED_IN, 404, 422))
 def export(
     conn: ReadConn, principal: Auth, app_key: str, form_key: str,
     filter: Annotated[str | None, Query(description="JSON expression, as for the list API")] = None,
@@ -114,7 +116,7 @@ def _xlsx_head(name: str, head: bytes) -> str | None:
     return None if head.startswith(b"PK\x03\x04") else "not an Excel .xlsx workbook"
 
 
-@router.post("/import/preview", openapi_extra=RAW_BODY)
+@router.post("/import/preview", openapi_extra=RAW_BODY, **answers(out.ImportPreview, *SIGNED_IN, 400, 404, 413, 422))
 async def import_preview(
     request: Request, principal: Auth, app_key: str, form_key: str,
     x_filename: Annotated[str | None, Header()] = None, filename: str | None = None,
@@ -156,7 +158,7 @@ def _import_file(conn: Connection, ctx: FormContext, import_id: int) -> str:
     return str(key)
 
 
-@router.post("/import")
+@router.post("/import", **answers(out.ImportReport, *SIGNED_IN, 404, 409, 413, 422))
 def run_import(request: Request, conn: Conn, principal: Auth, app_key: str, form_key: str,
                body: ImportBody) -> dict[str, Any]:
     """Check every row; ``all_or_nothing`` writes nothing if one is rejected, ``keep_valid`` the good rows."""

@@ -24,6 +24,8 @@ from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import ReadConn, TransactionalRoute, get_settings, transaction
 from dajian.platform.api.params import PathId
+from dajian.platform.api.schemas import files as out
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers, streams
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime
 from dajian.platform.errors import BadRequest
@@ -71,7 +73,8 @@ async def body_chunks(request: Request) -> AsyncIterator[bytes]:
             yield chunk
 
 
-@router.post("/apps/{app_key}/forms/{form_key}/fields/{field_key}/files", status_code=201, openapi_extra=RAW_BODY)
+@router.post("/apps/{app_key}/forms/{form_key}/fields/{field_key}/files", status_code=201, openapi_extra=RAW_BODY,
+             **answers(out.FileRef, *SIGNED_IN, 400, 404, 413, 422))
 async def upload(
     request: Request, principal: Auth, app_key: str, form_key: str, field_key: str,
     x_filename: Annotated[str | None, Header()] = None, filename: str | None = None,
@@ -97,12 +100,13 @@ async def upload(
     return await run_in_threadpool(save)
 
 
-@router.get("/files/{file_id}/meta")
+@router.get("/files/{file_id}/meta", **answers(out.FileMeta, *SIGNED_IN, 404, 422))
 def file_meta(conn: ReadConn, principal: Auth, file_id: PathId) -> dict[str, Any]:
     return service.meta(service.readable_file(conn, principal, file_id))
 
 
-@router.get("/files/{file_id}")
+@router.get("/files/{file_id}",
+            **streams("The file's bytes, in its own media type", ("*/*",), *SIGNED_IN, 404, 422))
 def download(request: Request, conn: ReadConn, principal: Auth, file_id: PathId,
              inline: bool = False) -> StreamingResponse:
     """The file's bytes; ``?inline=true`` shows raster images in the browser instead of saving them."""

@@ -12,6 +12,8 @@ from dajian.platform.api.audiences import ADMIN, DESIGNER, RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute
 from dajian.platform.api.params import BodyId, BodyVersion, PathId
+from dajian.platform.api.schemas import flows as out
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import get_app_row, load_runtime, require_manage
 from dajian.platform.clock import utcnow
@@ -55,7 +57,8 @@ class MigrateBody(BaseModel):
     node_map: dict[str, str] = Field(default_factory=dict, description="old node id -> new node id")
 
 
-@router.post("/flows/instances/{instance_id}/migrate", tags=[ADMIN])
+@router.post("/flows/instances/{instance_id}/migrate", tags=[ADMIN],
+             **answers(out.Migrated, *SIGNED_IN, 404, 409, 413, 422))
 def migrate(conn: Conn, principal: Auth, instance_id: PathId, body: MigrateBody) -> dict[str, Any]:
     """Move a running instance to another version of its flow (administrators)."""
     from dajian.platform.flows.migrate import migrate_instance
@@ -63,25 +66,27 @@ def migrate(conn: Conn, principal: Auth, instance_id: PathId, body: MigrateBody)
     return migrate_instance(conn, principal, instance_id, node_map=body.node_map, version=body.version)
 
 
-@router.post("/apps/{app_key}/flows/{flow_key}/start", status_code=201, tags=[RUNTIME])
+@router.post("/apps/{app_key}/flows/{flow_key}/start", status_code=201, tags=[RUNTIME],
+             **answers(out.Instance, *SIGNED_IN, 404, 409, 413, 422, e409="the flow is already running on this record"))
 def start(conn: Conn, principal: Auth, app_key: str, flow_key: str, body: StartBody) -> dict[str, Any]:
     instance_id = service.start_instance(conn, principal, app_key, flow_key, body.record_id)
     return reads.instance_view(conn, principal, instance_id)
 
 
-@router.get("/flows/instances/{instance_id}", tags=[RUNTIME])
+@router.get("/flows/instances/{instance_id}", tags=[RUNTIME], **answers(out.Instance, *SIGNED_IN, 404, 422))
 def get_instance(conn: ReadConn, principal: Auth, instance_id: PathId) -> dict[str, Any]:
     return reads.instance_view(conn, principal, instance_id)
 
 
-@router.get("/apps/{app_key}/forms/{form_key}/records/{record_id}/flows", tags=[RUNTIME])
+@router.get("/apps/{app_key}/forms/{form_key}/records/{record_id}/flows", tags=[RUNTIME],
+            **answers(out.RecordFlows, *SIGNED_IN, 404, 422))
 def flows_of_record(conn: ReadConn, principal: Auth, app_key: str, form_key: str,
                     record_id: PathId) -> dict[str, Any]:
     """The flows run on a record and their open tasks (for anyone who may read the record)."""
     return reads.record_flows(conn, principal, app_key, form_key, record_id)
 
 
-@router.post("/flows/tasks/{task_id}/act", tags=[RUNTIME])
+@router.post("/flows/tasks/{task_id}/act", tags=[RUNTIME], **answers(out.ActedInstance, *SIGNED_IN, 404, 409, 413, 422))
 def act(conn: Conn, principal: Auth, task_id: PathId, body: ActBody) -> dict[str, Any]:
     """Act on one of your tasks; repeating a ``client_request_id`` acts only once."""
     instance_id, replayed = service.act_on_task(
@@ -90,7 +95,8 @@ def act(conn: Conn, principal: Auth, task_id: PathId, body: ActBody) -> dict[str
     return {**reads.instance_view(conn, principal, instance_id), "replayed": replayed}
 
 
-@router.post("/flows/instances/{instance_id}/act", tags=[RUNTIME])
+@router.post("/flows/instances/{instance_id}/act", tags=[RUNTIME],
+             **answers(out.ActedInstance, *SIGNED_IN, 404, 409, 413, 422))
 def act_on_instance(conn: Conn, principal: Auth, instance_id: PathId, body: InstanceActBody) -> dict[str, Any]:
     """Withdraw (the initiator), comment with @mentions, urge the assignees, or CC people."""
     replayed = service.instance_action(conn, principal, instance_id, action=body.action, comment=body.comment,
@@ -98,14 +104,15 @@ def act_on_instance(conn: Conn, principal: Auth, instance_id: PathId, body: Inst
     return {**reads.instance_view(conn, principal, instance_id), "replayed": replayed}
 
 
-@router.get("/flows/inbox/{box}", tags=[RUNTIME])
+@router.get("/flows/inbox/{box}", tags=[RUNTIME], **answers(out.Inbox, *SIGNED_IN, 422))
 def get_inbox(conn: ReadConn, principal: Auth, box: str,
               limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
     """``pending`` (with counts by app, soonest due first), ``started``, ``cc`` or ``done``."""
     return reads.inbox(conn, principal, box, limit=limit)
 
 
-@router.post("/apps/{app_key}/flows/{flow_key}/preview", tags=[RUNTIME])
+@router.post("/apps/{app_key}/flows/{flow_key}/preview", tags=[RUNTIME],
+             **answers(out.FlowPreview, *SIGNED_IN, 404, 413, 422))
 def preview_path(conn: Conn, principal: Auth, app_key: str, flow_key: str,
                  record: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     """The nodes a sample record would visit if every step were approved; nothing is written."""
@@ -118,7 +125,8 @@ def preview_path(conn: Conn, principal: Auth, app_key: str, flow_key: str,
     return {"flow": flow_key, **preview(plan, values, now=utcnow())}
 
 
-@router.post("/apps/{app_key}/flows/validate", tags=[DESIGNER])
+@router.post("/apps/{app_key}/flows/validate", tags=[DESIGNER],
+             **answers(out.FlowValidation, *SIGNED_IN, 404, 413, 422))
 def validate(conn: Conn, principal: Auth, app_key: str,
              flow: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     """Every problem of a flow document against the app's published forms (nothing is saved)."""

@@ -14,6 +14,8 @@ from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, get_settings
 from dajian.platform.api.idempotency import IdempotencyKey, once
 from dajian.platform.api.params import PathId, QueryId, request_id
+from dajian.platform.api.schemas import records as out
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers, errors
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.errors import Invalid
@@ -52,7 +54,7 @@ def _request_id(request: Request) -> str:
     return request_id(request)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, **answers(out.CreatedRecord, *SIGNED_IN, 404, 409, 413, 422))
 def create(request: Request, conn: Conn, response: Response, principal: Auth, app_key: str, form_key: str,
            values: Values, idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
     """Create a record. With ``Idempotency-Key`` a retry answers the first answer again (no second record)."""
@@ -63,7 +65,7 @@ def create(request: Request, conn: Conn, response: Response, principal: Auth, ap
     return made
 
 
-@router.post("/preview")
+@router.post("/preview", **answers(out.RecordPreview, *SIGNED_IN, 404, 413, 422))
 def preview(conn: ReadConn, principal: Auth, app_key: str, form_key: str, values: Values,
             record_id: QueryId = None) -> dict[str, Any]:
     """Evaluate defaults, formulas and linkage for unsaved values (``record_id``: editing that record)."""
@@ -73,7 +75,7 @@ def preview(conn: ReadConn, principal: Auth, app_key: str, form_key: str, values
     return result
 
 
-@router.post("/bulk", status_code=201)
+@router.post("/bulk", status_code=201, **answers(out.Records, *SIGNED_IN, 404, 409, 413, 422))
 def create_bulk(request: Request, conn: Conn, response: Response, principal: Auth, app_key: str, form_key: str,
                 body: Bulk, idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
     """Create many records at once: all of them or, if any is invalid, none (``Idempotency-Key`` as on create)."""
@@ -92,7 +94,7 @@ def _run_list(request: Request, conn: Connection, principal: Principal, app_key:
     return service.list_records(conn, ctx, query, count_cap=get_settings(request).count_cap)
 
 
-@router.get("")
+@router.get("", **answers(out.Page, *SIGNED_IN, 404, 422))
 def list_records(
     request: Request, conn: ReadConn, principal: Auth, app_key: str, form_key: str,
     filter: Annotated[str | None, Query(description=FILTER_HELP)] = None,
@@ -108,20 +110,20 @@ def list_records(
     return _run_list(request, conn, principal, app_key, form_key, q)
 
 
-@router.post("/query")
+@router.post("/query", **answers(out.Page, *SIGNED_IN, 404, 413, 422))
 def query_records(request: Request, conn: ReadConn, principal: Auth, app_key: str, form_key: str,
                   body: Query_) -> dict[str, Any]:
     """The same as listing, with the filter in a JSON body."""
     return _run_list(request, conn, principal, app_key, form_key, body)
 
 
-@router.get("/{record_id}")
+@router.get("/{record_id}", **answers(out.Record, *SIGNED_IN, 404, 422))
 def read(conn: ReadConn, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> dict[str, Any]:
     ctx = _context(conn, principal, app_key, form_key, "read")
     return service.get_record(conn, ctx, record_id)
 
 
-@router.patch("/{record_id}")
+@router.patch("/{record_id}", **answers(out.Record, *SIGNED_IN, 404, 409, 413, 422))
 def update(request: Request, conn: Conn, principal: Auth, app_key: str, form_key: str, record_id: PathId,
            values: Values) -> dict[str, Any]:
     """Change some fields. ``row_version`` must be the version you read; a stale one gives 409."""
@@ -133,21 +135,22 @@ def update(request: Request, conn: Conn, principal: Auth, app_key: str, form_key
                                  request_id=_request_id(request))
 
 
-@router.delete("/{record_id}", status_code=204)
+@router.delete("/{record_id}", status_code=204,
+               responses=errors(*SIGNED_IN, 404, 409, 422, e409="records of another form still link to this one"))
 def delete(request: Request, conn: Conn, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> Response:
     ctx = _context(conn, principal, app_key, form_key, "delete")
     service.delete_record(conn, ctx, record_id, request_id=_request_id(request))
     return Response(status_code=204)
 
 
-@router.post("/{record_id}/restore")
+@router.post("/{record_id}/restore", **answers(out.Record, *SIGNED_IN, 404, 409, 422))
 def restore(request: Request, conn: Conn, principal: Auth, app_key: str, form_key: str,
             record_id: PathId) -> dict[str, Any]:
     ctx = _context(conn, principal, app_key, form_key, "delete")
     return service.restore_record(conn, ctx, record_id, request_id=_request_id(request))
 
 
-@router.get("/{record_id}/history")
+@router.get("/{record_id}/history", **answers(list[out.HistoryEntry], *SIGNED_IN, 404, 422))
 def history(conn: ReadConn, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> list[dict[str, Any]]:
     ctx = _context(conn, principal, app_key, form_key, "read")
     return service.record_history(conn, ctx, record_id)

@@ -24,6 +24,8 @@ from dajian.platform import files as file_service
 from dajian.platform.api.audiences import DESIGNER, RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import ReadConn, TransactionalRoute, get_engine
+from dajian.platform.api.schemas import reports as out
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers, streams
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime
 from dajian.platform.errors import Invalid
@@ -54,7 +56,7 @@ class DashboardBody(BaseModel):
     filters: dict[str, Any] = Field(default_factory=dict)
 
 
-@router.post("/reports/preview", tags=[DESIGNER])
+@router.post("/reports/preview", tags=[DESIGNER], **answers(out.ReportResult, *SIGNED_IN, 404, 413, 422))
 def preview(conn: ReadConn, principal: Auth, app_key: str, body: PreviewBody) -> dict[str, Any]:
     """Run an unsaved report on live data, with your own permissions (for the report designer)."""
     runtime = load_runtime(conn, principal, app_key)
@@ -62,7 +64,7 @@ def preview(conn: ReadConn, principal: Auth, app_key: str, body: PreviewBody) ->
     return result_json(run_plan(conn, principal, runtime, plan, body.params))
 
 
-@router.post("/reports/{report_key}/run", tags=[RUNTIME])
+@router.post("/reports/{report_key}/run", tags=[RUNTIME], **answers(out.ReportResult, *SIGNED_IN, 404, 413, 422))
 def run(conn: ReadConn, principal: Auth, app_key: str, report_key: str, body: RunBody) -> dict[str, Any]:
     """The report's data for your rows, its chart and each row's drill-down filter."""
     runtime = load_runtime(conn, principal, app_key)
@@ -113,21 +115,24 @@ def _export(conn: Connection, principal: Principal, app_key: str, report_key: st
 ParamsQuery = Annotated[str | None, Query(description='JSON object of parameters, e.g. {"period": "this_month"}')]
 
 
-@router.get("/reports/{report_key}/export.xlsx", tags=[RUNTIME])
+@router.get("/reports/{report_key}/export.xlsx", tags=[RUNTIME],
+            **streams("The report as an .xlsx workbook", (XLSX_MIME,), *SIGNED_IN, 404, 422))
 def export_xlsx(conn: ReadConn, principal: Auth, app_key: str, report_key: str, params: ParamsQuery = None,
                 lang: str = "zh-CN") -> StreamingResponse:
     """The report (or its pivot) as an .xlsx workbook."""
     return _export(conn, principal, app_key, report_key, params, lang, "xlsx")
 
 
-@router.get("/reports/{report_key}/export.csv", tags=[RUNTIME])
+@router.get("/reports/{report_key}/export.csv", tags=[RUNTIME],
+            **streams("The report as UTF-8 CSV with a byte-order mark", (CSV_MIME,), *SIGNED_IN, 404, 422))
 def export_csv(conn: ReadConn, principal: Auth, app_key: str, report_key: str, params: ParamsQuery = None,
                lang: str = "zh-CN") -> StreamingResponse:
     """The report (or its pivot) as UTF-8 CSV (with a byte-order mark, for Excel)."""
     return _export(conn, principal, app_key, report_key, params, lang, "csv")
 
 
-@router.post("/dashboards/{dashboard_key}/run", tags=[RUNTIME])
+@router.post("/dashboards/{dashboard_key}/run", tags=[RUNTIME],
+             **answers(out.DashboardResult, *SIGNED_IN, 404, 413, 422))
 def dashboard(request: Request, conn: ReadConn, principal: Auth, app_key: str, dashboard_key: str,
               body: DashboardBody) -> dict[str, Any]:
     """Every widget of the dashboard, run concurrently; a widget you may not see carries its error."""

@@ -20,6 +20,9 @@ from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, ReadConn, RehearsalConn, TransactionalRoute, get_engine, transaction
 from dajian.platform.api.idempotency import IdempotencyKey, once, org_of, replay
 from dajian.platform.api.params import BodyId, PathId, QueryId
+from dajian.platform.api.schemas import admin as admin_out
+from dajian.platform.api.schemas import rules as out
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import get_app_row, load_runtime, require_manage
 from dajian.platform.audit import jsonable
@@ -70,7 +73,7 @@ def _rules_of(runtime: Any) -> Any:
     return rules
 
 
-@router.get("/apps/{app_key}/rules/runs", tags=[DESIGNER])
+@router.get("/apps/{app_key}/rules/runs", tags=[DESIGNER], **answers(out.RuleLog, *SIGNED_IN, 404, 422))
 def list_runs(conn: ReadConn, principal: Auth, app_key: str, rule: str | None = None, form: str | None = None,
               record_id: QueryId = None, status: str | None = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
@@ -84,7 +87,7 @@ def list_runs(conn: ReadConn, principal: Auth, app_key: str, rule: str | None = 
     return {"items": [{**jsonable(dict(r)), "rule": r["rule_key"]} for r in rows]}
 
 
-@router.post("/apps/{app_key}/rules/dry-run", tags=[DESIGNER])
+@router.post("/apps/{app_key}/rules/dry-run", tags=[DESIGNER], **answers(out.DryRun, *SIGNED_IN, 404, 413, 422))
 def dry_run(conn: RehearsalConn, principal: Auth, app_key: str, body: DryRunBody) -> dict[str, Any]:
     """Which rules would fire for this record (and change) and what they would do — nothing is written."""
     runtime = _managed(conn, principal, app_key)
@@ -105,7 +108,8 @@ def dry_run(conn: RehearsalConn, principal: Auth, app_key: str, body: DryRunBody
     return {"event": kind, "changed": sorted(changed), **outcome_view(outcome)}
 
 
-@router.post("/apps/{app_key}/rules/{rule_key}/run", tags=[RUNTIME])
+@router.post("/apps/{app_key}/rules/{rule_key}/run", tags=[RUNTIME],
+             **answers(out.RuleOutcome, *SIGNED_IN, 404, 409, 413, 422))
 def run_manually(conn: Conn, principal: Auth, app_key: str, rule_key: str, body: RunBody) -> dict[str, Any]:
     """A rule's button: run it now on one record you may update."""
     runtime = load_runtime(conn, principal, app_key)
@@ -121,13 +125,14 @@ def run_manually(conn: Conn, principal: Auth, app_key: str, rule_key: str, body:
     return dict(outcome_view(outcome))
 
 
-@router.post("/apps/{app_key}/rules/schedules/sync", tags=[DESIGNER])
+@router.post("/apps/{app_key}/rules/schedules/sync", tags=[DESIGNER], **answers(out.Schedules, *SIGNED_IN, 404, 422))
 def sync(conn: Conn, principal: Auth, app_key: str) -> dict[str, Any]:
     """Arm the next run of every cron rule of the published version (safe to repeat)."""
     return {"armed": sync_schedules(conn, _managed(conn, principal, app_key))}
 
 
-@router.post("/apps/{app_key}/decision-tables/{table_key}/evaluate", tags=[RUNTIME])
+@router.post("/apps/{app_key}/decision-tables/{table_key}/evaluate", tags=[RUNTIME],
+             **answers(out.TableResult, *SIGNED_IN, 404, 413, 422))
 def evaluate_table(conn: Conn, principal: Auth, app_key: str, table_key: str,
                    inputs: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     table = _rules_of(load_runtime(conn, principal, app_key)).tables.get(table_key)
@@ -139,7 +144,7 @@ def evaluate_table(conn: Conn, principal: Auth, app_key: str, table_key: str,
 # -- notifications --------------------------------------------------------------------------
 
 
-@router.get("/notifications", tags=[RUNTIME])
+@router.get("/notifications", tags=[RUNTIME], **answers(out.Notifications, *SIGNED_IN, 422))
 def inbox(conn: ReadConn, principal: Auth, unread: bool = False,
           limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
     query = select(notifications).where(notifications.c.user_id == principal.user_id)
@@ -155,12 +160,12 @@ def _unread(conn: Any, principal: Principal) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-@router.get("/notifications/unread-count", tags=[RUNTIME])
+@router.get("/notifications/unread-count", tags=[RUNTIME], **answers(out.Unread, *SIGNED_IN))
 def unread_count(conn: ReadConn, principal: Auth) -> dict[str, int]:
     return {"unread": _unread(conn, principal)}
 
 
-@router.post("/notifications/{notification_id}/read", tags=[RUNTIME])
+@router.post("/notifications/{notification_id}/read", tags=[RUNTIME], **answers(out.Marked, *SIGNED_IN, 422))
 def mark_read(conn: Conn, principal: Auth, notification_id: PathId) -> dict[str, int]:
     done = conn.execute(update(notifications).where(
         notifications.c.id == notification_id, notifications.c.user_id == principal.user_id,
@@ -168,7 +173,7 @@ def mark_read(conn: Conn, principal: Auth, notification_id: PathId) -> dict[str,
     return {"marked": done, "unread": _unread(conn, principal)}
 
 
-@router.post("/notifications/read-all", tags=[RUNTIME])
+@router.post("/notifications/read-all", tags=[RUNTIME], **answers(out.Marked, *SIGNED_IN))
 def mark_all_read(conn: Conn, principal: Auth) -> dict[str, int]:
     done = conn.execute(update(notifications).where(notifications.c.user_id == principal.user_id,
                                                     notifications.c.read_at.is_(None)).values(read_at=utcnow()))
@@ -178,9 +183,11 @@ def mark_all_read(conn: Conn, principal: Auth) -> dict[str, int]:
 # -- webhooks and channels ------------------------------------------------------------------
 
 
-@router.get("/apps/{app_key}/webhooks", tags=[INTEGRATIONS])
-def subscriptions(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, Any]:
-    """Subscriptions with the secret their receivers verify ``X-Dajian-Signature`` with."""
+@router.get("/apps/{app_key}/webhooks", tags=[INTEGRATIONS], **answers(out.Subscriptions, *SIGNED_IN, 404, 422))
+def subscriptions(conn: Conn, principal: Auth, app_key: str) -> dict[str, Any]:
+    """Subscriptions with the secret their receivers verify ``X-Dajian-Signature`` with.
+
+    A GET that writes, as the channels' is: the first look at a subscription mints its secret."""
     runtime = _managed(conn, principal, app_key)
     out = []
     for sub in _rules_of(runtime).of_kind("webhook"):
@@ -191,7 +198,7 @@ def subscriptions(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, An
     return {"items": out}
 
 
-@router.get("/apps/{app_key}/webhooks/deliveries", tags=[INTEGRATIONS])
+@router.get("/apps/{app_key}/webhooks/deliveries", tags=[INTEGRATIONS], **answers(out.Deliveries, *SIGNED_IN, 404, 422))
 def deliveries(conn: ReadConn, principal: Auth, app_key: str, dead: bool = False,
                limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
     """Deliveries, newest first; ``dead=true`` lists the dead letters."""
@@ -199,21 +206,22 @@ def deliveries(conn: ReadConn, principal: Auth, app_key: str, dead: bool = False
     return {"items": webhooks.delivery_views(conn, runtime.org_id, runtime.app_id, dead_only=dead, limit=limit)}
 
 
-@router.post("/webhooks/deliveries/{delivery_id}/redeliver", tags=[INTEGRATIONS])
+@router.post("/webhooks/deliveries/{delivery_id}/redeliver", tags=[INTEGRATIONS],
+             **answers(out.Redelivery, *SIGNED_IN, 404, 422))
 def redeliver(conn: Conn, principal: Auth, delivery_id: PathId) -> dict[str, Any]:
     if not principal.is_org_admin:
         raise Forbidden("only organisation administrators may redeliver webhooks")
     return webhooks.redeliver(conn, principal.org_id, delivery_id)
 
 
-@router.get("/admin/webhook-allowlist", tags=[ADMIN])
+@router.get("/admin/webhook-allowlist", tags=[ADMIN], **answers(admin_out.AllowList, *SIGNED_IN))
 def get_allow_list(conn: ReadConn, principal: Auth) -> dict[str, list[str]]:
     if not principal.is_org_admin:
         raise Forbidden("only organisation administrators may see the webhook allow-list")
     return {"allow": webhooks.allow_list(conn, principal.org_id)}
 
 
-@router.put("/admin/webhook-allowlist", tags=[ADMIN])
+@router.put("/admin/webhook-allowlist", tags=[ADMIN], **answers(admin_out.AllowList, *SIGNED_IN, 413, 422))
 def put_allow_list(conn: Conn, principal: Auth, body: AllowBody) -> dict[str, list[str]]:
     """Private, loopback or internal destinations a webhook may reach (e.g. ``127.0.0.1``, ``10.0.0.0/8``)."""
     if not principal.is_org_admin:
@@ -221,7 +229,7 @@ def put_allow_list(conn: Conn, principal: Auth, body: AllowBody) -> dict[str, li
     return {"allow": webhooks.set_allow_list(conn, principal.org_id, body.allow)}
 
 
-@router.get("/apps/{app_key}/channels", tags=[INTEGRATIONS])
+@router.get("/apps/{app_key}/channels", tags=[INTEGRATIONS], **answers(out.Channels, *SIGNED_IN, 404, 422))
 def inbound_channels(conn: Conn, principal: Auth, app_key: str) -> dict[str, Any]:
     """The app's inbound channels with their public URLs (and, for webhooks, the signing secret).
 
@@ -246,7 +254,8 @@ def inbound_channels(conn: Conn, principal: Auth, app_key: str) -> dict[str, Any
 # -- public: no login -----------------------------------------------------------------------
 
 
-@router.post("/public/{org_key}/{app_key}/forms/{form_key}", status_code=201, tags=[PUBLIC])
+@router.post("/public/{org_key}/{app_key}/forms/{form_key}", status_code=201, tags=[PUBLIC],
+             **answers(out.Submitted, 404, 409, 413, 422, 429))
 def public_submit(request: Request, response: Response, org_key: str, app_key: str, form_key: str,
                   body: Annotated[dict[str, Any], Body()], idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
     """Anonymous submission through a public form link; returns the submission's number.
@@ -270,7 +279,7 @@ def public_submit(request: Request, response: Response, org_key: str, app_key: s
         return made
 
 
-@router.get("/public/{org_key}/{app_key}/status", tags=[PUBLIC])
+@router.get("/public/{org_key}/{app_key}/status", tags=[PUBLIC], **answers(out.SubmissionStatus, 404, 422, 429))
 def public_status(request: Request, org_key: str, app_key: str, serial: Annotated[str, Query(max_length=100)],
                   contact: Annotated[str, Query(max_length=320)]) -> dict[str, Any]:
     """The status and public timeline of a submission, for whoever has its number and contact.
@@ -285,7 +294,8 @@ def public_status(request: Request, org_key: str, app_key: str, serial: Annotate
         return found
 
 
-@router.post("/inbound/{channel_id}", status_code=201, tags=[INTEGRATIONS])
+@router.post("/inbound/{channel_id}", status_code=201, tags=[INTEGRATIONS],
+             **answers(out.Received, 401, 404, 409, 413, 422, e401="the signature or its timestamp is wrong"))
 async def inbound(request: Request, response: Response, channel_id: str) -> dict[str, Any]:
     """A signed JSON POST to an inbound webhook channel creates a record (201); a repeated delivery
     id answers 200 with the record already made."""

@@ -13,6 +13,8 @@ from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import ReadConn, TransactionalRoute
 from dajian.platform.api.params import PathId
+from dajian.platform.api.schemas import records as out
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.principal import Principal
@@ -27,7 +29,7 @@ def _contexts(conn: Connection, principal: Principal, app_key: str, *form_keys: 
     return [service.form_context(conn, principal, runtime, k, "read", role_keys=role_keys) for k in form_keys]
 
 
-@router.get("/apps/{app_key}/forms/{form_key}/search")
+@router.get("/apps/{app_key}/forms/{form_key}/search", **answers(out.Hits, *SIGNED_IN, 404, 422))
 def search(
     conn: ReadConn, principal: Auth, app_key: str, form_key: str,
     q: Annotated[str, Query(min_length=1, max_length=500, description="words to find, e.g. 屏幕 碎裂")],
@@ -42,7 +44,7 @@ def search(
     return search_records(conn, ctx, q, limit=limit)
 
 
-@router.get("/apps/{app_key}/forms/{form_key}/records/{record_id}/related")
+@router.get("/apps/{app_key}/forms/{form_key}/records/{record_id}/related", **answers(out.Hits, *SIGNED_IN, 404, 422))
 def related(
     conn: ReadConn, principal: Auth, app_key: str, form_key: str, record_id: PathId,
     target: Annotated[str, Query(description="the form to suggest records of, e.g. a knowledge base")],

@@ -64,10 +64,17 @@ def system_principal(org_id: int, user_id: int) -> Principal:
 
 
 def runtime_of(conn: Connection, org_id: int, app_id: int, user_id: int) -> RuntimeApp:
-    """The app's current runtime (its live form tables); one query when the version is cached."""
-    row = conn.execute(select(apps.c.key, apps.c.current_version_id).where(apps.c.id == app_id)).one()
-    cached = cached_runtime(conn, row.current_version_id)
-    return cached if cached is not None else load_runtime(conn, system_principal(org_id, user_id), row.key)
+    """The app's current runtime (its live form tables); one query when the version is cached, none when
+    the running change already looked it up."""
+
+    def look_up() -> RuntimeApp:
+        row = conn.execute(select(apps.c.key, apps.c.current_version_id).where(apps.c.id == app_id)).one()
+        cached = cached_runtime(conn, row.current_version_id)
+        return cached if cached is not None else load_runtime(conn, system_principal(org_id, user_id), row.key)
+
+    found = reactions.current_runtime(app_id, look_up)
+    assert found is not None
+    return found
 
 
 def read_record(conn: Connection, runtime: RuntimeApp, form_key: str, record_id: int) -> dict[str, Any]:
@@ -98,6 +105,8 @@ class Applier:
     subflows: list[StartSubflow] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)  # more rows for the event log (SLA pauses)
     end_saved: bool = False  # the service wrote the ending (outcome, ended_at) with the state
+    sla_saved: bool = False  # the service inserted the instance with its SLA (due_at, sla_state)
+    held_jobs: list[jobs.NewJob] | None = None  # enqueued during ``apply``, not inserted yet
     reassigned: list[Reassigned] = field(default_factory=list)  # escalations that handed a task on
     skipped: bool = False  # the step had nothing to do and wrote nothing
 
@@ -110,9 +119,29 @@ class Applier:
         return int(self.instance["org_id"])
 
     def apply(self, effects: Iterable[Effect]) -> None:
+        """Run each effect's handler. Jobs that handlers enqueue are inserted together (one statement)
+        before any handler that may cancel jobs or change records (whose reactions may cancel them)
+        and at the end, so nothing ever looks for a job still held here."""
+        if self.held_jobs is not None:  # a handler's own effects, inside an outer ``apply``
+            self._run(effects)
+            return
+        self.held_jobs = []
+        try:
+            self._run(effects)
+            self.flush_jobs()
+        finally:
+            self.held_jobs = None  # a failed step inserts none of its jobs: its change is undone too
+
+    def _run(self, effects: Iterable[Effect]) -> None:
         for effect in effects:
-            handler = _HANDLERS[type(effect)]
-            handler(self, effect)
+            if type(effect) not in _ONLY_ENQUEUE:
+                self.flush_jobs()
+            _HANDLERS[type(effect)](self, effect)
+
+    def flush_jobs(self) -> None:
+        if self.held_jobs:
+            jobs.enqueue_many(self.conn, self.held_jobs, org_id=self.org_id)
+            self.held_jobs.clear()
 
     def task_id(self, key: str) -> int:
         query = select(flow_tasks.c.id).where(flow_tasks.c.instance_id == self.id, flow_tasks.c.task_key == key)
@@ -143,7 +172,10 @@ class Applier:
 
     def enqueue(self, kind: str, payload: dict[str, Any], *, due_at: datetime | None = None,
                 key: str | None = None) -> None:
-        jobs.enqueue(self.conn, kind, payload, due_at=due_at, org_id=self.org_id, idempotency_key=key)
+        if self.held_jobs is not None:  # inside ``apply``: inserted with the others
+            self.held_jobs.append(jobs.NewJob(kind, payload, due_at=due_at, idempotency_key=key))
+        else:
+            jobs.enqueue(self.conn, kind, payload, due_at=due_at, org_id=self.org_id, idempotency_key=key)
 
     def log(self, action: str, at: datetime, payload: dict[str, Any]) -> None:
         self.events.append(dict(org_id=self.org_id, instance_id=self.id, at=at, actor_id=None, action=action,
@@ -229,8 +261,9 @@ def _visit(a: Applier, e: Visit) -> None:
 
 
 def _instance_sla(a: Applier, e: InstanceSla) -> None:
-    a.conn.execute(update(flow_instances).where(flow_instances.c.id == a.id).values(due_at=e.due_at,
-                                                                                    sla_state="ok"))
+    if not a.sla_saved:
+        a.conn.execute(update(flow_instances).where(flow_instances.c.id == a.id).values(due_at=e.due_at,
+                                                                                        sla_state="ok"))
     a.schedule_sla(0, warn_at=e.warn_at, due_at=e.due_at)
     a.record_fields(due_at=e.due_at, sla_state="ok")
 
@@ -249,6 +282,14 @@ def _sla_resumed(a: Applier, e: SlaResumed) -> None:
     if e.due_at is not None:
         a.conn.execute(update(flow_instances).where(flow_instances.c.id == a.id).values(due_at=e.due_at))
         a.record_fields(due_at=e.due_at)
+
+
+def starting_sla(effects: Iterable[Effect]) -> dict[str, Any]:
+    """The instance columns of the flow's SLA, so a new instance goes in with them (no UPDATE after)."""
+    for e in effects:
+        if isinstance(e, InstanceSla):
+            return {"due_at": e.due_at, "sla_state": "ok"}
+    return {}
 
 
 def _mark_sla(a: Applier, e: MarkSla) -> None:
@@ -304,3 +345,5 @@ _HANDLERS: dict[type, Any] = {
     StartSubflow: _subflow, SlaPaused: _sla_paused, SlaResumed: _sla_resumed, MarkSla: _mark_sla,
     ScheduleEscalation: _schedule_escalation, Reassigned: _reassigned,
 }  # fmt: skip
+# handlers that neither change records nor cancel jobs: the jobs held so far may wait past them
+_ONLY_ENQUEUE: frozenset[type[Effect]] = frozenset({Visit, ScheduleTimer, Notify, CallWebhook, CreateTask})

@@ -42,7 +42,7 @@ from dajian.platform.events import emit_flow
 from dajian.platform.principal import Principal
 from dajian.platform.records import form_context, get_record
 
-from .apply import Applier, Instance, ending, read_record, runtime_of
+from .apply import Applier, Instance, ending, read_record, runtime_of, starting_sla
 from .assign import PlatformEnv
 from .plans import flow_doc, plan_for
 from .tables import flow_cc, flow_events, flow_instances, flow_tasks
@@ -147,9 +147,9 @@ def _loader(conn: Connection, instance: Instance, actor: int | None) -> Callable
 
 
 def _apply(conn: Connection, instance: Instance, step: Step, plan: FlowPlan, actor: int | None,
-           comments: dict[str, str] | None = None, *, end_saved: bool) -> Applier:
+           comments: dict[str, str] | None = None, *, end_saved: bool, sla_saved: bool = False) -> Applier:
     """Apply a saved step's effects, start its sub-flows and, when it completed a sub-flow, step the parent."""
-    applier = Applier(conn, instance, plan, actor, comments=comments or {}, end_saved=end_saved)
+    applier = Applier(conn, instance, plan, actor, comments=comments or {}, end_saved=end_saved, sla_saved=sla_saved)
     applier.apply(step.effects)
     for sub in applier.subflows:
         _start_child(conn, instance, sub.flow, sub.token)
@@ -190,11 +190,13 @@ def _create(conn: Connection, plan: FlowPlan, *, org_id: int, app_id: int, versi
         parent_token=parent[1] if parent else None, id=None)  # fmt: skip
     env = PlatformEnv(conn, org_id, app_id, instance["started_at"], _loader(conn, instance, actor))
     step = _execute(plan, None, Start(user_id), env)
-    instance.update(data=dump_state(step.state), state=step.state.status, **ending(step.effects))
+    instance.update(data=dump_state(step.state), state=step.state.status, **starting_sla(step.effects),
+                    **ending(step.effects))
     values = {k: v for k, v in instance.items() if k != "id"}
     instance["id"] = conn.execute(insert(flow_instances).values(values).returning(flow_instances.c.id)).scalar_one()
+    reactions.note_flow_started(app_id, plan.key, record_id)
     with _stepping(int(instance["id"])):
-        return instance, _apply(conn, instance, step, plan, actor, end_saved=True)
+        return instance, _apply(conn, instance, step, plan, actor, end_saved=True, sla_saved=True)
 
 
 def start_instance(conn: Connection, principal: Principal, app_key: str, flow_key: str, record_id: int) -> int:
@@ -207,8 +209,9 @@ def start_instance(conn: Connection, principal: Principal, app_key: str, flow_ke
 
 def start_on(conn: Connection, principal: Principal, runtime: RuntimeApp, flow_key: str, record_id: int) -> int:
     """Start ``flow_key`` on a record already known to exist (a rule's ``start_flow``); the instance id."""
-    _refuse_second_run(conn, runtime.app_id, flow_key, record_id)
     plan = plan_for(conn, runtime.version_id, flow_key)
+    if not reactions.no_flow_can_run(runtime.app_id, plan.definition.form, flow_key, record_id):
+        _refuse_second_run(conn, runtime.app_id, flow_key, record_id)
     instance, applier = _create(conn, plan, org_id=principal.org_id, app_id=runtime.app_id,
                                 version_id=runtime.version_id, record_id=record_id, user_id=principal.user_id,
                                 actor=principal.user_id)  # fmt: skip

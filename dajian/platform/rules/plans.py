@@ -14,6 +14,7 @@ from dajian.platform.apps import RuntimeApp, cached_runtime, load_runtime
 from dajian.platform.definition import AppDefinition, parse_definition
 from dajian.platform.models import apps
 from dajian.platform.principal import Principal
+from dajian.platform.reactions import current_runtime
 from dajian.platform.version_cache import VersionCache
 
 log = logging.getLogger(__name__)
@@ -67,8 +68,13 @@ def runtime_by_id(conn: Connection, app_id: int, *, version_id: int | None = Non
     hit = cached_runtime(conn, version_id) if version_id is not None else None
     if hit is not None:
         return hit
-    row = conn.execute(select(apps.c.key, apps.c.org_id, apps.c.current_version_id).where(apps.c.id == app_id)).first()
-    if row is None or row.current_version_id is None:
-        return None
-    cached = cached_runtime(conn, row.current_version_id)
-    return cached if cached is not None else load_runtime(conn, system_principal(row.org_id, 0), row.key)
+
+    def look_up() -> RuntimeApp | None:
+        row = conn.execute(select(apps.c.key, apps.c.org_id, apps.c.current_version_id)
+                           .where(apps.c.id == app_id)).first()
+        if row is None or row.current_version_id is None:
+            return None
+        cached = cached_runtime(conn, row.current_version_id)
+        return cached if cached is not None else load_runtime(conn, system_principal(row.org_id, 0), row.key)
+
+    return current_runtime(app_id, look_up)

@@ -956,6 +956,8 @@ export interface paths {
         /**
          * Subscriptions
          * @description Subscriptions with the secret their receivers verify ``X-Dajian-Signature`` with.
+         *
+         *     A GET that writes, as the channels' is: the first look at a subscription mints its secret.
          */
         get: operations["rules_subscriptions"];
         put?: never;
@@ -1491,6 +1493,63 @@ export interface components {
             /** Users */
             users?: number[];
         };
+        /** ActedInstance */
+        ActedInstance: {
+            /** Due At */
+            due_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Flow Key */
+            flow_key: string;
+            /** Form Key */
+            form_key: string;
+            /** Id */
+            id: number;
+            /** Outcome */
+            outcome: string | null;
+            /**
+             * Path
+             * @description the node ids visited so far
+             */
+            path: string[];
+            /** Record Id */
+            record_id: number;
+            /**
+             * Replayed
+             * @description true: this client_request_id was seen before; nothing was done again
+             */
+            replayed: boolean;
+            /** @description null for a flow without an SLA */
+            sla_clock: components["schemas"]["SlaClock"] | null;
+            /**
+             * Sla State
+             * @description ok | warning | breached; null without an SLA
+             */
+            sla_state: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Started By */
+            started_by: number;
+            /**
+             * State
+             * @description running | completed | cancelled
+             */
+            state: string;
+            /** Tasks */
+            tasks: components["schemas"]["Task"][];
+            /** Timeline */
+            timeline: components["schemas"]["FlowEvent"][];
+            /**
+             * Version Id
+             * @description the app version the instance is pinned to
+             */
+            version_id: number;
+            /** Working Minutes */
+            working_minutes: number | null;
+        };
         /** AggregateEntry */
         AggregateEntry: {
             /**
@@ -1522,6 +1581,62 @@ export interface components {
              */
             allow: string[];
         };
+        /** AllowList */
+        AllowList: {
+            /**
+             * Allow
+             * @description host names, IP addresses or CIDR networks webhooks may reach
+             */
+            allow: string[];
+        };
+        /** AppDetail */
+        AppDetail: {
+            /**
+             * Current Version
+             * @description the published version's number
+             */
+            current_version: number | null;
+            /**
+             * Current Version Id
+             * @description null until the app is first published
+             */
+            current_version_id: number | null;
+            /**
+             * Draft
+             * @description the draft as saved: any JSON, possibly half-finished
+             */
+            draft: unknown;
+            /** Draft Updated At */
+            draft_updated_at: string | null;
+            /** Key */
+            key: string;
+            /**
+             * Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            label: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * AppDocument
+         * @description An app definition, as ``/api/schema/app.json`` describes it (forms, flows, rules, reports …).
+         */
+        AppDocument: {
+            /** Key */
+            key: string;
+            /**
+             * Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            label: {
+                [key: string]: string;
+            };
+            /** Schema Version */
+            schema_version?: number | null;
+        } & {
+            [key: string]: unknown;
+        };
         /**
          * AppNavigation
          * @description An app's home for the caller: what the web UI's navigation lists, from the published definition.
@@ -1546,6 +1661,35 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** AppSummary */
+        AppSummary: {
+            /**
+             * Current Version Id
+             * @description null until the app is first published
+             */
+            current_version_id: number | null;
+            /** Draft Updated At */
+            draft_updated_at: string | null;
+            /** Key */
+            key: string;
+            /**
+             * Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            label: {
+                [key: string]: string;
+            };
+        };
+        /** Armed */
+        Armed: {
+            /**
+             * Next At
+             * Format: date-time
+             */
+            next_at: string;
+            /** Rule */
+            rule: string;
+        };
         /** AttachedFile */
         AttachedFile: {
             /** Id */
@@ -1558,6 +1702,53 @@ export interface components {
             sha256: string;
             /** Size */
             size: number;
+        };
+        /** AuditEntry */
+        AuditEntry: {
+            /** Action */
+            action: string;
+            /** Actor Id */
+            actor_id: number | null;
+            /** App Id */
+            app_id: number | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Changes
+             * @description a record's changes: field -> [before, after]; otherwise by action
+             */
+            changes: {
+                [key: string]: unknown;
+            };
+            /**
+             * Entity
+             * @description record | definition | permission | membership | token | …
+             */
+            entity: string;
+            /** Form Key */
+            form_key: string | null;
+            /** Id */
+            id: number;
+            /** Org Id */
+            org_id: number;
+            /** Record Id */
+            record_id: number | null;
+            /** Request Id */
+            request_id: string | null;
+        };
+        /** Axis */
+        Axis: {
+            /** Categories */
+            categories: unknown[];
+            /** Dimension */
+            dimension: string | null;
+            /** Labels */
+            labels: {
+                [key: string]: string;
+            }[];
         };
         /** BacklinkGroup */
         BacklinkGroup: {
@@ -1628,6 +1819,43 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /** CartesianChart */
+        CartesianChart: {
+            /** Horizontal */
+            horizontal: boolean;
+            /** Series */
+            series: components["schemas"]["Series"][];
+            /**
+             * Title
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            title: {
+                [key: string]: string;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "area" | "bar" | "line" | "stacked_bar";
+            x: components["schemas"]["CartesianX"];
+            /** Y */
+            y: components["schemas"]["YMeasure"][];
+        };
+        /** CartesianX */
+        CartesianX: {
+            /** Categories */
+            categories: unknown[];
+            /** Dimension */
+            dimension: string | null;
+            /** Label */
+            label: {
+                [key: string]: string;
+            } | null;
+            /** Labels */
+            labels: {
+                [key: string]: string;
+            }[];
+        };
         /** Catalog */
         Catalog: {
             expressions: components["schemas"]["ExpressionCatalog"];
@@ -1643,6 +1871,98 @@ export interface components {
              * @description the server's version; the catalog changes only with it
              */
             version: string;
+        };
+        /** CcInbox */
+        CcInbox: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            box: "cc";
+            /** Items */
+            items: components["schemas"]["CcItem"][];
+        };
+        /** CcItem */
+        CcItem: {
+            /** App */
+            app: string;
+            /**
+             * Cc At
+             * Format: date-time
+             */
+            cc_at: string;
+            /** Flow Key */
+            flow_key: string;
+            /** Form Key */
+            form_key: string;
+            /** Instance Id */
+            instance_id: number;
+            /**
+             * Reason
+             * @description cc | mention
+             */
+            reason: string;
+            /** Record Id */
+            record_id: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Started By */
+            started_by: number;
+            /**
+             * State
+             * @description running | completed | cancelled
+             */
+            state: string;
+        };
+        /** CellProblem */
+        CellProblem: {
+            /**
+             * Column
+             * @description the sheet column mapped to the field
+             */
+            column: string | null;
+            /** Message */
+            message: string;
+            /**
+             * Path
+             * @description the field, e.g. /qty
+             */
+            path: string;
+        };
+        /** Channel */
+        Channel: {
+            /**
+             * Address
+             * @description inbound e-mail
+             */
+            address?: string | null;
+            /** Form */
+            form: string | null;
+            /** Key */
+            key: string | null;
+            /**
+             * Kind
+             * @description public_form | inbound_webhook | inbound_email
+             */
+            kind: string;
+            /**
+             * Secret
+             * @description inbound webhooks: the signing secret
+             */
+            secret?: string | null;
+            /**
+             * Url
+             * @description public forms and inbound webhooks
+             */
+            url?: string | null;
+        };
+        /** Channels */
+        Channels: {
+            /** Items */
+            items: components["schemas"]["Channel"][];
         };
         /** Choice */
         Choice: {
@@ -1685,6 +2005,33 @@ export interface components {
             /** Items */
             items: components["schemas"]["Comment"][];
         };
+        /** CreatedRecord */
+        CreatedRecord: {
+            /**
+             * Warnings
+             * @description what did not happen after the record was saved (e.g. a rule's flow could not start), by rule (path /rules/<rule key>); only when something did not
+             */
+            _warnings?: components["schemas"]["Problem"][] | null;
+            /** Created At */
+            created_at?: string | null;
+            /** Created By */
+            created_by?: number | null;
+            /** Dept Id */
+            dept_id?: number | null;
+            /** Id */
+            id: number;
+            /** Owner Id */
+            owner_id?: number | null;
+            /**
+             * Row Version
+             * @description send it back on update; a stale one gives 409
+             */
+            row_version: number;
+            /** Updated At */
+            updated_at?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** RunBody */
         dajian__platform__api__reports__RunBody: {
             /** Params */
@@ -1701,6 +2048,162 @@ export interface components {
         DashboardBody: {
             /** Filters */
             filters?: {
+                [key: string]: unknown;
+            };
+        };
+        /** DashboardResult */
+        DashboardResult: {
+            /** Columns */
+            columns: number;
+            /** Dashboard */
+            dashboard: string;
+            /** Filters */
+            filters: components["schemas"]["FilterValue"][];
+            /** Label */
+            label: {
+                [key: string]: string;
+            } | null;
+            /** Widgets */
+            widgets: components["schemas"]["Widget"][];
+        };
+        /** Deliveries */
+        Deliveries: {
+            /** Items */
+            items: components["schemas"]["Delivery"][];
+        };
+        /** Delivery */
+        Delivery: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Event */
+            event: string;
+            /** Id */
+            id: number;
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Last Status
+             * @description the receiver's last HTTP status
+             */
+            last_status: number | null;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /** Payload */
+            payload: unknown;
+            /**
+             * Status
+             * @description pending | retrying | delivered | dead | cancelled
+             */
+            status: string;
+            /** Subscription */
+            subscription: string;
+            /** Url */
+            url: string;
+        };
+        /** Department */
+        Department: {
+            /** Id */
+            id: number;
+            /** Key */
+            key: string;
+            /** Manager Id */
+            manager_id: number | null;
+            /** Name */
+            name: string;
+            /** Parent Id */
+            parent_id: number | null;
+            /**
+             * Path
+             * @description every ancestor id, e.g. "/1/4/9/"
+             */
+            path: string;
+        };
+        /** DepartmentManager */
+        DepartmentManager: {
+            /** Id */
+            id: number;
+            /** Manager Id */
+            manager_id: number | null;
+        };
+        /** DeptRef */
+        DeptRef: {
+            /** Id */
+            id: number;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+        };
+        /** Dimension */
+        Dimension: {
+            /**
+             * Axis
+             * @enum {string}
+             */
+            axis: "rows" | "columns";
+            /**
+             * Field
+             * @description as written: "category", "customer.level"
+             */
+            field: string;
+            /** Granularity */
+            granularity: string | null;
+            /** Key */
+            key: string;
+            /**
+             * Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            label: {
+                [key: string]: string;
+            };
+            /** Level */
+            level: number | null;
+            /** Type */
+            type: string;
+        };
+        /** DoneInbox */
+        DoneInbox: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            box: "done";
+            /** Items */
+            items: components["schemas"]["InboxTask"][];
+        };
+        /** DraftSaved */
+        DraftSaved: {
+            /** Errors */
+            errors: components["schemas"]["Problem"][];
+            /** Saved */
+            saved: boolean;
+            /** Valid */
+            valid: boolean;
+        };
+        /** DryRun */
+        DryRun: {
+            /**
+             * Changed
+             * @description the fields the change would change
+             */
+            changed: string[];
+            /** Event */
+            event: string;
+            /** Runs */
+            runs: components["schemas"]["RuleRun"][];
+            /**
+             * Values
+             * @description every value the rules set, together
+             */
+            values: {
                 [key: string]: unknown;
             };
         };
@@ -1722,6 +2225,19 @@ export interface components {
             values?: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * Effect
+         * @description Something a rule does (or would do): ``kind`` names it, the other keys are its parameters.
+         */
+        Effect: {
+            /**
+             * Kind
+             * @description SetValues, Notify, StartFlow, CallWebhook, …
+             */
+            kind: string;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * ErrorBody
@@ -1842,6 +2358,77 @@ export interface components {
              */
             widget: string;
         };
+        /** FieldStates */
+        FieldStates: {
+            /** Hidden */
+            hidden: string[];
+            /** Readonly */
+            readonly: string[];
+            /** Required */
+            required: string[];
+        };
+        /** FileMeta */
+        FileMeta: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Field
+             * @description null for an Excel import's workbook
+             */
+            field: string | null;
+            /** Form */
+            form: string | null;
+            /** Id */
+            id: number;
+            /** Mime */
+            mime: string;
+            /** Name */
+            name: string;
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Size
+             * @description bytes
+             */
+            size: number;
+            /** Uploaded By */
+            uploaded_by: number | null;
+        };
+        /**
+         * FileRef
+         * @description An uploaded file: put this object into the file field's list.
+         */
+        FileRef: {
+            /** Id */
+            id: number;
+            /** Mime */
+            mime: string;
+            /** Name */
+            name: string;
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Size
+             * @description bytes
+             */
+            size: number;
+        };
+        /** FilterValue */
+        FilterValue: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            } | null;
+            /** Type */
+            type: string;
+            /** Value */
+            value: unknown;
+        };
         /** FlowCatalog */
         FlowCatalog: {
             /** Approval Modes */
@@ -1854,6 +2441,77 @@ export interface components {
             assignee_strategies: components["schemas"]["Choice"][];
             /** Node Kinds */
             node_kinds: components["schemas"]["NodeKindEntry"][];
+        };
+        /** FlowEvent */
+        FlowEvent: {
+            /** Action */
+            action: string;
+            /** Actor Id */
+            actor_id: number | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Payload
+             * @description what the event did; keys by action
+             */
+            payload: {
+                [key: string]: unknown;
+            };
+            /** Task Id */
+            task_id: number | null;
+        };
+        /** FlowPreview */
+        FlowPreview: {
+            /** Completed */
+            completed: boolean;
+            /**
+             * Error
+             * @description why the walk stopped, when it did
+             */
+            error?: string | null;
+            /** Flow */
+            flow: string;
+            /** Outcome */
+            outcome: string | null;
+            /**
+             * Path
+             * @description the node ids a record would visit if every step were approved
+             */
+            path: string[];
+        };
+        /** FlowProblem */
+        FlowProblem: {
+            /** Message */
+            message: string;
+            /**
+             * Node
+             * @description the node id the problem is at
+             */
+            node: string | null;
+            /** Path */
+            path: string;
+        };
+        /** FlowValidation */
+        FlowValidation: {
+            /** Errors */
+            errors: components["schemas"]["FlowProblem"][];
+            /** Valid */
+            valid: boolean;
+        };
+        /** FormPlan */
+        FormPlan: {
+            /**
+             * Form
+             * @description the form, or "form__subtable" for a sub-table
+             */
+            form: string;
+            /** Steps */
+            steps: components["schemas"]["MigrationStep"][];
+            /** Table */
+            table: string;
         };
         /** FunctionEntry */
         FunctionEntry: {
@@ -1869,6 +2527,108 @@ export interface components {
              * @description also runs in SQL (list filters, row scopes, reports)
              */
             sql: boolean;
+        };
+        /** Health */
+        Health: {
+            /**
+             * Status
+             * @description "ok"
+             */
+            status: string;
+            /**
+             * Version
+             * @description the server's version
+             */
+            version: string;
+        };
+        /** HeatmapChart */
+        HeatmapChart: {
+            /**
+             * Data
+             * @description [x index, y index, value]
+             */
+            data: unknown[][];
+            /** Max */
+            max: unknown;
+            /** Min */
+            min: unknown;
+            /**
+             * Title
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            title: {
+                [key: string]: string;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "heatmap";
+            x: components["schemas"]["Axis"];
+            /** Y */
+            y: components["schemas"]["YMeasure"][];
+            y_axis: components["schemas"]["Axis"];
+        };
+        /** HistoryEntry */
+        HistoryEntry: {
+            /**
+             * Action
+             * @description create | update | delete | restore | …
+             */
+            action: string;
+            /** Actor Id */
+            actor_id: number | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Changes
+             * @description field -> [before, after], fields you may read only
+             */
+            changes: {
+                [key: string]: unknown;
+            };
+            /** Request Id */
+            request_id: string | null;
+        };
+        /** Hit */
+        Hit: {
+            /**
+             * Score
+             * @description higher is more relevant
+             */
+            _score: number;
+            /** Created At */
+            created_at?: string | null;
+            /** Created By */
+            created_by?: number | null;
+            /** Dept Id */
+            dept_id?: number | null;
+            /** Id */
+            id: number;
+            /** Owner Id */
+            owner_id?: number | null;
+            /**
+             * Row Version
+             * @description send it back on update; a stale one gives 409
+             */
+            row_version: number;
+            /** Updated At */
+            updated_at?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** Hits */
+        Hits: {
+            /** Items */
+            items: components["schemas"]["Hit"][];
+            /**
+             * Words
+             * @description how the query (or the record's fields) was cut into words
+             */
+            words: string[];
         };
         /** ImportBody */
         ImportBody: {
@@ -1893,6 +2653,156 @@ export interface components {
              */
             tz?: string | null;
         };
+        /** ImportPreview */
+        ImportPreview: {
+            /**
+             * Columns
+             * @description the first sheet's column headers
+             */
+            columns: string[];
+            /**
+             * Import Id
+             * @description pass it to POST …/import
+             */
+            import_id: number;
+            /**
+             * Rows
+             * @description data rows, when the workbook says
+             */
+            rows: number | null;
+            /**
+             * Sample Rows
+             * @description the first rows, by column header
+             */
+            sample_rows: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Suggested Mapping
+             * @description column header -> field key, by key or label
+             */
+            suggested_mapping: {
+                [key: string]: string;
+            };
+        };
+        /** ImportReport */
+        ImportReport: {
+            /** Created */
+            created: number;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "all_or_nothing" | "keep_valid";
+            /** Rejected */
+            rejected: components["schemas"]["RejectedRow"][];
+            /** Rows */
+            rows: number;
+        };
+        /** InboxTask */
+        InboxTask: {
+            /** Acted At */
+            acted_at: string | null;
+            /** App */
+            app: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decision */
+            decision: string | null;
+            /** Due At */
+            due_at: string | null;
+            /** Flow Key */
+            flow_key: string;
+            /** Form Key */
+            form_key: string;
+            /** Instance Id */
+            instance_id: number;
+            /** Node Id */
+            node_id: string;
+            /** Record Id */
+            record_id: number;
+            /** Role */
+            role: string;
+            /**
+             * Sla State
+             * @description ok | warning | breached; null without an SLA
+             */
+            sla_state: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Started By */
+            started_by: number;
+            /**
+             * State
+             * @description running | completed | cancelled
+             */
+            state: string;
+            /** Status */
+            status: string;
+            /** Task Id */
+            task_id: number;
+        };
+        /**
+         * Instance
+         * @description A flow instance with its tasks, the path it took and its timeline (for its participants).
+         */
+        Instance: {
+            /** Due At */
+            due_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Flow Key */
+            flow_key: string;
+            /** Form Key */
+            form_key: string;
+            /** Id */
+            id: number;
+            /** Outcome */
+            outcome: string | null;
+            /**
+             * Path
+             * @description the node ids visited so far
+             */
+            path: string[];
+            /** Record Id */
+            record_id: number;
+            /** @description null for a flow without an SLA */
+            sla_clock: components["schemas"]["SlaClock"] | null;
+            /**
+             * Sla State
+             * @description ok | warning | breached; null without an SLA
+             */
+            sla_state: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Started By */
+            started_by: number;
+            /**
+             * State
+             * @description running | completed | cancelled
+             */
+            state: string;
+            /** Tasks */
+            tasks: components["schemas"]["Task"][];
+            /** Timeline */
+            timeline: components["schemas"]["FlowEvent"][];
+            /**
+             * Version Id
+             * @description the app version the instance is pinned to
+             */
+            version_id: number;
+            /** Working Minutes */
+            working_minutes: number | null;
+        };
         /** InstanceActBody */
         InstanceActBody: {
             /**
@@ -1910,6 +2820,31 @@ export interface components {
              */
             users?: number[];
         };
+        /**
+         * JsonSchemaDocument
+         * @description A JSON Schema (draft 2020-12) document.
+         */
+        JsonSchemaDocument: {
+            /** $Id */
+            $id: string;
+            /** $Schema */
+            $schema: string;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** LoggedIn */
+        LoggedIn: {
+            /**
+             * Csrf Token
+             * @description send it back in X-CSRF-Token on every unsafe request of this session
+             */
+            csrf_token: string;
+            user: components["schemas"]["User"];
+        };
         /** LoginBody */
         LoginBody: {
             /** Org */
@@ -1924,6 +2859,61 @@ export interface components {
             /** Manager Id */
             manager_id: number | null;
         };
+        /** Marked */
+        Marked: {
+            /**
+             * Marked
+             * @description notifications marked read by this call
+             */
+            marked: number;
+            /** Unread */
+            unread: number;
+        };
+        /**
+         * Me
+         * @description Who is calling and what they may do: enough to hide what the UI cannot offer.
+         */
+        Me: {
+            /**
+             * Apps
+             * @description a token limited to some apps: their keys; otherwise null
+             */
+            apps: string[] | null;
+            dept: components["schemas"]["DeptRef"] | null;
+            /** Is Org Admin */
+            is_org_admin: boolean;
+            org: components["schemas"]["OrgRef"];
+            /**
+             * Scopes
+             * @description the scopes this sign-in carries (a session carries every scope)
+             */
+            scopes: string[];
+            user: components["schemas"]["User"];
+            /**
+             * Via
+             * @enum {string}
+             */
+            via: "session" | "token" | "system";
+        };
+        /** Measure */
+        Measure: {
+            /** Format */
+            format: string;
+            /** Key */
+            key: string;
+            /**
+             * Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            label: {
+                [key: string]: string;
+            };
+            /**
+             * Type
+             * @description integer, decimal, real, date, datetime, text
+             */
+            type: string;
+        };
         /**
          * MeBody
          * @description What a user may change about themselves; absent keys stay as they are.
@@ -1936,6 +2926,15 @@ export interface components {
              * @description zh-CN or en: the UI's language
              */
             locale?: string | null;
+        };
+        /** Membership */
+        Membership: {
+            /** App */
+            app: string;
+            /** Role */
+            role: string;
+            /** User Id */
+            user_id: number;
         };
         /** MigrateBody */
         MigrateBody: {
@@ -1951,6 +2950,43 @@ export interface components {
              * @description app version number; default: the current one
              */
             version?: number | null;
+        };
+        /** Migrated */
+        Migrated: {
+            /**
+             * From Version
+             * @description app version id the instance ran on
+             */
+            from_version: number;
+            /**
+             * Node Map
+             * @description old node id -> new node id, for the nodes that moved
+             */
+            node_map: {
+                [key: string]: string;
+            };
+            /** To Version */
+            to_version: number;
+        };
+        /**
+         * MigrationStep
+         * @description One step of a form table's migration; ``detail`` keys of the step follow ``op``.
+         */
+        MigrationStep: {
+            /**
+             * Ddl
+             * @description whether the step changes the table (else only the stored definition)
+             */
+            ddl: boolean;
+            /** Field */
+            field: string | null;
+            /**
+             * Op
+             * @description create_table | add_field | rename_field | retype_field | archive_field | relabel | index
+             */
+            op: string;
+        } & {
+            [key: string]: unknown;
         };
         /** NavDashboard */
         NavDashboard: {
@@ -2018,8 +3054,18 @@ export interface components {
             /** Parent Id */
             parent_id?: number | null;
         };
+        /** NewToken */
+        NewToken: {
+            /** Id */
+            id: number;
+            /**
+             * Token
+             * @description the plaintext, shown in this answer and never again
+             */
+            token: string;
+        };
         /** NewUser */
-        NewUser: {
+        "NewUser-Input": {
             /** Dept Id */
             dept_id?: number | null;
             /** Display Name */
@@ -2033,6 +3079,15 @@ export interface components {
             is_org_admin: boolean;
             /** Password */
             password: string;
+            /** Username */
+            username: string;
+        };
+        /** NewUser */
+        "NewUser-Output": {
+            /** Dept Id */
+            dept_id: number | null;
+            /** Id */
+            id: number;
             /** Username */
             username: string;
         };
@@ -2087,6 +3142,117 @@ export interface components {
              */
             waits: boolean;
         };
+        /** Notification */
+        Notification: {
+            /** App Id */
+            app_id: number | null;
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /**
+             * Link
+             * @description {"app", "form", "record"} or {"instance"}
+             */
+            link: {
+                [key: string]: unknown;
+            } | null;
+            /** Org Id */
+            org_id: number;
+            /** Read At */
+            read_at: string | null;
+            /** Source */
+            source: string | null;
+            /** Title */
+            title: string;
+            /** User Id */
+            user_id: number;
+        };
+        /** Notifications */
+        Notifications: {
+            /** Items */
+            items: components["schemas"]["Notification"][];
+            /** Unread */
+            unread: number;
+        };
+        /** NumberChart */
+        NumberChart: {
+            /** Change */
+            change: unknown;
+            /** Max */
+            max?: unknown;
+            /** Min */
+            min?: unknown;
+            /** Previous */
+            previous: unknown;
+            /**
+             * Title
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            title: {
+                [key: string]: string;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "gauge" | "number";
+            /** Value */
+            value: unknown;
+            /** Y */
+            y: components["schemas"]["YMeasure"][];
+        };
+        /**
+         * OpenApiDocument
+         * @description An OpenAPI 3.1 document.
+         */
+        OpenApiDocument: {
+            /** Components */
+            components: {
+                [key: string]: unknown;
+            };
+            /** Info */
+            info: {
+                [key: string]: unknown;
+            };
+            /** Openapi */
+            openapi: string;
+            /** Paths */
+            paths: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /** OpenTask */
+        OpenTask: {
+            /** Assignee Id */
+            assignee_id: number;
+            /** Due At */
+            due_at: string | null;
+            /** Id */
+            id: number;
+            /** Instance Id */
+            instance_id: number;
+            /** Node Id */
+            node_id: string;
+            /** Node Label */
+            node_label: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Sla State
+             * @description ok | warning | breached; null without an SLA
+             */
+            sla_state: string | null;
+        };
         /** OperatorEntry */
         OperatorEntry: {
             /** Aliases */
@@ -2096,6 +3262,35 @@ export interface components {
             example: string;
             /** Symbol */
             symbol: string;
+        };
+        /** OrgRef */
+        OrgRef: {
+            /** Id */
+            id: number;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+        };
+        /** Page */
+        Page: {
+            /** Items */
+            items: components["schemas"]["Record"][];
+            /**
+             * Next Cursor
+             * @description pass it as ?after= for the next page; null on the last
+             */
+            next_cursor: string | null;
+            /**
+             * Total
+             * @description absent on later pages or with count=none
+             */
+            total?: number | null;
+            /**
+             * Total Is Exact
+             * @description false: there are at least ``total``
+             */
+            total_is_exact?: boolean | null;
         };
         /** PasswordBody */
         PasswordBody: {
@@ -2112,12 +3307,69 @@ export interface components {
              */
             sessions_ended: number;
         };
+        /** PendingInbox */
+        PendingInbox: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            box: "pending";
+            /**
+             * Counts
+             * @description app key -> my open tasks
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Items
+             * @description soonest due first
+             */
+            items: components["schemas"]["InboxTask"][];
+        };
         /** Person */
         Person: {
             /** Id */
             id: number;
             /** Name */
             name: string;
+        };
+        /** Pivot */
+        Pivot: {
+            /** Column Dimensions */
+            column_dimensions: string[];
+            /** Columns */
+            columns: {
+                [key: string]: unknown;
+            }[];
+            /** Row Dimensions */
+            row_dimensions: string[];
+            /** Rows */
+            rows: components["schemas"]["PivotLine"][];
+        };
+        /** PivotLine */
+        PivotLine: {
+            /**
+             * Cells
+             * @description one per pivot column: measure key -> value
+             */
+            cells: ({
+                [key: string]: unknown;
+            } | null)[];
+            /** Drill */
+            drill: unknown[];
+            /** Key */
+            key: {
+                [key: string]: unknown;
+            };
+            /** Level */
+            level: string;
+            /** Total */
+            total: {
+                [key: string]: unknown;
+            } | null;
+            /** Total Drill */
+            total_drill: unknown;
         };
         /** PreviewBody */
         PreviewBody: {
@@ -2132,6 +3384,42 @@ export interface components {
             report: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * Problem
+         * @description One problem of a definition or a value, with its JSON path (``/forms/0/fields/2/kind``).
+         */
+        Problem: {
+            /** Message */
+            message: string;
+            /** Path */
+            path: string;
+        };
+        /**
+         * Published
+         * @description What a publish (or its dry run, or an import) did or would do.
+         */
+        Published: {
+            /** Dry Run */
+            dry_run: boolean;
+            /** Plan */
+            plan: components["schemas"]["FormPlan"][];
+            /**
+             * Unchanged
+             * @description the draft equals the current version: nothing was published
+             */
+            unchanged: boolean;
+            /**
+             * Unconvertible
+             * @description form -> field -> ids of records whose values a retype cannot convert
+             */
+            unconvertible?: {
+                [key: string]: {
+                    [key: string]: number[];
+                };
+            } | null;
+            /** Version */
+            version: number;
         };
         /** Query_ */
         Query_: {
@@ -2159,6 +3447,126 @@ export interface components {
             /** Sort */
             sort?: string | null;
         };
+        /** Received */
+        Received: {
+            /**
+             * Duplicate
+             * @description true: this delivery id was seen before (answered 200)
+             */
+            duplicate: boolean;
+            /** Id */
+            id: number;
+            /** Serial */
+            serial: unknown;
+        };
+        /**
+         * Record
+         * @description A record: the standard columns, then one key per field you may read (typed per form in the
+         *     app's own OpenAPI, ``/api/apps/A/openapi.json``). With ``?fields=`` only ``id``, ``row_version``
+         *     and the fields asked for are present.
+         */
+        Record: {
+            /** Created At */
+            created_at?: string | null;
+            /** Created By */
+            created_by?: number | null;
+            /** Dept Id */
+            dept_id?: number | null;
+            /** Id */
+            id: number;
+            /** Owner Id */
+            owner_id?: number | null;
+            /**
+             * Row Version
+             * @description send it back on update; a stale one gives 409
+             */
+            row_version: number;
+            /** Updated At */
+            updated_at?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** RecordFlow */
+        RecordFlow: {
+            /** Due At */
+            due_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Flow Key */
+            flow_key: string;
+            /** Id */
+            id: number;
+            /** Open Tasks */
+            open_tasks: components["schemas"]["OpenTask"][];
+            /** Outcome */
+            outcome: string | null;
+            /**
+             * Sla State
+             * @description ok | warning | breached; null without an SLA
+             */
+            sla_state: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Started By */
+            started_by: number;
+            /**
+             * State
+             * @description running | completed | cancelled
+             */
+            state: string;
+            /** Working Minutes */
+            working_minutes: number | null;
+        };
+        /** RecordFlows */
+        RecordFlows: {
+            /** Items */
+            items: components["schemas"]["RecordFlow"][];
+        };
+        /**
+         * RecordPreview
+         * @description Defaults, formulas and linkage evaluated for unsaved values.
+         */
+        RecordPreview: {
+            /** Errors */
+            errors: components["schemas"]["Problem"][];
+            states: components["schemas"]["FieldStates"] | null;
+            /** Valid */
+            valid: boolean;
+            /** Values */
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        /** Records */
+        Records: {
+            /** Items */
+            items: components["schemas"]["CreatedRecord"][];
+        };
+        /** Redelivery */
+        Redelivery: {
+            /** Delivery */
+            delivery: number;
+            /** Job */
+            job: number;
+            /**
+             * Requeued
+             * @description true: the dead job was queued again; false: a new job was made
+             */
+            requeued: boolean;
+        };
+        /** RejectedRow */
+        RejectedRow: {
+            /** Errors */
+            errors: components["schemas"]["CellProblem"][];
+            /**
+             * Row
+             * @description the row number in the sheet
+             */
+            row: number;
+        };
         /** ReportCatalog */
         ReportCatalog: {
             /** Aggregates */
@@ -2167,6 +3575,97 @@ export interface components {
             chart_kinds: components["schemas"]["Choice"][];
             /** Date Buckets */
             date_buckets: components["schemas"]["BucketEntry"][];
+        };
+        /** ReportResult */
+        ReportResult: {
+            /** Chart */
+            chart: components["schemas"]["CartesianChart"] | components["schemas"]["SliceChart"] | components["schemas"]["NumberChart"] | components["schemas"]["HeatmapChart"] | components["schemas"]["TableChart"];
+            /** Dimensions */
+            dimensions: components["schemas"]["Dimension"][];
+            /** Form */
+            form: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Labels
+             * @description dimension key -> value -> its label
+             */
+            labels: {
+                [key: string]: {
+                    [key: string]: {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** Measures */
+            measures: components["schemas"]["Measure"][];
+            /**
+             * Params
+             * @description the bound parameters; a period as {"from", "to", "previous"}
+             */
+            params: {
+                [key: string]: unknown;
+            };
+            pivot: components["schemas"]["Pivot"] | null;
+            /** Report */
+            report: string;
+            /** Rows */
+            rows: components["schemas"]["ReportRow"][];
+            /** Subtotals */
+            subtotals: components["schemas"]["ReportRow"][];
+            total: components["schemas"]["ReportRow"] | null;
+            /** Truncated */
+            truncated: boolean;
+        };
+        /** ReportRow */
+        ReportRow: {
+            /**
+             * Change
+             * @description (value - previous) / previous
+             */
+            change?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Dims
+             * @description dimension key -> value (bucket keys for time)
+             */
+            dims: {
+                [key: string]: unknown;
+            };
+            /**
+             * Drill
+             * @description the filter (expression AST) selecting this row's records
+             */
+            drill: unknown;
+            /**
+             * Drill Measures
+             * @description measure key -> its own drill filter
+             */
+            drill_measures?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Level
+             * @description detail | subtotal | total
+             */
+            level: string;
+            /**
+             * Previous
+             * @description the comparison period's values
+             */
+            previous?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Values
+             * @description measure key -> value
+             */
+            values: {
+                [key: string]: unknown;
+            };
         };
         /** RoleGrant */
         RoleGrant: {
@@ -2186,6 +3685,101 @@ export interface components {
             /** Triggers */
             triggers: components["schemas"]["SchemaEntry"][];
         };
+        /** RuleLog */
+        RuleLog: {
+            /**
+             * Items
+             * @description newest first
+             */
+            items: components["schemas"]["RuleLogEntry"][];
+        };
+        /**
+         * RuleLogEntry
+         * @description One entry of the execution log: what fired, why, what it changed or sent.
+         */
+        RuleLogEntry: {
+            /** App Id */
+            app_id: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Changes
+             * @description {"values": {...}, "effects": [...]}
+             */
+            changes: {
+                [key: string]: unknown;
+            };
+            /**
+             * Depth
+             * @description how deep in a chain of rules changing records this ran
+             */
+            depth: number;
+            /** Error */
+            error: string | null;
+            /** Event */
+            event: string;
+            /** Form Key */
+            form_key: string | null;
+            /** Id */
+            id: number;
+            /** Org Id */
+            org_id: number;
+            /** Reason */
+            reason: string;
+            /** Record Id */
+            record_id: number | null;
+            /** Rule */
+            rule: string;
+            /** Rule Key */
+            rule_key: string;
+            /**
+             * Status
+             * @description fired | error | cut
+             */
+            status: string;
+            /** Version Id */
+            version_id: number | null;
+        };
+        /** RuleOutcome */
+        RuleOutcome: {
+            /** Runs */
+            runs: components["schemas"]["RuleRun"][];
+            /**
+             * Values
+             * @description every value the rules set, together
+             */
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        /** RuleRun */
+        RuleRun: {
+            /** Effects */
+            effects: components["schemas"]["Effect"][];
+            /** Error */
+            error: string | null;
+            /** Fires */
+            fires: boolean;
+            /** Reason */
+            reason: string;
+            /** Rule */
+            rule: string;
+            /**
+             * Values
+             * @description field values the rule sets
+             */
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        /** Schedules */
+        Schedules: {
+            /** Armed */
+            armed: components["schemas"]["Armed"][];
+        };
         /** SchemaEntry */
         SchemaEntry: {
             /**
@@ -2199,10 +3793,171 @@ export interface components {
             key: string;
             label: components["schemas"]["Text"];
         };
+        /** Series */
+        Series: {
+            /** Data */
+            data: unknown[];
+            /** Key */
+            key: string;
+            /** Measure */
+            measure: string;
+            /**
+             * Name
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            name: {
+                [key: string]: string;
+            };
+            /** Stack */
+            stack?: string | null;
+        };
+        /** SlaClock */
+        SlaClock: {
+            /** Paused */
+            paused: boolean;
+            /** Paused Minutes */
+            paused_minutes: number;
+        };
+        /** Slice */
+        Slice: {
+            /** Key */
+            key: unknown;
+            /**
+             * Name
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            name: {
+                [key: string]: string;
+            };
+            /** Value */
+            value: unknown;
+        };
+        /** SliceChart */
+        SliceChart: {
+            /** Data */
+            data: components["schemas"]["Slice"][];
+            /** Radius */
+            radius?: string[] | null;
+            /**
+             * Title
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            title: {
+                [key: string]: string;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "donut" | "funnel" | "pie";
+            /** Y */
+            y: components["schemas"]["YMeasure"][];
+        };
         /** StartBody */
         StartBody: {
             /** Record Id */
             record_id: number;
+        };
+        /** StartedInbox */
+        StartedInbox: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            box: "started";
+            /** Items */
+            items: components["schemas"]["StartedItem"][];
+        };
+        /** StartedItem */
+        StartedItem: {
+            /** App */
+            app: string;
+            /** Due At */
+            due_at: string | null;
+            /** Flow Key */
+            flow_key: string;
+            /** Form Key */
+            form_key: string;
+            /** Instance Id */
+            instance_id: number;
+            /** Outcome */
+            outcome: string | null;
+            /** Record Id */
+            record_id: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Started By */
+            started_by: number;
+            /**
+             * State
+             * @description running | completed | cancelled
+             */
+            state: string;
+        };
+        /** StatusEvent */
+        StatusEvent: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Event
+             * @description submitted | status | reply
+             */
+            event: string;
+            /** Status */
+            status?: unknown;
+            /** Text */
+            text?: string | null;
+        };
+        /** SubmissionStatus */
+        SubmissionStatus: {
+            /** Serial */
+            serial: unknown;
+            /** Status */
+            status: unknown;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Timeline */
+            timeline: components["schemas"]["StatusEvent"][];
+        };
+        /** Submitted */
+        Submitted: {
+            /** Accepted */
+            accepted: boolean;
+            /**
+             * Serial
+             * @description the submission's number, to look its status up with
+             */
+            serial?: unknown;
+        };
+        /** Subscription */
+        Subscription: {
+            /** Enabled */
+            enabled: boolean;
+            /** Events */
+            events: string[];
+            /** Key */
+            key: string;
+            /**
+             * Secret
+             * @description receivers verify X-Dajian-Signature with it
+             */
+            secret: string;
+            /** Url */
+            url: string;
+        };
+        /** Subscriptions */
+        Subscriptions: {
+            /** Items */
+            items: components["schemas"]["Subscription"][];
         };
         /** SuggestTarget */
         SuggestTarget: {
@@ -2224,6 +3979,123 @@ export interface components {
             /** Title Field */
             title_field: string | null;
         };
+        /** TableChart */
+        TableChart: {
+            /** Columns */
+            columns: components["schemas"]["TableColumn"][];
+            /**
+             * Data
+             * @description which part of the result the table shows
+             * @enum {string}
+             */
+            data: "rows" | "pivot";
+            /**
+             * Title
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            title: {
+                [key: string]: string;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "pivot" | "table";
+        };
+        /** TableColumn */
+        TableColumn: {
+            /** Format */
+            format?: string | null;
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "dimension" | "measure";
+            /**
+             * Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            label: {
+                [key: string]: string;
+            };
+        };
+        /** TableResult */
+        TableResult: {
+            /**
+             * Result
+             * @description the decision table's output
+             */
+            result: unknown;
+        };
+        /** Task */
+        Task: {
+            /** Acted At */
+            acted_at: string | null;
+            /** Acted By */
+            acted_by: number | null;
+            /** Assignee Id */
+            assignee_id: number;
+            /** Comment */
+            comment: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decision */
+            decision: string | null;
+            /** Due At */
+            due_at: string | null;
+            /** Escalation Level */
+            escalation_level: number;
+            fields: components["schemas"]["TaskFields"] | null;
+            /** Id */
+            id: number;
+            /** Node Id */
+            node_id: string;
+            /** Node Label */
+            node_label: {
+                [key: string]: string;
+            } | null;
+            /**
+             * On Behalf Of
+             * @description a delegated task: whose it was
+             */
+            on_behalf_of: number | null;
+            /**
+             * Role
+             * @description approval | task | resubmit | info
+             */
+            role: string;
+            /**
+             * Sla State
+             * @description ok | warning | breached; null without an SLA
+             */
+            sla_state: string | null;
+            /**
+             * Status
+             * @description pending | done | cancelled | …
+             */
+            status: string;
+            /** Warn At */
+            warn_at: string | null;
+            /** Working Minutes */
+            working_minutes: number | null;
+        };
+        /**
+         * TaskFields
+         * @description The record fields the task's assignee sees, edits and must fill.
+         */
+        TaskFields: {
+            /** Editable */
+            editable: string[];
+            /** Required */
+            required: string[];
+            /** Visible */
+            visible: string[];
+        };
         /**
          * Text
          * @description The same words in both languages the platform ships.
@@ -2233,6 +4105,33 @@ export interface components {
             en: string;
             /** Zh-Cn */
             "zh-CN": string;
+        };
+        /** Token */
+        Token: {
+            /** Apps */
+            apps: string[] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Expires At */
+            expires_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Last Used At
+             * @description updated at most once a minute
+             */
+            last_used_at: string | null;
+            /** Name */
+            name: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Scopes */
+            scopes: string[];
+            /** User Id */
+            user_id: number;
         };
         /** TokenBody */
         TokenBody: {
@@ -2245,10 +4144,181 @@ export interface components {
             /** Scopes */
             scopes: string[];
         };
-        /** UserDepartment */
-        UserDepartment: {
+        /** Tokens */
+        Tokens: {
+            /** Tokens */
+            tokens: components["schemas"]["Token"][];
+        };
+        /** Unread */
+        Unread: {
+            /** Unread */
+            unread: number;
+        };
+        /**
+         * User
+         * @description The signed-in user, as the UI greets them.
+         */
+        User: {
             /** Dept Id */
             dept_id: number | null;
+            /** Display Name */
+            display_name: string;
+            /** Email */
+            email: string | null;
+            /** Id */
+            id: number;
+            /** Is Org Admin */
+            is_org_admin: boolean;
+            /**
+             * Locale
+             * @description zh-CN or en
+             */
+            locale: string;
+            /** Org Id */
+            org_id: number;
+            /** Username */
+            username: string;
+        };
+        /** UserDepartment */
+        "UserDepartment-Input": {
+            /** Dept Id */
+            dept_id: number | null;
+        };
+        /** UserDepartment */
+        "UserDepartment-Output": {
+            /** Dept Id */
+            dept_id: number | null;
+            /** Id */
+            id: number;
+        };
+        /**
+         * UserEntry
+         * @description What an administrator sees (only with the ``admin`` scope).
+         */
+        UserEntry: {
+            /** Dept Id */
+            dept_id: number | null;
+            /** Display Name */
+            display_name: string;
+            /** Email */
+            email: string | null;
+            /** Id */
+            id: number;
+            /** Is Active */
+            is_active: boolean;
+            /** Is Org Admin */
+            is_org_admin: boolean;
+            /** Locale */
+            locale: string;
+            /** Username */
+            username: string;
+        };
+        /**
+         * UserPick
+         * @description What a member sees of a person, to pick them in a user field.
+         */
+        UserPick: {
+            /** Dept Id */
+            dept_id: number | null;
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: number;
+            /** Username */
+            username: string;
+        };
+        /** Validation */
+        Validation: {
+            /** Errors */
+            errors: components["schemas"]["Problem"][];
+            /** Valid */
+            valid: boolean;
+        };
+        /** Version */
+        Version: {
+            /** App Id */
+            app_id: number;
+            /** Author Id */
+            author_id: number | null;
+            /** Content Hash */
+            content_hash: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            definition: components["schemas"]["AppDocument"];
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /** Number */
+            number: number;
+            /** Parent Id */
+            parent_id: number | null;
+            /** Schema Version */
+            schema_version: number;
+        };
+        /** VersionSummary */
+        VersionSummary: {
+            /** Author Id */
+            author_id: number | null;
+            /** Content Hash */
+            content_hash: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /** Number */
+            number: number;
+            /** Parent Id */
+            parent_id: number | null;
+        };
+        /** Widget */
+        Widget: {
+            data?: components["schemas"]["ReportResult"] | null;
+            /** @description the error body the report would have answered */
+            error?: components["schemas"]["ErrorBody"] | null;
+            /** H */
+            h: number;
+            /** Key */
+            key: string;
+            /** Report */
+            report: string;
+            /**
+             * Status
+             * @description with error: the HTTP status it stands for
+             */
+            status?: number | null;
+            /** Title */
+            title: {
+                [key: string]: string;
+            } | null;
+            /** W */
+            w: number;
+            /** X */
+            x: number;
+            /** Y */
+            y: number;
+        };
+        /** YMeasure */
+        YMeasure: {
+            /** Format */
+            format: string;
+            /**
+             * Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            label: {
+                [key: string]: string;
+            };
+            /** Measure */
+            measure: string;
         };
     };
     responses: never;
@@ -2287,12 +4357,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["AuditEntry"][];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2336,13 +4422,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["Department"][];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
-            422: {
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2389,12 +4482,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Department"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2445,12 +4572,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DepartmentManager"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2498,12 +4659,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Membership"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2551,12 +4746,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Membership"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2600,13 +4829,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": (components["schemas"]["UserEntry"] | components["schemas"]["UserPick"])[];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
-            422: {
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2634,7 +4870,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewUser"];
+                "application/json": components["schemas"]["NewUser-Input"];
             };
         };
         responses: {
@@ -2653,12 +4889,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["NewUser-Output"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2690,7 +4951,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UserDepartment"];
+                "application/json": components["schemas"]["UserDepartment-Input"];
             };
         };
         responses: {
@@ -2709,12 +4970,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["UserDepartment-Output"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2758,13 +5053,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string[];
-                    };
+                    "application/json": components["schemas"]["AllowList"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
-            422: {
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2811,12 +5113,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string[];
-                    };
+                    "application/json": components["schemas"]["AllowList"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2860,13 +5187,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["AppSummary"][];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
-            422: {
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2913,12 +5247,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AppSummary"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2964,12 +5332,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AppDetail"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3015,12 +5408,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Channels"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3071,12 +5489,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DashboardResult"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3129,12 +5581,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TableResult"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3184,12 +5670,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DraftSaved"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3235,12 +5755,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AppDocument"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3293,12 +5838,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["FlowPreview"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3349,12 +5928,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Instance"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the flow is already running on this record (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3406,12 +6028,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["FlowValidation"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3520,16 +6176,43 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Successful Response */
+            /** @description The records as an .xlsx workbook */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3585,12 +6268,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["FileRef"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description The request cannot be taken as sent (code: bad_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3641,12 +6367,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ImportReport"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3701,12 +6470,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ImportPreview"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description The request cannot be taken as sent (code: bad_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3763,12 +6575,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Page"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3824,12 +6661,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CreatedRecord"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3878,12 +6758,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Record"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3933,7 +6838,43 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description records of another form still link to this one (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3988,12 +6929,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Record"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4258,12 +7242,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RecordFlows"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4312,12 +7321,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["HistoryEntry"][];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4372,12 +7406,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Hits"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4426,12 +7485,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Record"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4485,12 +7578,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Records"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4546,12 +7682,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RecordPreview"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4602,12 +7772,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Page"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4658,12 +7862,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Hits"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4712,7 +7941,34 @@ export interface operations {
                     "application/json": components["schemas"]["AppNavigation"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4758,12 +8014,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["OpenApiDocument"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4812,12 +8093,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Published"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4862,16 +8168,43 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Successful Response */
+            /** @description The report as UTF-8 CSV with a byte-order mark */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "text/csv; charset=utf-8": string;
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4916,16 +8249,43 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Successful Response */
+            /** @description The report as an .xlsx workbook */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4976,12 +8336,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ReportResult"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5031,12 +8425,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ReportResult"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5087,12 +8515,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RuleOutcome"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5142,12 +8613,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DryRun"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5200,12 +8705,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RuleLog"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5251,12 +8781,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Schedules"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5306,12 +8861,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Validation"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5357,12 +8946,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["VersionSummary"][];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5410,12 +9024,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Version"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5461,12 +9100,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Subscriptions"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5515,12 +9179,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Deliveries"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5570,12 +9259,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Published"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5623,13 +9346,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["LoggedIn"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description wrong user name or password (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts: wait retry_after seconds (also sent as Retry-After) (code: too_many_requests) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5673,8 +9421,26 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: every problem with its JSON path */
-            422: {
+            /** @description signed in with a token: revoke it instead (code: bad_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5717,13 +9483,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
-            422: {
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5770,12 +9543,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5826,8 +9624,53 @@ export interface operations {
                     "application/json": components["schemas"]["PasswordChanged"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description signed in with a token: use a browser session (code: bad_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts: wait retry_after seconds (also sent as Retry-After) (code: too_many_requests) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5872,12 +9715,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Tokens"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5925,12 +9784,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["NewToken"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description only from a browser session, with scopes you have (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5978,7 +9862,34 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6025,8 +9936,17 @@ export interface operations {
                     "application/json": components["schemas"]["Catalog"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
-            422: {
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6068,16 +9988,43 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Successful Response */
+            /** @description The file's bytes, in its own media type */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "*/*": string;
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6124,12 +10071,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["FileMeta"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6177,12 +10149,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PendingInbox"] | components["schemas"]["DoneInbox"] | components["schemas"]["StartedInbox"] | components["schemas"]["CcInbox"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6229,12 +10217,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Instance"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6285,12 +10298,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ActedInstance"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6341,12 +10397,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Migrated"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6397,12 +10496,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ActedInstance"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6446,18 +10588,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
-                };
-            };
-            /** @description Invalid input: every problem with its JSON path */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
@@ -6497,12 +10628,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Received"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description the signature or its timestamp is wrong (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6549,12 +10714,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Notifications"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6601,12 +10782,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: number;
-                    };
+                    "application/json": components["schemas"]["Marked"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6650,13 +10847,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: number;
-                    };
+                    "application/json": components["schemas"]["Marked"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
-            422: {
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6699,13 +10903,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: number;
-                    };
+                    "application/json": components["schemas"]["Unread"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
-            422: {
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6761,13 +10972,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Submitted"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts: wait retry_after seconds (also sent as Retry-After) (code: too_many_requests) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6816,13 +11061,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SubmissionStatus"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts: wait retry_after seconds (also sent as Retry-After) (code: too_many_requests) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6865,18 +11126,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description Invalid input: every problem with its JSON path */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["JsonSchemaDocument"];
                 };
             };
             /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
@@ -6917,12 +11167,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Redelivery"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;

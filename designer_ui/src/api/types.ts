@@ -1,40 +1,10 @@
-// Shapes of responses the OpenAPI document does not type yet (their routes answer `dict[str, Any]`).
-// When the routes declare response models, use components['schemas'][...] from ./schema instead.
+// Named response shapes of the generated schema, for the pages that pass them around.
 import type { components } from './schema'
 
-export interface MeUser {
-  id: number
-  org_id: number
-  username: string
-  display_name: string
-  email: string | null
-  dept_id: number | null
-  is_org_admin: boolean
-  locale: string
-}
+type Schemas = components['schemas']
 
-export interface Me {
-  user: MeUser
-  org: { id: number; key: string; name: string }
-  dept: { id: number; key: string; name: string } | null
-  is_org_admin: boolean
-  scopes: string[]
-  apps: string[] | null
-  via: string
-}
-
-export interface AppSummary {
-  key: string
-  label: Record<string, string>
-  current_version_id: number | null
-  draft_updated_at: string | null
-}
-
-export interface PendingInbox {
-  box: string
-  items: unknown[]
-  counts?: Record<string, number>
-}
-
-export type AppNavigation = components['schemas']['AppNavigation']
-export type NavForm = components['schemas']['NavForm']
+export type Me = Schemas['Me']
+export type AppSummary = Schemas['AppSummary']
+export type PendingInbox = Schemas['PendingInbox']
+export type AppNavigation = Schemas['AppNavigation']
+export type NavForm = Schemas['NavForm']

@@ -4,6 +4,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Navigate, useNavigate, useSearchParams } from 'react-router'
 import { api, ApiError, unwrap } from '../api/client'
+import { safeNext } from '../core/nav'
 import { applyLocale, type Locale } from '../i18n'
 import { fetchMe, ME_KEY, useMe } from '../session'
 import { LanguageSwitch } from '../shell/LanguageSwitch'
@@ -12,11 +13,6 @@ interface LoginValues {
   org?: string
   username: string
   password: string
-}
-
-/** Only same-site paths: ?next= must not send the user to another origin after sign-in. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/'
 }
 
 export function LoginPage() {

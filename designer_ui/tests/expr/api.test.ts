@@ -101,3 +101,21 @@ describe('refusals carry their JSON path or line and column', () => {
     expect(() => parseFormula('IF(amount > 1,\n  "a" "b")')).toThrow(/unexpected '"b"' here at line 2, column 7/)
   })
 })
+
+describe('the tables are complete', () => {
+  it('knows every function of the catalog (the README table, excel_examples.json)', async () => {
+    const { FUNCTIONS, SPECIAL_FUNCTIONS } = await import('../../src/core/expr')
+    const { repoJson } = await import('./harness')
+    const catalog = new Set(repoJson<{ function: string }[]>('tests/engines/expr/excel_examples.json').map((e) => e.function))
+    catalog.delete('relation.field')
+    expect(new Set([...Object.keys(FUNCTIONS), ...SPECIAL_FUNCTIONS])).toEqual(catalog)
+    expect(catalog.size).toBeGreaterThanOrEqual(72)
+  })
+
+  it('has an implementation for every operator the checker accepts', async () => {
+    const { OPS, AGGREGATES } = await import('../../src/core/expr/ops')
+    const { EMITTERS } = await import('../../src/core/expr/emitters')
+    const missing = [...OPS.keys(), ...AGGREGATES].filter((op) => !(op in EMITTERS))
+    expect(missing).toEqual([])
+  })
+})

@@ -8,14 +8,16 @@
 import Decimal from 'decimal.js'
 import { describe, expect, it } from 'vitest'
 
-import { type Ast, check, ExprError, parseFormula, schemaFromJson, type SchemaJson } from '../../src/core/expr'
-import { repoJson } from './harness'
+import { type Ast, check, ExprError, parseFormula, schemaFromJson, type SchemaJson, toFormula } from '../../src/core/expr'
+import { KNOWN, repoJson } from './harness'
 
 interface FormulaCase {
   formula: string
   ast?: unknown
   error?: { message: string; line: number; column: number }
   issues?: { message: string; path: string }[]
+  written_from?: unknown
+  integral_float?: boolean
 }
 
 const FORMULAS = repoJson<FormulaCase[]>('tests/expr_formulas_generated.json')
@@ -52,6 +54,25 @@ describe('tests/expr_formulas_generated.json', () => {
   it.each(FORMULAS.map((f) => [f.formula, f] as const))('%s', (formula, expected) => {
     const want = expected.error ? { error: expected.error } : { ast: expected.ast, issues: expected.issues }
     expect(outcome(formula)).toEqual(want)
+  })
+})
+
+describe('toFormula', () => {
+  const written = FORMULAS.filter((f) => f.written_from !== undefined)
+
+  it('has ASTs written as formulas by the server', () => expect(written.length).toBeGreaterThan(300))
+
+  it.each(written.map((f) => [f.formula, f] as const))('writes %s', (formula, f) => {
+    if (!f.integral_float) return expect(toFormula(f.written_from)).toBe(formula)
+    const known = KNOWN.find((k) => k.file === 'tests/expr_formulas_generated.json' && k.expr === 'integral_float')
+    expect(known, 'the integral_float difference is listed').toBeDefined()
+    expect(toFormula(f.written_from)).not.toBe(formula)
+    expect(toFormula(f.written_from)).toBe(formula.replace(/(\d)\.0(?!\d)/g, '$1'))
+  })
+
+  it('refuses a field name no formula can spell', () => {
+    expect(() => toFormula({ var: 'and' })).toThrow(ExprError)
+    expect(() => toFormula({ var: 'a-b' })).toThrow(ExprError)
   })
 })
 

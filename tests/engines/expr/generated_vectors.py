@@ -301,14 +301,28 @@ def formula_cases(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every formula of the shared files, the edge cases above, and the generated ASTs written as formulas."""
     shared = [c["expr"] for c in json.loads(SHARED.read_text(encoding="utf-8")) if isinstance(c["expr"], str)]
     examples = [e["formula"] for e in json.loads(EXAMPLES.read_text(encoding="utf-8"))]
-    written = []
+    written: dict[str, Any] = {}  # formula → the AST ``to_formula`` wrote it from
     for c in cases:
         try:
-            written.append(to_formula(c["expr"]))
+            written.setdefault(to_formula(c["expr"]), c["expr"])
         except ExprError:
             continue
     formulas = dict.fromkeys([*shared, *examples, *EDGE_FORMULAS, *written])
-    return [parsed(f) for f in formulas]
+    return [parsed(f) | (written_from(written[f]) if f in written else {}) for f in formulas]
+
+
+def written_from(ast: Any) -> dict[str, Any]:
+    """The AST ``to_formula`` wrote the formula from; ``integral_float`` when it holds a number such as
+    ``100.0``, which JavaScript's ``JSON.parse`` reads as the integer 100 (so the browser writes "100")."""
+    return {"written_from": ast} | ({"integral_float": True} if _integral_float(ast) else {})
+
+
+def _integral_float(ast: Any) -> bool:
+    if isinstance(ast, float):
+        return ast.is_integer()
+    if isinstance(ast, dict):
+        return any(_integral_float(v) for v in ast.values())
+    return isinstance(ast, list) and any(_integral_float(v) for v in ast)
 
 
 def main() -> None:

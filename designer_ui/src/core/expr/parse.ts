@@ -35,7 +35,7 @@ export const FUNCTIONS: Readonly<Record<string, string>> = {
   DATESUB: 'date_sub', WORKDAYS: 'workdays', NETWORKDAYS: 'networkdays', WEEKSTART: 'week_start',
   MONTHSTART: 'month_start', TODATE: 'to_date', ANY: 'any', ALL: 'all',
 }
-/** Functions the parser rewrites (IFS into nested IF, …); with FUNCTIONS, the 72 of the catalog. */
+/** Functions the parser rewrites (IFS into nested IF, …); with FUNCTIONS, every function of the catalog. */
 export const SPECIAL_FUNCTIONS = ['DATE', 'IFS', 'SWITCH', 'EXACT', 'DAYS', 'DATEVALUE', 'DATETIMEVALUE', 'IN'] as const
 
 const COMPARE: Record<string, string> = { '=': '==', '==': '==', '<>': '!=', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' }

@@ -1,0 +1,98 @@
+"""The designer's routes: apps, drafts, validation, publishing, versions, import and export, schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from dajian.platform.api.schemas.common import Json, Label, Open, Out, Timestamp, Validation
+
+
+class AppSummary(Out):
+    key: str
+    label: Label
+    current_version_id: int | None = Field(description="null until the app is first published")
+    draft_updated_at: Timestamp | None
+
+
+class AppDetail(AppSummary):
+    current_version: int | None = Field(description="the published version's number")
+    draft: Json = Field(description="the draft as saved: any JSON, possibly half-finished")
+
+
+class DraftSaved(Validation):
+    saved: bool
+
+
+class AppDocument(Open):
+    """An app definition, as ``/api/schema/app.json`` describes it (forms, flows, rules, reports …)."""
+
+    schema_version: int | None = None
+    key: str
+    label: Label
+
+
+class MigrationStep(Open):
+    """One step of a form table's migration; ``detail`` keys of the step follow ``op``."""
+
+    op: str = Field(description="create_table | add_field | rename_field | retype_field | archive_field | "
+                                "relabel | index")
+    field: str | None
+    ddl: bool = Field(description="whether the step changes the table (else only the stored definition)")
+
+
+class FormPlan(Out):
+    form: str = Field(description='the form, or "form__subtable" for a sub-table')
+    table: str
+    steps: list[MigrationStep]
+
+
+class Published(Out):
+    """What a publish (or its dry run, or an import) did or would do."""
+
+    dry_run: bool
+    unchanged: bool = Field(description="the draft equals the current version: nothing was published")
+    version: int
+    plan: list[FormPlan]
+    unconvertible: dict[str, dict[str, list[int]]] | None = Field(
+        default=None, description="form -> field -> ids of records whose values a retype cannot convert")
+
+
+class VersionSummary(Out):
+    id: int
+    number: int
+    content_hash: str
+    parent_id: int | None
+    author_id: int | None
+    note: str | None
+    created_at: Timestamp
+
+
+class Version(VersionSummary):
+    app_id: int
+    schema_version: int
+    definition: AppDocument
+
+
+class JsonSchemaDocument(Open):
+    """A JSON Schema (draft 2020-12) document."""
+
+    schema_: str = Field(alias="$schema")
+    id_: str = Field(alias="$id")
+    title: str
+    type: str
+
+
+class OpenApiDocument(Open):
+    """An OpenAPI 3.1 document."""
+
+    openapi: str
+    info: dict[str, Any]
+    paths: dict[str, dict[str, Any]]
+    components: dict[str, Any]
+
+
+
+__all__ = ["AppDetail", "AppDocument", "AppSummary", "DraftSaved", "FormPlan", "JsonSchemaDocument", "MigrationStep",
+           "OpenApiDocument", "Published", "Validation", "Version", "VersionSummary"]
