@@ -2720,8 +2720,22 @@ export interface components {
             form_key: string;
             /** Instance Id */
             instance_id: number;
+            /**
+             * Needs Input
+             * @description the step requires record fields: open the record, no bulk approval
+             */
+            needs_input: boolean;
             /** Node Id */
             node_id: string;
+            /** Node Label */
+            node_label: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Paused
+             * @description the flow's SLA clock stops at this step (it waits on someone outside)
+             */
+            paused: boolean;
             /** Record Id */
             record_id: number;
             /** Role */
@@ -3248,6 +3262,11 @@ export interface components {
                 [key: string]: string;
             } | null;
             /**
+             * Role
+             * @description approval | task | info: which actions its holder may take
+             */
+            role: string;
+            /**
              * Sla State
              * @description ok | warning | breached; null without an SLA
              */
@@ -3494,6 +3513,13 @@ export interface components {
             ended_at: string | null;
             /** Flow Key */
             flow_key: string;
+            /**
+             * Flow Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            flow_label: {
+                [key: string]: string;
+            };
             /** Id */
             id: number;
             /** Open Tasks */
