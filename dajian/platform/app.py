@@ -133,7 +133,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         admin,
         apps,
         auth,
+        backlinks,
         bulk,
+        comments,
         excel,
         files,
         flows,
@@ -165,8 +167,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(_TooLarge, _too_large)
-    for module in (auth, admin, apps, forms, records, bulk, excel, files, flows, reports, search, rules, views,
-                   public):
+    for module in (auth, admin, apps, forms, records, bulk, comments, backlinks, excel, files, flows, reports,
+                   search, rules, views, public):
         app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.include_router(catalog_api.router, dependencies=[Depends(enforce)])
     app.add_middleware(RefuseNul, exempt=is_upload_path)

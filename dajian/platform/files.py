@@ -61,7 +61,8 @@ MAX_UPLOAD_DEFAULT = 20 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 FILE_KINDS = frozenset({"attachment", "image"})
 KEY_RE = re.compile(r"^sha256/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}$")
-UPLOAD_PATH = re.compile(r"^/api/(?:v1/)?apps/[^/]+/forms/[^/]+/(?:fields/[^/]+/files|import/preview)/?$")
+UPLOAD_PATH = re.compile(
+    r"^/api/(?:v1/)?apps/[^/]+/forms/[^/]+/(?:fields/[^/]+/files|import/preview|comments/files)/?$")
 
 files = Table(
     "files",

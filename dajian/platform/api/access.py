@@ -114,6 +114,12 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", _RECORDS + "/{record_id}/history"): READ,
     ("GET", _RECORDS + "/{record_id}/flows"): READ,
     ("GET", _RECORDS + "/{record_id}/related"): READ,
+    ("GET", _RECORDS + "/{record_id}/backlinks"): READ,
+    ("GET", _RECORDS + "/{record_id}/comments"): READ,
+    # a comment changes no record data: whoever may read a record may discuss it (the service checks the read)
+    ("POST", _RECORDS + "/{record_id}/comments"): READ,
+    ("POST", _APP + "/forms/{form_key}/comments/files"): READ,
+    ("GET", _RECORDS + "/{record_id}/comments/{comment_id}/files/{file_id}"): READ,
     ("GET", _APP + "/forms/{form_key}/search"): READ,
     # saved list views: the service lets only the owner change one
     # bulk changes from a list: the service checks each record as its own route would

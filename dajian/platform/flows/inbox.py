@@ -68,15 +68,29 @@ def inbox(conn: Connection, principal: Principal, box: str, *, limit: int = 50) 
     if box not in BOXES:
         raise Invalid(f"unknown inbox '{box}'", errors=[{"path": "/box", "message": f"use one of {BOXES}"}])
     query = _QUERIES[box](principal).limit(max(1, min(limit, 500)))
-    items = [_iso(r) for r in conn.execute(query).mappings()]
+    rows = conn.execute(query).mappings().all()
+    items = [{**_iso(r), **(_node_facts(conn, r) if "node_id" in r else {})} for r in rows]
     result: dict[str, Any] = {"box": box, "items": items}
     if box == "pending":
         result["counts"] = pending_counts(conn, principal)
     return result
 
 
+def _node_facts(conn: Connection, row: RowMapping) -> dict[str, Any]:
+    """What an inbox shows of a task's step, read from the flow definition: its label
+    (``{"zh-CN": "分诊", "en": "Triage"}``), ``needs_input`` (the step requires record fields, so it cannot be
+    approved in bulk without opening the record) and ``paused`` (the flow's SLA clock stops at this step:
+    the work waits on someone outside, e.g. the customer)."""
+    plan = plan_for(conn, row["version_id"], row["flow_key"])
+    node = plan.node(row["node_id"]).definition
+    required = [*(node.required_fields or []), *(node.fields.required if node.fields else [])]
+    return {"node_label": node.label, "needs_input": bool(required),
+            "paused": plan.sla is not None and node.id in plan.sla.pause_in}
+
+
 def _instance_columns() -> list[Any]:
-    return [flow_instances.c.id.label("instance_id"), apps.c.key.label("app"), flow_instances.c.flow_key,
+    return [flow_instances.c.id.label("instance_id"), flow_instances.c.version_id, apps.c.key.label("app"),
+            flow_instances.c.flow_key,
             flow_instances.c.form_key, flow_instances.c.record_id, flow_instances.c.state,
             flow_instances.c.started_by, flow_instances.c.started_at]
 
@@ -110,7 +124,8 @@ def record_flows(conn: Connection, principal: Principal, app_key: str, form_key:
                                i.c.form_key == form_key, i.c.record_id == record_id)
                         .order_by(i.c.id.desc())).mappings().all()
     t = flow_tasks
-    tasks = conn.execute(select(t.c.id, t.c.instance_id, t.c.node_id, t.c.assignee_id, t.c.due_at, t.c.sla_state)
+    tasks = conn.execute(select(t.c.id, t.c.instance_id, t.c.node_id, t.c.role, t.c.assignee_id, t.c.due_at,
+                                t.c.sla_state)
                          .where(t.c.instance_id.in_([r["id"] for r in rows]), t.c.status == "pending")
                          .order_by(t.c.id)).mappings().all()
     items = []
@@ -118,7 +133,8 @@ def record_flows(conn: Connection, principal: Principal, app_key: str, form_key:
         plan = plan_for(conn, row["version_id"], row["flow_key"])
         open_tasks = [{**_iso(task), "node_label": plan.node(task["node_id"]).definition.label}
                       for task in tasks if task["instance_id"] == row["id"]]
-        items.append({**_iso({k: v for k, v in row.items() if k != "version_id"}), "open_tasks": open_tasks})
+        items.append({**_iso({k: v for k, v in row.items() if k != "version_id"}),
+                      "flow_label": plan.definition.label, "open_tasks": open_tasks})
     return {"items": items}
 
 

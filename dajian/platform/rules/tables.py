@@ -142,5 +142,8 @@ record_comments = Table(
     Column("body", Text, nullable=False),
     Column("public", Boolean, nullable=False, default=False),
     Column("at", UtcDateTime, nullable=False),
+    Column("author_id", Id, nullable=True),  # comments written in the app (None: inbound e-mail)
+    Column("mentions", JSON, nullable=True),  # [user id, ...]
+    Column("files", JSON, nullable=True),  # [{"id", "name", "size", "mime", "sha256"}, ...]
     Index("ix_record_comments_record", "app_id", "form_key", "record_id"),
 )

@@ -357,6 +357,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_key}/forms/{form_key}/comments/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Comment File
+         * @description Upload a file to attach to your next comment on a record of this form (raw body, as field uploads).
+         */
+        post: operations["comments_upload_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_key}/forms/{form_key}/definition": {
         parameters: {
             query?: never;
@@ -499,6 +519,71 @@ export interface paths {
          * @description Change some fields. ``row_version`` must be the version you read; a stale one gives 409.
          */
         patch: operations["records_update"];
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/backlinks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Backlinks
+         * @description Records of other forms whose relation fields point at this one, newest first, per form and field
+         *     (only the forms, fields and rows you may read), and the forms ``/related`` can suggest records of.
+         */
+        get: operations["backlinks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Comments
+         * @description The record's comments, oldest first (web comments and e-mail replies).
+         */
+        get: operations["comments_list"];
+        put?: never;
+        /**
+         * Add Comment
+         * @description Comment on a record you may read; mentioned people are notified in the app.
+         */
+        post: operations["comments_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/comments/{comment_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Comment File
+         * @description A comment's attachment, for anyone who may read the record.
+         */
+        get: operations["comments_download_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}/flows": {
@@ -1800,6 +1885,19 @@ export interface components {
             /** Rule */
             rule: string;
         };
+        /** AttachedFile */
+        AttachedFile: {
+            /** Id */
+            id: number;
+            /** Mime */
+            mime: string;
+            /** Name */
+            name: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+        };
         /** AuditEntry */
         AuditEntry: {
             /** Action */
@@ -1846,6 +1944,57 @@ export interface components {
             labels: {
                 [key: string]: string;
             }[];
+        };
+        /** BacklinkGroup */
+        BacklinkGroup: {
+            /**
+             * Field
+             * @description the relation field of ``form`` that points at this record
+             */
+            field: string;
+            /** Field Label */
+            field_label: {
+                [key: string]: string;
+            };
+            /** Form */
+            form: string;
+            /** Form Label */
+            form_label: {
+                [key: string]: string;
+            };
+            /** Items */
+            items: components["schemas"]["BacklinkItem"][];
+            /** Title Field */
+            title_field: string | null;
+            /** Total */
+            total: number;
+            /**
+             * Total Is Exact
+             * @description false: there are more than ``total`` (the list count cap)
+             */
+            total_is_exact: boolean;
+        };
+        /** BacklinkItem */
+        BacklinkItem: {
+            /** Created At */
+            created_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Title
+             * @description the value of the form's title field
+             */
+            title: string | null;
+        };
+        /** Backlinks */
+        Backlinks: {
+            /** Groups */
+            groups: components["schemas"]["BacklinkGroup"][];
+            /**
+             * Suggest
+             * @description forms to ask ``/related?target=`` for suggestions
+             */
+            suggest: components["schemas"]["SuggestTarget"][];
         };
         /** BucketEntry */
         BucketEntry: {
@@ -2059,6 +2208,41 @@ export interface components {
             options?: components["schemas"]["OptionOut"][] | null;
             /** Sortable */
             sortable: boolean;
+        };
+        /** Comment */
+        Comment: {
+            /** At */
+            at: string;
+            /**
+             * Author
+             * @description the author's name, or the sender's address for e-mail replies
+             */
+            author: string;
+            /** Author Id */
+            author_id: number | null;
+            /** Body */
+            body: string;
+            /**
+             * Channel
+             * @description web, or the inbound channel an e-mail reply came through
+             */
+            channel: string;
+            /** Files */
+            files: components["schemas"]["AttachedFile"][];
+            /** Id */
+            id: number;
+            /** Mentions */
+            mentions: components["schemas"]["Person"][];
+            /**
+             * Public
+             * @description shown to the customer in the status look-up
+             */
+            public: boolean;
+        };
+        /** CommentList */
+        CommentList: {
+            /** Items */
+            items: components["schemas"]["Comment"][];
         };
         /** CreatedRecord */
         CreatedRecord: {
@@ -2935,8 +3119,22 @@ export interface components {
             form_key: string;
             /** Instance Id */
             instance_id: number;
+            /**
+             * Needs Input
+             * @description the step requires record fields: open the record, no bulk approval
+             */
+            needs_input: boolean;
             /** Node Id */
             node_id: string;
+            /** Node Label */
+            node_label: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Paused
+             * @description the flow's SLA clock stops at this step (it waits on someone outside)
+             */
+            paused: boolean;
             /** Record Id */
             record_id: number;
             /** Role */
@@ -3299,6 +3497,29 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** NewComment */
+        NewComment: {
+            /**
+             * Body
+             * @default
+             */
+            body: string;
+            /**
+             * Files
+             * @description ids returned by the comment upload
+             */
+            files?: number[];
+            /**
+             * Mentions
+             * @description user ids; each gets an in-app notification
+             */
+            mentions?: number[];
+            /**
+             * Public
+             * @default false
+             */
+            public: boolean;
+        };
         /** NewDepartment */
         NewDepartment: {
             /** Key */
@@ -3504,6 +3725,11 @@ export interface components {
                 [key: string]: string;
             } | null;
             /**
+             * Role
+             * @description approval | task | info: which actions its holder may take
+             */
+            role: string;
+            /**
              * Sla State
              * @description ok | warning | breached; null without an SLA
              */
@@ -3607,6 +3833,13 @@ export interface components {
              * @description soonest due first
              */
             items: components["schemas"]["InboxTask"][];
+        };
+        /** Person */
+        Person: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
         };
         /** Pivot */
         Pivot: {
@@ -3862,6 +4095,13 @@ export interface components {
             ended_at: string | null;
             /** Flow Key */
             flow_key: string;
+            /**
+             * Flow Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            flow_label: {
+                [key: string]: string;
+            };
             /** Id */
             id: number;
             /** Open Tasks */
@@ -4347,6 +4587,26 @@ export interface components {
         Subscriptions: {
             /** Items */
             items: components["schemas"]["Subscription"][];
+        };
+        /** SuggestTarget */
+        SuggestTarget: {
+            /**
+             * Field
+             * @description the relation field of this record's form that points at ``form``
+             */
+            field: string;
+            /** Field Label */
+            field_label: {
+                [key: string]: string;
+            };
+            /** Form */
+            form: string;
+            /** Form Label */
+            form_label: {
+                [key: string]: string;
+            };
+            /** Title Field */
+            title_field: string | null;
         };
         /** SurveyAnswered */
         SurveyAnswered: {
@@ -6700,6 +6960,64 @@ export interface operations {
             };
         };
     };
+    comments_upload_file: {
+        parameters: {
+            query?: {
+                filename?: string | null;
+            };
+            header?: {
+                "x-filename"?: string | null;
+            };
+            path: {
+                app_key: string;
+                form_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachedFile"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     forms_get: {
         parameters: {
             query?: never;
@@ -7583,6 +7901,222 @@ export interface operations {
                 };
             };
             /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    backlinks: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+                /** @description a row id */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backlinks"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    comments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+                /** @description a row id */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentList"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    comments_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+                /** @description a row id */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewComment"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    comments_download_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                /** @description a row id */
+                comment_id: number;
+                /** @description a row id */
+                file_id: number;
+                form_key: string;
+                /** @description a row id */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: every problem with its JSON path */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams } from 'react-router'
 import { pickLabel } from '../core/labels'
 import { useOpenTaskCounts } from '../session'
 import { useNavigation } from './useNavigation'
+import { AgentHome } from './inbox/AgentHome'
 
 /** /a/:app: the app's home, generated from its definition: my tasks, its forms, its dashboards. */
 export function AppHome() {
@@ -40,6 +41,7 @@ export function AppHome() {
           </Link>
         </Col>
       </Row>
+      <AgentHome appKey={app} hasTasks={(counts.data?.[app] ?? 0) > 0} />
 
       <Typography.Title level={4} className="section-title">
         {t('app.forms')}

@@ -87,6 +87,7 @@ class OpenTask(Out):
     id: int
     instance_id: int
     node_id: str
+    role: str = Field(description="approval | task | info: which actions its holder may take")
     assignee_id: int
     due_at: Timestamp | None
     sla_state: SlaState
@@ -95,6 +96,7 @@ class OpenTask(Out):
 
 class RecordFlow(InstanceFields):
     id: int
+    flow_label: Label
     open_tasks: list[OpenTask]
 
 
@@ -123,6 +125,9 @@ class InboxTask(InboxInstance):
     sla_state: SlaState
     acted_at: Timestamp | None
     decision: str | None
+    node_label: Label | None
+    needs_input: bool = Field(description="the step requires record fields: open the record, no bulk approval")
+    paused: bool = Field(description="the flow's SLA clock stops at this step (it waits on someone outside)")
 
 
 class StartedItem(InboxInstance):

@@ -1,0 +1,31 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { api, unwrap } from '../../../api/client'
+import type { TaskAction } from '../../../core/tasks/actions'
+
+export interface TaskActionInput {
+  taskId: number
+  action: TaskAction
+  comment?: string
+  users?: number[]
+}
+
+/** Act on one of my tasks; afterwards every query about records, flows and inboxes is refreshed. */
+export function useTaskAction() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: async ({ taskId, action, comment, users }: TaskActionInput) =>
+      unwrap(
+        await api.POST('/api/v1/flows/tasks/{task_id}/act', {
+          params: { path: { task_id: taskId } },
+          body: { action, comment: comment || null, users: users ?? [], client_request_id: crypto.randomUUID() },
+        }),
+      ),
+    onSuccess: async () => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['record'] }),
+        queryClient.invalidateQueries({ queryKey: ['records'] }),
+        queryClient.invalidateQueries({ queryKey: ['inbox'] }),
+      ])
+    },
+  })
+}
