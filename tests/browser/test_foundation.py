@@ -83,9 +83,10 @@ def test_the_app_home_lists_what_my_roles_reach_and_my_open_tasks(page: Any, sit
     shoot(page, "app-home", site)
     menu.get_by_role("menuitem", name=nav["forms"][0]["label"]["zh-CN"]).click()
     expect(page).to_have_url(re.compile(rf"/a/{site.app}/forms/{nav['forms'][0]['key']}$"))
-    expect(page.get_by_text("即将推出")).to_be_visible()
+    # the form's list page, titled with the form's label
+    expect(page.get_by_role("heading", name=nav["forms"][0]["label"]["zh-CN"])).to_be_visible()
     expect(page.get_by_text(nav["forms"][0]["label"]["zh-CN"], exact=True).last).to_be_visible()
-    shoot(page, "placeholder", site)
+    shoot(page, "form-list-from-home", site)
 
 
 def test_on_a_phone_the_navigation_opens_from_a_menu_button(browser: Any, site: Site) -> None:
