@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import expect
 from sqlalchemy import Engine, select
 
-from dajian.platform.models import users
+from dajian.platform.models import organisations, users
 from dajian.platform.rules.tables import notifications
 from tests.browser.conftest import Site, shoot
 from tests.browser.test_foundation import sign_in
@@ -103,7 +103,8 @@ def test_search_finds_a_record_by_a_chinese_word_and_opens_it(page: Any, site: S
 def test_a_notification_shows_in_the_bell_and_is_marked_read(page: Any, site: Site, engine: Engine) -> None:
     title = f"新投诉待处理 {secrets.token_hex(3)}"
     with engine.begin() as conn:
-        user = conn.execute(select(users.c.id, users.c.org_id).where(users.c.username == MANAGER)).one()
+        user = conn.execute(select(users.c.id, users.c.org_id).join(organisations, organisations.c.id == users.c.org_id)
+                            .where(users.c.username == MANAGER, organisations.c.key == site.org)).one()
         conn.execute(notifications.insert().values(
             org_id=user.org_id, user_id=user.id, title=title, body="请尽快查看", link=None,
             source="test", created_at=datetime.now(UTC)))
