@@ -12,6 +12,7 @@ from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import ReadConn, TransactionalRoute, get_settings
 from dajian.platform.api.params import PathId
+from dajian.platform.api.schemas.responses import SIGNED_IN, errors
 from dajian.platform.api.versions import V1
 from dajian.platform.principal import Principal
 
@@ -50,7 +51,7 @@ class Backlinks(BaseModel):
     suggest: list[SuggestTarget] = Field(description="forms to ask ``/related?target=`` for suggestions")
 
 
-@router.get("/backlinks")
+@router.get("/backlinks", responses=errors(*SIGNED_IN, 404, 422))
 def backlinks(request: Request, conn: ReadConn, principal: Auth, app_key: str, form_key: str, record_id: PathId,
               limit: Annotated[int, Query(ge=1, le=50)] = 5) -> Backlinks:
     """Records of other forms whose relation fields point at this one, newest first, per form and field

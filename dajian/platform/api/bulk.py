@@ -19,7 +19,8 @@ from dajian.platform import records as service
 from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, TransactionalRoute
-from dajian.platform.api.params import request_id
+from dajian.platform.api.params import BodyId, request_id
+from dajian.platform.api.schemas.responses import SIGNED_IN, errors
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.errors import DajianError
@@ -28,7 +29,7 @@ from dajian.platform.principal import Principal
 router = APIRouter(prefix=V1 + "/apps/{app_key}/forms/{form_key}/records", tags=[RUNTIME],
                    route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
-Ids = Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1, max_length=service.MAX_BULK)]
+Ids = Annotated[list[BodyId], Field(min_length=1, max_length=service.MAX_BULK)]
 
 
 class BulkUpdate(BaseModel):
@@ -69,7 +70,7 @@ def _each(ids: list[int], act: Callable[[int], object]) -> BulkDone:
     return BulkDone(count=len(set(ids)))
 
 
-@router.post("/bulk-update")
+@router.post("/bulk-update", responses=errors(*SIGNED_IN, 404, 409, 413, 422))
 def bulk_update(request: Request, conn: Conn, principal: Auth, app_key: str, form_key: str,
                 body: BulkUpdate) -> BulkDone:
     """Set the same values on every chosen record (e.g. assign them), all or nothing."""
@@ -85,7 +86,7 @@ def bulk_update(request: Request, conn: Conn, principal: Auth, app_key: str, for
     return _each(body.ids, update)
 
 
-@router.post("/bulk-delete")
+@router.post("/bulk-delete", responses=errors(*SIGNED_IN, 404, 409, 413, 422))
 def bulk_delete(request: Request, conn: Conn, principal: Auth, app_key: str, form_key: str,
                 body: BulkDelete) -> BulkDone:
     """Delete every chosen record (they can be restored one by one), all or nothing."""

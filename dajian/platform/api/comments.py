@@ -16,6 +16,7 @@ from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, transaction
 from dajian.platform.api.files import RAW_BODY, body_chunks, declared_length, file_store, upload_name
 from dajian.platform.api.params import BodyId, PathId
+from dajian.platform.api.schemas.responses import SIGNED_IN, errors, streams
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime
 from dajian.platform.principal import Principal
@@ -64,14 +65,14 @@ class NewComment(BaseModel):
     public: bool = False
 
 
-@router.get("/records/{record_id}/comments")
+@router.get("/records/{record_id}/comments", responses=errors(*SIGNED_IN, 404, 422))
 def list_comments(conn: ReadConn, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> CommentList:
     """The record's comments, oldest first (web comments and e-mail replies)."""
     items = service.list_comments(conn, principal, app_key, form_key, record_id)
     return CommentList.model_validate({"items": items})
 
 
-@router.post("/records/{record_id}/comments", status_code=201)
+@router.post("/records/{record_id}/comments", status_code=201, responses=errors(*SIGNED_IN, 404, 409, 413, 422))
 def add_comment(conn: Conn, principal: Auth, app_key: str, form_key: str, record_id: PathId,
                 body: NewComment) -> Comment:
     """Comment on a record you may read; mentioned people are notified in the app."""
@@ -80,7 +81,8 @@ def add_comment(conn: Conn, principal: Auth, app_key: str, form_key: str, record
     return Comment.model_validate(made)
 
 
-@router.post("/comments/files", status_code=201, openapi_extra=RAW_BODY)
+@router.post("/comments/files", status_code=201, openapi_extra=RAW_BODY,
+             responses=errors(*SIGNED_IN, 404, 409, 413, 422))
 async def upload_comment_file(request: Request, principal: Auth, app_key: str, form_key: str,
                               x_filename: Annotated[str | None, Header()] = None,
                               filename: str | None = None) -> AttachedFile:
@@ -107,7 +109,7 @@ async def upload_comment_file(request: Request, principal: Auth, app_key: str, f
 
 
 @router.get("/records/{record_id}/comments/{comment_id}/files/{file_id}",
-            response_class=StreamingResponse)
+            **streams("The file's bytes, in its own media type", ("*/*",), *SIGNED_IN, 404, 422))
 def download_comment_file(request: Request, conn: ReadConn, principal: Auth, app_key: str, form_key: str,
                           record_id: PathId, comment_id: PathId, file_id: PathId) -> StreamingResponse:
     """A comment's attachment, for anyone who may read the record."""

@@ -12,6 +12,7 @@ from dajian.platform import records as service
 from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import ReadConn, TransactionalRoute
+from dajian.platform.api.schemas.responses import SIGNED_IN, errors
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.errors import Forbidden
@@ -35,7 +36,7 @@ class RuntimeForm(BaseModel):
     write_fields: list[str] | None
 
 
-@router.get("/apps/{app_key}/forms/{form_key}/definition")
+@router.get("/apps/{app_key}/forms/{form_key}/definition", responses=errors(*SIGNED_IN, 404, 422))
 def get_form(conn: ReadConn, principal: Auth, app_key: str, form_key: str) -> RuntimeForm:
     """The form's fields, layout and linkage from the published version, with what the caller may write
     (the fields an update may change; a create may set the same ones)."""

@@ -38,7 +38,7 @@ def _field(f: FieldDef, runtime: RuntimeApp) -> dict[str, Any]:
     return shown
 
 
-@router.get("/public/{org_key}/{app_key}/forms/{form_key}", tags=[PUBLIC], **answers(out.PublicForm, 404))
+@router.get("/public/{org_key}/{app_key}/forms/{form_key}", tags=[PUBLIC], **answers(out.PublicForm, 404, 422))
 def public_form(request: Request, org_key: str, app_key: str, form_key: str) -> dict[str, Any]:
     """The fields a visitor may fill on a public form, in the form's order, with their linkage."""
     with transaction(request, read_only=True) as conn:
@@ -71,7 +71,7 @@ def _about(conn: Connection, runtime: RuntimeApp, token: surveys.SurveyToken) ->
 
 
 @router.get("/public/{org_key}/{app_key}/surveys/{token}", tags=[PUBLIC],
-            **answers(out.SurveyForm, 404, 409, 410))
+            **answers(out.SurveyForm, 404, 409, 410, 422))
 def survey_form(request: Request, org_key: str, app_key: str, token: Token) -> dict[str, Any]:
     """The survey a signed link opens: its questions and what it is about. 404 for a link that is not
     ours, 410 once expired, 409 once answered."""
@@ -86,7 +86,7 @@ def survey_form(request: Request, org_key: str, app_key: str, token: Token) -> d
 
 
 @router.post("/public/{org_key}/{app_key}/surveys/{token}", status_code=201, tags=[PUBLIC],
-             **answers(out.SurveyAnswered, 404, 409, 410, 422))
+             **answers(out.SurveyAnswered, 404, 409, 410, 413, 422))
 def answer_survey(request: Request, org_key: str, app_key: str, token: Token,
                   body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     """Record the answer against the record that sent the link and spend the link, in one transaction

@@ -106,6 +106,7 @@ class RecordFlows(Out):
 
 class InboxInstance(Out):
     instance_id: int
+    version_id: int | None = Field(default=None, description="the app version the flow runs on")
     app: str
     flow_key: str
     form_key: str
