@@ -29,7 +29,21 @@ from collections import Counter
 from pathlib import Path
 
 from _common import fmt, load_note, note, percentile, pg_database, result
-from cluster import Load, LockWaits, Report, Sent, Site, drive, processes, seed_site, verify, wait_for_jobs, warm
+from cluster import (
+    CpuTimes,
+    Load,
+    LockWaits,
+    Processes,
+    Report,
+    Sent,
+    Site,
+    drive,
+    processes,
+    seed_site,
+    verify,
+    wait_for_jobs,
+    warm,
+)
 from sqlalchemy import Engine
 
 from dajian.platform.db import make_engine
@@ -63,6 +77,9 @@ class Phase:
     def latency_ms(self, pct: float) -> float:
         return percentile([s.seconds for s in self.ok], pct) * 1000 if self.ok else 0.0
 
+    def _via_ms(self, via: str, pct: float) -> float:
+        return percentile([s.seconds for s in self.ok if s.via == via], pct) * 1000
+
     def describe(self) -> str:
         by_via = Counter(s.via for s in self.ok)
         errors = ", ".join(f"{status}: {n}" for status, n in sorted(self.errors.items())) or "none"
@@ -70,6 +87,8 @@ class Phase:
                 f"({by_via['api']} api, {by_via['public']} public) = {fmt(self.rate)}/s; "
                 f"p50 {self.latency_ms(50):.0f} ms, p95 {self.latency_ms(95):.0f} ms, p99 {self.latency_ms(99):.0f} ms;"
                 f" rate limited {self.limited}; errors {errors}"
+                + "".join(f"\n  {via}: p50 {self._via_ms(via, 50):.0f} ms, p95 {self._via_ms(via, 95):.0f} ms"
+                          for via in sorted(by_via))
                 + "".join(f"\n  e.g. {s.error}: {s.detail}" for s in self._first_of_each_transport_error()))
 
     def _first_of_each_transport_error(self) -> list[Sent]:
@@ -81,13 +100,15 @@ class Phase:
 
 
 def run_phase(label: str, bases: list[str], site: Site, clients: int, seconds: float, public_every: int,
-              engine: Engine) -> Phase:
+              engine: Engine, procs: Processes) -> Phase:
     started = time.monotonic()
+    cpu = CpuTimes(procs)
     with LockWaits(engine) as waits:
         sent = asyncio.run(drive(Load(bases, site, clients=clients, seconds=seconds, public_every=public_every)))
     phase = Phase(label, clients, sent, time.monotonic() - started)
     note(phase.describe())
     note(f"[{label}] {waits.summary()}")
+    note(f"[{label}] CPU ms per create: {cpu.per(len(phase.ok))}")
     return phase
 
 
@@ -121,8 +142,8 @@ def main() -> int:
             phases = [Phase("warm-up", 1, warm(Load(bases, site, clients=1, seconds=0)), time.monotonic() - warmed)]
             note(phases[0].describe())
             phases.append(run_phase("baseline", bases, site, args.baseline_clients, baseline_seconds,
-                                    args.public_every, engine))
-            phases.append(run_phase("crowd", bases, site, args.clients, seconds, args.public_every, engine))
+                                    args.public_every, engine, procs))
+            phases.append(run_phase("crowd", bases, site, args.clients, seconds, args.public_every, engine, procs))
             drained = time.monotonic()
             left = wait_for_jobs(engine, site.org_id, timeout=60)
             note(f"[load] due jobs drained in {time.monotonic() - drained:.1f}s ({left} left)")

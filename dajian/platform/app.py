@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -122,6 +123,10 @@ def _proxies(entries: tuple[str, ...]) -> list[str]:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # sync endpoints and dependencies run on anyio's thread pool; its limiter is the process's admission
+    # control (FIFO), so 100 concurrent clients queue for a thread instead of all thrashing at once
+    settings: Settings = app.state.settings
+    anyio.to_thread.current_default_thread_limiter().total_tokens = max(1, settings.request_threads)
     # jieba's dictionary takes 1-5 s to load: load it beside the server's start, not inside the first
     # request that indexes a record (which would hold that request's transaction, and its locks, meanwhile)
     warm_segmenter()

@@ -30,6 +30,10 @@ class Settings:
     count_cap: int = field(default_factory=lambda: _env_int("DAJIAN_COUNT_CAP", 1_000))
     # addresses or networks of reverse proxies whose X-Forwarded-For / -Proto are believed (none by default)
     trusted_proxies: tuple[str, ...] = field(default_factory=lambda: _env_list("DAJIAN_TRUSTED_PROXIES"))
+    # requests of one API process that run at once (the rest wait their turn, first come first served):
+    # beyond a few per core, more threads only share the interpreter lock and the CPU, and every request
+    # gets slower instead of some finishing sooner
+    request_threads: int = field(default_factory=lambda: _env_int("DAJIAN_REQUEST_THREADS", 8))
     # where customers reach this server: the origin of links sent in e-mails (survey links)
     public_url: str = field(default_factory=lambda: os.environ.get("DAJIAN_PUBLIC_URL", "http://127.0.0.1:8000"))
 
