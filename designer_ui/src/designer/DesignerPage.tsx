@@ -89,7 +89,7 @@ export function DesignerPage() {
       <Space size={8}>
         <Typography.Title level={4} style={{ margin: 0 }}>{t('designer.title', { app: appLabel })}</Typography.Title>
         <Tooltip title={snapshot.saveError ?? undefined}>
-          <Tag color={STATUS_COLOR[status]} role="status">{t(`designer.status.${status}`)}</Tag>
+          <Tag color={STATUS_COLOR[status]} role="status" aria-label={t('designer.status.label')}>{t(`designer.status.${status}`)}</Tag>
         </Tooltip>
       </Space>
       <Space size={4} wrap>

@@ -18,13 +18,15 @@ interface Props {
   kinds: FieldKindEntry[]
   /** The field as published (null: new): data lives under its key, so the key no longer changes. */
   published: FieldLike | null
+  /** The field's key changed: the selection follows it. */
+  onKeyChange: (key: string) => void
 }
 
 const LIMITS = ['min_length', 'max_length', 'min', 'max', 'precision', 'scale'] as const
 const CONDITIONS = ['visible_if', 'required_if', 'readonly_if'] as const
 
 /** A field's properties, each edit one undo step per property (typing in one input coalesces). */
-export function FieldProperties({ store, doc, fi, field, kinds, published }: Props) {
+export function FieldProperties({ store, doc, fi, field, kinds, published, onKeyChange }: Props) {
   const frozen = published !== null
   const { t, i18n } = useTranslation()
   const index = fieldsOf(formAt(doc, fi)).findIndex((f) => f.key === field.key)
@@ -49,6 +51,7 @@ export function FieldProperties({ store, doc, fi, field, kinds, published }: Pro
     const key = !frozen && lang === 'en' && text ? keyFromLabel(next, field.kind, taken) : field.key
     store.edit([{ op: 'set', path: [...base, 'label'], value: next }, ...renameFieldOps(doc, fi, field.key, key)],
       { coalesce: `${base.join('/')}/label/${lang}` })
+    if (key !== field.key) onKeyChange(key)
   }
 
   const keyProblem = KEY_PATTERN.test(field.key) ? null : t('designer.props.keyInvalid')
@@ -61,11 +64,13 @@ export function FieldProperties({ store, doc, fi, field, kinds, published }: Pro
     <Form.Item label={t('designer.props.labelEn')} htmlFor={id('label-en')}>
       <Input id={id('label-en')} value={label.en ?? ''} onChange={(e) => setLabel('en', e.target.value)} />
     </Form.Item>
-    <Form.Item label={t('designer.props.key')} htmlFor={id('key')} validateStatus={keyProblem ? 'error' : undefined}
+    <Form.Item style={{ marginBottom: 24 }} label={t('designer.props.key')} htmlFor={id('key')} validateStatus={keyProblem ? 'error' : undefined}
       help={keyProblem ?? (frozen ? t('designer.props.keyFrozen') : t('designer.props.keyHelp'))}>
       <Input id={id('key')} value={field.key} disabled={frozen} style={{ fontFamily: 'monospace' }}
-        onChange={(e) => store.edit(renameFieldOps(doc, fi, field.key, e.target.value), {
-          coalesce: `${base.join('/')}/key` })} />
+        onChange={(e) => {
+          store.edit(renameFieldOps(doc, fi, field.key, e.target.value), { coalesce: `${base.join('/')}/key` })
+          onKeyChange(e.target.value)
+        }} />
     </Form.Item>
     <Form.Item label={t('designer.props.kind')} htmlFor={id('kind')}>
       <Select id={id('kind')} value={field.kind} showSearch optionFilterProp="label"

@@ -129,8 +129,9 @@ export function FormDesigner({ appKey, store, doc, fi, catalog, publishedForm, s
   const selectedPath = selected ? fieldPath(doc, fi, selected.key)
     : selection.section !== null ? `/forms/${String(fi)}/layout/${String(selection.section)}` : `/forms/${String(fi)}`
   const properties = selected
-    ? <FieldProperties key={selected.key} store={store} doc={doc} fi={fi} field={selected} kinds={catalog.field_kinds}
-        published={published.get(selected.key) ?? null} />
+    ? <FieldProperties key={fieldPath(doc, fi, selected.key)} store={store} doc={doc} fi={fi} field={selected}
+        kinds={catalog.field_kinds} published={published.get(selected.key) ?? null}
+        onKeyChange={(key) => onSelect({ field: key, section: null })} />
     : selection.section !== null
       ? <SectionProperties store={store} doc={doc} fi={fi} index={selection.section} onDeleted={() => onSelect({ field: null, section: null })} />
       : <FormProperties store={store} doc={doc} fi={fi} />

@@ -8,6 +8,7 @@ import { planSentences, type FormPlan } from '../core/design/plan'
 import { pickLabel } from '../core/labels'
 import { publish, validateDraft, type Published } from './designerApi'
 import { describePath } from './ProblemsDrawer'
+import { useCatalog } from './useCatalog'
 
 interface Props {
   appKey: string
@@ -33,6 +34,11 @@ export function PublishDialog({ appKey, store, onClose, onPublished, onPickProbl
   const { t, i18n } = useTranslation()
   const [stage, setStage] = useState<Stage>({ step: 'checking' })
   const [note, setNote] = useState('')
+  const catalog = useCatalog()
+  const kindName = (key: string) => {
+    const kind = catalog.data?.field_kinds.find((k) => k.key === key)
+    return kind ? pickLabel(kind.label, i18n.language, key) : key
+  }
 
   // the dialog is mounted when it opens, so each opening starts from a fresh check
   useEffect(() => {
@@ -98,7 +104,8 @@ export function PublishDialog({ appKey, store, onClose, onPublished, onPickProbl
     footer = [<Button key="close" onClick={onClose}>{t('designer.close')}</Button>]
   } else if (stage.step === 'plan' || stage.step === 'publishing') {
     const plan = stage.plan
-    const sentences = planSentences(plan.plan as FormPlan[], names)
+    const sentences = planSentences(plan.plan as FormPlan[], names).map((s) => ({ ...s, values: { ...s.values,
+      ...Object.fromEntries(['kind', 'from_kind', 'to_kind'].filter((k) => s.values[k]).map((k) => [k, kindName(s.values[k] ?? '')])) } }))
     const blocked = Object.entries(plan.unconvertible ?? {}).flatMap(([form, byField]) =>
       Object.entries(byField).map(([field, ids]) => ({ form, field, ids })))
     body = <>

@@ -75,10 +75,10 @@ export function VersionsDrawer({ appKey, open, onClose, store, doc, published }:
       </List.Item>} />
       <Typography.Title level={5}>{t('designer.versions.compare')}</Typography.Title>
       <Space wrap style={{ marginBottom: 8 }}>
-        <Select aria-label={t('designer.versions.from')} value={from} options={options} style={{ width: 140 }}
+        <Select aria-label={t('designer.versions.from')} showSearch optionFilterProp="label" value={from} options={options} style={{ width: 140 }}
           onChange={(v: number) => setPair((p) => ({ ...p, from: v }))} />
         →
-        <Select aria-label={t('designer.versions.to')} value={pair.to} options={options} style={{ width: 140 }}
+        <Select aria-label={t('designer.versions.to')} showSearch optionFilterProp="label" value={pair.to} options={options} style={{ width: 140 }}
           onChange={(v: number) => setPair((p) => ({ ...p, to: v }))} />
       </Space>
       {diff === null ? <Spin /> : <>
