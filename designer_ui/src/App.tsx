@@ -24,6 +24,8 @@ const DashboardPage = lazyPage(() => import('./runtime/dashboard/DashboardPage')
 const InboxPage = lazyPage(() => import('./runtime/inbox/InboxPage'), 'InboxPage')
 const FormListPage = lazyPage(() => import('./runtime/list/FormListPage'), 'FormListPage')
 const RecordPage = lazyPage(() => import('./runtime/record/RecordPage'), 'RecordPage')
+// the designer (and @dnd-kit, ajv) loads only when someone opens it
+const DesignerPage = lazyPage(() => import('./designer/DesignerPage'), 'DesignerPage')
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -48,6 +50,8 @@ const router = createBrowserRouter([
       { path: '/', element: <HomePage /> },
       { path: '/profile', element: <ProfilePage /> },
       { path: '/admin/*', element: <AdminRoutes /> },
+      { path: '/design/:app', element: <DesignerPage /> },
+      { path: '/design/:app/forms/:form', element: <DesignerPage /> },
       {
         path: '/a/:app',
         element: <AppLayout />,

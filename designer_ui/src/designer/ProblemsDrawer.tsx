@@ -1,0 +1,44 @@
+import { Button, Drawer, Empty, List, Typography } from 'antd'
+import { useTranslation } from 'react-i18next'
+import type { Problem } from '../core/design/draftStore'
+import { selectionOf } from '../core/design/selection'
+import { pickLabel } from '../core/labels'
+import { getAt, parsePointer } from '../core/design/pointer'
+
+interface Props {
+  open: boolean
+  onClose: () => void
+  problems: readonly Problem[]
+  doc: unknown
+  onPick: (problem: Problem) => void
+}
+
+/** What a JSON path names, in words: "客诉工单 › 投诉主题" for /forms/4/fields/0/label. */
+export function describePath(doc: unknown, pointer: string, locale: string): string {
+  const sel = selectionOf(doc, pointer)
+  const names: string[] = []
+  const parts = parsePointer(sel.path)
+  for (let depth = 2; depth <= parts.length; depth += 2) {
+    const node = getAt(doc, parts.slice(0, depth)) as { key?: unknown; id?: unknown; label?: Record<string, string> } | undefined
+    const fallback = String(node?.key ?? node?.id ?? parts[depth - 1] ?? '')
+    names.push(pickLabel(node?.label, locale, fallback))
+  }
+  return names.join(' › ') || '/'
+}
+
+/** The server's problems with the draft; each one selects the element its path names. */
+export function ProblemsDrawer({ open, onClose, problems, doc, onPick }: Props) {
+  const { t, i18n } = useTranslation()
+  return <Drawer title={t('designer.problems.title', { n: problems.length })} open={open} onClose={onClose} mask={false}
+    width={420} placement="right">
+    {problems.length === 0 ? <Empty description={t('designer.problems.none')} />
+      : <List size="small" dataSource={[...problems]} renderItem={(p) => <List.Item>
+        <div>
+          <Button type="link" style={{ padding: 0, height: 'auto', whiteSpace: 'normal', textAlign: 'left' }}
+            onClick={() => onPick(p)}>{describePath(doc, p.path, i18n.language)}</Button>
+          <div><Typography.Text>{p.message}</Typography.Text></div>
+          <Typography.Text type="secondary" style={{ fontFamily: 'monospace', fontSize: 11 }}>{p.path}</Typography.Text>
+        </div>
+      </List.Item>} />}
+  </Drawer>
+}

@@ -1,0 +1,149 @@
+import { Alert, Button, Form, Input, List, Modal, Result, Spin, Steps, Tag, Typography } from 'antd'
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { ApiError } from '../api/client'
+import type { DraftStore, Problem } from '../core/design/draftStore'
+import { fieldsOf } from '../core/design/formModel'
+import { planSentences, type FormPlan } from '../core/design/plan'
+import { pickLabel } from '../core/labels'
+import { publish, validateDraft, type Published } from './designerApi'
+import { describePath } from './ProblemsDrawer'
+import { useCatalog } from './useCatalog'
+
+interface Props {
+  appKey: string
+  store: DraftStore
+  onClose: () => void
+  onPublished: (version: number) => void
+  onPickProblem: (problem: Problem) => void
+}
+
+type Stage =
+  | { step: 'checking' }
+  | { step: 'invalid'; problems: Problem[] }
+  | { step: 'plan'; plan: Published }
+  | { step: 'publishing'; plan: Published }
+  | { step: 'done'; version: number }
+  | { step: 'failed'; message: string; problems: Problem[] }
+
+/**
+ * Publishing in three steps: the draft is saved and validated, the dry run's migration plan is shown
+ * in words (with the records a retype could not convert), then it is published with a version note.
+ */
+export function PublishDialog({ appKey, store, onClose, onPublished, onPickProblem }: Props) {
+  const { t, i18n } = useTranslation()
+  const [stage, setStage] = useState<Stage>({ step: 'checking' })
+  const [note, setNote] = useState('')
+  const catalog = useCatalog()
+  const kindName = (key: string) => {
+    const kind = catalog.data?.field_kinds.find((k) => k.key === key)
+    return kind ? pickLabel(kind.label, i18n.language, key) : key
+  }
+
+  // the dialog is mounted when it opens, so each opening starts from a fresh check
+  useEffect(() => {
+    let live = true
+    void (async () => {
+      try {
+        await store.saveNow()
+        const validation = await validateDraft(appKey)
+        if (!live) return
+        if (!validation.valid) {
+          setStage({ step: 'invalid', problems: validation.errors })
+          return
+        }
+        const plan = await publish(appKey, { dryRun: true })
+        if (live) setStage({ step: 'plan', plan })
+      } catch (error) {
+        if (live) setStage({ step: 'failed', message: error instanceof Error ? error.message : String(error),
+          problems: error instanceof ApiError ? error.errors : [] })
+      }
+    })()
+    return () => {
+      live = false
+    }
+  }, [appKey, store])
+
+  const doc = store.doc as { forms?: unknown[] }
+  const formByKey = new Map((doc.forms ?? []).map((f) => [String((f as { key?: unknown }).key), f]))
+  const names = {
+    form: (key: string) => pickLabel((formByKey.get(key) as { label?: Record<string, string> } | undefined)?.label, i18n.language, key),
+    field: (form: string, key: string) => {
+      const field = fieldsOf(formByKey.get(form)).find((f) => f.key === key)
+      return field ? `${pickLabel(field.label, i18n.language, key)} (${key})` : key
+    },
+  }
+
+  const run = async (plan: Published) => {
+    setStage({ step: 'publishing', plan })
+    try {
+      const done = await publish(appKey, { dryRun: false, note: note.trim() || undefined })
+      setStage({ step: 'done', version: done.version })
+      onPublished(done.version)
+    } catch (error) {
+      setStage({ step: 'failed', message: error instanceof Error ? error.message : String(error),
+        problems: error instanceof ApiError ? error.errors : [] })
+    }
+  }
+
+  const current = stage.step === 'checking' || stage.step === 'invalid' ? 0 : stage.step === 'done' ? 2 : 1
+  const problemList = (problems: Problem[]) => <List size="small" dataSource={problems} style={{ maxHeight: 320, overflow: 'auto' }}
+    renderItem={(p) => <List.Item>
+      <div><Button type="link" style={{ padding: 0, height: 'auto' }} onClick={() => { onClose(); onPickProblem(p) }}>
+        {describePath(store.doc, p.path, i18n.language)}</Button> <Typography.Text>{p.message}</Typography.Text></div>
+    </List.Item>} />
+
+  let body
+  let footer
+  if (stage.step === 'checking') {
+    body = <div style={{ textAlign: 'center', padding: 32 }}><Spin /><div>{t('designer.publish.checking')}</div></div>
+    footer = [<Button key="close" onClick={onClose}>{t('designer.cancel')}</Button>]
+  } else if (stage.step === 'invalid') {
+    body = <><Alert type="error" showIcon message={t('designer.publish.invalid', { n: stage.problems.length })} style={{ marginBottom: 8 }} />
+      {problemList(stage.problems)}</>
+    footer = [<Button key="close" onClick={onClose}>{t('designer.close')}</Button>]
+  } else if (stage.step === 'plan' || stage.step === 'publishing') {
+    const plan = stage.plan
+    const sentences = planSentences(plan.plan as FormPlan[], names).map((s) => ({ ...s, values: { ...s.values,
+      ...Object.fromEntries(['kind', 'from_kind', 'to_kind'].filter((k) => s.values[k]).map((k) => [k, kindName(s.values[k] ?? '')])) } }))
+    const blocked = Object.entries(plan.unconvertible ?? {}).flatMap(([form, byField]) =>
+      Object.entries(byField).map(([field, ids]) => ({ form, field, ids })))
+    body = <>
+      <Alert type="success" showIcon message={t('designer.publish.valid')} style={{ marginBottom: 12 }} />
+      {plan.unchanged ? <Alert type="info" showIcon message={t('designer.publish.unchanged', { version: plan.version })} />
+        : <>
+          <Typography.Title level={5}>{t('designer.publish.planTitle', { version: plan.version })}</Typography.Title>
+          {sentences.length === 0 ? <Typography.Paragraph type="secondary">{t('designer.publish.noTableChange')}</Typography.Paragraph>
+            : <List size="small" bordered dataSource={sentences} style={{ maxHeight: 260, overflow: 'auto', marginBottom: 12 }}
+              aria-label={t('designer.publish.planTitle', { version: plan.version })}
+              renderItem={(s) => <List.Item>
+                <span>{t(s.key, s.values)} {!s.ddl && <Tag>{t('designer.publish.noDdl')}</Tag>}</span>
+              </List.Item>} />}
+          {blocked.map((b) => <Alert key={`${b.form}.${b.field}`} type="error" showIcon style={{ marginBottom: 8 }}
+            message={t('designer.publish.unconvertible', { field: names.field(b.form, b.field), form: names.form(b.form),
+              n: b.ids.length, ids: b.ids.slice(0, 20).join(', ') })} />)}
+          <Form layout="vertical" component="div">
+            <Form.Item label={t('designer.publish.note')} htmlFor="publish-note">
+              <Input.TextArea id="publish-note" value={note} maxLength={500} autoSize={{ minRows: 2, maxRows: 4 }}
+                placeholder={t('designer.publish.notePlaceholder')} onChange={(e) => setNote(e.target.value)} />
+            </Form.Item>
+          </Form>
+        </>}
+    </>
+    footer = [<Button key="cancel" onClick={onClose}>{t('designer.cancel')}</Button>,
+      <Button key="publish" type="primary" disabled={plan.unchanged || blocked.length > 0} loading={stage.step === 'publishing'}
+        onClick={() => void run(plan)}>{t('designer.publish.confirm', { version: plan.version })}</Button>]
+  } else if (stage.step === 'done') {
+    body = <Result status="success" title={t('designer.publish.done', { version: stage.version })} />
+    footer = [<Button key="close" type="primary" onClick={onClose}>{t('designer.close')}</Button>]
+  } else {
+    body = <><Alert type="error" showIcon message={stage.message} style={{ marginBottom: 8 }} />{problemList(stage.problems)}</>
+    footer = [<Button key="close" onClick={onClose}>{t('designer.close')}</Button>]
+  }
+
+  return <Modal open onCancel={onClose} title={t('designer.publish.title')} width={640} footer={footer} destroyOnHidden>
+    <Steps size="small" current={current} style={{ marginBottom: 16 }} items={[
+      { title: t('designer.publish.stepValidate') }, { title: t('designer.publish.stepPlan') }, { title: t('designer.publish.stepPublish') }]} />
+    {body}
+  </Modal>
+}

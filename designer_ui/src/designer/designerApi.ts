@@ -1,0 +1,68 @@
+// The designer's calls, typed by the generated client: drafts, validation, publishing, versions, catalog.
+import { api, unwrap } from '../api/client'
+import type { components } from '../api/schema'
+import type { Problem } from '../core/design/draftStore'
+
+type Schemas = components['schemas']
+export type AppDetail = Schemas['AppDetail']
+export type Published = Schemas['Published']
+export type VersionSummary = Schemas['VersionSummary']
+
+const app = (appKey: string) => ({ params: { path: { app_key: appKey } } })
+
+export async function loadApp(appKey: string): Promise<AppDetail> {
+  return unwrap(await api.GET('/api/v1/apps/{app_key}', app(appKey)))
+}
+
+/** PUT the draft exactly as serialised (`body` is JSON text). */
+export async function saveDraft(appKey: string, body: string): Promise<{ errors: Problem[] }> {
+  const answer = unwrap(await api.PUT('/api/v1/apps/{app_key}/draft', {
+    ...app(appKey), body: null, bodySerializer: () => body, headers: { 'Content-Type': 'application/json' },
+  }))
+  return { errors: answer.errors }
+}
+
+export async function validateDraft(appKey: string): Promise<{ valid: boolean; errors: Problem[] }> {
+  return unwrap(await api.POST('/api/v1/apps/{app_key}/validate', { ...app(appKey), body: null }))
+}
+
+export async function publish(appKey: string, { dryRun, note }: { dryRun: boolean; note?: string }): Promise<Published> {
+  return unwrap(await api.POST('/api/v1/apps/{app_key}/publish', {
+    params: { path: { app_key: appKey }, query: { dry_run: dryRun, ...(note ? { note } : {}) } },
+  }))
+}
+
+export async function listVersions(appKey: string): Promise<VersionSummary[]> {
+  return unwrap(await api.GET('/api/v1/apps/{app_key}/versions', app(appKey)))
+}
+
+export async function versionDefinition(appKey: string, number: number): Promise<unknown> {
+  const version = unwrap(await api.GET('/api/v1/apps/{app_key}/versions/{number}',
+    { params: { path: { app_key: appKey, number } } }))
+  return version.definition
+}
+
+export async function loadCatalog() {
+  return unwrap(await api.GET('/api/v1/catalog'))
+}
+export type Catalog = Awaited<ReturnType<typeof loadCatalog>>
+export type FieldKindEntry = Catalog['field_kinds'][number]
+
+export async function loadAppSchema(): Promise<Record<string, unknown>> {
+  return unwrap(await api.GET('/api/v1/schema/app.json')) as Record<string, unknown>
+}
+
+/** How many records of the published form hold a value in `field` (exact count). */
+export async function countValues(appKey: string, formKey: string, field: string): Promise<number> {
+  const page = unwrap(await api.POST('/api/v1/apps/{app_key}/forms/{form_key}/records/query', {
+    params: { path: { app_key: appKey, form_key: formKey } },
+    body: { filter: { '!=': [{ var: field }, null] }, limit: 1, count: 'exact', fields: ['id'], deleted: false },
+  }))
+  return page.total ?? 0
+}
+
+export async function previewOnServer(appKey: string, formKey: string, values: Record<string, unknown>) {
+  return unwrap(await api.POST('/api/v1/apps/{app_key}/forms/{form_key}/records/preview', {
+    params: { path: { app_key: appKey, form_key: formKey } }, body: values,
+  }))
+}
