@@ -1,7 +1,15 @@
 import js from '@eslint/js'
 import globals from 'globals'
+import i18next from 'eslint-plugin-i18next'
 import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
+
+// Attributes whose value a person reads or hears; the others (size, layout, rowKey …) are code.
+const TEXT_ATTRIBUTES = [
+  'aria-label', 'aria-description', 'aria-placeholder', 'aria-roledescription', 'aria-valuetext', 'alt', 'title',
+  'placeholder', 'label', 'description', 'message', 'tooltip', 'extra', 'subTitle', 'content', 'help', 'text',
+  'addonBefore', 'addonAfter', 'okText', 'cancelText', 'emptyText', 'checkedChildren', 'unCheckedChildren',
+]
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'src/api/schema.d.ts'] },
@@ -15,6 +23,25 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+    },
+  },
+  {
+    // UI text comes from the catalogues (src/i18n/locales/<lang>/<area>.json) through t(): no words
+    // written in JSX text or in the attributes people read. Symbols, digits and punctuation may stay.
+    files: ['src/**/*.tsx'],
+    plugins: { i18next },
+    rules: {
+      'i18next/no-literal-string': [
+        'error',
+        {
+          mode: 'jsx-only',
+          'jsx-attributes': { include: TEXT_ATTRIBUTES, exclude: [] },
+          words: { exclude: [/^[\s\p{P}\p{S}\p{N}]*$/u] },
+          callees: {
+            exclude: ['t', 'i18n(ext)?', 'format', 'toLocale(Date|Time)?String', 'includes', 'indexOf', 'startsWith', 'endsWith'],
+          },
+        },
+      ],
     },
   },
   {

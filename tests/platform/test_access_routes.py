@@ -1,6 +1,7 @@
-"""Every route of the platform API against the access table (``dajian/platform/api/v1/access.py``), on
-SQLite and PostgreSQL: a token lacking the route's scope gets 403 and one carrying it does not, and
-anonymous callers, members, app managers and admins get the outcome their role allows.
+"""Every route of the platform API against the access table (``dajian/platform/api/access.py``), on
+SQLite and PostgreSQL: a token of each single scope, and one of all scopes but each, gets 403 exactly
+where it lacks the route's scope, and anonymous callers, members, app managers and admins get the outcome
+their role allows, signed in and through a token of their own.
 
 Requests carry made-up ids and an empty JSON body: an allowed call then fails later (404, 422),
 which is enough to tell "let in" from "refused at the door" without changing anything that matters.
@@ -53,16 +54,21 @@ def world(org: Org) -> dict[str, Any]:
         granted = admin.post("/api/v1/admin/memberships", json={"user_id": user_id, "app": "tickets", "role": role})
         assert granted.status_code == 201, granted.text
 
-    def token(scopes: list[str]) -> dict[str, str]:
-        minted = admin.post("/api/v1/auth/tokens", json={"name": "walk", "scopes": scopes})
+    def token(scopes: list[str], creator: TestClient = admin) -> dict[str, str]:
+        minted = creator.post("/api/v1/auth/tokens", json={"name": "walk", "scopes": scopes})
         assert minted.status_code == 201, minted.text
         return {"Authorization": f"Bearer {minted.json()['token']}"}
 
+    clients = {"anonymous": TestClient(org.api), "member": org.client("member"),
+               "app_manager": org.client("manager"), "admin": admin}
+    every = {"admin": list(SCOPES), "member": [s for s in SCOPES if s != "admin"]}
+    every["app_manager"] = every["member"]
     return {
         "lacking": {s: token([o for o in SCOPES if o != s]) for s in SCOPES},
         "only": {s: token([s]) for s in SCOPES},
-        "clients": {"anonymous": TestClient(org.api), "member": org.client("member"),
-                    "app_manager": org.client("manager"), "admin": admin},
+        "clients": clients,
+        # each signed-in role's own token, with every scope its user may grant
+        "tokens": {role: TestClient(org.api, headers=token(scopes, clients[role])) for role, scopes in every.items()},
     }
 
 
@@ -74,19 +80,28 @@ def test_every_route_declares_its_access(api: FastAPI) -> None:
     assert sorted(declared - served) == [], "declarations of routes that do not exist"
 
 
-def test_a_token_without_the_route_scope_gets_403(api: FastAPI, org: Org, world: dict[str, Any]) -> None:
+def scope_outcome(need: Need, scopes: tuple[str, ...]) -> str:
+    """The outcome table for the admin's tokens: only the route's scope matters."""
+    return "in" if need.scope in scopes else "403"
+
+
+def test_every_token_scope_gets_the_outcome_of_the_table(api: FastAPI, org: Org, world: dict[str, Any]) -> None:
+    """Every route that needs a scope, with a token of each single scope and one of all scopes but one (the
+    routes that need none are the role table's: there the services refuse tokens for sessions' work)."""
     client = TestClient(api)
     wrong: list[str] = []
+    tokens = [((s,), world["only"][s]) for s in SCOPES]
+    tokens += [(tuple(o for o in SCOPES if o != s), world["lacking"][s]) for s in SCOPES]
     for method, path in routes(api):
-        scope = ROUTES[(method, path)].scope
-        if scope is None:
+        need = ROUTES[(method, path)]
+        if need.scope is None:
             continue
-        lacking = call(client, method, path, org.key, world["lacking"][scope])
-        if lacking.status_code != 403 or scope not in lacking.text:
-            wrong.append(f"{method} {path} without {scope}: {lacking.status_code} {lacking.text[:120]}")
-        carrying = call(client, method, path, org.key, world["only"][scope])
-        if carrying.status_code in (401, 403):
-            wrong.append(f"{method} {path} with only {scope}: {carrying.status_code} {carrying.text[:120]}")
+        for scopes, headers in tokens:
+            got = call(client, method, path, org.key, headers)
+            want = scope_outcome(need, scopes)
+            if outcome(got) != want or (want == "403" and need.scope not in got.text):
+                wrong.append(f"{method} {path} with {'+'.join(scopes)}: want {want}, got {got.status_code} "
+                             f"{got.text[:120]}")
     assert wrong == []
 
 
@@ -113,6 +128,20 @@ def test_each_role_gets_the_outcome_of_the_table(api: FastAPI, org: Org, world: 
             continue  # would end the session the other calls use; it is for members (see the table)
         want = expected(ROUTES[(method, path)], caller)
         got = call(client, method, path, org.key)
+        if outcome(got) != want:
+            wrong.append(f"{method} {path}: want {want}, got {got.status_code} {got.text[:120]}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("caller", ROLES[1:])
+def test_each_roles_token_gets_the_outcome_of_the_table(api: FastAPI, org: Org, world: dict[str, Any],
+                                                        caller: str) -> None:
+    """The same table through an API token of each role carrying every scope its user may grant."""
+    client = world["tokens"][caller]
+    wrong = []
+    for method, path in routes(api):
+        want = expected(ROUTES[(method, path)], caller)  # the services' own refusals of tokens (a new
+        got = call(client, method, path, org.key)  # token, a password) come after the empty body's 422
         if outcome(got) != want:
             wrong.append(f"{method} {path}: want {want}, got {got.status_code} {got.text[:120]}")
     assert wrong == []

@@ -2,41 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.platform.conftest import Org, publish
+from tests.platform.conftest import Org
+from tests.platform.desk_app import FORM, STATUS, agent, desk, published
 
-RECORDS = "/api/v1/apps/desk/forms/ticket/records"
-STATUS = [{"value": "open", "label": {"en": "Open"}}, {"value": "done", "label": {"en": "Done"}}]
-
-
-def desk() -> dict[str, Any]:
-    fields = [{"key": "title", "kind": "text", "label": {"en": "Title"}, "required": True},
-              {"key": "status", "kind": "single_select", "label": {"en": "Status"}, "options": STATUS},
-              {"key": "note", "kind": "text", "label": {"en": "Note"}}]
-    perms = {"ticket": {"actions": ["create", "read", "update"], "row_scope": "own",
-                        "write_fields": ["title", "status"]}}
-    return {"schema_version": 1, "key": "desk", "label": {"en": "Desk"},
-            "forms": [{"key": "ticket", "label": {"en": "Ticket"}, "fields": fields}],
-            "roles": [{"key": "agent", "label": {"en": "Agent"}, "permissions": perms}]}
+RECORDS = f"{FORM}/records"
+FIELDS = [{"key": "title", "kind": "text", "label": {"en": "Title"}, "required": True},
+          {"key": "status", "kind": "single_select", "label": {"en": "Status"}, "options": STATUS},
+          {"key": "note", "kind": "text", "label": {"en": "Note"}}]
+OWN_TITLE_AND_STATUS = {"actions": ["create", "read", "update"], "row_scope": "own",
+                        "write_fields": ["title", "status"]}
 
 
 @pytest.fixture
 def admin(org: Org) -> TestClient:
-    client = org.client()
-    response = publish(client, desk())
-    assert response.status_code == 200, response.text
-    return client
-
-
-def agent(org: Org, admin: TestClient, name: str) -> TestClient:
-    user_id = org.add_user(name)
-    grant = admin.post("/api/v1/admin/memberships", json={"user_id": user_id, "app": "desk", "role": "agent"})
-    assert grant.status_code == 201, grant.text
-    return org.client(name)
+    return published(org, desk(FIELDS, OWN_TITLE_AND_STATUS))
 
 
 def add(client: TestClient, title: str) -> int:

@@ -4,8 +4,9 @@ answer must match the documented schema (the 4xx bodies included, see ``errors.E
 Valid and invalid input alike (schemathesis' positive and negative modes). Bounded: a few examples
 per operation (``DAJIAN_FUZZ_EXAMPLES``, default 12 on SQLite and half as many on PostgreSQL; about a
 minute and a half in all); ``DAJIAN_FUZZ_BACKENDS`` picks the databases (default both). Half the
-generated requests get real keys for ``org_key``, ``app_key`` and ``form_key`` so they reach past
-the 404 of an unknown app.
+generated requests get real keys for ``org_key``, ``app_key`` and ``form_key``, and the ids of a
+ticket, its comment and file, a saved view and a survey link about the ticket, so they reach past the
+404 of an unknown app or id (the app has a public form and a survey form for the same reason).
 
 Not fuzzed, because they would end the run itself: ``POST /api/v1/auth/logout`` and
 ``DELETE /api/v1/auth/tokens/{token_id}`` (they could sign out or revoke the fuzzing token).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -28,10 +30,11 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core import NotSet
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, select
 
 from dajian.platform.clock import utcnow
-from dajian.platform.models import login_attempts
+from dajian.platform.models import apps, login_attempts
+from dajian.platform.surveys import make_token
 from tests.platform.conftest import Org, publish, ticket_app
 from tests.platform.test_form_structure import shop_app
 
@@ -43,17 +46,53 @@ SCOPES = ["records:read", "records:write", "apps:read", "apps:manage", "admin"]
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
+def fuzz_app() -> dict[str, Any]:
+    """The ticket app with a public form and a survey form (a feedback rating a ticket), so the public
+    pages and the survey link are reached past their 404s too."""
+    doc = ticket_app(rules=[{"key": "web", "kind": "public_form", "form": "ticket", "contact_field": "phone",
+                             "status_field": "status", "fields": ["title", "body", "qty", "due", "phone"]}])
+    doc["forms"][0]["fields"] += [  # what a public form's channel and status look-up record and read
+        {"key": "channel", "kind": "text", "label": {"en": "Channel"}},
+        {"key": "serial", "kind": "serial", "label": {"en": "No."}, "config": {"pattern": "T{0000}"}}]
+    doc["forms"].append({"key": "feedback", "label": {"en": "Feedback"}, "fields": [
+        {"key": "ticket", "kind": "relation", "label": {"en": "Ticket"}, "config": {"form": "ticket"}},
+        {"key": "score", "kind": "integer", "label": {"en": "Score"}, "min": 1, "max": 5},
+        {"key": "remark", "kind": "text", "label": {"en": "Remark"}, "max_length": 200}]})
+    return doc
+
+
+@dataclass
+class Fuzzed:
+    org: Org
+    known: dict[str, str]  # path parameters that name things that exist
+
+
 @pytest.fixture
-def fuzz_org(org: Org, engine: Engine) -> Iterator[Org]:
+def fuzz_org(org: Org, engine: Engine) -> Iterator[Fuzzed]:
     if engine.dialect.name not in FUZZ_BACKENDS:
         pytest.skip(f"fuzzing runs on {FUZZ_BACKENDS} (DAJIAN_FUZZ_BACKENDS)")
     client = org.client()
-    for doc in (ticket_app(), shop_app()):
+    for doc in (fuzz_app(), shop_app()):
         assert publish(client, doc).status_code == 200
     started = utcnow()
-    yield org
+    yield Fuzzed(org, _things(org))
     with engine.begin() as conn:  # the fuzzed logins failed from the test client's address: unlock it
         conn.execute(delete(login_attempts).where(login_attempts.c.at >= started))
+
+
+def _things(org: Org) -> dict[str, str]:
+    """A ticket with a comment and its file, a saved view and a survey link about the ticket."""
+    client, form = org.client(), "/api/v1/apps/tickets/forms/ticket"
+    ticket = client.post(f"{form}/records", json={"title": "fuzz", "phone": "13800000000"}).json()["id"]
+    upload = client.post(f"{form}/comments/files", content=b"fuzz", headers={"X-Filename": "a.txt"}).json()
+    comment = client.post(f"{form}/records/{ticket}/comments", json={"body": "fuzz", "files": [upload["id"]]})
+    view = client.post(f"{form}/views", json={"name": "fuzz"}).json()["id"]
+    with org.engine.begin() as conn:
+        app_id = conn.execute(select(apps.c.id).where(apps.c.org_id == org.id, apps.c.key == "tickets")).scalar_one()
+        token = make_token(conn, org_id=org.id, app_id=app_id, form="feedback", ref_form="ticket", ref_id=ticket)
+    ids = {"record_id": ticket, "comment_id": comment.json()["id"], "file_id": upload["id"], "view_id": view}
+    return {"org_key": org.key, "app_key": "tickets", "form_key": "ticket", "token": token,
+            **{k: str(v) for k, v in ids.items()}}
 
 
 def _token(org: Org) -> str:
@@ -104,23 +143,25 @@ def _messages(exc: Failure | FailureGroup) -> str:
     return "; ".join(f"{f.title}: {f.message[:200]}" for f in found)
 
 
-def test_platform_openapi_has_no_server_errors(fuzz_org: Org, api: FastAPI) -> None:
+def test_platform_openapi_has_no_server_errors(fuzz_org: Fuzzed, api: FastAPI) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", api)
-    known = {"org_key": fuzz_org.key, "app_key": "tickets", "form_key": "ticket"}
-    assert _fuzz(schema, token=_token(fuzz_org), known=known, examples=_examples(fuzz_org)) == []
+    org = fuzz_org.org
+    assert _fuzz(schema, token=_token(org), known=fuzz_org.known, examples=_examples(org)) == []
 
 
-def test_app_openapi_has_no_server_errors(fuzz_org: Org, api: FastAPI) -> None:
-    token = _token(fuzz_org)
+def test_app_openapi_has_no_server_errors(fuzz_org: Fuzzed, api: FastAPI) -> None:
+    org = fuzz_org.org
+    token = _token(org)
     for app_key in ("tickets", "shop"):
         schema = schemathesis.openapi.from_asgi(f"/api/v1/apps/{app_key}/openapi.json", api,
                                                 headers={"Authorization": f"Bearer {token}"})
-        assert _fuzz(schema, token=token, known={}, examples=_examples(fuzz_org)) == []
+        known = {"record_id": fuzz_org.known["record_id"]} if app_key == "tickets" else {}
+        assert _fuzz(schema, token=token, known=known, examples=_examples(org)) == []
 
 
-def test_the_documented_422_is_the_real_body(fuzz_org: Org, api: FastAPI) -> None:
+def test_the_documented_422_is_the_real_body(fuzz_org: Fuzzed, api: FastAPI) -> None:
     for doc in (TestClient(api).get("/openapi.json").json(),
-                fuzz_org.client().get("/api/v1/apps/tickets/openapi.json").json()):
+                fuzz_org.org.client().get("/api/v1/apps/tickets/openapi.json").json()):
         assert "HTTPValidationError" not in doc["components"]["schemas"]
         invalid = {op["responses"][status]["content"]["application/json"]["schema"]["$ref"]
                    for item in doc["paths"].values() for op in item.values() for status in ("422", "4XX")

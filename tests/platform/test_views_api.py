@@ -7,36 +7,19 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.platform.conftest import Org, publish
+from tests.platform.conftest import Org
+from tests.platform.desk_app import FORM, STATUS, agent, desk, published
 
-VIEWS = "/api/v1/apps/desk/forms/ticket/views"
-STATUS = [{"value": "open", "label": {"en": "Open"}}, {"value": "done", "label": {"en": "Done"}}]
-
-
-def desk() -> dict[str, Any]:
-    fields = [{"key": "title", "kind": "text", "label": {"en": "Title"}},
-              {"key": "status", "kind": "single_select", "label": {"en": "Status"}, "options": STATUS},
-              {"key": "due", "kind": "date", "label": {"en": "Due"}},
-              {"key": "amount", "kind": "integer", "label": {"en": "Amount"}}]
-    perms = {"ticket": {"actions": ["create", "read", "update"], "row_scope": "all"}}
-    return {"schema_version": 1, "key": "desk", "label": {"en": "Desk"},
-            "forms": [{"key": "ticket", "label": {"en": "Ticket"}, "fields": fields}],
-            "roles": [{"key": "agent", "label": {"en": "Agent"}, "permissions": perms}]}
+VIEWS = f"{FORM}/views"
+FIELDS = [{"key": "title", "kind": "text", "label": {"en": "Title"}},
+          {"key": "status", "kind": "single_select", "label": {"en": "Status"}, "options": STATUS},
+          {"key": "due", "kind": "date", "label": {"en": "Due"}},
+          {"key": "amount", "kind": "integer", "label": {"en": "Amount"}}]
 
 
 @pytest.fixture
 def admin(org: Org) -> TestClient:
-    client = org.client()
-    response = publish(client, desk())
-    assert response.status_code == 200, response.text
-    return client
-
-
-def agent(org: Org, admin: TestClient, name: str) -> TestClient:
-    user_id = org.add_user(name)
-    grant = admin.post("/api/v1/admin/memberships", json={"user_id": user_id, "app": "desk", "role": "agent"})
-    assert grant.status_code == 201, grant.text
-    return org.client(name)
+    return published(org, desk(FIELDS, {"actions": ["create", "read", "update"], "row_scope": "all"}))
 
 
 def save(client: TestClient, name: str, status: int = 201, **body: Any) -> dict[str, Any]:
@@ -59,8 +42,8 @@ def test_a_saved_view_comes_back_with_its_filter_sort_and_columns(org: Org, admi
             for v in listed] == [("Big open", OPEN_BIG, "-amount", ["title", "amount"], "table")]
     # the saved filter lists what it says
     for amount, status in ((50, "open"), (150, "open"), (150, "done")):
-        ann.post("/api/v1/apps/desk/forms/ticket/records", json={"title": "t", "status": status, "amount": amount})
-    rows = ann.post("/api/v1/apps/desk/forms/ticket/records/query",
+        ann.post(f"{FORM}/records", json={"title": "t", "status": status, "amount": amount})
+    rows = ann.post(f"{FORM}/records/query",
                     json={"filter": listed[0]["spec"]["filter"], "sort": listed[0]["spec"]["sort"]}).json()
     assert [(r["status"], r["amount"]) for r in rows["items"]] == [("open", 150)]
 
@@ -119,7 +102,7 @@ def test_bad_bodies_are_4xx(admin: TestClient) -> None:
 
 def test_columns_name_the_fields_options_people_and_departments(org: Org, admin: TestClient) -> None:
     ann = agent(org, admin, "ann")
-    body = ann.get("/api/v1/apps/desk/forms/ticket/columns").json()
+    body = ann.get(f"{FORM}/columns").json()
     assert [(c["key"], c["kind"], c["sortable"]) for c in body["columns"]] == [
         ("title", "text", True), ("status", "single_select", True), ("due", "date", True), ("amount", "integer", True)]
     assert [o["value"] for o in body["columns"][1]["options"]] == ["open", "done"]

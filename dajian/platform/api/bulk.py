@@ -21,6 +21,7 @@ from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, TransactionalRoute
 from dajian.platform.api.params import BodyId, request_id
 from dajian.platform.api.schemas.responses import SIGNED_IN, errors
+from dajian.platform.api.schemas.runtime import BulkDone
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.errors import DajianError
@@ -41,10 +42,6 @@ class BulkUpdate(BaseModel):
 class BulkDelete(BaseModel):
     model_config = ConfigDict(extra="forbid")
     ids: Ids
-
-
-class BulkDone(BaseModel):
-    count: int = Field(description="how many records were changed (all of them, or none on an error)")
 
 
 def _context(conn: Connection, principal: Principal, app_key: str, form_key: str, action: str) -> service.FormContext:

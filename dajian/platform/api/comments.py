@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import StreamingResponse
@@ -16,7 +16,9 @@ from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, transaction
 from dajian.platform.api.files import RAW_BODY, body_chunks, declared_length, file_store, upload_name
 from dajian.platform.api.params import BodyId, PathId
-from dajian.platform.api.schemas.responses import SIGNED_IN, errors, streams
+from dajian.platform.api.schemas import files as file_out
+from dajian.platform.api.schemas import runtime as out
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers, streams
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime
 from dajian.platform.principal import Principal
@@ -24,35 +26,6 @@ from dajian.platform.records import form_context
 
 router = APIRouter(prefix=V1 + "/apps/{app_key}/forms/{form_key}", tags=[RUNTIME], route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
-
-
-class Person(BaseModel):
-    id: int
-    name: str
-
-
-class AttachedFile(BaseModel):
-    id: int
-    name: str
-    size: int
-    mime: str
-    sha256: str
-
-
-class Comment(BaseModel):
-    id: int
-    at: str
-    author: str = Field(description="the author's name, or the sender's address for e-mail replies")
-    author_id: int | None
-    channel: str = Field(description="web, or the inbound channel an e-mail reply came through")
-    body: str
-    public: bool = Field(description="shown to the customer in the status look-up")
-    mentions: list[Person]
-    files: list[AttachedFile]
-
-
-class CommentList(BaseModel):
-    items: list[Comment]
 
 
 class NewComment(BaseModel):
@@ -65,27 +38,27 @@ class NewComment(BaseModel):
     public: bool = False
 
 
-@router.get("/records/{record_id}/comments", responses=errors(*SIGNED_IN, 404, 422))
-def list_comments(conn: ReadConn, principal: Auth, app_key: str, form_key: str, record_id: PathId) -> CommentList:
+@router.get("/records/{record_id}/comments", **answers(out.CommentList, *SIGNED_IN, 404, 422))
+def list_comments(conn: ReadConn, principal: Auth, app_key: str, form_key: str,
+                  record_id: PathId) -> dict[str, Any]:
     """The record's comments, oldest first (web comments and e-mail replies)."""
-    items = service.list_comments(conn, principal, app_key, form_key, record_id)
-    return CommentList.model_validate({"items": items})
+    return {"items": service.list_comments(conn, principal, app_key, form_key, record_id)}
 
 
-@router.post("/records/{record_id}/comments", status_code=201, responses=errors(*SIGNED_IN, 404, 409, 413, 422))
+@router.post("/records/{record_id}/comments", status_code=201,
+             **answers(out.Comment, *SIGNED_IN, 404, 409, 413, 422))
 def add_comment(conn: Conn, principal: Auth, app_key: str, form_key: str, record_id: PathId,
-                body: NewComment) -> Comment:
+                body: NewComment) -> dict[str, Any]:
     """Comment on a record you may read; mentioned people are notified in the app."""
-    made = service.add_comment(conn, principal, app_key, form_key, record_id, body=body.body,
+    return service.add_comment(conn, principal, app_key, form_key, record_id, body=body.body,
                                mentions=body.mentions, file_ids=body.files, public_=body.public)
-    return Comment.model_validate(made)
 
 
 @router.post("/comments/files", status_code=201, openapi_extra=RAW_BODY,
-             responses=errors(*SIGNED_IN, 404, 409, 413, 422))
+             **answers(file_out.FileRef, *SIGNED_IN, 404, 409, 413, 422))
 async def upload_comment_file(request: Request, principal: Auth, app_key: str, form_key: str,
                               x_filename: Annotated[str | None, Header()] = None,
-                              filename: str | None = None) -> AttachedFile:
+                              filename: str | None = None) -> dict[str, Any]:
     """Upload a file to attach to your next comment on a record of this form (raw body, as field uploads)."""
     name = upload_name(x_filename, filename)
 
@@ -100,10 +73,9 @@ async def upload_comment_file(request: Request, principal: Auth, app_key: str, f
     files.check_declared(rules, name, declared_length(request))
     received = await files.receive(body_chunks(request), store=file_store(request), name=name, rules=rules)
 
-    def save() -> AttachedFile:
+    def save() -> dict[str, Any]:
         with transaction(request) as conn:
-            saved = files.save_file(conn, principal, received, app_id=app_id, form_key=form_key, field_key=None)
-            return AttachedFile.model_validate(saved)
+            return files.save_file(conn, principal, received, app_id=app_id, form_key=form_key, field_key=None)
 
     return await run_in_threadpool(save)
 

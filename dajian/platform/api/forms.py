@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
 
-from dajian.engines.form.model import FormDef
 from dajian.platform import records as service
 from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import ReadConn, TransactionalRoute
 from dajian.platform.api.schemas.responses import SIGNED_IN, errors
+from dajian.platform.api.schemas.runtime import RuntimeForm
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.errors import Forbidden
@@ -22,18 +21,6 @@ router = APIRouter(prefix=V1, route_class=TransactionalRoute, tags=[RUNTIME])
 Auth = Annotated[Principal, Depends(current_principal)]
 
 _ACTIONS = ("create", "update", "delete")
-
-
-class RuntimeForm(BaseModel):
-    """A published form as the caller may use it: its definition (cascade fields carry their option tree
-    inline, app-level trees substituted) and the caller's actions and fields (``null``: every field)."""
-
-    app_version: int
-    timezone: str
-    form: FormDef
-    actions: list[str] = Field(description="read plus whichever of create, update, delete the caller may do")
-    read_fields: list[str] | None
-    write_fields: list[str] | None
 
 
 @router.get("/apps/{app_key}/forms/{form_key}/definition", responses=errors(*SIGNED_IN, 404, 422))

@@ -145,7 +145,7 @@ function DeliveriesDrawer({ app, onClose }: { app: AppSummary | null; onClose: (
           locale={{ emptyText: t('admin.apps.noDeliveries') }}
           columns={[
             { title: t('admin.apps.event'), dataIndex: 'event' },
-            { title: 'URL', dataIndex: 'url', ellipsis: true },
+            { title: t('admin.apps.url'), dataIndex: 'url', ellipsis: true },
             {
               title: t('admin.apps.status'),
               dataIndex: 'status',

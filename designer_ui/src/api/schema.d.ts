@@ -1885,19 +1885,6 @@ export interface components {
             /** Rule */
             rule: string;
         };
-        /** AttachedFile */
-        AttachedFile: {
-            /** Id */
-            id: number;
-            /** Mime */
-            mime: string;
-            /** Name */
-            name: string;
-            /** Sha256 */
-            sha256: string;
-            /** Size */
-            size: number;
-        };
         /** AuditEntry */
         AuditEntry: {
             /** Action */
@@ -1952,13 +1939,19 @@ export interface components {
              * @description the relation field of ``form`` that points at this record
              */
             field: string;
-            /** Field Label */
+            /**
+             * Field Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
             field_label: {
                 [key: string]: string;
             };
             /** Form */
             form: string;
-            /** Form Label */
+            /**
+             * Form Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
             form_label: {
                 [key: string]: string;
             };
@@ -2216,7 +2209,10 @@ export interface components {
         };
         /** Comment */
         Comment: {
-            /** At */
+            /**
+             * At
+             * Format: date-time
+             */
             at: string;
             /**
              * Author
@@ -2233,7 +2229,7 @@ export interface components {
              */
             channel: string;
             /** Files */
-            files: components["schemas"]["AttachedFile"][];
+            files: components["schemas"]["FileRef"][];
             /** Id */
             id: number;
             /** Mentions */
@@ -4610,13 +4606,19 @@ export interface components {
              * @description the relation field of this record's form that points at ``form``
              */
             field: string;
-            /** Field Label */
+            /**
+             * Field Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
             field_label: {
                 [key: string]: string;
             };
             /** Form */
             form: string;
-            /** Form Label */
+            /**
+             * Form Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
             form_label: {
                 [key: string]: string;
             };
@@ -7037,7 +7039,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachedFile"];
+                    "application/json": components["schemas"]["FileRef"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */

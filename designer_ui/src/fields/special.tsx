@@ -1,3 +1,4 @@
+import { BoldOutlined, ItalicOutlined, UnorderedListOutlined } from '@ant-design/icons'
 import { Button, Input, InputNumber, Space } from 'antd'
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -99,9 +100,9 @@ export function RichTextEdit(p: EditProps) {
   }
   return <div>
     <Space size={4}>
-      <Button size="small" aria-label={t('fields.bold')} disabled={p.disabled} onMouseDown={(e) => { e.preventDefault(); command('bold') }}><b>B</b></Button>
-      <Button size="small" aria-label={t('fields.italic')} disabled={p.disabled} onMouseDown={(e) => { e.preventDefault(); command('italic') }}><i>I</i></Button>
-      <Button size="small" aria-label={t('fields.bulletList')} disabled={p.disabled} onMouseDown={(e) => { e.preventDefault(); command('insertUnorderedList') }}>•</Button>
+      <Button size="small" aria-label={t('fields.bold')} disabled={p.disabled} onMouseDown={(e) => { e.preventDefault(); command('bold') }} icon={<BoldOutlined aria-hidden />} />
+      <Button size="small" aria-label={t('fields.italic')} disabled={p.disabled} onMouseDown={(e) => { e.preventDefault(); command('italic') }} icon={<ItalicOutlined aria-hidden />} />
+      <Button size="small" aria-label={t('fields.bulletList')} disabled={p.disabled} onMouseDown={(e) => { e.preventDefault(); command('insertUnorderedList') }} icon={<UnorderedListOutlined aria-hidden />} />
     </Space>
     <div id={p.id} ref={box} role="textbox" aria-multiline="true" contentEditable={!p.disabled} suppressContentEditableWarning
       dangerouslySetInnerHTML={{ __html: initial }}

@@ -20,6 +20,9 @@ function withAreas(base: Record<string, unknown>, lang: string): Record<string, 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
+// Each language named in itself, whatever the page's language: someone who cannot read the current
+// one still finds their own. Not in the catalogues for that reason.
+export const LOCALE_NAMES: Record<Locale, string> = { 'zh-CN': '中文', en: 'English' }
 // Before sign-in the last language chosen on this browser; after it, the user's own (server side).
 const STORAGE_KEY = 'dajian.locale'
 

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, ApiError, type FieldError, unwrap } from '../api/client'
-import { applyLocale, isLocale, type Locale } from '../i18n'
+import { applyLocale, isLocale, LOCALE_NAMES, LOCALES, type Locale } from '../i18n'
 import { ME_KEY, useMe } from '../session'
 
 interface ProfileValues {
@@ -91,10 +91,7 @@ export function ProfilePage() {
           </Form.Item>
           <Form.Item name="locale" label={t('profile.language')}>
             <Select<Locale>
-              options={[
-                { value: 'zh-CN', label: '中文' },
-                { value: 'en', label: 'English' },
-              ]}
+              options={LOCALES.map((locale) => ({ value: locale, label: LOCALE_NAMES[locale] }))}
             />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={saving}>

@@ -1,9 +1,7 @@
 import { DownOutlined, GlobalOutlined } from '@ant-design/icons'
 import { Button, Dropdown } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { isLocale, LOCALES, type Locale } from '../i18n'
-
-const NAMES: Record<Locale, string> = { 'zh-CN': '中文', en: 'English' }
+import { isLocale, LOCALE_NAMES as NAMES, LOCALES, type Locale } from '../i18n'
 
 /** The language menu: a button named "语言" / "Language" whose items are the languages, each named in itself. */
 export function LanguageSwitch({ onChange }: { onChange: (locale: Locale) => void }) {

@@ -107,7 +107,7 @@ export function FilterPanel({ columns, fields, ops, initial, onApply }: Props) {
                   value={formula}
                   autoSize={{ minRows: 3 }}
                   onChange={(e) => setFormula(e.target.value)}
-                  placeholder='status = "open" AND amount > 100'
+                  placeholder={t('list.filter.formulaExample')}
                   status={error ? 'error' : undefined}
                 />
               </Space>
@@ -274,7 +274,7 @@ function RowEditor({ index, row, columns, fields, ops, onChange }: RowProps) {
             aria-label={t('list.filter.value', { n })}
             style={{ width: 160 }}
             value={row.value === null || row.value === undefined ? '' : String(row.value)}
-            placeholder={info && (info.valueType === 'date' || info.valueType === 'datetime') ? 'YYYY-MM-DD' : undefined}
+            placeholder={info && (info.valueType === 'date' || info.valueType === 'datetime') ? t('list.filter.datePlaceholder') : undefined}
             onChange={(e) => onChange({ ...row, value: e.target.value })}
           />
         ))}

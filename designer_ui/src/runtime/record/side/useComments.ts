@@ -4,7 +4,7 @@ import type { components } from '../../../api/schema'
 import { recordKey, type RecordRef } from './recordRef'
 
 export type Comment = components['schemas']['Comment']
-export type AttachedFile = components['schemas']['AttachedFile']
+export type AttachedFile = components['schemas']['FileRef']
 
 export function useComments(ref: RecordRef) {
   return useQuery({
