@@ -36,7 +36,13 @@ export default tseslint.config(
         {
           mode: 'jsx-only',
           'jsx-attributes': { include: TEXT_ATTRIBUTES, exclude: [] },
-          words: { exclude: [/^[\s\p{P}\p{S}\p{N}]*$/u] },
+          words: {
+            exclude: [
+              /^[\s\p{P}\p{S}\p{N}]*$/u,
+              /^[a-z][a-z0-9_]*$/, // a key or a JSON path segment, not a sentence
+              /^((Ctrl|Shift|Alt)\+)+[A-Z0-9/]$/, // a keyboard shortcut reads the same in every language
+            ],
+          },
           callees: {
             exclude: ['t', 'i18n(ext)?', 'format', 'toLocale(Date|Time)?String', 'includes', 'indexOf', 'startsWith', 'endsWith'],
           },
