@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from dajian.platform import directory, template_install
+from dajian.platform import template_install
 from dajian.platform.api.audiences import ADMIN
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import ReadConn, TransactionalRoute, transaction
@@ -22,13 +22,19 @@ from dajian.platform.api.params import INT32_MAX
 from dajian.platform.api.schemas import admin as out
 from dajian.platform.api.schemas.responses import SIGNED_IN, answers, binary, errors
 from dajian.platform.api.versions import V1
-from dajian.platform.errors import Invalid, PayloadTooLarge
+from dajian.platform.errors import Forbidden, Invalid, PayloadTooLarge
 from dajian.platform.files import content_disposition
 from dajian.platform.principal import Principal
 from dajian.platform.template_archive import MAX_ARCHIVE, ZIP_MIME, MiB
 
 router = APIRouter(prefix=V1 + "/admin", tags=[ADMIN], route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
+
+
+def _require_admin(principal: Principal) -> None:
+    """An organisation administrator; the token scope is the route's own (``apps:manage``, ``apps:read``)."""
+    if not principal.is_org_admin:
+        raise Forbidden("only organisation administrators may do this")
 
 
 def _too_large() -> PayloadTooLarge:
@@ -58,7 +64,7 @@ async def import_template(
         "the installed version the plan was made against (0: not installed); 409 if it changed"))] = None,
 ) -> dict[str, Any]:
     """Install or upgrade an app from a template folder (.zip) or an app definition (.json)."""
-    directory.require_admin(principal)
+    _require_admin(principal)
     data = await _read_body(request)
 
     def run() -> dict[str, Any]:
@@ -74,7 +80,7 @@ async def import_template(
 def export_template(conn: ReadConn, principal: Auth, app_key: str,
                     version: Annotated[str | None, Query(max_length=50, description="the manifest's version")] = None,
                     ) -> Response:
-    directory.require_admin(principal)
+    _require_admin(principal)
     data = template_install.export_zip(conn, principal, app_key, version=version)
     return Response(data, media_type=ZIP_MIME, headers={"Content-Disposition": content_disposition(f"{app_key}.zip"),
                                                         "Cache-Control": "private, max-age=0"})

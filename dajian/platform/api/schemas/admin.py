@@ -132,12 +132,8 @@ class JobPage(Out):
     next_before_id: int | None = Field(description="pass as before_id for the next page; null on the last")
 
 
-class DeliveryEntry(Delivery):
-    app: str | None = Field(description="the app whose subscription made it; null for a flow's webhook node")
-
-
 class DeliveryPage(Out):
-    items: list[DeliveryEntry]
+    items: list[Delivery]
     next_before_id: int | None
 
 
