@@ -70,6 +70,8 @@ export function AuditPage() {
         <Form.Item name="entity" label={t('admin.audit.entity')}>
           <Select
             allowClear
+            showSearch
+            optionFilterProp="label"
             style={{ width: 130 }}
             options={(entities.data ?? []).map((e) => ({ value: e, label: t(`admin.audit.entities.${e}`, { defaultValue: e }) }))}
           />
@@ -125,7 +127,7 @@ export function AuditPage() {
                 title: t('admin.audit.changes'),
                 dataIndex: 'changes',
                 ellipsis: true,
-                render: (changes: Record<string, unknown>) => <Typography.Text code>{JSON.stringify(changes)}</Typography.Text>,
+                render: (changes: Record<string, unknown>) => <span className="admin-mono">{JSON.stringify(changes)}</span>,
               },
             ]}
           />

@@ -62,6 +62,8 @@ export function DeliveriesPage() {
           <Select
             id="admin-deliveries-status"
             allowClear
+            showSearch
+            optionFilterProp="label"
             style={{ width: 160 }}
             value={status}
             onChange={(value?: string) => setFilter('status', value)}

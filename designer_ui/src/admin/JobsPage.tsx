@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query'
-import { App as AntApp, Badge, Button, Descriptions, Drawer, Form, Popconfirm, Radio, Select, Space, Table, Tag, Typography } from 'antd'
+import { App as AntApp, Button, Descriptions, Drawer, Form, Popconfirm, Select, Space, Table, Tabs, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, unwrap } from '../api/client'
@@ -97,27 +97,24 @@ export function JobsPage() {
         {t('admin.nav.jobs')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('admin.jobs.hint')}</Typography.Paragraph>
+      <Tabs
+        aria-label={t('admin.jobs.state')}
+        activeKey={state}
+        onChange={(key) => setState(key as JobState | 'all')}
+        items={[
+          { key: 'all', label: <Space size={4}>{t('admin.jobs.all')}<span className="admin-count">{total}</span></Space> },
+          ...Object.entries(first?.counts ?? {}).map(([key, count]) => ({
+            key,
+            label: (
+              <Space size={4}>
+                {t(`admin.jobs.states.${key}`)}
+                <span className={count && canRetry(key) ? 'admin-count admin-count-alert' : 'admin-count'}>{count}</span>
+              </Space>
+            ),
+          })),
+        ]}
+      />
       <Form layout="inline" style={{ marginBottom: 16, rowGap: 8 }}>
-        <Form.Item label={t('admin.jobs.state')}>
-          <Radio.Group
-            aria-label={t('admin.jobs.state')}
-            optionType="button"
-            value={state}
-            onChange={(event) => setState(event.target.value as JobState | 'all')}
-            options={[
-              { value: 'all', label: `${t('admin.jobs.all')} ${total}` },
-              ...Object.entries(first?.counts ?? {}).map(([key, count]) => ({
-                value: key,
-                label: (
-                  <Space size={4}>
-                    {t(`admin.jobs.states.${key}`)}
-                    <Badge count={count} showZero overflowCount={99999} color={count && canRetry(key) ? 'red' : '#bfbfbf'} />
-                  </Space>
-                ),
-              })),
-            ]}
-          />
-        </Form.Item>
         <Form.Item label={t('admin.jobs.kind')} htmlFor="admin-jobs-kind">
           <Select
             id="admin-jobs-kind"
