@@ -32,7 +32,8 @@ def pick(page: Any, label: str, text: str) -> None:
 
 
 def doc_shot(page: Any, name: str, site: Site) -> None:
-    """``shoot`` at 1280×800; with ``DAJIAN_DOC_SCREENSHOTS=1`` (and SQLite) also the README's copy in docs/screenshots."""
+    """``shoot`` at 1280×800; with ``DAJIAN_DOC_SCREENSHOTS=1`` (and SQLite) also the README's copy in
+    docs/screenshots."""
     shoot(page, name, site, as_is=True)
     if os.environ.get("DAJIAN_DOC_SCREENSHOTS") == "1" and site.backend == "sqlite":
         target = ROOT / "docs" / "screenshots" / f"{name}-1280x800.png"
@@ -72,6 +73,7 @@ def test_admin_creates_a_user_gives_a_role_and_the_user_signs_in(page: Any, site
     expect(drawer.get_by_text("客诉管理 · 客服专员")).to_be_visible()
     shoot(page, "admin-user-roles", site, as_is=True)
     drawer.get_by_role("button", name="Close").or_(drawer.get_by_role("button", name="关闭")).click()
+    expect(drawer).to_be_hidden()
 
     sign_out(page)
     sign_in(page, site, "newagent")
@@ -172,7 +174,8 @@ def _org_id(engine: Engine, site: Site) -> int:
 
 def test_jobs_page_shows_states_and_retries_a_dead_job(page: Any, site: Site, engine: Engine) -> None:
     with engine.begin() as conn:  # a kind no worker runs, so the retried job stays due for the test to see
-        job_id = jobs.enqueue(conn, "test.browser", {"why": "a mail server that was down"}, org_id=_org_id(engine, site))
+        job_id = jobs.enqueue(conn, "test.browser", {"why": "a mail server that was down"},
+                              org_id=_org_id(engine, site))
         conn.execute(update(job_table).where(job_table.c.id == job_id).values(
             status="dead", attempts=5, finished_at=utcnow(),
             last_error="Traceback (most recent call last):\nConnectionRefusedError: smtp.example.com:25"))

@@ -25,11 +25,14 @@ function download(name: string, blob: Blob) {
 function PlanView({ plan }: { plan: Published }) {
   const { t } = useTranslation()
   if (plan.unchanged) return <Alert type="info" showIcon message={t('admin.apps.unchanged')} />
+  const changed = plan.plan.filter((form) => form.steps.length > 0)
+  const same = plan.plan.length - changed.length
   return (
     <List
       size="small"
       header={t('admin.apps.planFor', { version: plan.version })}
-      dataSource={plan.plan}
+      footer={same > 0 && <Typography.Text type="secondary">{t('admin.apps.formsUnchanged', { count: same })}</Typography.Text>}
+      dataSource={changed}
       locale={{ emptyText: t('admin.apps.planEmpty') }}
       renderItem={(form) => (
         <List.Item>
