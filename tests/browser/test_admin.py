@@ -28,6 +28,8 @@ def pick(page: Any, label: str, text: str) -> None:
     box = page.get_by_label(label, exact=True)
     box.click()
     box.fill(text)
+    # options may still be loading (an app's roles after the app is picked): Enter waits for a match
+    expect(page.get_by_role("option", name=re.compile(re.escape(text))).first).to_be_attached()
     page.keyboard.press("Enter")
 
 
