@@ -141,15 +141,18 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         backlinks,
         bulk,
         comments,
+        deliveries,
         excel,
         files,
         flows,
         forms,
+        jobs,
         public,
         records,
         reports,
         rules,
         search,
+        templates,
         views,
     )
     from dajian.platform.api import catalog as catalog_api
@@ -172,8 +175,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(_TooLarge, _too_large)
-    for module in (auth, admin, apps, forms, records, bulk, comments, backlinks, excel, files, flows, reports,
-                   search, rules, views, public):
+    for module in (auth, admin, jobs, deliveries, templates, apps, forms, records, bulk, comments, backlinks, excel,
+                   files, flows, reports, search, rules, views, public):
         app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.include_router(catalog_api.router, dependencies=[Depends(enforce)])
     app.add_middleware(RefuseNul, exempt=is_upload_path)

@@ -367,7 +367,7 @@ def latest_version_number(conn: Connection, app_id: int) -> int:
 
 
 def import_definition(
-    conn: Connection, principal: Principal, doc: Any, *, dry_run: bool = False
+    conn: Connection, principal: Principal, doc: Any, *, dry_run: bool = False, note: str | None = None
 ) -> dict[str, Any]:
     """Create the app if needed, make ``doc`` its draft and publish it (one transaction)."""
     doc = upgrade_definition(doc)
@@ -379,7 +379,7 @@ def import_definition(
     if exists is None:
         create_app(conn, principal, key=key, label=doc["label"])
     save_draft(conn, principal, key, doc)
-    return publish(conn, principal, key, dry_run=dry_run)
+    return publish(conn, principal, key, dry_run=dry_run, note=note)
 
 
 def export_definition(conn: Connection, principal: Principal, key: str) -> dict[str, Any]:

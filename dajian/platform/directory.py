@@ -117,3 +117,17 @@ def revoke_role(conn: Connection, principal: Principal, *, user_id: int, app_key
     conn.execute(delete(memberships).where(memberships.c.user_id == user_id, memberships.c.role_id == role_id))
     write_audit(conn, org_id=principal.org_id, actor_id=principal.user_id, entity="permission",
                 action="revoke_role", changes={"user_id": user_id, "app": app_key, "role": role_key})
+
+
+def list_memberships(conn: Connection, principal: Principal, *, user_id: int | None = None,
+                     app_key: str | None = None) -> list[dict[str, Any]]:
+    require_admin(principal)
+    query = (select(memberships.c.user_id, apps.c.key.label("app"), roles.c.key.label("role"),
+                    apps.c.label.label("app_label"), roles.c.label.label("role_label"))
+             .join(roles, roles.c.id == memberships.c.role_id).join(apps, apps.c.id == roles.c.app_id)
+             .where(memberships.c.org_id == principal.org_id, ~roles.c.archived))  # fmt: skip
+    if user_id is not None:
+        query = query.where(memberships.c.user_id == user_id)
+    if app_key is not None:
+        query = query.where(apps.c.key == app_key)
+    return [dict(r) for r in conn.execute(query.order_by(apps.c.key, roles.c.key, memberships.c.user_id)).mappings()]

@@ -62,7 +62,8 @@ CHUNK_BYTES = 64 * 1024
 FILE_KINDS = frozenset({"attachment", "image"})
 KEY_RE = re.compile(r"^sha256/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}$")
 UPLOAD_PATH = re.compile(
-    r"^/api/(?:v1/)?apps/[^/]+/forms/[^/]+/(?:fields/[^/]+/files|import/preview|comments/files)/?$")
+    r"^/api/(?:v1/)?(?:apps/[^/]+/forms/[^/]+/(?:fields/[^/]+/files|import/preview|comments/files)"
+    r"|admin/templates/import)/?$")
 
 files = Table(
     "files",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { buildDepartmentTree, matchesAudit } from '../src/core/admin/departmentTree'
+import { buildDepartmentTree } from '../src/core/admin/departmentTree'
+import { auditParams, canRetry, deliveryColour, jobColour, nextBefore } from '../src/core/admin/operations'
 
 const dept = (id: number, name: string, parent_id: number | null) => ({ id, key: `d${id}`, name, parent_id, manager_id: null })
 
@@ -16,14 +17,37 @@ describe('buildDepartmentTree', () => {
   })
 })
 
-describe('matchesAudit', () => {
-  const row = { actor_id: 7, action: 'user.create', entity: 'user', at: '2026-12-04T09:00:00+00:00' }
-  it('filters by actor, action text, entity and time range', () => {
-    expect(matchesAudit(row, { actorId: 7 })).toBe(true)
-    expect(matchesAudit(row, { actorId: 8 })).toBe(false)
-    expect(matchesAudit(row, { action: 'CREATE' })).toBe(true)
-    expect(matchesAudit(row, { entity: 'token' })).toBe(false)
-    expect(matchesAudit(row, { from: '2026-12-04T10:00:00Z' })).toBe(false)
-    expect(matchesAudit(row, { from: '2026-12-04T08:00:00Z', to: '2026-12-04T09:30:00Z' })).toBe(true)
+describe('auditParams', () => {
+  it('leaves empty filters out and trims text', () => {
+    expect(auditParams({ actorId: null, action: '  ', entity: 'token', app: '', since: null }, 100)).toEqual({ limit: 100, entity: 'token' })
+    expect(auditParams({ actorId: 7, action: ' create ', form: 'complaint', until: '2026-12-04T09:00:00.000Z' }, 50, 900)).toEqual({
+      limit: 50,
+      before_id: 900,
+      actor_id: 7,
+      action: 'create',
+      form: 'complaint',
+      until: '2026-12-04T09:00:00.000Z',
+    })
+  })
+})
+
+describe('nextBefore', () => {
+  it('pages on after a full page and stops after a short one', () => {
+    const rows = [{ id: 9 }, { id: 5 }]
+    expect(nextBefore(rows, 2)).toBe(5)
+    expect(nextBefore(rows, 3)).toBeUndefined()
+    expect(nextBefore([], 3)).toBeUndefined()
+  })
+})
+
+describe('job and delivery states', () => {
+  it('lets only failed and dead jobs be retried', () => {
+    expect(['due', 'scheduled', 'failed', 'running', 'dead', 'done', 'cancelled'].filter(canRetry)).toEqual(['failed', 'dead'])
+  })
+  it('colours the states that need attention', () => {
+    expect(jobColour('dead')).toBe('red')
+    expect(jobColour('failed')).toBe('orange')
+    expect(jobColour('something new')).toBe('default')
+    expect(deliveryColour('delivered')).toBe('green')
   })
 })

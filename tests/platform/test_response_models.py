@@ -465,6 +465,30 @@ def refusals(api: FastAPI) -> Callable[[Any, int], None]:
     return refused
 
 
+def test_admin_operations(org: Org, engine: Engine, recorder: Recorder) -> None:
+    """The admin console's jobs, deliveries, memberships, audit object types and template installs."""
+    from dajian.platform import jobs
+    from dajian.platform.models import jobs as job_table
+    from dajian.platform.rules.webhooks import enqueue_delivery
+
+    admin = org.client()
+    with engine.begin() as conn:
+        job_id = jobs.enqueue(conn, "test.models", {"n": 1}, org_id=org.id)
+        enqueue_delivery(conn, org_id=org.id, app_id=None, subscription=None, url="https://example.com/hook",
+                         event="flow.1", payload={"n": 1})
+        conn.execute(job_table.update().where(job_table.c.id == job_id).values(status="dead", last_error="boom"))
+    _ok(admin.get("/api/v1/admin/jobs", params={"limit": 1}))
+    _ok(admin.get(f"/api/v1/admin/jobs/{job_id}"))
+    _ok(admin.post(f"/api/v1/admin/jobs/{job_id}/retry"))
+    _ok(admin.get("/api/v1/admin/webhook-deliveries", params={"status": "pending"}))
+    _ok(admin.get("/api/v1/admin/audit/entities"))
+    doc = json.dumps(ticket_app(roles=[{"key": "clerk", "label": {"en": "Clerk"}, "permissions": {}}])).encode()
+    _ok(admin.post("/api/v1/admin/templates/import", content=doc, params={"dry_run": True}))
+    _ok(admin.post("/api/v1/admin/templates/import", content=doc, params={"expected_version": 0}))
+    _ok(admin.get("/api/v1/admin/memberships", params={"app": "tickets"}))
+    _seen(engine, recorder)
+
+
 def _operations(api: FastAPI) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for path, item in api.openapi()["paths"].items():
         for method, operation in item.items():

@@ -73,7 +73,17 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("PUT", V1 + "/admin/users/{user_id}/department"): ADMIN,
     ("POST", V1 + "/admin/memberships"): ADMIN,
     ("DELETE", V1 + "/admin/memberships"): ADMIN,
+    ("GET", V1 + "/admin/memberships"): ADMIN,
     ("GET", V1 + "/admin/audit"): ADMIN,
+    ("GET", V1 + "/admin/audit/entities"): ADMIN,
+    # the job queue and webhook deliveries of the organisation (retry and redeliver are audited)
+    ("GET", V1 + "/admin/jobs"): ADMIN,
+    ("GET", V1 + "/admin/jobs/{job_id}"): ADMIN,
+    ("POST", V1 + "/admin/jobs/{job_id}/retry"): ADMIN,
+    ("GET", V1 + "/admin/webhook-deliveries"): ADMIN,
+    # templates: install or upgrade an app from a package, export one (a definition may hold channel secrets)
+    ("POST", V1 + "/admin/templates/import"): ADMIN_APPS,
+    ("GET", V1 + "/admin/apps/{app_key}/template.zip"): Need("apps:read", "admin"),
     ("GET", V1 + "/admin/webhook-allowlist"): ADMIN,
     ("PUT", V1 + "/admin/webhook-allowlist"): ADMIN,
     # app design: drafts, definitions, versions and exports may hold channel secrets

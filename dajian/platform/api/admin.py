@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from dajian.engines.form.model import KEY_PATTERN
-from dajian.platform import directory
+from dajian.platform import audit_search, directory
 from dajian.platform.api.audiences import ADMIN
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute
@@ -18,7 +17,6 @@ from dajian.platform.api.schemas import admin as out
 from dajian.platform.api.schemas.responses import SIGNED_IN, answers
 from dajian.platform.api.versions import V1
 from dajian.platform.auth import change_account, create_user
-from dajian.platform.models import audit_log
 from dajian.platform.principal import Principal
 
 router = APIRouter(prefix=V1 + "/admin", tags=[ADMIN], route_class=TransactionalRoute)
@@ -121,12 +119,35 @@ def revoke(conn: Conn, principal: Auth, body: RoleGrant) -> dict[str, Any]:
     return body.model_dump()
 
 
+@router.get("/memberships", **answers(list[out.RoleMembership], *SIGNED_IN, 422))
+def memberships(conn: ReadConn, principal: Auth, user_id: QueryId = None,
+                app: Annotated[str | None, Query(pattern=KEY_PATTERN)] = None) -> list[dict[str, Any]]:
+    """The roles people hold per app (archived roles left out), by app and role."""
+    return directory.list_memberships(conn, principal, user_id=user_id, app_key=app)
+
+
 @router.get("/audit", **answers(list[out.AuditEntry], *SIGNED_IN, 422))
-def audit(conn: ReadConn, principal: Auth, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-          before_id: QueryId = None) -> list[dict[str, Any]]:
+def audit(
+    conn: ReadConn, principal: Auth, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before_id: Annotated[QueryId, Query(description="keyset paging: entries older than this id")] = None,
+    actor_id: QueryId = None,
+    action: Annotated[str | None, Query(max_length=40)] = None,
+    entity: Annotated[str | None, Query(max_length=40, description="see GET /admin/audit/entities")] = None,
+    app: Annotated[str | None, Query(pattern=KEY_PATTERN, description="an app key")] = None,
+    form: Annotated[str | None, Query(pattern=KEY_PATTERN, description="a form key")] = None,
+    record_id: QueryId = None,
+    since: Annotated[AwareDatetime | None, Query(description="from this time on (inclusive)")] = None,
+    until: Annotated[AwareDatetime | None, Query(description="before this time (exclusive)")] = None,
+) -> list[dict[str, Any]]:
+    """The audit log, newest first, filtered on the server; page with ``before_id`` = the last id you got."""
     directory.require_admin(principal)
-    query = select(audit_log).where(audit_log.c.org_id == principal.org_id)
-    if before_id is not None:
-        query = query.where(audit_log.c.id < before_id)
-    rows = conn.execute(query.order_by(audit_log.c.id.desc()).limit(limit)).mappings()
-    return [{**r, "at": r["at"].isoformat()} for r in rows]
+    where = audit_search.AuditFilter(
+        actor_id=actor_id, action=action, entity=entity, app=app, form_key=form, record_id=record_id,
+        since=audit_search.utc(since, "/since"), until=audit_search.utc(until, "/until"))
+    return audit_search.search(conn, principal.org_id, where, before_id=before_id, limit=limit)
+
+
+@router.get("/audit/entities", **answers(out.AuditEntities, *SIGNED_IN))
+def audit_entities(principal: Auth) -> dict[str, Any]:
+    directory.require_admin(principal)
+    return {"entities": list(audit_search.ENTITIES)}

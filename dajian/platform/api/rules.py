@@ -211,7 +211,7 @@ def deliveries(conn: ReadConn, principal: Auth, app_key: str, dead: bool = False
 def redeliver(conn: Conn, principal: Auth, delivery_id: PathId) -> dict[str, Any]:
     if not principal.is_org_admin:
         raise Forbidden("only organisation administrators may redeliver webhooks")
-    return webhooks.redeliver(conn, principal.org_id, delivery_id)
+    return webhooks.redeliver(conn, principal.org_id, delivery_id, actor_id=principal.user_id)
 
 
 @router.get("/admin/webhook-allowlist", tags=[ADMIN], **answers(admin_out.AllowList, *SIGNED_IN))

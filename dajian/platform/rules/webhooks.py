@@ -21,18 +21,18 @@ import time
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select, update
 
 from dajian.engines.rule import RuleSet
 from dajian.engines.rule.model import WebhookDef
 from dajian.platform import jobs
 from dajian.platform.apps import RuntimeApp
-from dajian.platform.audit import jsonable
+from dajian.platform.audit import jsonable, write_audit
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Invalid, NotFound
 from dajian.platform.events import RecordEvent
+from dajian.platform.models import apps, organisations
 from dajian.platform.models import jobs as job_table
-from dajian.platform.models import organisations
 
 from . import outbound
 from .tables import channel_secrets, webhook_deliveries
@@ -160,31 +160,57 @@ def deliver(conn: Connection, payload: dict[str, Any], job: jobs.Job) -> dict[st
     return {"status": response.status_code}
 
 
-def redeliver(conn: Connection, org_id: int, delivery_id: int) -> dict[str, Any]:
+def redeliver(conn: Connection, org_id: int, delivery_id: int, *, actor_id: int | None = None) -> dict[str, Any]:
+    """Send a delivery again: its dead job queued again with fresh attempts, else a new job; audited."""
     row = conn.execute(select(webhook_deliveries).where(webhook_deliveries.c.id == delivery_id,
                                                         webhook_deliveries.c.org_id == org_id)).mappings().first()
     if row is None:
         raise NotFound(f"no webhook delivery {delivery_id}")
     if row["job_id"] is not None and jobs.requeue_dead(conn, row["job_id"]):
-        return {"delivery": delivery_id, "job": row["job_id"], "requeued": True}
-    job_id = jobs.enqueue(conn, "webhook", {"delivery": delivery_id}, org_id=org_id,
-                          idempotency_key=f"wh:{delivery_id}:{secrets.token_hex(6)}")
-    conn.execute(update(webhook_deliveries).where(webhook_deliveries.c.id == delivery_id)
-                 .values(job_id=job_id, status="pending"))
-    return {"delivery": delivery_id, "job": job_id, "requeued": False}
+        result = {"delivery": delivery_id, "job": row["job_id"], "requeued": True}
+    else:
+        job_id = jobs.enqueue(conn, "webhook", {"delivery": delivery_id}, org_id=org_id,
+                              idempotency_key=f"wh:{delivery_id}:{secrets.token_hex(6)}")
+        conn.execute(update(webhook_deliveries).where(webhook_deliveries.c.id == delivery_id)
+                     .values(job_id=job_id, status="pending"))
+        result = {"delivery": delivery_id, "job": job_id, "requeued": False}
+    write_audit(conn, org_id=org_id, actor_id=actor_id, entity="webhook", action="redeliver", app_id=row["app_id"],
+                changes={**result, "event": row["event"], "url": row["url"]})
+    return result
+
+
+DELIVERY_STATES = ("pending", "retrying", "delivered", "dead", "cancelled")
+
+
+def _in_status(status: str) -> ColumnElement[bool]:
+    """``_view``'s status as a WHERE condition on deliveries outer-joined to their jobs."""
+    d, j = webhook_deliveries.c, job_table.c
+    waiting = d.delivered_at.is_(None)
+    live = and_(waiting, or_(j.status.is_(None), j.status.not_in(("dead", "cancelled"))))
+    tried = func.coalesce(j.attempts, 0) > 0
+    return {"delivered": d.delivered_at.is_not(None), "dead": and_(waiting, j.status == "dead"),
+            "cancelled": and_(waiting, j.status == "cancelled"), "retrying": and_(live, tried),
+            "pending": and_(live, ~tried)}[status]
 
 
 def delivery_views(conn: Connection, org_id: int, app_id: int | None, *, dead_only: bool = False,
-                   limit: int = 100) -> list[dict[str, Any]]:
+                   limit: int = 100, status: str | None = None, before_id: int | None = None) -> list[dict[str, Any]]:
+    """Deliveries newest first (of one app, or with ``app_id=None`` of the whole organisation, flow
+    webhook nodes included), each with the key of its app."""
     j = job_table
     query = (select(webhook_deliveries, j.c.status.label("job_status"), j.c.attempts.label("job_attempts"),
-                    j.c.last_error.label("job_error"), j.c.available_at)
+                    j.c.last_error.label("job_error"), j.c.available_at, apps.c.key.label("app"))
              .outerjoin(j, j.c.id == webhook_deliveries.c.job_id)
+             .outerjoin(apps, apps.c.id == webhook_deliveries.c.app_id)
              .where(webhook_deliveries.c.org_id == org_id))  # fmt: skip
     if app_id is not None:
         query = query.where(webhook_deliveries.c.app_id == app_id)
     if dead_only:
         query = query.where(j.c.status == "dead")
+    if status is not None:
+        query = query.where(_in_status(status))
+    if before_id is not None:
+        query = query.where(webhook_deliveries.c.id < before_id)
     rows = conn.execute(query.order_by(webhook_deliveries.c.id.desc()).limit(limit)).mappings()
     return [_view(r) for r in rows]
 
@@ -192,7 +218,7 @@ def delivery_views(conn: Connection, org_id: int, app_id: int | None, *, dead_on
 def _view(r: Any) -> dict[str, Any]:
     status = "delivered" if r["delivered_at"] else {"dead": "dead", "cancelled": "cancelled"}.get(
         r["job_status"], "retrying" if (r["job_attempts"] or 0) > 0 else "pending")
-    return {"id": r["id"], "subscription": r["subscription"], "url": r["url"], "event": r["event"],
+    return {"id": r["id"], "app": r["app"], "subscription": r["subscription"], "url": r["url"], "event": r["event"],
             "status": status, "attempts": r["job_attempts"] or r["attempts"], "last_status": r["last_status"],
             "last_error": r["job_error"].strip().splitlines()[-1] if r["job_error"] else r["last_error"],
             "next_attempt_at": r["available_at"].isoformat() if status == "retrying" and r["available_at"] else None,

@@ -4,11 +4,13 @@ import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router'
 import { useMe } from '../session'
 import { AppsPage } from './AppsPage'
 import { AuditPage } from './AuditPage'
+import { DeliveriesPage } from './DeliveriesPage'
 import { DepartmentsPage } from './DepartmentsPage'
+import { JobsPage } from './JobsPage'
 import { TokensPage } from './TokensPage'
 import { UsersPage } from './UsersPage'
 
-const SECTIONS = ['users', 'departments', 'tokens', 'audit', 'apps'] as const
+const SECTIONS = ['users', 'departments', 'tokens', 'jobs', 'deliveries', 'audit', 'apps'] as const
 
 /** /admin/* — the administrators' console; everyone else gets a 403 page (the server refuses them too). */
 export function AdminRoutes() {
@@ -37,6 +39,8 @@ export function AdminRoutes() {
           <Route path="users" element={<UsersPage />} />
           <Route path="departments" element={<DepartmentsPage />} />
           <Route path="tokens" element={<TokensPage />} />
+          <Route path="jobs" element={<JobsPage />} />
+          <Route path="deliveries" element={<DeliveriesPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="apps" element={<AppsPage />} />
           <Route path="*" element={<Navigate to="users" replace />} />

@@ -1,19 +1,21 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { Alert, App as AntApp, Button, Card, Descriptions, Drawer, List, Progress, Space, Table, Tag, Typography, Upload } from 'antd'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { Alert, App as AntApp, Button, Card, Descriptions, List, Popconfirm, Progress, Space, Table, Tag, Typography, Upload } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useNavigate } from 'react-router'
 import { api, ApiError, unwrap } from '../api/client'
 import type { components } from '../api/schema'
 import type { AppSummary } from '../api/types'
 import { pickLabel } from '../core/labels'
 import { ErrorState } from '../runtime/ErrorState'
 import { useMyApps } from '../session'
+import { uploadRaw } from './uploadRaw'
 
 type Published = components['schemas']['Published']
-type Delivery = components['schemas']['Delivery']
+type TemplateImport = components['schemas']['TemplateImport']
 
-function download(name: string, document: unknown) {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(document, null, 2)], { type: 'application/json' }))
+function download(name: string, blob: Blob) {
+  const url = URL.createObjectURL(blob)
   const link = Object.assign(globalThis.document.createElement('a'), { href: url, download: name })
   link.click()
   URL.revokeObjectURL(url)
@@ -23,11 +25,14 @@ function download(name: string, document: unknown) {
 function PlanView({ plan }: { plan: Published }) {
   const { t } = useTranslation()
   if (plan.unchanged) return <Alert type="info" showIcon message={t('admin.apps.unchanged')} />
+  const changed = plan.plan.filter((form) => form.steps.length > 0)
+  const same = plan.plan.length - changed.length
   return (
     <List
       size="small"
       header={t('admin.apps.planFor', { version: plan.version })}
-      dataSource={plan.plan}
+      footer={same > 0 && <Typography.Text type="secondary">{t('admin.apps.formsUnchanged', { count: same })}</Typography.Text>}
+      dataSource={changed}
       locale={{ emptyText: t('admin.apps.planEmpty') }}
       renderItem={(form) => (
         <List.Item>
@@ -49,50 +54,50 @@ function PlanView({ plan }: { plan: Published }) {
 }
 
 function ImportCard() {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const { message } = AntApp.useApp()
   const queryClient = useQueryClient()
-  const [definition, setDefinition] = useState<unknown>(null)
-  const [fileName, setFileName] = useState('')
-  const [readError, setReadError] = useState<string | null>(null)
+  const [file, setFile] = useState<File | null>(null)
+  const [percent, setPercent] = useState(0)
   const importApp = useMutation({
-    mutationFn: async (dryRun: boolean) =>
-      unwrap(await api.POST('/api/v1/apps/import', { body: definition as never, params: { query: { dry_run: dryRun } } })),
-    onSuccess: async (result) => {
-      if (result.dry_run) return
-      message.success(t('admin.apps.imported', { version: result.version }))
-      setDefinition(null)
+    mutationFn: async ({ upload, dryRun, expected }: { upload: File; dryRun: boolean; expected?: number }) => {
+      setPercent(0)
+      const query = new URLSearchParams({ dry_run: String(dryRun), ...(expected === undefined ? {} : { expected_version: String(expected) }) })
+      return uploadRaw<TemplateImport>(`/api/v1/admin/templates/import?${query.toString()}`, upload, setPercent)
+    },
+    onSuccess: async (answer) => {
+      if (answer.result.dry_run) return
+      message.success(t('admin.apps.imported', { version: answer.result.version }))
+      setFile(null)
       await queryClient.invalidateQueries({ queryKey: ['apps'] })
     },
   })
-  const plan = importApp.data?.dry_run ? importApp.data : null
+  const planned = importApp.data?.result.dry_run ? importApp.data : null
+  const template = planned?.template
   return (
     <Card title={t('admin.apps.import')} style={{ marginBottom: 16 }}>
       <Space direction="vertical" style={{ width: '100%' }}>
         <Typography.Text type="secondary">{t('admin.apps.importHint')}</Typography.Text>
         <Upload
-          accept=".json,application/json"
+          accept=".zip,.json,application/zip,application/json"
           showUploadList={false}
-          beforeUpload={async (file) => {
-            importApp.reset()
-            setReadError(null)
-            setFileName(file.name)
-            try {
-              const parsed: unknown = JSON.parse(await file.text())
-              setDefinition(parsed)
-              importApp.mutate(true) // the plan first: nothing changes until the admin confirms
-            } catch (error) {
-              setDefinition(null)
-              setReadError(t('admin.apps.notJson', { detail: String(error) }))
-            }
+          beforeUpload={(chosen) => {
+            setFile(chosen)
+            importApp.mutate({ upload: chosen, dryRun: true }) // the plan first: nothing changes until the admin applies it
             return false
           }}
         >
           <Button>{t('admin.apps.chooseFile')}</Button>
         </Upload>
-        {fileName && <Typography.Text>{fileName}</Typography.Text>}
-        {readError && <Alert type="error" showIcon message={readError} />}
-        {importApp.isPending && <Progress percent={99} status="active" showInfo={false} aria-label={t('admin.apps.working')} />}
+        {file && <Typography.Text>{file.name}</Typography.Text>}
+        {importApp.isPending && (
+          <Progress
+            percent={percent}
+            status="active"
+            aria-label={t('admin.apps.working')}
+            format={(p) => (p === 100 ? t('admin.apps.serverWorking') : `${p ?? 0}%`)}
+          />
+        )}
         {importApp.error && (
           <Alert
             type="error"
@@ -101,12 +106,30 @@ function ImportCard() {
             description={importApp.error instanceof ApiError && importApp.error.errors.map((e) => `${e.path}: ${e.message}`).join('\n')}
           />
         )}
-        {plan && (
+        {planned && file && (
           <>
-            <PlanView plan={plan} />
-            <Button type="primary" disabled={plan.unchanged} loading={importApp.isPending} onClick={() => importApp.mutate(false)}>
-              {t('admin.apps.applyImport')}
-            </Button>
+            <Descriptions size="small" column={2} bordered>
+              <Descriptions.Item label={t('admin.apps.key')}>{planned.app}</Descriptions.Item>
+              <Descriptions.Item label={t('admin.apps.template')}>
+                {template ? `${pickLabel(template.name, i18n.language, planned.app)} ${template.version}` : t('admin.apps.bareDocument')}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('admin.apps.installed')}>
+                {planned.installed_version === null
+                  ? t('admin.apps.notInstalled')
+                  : t('admin.apps.installedAs', { version: planned.installed_version, template: planned.installed_template ?? '—' })}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('admin.apps.after')}>{t('admin.apps.versionN', { version: planned.result.version })}</Descriptions.Item>
+            </Descriptions>
+            <PlanView plan={planned.result} />
+            <Popconfirm
+              title={planned.installed_version === null ? t('admin.apps.confirmInstall') : t('admin.apps.confirmUpgrade')}
+              onConfirm={() => importApp.mutate({ upload: file, dryRun: false, expected: planned.installed_version ?? 0 })}
+              disabled={planned.result.unchanged}
+            >
+              <Button type="primary" disabled={planned.result.unchanged}>
+                {planned.installed_version === null ? t('admin.apps.install') : t('admin.apps.upgrade')}
+              </Button>
+            </Popconfirm>
           </>
         )}
       </Space>
@@ -114,68 +137,15 @@ function ImportCard() {
   )
 }
 
-function DeliveriesDrawer({ app, onClose }: { app: AppSummary | null; onClose: () => void }) {
-  const { t } = useTranslation()
-  const { message } = AntApp.useApp()
-  const deliveries = useQuery({
-    queryKey: ['admin', 'deliveries', app?.key],
-    enabled: app !== null,
-    queryFn: async () =>
-      unwrap(await api.GET('/api/v1/apps/{app_key}/webhooks/deliveries', { params: { path: { app_key: app?.key ?? '' } } })).items,
-  })
-  const redeliver = useMutation({
-    mutationFn: async (id: number) =>
-      unwrap(await api.POST('/api/v1/webhooks/deliveries/{delivery_id}/redeliver', { params: { path: { delivery_id: id } } })),
-    onSuccess: async () => {
-      message.success(t('admin.apps.redelivered'))
-      await deliveries.refetch()
-    },
-    onError: (error) => message.error(error.message),
-  })
-  return (
-    <Drawer open={app !== null} onClose={onClose} width={900} title={t('admin.apps.deliveriesOf', { app: app?.key ?? '' })}>
-      {deliveries.error ? (
-        <ErrorState error={deliveries.error} onRetry={() => void deliveries.refetch()} />
-      ) : (
-        <Table<Delivery>
-          rowKey="id"
-          size="small"
-          loading={deliveries.isPending}
-          dataSource={deliveries.data ?? []}
-          locale={{ emptyText: t('admin.apps.noDeliveries') }}
-          columns={[
-            { title: t('admin.apps.event'), dataIndex: 'event' },
-            { title: t('admin.apps.url'), dataIndex: 'url', ellipsis: true },
-            {
-              title: t('admin.apps.status'),
-              dataIndex: 'status',
-              render: (status: string) => <Tag color={status === 'delivered' ? 'green' : status === 'dead' ? 'red' : 'blue'}>{status}</Tag>,
-            },
-            { title: t('admin.apps.attempts'), dataIndex: 'attempts' },
-            { title: t('admin.apps.lastError'), dataIndex: 'last_error', ellipsis: true, render: (e: string | null) => e ?? '—' },
-            {
-              title: t('admin.actions'),
-              render: (_, delivery) => (
-                <Button size="small" onClick={() => redeliver.mutate(delivery.id)} aria-label={t('admin.apps.redeliverNamed', { id: delivery.id })}>
-                  {t('admin.apps.redeliver')}
-                </Button>
-              ),
-            },
-          ]}
-        />
-      )}
-    </Drawer>
-  )
-}
-
 export function AppsPage() {
   const { t, i18n } = useTranslation()
   const { message } = AntApp.useApp()
   const apps = useMyApps()
-  const [deliveriesOf, setDeliveriesOf] = useState<AppSummary | null>(null)
+  const navigate = useNavigate()
   const exportApp = async (key: string) => {
     try {
-      download(`${key}.json`, unwrap(await api.GET('/api/v1/apps/{app_key}/export', { params: { path: { app_key: key } } })))
+      const result = await api.GET('/api/v1/admin/apps/{app_key}/template.zip', { params: { path: { app_key: key } }, parseAs: 'blob' })
+      download(`${key}.zip`, unwrap(result) as unknown as Blob)
     } catch (error) {
       message.error(error instanceof Error ? error.message : String(error))
     }
@@ -219,7 +189,7 @@ export function AppsPage() {
                   <Button size="small" onClick={() => void exportApp(app.key)} aria-label={t('admin.apps.exportNamed', { app: app.key })}>
                     {t('admin.apps.export')}
                   </Button>
-                  <Button size="small" onClick={() => setDeliveriesOf(app)} aria-label={t('admin.apps.deliveriesOf', { app: app.key })}>
+                  <Button size="small" onClick={() => navigate(`/admin/deliveries?app=${app.key}`)} aria-label={t('admin.apps.deliveriesOf', { app: app.key })}>
                     {t('admin.apps.deliveries')}
                   </Button>
                 </Space>
@@ -228,7 +198,6 @@ export function AppsPage() {
           ]}
         />
       )}
-      <DeliveriesDrawer app={deliveriesOf} onClose={() => setDeliveriesOf(null)} />
     </section>
   )
 }

@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { App as AntApp, Button, Drawer, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd'
+import { App as AntApp, Button, Drawer, Form, Input, List, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, ApiError, unwrap } from '../api/client'
+import type { components } from '../api/schema'
 import { pickLabel } from '../core/labels'
 import { ErrorState } from '../runtime/ErrorState'
 import { useMyApps } from '../session'
@@ -16,6 +17,8 @@ interface NewUserForm {
   dept_id?: number
   is_org_admin?: boolean
 }
+
+type RoleMembership = components['schemas']['RoleMembership']
 
 interface RoleForm {
   app: string
@@ -42,21 +45,63 @@ function useAppRoles(appKey: string | undefined) {
 function RoleDrawer({ user, onClose }: { user: UserEntry | null; onClose: () => void }) {
   const { t, i18n } = useTranslation()
   const { message } = AntApp.useApp()
+  const queryClient = useQueryClient()
   const [form] = Form.useForm<RoleForm>()
   const appKey = Form.useWatch('app', form)
   const apps = useMyApps()
   const roles = useAppRoles(appKey)
+  const heldKey = ['admin', 'memberships', user?.id]
+  const held = useQuery({
+    queryKey: heldKey,
+    enabled: user !== null,
+    queryFn: async () => unwrap(await api.GET('/api/v1/admin/memberships', { params: { query: { user_id: user?.id ?? 0 } } })),
+  })
   const grant = useMutation({
     mutationFn: async (values: RoleForm) =>
       unwrap(await api.POST('/api/v1/admin/memberships', { body: { user_id: user?.id ?? 0, ...values } })),
-    onSuccess: () => {
+    onSuccess: async () => {
       message.success(t('admin.users.roleGranted'))
       form.resetFields()
-      onClose()
+      await queryClient.invalidateQueries({ queryKey: heldKey })
     },
   })
+  const revoke = useMutation({
+    mutationFn: async (role: RoleMembership) =>
+      unwrap(await api.DELETE('/api/v1/admin/memberships', { body: { user_id: role.user_id, app: role.app, role: role.role } })),
+    onSuccess: async () => {
+      message.success(t('admin.users.roleRevoked'))
+      await queryClient.invalidateQueries({ queryKey: heldKey })
+    },
+    onError: (error) => message.error(errorText(error)),
+  })
   return (
-    <Drawer open={user !== null} onClose={onClose} title={t('admin.users.rolesOf', { name: user?.display_name ?? '' })} destroyOnHidden>
+    <Drawer open={user !== null} onClose={onClose} title={t('admin.users.rolesOf', { name: user?.display_name ?? '' })} width={480} destroyOnHidden>
+      <Typography.Title level={5}>{t('admin.users.heldRoles')}</Typography.Title>
+      <List<RoleMembership>
+        size="small"
+        bordered
+        loading={held.isPending}
+        dataSource={held.data ?? []}
+        locale={{ emptyText: t('admin.users.noRoles') }}
+        style={{ marginBottom: 24 }}
+        renderItem={(role) => {
+          const name = `${pickLabel(role.app_label, i18n.language, role.app)} · ${pickLabel(role.role_label, i18n.language, role.role)}`
+          return (
+            <List.Item
+              actions={[
+                <Popconfirm key="revoke" title={t('admin.users.confirmRevoke', { role: name })} onConfirm={() => revoke.mutate(role)}>
+                  <Button size="small" danger aria-label={t('admin.users.revokeOf', { role: name })}>
+                    {t('admin.users.revoke')}
+                  </Button>
+                </Popconfirm>,
+              ]}
+            >
+              {name}
+            </List.Item>
+          )
+        }}
+      />
+      <Typography.Title level={5}>{t('admin.users.grantTitle')}</Typography.Title>
       <Form form={form} layout="vertical" onFinish={(values) => grant.mutate(values)}>
         <Form.Item name="app" label={t('admin.users.app')} rules={[{ required: true }]}>
           <Select

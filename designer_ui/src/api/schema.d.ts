@@ -2,6 +2,23 @@
 // Do not edit: change the API, then regenerate. tests/ui/test_api_types.py fails when this is stale.
 
 export interface paths {
+    "/api/v1/admin/apps/{app_key}/template.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export Template */
+        get: operations["templates_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/audit": {
         parameters: {
             query?: never;
@@ -9,8 +26,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit */
+        /**
+         * Audit
+         * @description The audit log, newest first, filtered on the server; page with ``before_id`` = the last id you got.
+         */
         get: operations["admin_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/audit/entities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit Entities */
+        get: operations["admin_audit_entities"];
         put?: never;
         post?: never;
         delete?: never;
@@ -54,7 +91,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/admin/memberships": {
+    "/api/v1/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Jobs
+         * @description The organisation's jobs, newest first, with how many are in each state.
+         */
+        get: operations["jobs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Job */
+        get: operations["jobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/{job_id}/retry": {
         parameters: {
             query?: never;
             header?: never;
@@ -63,10 +137,54 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Retry
+         * @description Make a failed or dead-lettered job due now (a dead one with fresh attempts); audited.
+         */
+        post: operations["jobs_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Memberships
+         * @description The roles people hold per app (archived roles left out), by app and role.
+         */
+        get: operations["admin_memberships"];
+        put?: never;
         /** Grant */
         post: operations["admin_grant"];
         /** Revoke */
         delete: operations["admin_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/templates/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Template
+         * @description Install or upgrade an app from a template folder (.zip) or an app definition (.json).
+         */
+        post: operations["templates_import"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -141,6 +259,26 @@ export interface paths {
          * @description Private, loopback or internal destinations a webhook may reach (e.g. ``127.0.0.1``, ``10.0.0.0/8``).
          */
         put: operations["rules_put_allow_list"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Deliveries
+         * @description Every app's deliveries and the flows' webhook calls, newest first.
+         */
+        get: operations["deliveries_list"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1885,12 +2023,25 @@ export interface components {
             /** Rule */
             rule: string;
         };
+        /** AuditEntities */
+        AuditEntities: {
+            /**
+             * Entities
+             * @description the object types the audit log records, for its filter
+             */
+            entities: string[];
+        };
         /** AuditEntry */
         AuditEntry: {
             /** Action */
             action: string;
             /** Actor Id */
             actor_id: number | null;
+            /**
+             * App
+             * @description the key of the app ``app_id`` names
+             */
+            app?: string | null;
             /** App Id */
             app_id: number | null;
             /**
@@ -2345,6 +2496,11 @@ export interface components {
         };
         /** Delivery */
         Delivery: {
+            /**
+             * App
+             * @description the app whose subscription made it; null for a flow's webhook node
+             */
+            app: string | null;
             /** Attempts */
             attempts: number;
             /**
@@ -2374,10 +2530,20 @@ export interface components {
              * @description pending | retrying | delivered | dead | cancelled
              */
             status: string;
-            /** Subscription */
-            subscription: string;
+            /**
+             * Subscription
+             * @description the app's subscription; null for a flow's webhook node
+             */
+            subscription: string | null;
             /** Url */
             url: string;
+        };
+        /** DeliveryPage */
+        DeliveryPage: {
+            /** Items */
+            items: components["schemas"]["Delivery"][];
+            /** Next Before Id */
+            next_before_id: number | null;
         };
         /** Department */
         Department: {
@@ -3238,6 +3404,140 @@ export interface components {
              * @description cc: people; comment: @mentions
              */
             users?: number[];
+        };
+        /** JobDetail */
+        JobDetail: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Error
+             * @description the last line of the last failure
+             */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Idempotency Key */
+            idempotency_key: string | null;
+            /** Kind */
+            kind: string;
+            /**
+             * Last Error
+             * @description the whole last failure (a traceback)
+             */
+            last_error: string | null;
+            /**
+             * Lease Until
+             * @description a running job's lease
+             */
+            lease_until: string | null;
+            /** Max Attempts */
+            max_attempts: number;
+            /**
+             * Next Attempt At
+             * @description when a pending job is (or was) due next
+             */
+            next_attempt_at: string | null;
+            /** Payload */
+            payload: unknown;
+            /** Result */
+            result: unknown;
+            /**
+             * State
+             * @description due: pending and due now; scheduled: not yet due; failed: waiting to retry after a failed attempt; running; dead: out of attempts; done; cancelled
+             * @enum {string}
+             */
+            state: "due" | "scheduled" | "failed" | "running" | "dead" | "done" | "cancelled";
+            /**
+             * Worker
+             * @description the worker holding a running job
+             */
+            worker: string | null;
+        };
+        /**
+         * JobEntry
+         * @description A job of the durable queue as the admin console lists it.
+         */
+        JobEntry: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Error
+             * @description the last line of the last failure
+             */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /**
+             * Lease Until
+             * @description a running job's lease
+             */
+            lease_until: string | null;
+            /** Max Attempts */
+            max_attempts: number;
+            /**
+             * Next Attempt At
+             * @description when a pending job is (or was) due next
+             */
+            next_attempt_at: string | null;
+            /**
+             * State
+             * @description due: pending and due now; scheduled: not yet due; failed: waiting to retry after a failed attempt; running; dead: out of attempts; done; cancelled
+             * @enum {string}
+             */
+            state: "due" | "scheduled" | "failed" | "running" | "dead" | "done" | "cancelled";
+            /**
+             * Worker
+             * @description the worker holding a running job
+             */
+            worker: string | null;
+        };
+        /** JobPage */
+        JobPage: {
+            /**
+             * Counts
+             * @description jobs by state, every state present
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Items */
+            items: components["schemas"]["JobEntry"][];
+            /**
+             * Kinds
+             * @description the job kinds this server runs, for the kind filter
+             */
+            kinds: string[];
+            /**
+             * Next Before Id
+             * @description pass as before_id for the next page; null on the last
+             */
+            next_before_id: number | null;
         };
         /**
          * JsonSchemaDocument
@@ -4290,6 +4590,32 @@ export interface components {
             /** User Id */
             user_id: number;
         };
+        /**
+         * RoleMembership
+         * @description A role a user holds in an app, with the labels to show it by.
+         */
+        RoleMembership: {
+            /** App */
+            app: string;
+            /**
+             * App Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            app_label: {
+                [key: string]: string;
+            };
+            /** Role */
+            role: string;
+            /**
+             * Role Label
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            role_label: {
+                [key: string]: string;
+            };
+            /** User Id */
+            user_id: number;
+        };
         /** RuleCatalog */
         RuleCatalog: {
             /** Actions */
@@ -4786,6 +5112,47 @@ export interface components {
             visible: string[];
         };
         /**
+         * TemplateImport
+         * @description An install or upgrade from an uploaded template, or its plan (``result.dry_run``).
+         */
+        TemplateImport: {
+            /** App */
+            app: string;
+            /**
+             * Installed Template
+             * @description the template version that made the installed version
+             */
+            installed_template: string | null;
+            /**
+             * Installed Version
+             * @description the app's version before the import; null: not installed
+             */
+            installed_version: number | null;
+            result: components["schemas"]["Published"];
+            /** @description the manifest; null for a bare app document */
+            template: components["schemas"]["TemplateInfo"] | null;
+        };
+        /** TemplateInfo */
+        TemplateInfo: {
+            /** Author */
+            author: string | null;
+            /** Description */
+            description: {
+                [key: string]: string;
+            } | null;
+            /** Key */
+            key: string | null;
+            /**
+             * Name
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            name: {
+                [key: string]: string;
+            };
+            /** Version */
+            version: string;
+        };
+        /**
          * Text
          * @description The same words in both languages the platform ships.
          */
@@ -5079,12 +5446,106 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    templates_export: {
+        parameters: {
+            query?: {
+                /** @description the manifest's version */
+                version?: string | null;
+            };
+            header?: never;
+            path: {
+                app_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The published app as a template package */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     admin_audit: {
         parameters: {
             query?: {
+                action?: string | null;
                 /** @description a row id */
+                actor_id?: number | null;
+                /** @description an app key */
+                app?: string | null;
+                /** @description keyset paging: entries older than this id */
                 before_id?: number | null;
+                /** @description see GET /admin/audit/entities */
+                entity?: string | null;
+                /** @description a form key */
+                form?: string | null;
                 limit?: number;
+                /** @description a row id */
+                record_id?: number | null;
+                /** @description from this time on (inclusive) */
+                since?: string | null;
+                /** @description before this time (exclusive) */
+                until?: string | null;
             };
             header?: never;
             path?: never;
@@ -5130,6 +5591,62 @@ export interface operations {
             };
             /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    admin_audit_entities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntities"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5381,6 +5898,309 @@ export interface operations {
             };
         };
     };
+    jobs_list: {
+        parameters: {
+            query?: {
+                /** @description keyset paging: jobs older than this id */
+                before_id?: number | null;
+                kind?: string | null;
+                limit?: number;
+                state?: ("due" | "scheduled" | "failed" | "running" | "dead" | "done" | "cancelled") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    jobs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a row id */
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDetail"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    jobs_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a row id */
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobEntry"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    admin_memberships: {
+        parameters: {
+            query?: {
+                app?: string | null;
+                /** @description a row id */
+                user_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleMembership"][];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     admin_grant: {
         parameters: {
             query?: never;
@@ -5519,6 +6339,97 @@ export interface operations {
             };
             /** @description Not found, or not visible to you (code: not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    templates_import: {
+        parameters: {
+            query?: {
+                dry_run?: boolean;
+                /** @description the installed version the plan was made against (0: not installed); 409 if it changed */
+                expected_version?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateImport"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5976,6 +6887,78 @@ export interface operations {
             };
             /** @description The body or the file is larger than allowed (code: payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deliveries_list: {
+        parameters: {
+            query?: {
+                /** @description an app key */
+                app?: string | null;
+                /** @description keyset paging: deliveries older than this id */
+                before_id?: number | null;
+                limit?: number;
+                status?: ("pending" | "retrying" | "delivered" | "dead" | "cancelled") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -112,7 +112,8 @@ class Subscriptions(Out):
 
 class Delivery(Out):
     id: int
-    subscription: str
+    app: str | None = Field(description="the app whose subscription made it; null for a flow's webhook node")
+    subscription: str | None = Field(description="the app's subscription; null for a flow's webhook node")
     url: str
     event: str
     status: str = Field(description="pending | retrying | delivered | dead | cancelled")

@@ -33,29 +33,3 @@ export function buildDepartmentTree<T extends DepartmentRow>(rows: readonly T[])
   sortDeep(roots)
   return roots
 }
-
-/** The audit log's client-side filters: what the admin typed, applied to the loaded page. */
-export interface AuditFilter {
-  actorId?: number | null
-  action?: string
-  entity?: string
-  from?: string | null // ISO timestamps, inclusive
-  to?: string | null
-}
-
-export interface AuditRow {
-  actor_id: number | null
-  action: string
-  entity: string
-  at: string
-}
-
-export function matchesAudit(row: AuditRow, filter: AuditFilter): boolean {
-  if (filter.actorId != null && row.actor_id !== filter.actorId) return false
-  if (filter.action && !row.action.toLowerCase().includes(filter.action.toLowerCase())) return false
-  if (filter.entity && row.entity !== filter.entity) return false
-  const at = Date.parse(row.at)
-  if (filter.from && at < Date.parse(filter.from)) return false
-  if (filter.to && at > Date.parse(filter.to)) return false
-  return true
-}
