@@ -40,7 +40,7 @@ from dajian.platform.record_parts import (
     relation_issues,
     write_children,
 )
-from dajian.platform.references import check_references
+from dajian.platform.references import ReferenceGuard, check_references, reference_guard
 
 MAX_BULK = 1000
 MAX_PAGE = 500
@@ -111,7 +111,10 @@ def eval_context(ctx: FormContext) -> EvalContext:
 
 
 def _prepare_all(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any]],
-                 existing: Mapping[str, Any] | None = None) -> list[Prepared]:
+                 existing: Mapping[str, Any] | None = None, *, defer_references: bool = False
+                 ) -> tuple[list[Prepared], bool]:
+    """The prepared items, and whether their references are left to the guarded insert: with
+    ``defer_references`` and nothing else wrong, the check costs no statement of its own here."""
     bulk = len(items) > 1
     prefix = "/records" if bulk else ""
     evaluation = eval_context(ctx)
@@ -122,17 +125,19 @@ def _prepare_all(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str
         issues += [{**e, "path": (f"{prefix}/{i}" if bulk else "") + e["path"]} for e in prepared.issues]
         done.append(prepared)
     values = [p.values for p in done]
-    issues += _check_references(conn, ctx, values, path_prefix=prefix)
-    issues += relation_issues(conn, ctx.runtime, ctx.form, values, path_prefix=prefix)
+    later = relation_issues(conn, ctx.runtime, ctx.form, values, path_prefix=prefix)
     for key, child in ctx.form.children.items():
         for i, p in enumerate(done):
             rows = p.rows.get(key, [])
             base = f"{prefix}/{i}/{key}" if bulk else f"/{key}"
-            issues += check_references(conn, org_id=ctx.principal.org_id, kinds=child.kinds, rows=rows,
-                                       path_prefix=base)
+            later += check_references(conn, org_id=ctx.principal.org_id, kinds=child.kinds, rows=rows,
+                                      path_prefix=base)
+    if defer_references and not issues and not later:
+        return done, True
+    issues += _check_references(conn, ctx, values, path_prefix=prefix) + later
     if issues:
         raise Invalid("the record is invalid" if not bulk else "some records are invalid", errors=issues)
-    return done
+    return done, False
 
 
 def preview_record(conn: Connection, ctx: FormContext, values: Mapping[str, Any], *,
@@ -173,7 +178,8 @@ def create_records(
 
 def _create(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any]], scope: reactions.Scope,
             request_id: str | None) -> list[dict[str, Any]]:
-    prepared = _prepare_all(conn, ctx, items)
+    one_statement = len(items) == 1 and conn.dialect.name == "postgresql"  # record, audit, search row
+    prepared, deferred = _prepare_all(conn, ctx, items, defer_references=one_statement)
     now, p = utcnow(), ctx.principal
     standard = {"created_at": now, "updated_at": now, "created_by": p.user_id, "owner_id": p.user_id,
                 "dept_id": p.dept_id, "row_version": 1}
@@ -185,9 +191,11 @@ def _create(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any
                          app_id=ctx.runtime.app_id, form_key=ctx.form.form.key, record_id=rid,
                          changes=field_changes({}, {**fields, **item.rows}), request_id=request_id)
 
-    if len(full) == 1 and conn.dialect.name == "postgresql":
+    if one_statement:
         indexed = reactions.index_with_insert(ctx.runtime, ctx.form.form.key, {**full[0], **prepared[0].rows})
-        ids = [_insert_audited(conn, ctx, full[0], audit_entry(None, full[0], prepared[0]), extra=indexed)]
+        guard = reference_guard(org_id=p.org_id, kinds=ctx.form.kinds, row=full[0]) if deferred else None
+        ids = [_insert_audited(conn, ctx, full[0], audit_entry(None, full[0], prepared[0]), extra=indexed,
+                               guard=guard)]
         if indexed is not None:  # the search row went in with the record: the search step has nothing to do
             scope.indexed.add((ctx.runtime.app_id, ctx.form.form.key, ids[0]))
     else:
@@ -240,11 +248,19 @@ def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]]) -> l
 
 
 def _insert_audited(conn: Connection, ctx: FormContext, row: dict[str, Any], entry: dict[str, Any], *,
-                    extra: tuple[Table, dict[str, Any]] | None) -> int:
+                    extra: tuple[Table, dict[str, Any]] | None, guard: ReferenceGuard | None) -> int:
     try:
-        return insert_audited(conn, ctx.table, row, entry, extra=extra)
+        new_id = insert_audited(conn, ctx.table, row, entry, extra=extra,
+                                guard=(guard.key, guard.condition, guard.params) if guard is not None else None)
     except IntegrityError as exc:
         raise _unique_conflict(ctx, exc) from None
+    if new_id is not None:
+        return new_id
+    # the guard stopped the insert: a referenced user or department is not the organisation's
+    issues = _check_references(conn, ctx, [row])
+    if issues:
+        raise Invalid("the record is invalid", errors=issues)
+    raise Conflict("a referenced user or department changed while the record was saved; retry")
 
 
 def _unique_conflict(ctx: FormContext, exc: IntegrityError) -> Conflict:
@@ -306,7 +322,7 @@ def change_record(conn: Connection, ctx: FormContext, record_id: int, values: Ma
     existing: dict[str, Any] = {k: before[k] for k in ctx.form.stored_keys}
     old_rows = read_children(conn, ctx.form, [record_id]) if ctx.form.children else {}
     existing.update({k: rows[record_id] for k, rows in old_rows.items()})
-    prepared = _prepare_all(conn, ctx, [values], existing=existing)[0]
+    prepared = _prepare_all(conn, ctx, [values], existing=existing)[0][0]
     if before["row_version"] != row_version:
         raise Conflict("the record was changed by someone else", current=get_record(conn, ctx, record_id))
     changes = field_changes({k: before[k] for k in prepared.values}, prepared.values)
