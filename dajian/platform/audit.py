@@ -126,6 +126,18 @@ def insert_audited(conn: Connection, table: Table, row: Mapping[str, Any], entry
     return int(new_id) if new_id is not None else None
 
 
+def update_audited(conn: Connection, update: Any, entry: Mapping[str, Any]) -> bool:
+    """PostgreSQL: run ``update`` (an UPDATE ... RETURNING id of one row) and insert its audit ``entry`` in
+    one statement; True when the update changed the row (else nothing is written)."""
+    changed = update.cte("changed")
+    columns = [c for c in audit_log.c if c.key != "id"]
+    values = select(*[changed.c.id if c.key == "record_id" else bindparam(f"a_{c.key}", type_=c.type)
+                      for c in columns])
+    statement = insert(audit_log).from_select([c.key for c in columns], values).returning(audit_log.c.record_id)
+    params = {f"a_{k}": v for k, v in entry.items() if k != "record_id"}
+    return conn.execute(statement, params).first() is not None
+
+
 def _logged_insert(table: Table) -> Any:
     cached = _LOGGED.get(id(table))
     if cached is not None and cached[0] is table:

@@ -22,7 +22,14 @@ from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.prepare import Prepared, prepare
 from dajian.platform import reactions
 from dajian.platform.apps import RuntimeApp
-from dajian.platform.audit import audit_row, field_changes, insert_audited, jsonable, write_audit_many
+from dajian.platform.audit import (
+    audit_row,
+    field_changes,
+    insert_audited,
+    jsonable,
+    update_audited,
+    write_audit_many,
+)
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from dajian.platform.events import EventKind, RecordEvent
@@ -172,7 +179,7 @@ def create_records(
     if len(items) > MAX_BULK:
         raise Invalid(f"at most {MAX_BULK} records per request",
                       errors=[{"path": "/records", "message": f"{len(items)} records"}])
-    with reactions.scope(conn) as scope:
+    with reactions.scope(conn, ctx.runtime) as scope:
         return _create(conn, ctx, items, scope, request_id)
 
 
@@ -301,7 +308,7 @@ def update_record(
     row_version: int | None, request_id: str | None = None,
 ) -> dict[str, Any]:
     """Change a record; answers the record as the caller may now read it (after the reactions)."""
-    with reactions.scope(conn) as scope:
+    with reactions.scope(conn, ctx.runtime) as scope:
         change_record(conn, ctx, record_id, values, row_version=row_version, request_id=request_id)
         latest = scope.latest(ctx.runtime.app_id, ctx.form.form.key, record_id)
         if latest is None:
@@ -331,14 +338,19 @@ def change_record(conn: Connection, ctx: FormContext, record_id: int, values: Ma
         return
     values_out = {**prepared.values, "updated_at": utcnow(), "row_version": row_version + 1}
     stmt = update(ctx.table).where(ctx.table.c.id == record_id, ctx.table.c.row_version == row_version)
+    entry = _audit_entry(ctx, record_id, "update", changes, request_id)
     try:
-        result = conn.execute(stmt.values(values_out))
+        if conn.dialect.name == "postgresql":  # the update and its audit entry: one statement
+            updated = update_audited(conn, stmt.values(values_out).returning(ctx.table.c.id), entry)
+        else:
+            updated = conn.execute(stmt.values(values_out)).rowcount == 1
+            if updated:
+                write_audit_many(conn, [entry])
     except IntegrityError as exc:
         raise _unique_conflict(ctx, exc) from None
-    if result.rowcount != 1:  # SQLite has no row lock: a concurrent writer won the race
+    if not updated:  # SQLite has no row lock: a concurrent writer won the race
         raise Conflict("the record was changed by someone else", current=get_record(conn, ctx, record_id))
     write_children(conn, ctx.form, record_id, prepared.rows)
-    _audit(conn, ctx, record_id, "update", changes, request_id)
     after = {**before, **existing, **values_out, **prepared.rows, "id": record_id}
     reactions.react(conn, ctx.event("updated", record_id, old={**existing, "id": record_id}, new=after,
                                     request_id=request_id))
@@ -358,12 +370,16 @@ def _created_in_this_action(ctx: FormContext, record_id: int) -> Mapping[str, An
     return state if whole else None
 
 
+def _audit_entry(ctx: FormContext, record_id: int, action: str, changes: dict[str, Any],
+                 request_id: str | None) -> dict[str, Any]:
+    p = ctx.principal
+    return audit_row(org_id=p.org_id, actor_id=p.user_id, entity="record", action=action, app_id=ctx.runtime.app_id,
+                     form_key=ctx.form.form.key, record_id=record_id, changes=changes, request_id=request_id)
+
+
 def _audit(conn: Connection, ctx: FormContext, record_id: int, action: str, changes: dict[str, Any],
            request_id: str | None) -> None:
-    p = ctx.principal
-    write_audit_many(conn, [audit_row(
-        org_id=p.org_id, actor_id=p.user_id, entity="record", action=action, app_id=ctx.runtime.app_id,
-        form_key=ctx.form.form.key, record_id=record_id, changes=changes, request_id=request_id)])
+    write_audit_many(conn, [_audit_entry(ctx, record_id, action, changes, request_id)])
 
 
 def delete_record(conn: Connection, ctx: FormContext, record_id: int, *, request_id: str | None = None) -> None:
