@@ -2,7 +2,8 @@
 path still survives connections the database closed.
 
 Authentication reads in one statement with no transaction around it, on a connection checked out
-without the liveness ping; a dead connection is retried instead. Everything else still gets a pinged one.
+without the liveness ping; a dead connection is retried instead. The request's transaction is not pinged
+either: a dead connection fails it before the commit and the endpoint runs again on a pinged one.
 """
 
 from __future__ import annotations

@@ -17,6 +17,10 @@ success for data that was not stored.
 
 Authentication reads in a short transaction of its own just before (``api.auth``). Routes that need
 several transactions or none (uploads, sign-in) use ``transaction`` explicitly.
+
+The request's connection leaves the pool without the liveness ping (a round trip per request): if the
+server closed it, the transaction fails before its commit, the server has stored nothing of it, and the
+endpoint runs once more on a pinged connection (``ConnectionLost``).
 """
 
 from __future__ import annotations
