@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, func, literal, select, update
@@ -47,7 +47,7 @@ from dajian.platform.record_parts import (
     relation_issues,
     write_children,
 )
-from dajian.platform.references import ReferenceGuard, check_references, reference_guard
+from dajian.platform.references import ReferenceGuard, check_references, guarded_insert, reference_guard
 
 MAX_BULK = 1000
 MAX_PAGE = 500
@@ -186,7 +186,7 @@ def create_records(
 def _create(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any]], scope: reactions.Scope,
             request_id: str | None) -> list[dict[str, Any]]:
     one_statement = len(items) == 1 and conn.dialect.name == "postgresql"  # record, audit, search row
-    prepared, deferred = _prepare_all(conn, ctx, items, defer_references=one_statement)
+    prepared, deferred = _prepare_all(conn, ctx, items, defer_references=len(items) == 1)
     now, p = utcnow(), ctx.principal
     standard = {"created_at": now, "updated_at": now, "created_by": p.user_id, "owner_id": p.user_id,
                 "dept_id": p.dept_id, "row_version": 1}
@@ -198,15 +198,15 @@ def _create(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any
                          app_id=ctx.runtime.app_id, form_key=ctx.form.form.key, record_id=rid,
                          changes=field_changes({}, {**fields, **item.rows}), request_id=request_id)
 
+    guard = reference_guard(org_id=p.org_id, kinds=ctx.form.kinds, row=full[0]) if deferred else None
     if one_statement:
         indexed = reactions.index_with_insert(ctx.runtime, ctx.form.form.key, {**full[0], **prepared[0].rows})
-        guard = reference_guard(org_id=p.org_id, kinds=ctx.form.kinds, row=full[0]) if deferred else None
         ids = [_insert_audited(conn, ctx, full[0], audit_entry(None, full[0], prepared[0]), extra=indexed,
                                guard=guard)]
         if indexed is not None:  # the search row went in with the record: the search step has nothing to do
             scope.indexed.add((ctx.runtime.app_id, ctx.form.form.key, ids[0]))
     else:
-        ids = _insert(conn, ctx, full)
+        ids = _insert(conn, ctx, full, guard=guard)
         entries = [audit_entry(rid, row, item) for rid, row, item in zip(ids, full, prepared, strict=True)]
         write_audit_many(conn, entries)
     for rid, item in zip(ids, prepared, strict=True):
@@ -244,8 +244,14 @@ def _complete(conn: Connection, ctx: FormContext, items: list[dict[str, Any]],
         add_display(conn, ctx.runtime, ctx.form, items)
 
 
-def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]]) -> list[int]:
+def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]], *,
+            guard: ReferenceGuard | None = None) -> list[int]:
     try:
+        if guard is not None:
+            new_id = conn.execute(guarded_insert(ctx.table, guard),
+                                  {**{f"v_{c.key}": rows[0].get(c.key) for c in ctx.table.c if c.key != "id"},
+                                   **guard.params}).scalar_one_or_none()
+            return [int(new_id) if new_id is not None else _refused_by_guard(conn, ctx, rows[0])]
         if len(rows) == 1:
             return [int(conn.execute(ctx.form.insert_one, rows[0]).scalar_one())]
         result = conn.execute(ctx.form.insert_many, rows)
@@ -261,9 +267,11 @@ def _insert_audited(conn: Connection, ctx: FormContext, row: dict[str, Any], ent
                                 guard=(guard.key, guard.condition, guard.params) if guard is not None else None)
     except IntegrityError as exc:
         raise _unique_conflict(ctx, exc) from None
-    if new_id is not None:
-        return new_id
-    # the guard stopped the insert: a referenced user or department is not the organisation's
+    return new_id if new_id is not None else _refused_by_guard(conn, ctx, row)
+
+
+def _refused_by_guard(conn: Connection, ctx: FormContext, row: Mapping[str, Any]) -> NoReturn:
+    """The guard stopped the insert: a referenced user or department is not the organisation's."""
     issues = _check_references(conn, ctx, [row])
     if issues:
         raise Invalid("the record is invalid", errors=issues)

@@ -10,7 +10,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, func, insert, literal, select, union_all
 
 from dajian.engines.form.fields import FieldKind
 from dajian.platform.models import departments, users
@@ -107,6 +107,23 @@ def reference_guard(*, org_id: int, kinds: Mapping[str, FieldKind], row: Mapping
         else:
             params.update({f"g_{name}_{i}": ident for i, ident in enumerate(ids)})
     return ReferenceGuard(("references", shape), condition, params)
+
+
+_GUARDED_INSERTS: dict[tuple[int, Hashable], tuple[Table, Any]] = {}
+
+
+def guarded_insert(table: Table, guard: ReferenceGuard) -> Any:
+    """``INSERT INTO table (...) SELECT :v_a, :v_b, ... WHERE <guard> RETURNING id``: no row when the guard
+    fails. Parameters ``v_<column>`` for every column but ``id``, plus the guard's. Built once per shape."""
+    key = (id(table), guard.key)
+    cached = _GUARDED_INSERTS.get(key)
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    row = {c.key: bindparam(f"v_{c.key}", type_=c.type) for c in table.c if c.key != "id"}
+    statement = (insert(table).from_select(list(row), select(*row.values()).where(guard.condition))
+                 .returning(table.c.id))
+    _GUARDED_INSERTS[key] = (table, statement)
+    return statement
 
 
 def _shape(wanted: dict[str, set[int]]) -> tuple[tuple[str, int], ...]:
