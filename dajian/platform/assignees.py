@@ -10,6 +10,8 @@ messages to a role) both use, so they agree on who is in a pool and whose turn i
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, bindparam, func, select
 
 from dajian.platform.models import departments, memberships, roles, users
@@ -44,18 +46,31 @@ def dept_members(conn: Connection, org_id: int, key: str) -> list[int]:
 
 def in_turn(conn: Connection, app_id: int, pool: list[int], node: str | None = None) -> list[int]:
     """``pool`` rotated so the member after the one who got the last task (of ``node``) comes first."""
-    from dajian.platform.flows.tables import flow_instances, flow_tasks
-
     if not pool:
         return []
-    query = (select(flow_tasks.c.assignee_id).join(flow_instances, flow_instances.c.id == flow_tasks.c.instance_id)
-             .where(flow_instances.c.app_id == app_id, flow_tasks.c.assignee_id.in_(pool))
-             .order_by(flow_tasks.c.id.desc()).limit(1))  # fmt: skip
-    if node is not None:
-        query = query.where(flow_tasks.c.node_id == node)
-    last = conn.execute(query).scalar()
+    params = {"app": app_id, "pool": pool} if node is None else {"app": app_id, "pool": pool, "node": node}
+    last = conn.execute(_last_task_query(node is not None), params).scalar()
     turn = (pool.index(last) + 1) % len(pool) if last in pool else 0
     return pool[turn:] + pool[:turn]
+
+
+_LAST_TASK: dict[bool, Any] = {}
+
+
+def _last_task_query(of_node: bool) -> Any:
+    """The assignee of the app's last task to a member of ``:pool`` (of ``:node``): built once, it runs on
+    every round-robin assignment."""
+    from dajian.platform.flows.tables import flow_instances, flow_tasks
+
+    found = _LAST_TASK.get(of_node)
+    if found is None:
+        query = (select(flow_tasks.c.assignee_id)
+                 .join(flow_instances, flow_instances.c.id == flow_tasks.c.instance_id)
+                 .where(flow_instances.c.app_id == bindparam("app"),
+                        flow_tasks.c.assignee_id.in_(bindparam("pool", expanding=True)))
+                 .order_by(flow_tasks.c.id.desc()).limit(1))  # fmt: skip
+        found = _LAST_TASK[of_node] = query.where(flow_tasks.c.node_id == bindparam("node")) if of_node else query
+    return found
 
 
 def least_loaded(conn: Connection, pool: list[int]) -> list[int]:

@@ -143,8 +143,21 @@ def enqueue_many(conn: Connection, new: Sequence[NewJob], *, org_id: int | None)
                  status="pending", due_at=j.due_at or now, available_at=j.due_at or now, attempts=0,
                  max_attempts=j.max_attempts, created_at=now) for j in new]  # fmt: skip
     if rows:
-        insert = (sqlite if is_sqlite(conn) else postgresql).insert(jobs).values(rows)
-        conn.execute(insert.on_conflict_do_nothing(index_elements=[jobs.c.idempotency_key]))
+        # one statement object per dialect, the rows as parameters: a multi-row VALUES built per call was
+        # compiled again on every call (SQLAlchemy does not cache it), most of a flow start's Python time;
+        # several rows go as one executemany (PostgreSQL: one multi-row INSERT, one round trip)
+        conn.execute(_insert_skipping_taken_keys(conn.dialect.name), rows if len(rows) > 1 else rows[0])
+
+
+_INSERTS: dict[str, Any] = {}
+
+
+def _insert_skipping_taken_keys(dialect: str) -> Any:
+    found = _INSERTS.get(dialect)
+    if found is None:
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert(jobs)
+        found = _INSERTS[dialect] = insert.on_conflict_do_nothing(index_elements=[jobs.c.idempotency_key])
+    return found
 
 
 def _target(job_id: int | None, idempotency_key: str | None) -> ColumnElement[bool]:

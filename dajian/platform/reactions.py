@@ -129,13 +129,16 @@ def no_flow_can_run(app_id: int, form_key: str, flow_key: str, record_id: int) -
 
 
 @contextmanager
-def scope(conn: Connection) -> Iterator[Scope]:
-    """Join the running scope, or open one: its end indexes every touched record once (``flush``)."""
+def scope(conn: Connection, runtime: RuntimeApp | None = None) -> Iterator[Scope]:
+    """Join the running scope, or open one: its end indexes every touched record once (``flush``).
+
+    ``runtime``: the app version the opening change writes with, which its reactions (flow start, the
+    flow's rules) take as the app's current version instead of looking it up again."""
     running = _SCOPE.get()
     if running is not None:
         yield running
         return
-    opened = Scope()
+    opened = Scope(current={runtime.app_id: runtime} if runtime is not None else {})
     token = _SCOPE.set(opened)
     try:
         yield opened

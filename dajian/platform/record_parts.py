@@ -10,13 +10,14 @@ from threading import Lock
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, create_engine, delete, func, insert, literal, select, update
+from sqlalchemy import Connection, Engine, delete, exists, func, insert, literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.kinds_structure import LookupConfig, RelationConfig, SerialConfig, format_serial, serial_period
 from dajian.platform.apps import RuntimeApp
+from dajian.platform.db import make_engine, retry_once, unpinged
 from dajian.platform.errors import Conflict
 from dajian.platform.models import serial_counters, serial_reservations
 
@@ -41,8 +42,7 @@ def next_serial(conn: Connection, *, app_id: int, form_key: str, field_key: str,
         with _counter_engine(conn).connect() as own:
             return int(own.execute(_increment(key, pg_insert)).scalar_one())
     while True:
-        with _counter_engine(conn).connect() as own:  # each statement commits as it ends
-            held = own.execute(_reclaim(key)).first() or own.execute(_reserve(key)).one()
+        held = retry_once(lambda: _take(_counter_engine(conn), key))
         # the reservation goes with the create: its commit uses the number, its rollback frees it
         taken = conn.execute(delete(serial_reservations).where(
             serial_reservations.c.id == held.id, serial_reservations.c.claim == held.claim))
@@ -78,6 +78,34 @@ def _increment(key: _CounterKey, dialect_insert: Any) -> Any:
     ).returning(serial_counters.c.value)
 
 
+def _take(engine: Engine, key: _CounterKey) -> Any:
+    """A reservation (id, number, claim), in one autocommitted statement. Not pinged first: a dead pooled
+    connection fails the statement, which ``retry_once`` runs again on a fresh one. A repeat is safe: a
+    reservation whose answer was lost is left to the next reclaim, so no number is skipped."""
+    with unpinged(), engine.connect() as own:
+        return own.execute(_reclaim_or_reserve(key)).one()
+
+
+def _reclaim_or_reserve(key: _CounterKey) -> Any:
+    """The lowest left number claimed again (``_reclaim``), else a new number from the counter and its
+    reservation: one statement, one round trip. The counter's upsert takes its row from a SELECT that is
+    empty when a number was reclaimed, so then the counter does not move."""
+    reclaimed = _reclaim(key).cte("reclaimed")
+    r, c = serial_reservations.c, serial_counters.c
+    wanted = select(*(literal(v) for v in key.values().values()), literal(1)).where(
+        ~exists(select(reclaimed.c.id)))
+    upsert = pg_insert(serial_counters).from_select([c.app_id, c.form_key, c.field_key, c.period, c.value], wanted)
+    counter = upsert.on_conflict_do_update(
+        index_elements=["app_id", "form_key", "field_key", "period"], set_={"value": c.value + 1},
+    ).returning(c.value).cte("counter")
+    row = select(*(literal(v) for v in key.values().values()), counter.c.value, literal(0), func.now())
+    reserved = (insert(serial_reservations)
+                .from_select([r.app_id, r.form_key, r.field_key, r.period, r.number, r.claim, r.taken_at], row)
+                .returning(r.id, r.number, r.claim).cte("reserved"))
+    return union_all(select(reclaimed.c.id, reclaimed.c.number, reclaimed.c.claim),
+                     select(reserved.c.id, reserved.c.number, reserved.c.claim))
+
+
 def _reclaim(key: _CounterKey) -> Any:
     """The lowest number whose create ended without using it, claimed again (SKIP LOCKED: a reservation
     a running create holds is not waited for)."""
@@ -87,16 +115,6 @@ def _reclaim(key: _CounterKey) -> Any:
     stale = (select(r.id).where(*same, r.taken_at < func.now() - RECLAIM_AFTER).order_by(r.number).limit(1)
              .with_for_update(skip_locked=True).scalar_subquery())
     return (update(serial_reservations).where(r.id == stale).values(claim=r.claim + 1, taken_at=func.now())
-            .returning(r.id, r.number, r.claim))
-
-
-def _reserve(key: _CounterKey) -> Any:
-    """A new number from the counter and its reservation, in one statement."""
-    counter = _increment(key, pg_insert).cte("counter")
-    r = serial_reservations.c
-    row = select(*(literal(v) for v in key.values().values()), counter.c.value, literal(0), func.now())
-    return (insert(serial_reservations)
-            .from_select([r.app_id, r.form_key, r.field_key, r.period, r.number, r.claim, r.taken_at], row)
             .returning(r.id, r.number, r.claim))
 
 
@@ -116,8 +134,9 @@ def _counter_engine(conn: Connection) -> Engine:
     engine = _COUNTER_ENGINES.get(key)
     if engine is None:
         with _COUNTER_LOCK:
-            engine = _COUNTER_ENGINES.get(key) or create_engine(
-                conn.engine.url, pool_size=2, max_overflow=2, pool_pre_ping=True, isolation_level="AUTOCOMMIT",
+            engine = _COUNTER_ENGINES.get(key) or make_engine(
+                conn.engine.url.render_as_string(hide_password=False), pool_size=2, max_overflow=2,
+                isolation_level="AUTOCOMMIT",
                 connect_args={"options": "-c synchronous_commit=off"})
             _COUNTER_ENGINES[key] = engine
     return engine

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, func, literal, select, update
@@ -22,7 +22,14 @@ from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.prepare import Prepared, prepare
 from dajian.platform import reactions
 from dajian.platform.apps import RuntimeApp
-from dajian.platform.audit import audit_row, field_changes, insert_audited, jsonable, write_audit_many
+from dajian.platform.audit import (
+    audit_row,
+    field_changes,
+    insert_audited,
+    jsonable,
+    update_audited,
+    write_audit_many,
+)
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from dajian.platform.events import EventKind, RecordEvent
@@ -40,7 +47,7 @@ from dajian.platform.record_parts import (
     relation_issues,
     write_children,
 )
-from dajian.platform.references import check_references
+from dajian.platform.references import ReferenceGuard, check_references, guarded_insert, reference_guard
 
 MAX_BULK = 1000
 MAX_PAGE = 500
@@ -111,7 +118,10 @@ def eval_context(ctx: FormContext) -> EvalContext:
 
 
 def _prepare_all(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any]],
-                 existing: Mapping[str, Any] | None = None) -> list[Prepared]:
+                 existing: Mapping[str, Any] | None = None, *, defer_references: bool = False
+                 ) -> tuple[list[Prepared], bool]:
+    """The prepared items, and whether their references are left to the guarded insert: with
+    ``defer_references`` and nothing else wrong, the check costs no statement of its own here."""
     bulk = len(items) > 1
     prefix = "/records" if bulk else ""
     evaluation = eval_context(ctx)
@@ -122,17 +132,19 @@ def _prepare_all(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str
         issues += [{**e, "path": (f"{prefix}/{i}" if bulk else "") + e["path"]} for e in prepared.issues]
         done.append(prepared)
     values = [p.values for p in done]
-    issues += _check_references(conn, ctx, values, path_prefix=prefix)
-    issues += relation_issues(conn, ctx.runtime, ctx.form, values, path_prefix=prefix)
+    later = relation_issues(conn, ctx.runtime, ctx.form, values, path_prefix=prefix)
     for key, child in ctx.form.children.items():
         for i, p in enumerate(done):
             rows = p.rows.get(key, [])
             base = f"{prefix}/{i}/{key}" if bulk else f"/{key}"
-            issues += check_references(conn, org_id=ctx.principal.org_id, kinds=child.kinds, rows=rows,
-                                       path_prefix=base)
+            later += check_references(conn, org_id=ctx.principal.org_id, kinds=child.kinds, rows=rows,
+                                      path_prefix=base)
+    if defer_references and not issues and not later:
+        return done, True
+    issues += _check_references(conn, ctx, values, path_prefix=prefix) + later
     if issues:
         raise Invalid("the record is invalid" if not bulk else "some records are invalid", errors=issues)
-    return done
+    return done, False
 
 
 def preview_record(conn: Connection, ctx: FormContext, values: Mapping[str, Any], *,
@@ -167,13 +179,14 @@ def create_records(
     if len(items) > MAX_BULK:
         raise Invalid(f"at most {MAX_BULK} records per request",
                       errors=[{"path": "/records", "message": f"{len(items)} records"}])
-    with reactions.scope(conn) as scope:
+    with reactions.scope(conn, ctx.runtime) as scope:
         return _create(conn, ctx, items, scope, request_id)
 
 
 def _create(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any]], scope: reactions.Scope,
             request_id: str | None) -> list[dict[str, Any]]:
-    prepared = _prepare_all(conn, ctx, items)
+    one_statement = len(items) == 1 and conn.dialect.name == "postgresql"  # record, audit, search row
+    prepared, deferred = _prepare_all(conn, ctx, items, defer_references=len(items) == 1)
     now, p = utcnow(), ctx.principal
     standard = {"created_at": now, "updated_at": now, "created_by": p.user_id, "owner_id": p.user_id,
                 "dept_id": p.dept_id, "row_version": 1}
@@ -185,13 +198,15 @@ def _create(conn: Connection, ctx: FormContext, items: Sequence[Mapping[str, Any
                          app_id=ctx.runtime.app_id, form_key=ctx.form.form.key, record_id=rid,
                          changes=field_changes({}, {**fields, **item.rows}), request_id=request_id)
 
-    if len(full) == 1 and conn.dialect.name == "postgresql":
+    guard = reference_guard(org_id=p.org_id, kinds=ctx.form.kinds, row=full[0]) if deferred else None
+    if one_statement:
         indexed = reactions.index_with_insert(ctx.runtime, ctx.form.form.key, {**full[0], **prepared[0].rows})
-        ids = [_insert_audited(conn, ctx, full[0], audit_entry(None, full[0], prepared[0]), extra=indexed)]
+        ids = [_insert_audited(conn, ctx, full[0], audit_entry(None, full[0], prepared[0]), extra=indexed,
+                               guard=guard)]
         if indexed is not None:  # the search row went in with the record: the search step has nothing to do
             scope.indexed.add((ctx.runtime.app_id, ctx.form.form.key, ids[0]))
     else:
-        ids = _insert(conn, ctx, full)
+        ids = _insert(conn, ctx, full, guard=guard)
         entries = [audit_entry(rid, row, item) for rid, row, item in zip(ids, full, prepared, strict=True)]
         write_audit_many(conn, entries)
     for rid, item in zip(ids, prepared, strict=True):
@@ -229,8 +244,14 @@ def _complete(conn: Connection, ctx: FormContext, items: list[dict[str, Any]],
         add_display(conn, ctx.runtime, ctx.form, items)
 
 
-def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]]) -> list[int]:
+def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]], *,
+            guard: ReferenceGuard | None = None) -> list[int]:
     try:
+        if guard is not None:
+            new_id = conn.execute(guarded_insert(ctx.table, guard),
+                                  {**{f"v_{c.key}": rows[0].get(c.key) for c in ctx.table.c if c.key != "id"},
+                                   **guard.params}).scalar_one_or_none()
+            return [int(new_id) if new_id is not None else _refused_by_guard(conn, ctx, rows[0])]
         if len(rows) == 1:
             return [int(conn.execute(ctx.form.insert_one, rows[0]).scalar_one())]
         result = conn.execute(ctx.form.insert_many, rows)
@@ -240,11 +261,21 @@ def _insert(conn: Connection, ctx: FormContext, rows: list[dict[str, Any]]) -> l
 
 
 def _insert_audited(conn: Connection, ctx: FormContext, row: dict[str, Any], entry: dict[str, Any], *,
-                    extra: tuple[Table, dict[str, Any]] | None) -> int:
+                    extra: tuple[Table, dict[str, Any]] | None, guard: ReferenceGuard | None) -> int:
     try:
-        return insert_audited(conn, ctx.table, row, entry, extra=extra)
+        new_id = insert_audited(conn, ctx.table, row, entry, extra=extra,
+                                guard=(guard.key, guard.condition, guard.params) if guard is not None else None)
     except IntegrityError as exc:
         raise _unique_conflict(ctx, exc) from None
+    return new_id if new_id is not None else _refused_by_guard(conn, ctx, row)
+
+
+def _refused_by_guard(conn: Connection, ctx: FormContext, row: Mapping[str, Any]) -> NoReturn:
+    """The guard stopped the insert: a referenced user or department is not the organisation's."""
+    issues = _check_references(conn, ctx, [row])
+    if issues:
+        raise Invalid("the record is invalid", errors=issues)
+    raise Conflict("a referenced user or department changed while the record was saved; retry")
 
 
 def _unique_conflict(ctx: FormContext, exc: IntegrityError) -> Conflict:
@@ -285,7 +316,7 @@ def update_record(
     row_version: int | None, request_id: str | None = None,
 ) -> dict[str, Any]:
     """Change a record; answers the record as the caller may now read it (after the reactions)."""
-    with reactions.scope(conn) as scope:
+    with reactions.scope(conn, ctx.runtime) as scope:
         change_record(conn, ctx, record_id, values, row_version=row_version, request_id=request_id)
         latest = scope.latest(ctx.runtime.app_id, ctx.form.form.key, record_id)
         if latest is None:
@@ -306,7 +337,7 @@ def change_record(conn: Connection, ctx: FormContext, record_id: int, values: Ma
     existing: dict[str, Any] = {k: before[k] for k in ctx.form.stored_keys}
     old_rows = read_children(conn, ctx.form, [record_id]) if ctx.form.children else {}
     existing.update({k: rows[record_id] for k, rows in old_rows.items()})
-    prepared = _prepare_all(conn, ctx, [values], existing=existing)[0]
+    prepared = _prepare_all(conn, ctx, [values], existing=existing)[0][0]
     if before["row_version"] != row_version:
         raise Conflict("the record was changed by someone else", current=get_record(conn, ctx, record_id))
     changes = field_changes({k: before[k] for k in prepared.values}, prepared.values)
@@ -315,14 +346,19 @@ def change_record(conn: Connection, ctx: FormContext, record_id: int, values: Ma
         return
     values_out = {**prepared.values, "updated_at": utcnow(), "row_version": row_version + 1}
     stmt = update(ctx.table).where(ctx.table.c.id == record_id, ctx.table.c.row_version == row_version)
+    entry = _audit_entry(ctx, record_id, "update", changes, request_id)
     try:
-        result = conn.execute(stmt.values(values_out))
+        if conn.dialect.name == "postgresql":  # the update and its audit entry: one statement
+            updated = update_audited(conn, stmt.values(values_out).returning(ctx.table.c.id), entry)
+        else:
+            updated = conn.execute(stmt.values(values_out)).rowcount == 1
+            if updated:
+                write_audit_many(conn, [entry])
     except IntegrityError as exc:
         raise _unique_conflict(ctx, exc) from None
-    if result.rowcount != 1:  # SQLite has no row lock: a concurrent writer won the race
+    if not updated:  # SQLite has no row lock: a concurrent writer won the race
         raise Conflict("the record was changed by someone else", current=get_record(conn, ctx, record_id))
     write_children(conn, ctx.form, record_id, prepared.rows)
-    _audit(conn, ctx, record_id, "update", changes, request_id)
     after = {**before, **existing, **values_out, **prepared.rows, "id": record_id}
     reactions.react(conn, ctx.event("updated", record_id, old={**existing, "id": record_id}, new=after,
                                     request_id=request_id))
@@ -342,12 +378,16 @@ def _created_in_this_action(ctx: FormContext, record_id: int) -> Mapping[str, An
     return state if whole else None
 
 
+def _audit_entry(ctx: FormContext, record_id: int, action: str, changes: dict[str, Any],
+                 request_id: str | None) -> dict[str, Any]:
+    p = ctx.principal
+    return audit_row(org_id=p.org_id, actor_id=p.user_id, entity="record", action=action, app_id=ctx.runtime.app_id,
+                     form_key=ctx.form.form.key, record_id=record_id, changes=changes, request_id=request_id)
+
+
 def _audit(conn: Connection, ctx: FormContext, record_id: int, action: str, changes: dict[str, Any],
            request_id: str | None) -> None:
-    p = ctx.principal
-    write_audit_many(conn, [audit_row(
-        org_id=p.org_id, actor_id=p.user_id, entity="record", action=action, app_id=ctx.runtime.app_id,
-        form_key=ctx.form.form.key, record_id=record_id, changes=changes, request_id=request_id)])
+    write_audit_many(conn, [_audit_entry(ctx, record_id, action, changes, request_id)])
 
 
 def delete_record(conn: Connection, ctx: FormContext, record_id: int, *, request_id: str | None = None) -> None:

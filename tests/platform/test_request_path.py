@@ -2,7 +2,8 @@
 path still survives connections the database closed.
 
 Authentication reads in one statement with no transaction around it, on a connection checked out
-without the liveness ping; a dead connection is retried instead. Everything else still gets a pinged one.
+without the liveness ping; a dead connection is retried instead. The request's transaction is not pinged
+either: a dead connection fails it before the commit and the endpoint runs again on a pinged one.
 """
 
 from __future__ import annotations
@@ -178,3 +179,55 @@ def test_a_created_record_answers_its_values_as_json(org: Org) -> None:
     again = client.post(RECORDS, json=body, headers={**headers, "Idempotency-Key": "render-1"})
     assert (again.status_code, again.headers.get("Idempotent-Replayed")) == (201, "true")
     assert again.json() == made
+
+
+def test_a_record_create_takes_no_liveness_round_trip(org: Org, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither authentication nor the request's transaction pings its connection as it leaves the pool."""
+    _, headers = clerk_token(org)
+    client = TestClient(org.api)
+    assert client.post(RECORDS, json={"title": "warm"}, headers=headers).status_code == 201
+    pings: list[object] = []
+    real_ping = org.engine.dialect.do_ping
+    monkeypatch.setattr(org.engine.dialect, "do_ping",
+                        lambda dbapi_conn: pings.append(dbapi_conn) or real_ping(dbapi_conn))
+    r = client.post(RECORDS, json={"title": "Printer jams"}, headers=headers)
+    assert r.status_code == 201, r.text
+    assert pings == []
+
+
+def test_a_create_whose_transaction_finds_its_connection_closed_is_stored_once(org: Org, pg_url: str) -> None:
+    """The server closes the connection the request's (unpinged) transaction was handed, after
+    authentication ran on another: nothing of the transaction was stored, and the endpoint runs again on a
+    fresh connection (one record, one answer)."""
+    _, headers = clerk_token(org)
+    engine = make_engine(pg_url, connect_args={"application_name": TEST_APP_NAME})
+    api = create_app(Settings(database_url=pg_url), engine=engine)
+    checkouts: list[int] = []
+
+    def close_the_second(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        checkouts.append(dbapi_conn.info.backend_pid)
+        if len(checkouts) == 2:  # authentication's was the first
+            _terminate_pid(pg_url, checkouts[-1])
+
+    try:
+        with TestClient(api) as client:
+            assert client.post(RECORDS, json={"title": "warm"}, headers=headers).status_code == 201
+            event.listen(engine, "checkout", close_the_second)
+            again = client.post(RECORDS, json={"title": "after the close"}, headers=headers)
+            event.remove(engine, "checkout", close_the_second)
+            assert again.status_code == 201, again.text
+    finally:
+        engine.dispose()
+    assert len(checkouts) == 3  # authentication, the closed one, the run again
+    titles = [i["title"] for i in org.client().get(RECORDS).json()["items"]]
+    assert sorted(titles) == ["after the close", "warm"]
+
+
+def _terminate_pid(url: str, pid: int) -> None:
+    admin = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            # with a timeout: returns once the backend is gone, so no statement of the request can beat it
+            assert conn.execute(text("SELECT pg_terminate_backend(:pid, 10000)"), {"pid": pid}).scalar_one()
+    finally:
+        admin.dispose()

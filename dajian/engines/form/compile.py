@@ -174,6 +174,12 @@ class CompiledForm:
     def stored_keys(self) -> list[str]:
         return [k for k, kind in self.kinds.items() if kind.has_column]
 
+    @cached_property
+    def created_keys(self) -> list[str]:
+        """What a create writes from the prepared record: the stored fields but serial numbers (the
+        platform assigns those)."""
+        return [k for k in self.stored_keys if self.kinds[k].name != "serial"]
+
     def coerce(self, values: Mapping[str, Any], *, partial: bool) -> tuple[Values, list[Issue]]:
         """Check and convert client values; every problem is reported with its field path."""
         clean: Values = {}

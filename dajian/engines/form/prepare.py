@@ -163,6 +163,6 @@ def _written(form: CompiledForm, clean: Mapping[str, Any], existing: Mapping[str
     hidden = states.hidden if states else frozenset()
     stored = form.stored_keys
     if existing is None:
-        return [k for k in stored if form.kinds[k].name != "serial"]
+        return form.created_keys
     computed = {k for k, _ in form.logic.formulas}
     return [k for k in stored if (k in clean and k not in hidden) or k in computed]

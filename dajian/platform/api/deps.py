@@ -17,6 +17,10 @@ success for data that was not stored.
 
 Authentication reads in a short transaction of its own just before (``api.auth``). Routes that need
 several transactions or none (uploads, sign-in) use ``transaction`` explicitly.
+
+The request's connection leaves the pool without the liveness ping (a round trip per request): if the
+server closed it, the transaction fails before its commit, the server has stored nothing of it, and the
+endpoint runs once more on a pinged connection (``ConnectionLost``).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Annotated, Any, NamedTuple
 
 from fastapi import Depends, Request
@@ -32,6 +36,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from dajian.platform import db
 from dajian.platform.config import Settings
 from dajian.platform.errors import Conflict, Unavailable
 
@@ -75,13 +80,22 @@ ReadConn = Annotated[Connection, Depends(_reads)]
 RehearsalConn = Annotated[Connection, Depends(_rehearses)]
 
 
+class ConnectionLost(Exception):
+    """The connection of an unpinged transaction died before its commit: nothing was stored, run it again."""
+
+
 @contextmanager
-def open_transaction(engine: Engine, *, read_only: bool = False, commit: bool = True) -> Iterator[Connection]:
+def open_transaction(engine: Engine, *, read_only: bool = False, commit: bool = True,
+                     pinged: bool = True) -> Iterator[Connection]:
     """A connection in a transaction: committed at the end (``commit``) or rolled back; any error rolls back.
 
     Writers take SQLite's write lock up front (waiting for it) rather than failing later when a read
-    transaction tries to become a write transaction."""
-    with engine.connect() as conn:
+    transaction tries to become a write transaction. ``pinged=False``: no liveness round trip at checkout;
+    a connection found dead before the commit raises ``ConnectionLost`` (the server ended the transaction,
+    so nothing of it was stored) and the caller runs the work again."""
+    with nullcontext() if pinged else db.unpinged():
+        checked_out = engine.connect()
+    with checked_out as conn:
         if read_only:
             if conn.dialect.name == "postgresql":
                 conn.execution_options(postgresql_readonly=True)
@@ -91,6 +105,11 @@ def open_transaction(engine: Engine, *, read_only: bool = False, commit: bool = 
             conn.begin()
             try:
                 yield conn
+            except DBAPIError as exc:
+                conn.rollback()
+                if exc.connection_invalidated and not pinged:
+                    raise ConnectionLost() from exc
+                raise
             except BaseException:
                 conn.rollback()
                 raise
@@ -149,6 +168,13 @@ def in_transaction(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         if len(pending) > 1:
             raise TypeError(f"{endpoint.__qualname__}: one transaction per request, not {len(pending)}")
         name, unit = pending[0]
+        try:
+            # no liveness ping (one round trip fewer per request): a connection the server closed fails
+            # before the commit, and then the endpoint runs once more on a pinged connection
+            with open_transaction(unit.engine, read_only=unit.read_only, commit=unit.commit, pinged=False) as conn:
+                return endpoint(*args, **{**kwargs, name: conn})
+        except ConnectionLost:
+            pass
         with open_transaction(unit.engine, read_only=unit.read_only, commit=unit.commit) as conn:
             return endpoint(*args, **{**kwargs, name: conn})
 

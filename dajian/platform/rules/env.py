@@ -51,6 +51,12 @@ def aggregate_query(runtime: RuntimeApp, rule: RulePlan) -> Select[Any]:
     return _QUERIES.get(runtime.database, runtime.version_id, rule.key, build)
 
 
+def _matches_nothing(a: AggregatePlan, params: Mapping[str, Any]) -> bool:
+    """An aggregate that matches a field of the other form to a value this record does not have (None):
+    SQL's ``=`` with NULL is never true, so it counts no rows."""
+    return any(params[f"{a.key}__m_{k}"] is None for k in a.match)
+
+
 @dataclass
 class RuleEnv:
     conn: Connection
@@ -63,6 +69,9 @@ class RuleEnv:
             params.update({f"{a.key}__m_{k}": fn(record, self.ctx) for k, fn in a.match.items()})
             if a.within is not None:
                 params[f"{a.key}__since"] = self.ctx.now - timedelta(hours=a.within[1])
+        if all(_matches_nothing(a, params) for a in rule.aggregates):
+            # "other.customer = NULL" holds for no row: every aggregate is over no rows, known without a query
+            return {a.key: 0 if a.fn == "count" else None for a in rule.aggregates}
         row = self.conn.execute(aggregate_query(self.runtime, rule), params).one()._mapping
         out: dict[str, Any] = {}
         for a in rule.aggregates:

@@ -43,14 +43,17 @@ def _targets(runtime: RuntimeApp, channel: str, recipients: tuple[Recipient, ...
 
 
 def notify(conn: Any, runtime: RuntimeApp, effect: Notify, *, key: str, link: dict[str, Any], rule: str) -> None:
+    """One job per (channel, recipient), all in one multi-row INSERT."""
+    new = []
     for channel in effect.channels:
         for target in _targets(runtime, channel, effect.recipients):
             recipient = [target.kind, target.value] if target is not None else None
             payload = {"app": runtime.app_id, "channel": channel, "recipient": recipient, "subject": effect.subject,
                        "body": effect.body, "link": link, "source": f"rule:{rule}",
                        "rate_limit": list(effect.rate_limit) if effect.rate_limit else None, "digest": effect.digest}
-            jobs.enqueue(conn, "notify", payload, org_id=runtime.org_id,
-                         idempotency_key=job_key("n", key, channel, *(recipient or ["all"])))
+            unique = job_key("n", key, channel, *(recipient or ["all"]))
+            new.append(jobs.NewJob("notify", payload, idempotency_key=unique))
+    jobs.enqueue_many(conn, new, org_id=runtime.org_id)
 
 
 def call_webhook(conn: Any, runtime: RuntimeApp, effect: CallWebhook, *, key: str, link: dict[str, Any],
