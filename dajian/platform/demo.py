@@ -23,7 +23,8 @@ before it::
 Value specs (one of): ``value``; ``weights`` {text: weight}; ``choices`` [[any JSON value, weight], …];
 with ``pick`` [min, max] either gives a list of distinct choices; ``range`` [lo, hi] with
 ``decimals`` and ``skew`` (u**skew pulls values towards lo); ``date`` (``within_days`` back from
-now, ``skew`` towards today, weekday and local-hour weights, never later than now, ``"as": "date"``);
+now, ``skew`` towards today (2: falling in a straight line), weekday and local-hour weights, never
+later than now, ``"as": "date"``);
 ``after`` a field or ``relation.field`` plus ``minutes`` (working minutes with ``calendar``, never
 later than now unless ``future``); ``ref`` a form (``where``, ``match``, ``before``, ``skew``, ``distinct``: see
 ``dajian.platform.demo_refs``); ``ref_value`` ``relation.field``;
@@ -86,19 +87,19 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, and_, bindparam, func, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
 from dajian.engines.flow.calendar import BusinessCalendar
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.model import FieldDef
 from dajian.platform import apps as app_service
+from dajian.platform import jobs as job_queue
 from dajian.platform.clock import utcnow
 from dajian.platform.demo_conditions import Conditions, spec_conditions
 from dajian.platform.demo_flows import FlowRuns, Timeline
 from dajian.platform.demo_history import FlowHistory
 from dajian.platform.demo_refs import RefPools, as_moment
 from dajian.platform.demo_seed import People, install_seed
-from dajian.platform.models import jobs
 from dajian.platform.principal import Principal
 from dajian.platform.records import create_records, form_context
 from dajian.platform.templates import load_template
@@ -141,22 +142,16 @@ class DemoGenerator:
         return {key: int(body.get("count", 0)) for key, body in self.spec.get("forms", {}).items()}
 
     def run(self, on_progress: Progress | None = None) -> dict[str, int]:
-        with self.engine.connect() as conn:
-            mark = int(conn.execute(select(func.coalesce(func.max(jobs.c.id), 0))).scalar_one())
         made: dict[str, int] = {}
-        for form_key, body in self.spec.get("forms", {}).items():
-            made[form_key] = self.fill(form_key, body, on_progress)
-        self._quiet_history(mark)
+        with job_queue.muted(self._quiet):
+            for form_key, body in self.spec.get("forms", {}).items():
+                made[form_key] = self.fill(form_key, body, on_progress)
         return made
 
-    def _quiet_history(self, mark: int) -> None:
+    def _quiet(self, kind: str, due_at: datetime) -> bool:
         """The invented history sends nothing: its messages and its time rules already past are
-        dropped. Flow timers and SLA jobs stay, so open work warns and breaches as it would."""
-        with self.engine.begin() as conn:
-            conn.execute(update(jobs).where(
-                jobs.c.id > mark, jobs.c.org_id == self.principal.org_id, jobs.c.status == "pending",
-                or_(jobs.c.kind.in_(QUIET_KINDS), and_(jobs.c.kind == "rules.timer", jobs.c.due_at <= self.now)))
-                .values(status="cancelled", finished_at=utcnow()))
+        never queued. Flow timers and SLA jobs stay, so open work warns and breaches as it would."""
+        return kind in QUIET_KINDS or (kind == "rules.timer" and due_at <= self.now)
 
     def fill(self, form_key: str, body: Mapping[str, Any], on_progress: Progress | None = None) -> int:
         """Make the form's records: backdated ones on one timeline with its flow runs, each day's records
@@ -360,8 +355,9 @@ class DemoGenerator:
         return int(value) if decimals == 0 else value
 
     def _date(self, spec: Mapping[str, Any]) -> Any:
-        """A day (weekday weights; ``skew`` as for ``range`` favours recent days) and a local hour (hour
-        weights); a moment later than now is drawn again, so today holds only the hours that have passed."""
+        """A day (weekday weights; ``skew`` favours recent days: with 2 the days hold fewer records the older
+        they are, falling in a straight line to none ``within_days`` ago) and a local hour (hour weights);
+        a moment later than now is drawn again, so today holds only the hours that have passed."""
         days = int(spec.get("within_days", 182))
         weekday = [float(w) for w in spec.get("weekday_weights", [1] * 7)]
         hours = [float(w) for w in spec.get("hour_weights", [1] * 24)]
@@ -370,7 +366,8 @@ class DemoGenerator:
         moment = self.now
         for _ in range(100):
             for _ in range(1000):
-                day = today - timedelta(days=min(days, int((days + 1) * self.rng.random() ** skew)))
+                back = (days + 1) * (1 - (1 - self.rng.random()) ** (1 / skew))
+                day = today - timedelta(days=min(days, int(back)))
                 if self.rng.random() * max(weekday) <= weekday[day.weekday()]:
                     break
             if spec.get("as") == "date":

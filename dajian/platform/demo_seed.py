@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from dajian.platform import apps as app_service
-from dajian.platform.auth import create_user
+from dajian.platform.auth import create_user, hash_password
 from dajian.platform.directory import create_department, grant_role, set_department_manager
 from dajian.platform.models import departments, users
 from dajian.platform.principal import Principal
@@ -34,6 +34,7 @@ class People:
 def install_seed(engine: Engine, principal: Principal, app_key: str, seed: Seed, *, password: str) -> People:
     """Create the seed's departments, users, role memberships and records; what exists is kept."""
     people = People()
+    shared = hash_password(password)  # demo users share one password: hashed once
     with engine.begin() as conn:
         for dept in seed.departments:
             found = conn.execute(select(departments.c.id).where(
@@ -50,7 +51,7 @@ def install_seed(engine: Engine, principal: Principal, app_key: str, seed: Seed,
             if found is None:
                 found = create_user(conn, org_id=principal.org_id, username=person["username"], password=password,
                                     display_name=person.get("display_name"), email=person.get("email"),
-                                    dept_id=dept_id)
+                                    dept_id=dept_id, password_hash=shared)
             people.users[person["username"]] = int(found)
             people.user_depts[int(found)] = dept_id
             for role in person.get("roles", []):

@@ -120,7 +120,7 @@ def test_runs_start_when_their_complaint_came_in_and_history_has_none(demo: dict
     for instance in instances:
         record = complaints[instance["record_id"]]
         assert instance["started_at"] == record["created_at"] == record["received_at"]
-        assert now - timedelta(days=11) <= record["created_at"] <= now
+        assert now - timedelta(days=14) <= record["created_at"] <= now
         day = record["created_at"].astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
         assert record["ticket_no"].startswith(f"TS{day}-")  # numbered on the day it came in
     with_flow = {i["record_id"] for i in instances}
