@@ -60,10 +60,11 @@ Open work: the optional ``flows`` list gives a share of a form's records (``shar
                "step_minutes": [15, 480], "skew": 2}]
 
 ``fields`` replaces value specs of the form for these records (a fresh start: status, no outcome).
-These records come first, each created with the platform clock at its ``backdate`` time, so the
-rules that start the flow on creation start it then (the generator starts it itself when none
-does) and rules counting recent records see only earlier ones. Then, in time order across all
-runs, each run takes one action per ``step_minutes`` (``skew`` as for ``range``):
+Everything happens on one timeline on the platform clock: each run's record is created at its
+``backdate`` time, so the rules that start the flow on creation start it then (the generator starts
+it itself when none does), the form's other records come in day by day among them, so rules counting
+recent records see only earlier ones, and each run takes one action per ``step_minutes`` (``skew``
+as for ``range``):
 its open task nearest the start is approved by its assignee, as that user, after writing the
 node's ``fill`` fields (value specs, evaluated on the record as it is; only fields the node lets
 its assignee edit); a timer node fires at its due time. A run rests once any of its tokens is as
