@@ -146,7 +146,8 @@ def _decode(plan: ReportPlan, rows: Iterable[Sequence[Any]],
 
 
 def _fill(plan: ReportPlan, bound: Bound, current: dict[Key, dict[str, Any]]) -> None:
-    """Add the missing buckets of the first time dimension at the detail level (per other-dimension values)."""
+    """Add the missing buckets of the first time dimension at the detail level (per other-dimension values),
+    up to today: "this month" on the 4th shows no empty weeks still to come, as if nothing came in."""
     index = next((i for i, d in enumerate(plan.dims) if d.granularity and d.fill), None)
     if index is None:
         return
@@ -157,7 +158,8 @@ def _fill(plan: ReportPlan, bound: Bound, current: dict[Key, dict[str, Any]]) ->
                  if p.definition.field == dim.field and p.key in bound.ranges), None)
     keys = [bucket_from_key(dim.granularity, str(k[index])) for k in present if k[index] is not None]
     if span is not None:
-        first, last = datetime.combine(span[0], datetime.min.time()), datetime.combine(span[1], datetime.min.time())
+        end = min(span[1], bound.today) if bound.today is not None and bound.today >= span[0] else span[1]
+        first, last = datetime.combine(span[0], datetime.min.time()), datetime.combine(end, datetime.min.time())
     elif keys:
         first, last = min(keys), max(keys)
     else:
