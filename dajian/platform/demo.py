@@ -23,9 +23,11 @@ before it::
 Value specs (one of): ``value``; ``weights`` {text: weight}; ``choices`` [[any JSON value, weight], …];
 with ``pick`` [min, max] either gives a list of distinct choices; ``range`` [lo, hi] with
 ``decimals`` and ``skew`` (u**skew pulls values towards lo); ``date`` (``within_days`` back from
-now, weekday and local-hour weights, never later than now, ``"as": "date"``); ``after`` a field or ``relation.field``
-plus ``minutes`` (never later than now); ``ref`` a form (``where`` a condition on its rows,
-``match`` {its field: my field}); ``ref_value`` ``relation.field``;
+now, ``skew`` towards today (2: falling in a straight line), weekday and local-hour weights, never
+later than now, ``"as": "date"``);
+``after`` a field or ``relation.field`` plus ``minutes`` (working minutes with ``calendar``, never
+later than now unless ``future``); ``ref`` a form (``where``, ``match``, ``before``, ``skew``, ``distinct``: see
+``dajian.platform.demo_refs``); ``ref_value`` ``relation.field``;
 ``working_minutes`` {from, to, calendar} (working minutes between two date-time fields on a
 calendar of the app's settings, as the flow engine counts them); ``user`` {role}; ``dept_of``
 a user field; ``template`` with ``{word_list}``, ``{seq}``/``{seq:06}``, ``{digits:8}``,
@@ -39,7 +41,12 @@ made (``dajian.platform.demo_conditions``); ``NOW()`` is the generator's now.
 Records go in through the record service (``create_records``) in batches of 500; ``owner_field``
 makes the user in that field the record's owner (so department scopes see realistic data) and
 ``backdate`` copies a date-time field (a date: the start of that local day) into
-``created_at``/``updated_at``.
+``created_at``/``updated_at``. A form without such a field may draw ``created_at`` itself, as the
+first of its fields, and backdate to it (``"backdate": "created_at"``; a request made during the
+complaint it is about: ``{"after": "complaint.first_response_at", "minutes": [30, 2880]}``).
+``require`` (a condition) draws a record again until it holds, e.g. history that has ended by now;
+``history`` gives records that never ran a flow the fields that flow would have left on them (due
+time, SLA state, working minutes, outcome: ``dajian.platform.demo_history``).
 
 Open work: the optional ``flows`` list gives a share of a form's records (``share`` of its
 ``count``, or a fixed ``count``, taken out of it) a flow run, stopped at a stage drawn from
@@ -53,10 +60,11 @@ Open work: the optional ``flows`` list gives a share of a form's records (``shar
                "step_minutes": [15, 480], "skew": 2}]
 
 ``fields`` replaces value specs of the form for these records (a fresh start: status, no outcome).
-These records come first, each created with the platform clock at its ``backdate`` time, so the
-rules that start the flow on creation start it then (the generator starts it itself when none
-does) and rules counting recent records see only earlier ones. Then, in time order across all
-runs, each run takes one action per ``step_minutes`` (``skew`` as for ``range``):
+Everything happens on one timeline on the platform clock: each run's record is created at its
+``backdate`` time, so the rules that start the flow on creation start it then (the generator starts
+it itself when none does), the form's other records come in day by day among them, so rules counting
+recent records see only earlier ones, and each run takes one action per ``step_minutes`` (``skew``
+as for ``range``):
 its open task nearest the start is approved by its assignee, as that user, after writing the
 node's ``fill`` fields (value specs, evaluated on the record as it is; only fields the node lets
 its assignee edit); a timer node fires at its due time. A run rests once any of its tokens is as
@@ -73,103 +81,38 @@ import itertools
 import random
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, and_, bindparam, func, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
 from dajian.engines.flow.calendar import BusinessCalendar
 from dajian.engines.form.compile import CompiledForm
 from dajian.engines.form.model import FieldDef
 from dajian.platform import apps as app_service
-from dajian.platform.auth import create_user
-from dajian.platform.clock import ManualClock, set_clock, utcnow
+from dajian.platform import jobs as job_queue
+from dajian.platform.clock import utcnow
 from dajian.platform.demo_conditions import Conditions, spec_conditions
-from dajian.platform.demo_flows import FlowRuns
-from dajian.platform.directory import create_department, grant_role, set_department_manager
-from dajian.platform.models import departments, jobs, users
+from dajian.platform.demo_flows import FlowRuns, Timeline
+from dajian.platform.demo_history import FlowHistory
+from dajian.platform.demo_refs import RefPools, as_moment
+from dajian.platform.demo_seed import People, install_seed
 from dajian.platform.principal import Principal
 from dajian.platform.records import create_records, form_context
-from dajian.platform.templates import Seed, load_template
+from dajian.platform.templates import load_template
 
 BATCH = 500
+CREATED = "created_at"  # a spec may draw it: the record's creation time, for fields after it and ``backdate``
+CREATED_FIELD = FieldDef.model_validate({"key": CREATED, "kind": "datetime", "label": {"en": "Created at"}})
+MAX_DRAWS = 50  # per record, for a spec's ``require``
 QUIET_KINDS = ("notify", "notify.digest", "webhook")  # messages about the invented history
 Progress = Callable[[str, int, int], None]
 Row = dict[str, Any]
 _TOKEN = re.compile(r"\{(\w+)(?::([\w.]+))?\}")
-
-
-@dataclass
-class People:
-    """Who the seed created: ids by username, role members, department ids and each user's department."""
-
-    users: dict[str, int] = field(default_factory=dict)
-    roles: dict[str, list[int]] = field(default_factory=dict)
-    depts: dict[str, int] = field(default_factory=dict)
-    user_depts: dict[int, int | None] = field(default_factory=dict)
-
-
-def install_seed(engine: Engine, principal: Principal, app_key: str, seed: Seed, *, password: str) -> People:
-    """Create the seed's departments, users, role memberships and records; what exists is kept."""
-    people = People()
-    with engine.begin() as conn:
-        for dept in seed.departments:
-            found = conn.execute(select(departments.c.id).where(
-                departments.c.org_id == principal.org_id, departments.c.key == dept["key"])).scalar()
-            if found is None:
-                parent = people.depts.get(dept["parent"]) if dept.get("parent") else None
-                found = create_department(conn, principal, key=dept["key"], name=dept.get("name", dept["key"]),
-                                          parent_id=parent)["id"]
-            people.depts[dept["key"]] = int(found)
-        for person in seed.users:
-            dept_id = people.depts.get(person["dept"]) if person.get("dept") else None
-            found = conn.execute(select(users.c.id).where(
-                users.c.org_id == principal.org_id, users.c.username == person["username"])).scalar()
-            if found is None:
-                found = create_user(conn, org_id=principal.org_id, username=person["username"], password=password,
-                                    display_name=person.get("display_name"), email=person.get("email"),
-                                    dept_id=dept_id)
-            people.users[person["username"]] = int(found)
-            people.user_depts[int(found)] = dept_id
-            for role in person.get("roles", []):
-                grant_role(conn, principal, user_id=int(found), app_key=app_key, role_key=role)
-                people.roles.setdefault(role, []).append(int(found))
-        for dept in seed.departments:
-            if dept.get("manager") in people.users:
-                set_department_manager(conn, principal, people.depts[dept["key"]], people.users[dept["manager"]])
-    keys: dict[str, dict[str, int]] = {}
-    for part in seed.records:
-        keys[part.form] = _seed_records(engine, principal, app_key, part.form, part.rows, part.key_field, keys)
-    return people
-
-
-def _seed_records(engine: Engine, principal: Principal, app_key: str, form_key: str, rows: list[Row],
-                  key_field: str | None, keys: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
-    with engine.begin() as conn:
-        runtime = app_service.load_runtime(conn, principal, app_key)
-        ctx = form_context(conn, principal, runtime, form_key, "create")
-        table = ctx.table
-        relations = {f.key: str((f.config or {}).get("form")) for f in ctx.form.form.fields if f.kind == "relation"}
-        existing: dict[str, int] = {}
-        if key_field:
-            query = select(table.c.id, table.c[key_field]).where(table.c.deleted_at.is_(None))
-            existing = {str(k): int(i) for i, k in conn.execute(query)}
-        fresh = []
-        for row in rows:
-            if key_field and str(row.get(key_field)) in existing:
-                continue
-            values = {k: keys.get(relations[k], {}).get(str(v), v) if k in relations else v for k, v in row.items()}
-            fresh.append(values)
-        for start in range(0, len(fresh), BATCH):
-            created = create_records(conn, ctx, fresh[start:start + BATCH])
-            if key_field:
-                existing.update({str(r[key_field]): int(r["id"]) for r in created})
-    return existing
 
 
 class DemoGenerator:
@@ -183,12 +126,14 @@ class DemoGenerator:
         self.rng = random.Random(seed)
         self.now = now or utcnow()
         self.words: dict[str, list[str]] = dict(spec.get("words", {}))
-        self.pools: dict[str, list[Row]] = {}
         with engine.connect() as conn:
             self.runtime = app_service.load_runtime(conn, principal, app_key)
+            self.histories = {key: FlowHistory.of(conn, self.runtime.version_id, key, body["history"])
+                              for key, body in spec.get("forms", {}).items() if body.get("history")}
         self.zone = ZoneInfo(self.runtime.definition.settings.timezone)
         self.form: CompiledForm | None = None
         self.conditions = Conditions(self.runtime, self.now)
+        self.refs = RefPools(self.rng, self._stored_rows, self.conditions.holds, self._moment)
         self._calendars: dict[str, BusinessCalendar] = {}
         for form_key, condition, where in spec_conditions(spec):  # every one checked before anything is made
             if form_key in self.runtime.forms:
@@ -198,26 +143,21 @@ class DemoGenerator:
         return {key: int(body.get("count", 0)) for key, body in self.spec.get("forms", {}).items()}
 
     def run(self, on_progress: Progress | None = None) -> dict[str, int]:
-        with self.engine.connect() as conn:
-            mark = int(conn.execute(select(func.coalesce(func.max(jobs.c.id), 0))).scalar_one())
         made: dict[str, int] = {}
-        for form_key, body in self.spec.get("forms", {}).items():
-            made[form_key] = self.fill(form_key, body, on_progress)
-        self._quiet_history(mark)
+        with job_queue.muted(self._quiet):
+            for form_key, body in self.spec.get("forms", {}).items():
+                made[form_key] = self.fill(form_key, body, on_progress)
         return made
 
-    def _quiet_history(self, mark: int) -> None:
+    def _quiet(self, kind: str, due_at: datetime) -> bool:
         """The invented history sends nothing: its messages and its time rules already past are
-        dropped. Flow timers and SLA jobs stay, so open work warns and breaches as it would."""
-        with self.engine.begin() as conn:
-            conn.execute(update(jobs).where(
-                jobs.c.id > mark, jobs.c.org_id == self.principal.org_id, jobs.c.status == "pending",
-                or_(jobs.c.kind.in_(QUIET_KINDS), and_(jobs.c.kind == "rules.timer", jobs.c.due_at <= self.now)))
-                .values(status="cancelled", finished_at=utcnow()))
+        never queued. Flow timers and SLA jobs stay, so open work warns and breaches as it would."""
+        return kind in QUIET_KINDS or (kind == "rules.timer" and due_at <= self.now)
 
     def fill(self, form_key: str, body: Mapping[str, Any], on_progress: Progress | None = None) -> int:
-        """Make the form's flow runs first (their rules then see only what came in before them, as
-        they would have), then the rest in batches."""
+        """Make the form's records: backdated ones on one timeline with its flow runs, each day's records
+        coming in at that day's first moment and each run step at its own, so rules see only what
+        had come in by then (as they would have); the rest in batches."""
         total, done = int(body.get("count", 0)), 0
         table = self.runtime.form(form_key).table
         flows = [FlowRuns(self, form_key, body, f) for f in self.spec.get("flows", []) if f.get("form") == form_key]
@@ -230,17 +170,55 @@ class DemoGenerator:
             if on_progress is not None:
                 on_progress(form_key, done, total)
 
+        timeline, planned = Timeline(self.engine, self.now), 0
         for runs in flows:
-            size = runs.size(total - done)
-            runs.run(size, first + done, lambda: made(1))
-        records = [self.record(form_key, body.get("fields", {}), n) for n in range(first + done, first + total)]
+            size = runs.size(total - planned)
+            runs.schedule(timeline, size, first + planned, lambda: made(1))
+            planned += size
+        fields, require = body.get("fields", {}), body.get("require")
+        records = [self.drawn(form_key, fields, n, require) for n in range(first + planned, first + total)]
         backdate = body.get("backdate")
         for batch in self._by_day(records, backdate):
-            with self._clock_at(batch[0].get(backdate) if backdate else None):
-                self.insert(form_key, batch, body.get("owner_field"), backdate)
-            made(len(batch))
-        self.pools.pop(form_key, None)  # later references read the stored rows
+            start = self._moment(batch[0].get(backdate)) if backdate else None
+            if start is None:
+                with self.engine.begin() as conn:
+                    self._come_in(form_key, body, batch, made, conn)
+            else:
+                timeline.at(start, partial(self._come_in, form_key, body, batch, made))
+        timeline.run()
+        self.refs.forget(form_key)  # later references read the stored rows
         return done
+
+    def _come_in(self, form_key: str, body: Mapping[str, Any], batch: list[Row], made: Callable[[int], None],
+                 conn: Connection) -> None:
+        ids = self.insert(form_key, batch, body.get("owner_field"), body.get("backdate"), conn=conn)
+        if form_key in self.histories:
+            self._history(conn, form_key, ids)
+        made(len(batch))
+
+    def drawn(self, form_key: str, fields: Mapping[str, Any], seq: int, require: Any) -> Row:
+        """A record; with ``require`` (a condition) drawn again until it holds, e.g. history that has
+        ended by now (``"closed_at < NOW()"``), so recent days hold only what was quick to finish."""
+        for _ in range(MAX_DRAWS):
+            row = self.record(form_key, fields, seq)
+            if require is None or self.conditions.holds(form_key, require, row):
+                return row
+        raise ValueError(f"demo spec forms '{form_key}': no record in {MAX_DRAWS} draws meets {require!r}")
+
+    def _history(self, conn: Connection, form_key: str, ids: list[int]) -> None:
+        """The history's flow record fields, from the records as created (their rules have run)."""
+        table = self.runtime.form(form_key).table
+        history = self.histories[form_key]
+        stored = conn.execute(select(table).where(table.c.id.in_(ids))).mappings()
+        changes = [(int(r["id"]), history.fields(dict(r), self.now)) for r in stored]
+        by_columns: dict[tuple[str, ...], list[Row]] = {}
+        for rid, values in changes:
+            if values:
+                by_columns.setdefault(tuple(sorted(values)), []).append({"rid": rid, **values})
+        for columns, rows in by_columns.items():  # one statement per set of fields written
+            conn.execute(update(table).where(table.c.id == bindparam("rid"))
+                         .values({c: bindparam(f"v_{c}") for c in columns}),
+                         [{"rid": r["rid"], **{f"v_{c}": r[c] for c in columns}} for r in rows])
 
     def _by_day(self, rows: list[Row], backdate: str | None) -> Iterator[list[Row]]:
         """Backdated rows in time order, in batches that never span two local days, so serial numbers
@@ -258,23 +236,7 @@ class DemoGenerator:
 
     def _moment(self, value: Any) -> datetime | None:
         """A date-time as it is; a date (a member since …) as the start of that local day."""
-        if isinstance(value, datetime):
-            return value
-        if isinstance(value, date):
-            return datetime(value.year, value.month, value.day, tzinfo=self.zone)
-        return None
-
-    @contextmanager
-    def _clock_at(self, value: Any) -> Iterator[None]:
-        at = self._moment(value)
-        if at is None:
-            yield
-            return
-        previous = set_clock(ManualClock(at))
-        try:
-            yield
-        finally:
-            set_clock(previous)
+        return as_moment(value, self.zone)
 
     def pick(self, weights: Sequence[float]) -> int:
         """A random index, each as likely as its weight."""
@@ -297,7 +259,7 @@ class DemoGenerator:
                 user_id=owner, org_id=self.principal.org_id, dept_id=self.people.user_depts.get(owner),
                 is_org_admin=True, via="system")
             ctx = form_context(conn, principal, runtime, form_key, "create")
-            created = create_records(conn, ctx, rows)
+            created = create_records(conn, ctx, [{k: v for k, v in row.items() if k != CREATED} for row in rows])
             ids += [int(r["id"]) for r in created]
             if backdate:
                 moments = [(r["id"], self._moment(row.get(backdate))) for r, row in zip(created, rows, strict=True)]
@@ -315,7 +277,7 @@ class DemoGenerator:
         refs: dict[str, Row] = {}
         form = self.form = self.runtime.form(form_key)
         for key, spec in fields.items():
-            fdef = form.fields.get(key)
+            fdef = form.fields.get(key) or (CREATED_FIELD if key == CREATED else None)
             if fdef is None:
                 raise ValueError(f"demo spec: form '{form_key}' has no field '{key}'")
             value = self.value(self.case_for(spec, row), fdef, row, refs, seq)
@@ -341,7 +303,7 @@ class DemoGenerator:
         if self.rng.random() < float(spec.get("null_ratio", 0)):
             return None
         if "ref" in spec:
-            target = self._pick_ref(spec, row)
+            target = self.refs.pick(spec, row)
             if target is not None:
                 refs[fdef.key] = target
             return target["id"] if target else None
@@ -394,16 +356,19 @@ class DemoGenerator:
         return int(value) if decimals == 0 else value
 
     def _date(self, spec: Mapping[str, Any]) -> Any:
-        """A day (weekday weights) and a local hour (hour weights); a moment later than now is drawn again,
-        so today holds only the hours that have passed."""
+        """A day (weekday weights; ``skew`` favours recent days: with 2 the days hold fewer records the older
+        they are, falling in a straight line to none ``within_days`` ago) and a local hour (hour weights);
+        a moment later than now is drawn again, so today holds only the hours that have passed."""
         days = int(spec.get("within_days", 182))
         weekday = [float(w) for w in spec.get("weekday_weights", [1] * 7)]
         hours = [float(w) for w in spec.get("hour_weights", [1] * 24)]
+        skew = float(spec.get("skew", 1))
         today = self.now.astimezone(self.zone).date()
         moment = self.now
         for _ in range(100):
             for _ in range(1000):
-                day = today - timedelta(days=self.rng.randint(0, days))
+                back = (days + 1) * (1 - (1 - self.rng.random()) ** (1 / skew))
+                day = today - timedelta(days=min(days, int(back)))
                 if self.rng.random() * max(weekday) <= weekday[day.weekday()]:
                     break
             if spec.get("as") == "date":
@@ -416,16 +381,22 @@ class DemoGenerator:
         return min(moment, self.now)
 
     def _after(self, spec: Mapping[str, Any], row: Row, refs: dict[str, Row]) -> Any:
+        """Minutes after a moment; with ``calendar`` working minutes on that calendar of the app, so
+        the work happens in working hours (received on a Friday night, answered on Monday morning)."""
         base = _lookup(str(spec["after"]), row, refs)
         if isinstance(base, date) and not isinstance(base, datetime):
             base = datetime(base.year, base.month, base.day, tzinfo=UTC)
-        if not isinstance(base, datetime):
+        base = self._moment(base)
+        if base is None:
             return None
         low, high = spec.get("minutes", [0, 60])
         share = self.rng.random() ** float(spec.get("skew", 1))
-        moment = base + timedelta(minutes=float(low) + (float(high) - float(low)) * share)
-        moment = min(moment, self.now)
-        return moment.date() if spec.get("as") == "date" else moment
+        minutes = timedelta(minutes=float(low) + (float(high) - float(low)) * share)
+        moment = self._calendar(str(spec["calendar"])).add_working(base, minutes) if spec.get("calendar") \
+            else base + minutes
+        if not spec.get("future"):  # a due date may lie ahead; what happened may not
+            moment = min(moment, self.now)
+        return moment.astimezone(self.zone).date() if spec.get("as") == "date" else moment
 
     def _working_minutes(self, spec: Mapping[str, Any], row: Row, refs: dict[str, Row]) -> Any:
         """Working minutes between two date-time fields on the app's named calendar, as the flow
@@ -444,26 +415,11 @@ class DemoGenerator:
                 {"timezone": settings.timezone, **settings.calendars[name]})
         return self._calendars[name]
 
-    def _pick_ref(self, spec: Mapping[str, Any], row: Row) -> Row | None:
-        pool = self._pool(str(spec["ref"]))
-        where, match = spec.get("where"), spec.get("match", {})
-        if where or match:
-            key = repr((spec["ref"], where, sorted((k, row.get(v)) for k, v in match.items())))
-            cached = self.pools.get(key)
-            if cached is None:
-                cached = [r for r in pool if (not where or self.conditions.holds(str(spec["ref"]), where, r))
-                          and all(r.get(k) == row.get(v) for k, v in match.items())]
-                self.pools[key] = cached
-            pool = cached
-        return self.rng.choice(pool) if pool else None
-
-    def _pool(self, form_key: str) -> list[Row]:
-        if form_key not in self.pools:
-            table = self.runtime.form(form_key).table
-            with self.engine.connect() as conn:
-                query = select(table).where(table.c.deleted_at.is_(None)).order_by(table.c.id)
-                self.pools[form_key] = [dict(r) for r in conn.execute(query).mappings()]
-        return self.pools[form_key]
+    def _stored_rows(self, form_key: str) -> list[Row]:
+        table = self.runtime.form(form_key).table
+        with self.engine.connect() as conn:
+            query = select(table).where(table.c.deleted_at.is_(None)).order_by(table.c.id)
+            return [dict(r) for r in conn.execute(query).mappings()]
 
     def _template(self, text: str, row: Row, refs: dict[str, Row], seq: int) -> str:
         def token(match: re.Match[str]) -> str:

@@ -62,6 +62,8 @@ def spec_conditions(spec: Mapping[str, Any]) -> Iterator[tuple[str, Any, str]]:
     """Every condition of a demo spec as ``(form it reads, condition, where it is written)``."""
     for form_key, body in spec.get("forms", {}).items():
         yield from _field_conditions(form_key, body.get("fields", {}), f"forms '{form_key}'")
+        if body.get("require") is not None:
+            yield form_key, body["require"], f"forms '{form_key}' require"
     for n, runs in enumerate(spec.get("flows", [])):
         form_key = str(runs.get("form"))
         yield from _field_conditions(form_key, runs.get("fields", {}), f"flows {n} fields")

@@ -16,14 +16,16 @@ Timer nodes the drive must pass are fired here at their due time (their job is c
 from __future__ import annotations
 
 import heapq
+import itertools
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
 
 from dajian.engines.flow import RunState, load_state
 from dajian.platform import jobs as job_queue
@@ -41,6 +43,7 @@ from dajian.platform.records import form_context, update_record
 if TYPE_CHECKING:
     from dajian.platform.demo import DemoGenerator, Row
 
+Event = Callable[[Connection], datetime | None]
 MAX_STEPS = 100  # actions per run: a guard against a fill that keeps a loop going
 COMMIT_EVERY = 0.5  # seconds of work per transaction
 TIMER_JOB = "flow.timer"
@@ -96,30 +99,19 @@ class FlowRuns:
         wanted = self.spec["count"] if "count" in self.spec else round(total * float(self.spec.get("share", 0)))
         return max(0, min(int(wanted), total))
 
-    def run(self, count: int, first_seq: int, done: Callable[[], None]) -> None:
-        """Make ``count`` records and drive their flows, calling ``done`` as each run comes to rest."""
+    def schedule(self, timeline: Timeline, count: int, first_seq: int, done: Callable[[], None]) -> None:
+        """Make ``count`` records and put their runs on the timeline, from the moment each came in;
+        ``done`` is called as each run comes to rest."""
         runs = self._plan([self.gen.record(self.form_key, self.fields, first_seq + i) for i in range(count)])
-        queue = [(self._start(run), n) for n, run in enumerate(runs)]
-        heapq.heapify(queue)
-        clock = ManualClock(self.gen.now)
-        previous = set_clock(clock)
-        try:
-            with self.gen.engine.connect() as conn:  # one transaction per COMMIT_EVERY seconds of work
-                committed = time.monotonic()
-                while queue:
-                    at, n = heapq.heappop(queue)
-                    clock.set(at)
-                    following = self._step(conn, runs[n])
-                    if following is not None and following <= self.gen.now and runs[n].steps < MAX_STEPS:
-                        heapq.heappush(queue, (following, n))
-                    else:
-                        done()
-                    if time.monotonic() - committed > COMMIT_EVERY:
-                        conn.commit()
-                        committed = time.monotonic()
-                conn.commit()
-        finally:
-            set_clock(previous)
+        for run in runs:
+            timeline.at(self._start(run), partial(self._advance, run, done))
+
+    def _advance(self, run: Run, done: Callable[[], None], conn: Connection) -> datetime | None:
+        following = self._step(conn, run)
+        if following is not None and following <= self.gen.now and run.steps < MAX_STEPS:
+            return following
+        done()
+        return None
 
     def _plan(self, rows: list[Row]) -> list[Run]:
         """Draw a stage per record; the oldest records get the furthest stages (work is done in
@@ -228,6 +220,39 @@ class FlowRuns:
         """The user at their desk: their own permissions and the flow's field rules apply."""
         return Principal(user_id=user_id, org_id=self.gen.principal.org_id,
                          dept_id=self.gen.people.user_depts.get(user_id), is_org_admin=False, via="session")
+
+
+class Timeline:
+    """What happens in the invented history (records coming in, runs taking their next step), done in
+    time order on the platform clock, so each rule sees only what had happened by then."""
+
+    def __init__(self, engine: Engine, now: datetime) -> None:
+        self.engine, self.now = engine, now
+        self.events: list[tuple[datetime, int, Event]] = []
+        self.order = itertools.count()  # ties keep the order they were put in
+
+    def at(self, when: datetime, event: Event) -> None:
+        """``event`` runs at ``when`` and answers when it runs again (``None``: never)."""
+        heapq.heappush(self.events, (when, next(self.order), event))
+
+    def run(self) -> None:
+        clock = ManualClock(self.now)
+        previous = set_clock(clock)
+        try:
+            with self.engine.connect() as conn:  # one transaction per COMMIT_EVERY seconds of work
+                committed = time.monotonic()
+                while self.events:
+                    at, _, event = heapq.heappop(self.events)
+                    clock.set(at)
+                    following = event(conn)
+                    if following is not None:
+                        self.at(following, event)
+                    if time.monotonic() - committed > COMMIT_EVERY:
+                        conn.commit()
+                        committed = time.monotonic()
+                conn.commit()
+        finally:
+            set_clock(previous)
 
 
 def depths(doc: Mapping[str, Any]) -> dict[str, int]:

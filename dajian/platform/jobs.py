@@ -27,6 +27,7 @@ import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -92,6 +93,25 @@ ClaimedJob = Job
 
 # -- producing ----------------------------------------------------------------------------
 
+Muted = Callable[[str, datetime], bool]
+_muted: ContextVar[Muted | None] = ContextVar("dajian_muted_jobs", default=None)
+
+
+@contextmanager
+def muted(drop: Muted) -> Iterator[None]:
+    """Jobs for which ``drop(kind, due_at)`` holds are not enqueued in this context: the demo's
+    invented history sends no messages and runs no time rules already past."""
+    token = _muted.set(drop)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def _dropped(kind: str, due_at: datetime) -> bool:
+    drop = _muted.get()
+    return drop is not None and drop(kind, due_at)
+
 
 def enqueue(
     conn: Connection,
@@ -111,6 +131,8 @@ def enqueue(
     """
     now = utcnow()
     due = due_at or now
+    if _dropped(kind, due):
+        return None
     values = dict(
         kind=kind, payload=payload, org_id=org_id, idempotency_key=idempotency_key, status="pending",
         due_at=due, available_at=due, attempts=0, max_attempts=max_attempts, created_at=now,
@@ -141,7 +163,8 @@ def enqueue_many(conn: Connection, new: Sequence[NewJob], *, org_id: int | None)
     now = utcnow()
     rows = [dict(kind=j.kind, payload=j.payload, org_id=org_id, idempotency_key=j.idempotency_key,
                  status="pending", due_at=j.due_at or now, available_at=j.due_at or now, attempts=0,
-                 max_attempts=j.max_attempts, created_at=now) for j in new]  # fmt: skip
+                 max_attempts=j.max_attempts, created_at=now) for j in new
+            if not _dropped(j.kind, j.due_at or now)]  # fmt: skip
     if rows:
         # one statement object per dialect, the rows as parameters: a multi-row VALUES built per call was
         # compiled again on every call (SQLAlchemy does not cache it), most of a flow start's Python time;

@@ -88,13 +88,12 @@ def test_the_survey_link_from_the_email_records_csat_2_and_reopens(phone: Any, s
     address = "survey.customer@example.com"
     with site.api_login("admin") as admin:
         url = RECORDS.format(app=site.app)
-        resolved = admin.get(url, params={"filter": 'status = "resolved"', "limit": 1}).json()["items"]
-        assert resolved, "the demo data has no resolved complaint"
-        record = admin.get(f"{url}/{resolved[0]['id']}").json()
+        handled = admin.get(url, params={"filter": 'status = "closed"', "limit": 1}).json()["items"]
+        record = admin.get(f"{url}/{handled[0]['id']}").json()
         # resolved 25 hours ago: the template's survey rule (24 h after resolution) is due now
         changed = admin.patch(f"{url}/{record['id']}", json={
-            "contact_email": address, "resolved_at": (utcnow() - timedelta(hours=25)).isoformat(),
-            "row_version": record["row_version"]})
+            "status": "resolved", "contact_email": address, "resolved_at": (utcnow() - timedelta(hours=25)).isoformat(),
+            "closed_at": None, "csat": None, "row_version": record["row_version"]})
         assert changed.status_code == 200, changed.text
         run_jobs(engine)
         [mail] = [m for m in mailbox.to(address) if "满意度调查" in m["Subject"]]

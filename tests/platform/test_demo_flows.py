@@ -120,7 +120,7 @@ def test_runs_start_when_their_complaint_came_in_and_history_has_none(demo: dict
     for instance in instances:
         record = complaints[instance["record_id"]]
         assert instance["started_at"] == record["created_at"] == record["received_at"]
-        assert now - timedelta(days=11) <= record["created_at"] <= now
+        assert now - timedelta(days=14) <= record["created_at"] <= now
         day = record["created_at"].astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
         assert record["ticket_no"].startswith(f"TS{day}-")  # numbered on the day it came in
     with_flow = {i["record_id"] for i in instances}
@@ -298,3 +298,11 @@ def test_a_condition_outside_the_language_is_refused_before_anything_is_made(
     with org.engine.connect() as conn:
         table = app_service.load_runtime(conn, admin_of(org), "permits").form("permit").table
         assert conn.execute(select(table.c.id)).first() is None
+
+
+def test_history_names_a_flow_of_its_form_that_mirrors_itself_on_the_record(office: tuple[Org, People]) -> None:
+    org, people = office
+    spec = permit_spec()
+    spec["forms"]["permit"]["history"] = {"flow": "review", "start": "asked_at"}
+    with pytest.raises(ValueError, match="flow 'review' writes no record fields"):
+        DemoGenerator(org.engine, admin_of(org), "permits", spec, people=people)

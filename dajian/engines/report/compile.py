@@ -28,7 +28,7 @@ from dajian.engines.report.buckets import GRANULARITIES, bucket_sql
 from dajian.engines.report.checks import chart_issues, order_issues
 from dajian.engines.report.errors import Issue, ReportError
 from dajian.engines.report.model import Dimension, Measure, ParamDef, ReportDef
-from dajian.engines.report.plan import DimPlan, FilterPart, MeasurePlan, ParamPlan, ReportPlan
+from dajian.engines.report.plan import DimPlan, FilterPart, Join, MeasurePlan, ParamPlan, ReportPlan
 from dajian.engines.report.scope import ReportScope, dotted_name, flat_name, rewrite, var_names
 from dajian.engines.report.source import FieldInfo, ReportSource, resolve_dataset
 from dajian.engines.sqltypes import ExactDecimal, UtcDateTime
@@ -91,6 +91,7 @@ class _Compiler:
         self.dialect = source.dialect or "postgresql"
         self.issues: list[Issue] = []
         self.reads: dict[str, set[str]] = {}
+        self.titles: list[Join] = []
 
     def fail(self, path: str, message: str) -> None:
         self.issues.append({"path": self.path + path, "message": message})
@@ -121,7 +122,7 @@ class _Compiler:
             columns=tuple(d for d in cols if d), measures=tuple(m for m in measures if m),
             params=tuple(p for p in params if p), filters=tuple(filters), timezone=self.source.timezone,
             dialect=self.source.dialect, reads={k: frozenset(v) for k, v in self.reads.items()},
-            drillable=self.report.dataset.subtable is None,
+            drillable=self.report.dataset.subtable is None, titles=tuple(self.titles),
         )
 
     # --- fields and expressions ----------------------------------------------------------------
@@ -228,7 +229,28 @@ class _Compiler:
             return None
         options = tuple((o.value, dict(o.label)) for o in (info.definition.options or [])) \
             if info.definition is not None and info.definition.kind == "single_select" else ()
-        return DimPlan(d.name, d.field, label, info.column, info.type, options=options, fill=d.fill)
+        return DimPlan(d.name, d.field, label, info.column, info.type, options=options, fill=d.fill,
+                       title=self.title(d.name, info))
+
+    def title(self, dim_key: str, info: FieldInfo) -> Col | None:
+        """A relation's display field (``display_field``, else the target form's ``title_field``), read
+        through a LEFT JOIN on the target's id, so the one statement names what it groups by:
+        ``max(t_customer.name)`` beside ``f1_complaint.customer``."""
+        fdef = info.definition
+        if fdef is None or fdef.kind != "relation":
+            return None
+        config = fdef.config or {}
+        target = self.source.forms.get(str(config.get("form")))
+        shown = config.get("display_field") or (target.form.title_field if target is not None else None)
+        if target is None or not shown or shown not in target.table.c:
+            return None
+        kind = target.kinds.get(str(shown))
+        if kind is None or kind.expr_type not in GROUPABLE_TYPES:  # max() needs a scalar column
+            return None
+        alias = target.table.alias(f"t_{dim_key}")
+        on = sa.and_(alias.c.id == info.column, alias.c.deleted_at.is_(None))
+        self.titles.append(Join(f"title:{dim_key}", str(config.get("form")), alias, on))
+        return alias.c[str(shown)]
 
     def time_dimension(self, d: Dimension, info: FieldInfo, label: dict[str, str], path: str) -> DimPlan | None:
         grain = GRANULARITIES.get(str(d.granularity))

@@ -35,6 +35,7 @@ class ResultRow:
     change: dict[str, Any] | None = None  # (value - previous) / previous
     drill: Any = None
     drill_measures: dict[str, Any] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # relation dimension -> the target's display name
 
 
 @dataclass
@@ -107,11 +108,21 @@ def _change(now: Any, before: Any) -> Any:
 
 
 Key = tuple[int, tuple[Any, ...]]
+Titles = dict[int, dict[Any, str]]  # dimension index -> value -> display name
 
 
-def _decode(plan: ReportPlan, rows: Iterable[Sequence[Any]]) -> tuple[dict[Key, dict[str, Any]], dict[Key, Any]]:
+def _titles(plan: ReportPlan, dims: Sequence[Any], raw: Sequence[Any]) -> Iterable[tuple[int, Any, str]]:
+    """(dimension index, value, name) of a row's relation dimensions that it is grouped by."""
+    for dim, text in zip(plan.titled, raw, strict=True):
+        i = plan.dims.index(dim)
+        if text is not None and dims[i] is not None and dims[i] != OTHERS:
+            yield i, dims[i], str(text)
+
+
+def _decode(plan: ReportPlan, rows: Iterable[Sequence[Any]],
+            titles: Titles) -> tuple[dict[Key, dict[str, Any]], dict[Key, Any]]:
     aggregates = [m for m in plan.measures if m.sql is not None]
-    n = len(plan.dims)
+    n, k = len(plan.dims), len(aggregates)
     current: dict[Key, dict[str, Any]] = {}
     previous: dict[Key, Any] = {}
     decoded: dict[tuple[int, Any], Any] = {}  # many groups share a bucket or a category
@@ -127,13 +138,16 @@ def _decode(plan: ReportPlan, rows: Iterable[Sequence[Any]]) -> tuple[dict[Key, 
             raise ReportError("too many groups", [{"path": "/limit", "message": f"more than {MAX_GROUPS} groups: "
                                                    "add a filter, a coarser granularity or top-N"}])
         dims = tuple(dim_value(i, v) for i, v in enumerate(row[2:2 + n]))
-        values = {m.key: decode_measure(m, v) for m, v in zip(aggregates, row[2 + n:], strict=True)}
+        values = {m.key: decode_measure(m, v) for m, v in zip(aggregates, row[2 + n:2 + n + k], strict=True)}
         (previous if row[1] == PREVIOUS else current)[(int(row[0]), dims)] = values
+        for i, value, text in _titles(plan, dims, row[2 + n + k:]):
+            titles.setdefault(i, {})[value] = text
     return current, previous
 
 
 def _fill(plan: ReportPlan, bound: Bound, current: dict[Key, dict[str, Any]]) -> None:
-    """Add the missing buckets of the first time dimension at the detail level (per other-dimension values)."""
+    """Add the missing buckets of the first time dimension at the detail level (per other-dimension values),
+    up to today: "this month" on the 4th shows no empty weeks still to come, as if nothing came in."""
     index = next((i for i, d in enumerate(plan.dims) if d.granularity and d.fill), None)
     if index is None:
         return
@@ -144,7 +158,8 @@ def _fill(plan: ReportPlan, bound: Bound, current: dict[Key, dict[str, Any]]) ->
                  if p.definition.field == dim.field and p.key in bound.ranges), None)
     keys = [bucket_from_key(dim.granularity, str(k[index])) for k in present if k[index] is not None]
     if span is not None:
-        first, last = datetime.combine(span[0], datetime.min.time()), datetime.combine(span[1], datetime.min.time())
+        end = min(span[1], bound.today) if bound.today is not None and bound.today >= span[0] else span[1]
+        first, last = datetime.combine(span[0], datetime.min.time()), datetime.combine(end, datetime.min.time())
     elif keys:
         first, last = min(keys), max(keys)
     else:
@@ -171,15 +186,18 @@ def streamable(plan: ReportPlan) -> bool:
 def stream(plan: ReportPlan, rows: Iterable[Sequence[Any]]) -> Iterable[ResultRow]:
     """Decode groups one by one (for exports of many groups); ``streamable(plan)`` must hold."""
     aggregates = [m for m in plan.measures if m.sql is not None]
-    n = len(plan.dims)
+    n, k = len(plan.dims), len(aggregates)
     for row in rows:
-        dims = {d.key: decode_dim(d, v) for d, v in zip(plan.dims, row[2:2 + n], strict=True)}
-        values = {m.key: decode_measure(m, v) for m, v in zip(aggregates, row[2 + n:], strict=True)}
-        yield ResultRow("detail", dims, _with_ratios(plan, values))
+        decoded = [decode_dim(d, v) for d, v in zip(plan.dims, row[2:2 + n], strict=True)]
+        dims = {d.key: value for d, value in zip(plan.dims, decoded, strict=True)}
+        values = {m.key: decode_measure(m, v) for m, v in zip(aggregates, row[2 + n:2 + n + k], strict=True)}
+        titles = {plan.dims[i].key: text for i, _, text in _titles(plan, decoded, row[2 + n + k:])}
+        yield ResultRow("detail", dims, _with_ratios(plan, values), titles=titles)
 
 
 def shape(plan: ReportPlan, rows: Iterable[Sequence[Any]], bound: Bound) -> ReportResult:
-    current, previous = _decode(plan, rows)
+    titles: Titles = {}
+    current, previous = _decode(plan, rows, titles)
     _fill(plan, bound, current)
     sets = grouping_sets(plan)
     top_values = {d.key: sorted({k[1][i] for k in current if k[0] == 0 and k[1][i] not in (None, OTHERS)},
@@ -209,7 +227,7 @@ def shape(plan: ReportPlan, rows: Iterable[Sequence[Any]], bound: Bound) -> Repo
     limit = plan.definition.limit
     truncated = limit is not None and len(detail) > limit
     detail = detail[:limit] if limit is not None else detail
-    result = ReportResult(plan, detail, subtotals, total, _labels(plan, current), bound, truncated=truncated)
+    result = ReportResult(plan, detail, subtotals, total, _labels(plan, current, titles), bound, truncated=truncated)
     if plan.columns:
         result.pivot = pivot_layout(plan, detail, subtotals, total)
     return result
@@ -221,10 +239,12 @@ def _level(plan: ReportPlan, members: tuple[int, ...]) -> str:
     return "subtotal" if members else "total"
 
 
-def _labels(plan: ReportPlan, current: dict[Key, dict[str, Any]]) -> dict[str, dict[str, dict[str, str]]]:
+def _labels(plan: ReportPlan, current: dict[Key, dict[str, Any]],
+            titles: Titles) -> dict[str, dict[str, dict[str, str]]]:
     out: dict[str, dict[str, dict[str, str]]] = {}
     for i, dim in enumerate(plan.dims):
         labels: dict[str, dict[str, str]] = {value: label for value, label in dim.options}
+        labels.update({str(value): {"zh-CN": text, "en": text} for value, text in titles.get(i, {}).items()})
         if dim.top is not None and dim.top[2]:
             labels[OTHERS] = {"zh-CN": "其他", "en": "Others"}
         if dim.type == "boolean":

@@ -34,6 +34,7 @@ class Bound:
     literals: dict[str, Any] = field(default_factory=dict)  # scalar parameter -> JSON literal
     ranges: dict[str, Range] = field(default_factory=dict)
     previous: dict[str, Range] = field(default_factory=dict)
+    today: date | None = None  # the reader's today: empty time buckets are not made up after it
 
     def is_set(self, key: str) -> bool:
         return key in self.values
@@ -162,7 +163,7 @@ def bind_params(plan: ReportPlan, raw: Mapping[str, Any], *, today: date) -> Bou
     """Check ``raw`` against the plan's parameters and produce every bind value; ``ReportError`` lists
     each problem at ``/params/<key>``."""
     tz = ZoneInfo(plan.timezone)
-    bound = Bound()
+    bound = Bound(today=today)
     issues = [{"path": f"/params/{k}", "message": f"no parameter '{k}'"}
               for k in raw if k not in {p.key for p in plan.params}]
     for param in plan.params:

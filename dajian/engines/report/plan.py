@@ -43,6 +43,7 @@ class DimPlan:
     fill: bool = True
     options: tuple[tuple[str, dict[str, str]], ...] = ()  # select/cascade values in their defined order
     top: tuple[int, str, bool] | None = None  # (n, measure key, others)
+    title: Col | None = None  # a relation's target record named by its display field (on ``titles`` join)
 
     @property
     def is_time(self) -> bool:
@@ -103,10 +104,16 @@ class ReportPlan:
     dialect: str | None
     reads: dict[str, frozenset[str]] = field(default_factory=dict)  # form key -> fields read
     drillable: bool = True
+    titles: tuple[Join, ...] = ()  # one per relation dimension: its target, for the display name
 
     @property
     def dims(self) -> tuple[DimPlan, ...]:
         return self.rows + self.columns
+
+    @property
+    def titled(self) -> tuple[DimPlan, ...]:
+        """Dimensions whose values come with their display names (a column each, after the measures)."""
+        return tuple(d for d in self.dims if d.title is not None)
 
     def measure(self, key: str) -> MeasurePlan:
         return next(m for m in self.measures if m.key == key)

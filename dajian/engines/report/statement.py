@@ -14,7 +14,9 @@ totals the statement is::
     LIMIT 10001
 
 Top-N replaces its dimension by ``CASE WHEN d IN (SELECT v FROM (<d ranked by the measure>) WHERE rn <= n)
-THEN d ELSE '__others__' END``.
+THEN d ELSE '__others__' END``. A relation dimension brings its target's display field after the
+measures, ``max(t_customer.name)`` over ``LEFT JOIN f1_customer AS t_customer ON t_customer.id =
+f1_complaint.customer``: one name per id, so the grouping is unchanged.
 """
 
 from __future__ import annotations
@@ -81,8 +83,10 @@ def conditions(plan: ReportPlan, bound: Bound, *, previous: bool = False) -> lis
 
 
 def from_clause(plan: ReportPlan, scope: RowScope) -> sa.FromClause:
+    """The base table, its joined relations and the targets that name relation dimensions, each
+    target limited to the rows the reader may see (a title the reader may not read stays empty)."""
     frm: sa.FromClause = plan.base
-    for join in plan.joins:
+    for join in (*plan.joins, *plan.titles):
         extra = scope.joins.get(join.name)
         on = join.on if extra is None else sa.and_(join.on, ClauseAdapter(join.alias).traverse(extra))
         frm = frm.join(join.alias, on) if join.inner else frm.outerjoin(join.alias, on)
@@ -124,14 +128,17 @@ def build_statement(plan: ReportPlan, scope: RowScope, bound: Bound, *,
     current = [scope.where, *conditions(plan, bound)]
     exprs, extra = dimension_exprs(plan, frm, current)
     measures = [m.sql for m in plan.measures if m.sql is not None]
+    titles: list[tuple[int, Col]] = [(plan.dims.index(d), sa.func.max(d.title)) for d in plan.titled
+                                     if d.title is not None]
     periods = [(CURRENT, current)]
     if comparing(plan, bound):
         periods.append((PREVIOUS, [scope.where, *conditions(plan, bound, previous=True)]))
     sets = grouping_sets(plan)
     if plan.dialect == "postgresql" and len(sets) > 1 and not any(d.top for d in plan.dims):
-        branches = [_grouping_sets(exprs, measures, sets, frm, period, [*where, *extra]) for period, where in periods]
+        branches = [_grouping_sets(exprs, [*measures, *(t for _, t in titles)], sets, frm, period, [*where, *extra])
+                    for period, where in periods]
     else:
-        branches = _union_branches(exprs, measures, sets, frm, periods, extra)
+        branches = _union_branches(exprs, measures, titles, sets, frm, periods, extra)
     statement = branches[0] if len(branches) == 1 else sa.union_all(*branches)
     if limit is None:
         return statement
@@ -159,8 +166,9 @@ def _grouping_sets(exprs: list[Col], measures: list[Col], sets: list[tuple[int, 
     return sa.select(*columns).select_from(frm).where(*where).group_by(sa.text(f"GROUPING SETS ({spec})"))
 
 
-def _union_branches(exprs: list[Col], measures: list[Col], sets: list[tuple[int, ...]], frm: sa.FromClause,
-                    periods: list[tuple[int, list[Col]]], extra: list[Col]) -> list[sa.Select[Any]]:
+def _union_branches(exprs: list[Col], measures: list[Col], titles: list[tuple[int, Col]],
+                    sets: list[tuple[int, ...]], frm: sa.FromClause, periods: list[tuple[int, list[Col]]],
+                    extra: list[Col]) -> list[sa.Select[Any]]:
     branches = []
     for period, where in periods:
         for index, members in enumerate(sets):
@@ -168,6 +176,8 @@ def _union_branches(exprs: list[Col], measures: list[Col], sets: list[tuple[int,
                                   sa.literal_column(str(period)).label("_period")]
             columns += [(e if i in members else sa.null()).label(f"d{i}") for i, e in enumerate(exprs)]
             columns += [m.label(f"m{i}") for i, m in enumerate(measures)]
+            columns += [(t if i in members else sa.null()).label(f"m{len(measures) + n}")
+                        for n, (i, t) in enumerate(titles)]
             branch = sa.select(*columns).select_from(frm).where(*where, *extra)
             if members:
                 branch = branch.group_by(*(sa.literal_column(str(3 + i)) for i in members))

@@ -65,7 +65,9 @@ def table_rows(plan: ReportPlan, rows: Iterable[ResultRow], labels: Mapping[str,
         cells: list[Any] = []
         marked = False
         for key, names in texts:
-            if key in row.dims:
+            if key in row.titles:  # a streamed relation dimension names its record on the row itself
+                cells.append(row.titles[key])
+            elif key in row.dims:
                 value = row.dims[key]
                 cells.append(names.get(str(value), value) if names and value is not None else value)
             else:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, false, select
 
 from dajian.engines.expr import EvalContext, context_params
 from dajian.engines.report import ReportError, ReportPlan, ReportResult, RowScope, bind_params, build_statement, shape
+from dajian.engines.report.plan import Join
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Forbidden, Invalid
@@ -60,7 +61,23 @@ def row_scope(conn: Connection, principal: Principal, runtime: RuntimeApp, plan:
         grants.setdefault(join.form, join_grant)
         joins[join.name] = visible(join_grant, target.table)
     _check_reads(plan, grants)
+    for title in plan.titles:
+        joins[title.name] = _title_scope(conn, principal, runtime, title, plan)
     return RowScope(where=visible(grant, plan.row_table), joins=joins)
+
+
+def _title_scope(conn: Connection, principal: Principal, runtime: RuntimeApp, title: Join,
+                 plan: ReportPlan) -> ColumnElement[bool]:
+    """The target rows whose display name the reader may see: their row scope, nothing when the reader
+    may not read the target form or its display field (the dimension then shows bare ids)."""
+    target = runtime.form(title.form)
+    column = next(d.title for d in plan.titled if d.title is not None and d.title.table is title.alias)
+    try:
+        grant = authorize(conn, principal, app=runtime.definition, app_id=runtime.app_id, form_key=title.form,
+                          action="read", table=target.table, condition=row_condition(target, runtime, principal))
+    except Forbidden:
+        return false()
+    return visible(grant, target.table) if grant.can_read(str(column.key)) else false()
 
 
 def run_plan(conn: Connection, principal: Principal, runtime: RuntimeApp, plan: ReportPlan,

@@ -254,3 +254,37 @@ def test_a_sub_table_dataset_reads_its_rows_with_the_parent_fields() -> None:
                                bind_params(plan, {}, today=date(2026, 1, 1))), "postgresql")
     assert "FROM f1_order__items JOIN f1_order ON f1_order.id = f1_order__items.parent_id" in text
     assert "f1_order.owner_id = " in text
+
+
+def test_a_relation_dimension_is_named_by_its_targets_title_in_the_same_statement() -> None:
+    named = FormDef.model_validate({"key": "customer", "label": {"en": "Customer"}, "title_field": "name",
+                                    "fields": [{"key": "name", "kind": "text", "label": {"en": "Name"}}]})
+    forms = {**FORMS, "customer": compile_form(named, table_name="f1_customer")}
+    definition = report(dimensions=[{"field": "customer"}, {"field": "category"}], totals=True)
+    for dialect in ("postgresql", "sqlite"):
+        plan = compile_report(definition, ReportSource(forms, dialect=dialect))
+        assert [d.key for d in plan.titled] == ["customer"] and plan.reads == {"complaint": frozenset(
+            {"customer", "category"})}  # the name is not a field the report needs the reader to read
+        text = sql(build_statement(plan, RowScope(where=sa.true()), bind_params(plan, {}, today=date(2026, 1, 1))),
+                   dialect)
+        assert ("LEFT OUTER JOIN f1_customer AS t_customer ON t_customer.id = f1_complaint.customer "
+                "AND t_customer.deleted_at IS NULL") in text
+        assert "max(t_customer.name)" in text
+    rows = [(0, 0, 7, "a", 2, "王芳"), (0, 0, None, "b", 1, None), (1, 0, None, None, 3, "王芳")]
+    result = shape(plan, rows, bind_params(plan, {}, today=date(2026, 1, 1)))
+    assert result.labels["customer"]["7"] == {"zh-CN": "王芳", "en": "王芳"}
+    assert result.labels["customer"]["None"] == {"zh-CN": "(空)", "en": "(empty)"}  # not the total's name
+    assert result.total is not None and result.total.values["n"] == 3
+    untitled = compile_report(report(dimensions=[{"field": "customer"}]), source())
+    assert untitled.titles == () and untitled.rows[0].title is None  # no title field: ids, as before
+
+
+def test_empty_buckets_are_filled_up_to_today_not_into_the_future() -> None:
+    plan = compile_report(report(params=[{"key": "period", "type": "date_range", "field": "opened_at"}],
+                                 dimensions=[{"field": "opened_at", "granularity": "day"}]), source())
+    rows = [(0, 0, datetime(2026, 3, 2), 4)]
+    now = shape(plan, rows, bind_params(plan, {"period": "this_month"}, today=date(2026, 3, 4)))
+    assert [r.dims["opened_at_day"] for r in now.rows] == ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04"]
+    march = {"period": {"from": "2026-03-01", "to": "2026-03-31"}}
+    past = shape(plan, rows, bind_params(plan, march, today=date(2026, 4, 2)))
+    assert len(past.rows) == 31  # a month that has passed is filled to its end
