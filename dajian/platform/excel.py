@@ -184,7 +184,8 @@ def export_xlsx(conn: Connection, ctx: FormContext, query: ExportQuery, out: IO[
     table = ctx.table
     where = visible(ctx.grant, table)
     if query.filter is not None:
-        where = where & compile_filter(query.filter, ctx.form, readable=ctx.grant.can_read, principal=ctx.principal)
+        where = where & compile_filter(query.filter, ctx.form, readable=ctx.grant.can_read, principal=ctx.principal,
+                                       runtime=ctx.runtime)
     stmt = (select(*(table.c[k] for k in keys)).where(where).order_by(*order_by(table, sort))
             .limit(MAX_EXPORT_ROWS + 1))
     wb = Workbook(write_only=True)

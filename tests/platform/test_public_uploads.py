@@ -39,7 +39,8 @@ def feedback_app() -> dict[str, Any]:
             "forms": [{"key": "report", "label": {"zh-CN": "反馈", "en": "Report"}, "fields": fields}],
             "roles": [{"key": "staff", "label": {"en": "Staff"}, "permissions": staff}],
             "rules": [{"key": "web", "kind": "public_form", "form": "report", "contact_field": "phone",
-                       "fields": ["title", "phone", "evidence", "photo"], "rate_limit": {"max": 50, "per_minutes": 10}, "status_lookup": False}]}
+                       "fields": ["title", "phone", "evidence", "photo"], "status_lookup": False,
+                       "rate_limit": {"max": 50, "per_minutes": 10}}]}
 
 
 @pytest.fixture
