@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -181,6 +182,12 @@ def test_date_presets_filter_a_list_by_the_apps_today(catalog: dict[str, Any], o
 
     assert found("today") == ["due today"] and found("yesterday") == ["due yesterday"]
     assert found("last_7_days") == ["due today", "due yesterday"]
+
+
+def test_the_ui_tests_copy_of_the_date_presets_is_current(catalog: dict[str, Any]) -> None:
+    """designer_ui/tests/list/date_presets.json: the Vitest filter tests parse the server's own bounds."""
+    copy = Path(__file__).resolve().parents[2] / "designer_ui" / "tests" / "list" / "date_presets.json"
+    assert json.loads(copy.read_text(encoding="utf-8")) == catalog["date_presets"], "regenerate it from the catalog"
 
 
 def test_catalog_needs_a_sign_in_and_apps_read(org: Org, api: FastAPI) -> None:

@@ -338,6 +338,7 @@ export function FormListPage() {
             columns={info.columns}
             fields={fields}
             ops={catalog.data.ops}
+            presets={catalog.data.presets}
             initial={spec.filter ?? null}
             onApply={(filter) => {
               change({ filter })
