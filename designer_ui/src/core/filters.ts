@@ -250,3 +250,20 @@ export function formulaAst(text: string): Ast | null {
   if (!text.trim()) return null
   return JSON.parse(JSON.stringify(parseFormula(text))) as Ast
 }
+
+/**
+ * The `?filter=` of a list address (a dashboard's drill-down, a shared link): expression JSON or formula
+ * text, as the records API takes it; null when it is neither.
+ *
+ *   filterFromUrl('{"==":[{"var":"priority"},"P1"]}') → {"==": [{"var": "priority"}, "P1"]}
+ *   filterFromUrl('priority = "P1"')                  → the same AST
+ */
+export function filterFromUrl(raw: string | null): Ast | null {
+  if (raw === null || !raw.trim()) return null
+  try {
+    if (raw.trimStart().startsWith('{')) return JSON.parse(raw) as Ast
+    return formulaAst(raw)
+  } catch {
+    return null
+  }
+}

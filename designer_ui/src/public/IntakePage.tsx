@@ -29,7 +29,7 @@ export function IntakePage() {
   const [sending, setSending] = useState(false)
 
   if (definition.isPending) return <PublicFrame title={t('public.intakeTitle')}><Skeleton active /></PublicFrame>
-  if (definition.isError) return <PublicFrame title={t('public.intakeTitle')}><ErrorState error={definition.error} /></PublicFrame>
+  if (definition.isError) return <PublicFrame title={t('public.intakeTitle')}><ErrorState error={definition.error} home={false} /></PublicFrame>
   const def = definition.data
   const title = pickLabel(def.label, i18n.language, formKey)
   const base = `/api/v1/public/${encodeURIComponent(org)}/${encodeURIComponent(app)}/forms/${encodeURIComponent(formKey)}`

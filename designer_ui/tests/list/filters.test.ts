@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { formulaAst, fromAst, operatorsFor, toAst, toFormula, type DatePreset, type FieldInfo, type FilterGroup } from '../../src/core/filters'
+import { filterFromUrl, formulaAst, fromAst, operatorsFor, toAst, toFormula, type DatePreset, type FieldInfo, type FilterGroup } from '../../src/core/filters'
 import PRESETS_JSON from './date_presets.json'
 
 // the server's catalog entries (tests/platform/test_catalog.py keeps this copy current)
@@ -106,5 +106,16 @@ describe('filters', () => {
   test('a period the catalog does not know is no filter, and bounds it does not know stay a formula', () => {
     expect(toAst({ combinator: 'and', items: [{ field: 'due', operator: 'period', value: 'next_decade' }] }, FIELDS, PRESETS)).toBeNull()
     expect(fromAst(formulaAst('due >= $today - 3 AND due < $today'), PRESETS)).toBeNull()
+  })
+})
+
+describe('filterFromUrl', () => {
+  test('reads expression JSON and formula text; anything else is no filter', () => {
+    const ast = { '==': [{ var: 'priority' }, 'P1'] }
+    expect(filterFromUrl(JSON.stringify(ast))).toEqual(ast)
+    expect(filterFromUrl('priority = "P1"')).toEqual(ast)
+    expect(filterFromUrl('priority = ')).toBeNull()
+    expect(filterFromUrl('{not json')).toBeNull()
+    expect(filterFromUrl(null)).toBeNull()
   })
 })
