@@ -261,6 +261,8 @@ function RowEditor({ index, row, columns, fields, ops, presets, onChange }: RowP
       <Select
         aria-label={t('list.filter.operator', { n })}
         style={{ width: 130 }}
+        showSearch
+        optionFilterProp="label"
         value={row.operator}
         options={operators.map((op) => ({ value: op, label: t(`list.op.${op}`) }))}
         onChange={(operator: OperatorKey) =>
@@ -272,6 +274,8 @@ function RowEditor({ index, row, columns, fields, ops, presets, onChange }: RowP
           <Select
             aria-label={t('list.filter.period', { n })}
             style={{ width: 160 }}
+            showSearch
+            optionFilterProp="label"
             value={typeof row.value === 'string' && row.value ? row.value : undefined}
             options={presets.map((p) => ({ value: p.key, label: pickLabel(p.label, i18n.language, p.key) }))}
             onChange={(value: string) => onChange({ ...row, value })}
