@@ -27,6 +27,7 @@ from dajian.engines.report.aggregates import AGGREGATES, Aggregate
 from dajian.engines.report.buckets import GRANULARITIES
 from dajian.engines.report.chart import CHARTS
 from dajian.engines.report.palette import AGGREGATE_TEXT, BUCKET_TEXT, CHART_TEXT
+from dajian.engines.report.periods import PERIODS, period_bounds
 from dajian.engines.rule import actions as _actions  # noqa: F401 - registers the actions
 from dajian.engines.rule import triggers as _triggers  # noqa: F401 - registers the triggers
 from dajian.engines.rule.palette import ACTION_TEXT, HIT_POLICIES, HIT_POLICY_TEXT, TRIGGER_TEXT
@@ -142,6 +143,16 @@ class ExpressionCatalog(BaseModel):
     operators: list[OperatorEntry]
 
 
+class DatePreset(BaseModel):
+    """A named period (this week …): a dashboard's date-range value, and in a list filter on field f
+    ``f >= start AND f < stop``."""
+
+    key: str
+    label: Text
+    start: Any = Field(description="expression (JSON AST over $today) of the period's first day")
+    stop: Any = Field(description="expression of the day after its last day")
+
+
 class Catalog(BaseModel):
     version: str = Field(description="the server's version; the catalog changes only with it")
     field_groups: list[Choice]
@@ -150,6 +161,7 @@ class Catalog(BaseModel):
     rules: RuleCatalog
     reports: ReportCatalog
     expressions: ExpressionCatalog
+    date_presets: list[DatePreset]
 
 
 def _text(pair: tuple[str, str] | None, key: str) -> Text:
@@ -256,4 +268,6 @@ def build_catalog() -> Catalog:
     return Catalog(
         version=__version__, field_groups=_choices(GROUPS, GROUPS),
         field_kinds=[_field_kind(k, FieldDef.model_json_schema()) for k in FIELD_KINDS.values()],
-        flows=_flows(), rules=_rules(), reports=_reports(), expressions=_expressions())
+        flows=_flows(), rules=_rules(), reports=_reports(), expressions=_expressions(),
+        date_presets=[DatePreset(key=k, label=Text(en=p.en, zh_cn=p.zh), start=period_bounds(k)[0],
+                                 stop=period_bounds(k)[1]) for k, p in PERIODS.items()])

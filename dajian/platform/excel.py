@@ -184,7 +184,8 @@ def export_xlsx(conn: Connection, ctx: FormContext, query: ExportQuery, out: IO[
     table = ctx.table
     where = visible(ctx.grant, table)
     if query.filter is not None:
-        where = where & compile_filter(query.filter, ctx.form, readable=ctx.grant.can_read, principal=ctx.principal)
+        where = where & compile_filter(query.filter, ctx.form, readable=ctx.grant.can_read, principal=ctx.principal,
+                                       runtime=ctx.runtime)
     stmt = (select(*(table.c[k] for k in keys)).where(where).order_by(*order_by(table, sort))
             .limit(MAX_EXPORT_ROWS + 1))
     wb = Workbook(write_only=True)
@@ -265,7 +266,11 @@ def _norm(text: str) -> str:
 
 
 def importable(ctx: FormContext) -> list[FieldDef]:
-    return [f for k, f in ctx.form.fields.items() if ctx.form.kinds[k].importable and ctx.grant.can_write(k)]
+    """Fields a sheet may fill: not the ones the server computes (serial numbers, formulas), which an
+    exported sheet carries and a re-import must leave alone."""
+    kinds = ctx.form.kinds
+    return [f for k, f in ctx.form.fields.items()
+            if kinds[k].importable and kinds[k].client_writable and ctx.grant.can_write(k)]
 
 
 def suggest_mapping(ctx: FormContext, columns: list[str]) -> dict[str, str]:
@@ -333,6 +338,8 @@ def prepare(fdef: FieldDef, value: Any, tz: ZoneInfo) -> Any:
         parts = [p.strip() for p in re.split(r"[,，;；\n]", value) if p.strip()]
         mapped = [options.get(p.casefold(), p) for p in parts]
         return mapped if fdef.kind == "multi_select" else options.get(value.casefold(), value)
+    if fdef.kind == "cascade_select" and isinstance(value, str):  # a path as exported: "a, b, c" (or "a / b / c")
+        return [p.strip() for p in re.split(r"[,，/／]", value) if p.strip()]
     if fdef.kind == "boolean" and isinstance(value, str):
         return BOOLEAN_WORDS.get(value.casefold(), value)
     if fdef.kind in ("text", "long_text", "email", "phone") and isinstance(value, datetime | date):

@@ -63,7 +63,7 @@ FILE_KINDS = frozenset({"attachment", "image"})
 KEY_RE = re.compile(r"^sha256/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}$")
 UPLOAD_PATH = re.compile(
     r"^/api/(?:v1/)?(?:apps/[^/]+/forms/[^/]+/(?:fields/[^/]+/files|import/preview|comments/files)"
-    r"|admin/templates/import)/?$")
+    r"|admin/templates/import|public/[^/]+/[^/]+/forms/[^/]+/fields/[^/]+/files)/?$")
 
 files = Table(
     "files",
@@ -277,8 +277,15 @@ def meta(row: RowMapping) -> dict[str, Any]:
 
 def save_file(conn: Connection, principal: Principal, received: Received, *, app_id: int | None,
               form_key: str | None, field_key: str | None) -> dict[str, Any]:
-    values = {"org_id": principal.org_id, "name": received.name, "mime": received.mime, "size": received.size,
-              "sha256": received.sha256, "storage_key": received.storage_key, "uploaded_by": principal.user_id,
+    return insert_file(conn, received, org_id=principal.org_id, uploaded_by=principal.user_id, app_id=app_id,
+                       form_key=form_key, field_key=field_key)
+
+
+def insert_file(conn: Connection, received: Received, *, org_id: int, uploaded_by: int | None, app_id: int | None,
+                form_key: str | None, field_key: str | None) -> dict[str, Any]:
+    """The file's row (``uploaded_by`` None: an anonymous upload through a public form)."""
+    values = {"org_id": org_id, "name": received.name, "mime": received.mime, "size": received.size,
+              "sha256": received.sha256, "storage_key": received.storage_key, "uploaded_by": uploaded_by,
               "created_at": utcnow(), "app_id": app_id, "form_key": form_key, "field_key": field_key}
     file_id = conn.execute(insert(files).values(values).returning(files.c.id)).scalar_one()
     return public({**values, "id": int(file_id)})

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement
 
@@ -97,7 +98,9 @@ def compile_filter(
     if issues:
         raise Invalid("the filter is invalid",
                       errors=[{"path": "/filter" + i.path, "message": i.message} for i in issues])
-    context = EvalContext(now=utcnow(), user_id=principal.user_id, dept_id=principal.dept_id)
+    now = utcnow()  # "today" is the app's, as on its records and dashboards, not UTC's
+    today = now.astimezone(ZoneInfo(runtime.definition.settings.timezone)).date() if runtime is not None else None
+    context = EvalContext(now=now, today=today, user_id=principal.user_id, dept_id=principal.dept_id)
     try:
         return compile_sql(node, scope, context=context)
     except ExprError as exc:

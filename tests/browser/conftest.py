@@ -146,6 +146,18 @@ def page(browser: Any, site: Site) -> Iterator[Any]:
     context.close()
 
 
+def keep_screenshot(page: Any, name: str, tmp_path: Path) -> Path:
+    """The page at its current size into the test's tmp dir as ``<name>-<width>x<height>.png``; also into
+    docs/screenshots/ when DAJIAN_DOCS_SCREENSHOTS=1 asks for it (the README shows those)."""
+    size = page.viewport_size
+    path = tmp_path / f"{name}-{size['width']}x{size['height']}.png"
+    page.wait_for_timeout(400)  # antd's open animations end
+    page.screenshot(path=str(path), full_page=True)
+    if os.environ.get("DAJIAN_DOCS_SCREENSHOTS") == "1":
+        shutil.copy(path, ROOT / "docs" / "screenshots" / path.name)
+    return path
+
+
 def shoot(page: Any, name: str, site: Site, *, as_is: bool = False) -> None:
     """The page at 1280×800 and at 390×844 (a phone), into tests/browser/.screenshots/ (not committed).
 

@@ -42,7 +42,7 @@ def first_column(page: Any) -> list[str]:
     return [next((c for c in cells if c), "") for cells in texts]  # past the row's checkbox
 
 
-def test_filter_sort_save_a_view_reload_and_export(page: Any, site: Site) -> None:
+def test_filter_sort_save_a_view_reload_and_export(page: Any, site: Site, tmp_path: Path) -> None:
     everything = records(site, "lijun")
     # the demo data is random: filter on a priority that some, not all, of lijun's complaints have
     levels = Counter(r["priority"] for r in everything["items"])
@@ -87,19 +87,33 @@ def test_filter_sort_save_a_view_reload_and_export(page: Any, site: Site) -> Non
     assert sum(1 for _ in book.worksheets[0].iter_rows(min_row=2)) == p1["total"]
     book.close()
 
-    # the exported file goes back in: columns mapped by their headers, the valid rows kept
+    # the exported file goes back in, one row spoilt: columns mapped by their headers, the first rows
+    # shown before anything is written, the valid rows kept and the spoilt one shown with its problem
+    spoilt = tmp_path / "导出再导入.xlsx"
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    first_subject = sheet.cell(row=2, column=headers.index("投诉主题") + 1).value
+    sheet.cell(row=3, column=headers.index("紧急程度") + 1).value = "P9 特急"
+    book.save(spoilt)
     before = records(site, "lijun")["total"]
     page.get_by_role("button", name="从 Excel 导入").click()
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="选择 .xlsx 文件").click()
-    chooser.value.set_files(download.value.path())
+    chooser.value.set_files(str(spoilt))
+    dialog = page.get_by_role("dialog")
     expect(page.get_by_label("列 投诉主题 对应的字段")).to_be_visible()
+    expect(dialog.get_by_role("table").first).to_contain_text(str(first_subject))  # the preview
     page.get_by_label("导入有效的行").check()
     shoot(page, "list-import", site)
     page.get_by_role("button", name="导入", exact=True).click()
-    report = page.get_by_role("dialog").get_by_text(re.compile(r"已导入 \d+ / \d+ 行"))
+    report = dialog.get_by_text(re.compile(r"已导入 \d+ / \d+ 行，拒绝 1 行"))
     expect(report).to_be_visible()
     created = int(re.search(r"已导入 (\d+)", report.inner_text()).group(1))
+    rejected = dialog.get_by_role("table").last
+    expect(rejected.get_by_role("row").nth(1)).to_contain_text("3")
+    expect(rejected).to_contain_text("紧急程度")
+    shoot(page, "list-import-report", site, as_is=True)
     assert records(site, "lijun")["total"] == before + created
 
 
@@ -178,3 +192,33 @@ def test_bulk_set_a_field_on_chosen_rows(page: Any, site: Site) -> None:
     for ticket in chosen:
         found = records(site, "zhougang", filter=json.dumps({"==": [{"var": "ticket_no"}, ticket]}))["items"]
         assert [r["contact_name"] for r in found] == ["批量联系人"]
+
+
+def test_a_date_field_filters_by_a_period_of_the_servers_catalog(page: Any, site: Site) -> None:
+    with site.api_login("lijun") as api:
+        [last_30] = [p for p in api.get("/api/v1/catalog").json()["date_presets"] if p["key"] == "last_30_days"]
+    received = {"var": "received_at"}
+    period = {"and": [{">=": [received, last_30["start"]]}, {"<": [received, last_30["stop"]]}]}
+    expected = records(site, "lijun", filter=json.dumps(period))["total"]
+    open_list(page, site, "lijun")
+    page.get_by_role("button", name="筛选").click()
+    page.get_by_role("button", name="添加条件", exact=True).click()
+    field = page.get_by_label("条件 1 的字段")
+    field.click()
+    field.fill("投诉时间")
+    field.press("Enter")
+    for label, choice in (("条件 1 的运算符", "在时间段内"), ("条件 1 的时间段", "最近 30 天")):
+        box = page.get_by_label(label)
+        box.click()
+        box.fill(choice)
+        box.press("Enter")
+    page.get_by_role("button", name="应用").click()
+    expect(page.get_by_text(f"共 {expected} 条")).to_be_visible()
+    page.get_by_role("button", name="已筛选").click()  # reopened: the same period, not its formula
+    expect(page.get_by_role("group", name="条件 1")).to_contain_text("最近 30 天")
+    formula_tab = page.get_by_role("tab", name="公式")
+    formula_tab.click()
+    if formula_tab.get_attribute("aria-selected") != "true":  # a click during the drawer's opening slide
+        formula_tab.click()
+    formula = re.compile(r"received_at >= \$today - 29 AND received_at < \$today \+ 1")
+    expect(page.get_by_label("筛选公式")).to_have_value(formula)

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from playwright.sync_api import expect
 from sqlalchemy import Engine
 
 from dajian.platform.clock import utcnow
 from dajian.platform.jobs import Worker
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, Site, shoot
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, Site, keep_screenshot, shoot
 from tests.platform.test_rules import Mailbox, free_port
 
 RECORDS = "/api/v1/apps/{app}/forms/complaint/records"
@@ -61,6 +63,49 @@ def test_a_customer_files_on_a_phone_and_follows_the_ticket(phone: Any, site: Si
     timeline.get_by_text("已提交").wait_for()
     assert timeline.get_by_text("状态：").count() >= 1
     shoot(phone, "public-status", site)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40  # 10 KB that start as a PNG does
+
+
+def test_a_customer_attaches_files_on_a_phone(phone: Any, site: Site, tmp_path: Path) -> None:
+    """Attachments go up one by one with their progress; a file that is not what its name says is
+    refused with the server's reason; the submitted complaint holds the files for the staff."""
+    photo, receipt, fake = tmp_path / "屏幕照片.png", tmp_path / "购买凭证.pdf", tmp_path / "伪装.png"
+    photo.write_bytes(PNG)
+    receipt.write_bytes(b"%PDF-1.4\n" + b"0" * 30_000)
+    fake.write_bytes(b"MZ\x90\x00 this is a program, not a picture")
+    phone.goto(f"/p/{site.org}/{site.app}/forms/complaint")
+    phone.get_by_label("投诉主题").fill("屏幕有亮点，附照片")
+    phone.get_by_label("联系电话").fill("13600136000")
+    phone.get_by_label("问题描述").fill("开机后屏幕中间有一个亮点。")
+    phone.get_by_label("问题分类").click()
+    for level in ("产品质量", "功能失效", "无法开机"):
+        phone.get_by_role("menuitemcheckbox", name=level).click()
+
+    phone.get_by_label("附件/证据", exact=True).set_input_files([str(photo), str(receipt)])
+    files = phone.get_by_role("list", name="附件/证据：已选文件")
+    for name in (photo.name, receipt.name):
+        expect(files.get_by_role("progressbar", name=f"{name} 上传进度")).to_have_attribute("aria-valuenow", "100")
+    expect(files).to_contain_text("29.3 KB")
+    phone.get_by_label("附件/证据", exact=True).set_input_files([str(fake)])
+    expect(phone.get_by_role("alert").filter(has_text="伪装.png 上传失败")).to_contain_text("内容与文件名不符")
+    expect(files.get_by_role("listitem")).to_have_count(2)
+    keep_screenshot(phone, "public-attachments", tmp_path)
+    phone.set_viewport_size(DESKTOP)
+    keep_screenshot(phone, "public-attachments", tmp_path)
+    phone.set_viewport_size(PHONE)
+
+    phone.get_by_role("button", name="提交").click()
+    phone.get_by_text("提交成功").wait_for()
+    serial = re.search(r"工单号是 (\S+)，", phone.get_by_text("您的工单号是").inner_text())
+    assert serial
+    with site.api_login("admin") as admin:
+        found = admin.get(RECORDS.format(app=site.app), params={"filter": f'ticket_no = "{serial.group(1)}"'})
+        [record] = found.json()["items"]
+        assert sorted(f["name"] for f in record["attachments"]) == sorted([photo.name, receipt.name])
+        stored = next(f for f in record["attachments"] if f["name"] == photo.name)
+        assert admin.get(f"/api/v1/files/{stored['id']}").content == PNG
 
 
 @pytest.fixture

@@ -3,7 +3,11 @@ complete bilingual entry; the route is for signed-in members with ``apps:read``.
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jsonschema
 import pytest
@@ -22,7 +26,7 @@ from dajian.engines.report.chart import CHARTS
 from dajian.engines.rule.registry import ACTIONS, TRIGGERS
 from dajian.platform.catalog import Catalog
 from dajian.platform.principal import SCOPES
-from tests.platform.conftest import Org
+from tests.platform.conftest import Org, publish, ticket_app
 
 
 @pytest.fixture
@@ -155,6 +159,35 @@ def test_each_operator_is_what_the_formula_syntax_parses(operator: Any) -> None:
         formula = "NOT a" if symbol == "NOT" else f"a {symbol} b"
         (op,) = parse_formula(formula)
         assert canonical(op) == operator.op, symbol
+
+
+def test_date_presets_filter_a_list_by_the_apps_today(catalog: dict[str, Any], org: Org) -> None:
+    """A list filter made of a preset's bounds, as the list page makes it, counts days in the app's time
+    zone (Asia/Shanghai here), not UTC's."""
+    presets = _by_key(catalog["date_presets"])
+    assert list(presets)[:4] == ["today", "yesterday", "last_7_days", "last_30_days"]
+    assert all(_bilingual(p["label"]) for p in presets.values())
+    admin = org.client()
+    assert publish(admin, ticket_app()).status_code == 200
+    records = "/api/v1/apps/tickets/forms/ticket/records"
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    for title, due in (("due today", today), ("due yesterday", today - timedelta(days=1))):
+        assert admin.post(records, json={"title": title, "due": due.isoformat()}).status_code == 201
+
+    def found(key: str) -> list[str]:
+        ast = {"and": [{">=": [{"var": "due"}, presets[key]["start"]]}, {"<": [{"var": "due"}, presets[key]["stop"]]}]}
+        response = admin.get(records, params={"filter": json.dumps(ast), "sort": "title"})
+        assert response.status_code == 200, response.text
+        return [r["title"] for r in response.json()["items"]]
+
+    assert found("today") == ["due today"] and found("yesterday") == ["due yesterday"]
+    assert found("last_7_days") == ["due today", "due yesterday"]
+
+
+def test_the_ui_tests_copy_of_the_date_presets_is_current(catalog: dict[str, Any]) -> None:
+    """designer_ui/tests/list/date_presets.json: the Vitest filter tests parse the server's own bounds."""
+    copy = Path(__file__).resolve().parents[2] / "designer_ui" / "tests" / "list" / "date_presets.json"
+    assert json.loads(copy.read_text(encoding="utf-8")) == catalog["date_presets"], "regenerate it from the catalog"
 
 
 def test_catalog_needs_a_sign_in_and_apps_read(org: Org, api: FastAPI) -> None:

@@ -192,3 +192,16 @@ def test_import_function_reports_progress(admin: TestClient, org: Org) -> None:
     assert report == {"mode": "all_or_nothing", "rows": 1200, "created": 1200, "rejected": []}
     assert seen == [(1000, 1200), (1200, 1200)]
     assert admin.get(RECORDS, params={"count": "exact", "limit": 1}).json()["total"] == 1200
+
+
+def test_a_cascade_path_goes_back_in_as_it_was_exported() -> None:
+    from zoneinfo import ZoneInfo
+
+    from dajian.engines.form.model import FieldDef
+    from dajian.platform.excel import prepare
+
+    category = FieldDef.model_validate({"key": "category", "kind": "cascade_select", "label": {"en": "Category"},
+                                        "config": {"tree_key": "categories"}})
+    zone = ZoneInfo("Asia/Shanghai")
+    assert prepare(category, "logistics, parcel, wrong_item", zone) == ["logistics", "parcel", "wrong_item"]
+    assert prepare(category, "logistics / parcel", zone) == ["logistics", "parcel"]

@@ -360,6 +360,8 @@ def test_rules_webhooks_channels_and_the_public_form(org: Org, engine: Engine, r
                       "actions": [{"kind": "escalate", "by": 1}]},
                      {"key": "nightly", "form": "complaint", "on": [{"event": "cron", "cron": "0 9 * * *"}],
                       "actions": [{"kind": "set", "values": {"team": "overdue"}}]}]
+    doc["forms"][0]["fields"].append({"key": "evidence", "kind": "attachment", "label": {"en": "Evidence"}})
+    next(c for c in doc["rules"] if c.get("kind") == "public_form")["fields"].append("evidence")
     assert publish(desk.admin, doc).status_code == 200
     _ok(desk.admin.put("/api/v1/admin/webhook-allowlist", json={"allow": ["127.0.0.1"]}))
     receiver.statuses = [500]
@@ -387,7 +389,11 @@ def test_rules_webhooks_channels_and_the_public_form(org: Org, engine: Engine, r
     channels = _ok(desk.admin.get(f"{base}/channels"))["items"]
     anonymous = TestClient(org.api)
     public = f"/api/v1/public/{org.key}/complaints"
-    submitted = _ok(anonymous.post(f"{public}/forms/complaint", json={"title": "快递丢件", "phone": "13800000000"},
+    _ok(anonymous.get(f"{public}/forms/complaint"))
+    evidence = _ok(anonymous.post(f"{public}/forms/complaint/fields/evidence/files", content=b"photo of the box",
+                                  headers={"X-Filename": "box.txt"}), 201)
+    submitted = _ok(anonymous.post(f"{public}/forms/complaint", json={"title": "快递丢件", "phone": "13800000000",
+                                                                     "evidence": [evidence]},
                                    headers={"Idempotency-Key": "web-1"}), 201)
     _ok(anonymous.post(f"{public}/forms/complaint", json={"title": "spam", "website": "http://spam.example"}), 201)
     _ok(anonymous.get(f"{public}/status", params={"serial": submitted["serial"], "contact": "13800000000"}))

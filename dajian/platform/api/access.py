@@ -167,6 +167,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", V1 + "/notifications/read-all"): WRITE,
     # public: no sign-in (rate limited, signed, or both)
     ("POST", V1 + "/public/{org_key}/{app_key}/forms/{form_key}"): OPEN,
+    ("POST", V1 + "/public/{org_key}/{app_key}/forms/{form_key}/fields/{field_key}/files"): OPEN,
     ("GET", V1 + "/public/{org_key}/{app_key}/status"): OPEN,
     ("GET", V1 + "/public/{org_key}/{app_key}/forms/{form_key}"): OPEN,
     ("GET", V1 + "/public/{org_key}/{app_key}/surveys/{token}"): OPEN,

@@ -6,21 +6,25 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Request
+from fastapi import APIRouter, Body, Header, Path, Request
 from sqlalchemy import Connection, select
+from starlette.concurrency import run_in_threadpool
 
 from dajian.engines.form.model import FieldDef
 from dajian.engines.rule.model import PublicFormDef
 from dajian.platform import surveys
 from dajian.platform.api.audiences import PUBLIC
-from dajian.platform.api.deps import transaction
+from dajian.platform.api.deps import get_engine, transaction
+from dajian.platform.api.files import RAW_BODY, body_chunks, declared_length, file_store, upload_name
 from dajian.platform.api.schemas import public as out
 from dajian.platform.api.schemas.responses import answers
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.errors import NotFound
-from dajian.platform.rules import channels
+from dajian.platform.files import FILE_KINDS, check_declared, receive
+from dajian.platform.rules import channels, public_uploads
 from dajian.platform.rules.plans import runtime_by_id
+from dajian.platform.throttle import counting
 
 router = APIRouter(prefix=V1)
 Token = Annotated[str, Path(max_length=1000)]
@@ -35,6 +39,8 @@ def _field(f: FieldDef, runtime: RuntimeApp) -> dict[str, Any]:
     tree = config.get("tree") or runtime.definition.trees.get(str(config.get("tree_key")))
     if f.kind == "cascade_select" and tree is not None:
         shown["tree"] = tree.model_dump() if hasattr(tree, "model_dump") else tree
+    if f.kind in FILE_KINDS:
+        shown["upload_max_bytes"] = public_uploads.public_max_bytes()
     return shown
 
 
@@ -58,6 +64,35 @@ def public_form(request: Request, org_key: str, app_key: str, form_key: str) -> 
                 "honeypot": channel.honeypot,
                 "contact_field": channel.contact_field, "contact_label": contact.label if contact else None,
                 "status_lookup": channel.status_lookup}
+
+
+@router.post("/public/{org_key}/{app_key}/forms/{form_key}/fields/{field_key}/files", status_code=201,
+             tags=[PUBLIC], openapi_extra=RAW_BODY, **answers(out.PublicUpload, 400, 404, 413, 422, 429))
+async def public_upload(
+    request: Request, org_key: str, app_key: str, form_key: str, field_key: str,
+    x_filename: Annotated[str | None, Header()] = None, filename: str | None = None,
+) -> dict[str, Any]:
+    """Upload one file, without a sign-in, for a file field the public form lists (raw body, name in
+    ``X-Filename``, as for signed-in uploads). Put the answer, token included, into the field's list of
+    the submission, which claims it; an upload nobody submits is never attached. Limited per address
+    (429 with ``Retry-After``) and in size (``DAJIAN_PUBLIC_MAX_UPLOAD_BYTES``, under the field's limit)."""
+    name = upload_name(x_filename, filename)
+    client = request.client.host if request.client else "unknown"
+
+    def admit() -> public_uploads.UploadTarget:
+        with counting(get_engine(request)) as conn:
+            return channels.take_upload(conn, org_key=org_key, app_key=app_key, form_key=form_key,
+                                        field_key=field_key, client=client)
+
+    to = await run_in_threadpool(admit)
+    check_declared(to.rules, name, declared_length(request))
+    received = await receive(body_chunks(request), store=file_store(request), name=name, rules=to.rules)
+
+    def save() -> dict[str, Any]:
+        with transaction(request) as conn:
+            return public_uploads.record(conn, received, to)
+
+    return await run_in_threadpool(save)
 
 
 def _about(conn: Connection, runtime: RuntimeApp, token: surveys.SurveyToken) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dajian.platform.jobs import register_job_handler
 
+from . import public_uploads as public_uploads
 from . import tables as tables
 from .listener import on_flow_event
 from .notify import handle_digest, handle_notify

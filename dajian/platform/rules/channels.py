@@ -26,6 +26,7 @@ from dajian.platform.principal import Principal
 from dajian.platform.records import FormContext, create_records
 from dajian.platform.throttle import nth_latest, retry_after, serialise
 
+from . import public_uploads
 from .apply import DedupeKey, claim_dedupe, settle_dedupe
 from .plans import form_infos, ruleset_for, runtime_by_id
 from .tables import channel_secrets, public_submissions, record_comments
@@ -37,6 +38,9 @@ LOOKUP_KEY = "~status"
 LOOKUP_WINDOW = timedelta(minutes=10)
 LOOKUPS_PER_CLIENT = 30  # any lookups from one address
 FAILED_LOOKUPS_PER_TICKET = 10  # wrong contacts given for one number, from any address
+UPLOAD_KEY = "~upload"  # anonymous uploads, counted per address across the app's public forms
+UPLOAD_WINDOW = timedelta(minutes=10)
+UPLOADS_PER_CLIENT = 30
 
 
 def public_app(conn: Connection, org_key: str, app_key: str) -> tuple[RuntimeApp, RuleSet]:
@@ -77,8 +81,10 @@ def submit_public(conn: Connection, *, org_key: str, app_key: str, form_key: str
     unknown = [k for k in body if k not in channel.fields and k != channel.honeypot]
     if unknown:
         raise Invalid("unknown fields", errors=[{"path": f"/{k}", "message": "not part of this form"} for k in unknown])
-    values = {k: v for k, v in body.items() if k in channel.fields}
+    given = {k: v for k, v in body.items() if k in channel.fields}
+    values, uploads = public_uploads.claim(conn, runtime, channel, given)
     created = create_records(conn, create_only(runtime, form_key, channel.fields), [{**values, "channel": channel.key}])
+    public_uploads.bind(conn, uploads, int(created[0]["id"]))
     serial = form_infos(runtime.definition)[form_key].serial
     return {"accepted": True, "serial": created[0].get(serial) if serial else None}
 
@@ -91,6 +97,17 @@ def take_attempt(conn: Connection, *, org_key: str, app_key: str, form_key: str,
     window = timedelta(minutes=channel.rate_limit.per_minutes)
     _count(conn, runtime.app_id, channel.key, client[:100], limit=channel.rate_limit.max, window=window,
            message="too many submissions; try again later")
+
+
+def take_upload(conn: Connection, *, org_key: str, app_key: str, form_key: str, field_key: str,
+                client: str) -> public_uploads.UploadTarget:
+    """Count an anonymous upload per client address or raise 429 (in ``throttle.counting``, as
+    ``take_attempt``); the upload's target, or 404 when the channel lists no such file field."""
+    runtime, rules = public_app(conn, org_key, app_key)
+    to = public_uploads.target(runtime, _public_form(rules, form_key), field_key)
+    _count(conn, runtime.app_id, UPLOAD_KEY, f"ip:{client}"[:100], limit=UPLOADS_PER_CLIENT, window=UPLOAD_WINDOW,
+           message="too many uploads; try again later")
+    return to
 
 
 def take_lookup(conn: Connection, *, org_key: str, app_key: str, serial: str, client: str) -> int:

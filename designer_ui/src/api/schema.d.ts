@@ -1704,6 +1704,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/{org_key}/{app_key}/forms/{form_key}/fields/{field_key}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Upload
+         * @description Upload one file, without a sign-in, for a file field the public form lists (raw body, name in
+         *     ``X-Filename``, as for signed-in uploads). Put the answer, token included, into the field's list of
+         *     the submission, which claims it; an upload nobody submits is never attached. Limited per address
+         *     (429 with ``Retry-After``) and in size (``DAJIAN_PUBLIC_MAX_UPLOAD_BYTES``, under the field's limit).
+         */
+        post: operations["public_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/{org_key}/{app_key}/status": {
         parameters: {
             query?: never;
@@ -2224,6 +2247,8 @@ export interface components {
         };
         /** Catalog */
         Catalog: {
+            /** Date Presets */
+            date_presets: components["schemas"]["DatePreset"][];
             expressions: components["schemas"]["ExpressionCatalog"];
             /** Field Groups */
             field_groups: components["schemas"]["Choice"][];
@@ -2488,6 +2513,26 @@ export interface components {
             } | null;
             /** Widgets */
             widgets: components["schemas"]["Widget"][];
+        };
+        /**
+         * DatePreset
+         * @description A named period (this week …): a dashboard's date-range value, and in a list filter on field f
+         *     ``f >= start AND f < stop``.
+         */
+        DatePreset: {
+            /** Key */
+            key: string;
+            label: components["schemas"]["Text"];
+            /**
+             * Start
+             * @description expression (JSON AST over $today) of the period's first day
+             */
+            start: unknown;
+            /**
+             * Stop
+             * @description expression of the day after its last day
+             */
+            stop: unknown;
         };
         /** Deliveries */
         Deliveries: {
@@ -4249,6 +4294,11 @@ export interface components {
              */
             tree?: components["schemas"]["TreeOption"][] | null;
             /**
+             * Upload Max Bytes
+             * @description file fields: the largest file taken anonymously
+             */
+            upload_max_bytes?: number | null;
+            /**
              * Visible If
              * @description linkage: JSON AST or formula text over the form's fields
              */
@@ -4301,6 +4351,30 @@ export interface components {
             };
             /** Value */
             value: string;
+        };
+        /**
+         * PublicUpload
+         * @description An anonymous upload: put this object, token included, into the file field's list of the submission.
+         */
+        PublicUpload: {
+            /** Id */
+            id: number;
+            /** Mime */
+            mime: string;
+            /** Name */
+            name: string;
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Size
+             * @description bytes
+             */
+            size: number;
+            /**
+             * Token
+             * @description claims the upload for one submission; sent once, only its hash is kept
+             */
+            token: string;
         };
         /**
          * Published
@@ -13748,6 +13822,102 @@ export interface operations {
             };
             /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts: wait retry_after seconds (also sent as Retry-After) (code: too_many_requests) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    public_upload: {
+        parameters: {
+            query?: {
+                filename?: string | null;
+            };
+            header?: {
+                "x-filename"?: string | null;
+            };
+            path: {
+                app_key: string;
+                field_key: string;
+                form_key: string;
+                org_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicUpload"];
+                };
+            };
+            /** @description The request cannot be taken as sent (code: bad_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

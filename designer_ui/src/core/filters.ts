@@ -11,7 +11,7 @@
  */
 
 export type Combinator = 'and' | 'or'
-export type OperatorKey = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'contains' | 'empty' | 'notEmpty'
+export type OperatorKey = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'contains' | 'empty' | 'notEmpty' | 'period'
 
 export interface FilterRow {
   field: string
@@ -24,13 +24,23 @@ export interface FilterGroup {
   items: (FilterRow | FilterGroup)[]
 }
 
+/**
+ * A named period from the server's catalog (`date_presets`): the expressions of its first day and of
+ * the day after its last, over `$today`. A period row on field f is `f >= start AND f < stop`.
+ */
+export interface DatePreset {
+  key: string
+  start: unknown
+  stop: unknown
+}
+
 /** What the builder needs to know of a field: its kind and its type in expressions (catalog value_type). */
 export interface FieldInfo {
   kind: string
   valueType: string
 }
 
-import { parseFormula } from './expr'
+import { parseFormula, toFormula as exprFormula } from './expr'
 
 type Ast = unknown
 
@@ -39,6 +49,7 @@ const AST_OF: Record<string, string> = Object.fromEntries(Object.entries(COMPARI
 const FORMULA_OF: Record<string, string> = { eq: '=', ne: '<>', lt: '<', le: '<=', gt: '>', ge: '>=' }
 const CATALOG_NAME: Record<OperatorKey, string> = {
   eq: '=', ne: '<>', lt: '<', le: '<=', gt: '>', ge: '>=', contains: 'CONTAINS', empty: 'ISBLANK', notEmpty: 'ISBLANK',
+  period: '>=',
 }
 const ORDERED = new Set(['integer', 'decimal', 'date', 'datetime', 'time', 'duration'])
 const DATED = new Set(['date', 'datetime'])
@@ -53,6 +64,7 @@ export function operatorsFor(field: FieldInfo, ops: ReadonlySet<string>): Operat
   const wanted: OperatorKey[] = []
   const multi = field.valueType === 'multi_select' || field.kind === 'multi_select' || field.kind === 'tags'
   if (!multi) wanted.push('eq', 'ne')
+  if (DATED.has(field.valueType)) wanted.push('period')
   if (ORDERED.has(field.valueType)) wanted.push('lt', 'le', 'gt', 'ge')
   if ((field.valueType === 'text' && !isChoice(field)) || multi) wanted.push('contains')
   wanted.push('empty', 'notEmpty')
@@ -91,17 +103,28 @@ function literal(row: FilterRow, fields: Record<string, FieldInfo>): Ast {
   return row.value
 }
 
-function rowAst(row: FilterRow, fields: Record<string, FieldInfo>): Ast {
+function periodAst(field: string, preset: DatePreset): Ast {
+  return { and: [{ '>=': [{ var: field }, preset.start] }, { '<': [{ var: field }, preset.stop] }] }
+}
+
+function rowAst(row: FilterRow, fields: Record<string, FieldInfo>, presets: readonly DatePreset[]): Ast {
   const field = { var: row.field }
+  if (row.operator === 'period') {
+    const preset = presets.find((p) => p.key === row.value)
+    return preset ? periodAst(row.field, preset) : null
+  }
   if (row.operator === 'empty') return { is_empty: [field] }
   if (row.operator === 'notEmpty') return { '!': [{ is_empty: [field] }] }
   return { [astOp(row.operator)]: [field, literal(row, fields)] }
 }
 
-/** The group as the records API's JSON AST; null when no row is complete (no filter). */
-export function toAst(group: FilterGroup, fields: Record<string, FieldInfo>): Ast | null {
+/**
+ * The group as the records API's JSON AST; null when no row is complete (no filter). `presets` are the
+ * catalog's named periods, which period rows (`{operator: 'period', value: 'this_week'}`) name.
+ */
+export function toAst(group: FilterGroup, fields: Record<string, FieldInfo>, presets: readonly DatePreset[] = []): Ast | null {
   const parts = group.items
-    .map((item) => (isGroup(item) ? toAst(item, fields) : isComplete(item) ? rowAst(item, fields) : null))
+    .map((item) => (isGroup(item) ? toAst(item, fields, presets) : isComplete(item) ? rowAst(item, fields, presets) : null))
     .filter((part) => part !== null)
   if (parts.length === 0) return null
   return parts.length === 1 ? parts[0] : { [group.combinator]: parts }
@@ -125,12 +148,18 @@ function astFormula(ast: Ast, nested: boolean, fields: Record<string, FieldInfo>
   const field = (args[0] as { var: string }).var
   if (op === 'is_empty') return `ISBLANK(${field})`
   if (op === 'contains') return `CONTAINS(${field}, ${quote(args[1])})`
-  return `${field} ${FORMULA_OF[COMPARISONS[op] ?? ''] ?? op} ${quote(args[1], NUMERIC.has(fields[field]?.valueType ?? ''))}`
+  const bound = isExpression(args[1]) ? exprFormula(args[1]) : quote(args[1], NUMERIC.has(fields[field]?.valueType ?? ''))
+  return `${field} ${FORMULA_OF[COMPARISONS[op] ?? ''] ?? op} ${bound}`
+}
+
+/** A computed bound (a period's `WEEKSTART($today)`), not a literal. */
+function isExpression(node: Ast): boolean {
+  return typeof node === 'object' && node !== null && !Array.isArray(node) && !('date' in node)
 }
 
 /** The same filter as formula text, for the formula box; "" when there is no filter. */
-export function toFormula(group: FilterGroup, fields: Record<string, FieldInfo>): string {
-  const ast = toAst(group, fields)
+export function toFormula(group: FilterGroup, fields: Record<string, FieldInfo>, presets: readonly DatePreset[] = []): string {
+  const ast = toAst(group, fields, presets)
   return ast === null ? '' : astFormula(ast, false, fields)
 }
 
@@ -163,17 +192,33 @@ function rowFromAst(op: string, args: Ast[]): FilterRow | null {
   return { field, operator, value: typeof value === 'number' ? String(value) : value }
 }
 
+/** `f >= start AND f < stop` of a catalog period, as its row; null for anything else. */
+function periodRow(ast: Ast, presets: readonly DatePreset[]): FilterRow | null {
+  const entry = soleEntry(ast)
+  if (!entry || entry[0] !== 'and' || entry[1].length !== 2) return null
+  const [low, high] = entry[1].map(soleEntry)
+  if (!low || !high || low[0] !== '>=' || high[0] !== '<') return null
+  const field = varOf(low[1][0])
+  if (!field || field !== varOf(high[1][0])) return null
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+  const preset = presets.find((p) => same(p.start, low[1][1]) && same(p.stop, high[1][1]))
+  return preset ? { field, operator: 'period', value: preset.key } : null
+}
+
 /** The builder's rows for an AST it could have written; null for anything else. */
-export function fromAst(ast: Ast | null | undefined): FilterGroup | null {
+export function fromAst(ast: Ast | null | undefined, presets: readonly DatePreset[] = []): FilterGroup | null {
   if (ast === null || ast === undefined) return { combinator: 'and', items: [] }
   if (typeof ast !== 'object' || Array.isArray(ast)) return null
   const entry = soleEntry(ast)
   if (!entry) return null
+  const period = periodRow(ast, presets)
+  if (period) return { combinator: 'and', items: [period] }
   const [op, args] = entry
   if (op === 'and' || op === 'or') {
     const items: (FilterRow | FilterGroup)[] = []
     for (const arg of args) {
-      const inner = arg && typeof arg === 'object' && ('and' in arg || 'or' in arg) ? fromAst(arg) : single(arg)
+      const nested = arg && typeof arg === 'object' && ('and' in arg || 'or' in arg)
+      const inner = periodRow(arg, presets) ?? (nested ? fromAst(arg, presets) : single(arg))
       if (!inner) return null
       items.push(inner)
     }
@@ -204,4 +249,21 @@ function soleEntry(ast: Ast): [string, Ast[]] | null {
 export function formulaAst(text: string): Ast | null {
   if (!text.trim()) return null
   return JSON.parse(JSON.stringify(parseFormula(text))) as Ast
+}
+
+/**
+ * The `?filter=` of a list address (a dashboard's drill-down, a shared link): expression JSON or formula
+ * text, as the records API takes it; null when it is neither.
+ *
+ *   filterFromUrl('{"==":[{"var":"priority"},"P1"]}') → {"==": [{"var": "priority"}, "P1"]}
+ *   filterFromUrl('priority = "P1"')                  → the same AST
+ */
+export function filterFromUrl(raw: string | null): Ast | null {
+  if (raw === null || !raw.trim()) return null
+  try {
+    if (raw.trimStart().startsWith('{')) return JSON.parse(raw) as Ast
+    return formulaAst(raw)
+  } catch {
+    return null
+  }
 }

@@ -29,9 +29,11 @@ export function IntakePage() {
   const [sending, setSending] = useState(false)
 
   if (definition.isPending) return <PublicFrame title={t('public.intakeTitle')}><Skeleton active /></PublicFrame>
-  if (definition.isError) return <PublicFrame title={t('public.intakeTitle')}><ErrorState error={definition.error} /></PublicFrame>
+  if (definition.isError) return <PublicFrame title={t('public.intakeTitle')}><ErrorState error={definition.error} home={false} /></PublicFrame>
   const def = definition.data
   const title = pickLabel(def.label, i18n.language, formKey)
+  const base = `/api/v1/public/${encodeURIComponent(org)}/${encodeURIComponent(app)}/forms/${encodeURIComponent(formKey)}`
+  const uploadUrl = (field: string) => `${base}/fields/${encodeURIComponent(field)}/files`
 
   const submit = async (filled: Record<string, unknown>) => {
     setSending(true)
@@ -96,7 +98,7 @@ export function IntakePage() {
         />
       )}
       <Form form={form} layout="vertical" onFinish={submit} size="large" scrollToFirstError>
-        <PublicFields fields={def.fields} values={values} channel={def.channel} />
+        <PublicFields fields={def.fields} values={values} channel={def.channel} uploadUrl={uploadUrl} />
         {/* the honeypot: hidden from people and screen readers, filled only by bots */}
         <div className="public-honeypot" aria-hidden="true">
           <Form.Item name={def.honeypot}>

@@ -1,5 +1,6 @@
 import { Cascader, Checkbox, DatePicker, Input, InputNumber, Radio, Select, Switch } from 'antd'
 import { pickLabel } from '../core/labels'
+import { PublicFilesInput } from './PublicFilesInput'
 import type { PublicField, TreeOption } from './types'
 
 interface Props {
@@ -9,6 +10,8 @@ interface Props {
   value?: unknown
   onChange?: (value: unknown) => void
   disabled?: boolean
+  /** file fields: the public upload route of the field (a form without one shows a text box) */
+  uploadUrl?: string
 }
 
 interface CascadeOption {
@@ -33,7 +36,7 @@ function scale(field: PublicField): number[] {
 }
 
 /** One public field's editor, by kind; a kind without its own widget falls back to a text box. */
-export function PublicFieldInput({ field, locale, id, value, onChange, disabled }: Props) {
+export function PublicFieldInput({ field, locale, id, value, onChange, disabled, uploadUrl }: Props) {
   const label = pickLabel(field.label, locale, field.key)
   const options = (field.options ?? []).map((o) => ({ value: o.value, label: pickLabel(o.label, locale, o.value) }))
   const change = (v: unknown) => onChange?.(v)
@@ -74,6 +77,10 @@ export function PublicFieldInput({ field, locale, id, value, onChange, disabled 
       )
     case 'boolean':
       return <Switch id={id} checked={Boolean(value)} onChange={change} disabled={disabled} />
+    case 'attachment':
+    case 'image':
+      if (uploadUrl) return <PublicFilesInput field={field} label={label} url={uploadUrl} id={id} value={value} onChange={change} disabled={disabled} />
+      return <Input id={id} disabled />
     case 'date':
       return <DatePicker id={id} style={{ width: '100%' }} onChange={(_, text) => change(text || null)} disabled={disabled} />
     default:

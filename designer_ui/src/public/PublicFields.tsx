@@ -11,11 +11,14 @@ export function PublicFields({
   fields,
   values,
   channel,
+  uploadUrl,
 }: {
   fields: readonly PublicField[]
   values: Record<string, unknown>
   /** the channel's key: the server stores it in the record's `channel`, so linkage may read it */
   channel?: string
+  /** the form's public upload route for a field key (intake forms; surveys take no files) */
+  uploadUrl?: (field: string) => string
 }) {
   const { t, i18n } = useTranslation()
   const live = useMemo(() => linkage(fields, channel ? { channel } : {}), [fields, channel])
@@ -35,7 +38,7 @@ export function PublicFields({
             extra={field.help ? pickLabel(field.help, i18n.language) : undefined}
             rules={required ? [{ required: true, message: t('public.required', { field: label }) }] : []}
           >
-            <PublicFieldInput field={field} locale={i18n.language} disabled={state.readonly} />
+            <PublicFieldInput field={field} locale={i18n.language} disabled={state.readonly} uploadUrl={uploadUrl?.(field.key)} />
           </Form.Item>
         )
       })}

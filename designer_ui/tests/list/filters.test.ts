@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import { formulaAst, fromAst, operatorsFor, toAst, toFormula, type FieldInfo, type FilterGroup } from '../../src/core/filters'
+import { filterFromUrl, formulaAst, fromAst, operatorsFor, toAst, toFormula, type DatePreset, type FieldInfo, type FilterGroup } from '../../src/core/filters'
+import PRESETS_JSON from './date_presets.json'
+
+// the server's catalog entries (tests/platform/test_catalog.py keeps this copy current)
+const PRESETS: DatePreset[] = PRESETS_JSON
 
 const FIELDS = {
   title: { kind: 'text', valueType: 'text' },
@@ -70,7 +74,48 @@ describe('filters', () => {
   test('operators follow the field kind and the catalog', () => {
     expect(operatorsFor(FIELDS.title, ALL_OPS)).toEqual(['eq', 'ne', 'contains', 'empty', 'notEmpty'])
     expect(operatorsFor(FIELDS.status, ALL_OPS)).toEqual(['eq', 'ne', 'empty', 'notEmpty'])
-    expect(operatorsFor(FIELDS.due, ALL_OPS)).toEqual(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'empty', 'notEmpty'])
+    expect(operatorsFor(FIELDS.due, ALL_OPS)).toEqual(['eq', 'ne', 'period', 'lt', 'le', 'gt', 'ge', 'empty', 'notEmpty'])
     expect(operatorsFor(FIELDS.amount, new Set(['=', '>']))).toEqual(['eq', 'gt'])
+  })
+
+  test("a period row is the catalog's bounds, its formula parses back to the same row", () => {
+    const group: FilterGroup = {
+      combinator: 'and',
+      items: [
+        { field: 'due', operator: 'period', value: 'this_quarter' },
+        { field: 'status', operator: 'eq', value: 'open' },
+      ],
+    }
+    const quarter = PRESETS.find((p) => p.key === 'this_quarter')!
+    const ast = toAst(group, FIELDS, PRESETS)
+    expect(ast).toEqual({
+      and: [{ and: [{ '>=': [{ var: 'due' }, quarter.start] }, { '<': [{ var: 'due' }, quarter.stop] }] }, { '==': [{ var: 'status' }, 'open'] }],
+    })
+    const text = toFormula(group, FIELDS, PRESETS)
+    expect(text).toBe(
+      '(due >= EDATE(MONTHSTART($today), -((MONTH($today) - 1) % 3)) AND due < EDATE(EDATE(MONTHSTART($today), -((MONTH($today) - 1) % 3)), 3)) AND status = "open"',
+    )
+    expect(formulaAst(text)).toEqual(ast)
+    expect(fromAst(ast, PRESETS)).toEqual(group)
+    for (const preset of PRESETS) {
+      const one: FilterGroup = { combinator: 'and', items: [{ field: 'due', operator: 'period', value: preset.key }] }
+      expect(fromAst(formulaAst(toFormula(one, FIELDS, PRESETS)), PRESETS)).toEqual(one)
+    }
+  })
+
+  test('a period the catalog does not know is no filter, and bounds it does not know stay a formula', () => {
+    expect(toAst({ combinator: 'and', items: [{ field: 'due', operator: 'period', value: 'next_decade' }] }, FIELDS, PRESETS)).toBeNull()
+    expect(fromAst(formulaAst('due >= $today - 3 AND due < $today'), PRESETS)).toBeNull()
+  })
+})
+
+describe('filterFromUrl', () => {
+  test('reads expression JSON and formula text; anything else is no filter', () => {
+    const ast = { '==': [{ var: 'priority' }, 'P1'] }
+    expect(filterFromUrl(JSON.stringify(ast))).toEqual(ast)
+    expect(filterFromUrl('priority = "P1"')).toEqual(ast)
+    expect(filterFromUrl('priority = ')).toBeNull()
+    expect(filterFromUrl('{not json')).toBeNull()
+    expect(filterFromUrl(null)).toBeNull()
   })
 })

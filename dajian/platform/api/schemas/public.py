@@ -34,6 +34,18 @@ class PublicField(Out):
     visible_if: Json = Field(default=None, description="linkage: JSON AST or formula text over the form's fields")
     required_if: Json = None
     readonly_if: Json = None
+    upload_max_bytes: int | None = Field(default=None, description="file fields: the largest file taken anonymously")
+
+
+class PublicUpload(Out):
+    """An anonymous upload: put this object, token included, into the file field's list of the submission."""
+
+    id: int
+    name: str
+    size: int = Field(description="bytes")
+    mime: str
+    sha256: str
+    token: str = Field(description="claims the upload for one submission; sent once, only its hash is kept")
 
 
 class PublicForm(Out):

@@ -243,22 +243,6 @@ export function tableCell(result: ReportResult, row: ReportRow, column: string, 
   return formatValue(row.values[column], measure?.format, locale)
 }
 
-/** The date-range presets the report engine accepts (dajian/engines/report params). */
-export const DATE_PRESETS = [
-  'today',
-  'yesterday',
-  'last_7_days',
-  'last_30_days',
-  'this_week',
-  'last_week',
-  'this_month',
-  'last_month',
-  'this_quarter',
-  'last_quarter',
-  'this_year',
-  'last_year',
-] as const
-
 export interface DateRange {
   from: string
   to: string

@@ -1,8 +1,9 @@
 import { Select, Space, Spin } from 'antd'
 import { lazy, Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
-import { DATE_PRESETS, isDateRange, type DashboardFilter } from '../../core/dashboard/charts'
+import { isDateRange, type DashboardFilter } from '../../core/dashboard/charts'
 import { pickLabel } from '../../core/labels'
+import { useCatalogOps } from '../list/useCatalogOps'
 
 const CUSTOM = 'custom'
 // the date picker (and dayjs) load only when someone picks a custom range
@@ -22,6 +23,7 @@ export function DashboardFilters({
   onChange: (key: string, value: unknown) => void
 }) {
   const { t, i18n } = useTranslation()
+  const presets = useCatalogOps().data?.presets ?? []  // the report engine's presets, from the server's catalog
   return (
     <Space wrap className="dashboard-filters">
       {filters
@@ -47,7 +49,7 @@ export function DashboardFilters({
                   )
                 }
                 options={[
-                  ...DATE_PRESETS.map((preset) => ({ value: preset, label: t(`dashboard.presets.${preset}`) })),
+                  ...presets.map((preset) => ({ value: preset.key, label: pickLabel(preset.label, i18n.language, preset.key) })),
                   { value: CUSTOM, label: t('dashboard.presets.custom') },
                 ]}
               />

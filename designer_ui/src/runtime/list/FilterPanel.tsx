@@ -16,12 +16,15 @@ import {
   type OperatorKey,
 } from '../../core/filters'
 import { pickLabel } from '../../core/labels'
+import type { LabelledPreset } from './useCatalogOps'
 import type { ColumnInfo } from './useListColumns'
 
 interface Props {
   columns: ColumnInfo[]
   fields: Record<string, FieldInfo>
   ops: ReadonlySet<string>
+  /** the catalog's named periods for date fields */
+  presets: LabelledPreset[]
   initial: unknown
   onApply: (ast: unknown) => void
 }
@@ -29,12 +32,12 @@ interface Props {
 type Mode = 'builder' | 'formula'
 
 /** The filter builder and the formula box; switching between them keeps the meaning. */
-export function FilterPanel({ columns, fields, ops, initial, onApply }: Props) {
+export function FilterPanel({ columns, fields, ops, presets, initial, onApply }: Props) {
   const { t } = useTranslation()
-  const start = fromAst(initial)
+  const start = fromAst(initial, presets)
   const [mode, setMode] = useState<Mode>(start ? 'builder' : 'formula')
   const [group, setGroup] = useState<FilterGroup>(start ?? { combinator: 'and', items: [] })
-  const [formula, setFormula] = useState(() => (start ? toFormula(start, fields) : formulaText(initial)))
+  const [formula, setFormula] = useState(() => (start ? toFormula(start, fields, presets) : formulaText(initial)))
   const [error, setError] = useState<string | null>(null)
   const filterable = columns.filter((c) => c.filterable)
 
@@ -51,7 +54,7 @@ export function FilterPanel({ columns, fields, ops, initial, onApply }: Props) {
   function switchTo(next: Mode) {
     if (next === mode) return
     if (next === 'formula') {
-      setFormula(toFormula(group, fields))
+      setFormula(toFormula(group, fields, presets))
       setError(null)
       setMode(next)
       return
@@ -62,7 +65,7 @@ export function FilterPanel({ columns, fields, ops, initial, onApply }: Props) {
     } catch {
       return
     }
-    const rows = fromAst(ast)
+    const rows = fromAst(ast, presets)
     if (!rows) {
       setError(t('list.filter.notRows'))
       return
@@ -73,7 +76,7 @@ export function FilterPanel({ columns, fields, ops, initial, onApply }: Props) {
 
   function apply() {
     if (mode === 'builder') {
-      onApply(toAst(group, fields))
+      onApply(toAst(group, fields, presets))
       return
     }
     try {
@@ -93,7 +96,7 @@ export function FilterPanel({ columns, fields, ops, initial, onApply }: Props) {
             key: 'builder',
             label: t('list.filter.builder'),
             children: (
-              <GroupEditor group={group} onChange={setGroup} columns={filterable} fields={fields} ops={ops} depth={0} />
+              <GroupEditor group={group} onChange={setGroup} columns={filterable} fields={fields} ops={ops} presets={presets} depth={0} />
             ),
           },
           {
@@ -145,10 +148,11 @@ interface GroupProps {
   columns: ColumnInfo[]
   fields: Record<string, FieldInfo>
   ops: ReadonlySet<string>
+  presets: LabelledPreset[]
   depth: number
 }
 
-function GroupEditor({ group, onChange, columns, fields, ops, depth }: GroupProps) {
+function GroupEditor({ group, onChange, columns, fields, ops, presets, depth }: GroupProps) {
   const { t } = useTranslation()
   const setItem = (index: number, item: FilterRow | FilterGroup | null) => {
     const items = [...group.items]
@@ -180,6 +184,7 @@ function GroupEditor({ group, onChange, columns, fields, ops, depth }: GroupProp
               columns={columns}
               fields={fields}
               ops={ops}
+              presets={presets}
               depth={depth + 1}
             />
           </Card>
@@ -191,6 +196,7 @@ function GroupEditor({ group, onChange, columns, fields, ops, depth }: GroupProp
             columns={columns}
             fields={fields}
             ops={ops}
+            presets={presets}
             onChange={(r) => setItem(index, r)}
           />
         ),
@@ -227,10 +233,11 @@ interface RowProps {
   columns: ColumnInfo[]
   fields: Record<string, FieldInfo>
   ops: ReadonlySet<string>
+  presets: LabelledPreset[]
   onChange: (row: FilterRow | null) => void
 }
 
-function RowEditor({ index, row, columns, fields, ops, onChange }: RowProps) {
+function RowEditor({ index, row, columns, fields, ops, presets, onChange }: RowProps) {
   const { t, i18n } = useTranslation()
   const column = columns.find((c) => c.key === row.field)
   const info = fields[row.field]
@@ -254,12 +261,26 @@ function RowEditor({ index, row, columns, fields, ops, onChange }: RowProps) {
       <Select
         aria-label={t('list.filter.operator', { n })}
         style={{ width: 130 }}
+        showSearch
+        optionFilterProp="label"
         value={row.operator}
         options={operators.map((op) => ({ value: op, label: t(`list.op.${op}`) }))}
-        onChange={(operator: OperatorKey) => onChange({ ...row, operator })}
+        onChange={(operator: OperatorKey) =>
+          onChange({ ...row, operator, value: (operator === 'period') === (row.operator === 'period') ? row.value : '' })
+        }
       />
       {needsValue &&
-        (column?.options ? (
+        (row.operator === 'period' ? (
+          <Select
+            aria-label={t('list.filter.period', { n })}
+            style={{ width: 160 }}
+            showSearch
+            optionFilterProp="label"
+            value={typeof row.value === 'string' && row.value ? row.value : undefined}
+            options={presets.map((p) => ({ value: p.key, label: pickLabel(p.label, i18n.language, p.key) }))}
+            onChange={(value: string) => onChange({ ...row, value })}
+          />
+        ) : column?.options ? (
           <Select
             aria-label={t('list.filter.value', { n })}
             style={{ width: 160 }}

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next'
 import { useNavigate, useParams, useSearchParams } from 'react-router'
 import { api, ApiError, unwrap } from '../../api/client'
 import { cellParts } from '../../core/cellText'
-import type { FieldInfo } from '../../core/filters'
+import { filterFromUrl, type FieldInfo } from '../../core/filters'
 import { pickLabel } from '../../core/labels'
 import { ErrorState } from '../ErrorState'
 import { useNavigation } from '../useNavigation'
@@ -56,6 +56,16 @@ export function FormListPage() {
   if (current && loadedView !== viewId) {
     setLoadedView(viewId)
     setSpec(current.spec)
+    setCursors([null])
+    setTotal(null)
+  }
+
+  // a filter in the URL (?filter=, a dashboard's drill-down or a shared link) opens the list filtered
+  const urlFilter = params.get('filter')
+  const [loadedFilter, setLoadedFilter] = useState<string | null>(null)
+  if (!viewId && urlFilter !== null && urlFilter !== loadedFilter) {
+    setLoadedFilter(urlFilter)
+    setSpec((s) => ({ ...s, filter: filterFromUrl(urlFilter) }))
     setCursors([null])
     setTotal(null)
   }
@@ -338,6 +348,7 @@ export function FormListPage() {
             columns={info.columns}
             fields={fields}
             ops={catalog.data.ops}
+            presets={catalog.data.presets}
             initial={spec.filter ?? null}
             onApply={(filter) => {
               change({ filter })

@@ -1,11 +1,18 @@
 import { useQuery } from '@tanstack/react-query'
 import { api, unwrap } from '../../api/client'
+import type { DatePreset } from '../../core/filters'
+
+export interface LabelledPreset extends DatePreset {
+  label: Record<string, string>
+}
 
 export interface CatalogOps {
   /** the operator symbols and function names the server offers, e.g. "=", "CONTAINS" */
   ops: Set<string>
   /** each field kind's type in expressions */
   valueTypes: Record<string, string>
+  /** the named periods (today, this week …) date fields filter by */
+  presets: LabelledPreset[]
 }
 
 /** What the filter builder may offer, from GET /api/v1/catalog (built once per server version). */
@@ -22,7 +29,8 @@ export function useCatalogOps() {
       }
       for (const fn of catalog.expressions.functions) ops.add(fn.name)
       const valueTypes = Object.fromEntries(catalog.field_kinds.map((k) => [k.key, k.value_type]))
-      return { ops, valueTypes }
+      const presets = catalog.date_presets.map((p) => ({ key: p.key, label: p.label, start: p.start, stop: p.stop }))
+      return { ops, valueTypes, presets }
     },
   })
 }
