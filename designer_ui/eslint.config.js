@@ -38,7 +38,7 @@ export default tseslint.config(
           'jsx-attributes': { include: TEXT_ATTRIBUTES, exclude: [] },
           words: { exclude: [/^[\s\p{P}\p{S}\p{N}]*$/u] },
           callees: {
-            exclude: ['t', 'i18n(ext)?', 'format', 'toLocale(Date|Time)?String', 'includes', 'indexOf', 'startsWith', 'endsWith'],
+            exclude: ['t', 'i18n(ext)?', 'format', 'toLocale(Date|Time)?String', 'includes', 'has', 'indexOf', 'startsWith', 'endsWith'],
           },
         },
       ],
