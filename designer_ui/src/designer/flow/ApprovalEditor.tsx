@@ -36,7 +36,7 @@ export function ApprovalEditor({ idPrefix, node, nodes, catalog, patch }: Props)
   }
   return <>
     <Form.Item label={t('designer.flow.approval.mode')} htmlFor={`${idPrefix}-mode`}>
-      <Select id={`${idPrefix}-mode`} value={mode} style={{ width: '100%' }}
+      <Select id={`${idPrefix}-mode`} value={mode} style={{ width: '100%' }} showSearch={{ optionFilterProp: 'label' }}
         onChange={(m: string) => patch({ mode: m, n: m === 'n_of_m' ? node.n ?? 2 : undefined,
           percentage: m === 'percentage' ? node.percentage ?? 50 : undefined })}
         options={catalog.flows.approval_modes.map((m) => ({ value: m.key, label: pickLabel(m.label, i18n.language, m.key) }))} />
@@ -49,7 +49,7 @@ export function ApprovalEditor({ idPrefix, node, nodes, catalog, patch }: Props)
         onChange={(v) => set('percentage', v ?? undefined)} />
     </Form.Item>}
     <Form.Item label={t('designer.flow.approval.onReject')} htmlFor={`${idPrefix}-reject`}>
-      <Select id={`${idPrefix}-reject`} value={to} style={{ width: '100%' }}
+      <Select id={`${idPrefix}-reject`} value={to} style={{ width: '100%' }} showSearch={{ optionFilterProp: 'label' }}
         onChange={(v: string) => setRule({ ...rule, to: v, ...(v === 'choose' ? {} : { choices: undefined }) })}
         options={[
           ...FIXED.map((k) => ({ value: k, label: t(`designer.flow.approval.reject.${k}`) })),

@@ -42,17 +42,17 @@ export function AssigneeEditor({ id, value, catalog, roles, userFields, onChange
     onChange({ strategy: s, ...Object.fromEntries(Object.entries(value ?? {}).filter(([k]) => keep.has(k))) })
   }
   return <Space direction="vertical" style={{ width: '100%' }} size={6}>
-    <Select id={id} aria-label={t('designer.flow.assignee.strategy')} value={strategy} allowClear={allowClear}
+    <Select id={id} aria-label={t('designer.flow.assignee.strategy')} value={strategy} allowClear={allowClear} showSearch={{ optionFilterProp: 'label' }}
       placeholder={t('designer.flow.assignee.pick')} onChange={changeStrategy} style={{ width: '100%' }}
       options={catalog.flows.assignee_strategies.map((s) => ({ value: s.key, label: pickLabel(s.label, i18n.language, s.key) }))} />
     {reads.has('users') && <Select mode="multiple" aria-label={t('designer.flow.assignee.users')} style={{ width: '100%' }}
       showSearch={{ optionFilterProp: 'label' }} loading={users.isLoading} value={(value?.users as number[] | undefined) ?? []}
       onChange={(v: number[]) => set('users', v.length ? v : undefined)}
       options={(users.data ?? []).map((u) => ({ value: u.id, label: u.display_name || u.username || `#${String(u.id)}` }))} />}
-    {reads.has('role') && <Select aria-label={t('designer.flow.assignee.role')} style={{ width: '100%' }} allowClear
+    {reads.has('role') && <Select aria-label={t('designer.flow.assignee.role')} style={{ width: '100%' }} allowClear showSearch={{ optionFilterProp: 'label' }}
       placeholder={t('designer.flow.assignee.role')} value={value?.role as string | undefined} onChange={(v?: string) => set('role', v)}
       options={roles.map((r) => ({ value: r.key, label: pickLabel(r.label, i18n.language, r.key) }))} />}
-    {reads.has('field') && <Select aria-label={t('designer.flow.assignee.field')} style={{ width: '100%' }}
+    {reads.has('field') && <Select aria-label={t('designer.flow.assignee.field')} style={{ width: '100%' }} showSearch={{ optionFilterProp: 'label' }}
       placeholder={t('designer.flow.assignee.field')} value={value?.field as string | undefined} onChange={(v?: string) => set('field', v)}
       options={userFields.map((f) => ({ value: f.key, label: pickLabel(f.label, i18n.language, f.key) }))} />}
     {reads.has('of') && <Space>

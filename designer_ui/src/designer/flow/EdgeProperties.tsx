@@ -17,13 +17,15 @@ interface Props {
   catalog: Catalog
   problems: string[]
   onDelete: () => void
+  /** Put a new node of this kind between the edge's ends. */
+  onInsert: (kind: string) => void
 }
 
 /**
  * An edge: its ends, and on edges leaving an exclusive or inclusive gateway a guard (formula text, stored as
  * the expression AST once it parses) or the default branch.
  */
-export function EdgeProperties({ store, doc, fi, flow, index, catalog, problems, onDelete }: Props) {
+export function EdgeProperties({ store, doc, fi, flow, index, catalog, problems, onDelete, onInsert }: Props) {
   const { t, i18n } = useTranslation()
   const edge = flow.edges[index]
   if (!edge) return <Typography.Text type="secondary">{t('designer.flow.edge.gone')}</Typography.Text>
@@ -76,6 +78,12 @@ export function EdgeProperties({ store, doc, fi, flow, index, catalog, problems,
     </Form.Item>
     <Form.Item label={t('designer.flow.edge.labelEn')} htmlFor={id('label-en')}>
       <Input id={id('label-en')} value={label.en ?? ''} onChange={(e) => setLabel('en', e.target.value)} />
+    </Form.Item>
+    <Form.Item label={t('designer.flow.edge.insert')} htmlFor={id('insert')} help={t('designer.flow.edge.insertHelp')}>
+      <Select id={id('insert')} value={null} placeholder={t('designer.flow.edge.insertPick')} showSearch={{ optionFilterProp: 'label' }}
+        onChange={(kind: string) => onInsert(kind)}
+        options={catalog.flows.node_kinds.filter((k) => k.incoming[1] !== 0 && k.outgoing[1] !== 0)
+          .map((k) => ({ value: k.key, label: pickLabel(k.label, i18n.language, k.key) }))} />
     </Form.Item>
     <Button danger icon={<DeleteOutlined />} onClick={onDelete}>{t('designer.flow.edge.delete')}</Button>
   </Form>

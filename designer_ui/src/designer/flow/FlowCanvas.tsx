@@ -1,6 +1,6 @@
-import { Background, Controls, MarkerType, ReactFlow, type Connection, type Edge, type NodeChange } from '@xyflow/react'
+import { Background, Controls, MarkerType, ReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange, type ReactFlowInstance } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { layoutFlow, layoutKey, type Box } from '../../core/design/flowLayout'
 import type { FlowLike, PinnedProblems } from '../../core/design/flowModel'
@@ -24,10 +24,13 @@ interface Props {
   onSelectEdge: (index: number) => void
   onClear: () => void
   onConnect: (source: string, target: string) => void
-  onDropKind: (kind: string) => void
+  /** A palette kind dropped on the canvas, or on edge `onEdge` (the node goes between its ends). */
+  onDropKind: (kind: string, onEdge: number | null) => void
 }
 
 const NODE_TYPES = { flowNode: FlowNodeCard }
+/** The first view shows the top of the flow at a readable size, not the whole flow shrunk to fit. */
+const FIRST_VIEW_NODES = 6
 const MAX_GUARD = 26
 
 const guardText = (condition: unknown): string => {
@@ -82,7 +85,7 @@ export function FlowCanvas(props: Props) {
       const kindName = kind ? pickLabel(kind.label, i18n.language, n.kind) : n.kind
       return [{
         id: n.id, type: 'flowNode' as const, position: offsets[n.id] ?? { x: box.x, y: box.y }, width: box.width, height: box.height,
-        selected: props.selectedNode === n.id, ariaRole: 'button',
+        selected: props.selectedNode === n.id, ariaRole: 'button', className: visited.has(n.id) ? 'on-path' : undefined,
         ariaLabel: t('designer.flow.canvas.node', { name, kind: kindName }),
         data: { name, kindName, kind: n.kind, problems: pinned.nodes.get(n.id) ?? [], onPath: visited.has(n.id),
           canIn: (kind?.incoming[1] ?? 1) !== 0, canOut: (kind?.outgoing[1] ?? 1) !== 0 },
@@ -107,15 +110,43 @@ export function FlowCanvas(props: Props) {
     }]
   }), [flow.edges, boxes, pinned, path, onPath, props.selectedEdge, names, i18n.language, t])
 
+  const instance = useRef<ReactFlowInstance<FlowCanvasNode, Edge> | null>(null)
+  const pane = useRef<HTMLDivElement | null>(null)
+  // a node selected elsewhere (a problem link, the properties) is brought into view when it is off screen
+  useEffect(() => {
+    const rf = instance.current
+    const box = props.selectedNode ? boxes.get(props.selectedNode) : undefined
+    if (!rf || !box || !pane.current || !props.selectedNode) return
+    const at = offsets[props.selectedNode] ?? box
+    const { x, y, zoom } = rf.getViewport()
+    const left = at.x * zoom + x
+    const top = at.y * zoom + y
+    const { clientWidth: width, clientHeight: height } = pane.current
+    if (left < 0 || top < 0 || left + box.width * zoom > width || top + box.height * zoom > height) {
+      void rf.setCenter(at.x + box.width / 2, at.y + box.height / 2, { zoom: Math.max(zoom, 0.75) })
+    }
+  }, [props.selectedNode, boxes, offsets])
+
   const onNodesChange = (changes: NodeChange<FlowCanvasNode>[]) => {
     const next: Record<string, { x: number; y: number }> = {}
     for (const change of changes) {
       if (change.type === 'position' && change.position) next[change.id] = change.position
+      // Enter or Space on a focused node selects it, as a click does
+      if (change.type === 'select' && change.selected && change.id !== props.selectedNode) props.onSelectNode(change.id)
     }
     if (Object.keys(next).length > 0) setMoved({ key, at: { ...offsets, ...next } })
   }
 
-  return <div className="flow-canvas" onDragOver={(e) => {
+  const onEdgesChange = (changes: EdgeChange[]) => {
+    for (const change of changes) {
+      if (change.type === 'select' && change.selected) {
+        const index = Number(change.id.slice(1))
+        if (index !== props.selectedEdge) props.onSelectEdge(index)
+      }
+    }
+  }
+
+  return <div className="flow-canvas" ref={pane} onDragOver={(e) => {
     if (e.dataTransfer.types.includes(KIND_MIME)) {
       e.preventDefault()
       e.dataTransfer.dropEffect = 'copy'
@@ -124,15 +155,21 @@ export function FlowCanvas(props: Props) {
     const kind = e.dataTransfer.getData(KIND_MIME)
     if (kind) {
       e.preventDefault()
-      props.onDropKind(kind)
+      const edge = (e.target as Element).closest('.react-flow__edge')?.getAttribute('data-id')
+      props.onDropKind(kind, edge ? Number(edge.slice(1)) : null)
     }
   }}>
-    <ReactFlow nodes={nodes} edges={edges} nodeTypes={NODE_TYPES} onNodesChange={onNodesChange}
+    <ReactFlow nodes={nodes} edges={edges} nodeTypes={NODE_TYPES} onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}
       onNodeClick={(_, node) => props.onSelectNode(node.id)}
       onEdgeClick={(_, edge) => props.onSelectEdge(Number((edge.data as { index: number }).index))}
       onPaneClick={props.onClear}
       onConnect={(c: Connection) => props.onConnect(c.source, c.target)}
-      deleteKeyCode={null} fitView fitViewOptions={{ padding: 0.15, maxZoom: 1 }} minZoom={0.05} maxZoom={2}
+      onInit={(rf) => {
+        instance.current = rf
+        const top = [...boxes.entries()].sort((a, b) => a[1].y - b[1].y).slice(0, FIRST_VIEW_NODES).map(([id]) => ({ id }))
+        void rf.fitView({ nodes: top, padding: 0.1, minZoom: 0.7, maxZoom: 1 })
+      }}
+      deleteKeyCode={null} minZoom={0.05} maxZoom={2}
       onlyRenderVisibleElements={flow.nodes.length > 80} nodesFocusable edgesFocusable
       ariaLabelConfig={{
         'controls.ariaLabel': t('designer.flow.canvas.controls'), 'controls.zoomIn.ariaLabel': t('designer.flow.canvas.zoomIn'),

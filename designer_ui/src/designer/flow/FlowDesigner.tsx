@@ -2,7 +2,7 @@ import { App as AntApp, Result, Tabs, Typography } from 'antd'
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { DraftStore, Problem } from '../../core/design/draftStore'
-import { addNodeOps, connectOps, connectProblem, flowAt, newNodeId, pinProblems, removeEdgeOps, removeNodeOps,
+import { addNodeOps, connectOps, connectProblem, flowAt, insertOnEdgeOps, newNodeId, pinProblems, removeEdgeOps, removeNodeOps,
   type FlowNode } from '../../core/design/flowModel'
 import { formatPointer } from '../../core/design/pointer'
 import { pickLabel, type Label } from '../../core/labels'
@@ -63,13 +63,14 @@ export function FlowDesigner({ appKey, store, doc, fi, catalog, problems, publis
   const node = selection.node ? flow.nodes.find((n) => n.id === selection.node) ?? null : null
   const edgeIndex = selection.edge !== null && flow.edges[selection.edge] ? selection.edge : null
 
-  const add = (kindKey: string) => {
+  /** A new node of `kindKey`, on its own or between the ends of edge `onEdge`. */
+  const add = (kindKey: string, onEdge: number | null = null) => {
     const kind = kinds.get(kindKey)
     if (!kind) return
     const id = newNodeId(flow, kindKey)
-    const fresh: FlowNode = { id, kind: kindKey, label: { 'zh-CN': `${kind.label['zh-CN']} ${id.split('_').pop() ?? ''}`.trim(),
-      en: `${kind.label.en} ${id.split('_').pop() ?? ''}`.trim() } }
-    store.edit(addNodeOps(doc, fi, fresh))
+    const n = id.split('_').pop() ?? ''
+    const fresh: FlowNode = { id, kind: kindKey, label: { 'zh-CN': `${kind.label['zh-CN']} ${n}`, en: `${kind.label.en} ${n}` } }
+    store.edit(onEdge === null ? addNodeOps(doc, fi, fresh) : insertOnEdgeOps(doc, fi, onEdge, fresh))
     onSelect({ node: id, edge: null })
   }
   const connect = (source: string, target: string) => {
@@ -114,7 +115,7 @@ export function FlowDesigner({ appKey, store, doc, fi, catalog, problems, publis
       onRenamed={(id) => onSelect({ node: id, edge: null })} onDelete={() => deleteNode(node.id)} />
     : edgeIndex !== null
       ? <EdgeProperties key={edgeIndex} store={store} doc={doc} fi={fi} flow={flow} index={edgeIndex} catalog={catalog}
-        problems={pinned.edges.get(edgeIndex) ?? []} onDelete={() => deleteEdge(edgeIndex)} />
+        problems={pinned.edges.get(edgeIndex) ?? []} onDelete={() => deleteEdge(edgeIndex)} onInsert={(kind) => add(kind, edgeIndex)} />
       : <FlowProperties appKey={appKey} store={store} fi={fi} flow={flow} forms={forms} calendars={calendars}
         problems={pinned.flow} onChecked={setChecked} />
 
