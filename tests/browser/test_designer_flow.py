@@ -55,6 +55,8 @@ def choose(box: Any, option: str) -> None:
     """Choose an option of a searchable select the way a keyboard user does: type it, Enter."""
     box.click()
     box.fill(option)
+    # the list has filtered down to it (it is the active option) before Enter takes it
+    expect(box.page.get_by_role("option", name=option, exact=True)).to_be_attached()
     box.press("Enter")
 
 
@@ -133,13 +135,16 @@ def test_add_an_approval_set_it_up_fix_its_problem_preview_and_publish(page: Any
     assert guard["condition"] == {">": [{"var": "compensation_amount"}, 8000]}
 
     # the path a real record would take through the draft lights the new node
-    page.get_by_label("选择一条记录").click()
-    page.get_by_role("option").first.click()
+    with site.api_login("admin") as api:
+        newest = api.get(f"/api/v1/apps/{APP}/forms/complaint/records", params={"limit": 1}).json()["items"][0]
+    choose(page.get_by_label("选择一条记录"), f"#{newest['id']} {newest['subject']}")
     page.get_by_role("button", name="预览路径").click()
     result = page.get_by_role("status", name="预览结果")
     expect(result).to_contain_text("主管复核")
     expect(approval).to_have_class(re.compile("on-path"))
     expect(node(canvas, "分派受理", "办理")).to_have_class(re.compile("on-path"))
+    approval.click()  # its approval settings beside the lit path
+    expect(page.get_by_text("节点：主管复核")).to_be_visible()
     keep_screenshot(page, "designer-flow", tmp_path)
 
     # publish: validation passes, a version with a note

@@ -36,7 +36,8 @@ def test_the_preview_walks_the_draft_with_a_real_record(org: Org, clock: ManualC
             edge["condition"] = {"<=": [{"var": "amount"}, 1000]}
     _put_draft(desk, draft)
 
-    published = desk.admin.post("/api/v1/apps/complaints/flows/handle/preview", json={"priority": "P3", "amount": "800"})
+    sample = {"priority": "P3", "amount": "800"}
+    published = desk.admin.post("/api/v1/apps/complaints/flows/handle/preview", json=sample)
     assert _gate_target(published.json()["path"]) == "manager"
     from_record = desk.admin.post(URL, json={"record_id": record_id})
     assert from_record.status_code == 200, from_record.text
