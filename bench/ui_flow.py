@@ -56,6 +56,10 @@ def big_flow(key: str, blocks: int) -> dict[str, Any]:
                   {"source": gate, "target": right, "default": True},
                   {"source": left, "target": meet}, {"source": right, "target": meet}]
         last = meet
+    for i in range(NODES - 2 - 4 * blocks):  # a tail of plain tasks up to NODES
+        nodes.append({"id": f"t{i}", **task, "label": {"zh-CN": f"收尾 {i}", "en": f"Wrap up {i}"}})
+        edges.append({"source": last, "target": f"t{i}"})
+        last = f"t{i}"
     nodes.append({"id": "end", "kind": "end"})
     edges.append({"source": last, "target": "end"})
     return {"key": key, "label": {"zh-CN": key, "en": key}, "form": "ticket", "nodes": nodes, "edges": edges}
@@ -106,6 +110,8 @@ def pan_frames(page: Any, flow: str) -> tuple[list[float], int]:
 
     page.on("request", seen)
     x, y = pane["x"] + 12, pane["y"] + pane["height"] - 12
+    viewport = page.locator(".react-flow__viewport")
+    before = viewport.get_attribute("style")
     page.mouse.move(x, y)
     page.mouse.down()
     page.evaluate(FRAME_PROBE)
@@ -118,6 +124,8 @@ def pan_frames(page: Any, flow: str) -> tuple[list[float], int]:
     page.mouse.up()
     frames: list[float] = page.evaluate("() => { window.__probe = false; return window.__frames }")
     intervals = [b - a for a, b in itertools.pairwise(frames)]
+    if viewport.get_attribute("style") == before:
+        note(f"  WARNING: the {flow} canvas did not pan")
     # a node dragged on the canvas moves there only: still nothing for the server
     node = canvas.get_by_role("button", name="节点 开始（开始）").bounding_box()
     assert node
