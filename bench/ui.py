@@ -7,6 +7,8 @@
    with performance.mark when the last chart has rendered), median of several loads with a warm HTTP cache;
    baseline the same page's API call alone (POST …/dashboards/cockpit/run), timed from Python.
    Target ≤ 1.5 s on 10 000 complaints (``--quick``: 500).
+3. The flow designer panning a 200-node flow: frames per second against an empty canvas (≥ 50 fps), and no
+   request to the server during a drag (``bench/ui_flow.py``, which also runs alone).
 
 Run: ``.venv/bin/python bench/ui.py [--quick]`` (needs npm and /usr/bin/chromium; builds the UI if stale).
 """
@@ -28,6 +30,7 @@ import uvicorn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import ROOT, load_note, note, parse_args, result, sqlite_database
+from bench.ui_flow import flow_designer_figures
 from dajian.platform.app import create_app
 from dajian.platform.auth import create_organisation, create_user
 from dajian.platform.config import Settings
@@ -163,6 +166,7 @@ def main() -> None:
                 result("ui_first_screen_js_kb_gzip", first / 1024, total / 1024,
                        f"<={FIRST_SCREEN_TARGET_KB}KB", baseline_is="all_built_js")
                 page_ms = cockpit_ms(browser, base, runs)
+                flow_designer_figures(browser, base, org=ORG, username="admin", password=PASSWORD)
                 browser.close()
             calls = api_ms(base, runs)
             note(f"cockpit interactive ms: {[round(s) for s in page_ms]}; API alone ms: {[round(s) for s in calls]}")

@@ -44,7 +44,7 @@ export default tseslint.config(
             ],
           },
           callees: {
-            exclude: ['t', 'i18n(ext)?', 'format', 'toLocale(Date|Time)?String', 'includes', 'indexOf', 'startsWith', 'endsWith'],
+            exclude: ['t', 'i18n(ext)?', 'format', 'toLocale(Date|Time)?String', 'includes', 'has', 'indexOf', 'startsWith', 'endsWith'],
           },
         },
       ],

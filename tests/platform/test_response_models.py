@@ -317,6 +317,8 @@ def test_flows_tasks_and_inboxes(org: Org, engine: Engine, recorder: Recorder, c
     _ok(desk.admin.post(f"{app}/validate", json=complaint_flow()))
     _ok(desk.admin.post(f"{app}/validate", json={**complaint_flow(), "nodes": complaint_flow()["nodes"][:2]}))
     _ok(desk.admin.post(f"{app}/validate", json={"form": "nope"}))
+    _ok(desk.admin.post("/api/v1/apps/complaints/draft/flows/handle/preview",
+                        json={"record_id": record_id, "values": {"amount": "800"}}))
     assert publish(desk.admin, {**flow_app(), "label": {"en": "Complaints, second version"}}).status_code == 200
     _ok(desk.admin.post(f"{instance}/migrate", json={}))
     _seen(engine, recorder)

@@ -103,6 +103,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", _APP + "/export"): DESIGN_READ,
     ("GET", _APP + "/openapi.json"): READ,
     ("POST", _APP + "/flows/validate"): DESIGN,
+    ("POST", _APP + "/draft/flows/{flow_key}/preview"): DESIGN,
     ("GET", _APP + "/rules/runs"): DESIGN,
     ("POST", _APP + "/rules/dry-run"): DESIGN,
     ("POST", _APP + "/rules/schedules/sync"): DESIGN,

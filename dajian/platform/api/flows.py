@@ -20,7 +20,7 @@ from dajian.platform.clock import utcnow
 from dajian.platform.errors import Invalid
 from dajian.platform.flows import inbox as reads
 from dajian.platform.flows import service
-from dajian.platform.flows.plans import field_types, plan_for
+from dajian.platform.flows.plans import draft_plan, field_types, plan_for, record_sample
 from dajian.platform.principal import Principal
 from dajian.platform.records import form_context
 
@@ -49,6 +49,12 @@ class InstanceActBody(BaseModel):
     comment: str | None = Field(default=None, max_length=4000)
     users: list[BodyId] = Field(default_factory=list, max_length=50, description="cc: people; comment: @mentions")
     client_request_id: RequestId = None
+
+
+class DraftPreviewBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    record_id: BodyId | None = Field(default=None, description="a record of the flow's form to walk the flow with")
+    values: dict[str, Any] = Field(default_factory=dict, description="sample values, over the record's when both")
 
 
 class MigrateBody(BaseModel):
@@ -123,6 +129,24 @@ def preview_path(conn: Conn, principal: Auth, app_key: str, flow_key: str,
     if issues:
         raise Invalid("the sample record is invalid", errors=issues)
     return {"flow": flow_key, **preview(plan, values, now=utcnow())}
+
+
+@router.post("/apps/{app_key}/draft/flows/{flow_key}/preview", tags=[DESIGNER],
+             **answers(out.FlowPreview, *SIGNED_IN, 404, 413, 422))
+def preview_draft_path(conn: Conn, principal: Auth, app_key: str, flow_key: str,
+                       body: DraftPreviewBody) -> dict[str, Any]:
+    """The path through the draft's flow that a real record (``record_id``) or sample values would take if
+    every step were approved, for the designer before it publishes; nothing is written."""
+    row = get_app_row(conn, principal, app_key, draft=True)
+    require_manage(conn, principal, row)
+    plan = draft_plan(row["draft"], flow_key)
+    runtime = load_runtime(conn, principal, app_key)
+    ctx = form_context(conn, principal, runtime, plan.definition.form, "read")
+    record = record_sample(conn, ctx, body.record_id) if body.record_id is not None else {}
+    values, issues = ctx.form.coerce(body.values, partial=True)
+    if issues:
+        raise Invalid("the sample values are invalid", errors=[{**i, "path": "/values" + i["path"]} for i in issues])
+    return {"flow": flow_key, **preview(plan, {**record, **values}, now=utcnow())}
 
 
 @router.post("/apps/{app_key}/flows/validate", tags=[DESIGNER],

@@ -3,8 +3,9 @@ instance always gets the plan of the version that started it, in any process."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
 from dajian.engines.flow import FlowDefinitionError, FlowIssue, FlowPlan, compile_flow, validate_flow
@@ -15,6 +16,9 @@ from dajian.platform.errors import Invalid, NotFound
 from dajian.platform.filters import STANDARD_TYPES
 from dajian.platform.models import app_versions
 from dajian.platform.version_cache import VersionCache, database_key
+
+if TYPE_CHECKING:
+    from dajian.platform.records import FormContext
 
 _PLANS: VersionCache[FlowPlan] = VersionCache("flow plan")
 _PAUSING: VersionCache[tuple[str, ...]] = VersionCache("pausing flows")
@@ -58,6 +62,42 @@ def compile_app_flow(definition: AppDefinition, flow_key: str, *, calendars: dic
     if form is None:
         raise NotFound(f"flow '{flow_key}' belongs to no form of this app")
     return compile_flow(doc, fields=field_types(form), calendars=calendars)
+
+
+def draft_plan(doc: Any, flow_key: str) -> FlowPlan:
+    """The plan of a flow of an unpublished draft (not cached: drafts change); 422 with every problem of the
+    draft's flow when it does not compile."""
+    if not isinstance(doc, dict):
+        raise Invalid("the draft is not an app definition")
+    try:
+        definition = parse_definition(doc)
+    except ValidationError as exc:
+        raise Invalid("the draft does not match the app schema; fix its problems first",
+                      errors=[{"path": "/" + "/".join(str(p) for p in e["loc"]), "message": e["msg"]}
+                              for e in exc.errors()[:50]]) from None
+    try:
+        return compile_app_flow(definition, flow_key, calendars=calendars(doc))
+    except FlowDefinitionError as exc:
+        raise Invalid(f"flow '{flow_key}' of the draft has problems; fix them first",
+                      errors=[i.as_dict() for i in exc.issues]) from None
+
+
+def record_sample(conn: Connection, ctx: FormContext, record_id: int) -> dict[str, Any]:
+    """A record's field values as a flow reads them, from what the caller may read of it (404 when
+    they may not); a value the form no longer takes is left out rather than refused."""
+    from dajian.platform.records import get_record
+
+    public = get_record(conn, ctx, record_id)
+    sample: dict[str, Any] = {}
+    for key, value in public.items():
+        if key in ctx.form.fields and value not in (None, "", []):
+            clean, issues = ctx.form.coerce({key: value}, partial=True)
+            if not issues:
+                sample.update(clean)
+    for key in ("id", "owner_id", "dept_id", "created_by"):  # ids; the timestamps arrive as text
+        if key in public:
+            sample.setdefault(key, public[key])
+    return sample
 
 
 def app_flow_issues(doc: dict[str, Any]) -> list[dict[str, str | None]]:

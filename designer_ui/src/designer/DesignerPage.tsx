@@ -1,14 +1,16 @@
 import { CloudUploadOutlined, DeleteOutlined, EyeOutlined, HistoryOutlined, PlusOutlined, RedoOutlined, SaveOutlined,
   UndoOutlined, WarningOutlined } from '@ant-design/icons'
 import { Badge, Button, Layout, Menu, Result, Space, Spin, Tag, Tooltip, Typography } from 'antd'
-import { useMemo, useState } from 'react'
+import { lazy, Suspense, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams } from 'react-router'
 import type { Problem, SaveStatus } from '../core/design/draftStore'
+import { flowSelectionOf, flowsOf } from '../core/design/flowModel'
 import { formAt } from '../core/design/formModel'
 import { uniqueKey } from '../core/design/keys'
 import { selectionOf } from '../core/design/selection'
 import { pickLabel } from '../core/labels'
+import type { FlowSelectionState } from './flow/FlowDesigner'
 import { FormDesigner, type FormSelection } from './FormDesigner'
 import { ProblemsDrawer } from './ProblemsDrawer'
 import { PublishDialog } from './PublishDialog'
@@ -20,16 +22,24 @@ import { usePublishedDefinition } from './usePublishedDefinition'
 import { VersionsDrawer } from './VersionsDrawer'
 import './designer.css'
 
+// the canvas (@xyflow/react, dagre) loads only when a flow is opened
+const FlowDesigner = lazy(async () => ({ default: (await import('./flow/FlowDesigner')).FlowDesigner }))
+
 type Obj = { key?: unknown; label?: Record<string, string> }
+// key names, the same in every language
+const KEYS = { undo: 'Ctrl+Z', redo: 'Ctrl+Shift+Z', save: 'Ctrl+S' }
 type Panel = 'problems' | 'versions' | 'trash' | 'publish' | null
 
 const STATUS_COLOR: Record<SaveStatus, string> = { saved: 'green', dirty: 'orange', saving: 'blue', error: 'red' }
 
-/** /design/:app/forms/:form — the shell every designer shares (draft, undo, problems, versions, bin, publish) around the form designer. */
+/**
+ * /design/:app/forms/:form and /design/:app/flows/:flow — the shell every designer shares (draft, undo, problems,
+ * versions, bin, publish) around the form designer or the flow designer.
+ */
 export function DesignerPage() {
   const { t, i18n } = useTranslation()
   const navigate = useNavigate()
-  const { app: appKey = '', form: formKey } = useParams()
+  const { app: appKey = '', form: formKey, flow: flowKey } = useParams()
   const { store, detail } = useDraftStore(appKey)
   const snapshot = useDraftSnapshot(store)
   const catalog = useCatalog()
@@ -38,6 +48,7 @@ export function DesignerPage() {
   const published = usePublishedDefinition(appKey, version)
   const [panel, setPanel] = useState<Panel>(null)
   const [selection, setSelection] = useState<FormSelection>({ field: null, section: null })
+  const [flowSelection, setFlowSelection] = useState<FlowSelectionState>({ node: null, edge: null })
 
   useDesignerKeys({
     undo: () => store?.undo(), redo: () => store?.redo(), save: () => void store?.saveNow(),
@@ -46,6 +57,8 @@ export function DesignerPage() {
   const doc = snapshot?.state.doc
   const forms = useMemo(() => ((doc as { forms?: Obj[] } | undefined)?.forms ?? []), [doc])
   const fi = forms.findIndex((f) => f.key === formKey)
+  const flows = useMemo(() => (doc === undefined ? [] : flowsOf(doc)), [doc])
+  const flowIndex = flowKey === undefined ? -1 : flows.findIndex((f) => f.key === flowKey)
   const problems = useMemo(() => snapshot?.problems ?? [], [snapshot])
   const flagged = useMemo(() => new Set(problems.flatMap((p) => {
     const sel = doc === undefined ? null : selectionOf(doc, p.path)
@@ -54,7 +67,7 @@ export function DesignerPage() {
 
   if (detail.isError) return <Result status="error" title={detail.error.message} />
   if (!store || !snapshot || doc === undefined || !catalog.data) return <Spin className="designer-loading" />
-  if (formKey === undefined || fi < 0) {
+  if (flowKey === undefined && (formKey === undefined || fi < 0)) {
     const first = forms[0]
     if (first && typeof first.key === 'string' && formKey === undefined) {
       void navigate(`/design/${appKey}/forms/${first.key}`, { replace: true })
@@ -63,6 +76,13 @@ export function DesignerPage() {
   }
 
   const pick = (problem: Problem) => {
+    const inFlow = flowSelectionOf(doc, problem.path)
+    if (inFlow) {
+      const key = flows[inFlow.flow]?.key
+      if (key !== undefined && key !== flowKey) void navigate(`/design/${appKey}/flows/${key}`)
+      setFlowSelection({ node: inFlow.node, edge: inFlow.edge })
+      return
+    }
     const sel = selectionOf(doc, problem.path)
     if (sel.form !== null) {
       const key = (formAt(doc, sel.form) as Obj | undefined)?.key
@@ -80,6 +100,19 @@ export function DesignerPage() {
     void navigate(`/design/${appKey}/forms/${key}`)
   }
 
+  const addFlow = () => {
+    const key = uniqueKey('flow', new Set(flows.map((f) => f.key)), { numbered: true })
+    const label = { 'zh-CN': t('designer.flow.newFlow', { lng: 'zh-CN' }), en: t('designer.flow.newFlow', { lng: 'en' }) }
+    const form = typeof formKey === 'string' ? formKey : String(forms[0]?.key ?? '')
+    const flow = { key, label, form, nodes: [{ id: 'start', kind: 'start' }, { id: 'end', kind: 'end' }],
+      edges: [{ source: 'start', target: 'end' }] }
+    store.edit(Array.isArray((doc as { flows?: unknown }).flows)
+      ? [{ op: 'insert', path: ['flows', '-'], value: flow }] : [{ op: 'set', path: ['flows'], value: [flow] }])
+    setFlowSelection({ node: null, edge: null })
+    void navigate(`/design/${appKey}/flows/${key}`)
+  }
+
+  const publishedFlow = ((published.data as { flows?: Obj[] } | null | undefined)?.flows ?? []).find((f) => f.key === flowKey) ?? null
   const publishedForm = ((published.data as { forms?: Obj[] } | null | undefined)?.forms ?? []).find((f) => f.key === formKey) ?? null
   const appLabel = pickLabel((doc as Obj).label, i18n.language, appKey)
   const status = snapshot.status
@@ -93,11 +126,11 @@ export function DesignerPage() {
         </Tooltip>
       </Space>
       <Space size={4} wrap>
-        <Tooltip title="Ctrl+Z"><Button icon={<UndoOutlined />} aria-label={t('designer.undo')} disabled={!snapshot.canUndo}
+        <Tooltip title={KEYS.undo}><Button icon={<UndoOutlined />} aria-label={t('designer.undo')} disabled={!snapshot.canUndo}
           onClick={() => store.undo()} /></Tooltip>
-        <Tooltip title="Ctrl+Shift+Z"><Button icon={<RedoOutlined />} aria-label={t('designer.redo')} disabled={!snapshot.canRedo}
+        <Tooltip title={KEYS.redo}><Button icon={<RedoOutlined />} aria-label={t('designer.redo')} disabled={!snapshot.canRedo}
           onClick={() => store.redo()} /></Tooltip>
-        <Tooltip title="Ctrl+S"><Button icon={<SaveOutlined />} onClick={() => void store.saveNow()}
+        <Tooltip title={KEYS.save}><Button icon={<SaveOutlined />} onClick={() => void store.saveNow()}
           loading={status === 'saving'}>{t('designer.save')}</Button></Tooltip>
         <Badge count={problems.length} size="small" overflowCount={99}>
           <Button icon={<WarningOutlined />} onClick={() => setPanel('problems')}>{t('designer.problems.button')}</Button>
@@ -110,7 +143,7 @@ export function DesignerPage() {
     </div>
     <Layout className="designer-body">
       <Layout.Sider width={180} theme="light" className="designer-forms">
-        <Menu mode="inline" aria-label={t('designer.forms')} selectedKeys={formKey ? [formKey] : []}
+        <Menu mode="inline" aria-label={t('designer.forms')} selectedKeys={flowKey === undefined && formKey ? [formKey] : []}
           onClick={({ key }) => {
             setSelection({ field: null, section: null })
             void navigate(`/design/${appKey}/forms/${key}`)
@@ -118,9 +151,23 @@ export function DesignerPage() {
           items={forms.map((f) => ({ key: String(f.key), label: pickLabel(f.label, i18n.language, String(f.key)) }))} />
         <Button type="dashed" icon={<PlusOutlined />} onClick={addForm} style={{ margin: 8, width: 'calc(100% - 16px)' }}>
           {t('designer.addForm')}</Button>
+        <Typography.Text type="secondary" className="designer-list-title">{t('designer.flow.list')}</Typography.Text>
+        <Menu mode="inline" aria-label={t('designer.flow.list')} selectedKeys={flowKey ? [flowKey] : []}
+          onClick={({ key }) => {
+            setFlowSelection({ node: null, edge: null })
+            void navigate(`/design/${appKey}/flows/${key}`)
+          }}
+          items={flows.map((f) => ({ key: f.key, label: pickLabel(f.label, i18n.language, f.key) }))} />
+        <Button type="dashed" icon={<PlusOutlined />} onClick={addFlow} style={{ margin: 8, width: 'calc(100% - 16px)' }}>
+          {t('designer.flow.add')}</Button>
       </Layout.Sider>
       <Layout.Content className="designer-content">
-        {fi < 0 ? <Result status="404" title={t('designer.noForm')} />
+        {flowKey !== undefined ? (flowIndex < 0 ? <Result status="404" title={t('designer.flow.none')} />
+          : <Suspense fallback={<Spin className="designer-loading" />}>
+            <FlowDesigner key={flowKey} appKey={appKey} store={store} doc={doc} fi={flowIndex} catalog={catalog.data}
+              problems={problems} publishedFlow={publishedFlow} selection={flowSelection} onSelect={setFlowSelection} />
+          </Suspense>)
+          : fi < 0 ? <Result status="404" title={t('designer.noForm')} />
           : <FormDesigner key={formKey} appKey={appKey} store={store} doc={doc} fi={fi} catalog={catalog.data}
             publishedForm={publishedForm} selection={selection} onSelect={setSelection} flagged={flagged} />}
       </Layout.Content>

@@ -7,6 +7,8 @@ import { uniqueKey } from '../core/design/keys'
 import { pickLabel } from '../core/labels'
 import { ExpressionInput } from './ExpressionInput'
 
+const VALIDATIONS = 'validations'
+
 type Obj = Record<string, unknown>
 
 /** The form's own properties: bilingual name, title field, tabs, and its validations with bilingual messages. */
@@ -39,7 +41,7 @@ export function FormProperties({ store, doc, fi }: { store: DraftStore; doc: unk
     <Card size="small" title={t('designer.form.validations')} style={{ marginTop: 12 }}>
       {validations.map((v, i) => {
         const message = (v.message ?? {}) as Record<string, string>
-        const at = ['validations', String(i)]
+        const at = [VALIDATIONS, String(i)]
         return <Space key={i} direction="vertical" style={{ width: '100%', marginBottom: 12 }} size={4}>
           <Form.Item label={t('designer.form.condition', { n: i + 1 })} htmlFor={`validation-${String(i)}-condition`} style={{ marginBottom: 4 }}>
             <ExpressionInput id={`validation-${String(i)}-condition`} value={v.condition}

@@ -1,6 +1,7 @@
 import { Button, Drawer, Empty, List, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { Problem } from '../core/design/draftStore'
+import { flowAt, flowSelectionOf } from '../core/design/flowModel'
 import { selectionOf } from '../core/design/selection'
 import { pickLabel } from '../core/labels'
 import { getAt, parsePointer } from '../core/design/pointer'
@@ -15,6 +16,14 @@ interface Props {
 
 /** What a JSON path names, in words: "客诉工单 › 投诉主题" for /forms/4/fields/0/label. */
 export function describePath(doc: unknown, pointer: string, locale: string): string {
+  const inFlow = flowSelectionOf(doc, pointer)
+  const flow = inFlow ? flowAt(doc, inFlow.flow) : undefined
+  if (inFlow && flow) {
+    const name = (id: string) => pickLabel(flow.nodes.find((n) => n.id === id)?.label, locale, id)
+    const edge = inFlow.edge !== null ? flow.edges[inFlow.edge] : undefined
+    const part = inFlow.node !== null ? name(inFlow.node) : edge ? `${name(edge.source)} → ${name(edge.target)}` : null
+    return [pickLabel(flow.label, locale, flow.key), ...(part ? [part] : [])].join(' › ')
+  }
   const sel = selectionOf(doc, pointer)
   const names: string[] = []
   const parts = parsePointer(sel.path)
