@@ -52,6 +52,7 @@ const router = createBrowserRouter([
       { path: '/admin/*', element: <AdminRoutes /> },
       { path: '/design/:app', element: <DesignerPage /> },
       { path: '/design/:app/forms/:form', element: <DesignerPage /> },
+      { path: '/design/:app/rules/:rule?', element: <DesignerPage /> },
       {
         path: '/a/:app',
         element: <AppLayout />,
