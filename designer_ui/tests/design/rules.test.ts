@@ -119,3 +119,16 @@ describe('decision table cells', () => {
     expect(applyOps(applyOps(doc, ops), restore)).toEqual(doc)
   })
 })
+
+describe('the engine reasons in words', () => {
+  it('keys the reasons the engine writes and keeps the others as written', async () => {
+    const { reasonOf } = await import('../../src/core/design/rules')
+    expect(reasonOf('on created; condition true')).toMatchObject({ key: 'firedWhen', params: { event: 'created' } })
+    expect(reasonOf('on updated')).toMatchObject({ key: 'fired', params: { event: 'updated' } })
+    expect(reasonOf('on created; condition true (recent=4)')).toMatchObject({ key: 'firedWhen', params: { aggregates: 'recent=4' } })
+    expect(reasonOf('condition on aggregates is false (recent=1)')).toMatchObject({ key: 'aggregatesFalse', params: { aggregates: 'recent=1' } })
+    expect(reasonOf('none of the watched fields changed').key).toBe('notWatched')
+    expect(reasonOf('condition failed: ExprError: x').params).toEqual({ error: 'ExprError: x' })
+    expect(reasonOf('something new')).toEqual({ key: null, params: {}, text: 'something new' })
+  })
+})

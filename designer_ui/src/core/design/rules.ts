@@ -155,3 +155,29 @@ export function ruleProblemTarget(doc: unknown, path: string): { key: string; re
   if (!isObj(element) || typeof element.key !== 'string') return null
   return { key: element.key, rest: match[2] ?? '' }
 }
+
+export interface Reason {
+  /** A key under designer.rules.reason, or null: show `text` as the server wrote it. */
+  key: string | null
+  params: Record<string, string>
+  text: string
+}
+
+const BLOCKED: Record<string, string> = {
+  disabled: 'disabled', 'no trigger matches': 'noTrigger', 'none of the watched fields changed': 'notWatched',
+  'condition is false': 'conditionFalse', "another rule's timer": 'otherTimer',
+}
+
+/** The engine's reason for a rule firing or not, as a sentence key and its parameters (the page words it). */
+export function reasonOf(text: string): Reason {
+  if (text in BLOCKED) return { key: BLOCKED[text] ?? null, params: {}, text }
+  const fired = /^on ([a-z_]+)(; condition true)?(?: \((.*)\))?$/.exec(text)
+  if (fired) {
+    return { key: fired[2] ? 'firedWhen' : 'fired', params: { event: fired[1] ?? '', aggregates: fired[3] ?? '' }, text }
+  }
+  const aggregates = /^condition on aggregates is false \((.*)\)$/.exec(text)
+  if (aggregates) return { key: 'aggregatesFalse', params: { aggregates: aggregates[1] ?? '' }, text }
+  const failed = /^condition failed: (.*)$/.exec(text)
+  if (failed) return { key: 'conditionFailed', params: { error: failed[1] ?? '' }, text }
+  return { key: null, params: {}, text }
+}

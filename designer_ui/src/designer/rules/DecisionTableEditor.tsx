@@ -58,7 +58,7 @@ export function DecisionTableEditor({ appKey, store, doc, element, catalog, scop
   }
 
   const columns: ColumnsType<Row> = [
-    { key: '#', title: '#', width: 48, fixed: 'left', render: (_, row) => {
+    { key: '#', title: '#', width: 44, fixed: 'left', render: (_, row) => {
       const found = marks.rows.get(row.index)
       return <Space size={2}>
         <span>{row.index + 1}</span>
@@ -68,21 +68,21 @@ export function DecisionTableEditor({ appKey, store, doc, element, catalog, scop
       </Space>
     } },
     { key: 'when', title: t('designer.rules.table.conditions'), className: 'dt-group-when', children: table.inputs.map((c, n) => ({
-      key: `when:${c.key}`, title: header(c, 'inputs', n), className: 'dt-when', width: 150,
+      key: `when:${c.key}`, title: header(c, 'inputs', n), className: 'dt-when', width: 118,
       render: (_: unknown, row: Row) => <CellInput label={t('designer.rules.table.whenCell', { row: rowName(row.index), column: colName(c) })}
-        text={cellText(row.when?.[c.key])} problems={marks.cells.get(`when/${String(row.index)}/${c.key}`)}
+        placeholder={t('designer.rules.table.any')} text={cellText(row.when?.[c.key])} problems={marks.cells.get(`when/${String(row.index)}/${c.key}`)}
         onCommit={(text) => store.edit(setCellOps(table, element.index, row.index, 'when', c.key, parseCell(text, c.type)))} />,
     })) },
     { key: 'then', title: t('designer.rules.table.results'), className: 'dt-group-then', children: table.outputs.map((c, n) => ({
-      key: `then:${c.key}`, title: header(c, 'outputs', n), className: 'dt-then', width: 140,
+      key: `then:${c.key}`, title: header(c, 'outputs', n), className: 'dt-then', width: 128,
       render: (_: unknown, row: Row) => <CellInput label={t('designer.rules.table.thenCell', { row: rowName(row.index), column: colName(c) })}
         text={outputText(row.then?.[c.key])} problems={marks.cells.get(`then/${String(row.index)}/${c.key}`)}
         onCommit={(text) => store.edit(setCellOps(table, element.index, row.index, 'then', c.key, parseOutput(text, c.type)))} />,
     })) },
-    { key: 'note', title: t('designer.rules.table.note'), width: 180, render: (_, row) =>
+    { key: 'note', title: t('designer.rules.table.note'), width: 120, render: (_, row) =>
       <CellInput label={t('designer.rules.table.noteCell', { row: rowName(row.index) })} text={row.note ?? ''} problems={undefined}
         onCommit={(text) => store.edit(setKeyOps(doc, [...path, 'rows', String(row.index)], 'note', text.trim() ? text : undefined))} /> },
-    { key: 'ops', width: 72, fixed: 'right', render: (_, row) => <Space size={0}>
+    { key: 'ops', width: 60, fixed: 'right', render: (_, row) => <Space size={0}>
       <Button size="small" type="text" icon={<PlusOutlined />} aria-label={t('designer.rules.table.insertBelow', { row: rowName(row.index) })}
         onClick={() => store.edit(insertRowOps(element.index, row.index + 1))} />
       <Button size="small" type="text" danger icon={<DeleteOutlined />} disabled={table.rows.length <= 1}
@@ -103,7 +103,7 @@ export function DecisionTableEditor({ appKey, store, doc, element, catalog, scop
         <Input id="table-label-en" value={label.en ?? ''} onChange={(e) => set('label', { ...label, en: e.target.value })} />
       </Form.Item>
       <Form.Item label={t('designer.rules.table.hitPolicy')} htmlFor="table-hit-policy">
-        <Select id="table-hit-policy" style={{ width: 200 }} value={table.hit_policy ?? 'first'}
+        <Select id="table-hit-policy" style={{ width: 200 }} showSearch={{ optionFilterProp: 'label' }} value={table.hit_policy ?? 'first'}
           options={catalog.rules.hit_policies.map((h) => ({ value: h.key, label: pickLabel(h.label, i18n.language, h.key) }))}
           onChange={(v: string) => set('hit_policy', v)} />
       </Form.Item>

@@ -5,6 +5,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../api/client'
 import type { DraftStore } from '../../core/design/draftStore'
+import { useReason } from './useReason'
 import { KeyedValues } from './KeyedValues'
 import { RecordPicker } from './RecordPicker'
 import { dryRunDraft, type RuleRunView } from './rulesApi'
@@ -26,6 +27,7 @@ const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringif
 /** Rehearse the draft's rule on a real record: did its trigger match, which parts of its condition held, what would it do. */
 export function DryRunPanel({ appKey, store, rule, form, scope }: Props) {
   const { t } = useTranslation()
+  const words = useReason()
   const [record, setRecord] = useState<number | null>(null)
   const [event, setEvent] = useState<string | null>(null)
   const [values, setValues] = useState<Record<string, unknown>>({})
@@ -74,9 +76,9 @@ export function DryRunPanel({ appKey, store, rule, form, scope }: Props) {
       {!mine ? <Alert type="info" showIcon message={t('designer.rules.dryRun.notChecked', { event: t(`designer.rules.event.${answer.event}`, answer.event) })} />
         : <Alert type={mine.error ? 'error' : mine.fires ? 'success' : 'info'} showIcon
           message={mine.fires ? t('designer.rules.dryRun.fires') : t('designer.rules.dryRun.doesNotFire')}
-          description={mine.error ?? mine.reason} />}
-      {mine && (mine.checks ?? []).length > 0 && <List size="small" header={t(`designer.rules.dryRun.joiner.${mine.joiner ?? 'one'}`)}
-        aria-label={t('designer.rules.dryRun.checks')} dataSource={mine.checks ?? []} renderItem={(c) => <List.Item>
+          description={mine.error ?? words(mine.reason)} />}
+      {mine && (mine.checks ?? []).length > 0 && <section aria-label={t('designer.rules.dryRun.checks')}>
+        <List size="small" header={t(`designer.rules.dryRun.joiner.${mine.joiner ?? 'one'}`)} dataSource={mine.checks ?? []} renderItem={(c) => <List.Item>
           <Space>
             {c.held === true ? <CheckCircleTwoTone twoToneColor="#52c41a" aria-label={t('designer.rules.dryRun.held')} />
               : c.held === false ? <CloseCircleTwoTone twoToneColor="#ff4d4f" aria-label={t('designer.rules.dryRun.notHeld')} />
@@ -84,18 +86,18 @@ export function DryRunPanel({ appKey, store, rule, form, scope }: Props) {
             <code>{c.expression}</code>
             {c.error && <Typography.Text type="danger">{c.error}</Typography.Text>}
           </Space>
-        </List.Item>} />}
-      {mine?.fires && <List size="small" header={t('designer.rules.dryRun.wouldRun')} aria-label={t('designer.rules.dryRun.wouldRun')}
+        </List.Item>} /></section>}
+      {mine?.fires && <section aria-label={t('designer.rules.dryRun.wouldRun')}><List size="small" header={t('designer.rules.dryRun.wouldRun')}
         dataSource={[
           ...Object.entries(mine.values).map(([k, v]) => t('designer.rules.effect.set', { field: scope.fieldLabel(form, k), value: shown(v) })),
           ...mine.effects.map((e) => describe(e as Effect)),
-        ]} renderItem={(text) => <List.Item>{text}</List.Item>} />}
+        ]} renderItem={(text) => <List.Item>{text}</List.Item>} /></section>}
       <Collapse size="small" style={{ marginTop: 8 }} items={[{ key: 'all', label: t('designer.rules.dryRun.others', { n: answer.runs.length, event: answer.event }),
         children: <Table size="small" rowKey="rule" pagination={false} dataSource={answer.runs} columns={[
           { title: t('designer.rules.dryRun.rule'), dataIndex: 'rule' },
           { title: t('designer.rules.dryRun.outcome'), render: (_, r) => <Tag color={r.error ? 'red' : r.fires ? 'green' : 'default'}>
             {t(r.error ? 'designer.rules.log.status.error' : r.fires ? 'designer.rules.dryRun.fires' : 'designer.rules.dryRun.doesNotFire')}</Tag> },
-          { title: t('designer.rules.dryRun.reason'), render: (_, r) => r.error ?? r.reason },
+          { title: t('designer.rules.dryRun.reason'), render: (_, r) => r.error ?? words(r.reason) },
         ]} /> }]} />
     </section>}
   </Space>

@@ -1,6 +1,6 @@
 import { DeleteOutlined, PlusOutlined, TableOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons'
 import { Badge, Button, Empty, Space, Switch, Typography } from 'antd'
-import { useMemo } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams } from 'react-router'
 import { uniqueKey } from '../../core/design/keys'
@@ -21,6 +21,10 @@ export function RulesDesigner({ appKey, store, doc, catalog, problems }: AreaPro
   const scope = useRuleScope(doc)
   const elements = useMemo(() => ruleElements(doc), [doc])
   const selected = elements.find((e) => e.key === selectedKey)
+  const list = useRef<HTMLElement>(null)
+  useEffect(() => { // the opened rule is in view in the list, also when a link or a problem opened it
+    list.current?.querySelector('.rules-item.selected')?.scrollIntoView({ block: 'nearest' })
+  }, [selectedKey])
   const problemsOf = (e: RuleElement) => problems.filter((p) => p.path === `/rules/${String(e.index)}` || p.path.startsWith(`/rules/${String(e.index)}/`))
   const eventLabels = new Map(catalog.rules.triggers.map((e) => [e.key, pickLabel(e.label, i18n.language, e.key)]))
   const name = (e: RuleElement) => pickLabel(e.label, i18n.language, e.key)
@@ -75,7 +79,7 @@ export function RulesDesigner({ appKey, store, doc, catalog, problems }: AreaPro
   const tables = elements.filter((e) => e.kind === 'decision_table')
 
   return <div className="rules-designer">
-    <nav className="rules-list" aria-label={t('designer.rules.list')}>
+    <nav ref={list} className="rules-list" aria-label={t('designer.rules.list')}>
       <div className="rules-list-head">
         <Typography.Text strong>{t('designer.rules.rulesTitle', { n: rules.length })}</Typography.Text>
         <Button size="small" icon={<PlusOutlined />} onClick={() => add('rule')}>{t('designer.rules.addRule')}</Button>

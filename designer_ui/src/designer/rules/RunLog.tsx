@@ -4,6 +4,7 @@ import type { Dayjs } from 'dayjs'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { runLog, type RunFilter, type RuleLogEntry } from './rulesApi'
+import { useReason } from './useReason'
 import type { Choice } from './useRuleScope'
 
 interface Props {
@@ -20,6 +21,7 @@ const EVENTS = ['created', 'updated', 'deleted', 'restored', 'flow', 'time', 'cr
 /** The execution log of the published rules, newest first, filtered on the server; pages by the last id seen. */
 export function RunLog({ appKey, rules, rule }: Props) {
   const { t, i18n } = useTranslation()
+  const words = useReason()
   const [filter, setFilter] = useState<RunFilter>(rule ? { rule } : {})
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null)
   const query = { ...filter, ...(rule ? { rule } : {}), ...(range?.[0] ? { since: range[0].startOf('day').format() } : {}),
@@ -40,11 +42,11 @@ export function RunLog({ appKey, rules, rule }: Props) {
           showSearch={{ optionFilterProp: 'label' }} onChange={(v: string | undefined) => set({ rule: v })} />
       </Form.Item>}
       <Form.Item label={t('designer.rules.log.statusLabel')} htmlFor="log-status">
-        <Select id="log-status" allowClear style={{ width: 110 }} value={filter.status} onChange={(v: string | undefined) => set({ status: v })}
+        <Select id="log-status" allowClear showSearch={{ optionFilterProp: 'label' }} style={{ width: 110 }} value={filter.status} onChange={(v: string | undefined) => set({ status: v })}
           options={STATUSES.map((s) => ({ value: s, label: t(`designer.rules.log.status.${s}`) }))} />
       </Form.Item>
       <Form.Item label={t('designer.rules.log.event')} htmlFor="log-event">
-        <Select id="log-event" allowClear style={{ width: 120 }} value={filter.event} onChange={(v: string | undefined) => set({ event: v })}
+        <Select id="log-event" allowClear showSearch={{ optionFilterProp: 'label' }} style={{ width: 120 }} value={filter.event} onChange={(v: string | undefined) => set({ event: v })}
           options={EVENTS.map((e) => ({ value: e, label: t(`designer.rules.event.${e}`) }))} />
       </Form.Item>
       <Form.Item label={t('designer.rules.log.record')} htmlFor="log-record">
@@ -71,7 +73,7 @@ export function RunLog({ appKey, rules, rule }: Props) {
         { title: t('designer.rules.log.statusLabel'), dataIndex: 'status', width: 80,
           render: (s: string) => <Tag color={STATUS_COLOR[s]}>{t(`designer.rules.log.status.${s}`, s)}</Tag> },
         { title: t('designer.rules.log.reason'), render: (_, r) => r.error
-          ? <Typography.Text type="danger">{r.error}</Typography.Text> : r.reason },
+          ? <Typography.Text type="danger">{r.error}</Typography.Text> : words(r.reason) },
       ]} />
     {pages.hasNextPage && <Button onClick={() => void pages.fetchNextPage()} loading={pages.isFetchingNextPage}>
       {t('designer.rules.log.more')}</Button>}

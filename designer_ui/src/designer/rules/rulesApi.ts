@@ -59,9 +59,14 @@ export async function runLog(appKey: string, filter: RunFilter): Promise<RuleLog
 
 export interface RecordRow { id: number; [key: string]: unknown }
 
-/** The newest records of a published form (or those matching `q`), to rehearse rules on. */
+/** The newest records of a published form, the one numbered `q`, or those a search for `q` finds: to rehearse rules on. */
 export async function recentRecords(appKey: string, form: string, q: string): Promise<RecordRow[]> {
   const path = { app_key: appKey, form_key: form }
+  if (/^\d{1,18}$/.test(q.trim())) {
+    const found = await api.GET('/api/v1/apps/{app_key}/forms/{form_key}/records/{record_id}',
+      { params: { path: { ...path, record_id: Number(q.trim()) } } })
+    return found.data ? [found.data as unknown as RecordRow] : []
+  }
   if (q.trim() === '') {
     const page = unwrap(await api.GET('/api/v1/apps/{app_key}/forms/{form_key}/records',
       { params: { path, query: { limit: 20, count: 'none' } } })) as { items?: RecordRow[] }
