@@ -87,7 +87,8 @@ def test_change_dry_run_preview_table_publish(page: Any, site: Site, tmp_path: P
     keep_screenshot(page, "designer-rules", tmp_path)
 
     # a notification of another rule, rendered by the server's sandbox on the same complaint
-    page.get_by_role("navigation", name="规则列表").get_by_role("button", name="规则 安全关键词：起火/爆炸/触电").click()
+    rules = page.get_by_role("navigation", name="规则列表")
+    rules.get_by_role("button", name="规则 安全关键词：起火/爆炸/触电").click()
     notify = page.get_by_role("region", name="动作 3：发送通知")
     notify.get_by_role("button", name=re.compile("预览通知")).click()
     dialog = page.get_by_role("dialog", name="通知预览（服务器沙箱渲染）")

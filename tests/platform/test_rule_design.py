@@ -147,6 +147,9 @@ def test_a_webhook_test_delivery_is_signed_guarded_and_audited(desk: Desk, recei
     assert len(receiver.to("/plain")) == 1
     both = desk.admin.post(f"{BASE}/draft/webhooks/test", json={"url": "https://example.com", "subscription": "erp"})
     assert both.status_code == 422
+    for bad in ("http://[::1", "http://example.com:99999/x", "ftp://example.com", "http://"):
+        r = desk.admin.post(f"{BASE}/draft/webhooks/test", json={"url": bad})
+        assert r.status_code == 422 and r.json()["errors"][0]["path"] == "/url", (bad, r.text)
     audit = desk.admin.get("/api/v1/admin/audit", params={"entity": "webhook", "action": "test"}).json()
     assert [a["changes"]["status"] for a in audit] == [500, 200]
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import ValidationError
@@ -270,11 +271,23 @@ def _target(rules: Rules | None, subscription: str | None, url: str | None) -> t
         raise Invalid("name either a subscription or a URL",
                       errors=[{"path": "/url", "message": "give exactly one of 'subscription' and 'url'"}])
     if url is not None:
-        return url, None
+        return _checked_url(url), None
     sub = rules.ruleset.elements.get(subscription or "") if rules is not None else None
     if not isinstance(sub, WebhookDef):
         raise NotFound(f"no webhook subscription '{subscription}'")
     return sub.url, sub.key
+
+
+def _checked_url(url: str) -> str:
+    """An http(s) URL that parses (its host and port too): 422 naming ``/url`` otherwise."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port out of range
+    except ValueError as exc:
+        raise Invalid("the URL does not parse", errors=[{"path": "/url", "message": str(exc)}]) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Invalid("not an http(s) URL", errors=[{"path": "/url", "message": "give an http:// or https:// URL"}])
+    return url
 
 
 def _test_body(conn: Connection, runtime: RuntimeApp, payload: Any, *, form: str | None,
