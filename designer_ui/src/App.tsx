@@ -53,6 +53,7 @@ const router = createBrowserRouter([
       { path: '/design/:app', element: <DesignerPage /> },
       { path: '/design/:app/forms/:form', element: <DesignerPage /> },
       { path: '/design/:app/flows/:flow', element: <DesignerPage /> },
+      { path: '/design/:app/rules/:rule?', element: <DesignerPage /> },
       {
         path: '/a/:app',
         element: <AppLayout />,

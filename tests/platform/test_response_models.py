@@ -378,6 +378,13 @@ def test_rules_webhooks_channels_and_the_public_form(org: Org, engine: Engine, r
     _ok(desk.admin.post(f"{base}/rules/schedules/sync"))
     _ok(desk.admin.post(f"{base}/decision-tables/routing/evaluate",
                         json={"category": "quality", "vip": True, "region": "south"}))
+    # the rule designer's rehearsals over the draft (the published definition saved as the draft)
+    _ok(desk.admin.post(f"{base}/draft/rules/dry-run", json={"form": "complaint", "record_id": created["id"],
+                                                              "rule": "large_amount"}))
+    _ok(desk.admin.post(f"{base}/draft/decision-tables/routing/dry-run", json={"inputs": {"category": "quality"}}))
+    _ok(desk.admin.post(f"{base}/draft/messages/preview", json={"form": "complaint", "record_id": created["id"],
+                                                                 "subject": "{{ record.title }}", "body": "<p>x</p>"}))
+    _ok(desk.admin.post(f"{base}/draft/webhooks/test", json={"subscription": "erp"}))
     lead = org.client("qlead")
     _ok(lead.get("/api/v1/notifications/unread-count"))
     items = _ok(lead.get("/api/v1/notifications"))["items"]

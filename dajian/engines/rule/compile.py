@@ -156,7 +156,7 @@ def _rule(rule: RuleDef, path: str, issues: Issues, *, forms: Mapping[str, FormI
     if info is None:
         issues.append((f"{path}/form", f"no form '{rule.form}'"))
         return None
-    agg_types = {a.key: _agg_type(a, forms.get(a.form or rule.form)) for a in rule.aggregates}
+    agg_types = {a.key: agg_type(a, forms.get(a.form or rule.form)) for a in rule.aggregates}
     scope = Scope(rule.key, rule.form, forms, condition_schema(info, agg_types), path, issues, flows=known["flows"],
                   tables=known["tables"], notify_channels=names["notify"], webhooks=names["webhooks"],
                   channels=names["channels"], calendars=known["calendars"])
@@ -213,16 +213,16 @@ def _watch(triggers: list[tuple[TriggerKind, BaseModel]]) -> frozenset[str] | No
     return frozenset(fields)
 
 
-def _refs_agg(ast: Any) -> bool:
+def refs_agg(ast: Any) -> bool:
     if isinstance(ast, dict):
         for op, arg in ast.items():
             if op == "var":
                 name = arg[0] if isinstance(arg, list) and arg else arg
                 if isinstance(name, str) and name.startswith("agg."):
                     return True
-            elif _refs_agg(arg):
+            elif refs_agg(arg):
                 return True
-    return isinstance(ast, list) and any(_refs_agg(a) for a in ast)
+    return isinstance(ast, list) and any(refs_agg(a) for a in ast)
 
 
 def _condition(when: Any, scope: Scope) -> tuple[Any, Any, Any]:
@@ -235,8 +235,8 @@ def _condition(when: Any, scope: Scope) -> tuple[Any, Any, Any]:
         scope.fail("/when", str(exc))
         return None, None, None
     parts = ast["and"] if isinstance(ast, dict) and list(ast) == ["and"] and isinstance(ast["and"], list) else [ast]
-    cheap = [p for p in parts if not _refs_agg(p)]
-    costly = [p for p in parts if _refs_agg(p)]
+    cheap = [p for p in parts if not refs_agg(p)]
+    costly = [p for p in parts if refs_agg(p)]
     before = len(scope.issues)
     scope.expr(ast, "/when")  # one check of the whole condition, so issue paths match what was written
     if len(scope.issues) > before:
@@ -250,7 +250,8 @@ def _joined(parts: list[Any]) -> Any:
     return parts[0] if len(parts) == 1 else {"and": parts}
 
 
-def _agg_type(a: AggregateDef, info: FormInfo | None) -> str:
+def agg_type(a: AggregateDef | AggregatePlan, info: FormInfo | None) -> str:
+    """The expression type of ``agg.<key>``."""
     if a.fn == "count":
         return "integer"
     if a.fn == "avg":

@@ -258,8 +258,8 @@ def _generate(table: DecisionTableDef, grid: list[list[Cell]]) -> Callable[..., 
     return matcher
 
 
-def _policy(table: DecisionTableDef, matcher: Callable[..., Any], outputs: list[dict[str, Any]],
-            default: dict[str, Any] | None) -> Callable[[Mapping[str, Any]], Any]:
+def _arguments(table: DecisionTableDef) -> Callable[[Mapping[str, Any]], list[Any]]:
+    """The matcher's positional arguments from a mapping of inputs, typed as the inputs say."""
     keys = tuple(i.key for i in table.inputs)
     convert = [(n, i.type) for n, i in enumerate(table.inputs) if i.type in ("integer", "decimal", "date", "datetime")]
 
@@ -269,6 +269,34 @@ def _policy(table: DecisionTableDef, matcher: Callable[..., Any], outputs: list[
             if values[n] is not None:
                 values[n] = coerce(values[n], kind)
         return values
+
+    return args
+
+
+def typed_inputs(raw: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Inputs typed as the table's inputs say (``"150"`` for a decimal input → ``Decimal("150")``), as
+    expression cells expect them; raises ``ValueError`` for a value of the wrong type."""
+    kinds = {i.key: i.type for i in DecisionTableDef.model_validate(raw).inputs}
+    return {k: coerce(v, kinds[k]) if k in kinds else v for k, v in inputs.items()}
+
+
+def matching_rows(raw: Mapping[str, Any], inputs: Mapping[str, Any], *, path: str = "") -> list[int]:
+    """Every row whose cells all match ``inputs``, whatever the hit policy (the designer's dry run).
+
+    ``matching_rows(routing, {"vip": True, "category": "policy"}) == [0, 1, 7]``: under ``first`` row 0 wins.
+    Raises ``DecisionError`` for a table that does not compile, ``ValueError`` for an input of the wrong type.
+    """
+    compile_table(raw, path=path)  # every check first: an explained table is a valid one
+    table = DecisionTableDef.model_validate(raw)
+    every = _generate(table.model_copy(update={"hit_policy": "collect"}), _cells(table, path, []))
+    typed = typed_inputs(raw, inputs)
+    hits: list[int] = every(*_arguments(table)(typed), typed)
+    return hits
+
+
+def _policy(table: DecisionTableDef, matcher: Callable[..., Any], outputs: list[dict[str, Any]],
+            default: dict[str, Any] | None) -> Callable[[Mapping[str, Any]], Any]:
+    args = _arguments(table)
 
     if table.hit_policy == "first":
         rows_out = tuple(outputs)

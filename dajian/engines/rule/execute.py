@@ -11,7 +11,7 @@ did or did not fire.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from dajian.engines.expr import EvalContext
@@ -34,11 +34,15 @@ def working_record(ruleset: RuleSet, signal: Signal, record: Mapping[str, Any]) 
     return view
 
 
+Inspect = Callable[[RulePlan, Mapping[str, Any]], None]
+
+
 def run_rules(ruleset: RuleSet, signal: Signal, record: Mapping[str, Any], *, env: Env, ctx: EvalContext,
-              explain: bool = False) -> Outcome:
+              explain: bool = False, inspect: Inspect | None = None) -> Outcome:
     """Rules in order (priority, then key); each sees the values earlier ones set; each fires at most once.
 
-    ``explain`` also reports the rules that did not fire and why (dry runs).
+    ``explain`` also reports the rules that did not fire and why (dry runs); ``inspect(rule, view)`` then
+    sees each rule's working record as the rule saw it (its ``agg`` only when this rule's were computed).
     """
     outcome = Outcome()
     view = working_record(ruleset, signal, record)
@@ -46,8 +50,13 @@ def run_rules(ruleset: RuleSet, signal: Signal, record: Mapping[str, Any], *, en
     if program is not None and not explain and signal.rule is None:
         _run_program(program.rules, program.run, signal, view, env, ctx, outcome)
         return outcome
+    own_agg = explain and "agg" in ruleset.extras.get(signal.form, frozenset())
     for rule in ruleset.for_signal(signal.form, signal.kind):
+        if own_agg:
+            view.pop("agg", None)  # an earlier rule's aggregates are not this one's
         why = _blocked(rule, signal, view, env, ctx)
+        if inspect is not None:
+            inspect(rule, view)
         if why is None:
             outcome.log().append(_fire(rule, view, env, ctx, _reason(signal)))
         elif explain:

@@ -106,6 +106,10 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", _APP + "/draft/flows/{flow_key}/preview"): DESIGN,
     ("GET", _APP + "/rules/runs"): DESIGN,
     ("POST", _APP + "/rules/dry-run"): DESIGN,
+    ("POST", _APP + "/draft/rules/dry-run"): DESIGN,  # the rule designer's rehearsals over the draft
+    ("POST", _APP + "/draft/decision-tables/{table_key}/dry-run"): DESIGN,
+    ("POST", _APP + "/draft/messages/preview"): DESIGN,
+    ("POST", _APP + "/draft/webhooks/test"): DESIGN,  # sends one request: audited
     ("POST", _APP + "/rules/schedules/sync"): DESIGN,
     ("GET", _APP + "/webhooks"): DESIGN,
     ("GET", _APP + "/webhooks/deliveries"): DESIGN,

@@ -8,11 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import func, select, update
 
-from dajian.engines.form.prepare import prepare
-from dajian.engines.rule import Signal, run_rules
+from dajian.engines.rule import Signal
 from dajian.engines.rule.model import CHANNEL_KINDS, InboundEmailDef, InboundWebhookDef, PublicFormDef, WebhookDef
 from dajian.platform import rules as _rules  # noqa: F401 - registers the record listener and job handlers
 from dajian.platform.api.audiences import ADMIN, DESIGNER, INTEGRATIONS, PUBLIC, RUNTIME
@@ -27,11 +26,10 @@ from dajian.platform.api.versions import V1
 from dajian.platform.apps import get_app_row, load_runtime, require_manage
 from dajian.platform.audit import jsonable
 from dajian.platform.clock import utcnow
-from dajian.platform.errors import Forbidden, Invalid, NotFound
+from dajian.platform.errors import Forbidden, NotFound
 from dajian.platform.principal import Principal
-from dajian.platform.records import eval_context, form_context, get_record
-from dajian.platform.rules import channels, webhooks
-from dajian.platform.rules.env import RuleEnv
+from dajian.platform.records import form_context, get_record
+from dajian.platform.rules import channels, design, webhooks
 from dajian.platform.rules.plans import ruleset_for
 from dajian.platform.rules.runner import outcome_view, read_record, run_signal
 from dajian.platform.rules.tables import notifications, rule_runs
@@ -75,37 +73,35 @@ def _rules_of(runtime: Any) -> Any:
 
 @router.get("/apps/{app_key}/rules/runs", tags=[DESIGNER], **answers(out.RuleLog, *SIGNED_IN, 404, 422))
 def list_runs(conn: ReadConn, principal: Auth, app_key: str, rule: str | None = None, form: str | None = None,
-              record_id: QueryId = None, status: str | None = None,
+              record_id: QueryId = None, status: str | None = None, event: str | None = None,
+              since: AwareDatetime | None = None, until: AwareDatetime | None = None, before_id: QueryId = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
-    """The execution log: what fired, why, what it changed or sent, and errors (newest first)."""
+    """The execution log: what fired, why, what it changed or sent, and errors (newest first); ``since`` /
+    ``until`` bound its time (with an offset), ``before_id`` asks for the page after the last id seen."""
     runtime = _managed(conn, principal, app_key)
     query = select(rule_runs).where(rule_runs.c.app_id == runtime.app_id)
-    for column, value in (("rule_key", rule), ("form_key", form), ("record_id", record_id), ("status", status)):
+    for column, value in (("rule_key", rule), ("form_key", form), ("record_id", record_id), ("status", status),
+                          ("event", event)):
         if value is not None:
             query = query.where(rule_runs.c[column] == value)
+    if since is not None:
+        query = query.where(rule_runs.c.at >= since)
+    if until is not None:
+        query = query.where(rule_runs.c.at < until)
+    if before_id is not None:
+        query = query.where(rule_runs.c.id < before_id)
     rows = conn.execute(query.order_by(rule_runs.c.id.desc()).limit(limit)).mappings()
     return {"items": [{**jsonable(dict(r)), "rule": r["rule_key"]} for r in rows]}
 
 
 @router.post("/apps/{app_key}/rules/dry-run", tags=[DESIGNER], **answers(out.DryRun, *SIGNED_IN, 404, 413, 422))
 def dry_run(conn: RehearsalConn, principal: Auth, app_key: str, body: DryRunBody) -> dict[str, Any]:
-    """Which rules would fire for this record (and change) and what they would do — nothing is written."""
+    """Which rules would fire for this record (and change) and what they would do — nothing is written.
+    The draft's rules: ``POST …/draft/rules/dry-run``."""
     runtime = _managed(conn, principal, app_key)
-    rules = _rules_of(runtime)
-    ctx = form_context(conn, principal, runtime, body.form, "read")
-    old = read_record(conn, runtime, body.form, body.record_id) if body.record_id is not None else None
-    if body.record_id is not None and old is None:
-        raise NotFound(f"no record {body.record_id} in form '{body.form}'")
-    prepared = prepare(ctx.form, body.values, existing=old, ctx=eval_context(ctx))
-    if prepared.issues:
-        raise Invalid("the values are invalid", errors=prepared.issues)
-    new = {**(old or {}), **prepared.values}
-    kind = body.event or ("updated" if old is not None else "created")
-    changed = frozenset(k for k in new if old is not None and old.get(k) != new.get(k))
-    signal = Signal(kind, body.form, old=old if kind != "created" else None, new=new, changed=changed)
-    evaluation = eval_context(ctx)
-    outcome = run_rules(rules, signal, new, env=RuleEnv(conn, runtime, evaluation), ctx=evaluation, explain=True)
-    return {"event": kind, "changed": sorted(changed), **outcome_view(outcome)}
+    rules = design.published_rules(runtime, _rules_of(runtime))
+    return design.rehearse(conn, principal, runtime, rules, form=body.form, record_id=body.record_id,
+                           values=body.values, event=body.event)
 
 
 @router.post("/apps/{app_key}/rules/{rule_key}/run", tags=[RUNTIME],

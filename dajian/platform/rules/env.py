@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, func, select, type_coerce
 
 from dajian.engines.expr import EvalContext, compile_sql, context_params
-from dajian.engines.rule import AggregatePlan, RulePlan
+from dajian.engines.rule import AggregatePlan, RulePlan, RuleSet
 from dajian.engines.rule.model import UserSpec
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.assignees import active_users, in_turn, least_loaded, role_members
@@ -40,15 +40,17 @@ def _value(a: AggregatePlan, runtime: RuntimeApp, suffix: str = "") -> ColumnEle
     return select(column).where(and_(*conditions)).scalar_subquery().label(f"{a.key}{suffix}")
 
 
-def aggregate_query(runtime: RuntimeApp, rule: RulePlan) -> Select[Any]:
+def build_aggregate_query(runtime: RuntimeApp, rule: RulePlan) -> Select[Any]:
     """``SELECT (SELECT count(*) FROM f3_complaint WHERE ... customer = :recent__m_customer ...) AS recent``."""
-    def build() -> Select[Any]:
-        columns = []
-        for a in rule.aggregates:
-            columns += [_value(a, runtime, "sum"), _value(a, runtime, "")] if a.fn == "avg" else [_value(a, runtime)]
-        return select(*columns)
+    columns = []
+    for a in rule.aggregates:
+        columns += [_value(a, runtime, "sum"), _value(a, runtime, "")] if a.fn == "avg" else [_value(a, runtime)]
+    return select(*columns)
 
-    return _QUERIES.get(runtime.database, runtime.version_id, rule.key, build)
+
+def aggregate_query(runtime: RuntimeApp, rule: RulePlan) -> Select[Any]:
+    """The rule's aggregate query, built once per (version, rule)."""
+    return _QUERIES.get(runtime.database, runtime.version_id, rule.key, lambda: build_aggregate_query(runtime, rule))
 
 
 def _matches_nothing(a: AggregatePlan, params: Mapping[str, Any]) -> bool:
@@ -59,9 +61,13 @@ def _matches_nothing(a: AggregatePlan, params: Mapping[str, Any]) -> bool:
 
 @dataclass
 class RuleEnv:
+    """``draft``: the rules are a draft's (a dry run in the designer), not the version's: nothing is cached
+    under the version's name and ``survey_link`` looks the rule up in them."""
+
     conn: Connection
     runtime: RuntimeApp
     ctx: EvalContext
+    draft: RuleSet | None = None
 
     def aggregates(self, rule: RulePlan, record: Mapping[str, Any]) -> Mapping[str, Any]:
         params: dict[str, Any] = dict(context_params(self.ctx))
@@ -72,7 +78,9 @@ class RuleEnv:
         if all(_matches_nothing(a, params) for a in rule.aggregates):
             # "other.customer = NULL" holds for no row: every aggregate is over no rows, known without a query
             return {a.key: 0 if a.fn == "count" else None for a in rule.aggregates}
-        row = self.conn.execute(aggregate_query(self.runtime, rule), params).one()._mapping
+        fresh = self.draft is not None  # a draft's rule is not the version's rule of the same key
+        query = build_aggregate_query(self.runtime, rule) if fresh else aggregate_query(self.runtime, rule)
+        row = self.conn.execute(query, params).one()._mapping
         out: dict[str, Any] = {}
         for a in rule.aggregates:
             if a.fn == "avg":
@@ -87,7 +95,7 @@ class RuleEnv:
         from dajian.platform.rules.plans import ruleset_for
         from dajian.platform.surveys import survey_url
 
-        rules = ruleset_for(self.runtime)
+        rules = self.draft if self.draft is not None else ruleset_for(self.runtime)
         fired = rules.rules.get(rule) if rules is not None else None
         if fired is None:
             raise ValueError(f"survey_link: unknown rule '{rule}'")

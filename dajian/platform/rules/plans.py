@@ -26,7 +26,7 @@ def form_infos(definition: AppDefinition) -> dict[str, FormInfo]:
             for f in definition.forms}
 
 
-def _compile_args(definition: AppDefinition) -> dict[str, Any]:
+def compile_args(definition: AppDefinition) -> dict[str, Any]:
     return {"forms": form_infos(definition), "flows": frozenset(f.key for f in definition.flows),
             "calendars": frozenset(definition.settings.calendars)}
 
@@ -40,7 +40,7 @@ def app_rule_issues(doc: dict[str, Any]) -> list[dict[str, str]]:
     definition = parse_definition(doc)
     if not definition.rules:
         return []
-    return [{"path": p, "message": m} for p, m in rule_issues(elements(definition), **_compile_args(definition))]
+    return [{"path": p, "message": m} for p, m in rule_issues(elements(definition), **compile_args(definition))]
 
 
 def ruleset_for(runtime: RuntimeApp) -> RuleSet | None:
@@ -52,7 +52,7 @@ def ruleset_for(runtime: RuntimeApp) -> RuleSet | None:
 
 def _compile(runtime: RuntimeApp) -> RuleSet | None:
     try:
-        return compile_rules(elements(runtime.definition), **_compile_args(runtime.definition))
+        return compile_rules(elements(runtime.definition), **compile_args(runtime.definition))
     except RuleDefinitionError as exc:
         log.error("app %s version %s: rules not run, they do not compile: %s", runtime.key, runtime.version, exc)
         return None

@@ -400,6 +400,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_key}/draft/decision-tables/{table_key}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry Run Table
+         * @description The draft's decision table on a record and/or typed inputs: every matching row and the answer.
+         */
+        post: operations["rule_design_dry_run_table"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_key}/draft/flows/{flow_key}/preview": {
         parameters: {
             query?: never;
@@ -415,6 +435,69 @@ export interface paths {
          *     every step were approved, for the designer before it publishes; nothing is written.
          */
         post: operations["flows_preview_draft_path"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/draft/messages/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Message
+         * @description A notification's subject and body rendered in the template sandbox against a real record, as the
+         *     notify action renders them (a ``survey_link`` made here is rolled back).
+         */
+        post: operations["rule_design_preview_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/draft/rules/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry Run Draft
+         * @description Which of the draft's rules would fire for a real record (and a change), which parts of each
+         *     condition held and what each would set and send — nothing is written.
+         */
+        post: operations["rule_design_dry_run_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/draft/webhooks/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test Webhook
+         * @description One delivery now to a draft subscription or a URL (the payload's templates rendered on the record),
+         *     through the deliveries' address guard; the answer is reported, never retried. Audited.
+         */
+        post: operations["rule_design_test_webhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1157,6 +1240,7 @@ export interface paths {
         /**
          * Dry Run
          * @description Which rules would fire for this record (and change) and what they would do — nothing is written.
+         *     The draft's rules: ``POST …/draft/rules/dry-run``.
          */
         post: operations["rules_dry_run"];
         delete?: never;
@@ -1174,7 +1258,8 @@ export interface paths {
         };
         /**
          * List Runs
-         * @description The execution log: what fired, why, what it changed or sent, and errors (newest first).
+         * @description The execution log: what fired, why, what it changed or sent, and errors (newest first); ``since`` /
+         *     ``until`` bound its time (with an offset), ``before_id`` asks for the page after the last id seen.
          */
         get: operations["rules_list_runs"];
         put?: never;
@@ -2442,6 +2527,24 @@ export interface components {
             /** Items */
             items: components["schemas"]["Comment"][];
         };
+        /**
+         * ConditionCheck
+         * @description One part of a rule's condition (its top-level AND / OR split) and whether it held.
+         */
+        ConditionCheck: {
+            /** Error */
+            error: string | null;
+            /**
+             * Expression
+             * @description the part as formula text
+             */
+            expression: string;
+            /**
+             * Held
+             * @description null: not evaluated (its aggregates were not computed) or it failed
+             */
+            held: boolean | null;
+        };
         /** CreatedRecord */
         CreatedRecord: {
             /**
@@ -2682,6 +2785,30 @@ export interface components {
             box: "done";
             /** Items */
             items: components["schemas"]["InboxTask"][];
+        };
+        /** DraftDryRunBody */
+        DraftDryRunBody: {
+            /**
+             * Event
+             * @description created | updated | deleted | restored; default: the rule's trigger, else by record_id
+             */
+            event?: string | null;
+            /** Form */
+            form: string;
+            /** Record Id */
+            record_id?: number | null;
+            /**
+             * Rule
+             * @description the rule to rehearse: its own trigger is sent (a timer, a schedule, a button, a flow event); every rule of that signal still runs in order
+             */
+            rule?: string | null;
+            /**
+             * Values
+             * @description the change to try (none: the record as is)
+             */
+            values?: {
+                [key: string]: unknown;
+            };
         };
         /** DraftPreviewBody */
         DraftPreviewBody: {
@@ -3800,6 +3927,33 @@ export interface components {
             /** User Id */
             user_id: number;
         };
+        /** MessageBody */
+        MessageBody: {
+            /**
+             * Body
+             * @default
+             */
+            body: string;
+            /** Form */
+            form: string;
+            /** Record Id */
+            record_id: number;
+            /** Subject */
+            subject: string;
+        };
+        /** MessagePreview */
+        MessagePreview: {
+            /**
+             * Body
+             * @description the body as HTML (values escaped)
+             */
+            body: string;
+            /**
+             * Subject
+             * @description the subject as text
+             */
+            subject: string;
+        };
         /** MigrateBody */
         MigrateBody: {
             /**
@@ -4807,12 +4961,22 @@ export interface components {
         };
         /** RuleRun */
         RuleRun: {
+            /**
+             * Checks
+             * @description dry runs: the condition part by part
+             */
+            checks?: components["schemas"]["ConditionCheck"][];
             /** Effects */
             effects: components["schemas"]["Effect"][];
             /** Error */
             error: string | null;
             /** Fires */
             fires: boolean;
+            /**
+             * Joiner
+             * @description dry runs: "and" / "or" joining the checks; null: one
+             */
+            joiner?: string | null;
             /** Reason */
             reason: string;
             /** Rule */
@@ -5145,6 +5309,48 @@ export interface components {
             label: {
                 [key: string]: string;
             };
+        };
+        /** TableDryRun */
+        TableDryRun: {
+            /**
+             * Error
+             * @description the table refused the inputs (two rows of a 'unique' table match)
+             */
+            error: string | null;
+            /**
+             * Inputs
+             * @description inputs used: the record's fields of their names, then typed ones
+             */
+            inputs: {
+                [key: string]: unknown;
+            };
+            /**
+             * Result
+             * @description the table's answer under its hit policy
+             */
+            result: unknown;
+            /**
+             * Rows
+             * @description every row matching the inputs, whatever the hit policy (0-based)
+             */
+            rows: number[];
+        };
+        /** TableDryRunBody */
+        TableDryRunBody: {
+            /** Form */
+            form?: string | null;
+            /**
+             * Inputs
+             * @description input values, over the record's
+             */
+            inputs?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Record Id
+             * @description its fields named like the inputs are the inputs
+             */
+            record_id?: number | null;
         };
         /** TableResult */
         TableResult: {
@@ -5505,6 +5711,64 @@ export interface components {
              * @example -created_at,title
              */
             sort?: string | null;
+        };
+        /** WebhookTest */
+        WebhookTest: {
+            /** Elapsed Ms */
+            elapsed_ms: number;
+            /**
+             * Error
+             * @description why no answer came (timeout, refused connection)
+             */
+            error: string | null;
+            /**
+             * Ok
+             * @description a 2xx answer
+             */
+            ok: boolean;
+            /**
+             * Payload
+             * @description the JSON sent
+             */
+            payload: unknown;
+            /**
+             * Response
+             * @description the start of the receiver's answer
+             */
+            response: string | null;
+            /**
+             * Signed
+             * @description X-Dajian-Signature was sent (subscriptions)
+             */
+            signed: boolean;
+            /**
+             * Status
+             * @description the receiver's HTTP status; null: no answer
+             */
+            status: number | null;
+            /** Url */
+            url: string;
+        };
+        /** WebhookTestBody */
+        WebhookTestBody: {
+            /** Form */
+            form?: string | null;
+            /**
+             * Payload
+             * @description a webhook action's payload (templates)
+             */
+            payload?: {
+                [key: string]: unknown;
+            } | null;
+            /** Record Id */
+            record_id?: number | null;
+            /**
+             * Subscription
+             * @description a webhook element of the draft
+             */
+            subscription?: string | null;
+            /** Url */
+            url?: string | null;
         };
         /** Widget */
         Widget: {
@@ -7662,6 +7926,96 @@ export interface operations {
             };
         };
     };
+    rule_design_dry_run_table: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                table_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TableDryRunBody"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TableDryRun"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     flows_preview_draft_path: {
         parameters: {
             query?: never;
@@ -7706,6 +8060,273 @@ export interface operations {
                 };
             };
             /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rule_design_preview_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageBody"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePreview"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rule_design_dry_run_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftDryRunBody"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRun"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rule_design_test_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookTestBody"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTest"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the destination is a private address the organisation did not allow (code: forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11577,12 +12198,17 @@ export interface operations {
     rules_list_runs: {
         parameters: {
             query?: {
+                /** @description a row id */
+                before_id?: number | null;
+                event?: string | null;
                 form?: string | null;
                 limit?: number;
                 /** @description a row id */
                 record_id?: number | null;
                 rule?: string | null;
+                since?: string | null;
                 status?: string | null;
+                until?: string | null;
             };
             header?: never;
             path: {

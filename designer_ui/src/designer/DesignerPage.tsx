@@ -3,7 +3,7 @@ import { CloudUploadOutlined, DeleteOutlined, EyeOutlined, HistoryOutlined, Plus
 import { Badge, Button, Layout, Menu, Result, Space, Spin, Tag, Tooltip, Typography } from 'antd'
 import { lazy, Suspense, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate, useParams } from 'react-router'
+import { Link, useLocation, useNavigate, useParams } from 'react-router'
 import type { Problem, SaveStatus } from '../core/design/draftStore'
 import { flowSelectionOf, flowsOf } from '../core/design/flowModel'
 import { formAt } from '../core/design/formModel'
@@ -11,6 +11,7 @@ import { uniqueKey } from '../core/design/keys'
 import { selectionOf } from '../core/design/selection'
 import { pickLabel } from '../core/labels'
 import type { FlowSelectionState } from './flow/FlowDesigner'
+import { areaOf, DESIGNER_AREAS } from './designerAreas'
 import { FormDesigner, type FormSelection } from './FormDesigner'
 import { ProblemsDrawer } from './ProblemsDrawer'
 import { PublishDialog } from './PublishDialog'
@@ -40,6 +41,7 @@ export function DesignerPage() {
   const { t, i18n } = useTranslation()
   const navigate = useNavigate()
   const { app: appKey = '', form: formKey, flow: flowKey } = useParams()
+  const area = areaOf(useLocation().pathname, appKey) // another designer's page (rules …) instead of a form
   const { store, detail } = useDraftStore(appKey)
   const snapshot = useDraftSnapshot(store)
   const catalog = useCatalog()
@@ -67,7 +69,7 @@ export function DesignerPage() {
 
   if (detail.isError) return <Result status="error" title={detail.error.message} />
   if (!store || !snapshot || doc === undefined || !catalog.data) return <Spin className="designer-loading" />
-  if (flowKey === undefined && (formKey === undefined || fi < 0)) {
+  if (flowKey === undefined && !area && (formKey === undefined || fi < 0)) {
     const first = forms[0]
     if (first && typeof first.key === 'string' && formKey === undefined) {
       void navigate(`/design/${appKey}/forms/${first.key}`, { replace: true })
@@ -82,6 +84,10 @@ export function DesignerPage() {
       if (key !== undefined && key !== flowKey) void navigate(`/design/${appKey}/flows/${key}`)
       setFlowSelection({ node: inFlow.node, edge: inFlow.edge })
       return
+    }
+    for (const other of DESIGNER_AREAS) {
+      const to = other.route(doc, problem.path)
+      if (to !== null) return void navigate(`/design/${appKey}/${to}`)
     }
     const sel = selectionOf(doc, problem.path)
     if (sel.form !== null) {
@@ -143,12 +149,14 @@ export function DesignerPage() {
     </div>
     <Layout className="designer-body">
       <Layout.Sider width={180} theme="light" className="designer-forms">
-        <Menu mode="inline" aria-label={t('designer.forms')} selectedKeys={flowKey === undefined && formKey ? [formKey] : []}
+        <Menu mode="inline" aria-label={t('designer.forms')} selectedKeys={area ? [`area:${area.path}`] : flowKey === undefined && formKey ? [formKey] : []}
           onClick={({ key }) => {
             setSelection({ field: null, section: null })
-            void navigate(`/design/${appKey}/forms/${key}`)
+            void navigate(`/design/${appKey}/${key.startsWith('area:') ? key.slice(5) : `forms/${key}`}`)
           }}
-          items={forms.map((f) => ({ key: String(f.key), label: pickLabel(f.label, i18n.language, String(f.key)) }))} />
+          items={[...forms.map((f) => ({ key: String(f.key), label: pickLabel(f.label, i18n.language, String(f.key)) })),
+            ...(DESIGNER_AREAS.length > 0 ? [{ type: 'divider' as const }] : []),
+            ...DESIGNER_AREAS.map((a) => ({ key: `area:${a.path}`, icon: a.icon, label: t(a.label) }))]} />
         <Button type="dashed" icon={<PlusOutlined />} onClick={addForm} style={{ margin: 8, width: 'calc(100% - 16px)' }}>
           {t('designer.addForm')}</Button>
         <Typography.Text type="secondary" className="designer-list-title">{t('designer.flow.list')}</Typography.Text>
@@ -167,6 +175,8 @@ export function DesignerPage() {
             <FlowDesigner key={flowKey} appKey={appKey} store={store} doc={doc} fi={flowIndex} catalog={catalog.data}
               problems={problems} publishedFlow={publishedFlow} selection={flowSelection} onSelect={setFlowSelection} />
           </Suspense>)
+          : area ? <Suspense fallback={<Spin className="designer-loading" />}>
+            <area.Page appKey={appKey} store={store} doc={doc} catalog={catalog.data} problems={problems} /></Suspense>
           : fi < 0 ? <Result status="404" title={t('designer.noForm')} />
           : <FormDesigner key={formKey} appKey={appKey} store={store} doc={doc} fi={fi} catalog={catalog.data}
             publishedForm={publishedForm} selection={selection} onSelect={setSelection} flagged={flagged} />}

@@ -5,6 +5,8 @@ import { parseFormula, toFormula } from '../core/expr'
 
 interface Props {
   id: string
+  /** Its name when no <label> points at `id`. */
+  ariaLabel?: string
   value: unknown
   /** The new expression: formula text as typed, or null when cleared. */
   onChange: (value: string | null) => void
@@ -24,7 +26,7 @@ const asText = (value: unknown): string => {
  * An expression as formula text (a JSON AST is shown as its formula), parsed as it is typed with the
  * browser's parser; its error (with the column) shows below. The draft keeps the text as written.
  */
-export function ExpressionInput({ id, value, onChange }: Props) {
+export function ExpressionInput({ id, ariaLabel, value, onChange }: Props) {
   const { t } = useTranslation()
   const [text, setText] = useState(() => asText(value))
   const [seen, setSeen] = useState(value)
@@ -42,7 +44,7 @@ export function ExpressionInput({ id, value, onChange }: Props) {
     }
   }
   return <>
-    <Input id={id} value={text} placeholder={t('designer.props.formulaPlaceholder')} status={error ? 'error' : undefined}
+    <Input id={id} aria-label={ariaLabel} value={text} placeholder={t('designer.props.formulaPlaceholder')} status={error ? 'error' : undefined}
       style={{ fontFamily: 'monospace' }}
       onChange={(e) => {
         setText(e.target.value)

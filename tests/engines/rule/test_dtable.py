@@ -109,3 +109,19 @@ def test_agrees_with_zen_engine() -> None:
         mine = ours(inputs)
         assert (theirs.get("team"), theirs.get("sla_hours")) == (mine["team"], mine["sla_hours"]), inputs
     assert len(routing_rows()) == 50
+
+
+def test_matching_rows_lists_every_hit_whatever_the_policy() -> None:
+    from dajian.engines.rule.dtable import matching_rows
+
+    routing = routing_table()
+    assert matching_rows(routing, {"category": "quality", "vip": True, "region": "east"}) == [0, 1, 2, 5]
+    assert matching_rows(routing, {"category": "price"}) == [5]
+    expr = table([{"when": {"amount": {"formula": "amount > 100"}}, "then": {"team": "big"}},
+                  {"when": {}, "then": {"team": "any"}}], default={"team": "none"})
+    assert matching_rows(expr, {"amount": "150"}) == [0, 1]
+    assert matching_rows(expr, {"amount": "50"}) == [1]
+    with pytest.raises(ValueError, match="is not a decimal value"):
+        matching_rows(expr, {"amount": "lots"})
+    with pytest.raises(DecisionError):
+        matching_rows(table([{"when": {"vip": "yes"}, "then": {}}]), {})

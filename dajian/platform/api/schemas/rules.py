@@ -39,6 +39,14 @@ class Effect(Open):
     kind: str = Field(description="SetValues, Notify, StartFlow, CallWebhook, …")
 
 
+class ConditionCheck(Out):
+    """One part of a rule's condition (its top-level AND / OR split) and whether it held."""
+
+    expression: str = Field(description="the part as formula text")
+    held: bool | None = Field(description="null: not evaluated (its aggregates were not computed) or it failed")
+    error: str | None
+
+
 class RuleRun(Out):
     rule: str
     fires: bool
@@ -46,6 +54,8 @@ class RuleRun(Out):
     error: str | None
     values: dict[str, Json] = Field(description="field values the rule sets")
     effects: list[Effect]
+    joiner: str | None = Field(default=None, description='dry runs: "and" / "or" joining the checks; null: one')
+    checks: list[ConditionCheck] = Field(default_factory=list, description="dry runs: the condition part by part")
 
 
 class RuleOutcome(Out):
@@ -69,6 +79,29 @@ class Schedules(Out):
 
 class TableResult(Out):
     result: Json = Field(description="the decision table's output")
+
+
+class TableDryRun(Out):
+    inputs: dict[str, Json] = Field(description="inputs used: the record's fields of their names, then typed ones")
+    rows: list[int] = Field(description="every row matching the inputs, whatever the hit policy (0-based)")
+    result: Json = Field(description="the table's answer under its hit policy")
+    error: str | None = Field(description="the table refused the inputs (two rows of a 'unique' table match)")
+
+
+class MessagePreview(Out):
+    subject: str = Field(description="the subject as text")
+    body: str = Field(description="the body as HTML (values escaped)")
+
+
+class WebhookTest(Out):
+    url: str
+    payload: Json = Field(description="the JSON sent")
+    signed: bool = Field(description="X-Dajian-Signature was sent (subscriptions)")
+    status: int | None = Field(description="the receiver's HTTP status; null: no answer")
+    ok: bool = Field(description="a 2xx answer")
+    error: str | None = Field(description="why no answer came (timeout, refused connection)")
+    response: str | None = Field(description="the start of the receiver's answer")
+    elapsed_ms: int
 
 
 class Notification(Out):
