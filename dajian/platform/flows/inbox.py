@@ -18,6 +18,7 @@ from .plans import plan_for
 from .service import lock_instance
 from .sla import clock_view
 from .tables import flow_cc, flow_events, flow_instances, flow_tasks
+from .titles import add_titles
 
 BOXES = ("pending", "started", "cc", "done")
 _TASK_COLUMNS = ("id", "node_id", "role", "assignee_id", "on_behalf_of", "status", "created_at", "due_at",
@@ -70,6 +71,7 @@ def inbox(conn: Connection, principal: Principal, box: str, *, limit: int = 50) 
     query = _QUERIES[box](principal).limit(max(1, min(limit, 500)))
     rows = conn.execute(query).mappings().all()
     items = [{**_iso(r), **(_node_facts(conn, r) if "node_id" in r else {})} for r in rows]
+    add_titles(conn, principal, items)
     result: dict[str, Any] = {"box": box, "items": items}
     if box == "pending":
         result["counts"] = pending_counts(conn, principal)

@@ -2139,6 +2139,11 @@ export interface components {
              */
             state: string;
             /**
+             * Title
+             * @description the record's title field, when the reader may read it
+             */
+            title?: string | null;
+            /**
              * Version Id
              * @description the app version the flow runs on
              */
@@ -3165,6 +3170,11 @@ export interface components {
             status: string;
             /** Task Id */
             task_id: number;
+            /**
+             * Title
+             * @description the record's title field, when the reader may read it
+             */
+            title?: string | null;
             /**
              * Version Id
              * @description the app version the flow runs on
@@ -4535,6 +4545,11 @@ export interface components {
              * @description running | completed | cancelled
              */
             state: string;
+            /**
+             * Title
+             * @description the record's title field, when the reader may read it
+             */
+            title?: string | null;
             /**
              * Version Id
              * @description the app version the flow runs on

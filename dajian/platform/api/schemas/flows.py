@@ -114,6 +114,7 @@ class InboxInstance(Out):
     state: InstanceState
     started_by: int
     started_at: Timestamp
+    title: str | None = Field(default=None, description="the record's title field, when the reader may read it")
 
 
 class InboxTask(InboxInstance):

@@ -22,6 +22,8 @@ export interface InboxItem {
   flow_key: string
   form_key: string
   record_id: number
+  /** The record's title field (a complaint's subject), when the reader may read it. */
+  title?: string | null
   state: string
   started_by: number | null
   started_at: string | null

@@ -23,7 +23,7 @@ export function HistoryTimeline({ record, fieldLabel }: { record: RecordRef; fie
         color: item.action === 'delete' || item.action === 'reject' ? 'red' : item.node ? 'green' : item.action === 'comment' ? 'gray' : 'blue',
         children: (
           <div>
-            <Typography.Text strong>{nameOf(people.data, item.actorId)}</Typography.Text>{' '}
+            <Typography.Text strong>{nameOf(people.data, item.actorId, t('side.flow.outsider'))}</Typography.Text>{' '}
             <Typography.Text>{t(`side.history.action.${item.action}`, { defaultValue: item.action })}</Typography.Text>{' '}
             {item.node && <Typography.Text code>{item.node}</Typography.Text>}{' '}
             <Typography.Text type="secondary">{new Date(item.at).toLocaleString(i18n.language)}</Typography.Text>

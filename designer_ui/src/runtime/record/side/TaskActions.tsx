@@ -7,8 +7,15 @@ import type { OpenTask } from '../../../core/tasks/types'
 import { usePeople } from './usePeople'
 import { useTaskAction } from './useTaskAction'
 
+/** The record form's part in a task action: `beforeAct` saves what the user typed (false: the save was
+ * refused, so the task stays open), `afterAct` reads back what the flow wrote on the record. */
+export interface FlowHooks {
+  beforeAct?: () => Promise<boolean>
+  afterAct?: () => Promise<void>
+}
+
 /** What I may do with my open task: the actions its role allows, with a comment. */
-export function TaskActions({ task, stepName }: { task: OpenTask; stepName: string }) {
+export function TaskActions({ task, stepName, beforeAct, afterAct }: { task: OpenTask; stepName: string } & FlowHooks) {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const [comment, setComment] = useState('')
@@ -19,6 +26,7 @@ export function TaskActions({ task, stepName }: { task: OpenTask; stepName: stri
   const commentId = `task-comment-${task.id}`
 
   async function run(action: TaskAction, users: number[] = []) {
+    if (beforeAct && !(await beforeAct())) return
     try {
       await act.mutateAsync({ taskId: task.id, action, comment, users })
       setComment('')
@@ -28,7 +36,10 @@ export function TaskActions({ task, stepName }: { task: OpenTask; stepName: stri
     } catch (error) {
       const detail = error instanceof ApiError ? [error.message, ...error.errors.map((e) => `${e.path}: ${e.message}`)] : [String(error)]
       message.error(detail.join(' · '))
+      return
     }
+    // the task is done; if its end took the record out of my reach, the form stays as it was
+    await afterAct?.().catch(() => undefined)
   }
 
   const buttons = actionsFor(task.role).map((action) => {
