@@ -18,9 +18,11 @@ import json
 import os
 import re
 import shutil
-import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,8 @@ SEED = json.loads((TEMPLATE / "data" / "seed.json").read_text(encoding="utf-8"))
 NAMES = {u["display_name"]: u["username"] for u in SEED["users"]}
 AGENT_NAMES = {u["username"]: u["display_name"] for u in SEED["users"]}
 RECORDS = "/api/v1/apps/complaint_management/forms/complaint/records"
+MANAGER = "zhougang"
+SUBJECT = "扫地机器人充不上电"
 CUSTOMER = {"phone": "13700137111", "email": "li.customer@example.com", "name": "李女士"}
 
 
@@ -110,6 +114,81 @@ def pick(page: Any, label: str, option: str) -> None:
     box.press("Escape")
 
 
+@contextmanager
+def signed_in(browser: Any, site: Site, username: str, shots: Shots) -> Iterator[Any]:
+    """A browser of one person, signed in on their desktop (its page shot when a step fails)."""
+    context = browser.new_context(base_url=site.url, viewport=DESKTOP, locale="zh-CN")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    sign_in(page, site, username)
+    expect(page.get_by_role("heading", name="我的应用")).to_be_visible()
+    try:
+        yield page
+    except BaseException:
+        page.screenshot(path=str(shots.dir / f"failed-{username}.png"), full_page=True)
+        raise
+    finally:
+        context.close()
+
+
+def open_from_inbox(page: Any, title: str, step: str) -> None:
+    """Find the task by the record's title and step in my inbox and open its record."""
+    page.goto("/a/complaint_management/inbox")
+    row = page.get_by_role("row").filter(has_text=title).filter(has_text=step)
+    row.get_by_role("link", name=re.compile(r"^打开 ")).click()
+    expect(page.get_by_role("region", name="流程").get_by_role("region", name="待处理环节")).to_contain_text(step)
+
+
+def act(page: Any, action: str, step: str) -> None:
+    """Act on my open step of the record from the flow panel."""
+    flow = page.get_by_role("region", name="流程")
+    flow.get_by_role("listitem").filter(has_text=step).filter(has_text="我的待办").get_by_role("button", name=action).click()
+    expect(page.get_by_text(f"已{action}：{step}")).to_be_visible()
+
+
+def approve_from_inbox(page: Any, record_id: int, step: str, *, shots: Shots | None = None) -> None:
+    """Approve a step that needs no input from the inbox, without opening the record."""
+    page.goto("/a/complaint_management/inbox")
+    row = page.get_by_role("row").filter(has_text=SUBJECT).filter(has_text=step)
+    row.get_by_role("checkbox", name=f"客诉工单 #{record_id}").check()
+    if shots:
+        shots.take(page, "manager-inbox", docs="story-approve")
+    page.get_by_role("button", name="批量通过（1）").click()
+    page.get_by_role("tooltip").get_by_role("button", name="确定").click()
+    expect(page.get_by_text("已通过 1 个任务")).to_be_visible()
+    expect(row).to_have_count(0)
+
+
+def survey_link(mailbox: Mailbox, site: Site) -> str:
+    """The survey link of the newest survey e-mail to the customer (the worker sends it when it is due)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        mails = [m for m in mailbox.to(CUSTOMER["email"]) if "满意度调查" in m["Subject"]]
+        if mails:
+            html = mails[-1].get_body(preferencelist=("html",)).get_content()
+            found = re.search(r'href="([^"]+/survey/[^"]+)"', html)
+            assert found and found.group(1).startswith(f"{site.url}/p/{site.org}/{site.app}/survey/"), html
+            return found.group(1)
+        time.sleep(0.2)
+    raise AssertionError(f"no survey e-mail: {[m['Subject'] for m in mailbox.to(CUSTOMER['email'])]}")
+
+
+def cockpit_kpis(site: Site) -> dict[str, Any]:
+    """The cockpit's key figures over the last 7 days, as the manager reads them from the API."""
+    with site.api_login(MANAGER) as api:
+        response = api.post(f"/api/v1/apps/{site.app}/dashboards/cockpit/run",
+                            json={"filters": {"period": "last_7_days"}})
+        assert response.status_code == 200, response.text
+    [kpis] = [w for w in response.json()["widgets"] if w["key"] == "kpis"]
+    return dict(kpis["data"]["rows"][0]["values"])
+
+
+def percent(ratio: Any) -> str:
+    """A ratio as the page writes it (Intl percent, at most one decimal): 0.5 → "50%", 1/3 → "33.3%"."""
+    shown = (Decimal(str(ratio)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP).normalize()
+    return f"{shown:f}%"
+
+
 def holder_of(site: Site, record_id: int, step: str) -> list[str]:
     """Who holds an open step of the record's flow (usernames), read as the app's administrator."""
     with site.api_login("zhougang") as api:
@@ -133,13 +212,15 @@ def test_the_complaint_story(browser: Any, site: Site, worker: Worker, mailbox: 
 
 def _story(browser: Any, site: Site, mailbox: Mailbox, clock: ShiftedClock, shots: Shots) -> None:
 
+    before = cockpit_kpis(site)
+
     # 1. the customer files on the public form on a phone and gets a ticket number
     phone_context = browser.new_context(base_url=site.url, viewport=PHONE, locale="zh-CN", is_mobile=True,
                                         has_touch=True)
     phone_context.set_default_timeout(20_000)
     phone = phone_context.new_page()
     phone.goto(f"/p/{site.org}/{site.app}/forms/complaint")
-    phone.get_by_label("投诉主题").fill("扫地机器人充不上电")
+    phone.get_by_label("投诉主题").fill(SUBJECT)
     phone.get_by_label("联系人").fill(CUSTOMER["name"])
     phone.get_by_label("联系电话").fill(CUSTOMER["phone"])
     phone.get_by_label("联系邮箱").fill(CUSTOMER["email"])
@@ -170,7 +251,7 @@ def _story(browser: Any, site: Site, mailbox: Mailbox, clock: ShiftedClock, shot
     sign_in(page, site, agent)
     expect(page.get_by_role("heading", name="我的应用")).to_be_visible()
     page.goto(f"/a/{site.app}/inbox")
-    row = page.get_by_role("row").filter(has_text="扫地机器人充不上电")
+    row = page.get_by_role("row").filter(has_text=SUBJECT)
     expect(row).to_contain_text("分派受理")
     expect(row.get_by_label(re.compile(r"^时效: 正常"))).to_be_visible()
     shots.take(page, "agent-inbox", docs="story-inbox")
@@ -195,4 +276,117 @@ def _story(browser: Any, site: Site, mailbox: Mailbox, clock: ShiftedClock, shot
     expect(flow.get_by_role("region", name="待处理环节")).to_contain_text("技术支持调查")
     shots.take(page, "agent-triaged", docs="story-record")
     context.close()
+
+    # 4. the handlers investigate: technical support finds the cause and comments with an attachment ...
+    [tech] = holder_of(site, record_id, "inv_tech")
+    with signed_in(browser, site, tech, shots) as page:
+        open_from_inbox(page, SUBJECT, "技术支持调查")
+        page.get_by_role("tab", name="调查处理").click()
+        pick(page, "根因类别", "制造")
+        page.get_by_label("根因分析").fill("充电底座触点虚焊，同批次抽检 3 台有 1 台复现。")
+        side = page.get_by_role("complementary", name="流程与协作")
+        side.get_by_label("写评论").fill("附检测报告，建议换新并补偿")
+        report = shots.dir / "检测报告.txt"
+        report.write_text("触点虚焊，电阻偏高\n", encoding="utf-8")
+        with page.expect_file_chooser() as chooser:
+            side.get_by_role("button", name="添加附件").click()
+        chooser.value.set_files(str(report))
+        expect(side.get_by_text("检测报告.txt")).to_be_visible()
+        side.get_by_role("button", name="发表评论").click()
+        expect(side.get_by_role("region", name="评论").get_by_role("link", name=re.compile("检测报告.txt"))).to_be_visible()
+        act(page, "通过", "技术支持调查")
+        shots.take(page, "handler-investigated")
+
+    # ... and the quality department countersigns from the inbox (the step is a task: one member's
+    # completion closes it for the others)
+    quality = holder_of(site, record_id, "inv_quality")
+    with signed_in(browser, site, quality[0], shots) as page:
+        approve_from_inbox(page, record_id, "质量部会签")
+
+    # 5. the agent proposes a replacement and a compensation of 800
+    with signed_in(browser, site, agent, shots) as page:
+        open_from_inbox(page, SUBJECT, "制定解决方案")
+        page.get_by_role("tab", name="调查处理").click()
+        page.get_by_label("解决方案").fill("更换新机一台，并补偿 800 元。")
+        page.get_by_label("补偿金额").fill("800")
+        act(page, "通过", "制定解决方案")
+
+    # 6. the manager approves the compensation from the inbox
+    with signed_in(browser, site, MANAGER, shots) as page:
+        approve_from_inbox(page, record_id, "部门经理审批", shots=shots)
+
+    # 7. the customer accepts, the agent carries the solution out: resolved
+    with signed_in(browser, site, agent, shots) as page:
+        open_from_inbox(page, SUBJECT, "与客户确认方案")
+        page.get_by_role("tab", name="调查处理").click()
+        page.get_by_role("switch", name="客户接受方案").click()
+        act(page, "通过", "与客户确认方案")
+        act(page, "通过", "方案执行")
+        expect(page.get_by_role("region", name="分派")).to_contain_text("已解决")
+
+    # 8. a day later the survey e-mail arrives; the customer answers on the phone with CSAT 2
+    clock.offset += timedelta(hours=25)
+    link = survey_link(mailbox, site)
+    phone.goto(link)
+    phone.get_by_text(f"关于工单 {ticket}").wait_for()
+    phone.get_by_role("radiogroup", name="满意度 (1-5)").get_by_text("2", exact=True).click()
+    phone.get_by_role("radiogroup", name="推荐意愿 (0-10)").get_by_text("3", exact=True).click()
+    phone.get_by_label("意见建议").fill("换了新机还是充不上电")
+    shots.take(phone, "survey", docs="story-survey", full_page=True)
+    phone.get_by_role("button", name="提交评价").click()
+    phone.get_by_text("感谢您的评价").wait_for()
+    shots.take(phone, "survey-sent")
+
+    # 9. the complaint is reopened and back with the agent: the bell says so, the follow-up sends it back
+    # to the solution, the manager approves again, the customer accepts, and it is resolved once more
+    with signed_in(browser, site, agent, shots) as page:
+        page.get_by_role("button", name=re.compile(r"^通知，\d+ 条未读")).click()
+        page.get_by_role("button", name=re.compile(f"低分重开 {ticket}")).click()
+        expect(page).to_have_url(re.compile(rf"/forms/complaint/records/{record_id}$"))
+        page.get_by_role("tab", name="调查处理").click()
+        expect(page.get_by_role("region", name="分派")).to_contain_text("重新打开")
+        shots.take(page, "agent-reopened")
+        act(page, "通过", "满意度回访")
+        page.get_by_label("解决方案").fill("更换新机一台，补偿 800 元；上门检测家中插座并更换充电底座。")
+        act(page, "通过", "制定解决方案")
+    with signed_in(browser, site, MANAGER, shots) as page:
+        approve_from_inbox(page, record_id, "部门经理审批")
+    with signed_in(browser, site, agent, shots) as page:
+        open_from_inbox(page, SUBJECT, "与客户确认方案")
+        act(page, "通过", "与客户确认方案")
+        act(page, "通过", "方案执行")
+
+        # 10. a day later the agent calls the customer back: satisfied now, the complaint is closed
+        clock.offset += timedelta(hours=25)
+        open_from_inbox(page, SUBJECT, "满意度回访")
+        page.get_by_role("tab", name="调查处理").click()
+        page.get_by_label("客户反馈").fill("电话回访：新底座充电正常，客户表示满意。")
+        act(page, "通过", "满意度回访")
+        expect(page.get_by_role("region", name="分派")).to_contain_text("已关闭")
+        flow = page.get_by_role("region", name="流程")
+        expect(flow.get_by_text("已完成").first).to_be_visible()
+        shots.take(page, "agent-closed")
+
+    # 11. the status lookup shows the customer the timeline
+    phone.goto(f"/p/{site.org}/{site.app}/forms/complaint")
+    phone.get_by_role("link", name="已有工单号？查询进度").click()
+    phone.get_by_label("工单号").fill(ticket)
+    phone.get_by_label("联系电话").fill(CUSTOMER["phone"])
+    phone.get_by_role("button", name="查询").click()
+    timeline = phone.get_by_role("region", name="处理进展")
+    for shown in ("已提交", "状态：调查中", "状态：已解决", "状态：重新打开", "状态：已关闭"):
+        expect(timeline.get_by_text(shown).first).to_be_visible()
+    shots.take(phone, "status-lookup", full_page=True)
     phone_context.close()
+
+    # 12. the cockpit's reopen figures count it
+    after = cockpit_kpis(site)
+    assert after["reopened"] == before["reopened"] + 1, (before, after)
+    with signed_in(browser, site, MANAGER, shots) as page:
+        page.goto(f"/a/{site.app}/dashboards/cockpit")
+        period = page.get_by_label("日期范围")
+        period.fill("最近 7 天")
+        period.press("Enter")
+        expect(page.get_by_role("link", name=f"重开工单 {after['reopened']}")).to_be_visible()
+        expect(page.get_by_role("link", name=f"重开率 {percent(after['reopen_rate'])}")).to_be_visible()
+        shots.take(page, "cockpit")
