@@ -2139,6 +2139,13 @@ export interface components {
              */
             state: string;
             /**
+             * Summary
+             * @description values of the fields the task's step lists as visible (those the reader may read), as the record API gives them, with `_display` names of relations
+             */
+            summary?: {
+                [key: string]: unknown;
+            };
+            /**
              * Title
              * @description the record's title field, when the reader may read it
              */
@@ -3168,6 +3175,13 @@ export interface components {
             state: string;
             /** Status */
             status: string;
+            /**
+             * Summary
+             * @description values of the fields the task's step lists as visible (those the reader may read), as the record API gives them, with `_display` names of relations
+             */
+            summary?: {
+                [key: string]: unknown;
+            };
             /** Task Id */
             task_id: number;
             /**
@@ -4545,6 +4559,13 @@ export interface components {
              * @description running | completed | cancelled
              */
             state: string;
+            /**
+             * Summary
+             * @description values of the fields the task's step lists as visible (those the reader may read), as the record API gives them, with `_display` names of relations
+             */
+            summary?: {
+                [key: string]: unknown;
+            };
             /**
              * Title
              * @description the record's title field, when the reader may read it

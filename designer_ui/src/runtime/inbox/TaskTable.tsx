@@ -6,6 +6,7 @@ import { canBulkApprove } from '../../core/tasks/actions'
 import { pickLabel } from '../../core/labels'
 import type { InboxItem } from '../../core/tasks/types'
 import { SlaTag } from '../record/side/SlaTag'
+import { TaskSummary } from './TaskSummary'
 import type { Box } from './useInbox'
 
 export function recordPath(item: InboxItem) {
@@ -35,6 +36,7 @@ export function TaskTable(props: {
         <Space direction="vertical" size={0}>
           <Link to={recordPath(item)}>{`${props.formLabel(item.form_key)} #${item.record_id}`}</Link>
           {item.title && <Typography.Text style={{ maxWidth: 320 }} ellipsis={{ tooltip: item.title }}>{item.title}</Typography.Text>}
+          <TaskSummary item={item} />
         </Space>
       ),
     },

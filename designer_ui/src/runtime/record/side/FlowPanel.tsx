@@ -6,7 +6,8 @@ import { ErrorState } from '../../ErrorState'
 import type { RecordRef } from './recordRef'
 import { SlaTag } from './SlaTag'
 import { TaskActions, type FlowHooks } from './TaskActions'
-import { nameOf, usePeople } from './usePeople'
+import { nameOf } from '../../../core/tasks/people'
+import { usePeople } from './usePeople'
 import { useRecordFlows } from './useRecordFlows'
 
 /** Where the record is in its flows: state, SLA clock, open steps and who holds them; my own steps

@@ -4,7 +4,8 @@ import { shortValue, timeline } from '../../../core/tasks/history'
 import { ErrorState } from '../../ErrorState'
 import type { RecordRef } from './recordRef'
 import { useHistory } from './useHistory'
-import { nameOf, usePeople } from './usePeople'
+import { nameOf } from '../../../core/tasks/people'
+import { usePeople } from './usePeople'
 
 /** The record's field-level history, newest first: who changed what from what to what. */
 export function HistoryTimeline({ record, fieldLabel }: { record: RecordRef; fieldLabel: (key: string) => string }) {

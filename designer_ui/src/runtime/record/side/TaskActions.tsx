@@ -3,16 +3,13 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../api/client'
 import { actionsFor, isDestructive, peopleNeeded, type TaskAction } from '../../../core/tasks/actions'
+import { runTaskAction, type ActionSteps } from '../../../core/tasks/runAction'
 import type { OpenTask } from '../../../core/tasks/types'
 import { usePeople } from './usePeople'
 import { useTaskAction } from './useTaskAction'
 
-/** The record form's part in a task action: `beforeAct` saves what the user typed (false: the save was
- * refused, so the task stays open), `afterAct` reads back what the flow wrote on the record. */
-export interface FlowHooks {
-  beforeAct?: () => Promise<boolean>
-  afterAct?: () => Promise<void>
-}
+/** The record form's part in a task action (see runTaskAction). */
+export type FlowHooks = Pick<ActionSteps, 'beforeAct' | 'afterAct'>
 
 /** What I may do with my open task: the actions its role allows, with a comment. */
 export function TaskActions({ task, stepName, beforeAct, afterAct }: { task: OpenTask; stepName: string } & FlowHooks) {
@@ -26,20 +23,22 @@ export function TaskActions({ task, stepName, beforeAct, afterAct }: { task: Ope
   const commentId = `task-comment-${task.id}`
 
   async function run(action: TaskAction, users: number[] = []) {
-    if (beforeAct && !(await beforeAct())) return
-    try {
-      await act.mutateAsync({ taskId: task.id, action, comment, users })
-      setComment('')
-      setPicking(null)
-      setPicked([])
-      message.success(t('side.actions.done', { action: t(`side.actions.${action}`), step: stepName }))
-    } catch (error) {
+    const outcome = await runTaskAction({
+      beforeAct,
+      afterAct,
+      act: async () => {
+        await act.mutateAsync({ taskId: task.id, action, comment, users })
+        setComment('')
+        setPicking(null)
+        setPicked([])
+        message.success(t('side.actions.done', { action: t(`side.actions.${action}`), step: stepName }))
+      },
+    })
+    if (!outcome.done && outcome.reason === 'failed') {
+      const error = outcome.error
       const detail = error instanceof ApiError ? [error.message, ...error.errors.map((e) => `${e.path}: ${e.message}`)] : [String(error)]
       message.error(detail.join(' · '))
-      return
     }
-    // the task is done; if its end took the record out of my reach, the form stays as it was
-    await afterAct?.().catch(() => undefined)
   }
 
   const buttons = actionsFor(task.role).map((action) => {
