@@ -96,6 +96,7 @@ class Shots:
         self.count += 1
         size = page.viewport_size
         path = self.dir / f"{self.count:02d}-{name}-{size['width']}x{size['height']}.png"
+        page.mouse.move(0, 0)  # no button left in its hover colour
         page.wait_for_timeout(400)  # antd's open animations end
         page.screenshot(path=str(path), full_page=full_page)
         if docs and self.backend == "sqlite" and os.environ.get("DAJIAN_DOCS_SCREENSHOTS") == "1":
@@ -157,8 +158,8 @@ def open_from_inbox(page: Any, title: str, step: str) -> None:
 
 def act(page: Any, action: str, step: str) -> None:
     """Act on my open step of the record from the flow panel."""
-    mine = page.get_by_role("region", name="流程").get_by_role("listitem").filter(has_text=step).filter(has_text="我的待办")
-    mine.get_by_role("button", name=action).click()
+    steps = page.get_by_role("region", name="流程").get_by_role("listitem")
+    steps.filter(has_text=step).filter(has_text="我的待办").get_by_role("button", name=action).click()
     expect(page.get_by_text(f"已{action}：{step}")).to_be_visible()
 
 
@@ -172,7 +173,7 @@ def approve_from_inbox(page: Any, record_id: int, step: str, *, shown: tuple[str
         expect(row).to_contain_text(line)
     row.get_by_role("checkbox", name=f"客诉工单 #{record_id}").check()
     if shots:
-        shots.take(page, "manager-inbox", docs="story-approve")
+        shots.take(page, "manager-inbox", docs="story-inbox")
     page.get_by_role("button", name="批量通过（1）").click()
     page.get_by_role("tooltip").get_by_role("button", name="确定").click()
     expect(page.get_by_text("已通过 1 个任务")).to_be_visible()
@@ -266,7 +267,7 @@ def _story(desks: Desks, site: Site, mailbox: Mailbox, clock: ShiftedClock) -> N
     row = page.get_by_role("row").filter(has_text=SUBJECT)
     expect(row).to_contain_text("分派受理")
     expect(row.get_by_label(re.compile(r"^时效: 正常"))).to_be_visible()
-    shots.take(page, "agent-inbox", docs="story-inbox")
+    shots.take(page, "agent-inbox")
     row.get_by_role("link", name=re.compile(r"^打开 ")).click()
     expect(page).to_have_url(re.compile(rf"/forms/complaint/records/{record_id}$"))
     expect(page.get_by_label("工单编号")).to_have_text(ticket)
@@ -280,13 +281,13 @@ def _story(desks: Desks, site: Site, mailbox: Mailbox, clock: ShiftedClock) -> N
     expect(page.get_by_role("region", name="问题")).to_contain_text("产品质量 / 功能失效 / 无法开机")
     page.get_by_role("tab", name="调查处理").click()
     pick(page, "处理人", DISPLAY_NAMES[agent])
-    shots.take(page, "agent-triage")
     page.get_by_role("region", name="流程").get_by_label("处理意见").fill("产品质量问题，转技术支持和质量部调查")
+    shots.take(page, "agent-triage", docs="story-record")
     act(page, "通过", "分派受理")
     expect(page.get_by_role("region", name="分派")).to_contain_text("调查中")  # what the flow wrote, read back
     expect(page.get_by_role("region", name="待处理环节")).to_contain_text("技术支持调查")
     expect(page.get_by_role("region", name="待处理环节")).to_contain_text("质量部会签")
-    shots.take(page, "agent-triaged", docs="story-record")
+    shots.take(page, "agent-triaged")
 
     # 4. the handlers investigate: technical support finds the cause and comments with an attachment ...
     [tech] = holder_of(site, record_id, "inv_tech")
@@ -360,7 +361,7 @@ def _story(desks: Desks, site: Site, mailbox: Mailbox, clock: ShiftedClock) -> N
     act(page, "通过", "满意度回访")
     page.get_by_label("解决方案").fill("更换新机一台，补偿 800 元；上门检测家中插座并更换充电底座。")
     act(page, "通过", "制定解决方案")
-    approve_from_inbox(desks.of(MANAGER), record_id, "部门经理审批", shown=("解决方案：更换新机一台，补偿 800 元；上门",))
+    approve_from_inbox(desks.of(MANAGER), record_id, "部门经理审批", shown=("解决方案：更换新机一台，补偿 800 元；",))
     open_from_inbox(page, SUBJECT, "与客户确认方案")
     act(page, "通过", "与客户确认方案")
     act(page, "通过", "方案执行")

@@ -30,7 +30,8 @@ def claims_app() -> dict[str, Any]:
     roles = [
         {"key": "clerk", "label": _label("Clerk"), "permissions": {"claim": everything, "customer": everything}},
         {"key": "approver", "label": _label("Approver"), "permissions": {
-            "claim": {"actions": ["read", "update"], "row_scope": "own", "read_fields": ["subject", "amount", "customer"]},
+            "claim": {"actions": ["read", "update"], "row_scope": "own",
+                      "read_fields": ["subject", "amount", "customer"]},
             "customer": {"actions": ["read"], "row_scope": "all"}}},
     ]
     return {"schema_version": 2, "key": "claims", "label": _label("理赔"),

@@ -17,8 +17,8 @@ from .apply import state_of
 from .plans import plan_for
 from .service import lock_instance
 from .sla import clock_view
-from .tables import flow_cc, flow_events, flow_instances, flow_tasks
 from .summaries import VISIBLE, add_summaries
+from .tables import flow_cc, flow_events, flow_instances, flow_tasks
 
 BOXES = ("pending", "started", "cc", "done")
 _TASK_COLUMNS = ("id", "node_id", "role", "assignee_id", "on_behalf_of", "status", "created_at", "due_at",

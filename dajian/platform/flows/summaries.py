@@ -58,13 +58,13 @@ def _read(conn: Connection, principal: Principal, app_key: str, form_key: str, i
     table = ctx.form.table
     title = title_field(ctx.form, readable=ctx.grant.can_read)
     keys = [k for k in wanted if ctx.grant.can_read(k) and k in table.c]
-    titled = title is not None and title in table.c
-    columns = [table.c.id, *([table.c[title]] if titled else []), *(table.c[k] for k in keys)]
-    query = select(*columns).where(table.c.id.in_(sorted(ids)), table.c.deleted_at.is_(None), ctx.grant.row_filter)
+    titles = [table.c[title]] if title is not None and title in table.c else []
+    query = (select(table.c.id, *titles, *(table.c[k] for k in keys))
+             .where(table.c.id.in_(sorted(ids)), table.c.deleted_at.is_(None), ctx.grant.row_filter))
     dump = ctx.form.row_dumper(keys)
     rows: dict[int, dict[str, Any]] = {}
     for row in conn.execute(query):
-        rows[int(row[0])] = {"_title": row[1] if titled else None, **dump(row[1 + titled:])}
+        rows[int(row[0])] = {"_title": row[1] if titles else None, **dump(row[1 + len(titles):])}
     if keys:
         add_display(conn, ctx.runtime, ctx.form, list(rows.values()))  # in place: relations' display names
     return rows
