@@ -5,8 +5,8 @@ it in the inbox with its SLA colour, opens it, sets the category and completes t
 investigate (one comments with an attachment); the agent proposes a compensation of 800, which the
 manager approves from the inbox; the customer accepts, the solution is carried out and the complaint is
 resolved. A day later the survey e-mail (caught by a local SMTP server) links to the survey, where the
-customer gives CSAT 2: the complaint is reopened and back with the agent, resolved again and, after a
-good score, closed. The status lookup shows the timeline and the cockpit's reopen rate counts it.
+customer gives CSAT 2: the complaint is reopened and back with the agent, resolved again and, after the
+follow-up call, closed. The status lookup shows the timeline and the cockpit's reopen figures count it.
 
 The server runs an in-process worker, as ``dajian serve`` does; "a day later" is a clock moved forward.
 The test only reads the API, to learn who holds a step (a person would be told) and what a page should show.
