@@ -17,6 +17,7 @@ from .apply import state_of
 from .plans import plan_for
 from .service import lock_instance
 from .sla import clock_view
+from .summaries import VISIBLE, add_summaries
 from .tables import flow_cc, flow_events, flow_instances, flow_tasks
 
 BOXES = ("pending", "started", "cc", "done")
@@ -70,6 +71,7 @@ def inbox(conn: Connection, principal: Principal, box: str, *, limit: int = 50) 
     query = _QUERIES[box](principal).limit(max(1, min(limit, 500)))
     rows = conn.execute(query).mappings().all()
     items = [{**_iso(r), **(_node_facts(conn, r) if "node_id" in r else {})} for r in rows]
+    add_summaries(conn, principal, items)
     result: dict[str, Any] = {"box": box, "items": items}
     if box == "pending":
         result["counts"] = pending_counts(conn, principal)
@@ -79,13 +81,15 @@ def inbox(conn: Connection, principal: Principal, box: str, *, limit: int = 50) 
 def _node_facts(conn: Connection, row: RowMapping) -> dict[str, Any]:
     """What an inbox shows of a task's step, read from the flow definition: its label
     (``{"zh-CN": "分诊", "en": "Triage"}``), ``needs_input`` (the step requires record fields, so it cannot be
-    approved in bulk without opening the record) and ``paused`` (the flow's SLA clock stops at this step:
-    the work waits on someone outside, e.g. the customer)."""
+    approved in bulk without opening the record), ``paused`` (the flow's SLA clock stops at this step:
+    the work waits on someone outside, e.g. the customer) and the step's visible fields, whose values
+    ``add_summaries`` reads."""
     plan = plan_for(conn, row["version_id"], row["flow_key"])
     node = plan.node(row["node_id"]).definition
     required = [*(node.required_fields or []), *(node.fields.required if node.fields else [])]
     return {"node_label": node.label, "needs_input": bool(required),
-            "paused": plan.sla is not None and node.id in plan.sla.pause_in}
+            "paused": plan.sla is not None and node.id in plan.sla.pause_in,
+            VISIBLE: list(node.fields.visible) if node.fields else []}
 
 
 def _instance_columns() -> list[Any]:

@@ -2414,6 +2414,18 @@ export interface components {
              */
             state: string;
             /**
+             * Summary
+             * @description values of the fields the task's step lists as visible (those the reader may read), as the record API gives them, with `_display` names of relations
+             */
+            summary?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Title
+             * @description the record's title field, when the reader may read it
+             */
+            title?: string | null;
+            /**
              * Version Id
              * @description the app version the flow runs on
              */
@@ -3533,8 +3545,20 @@ export interface components {
             state: string;
             /** Status */
             status: string;
+            /**
+             * Summary
+             * @description values of the fields the task's step lists as visible (those the reader may read), as the record API gives them, with `_display` names of relations
+             */
+            summary?: {
+                [key: string]: unknown;
+            };
             /** Task Id */
             task_id: number;
+            /**
+             * Title
+             * @description the record's title field, when the reader may read it
+             */
+            title?: string | null;
             /**
              * Version Id
              * @description the app version the flow runs on
@@ -5131,6 +5155,18 @@ export interface components {
              * @description running | completed | cancelled
              */
             state: string;
+            /**
+             * Summary
+             * @description values of the fields the task's step lists as visible (those the reader may read), as the record API gives them, with `_display` names of relations
+             */
+            summary?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Title
+             * @description the record's title field, when the reader may read it
+             */
+            title?: string | null;
             /**
              * Version Id
              * @description the app version the flow runs on

@@ -114,6 +114,10 @@ class InboxInstance(Out):
     state: InstanceState
     started_by: int
     started_at: Timestamp
+    title: str | None = Field(default=None, description="the record's title field, when the reader may read it")
+    summary: dict[str, Any] = Field(
+        default_factory=dict, description="values of the fields the task's step lists as visible (those the "
+        "reader may read), as the record API gives them, with `_display` names of relations")
 
 
 class InboxTask(InboxInstance):

@@ -22,6 +22,10 @@ export interface InboxItem {
   flow_key: string
   form_key: string
   record_id: number
+  /** The record's title field (a complaint's subject), when the reader may read it. */
+  title?: string | null
+  /** Values of the fields the task's step lists as visible (with `_display` names of relations). */
+  summary?: Record<string, unknown>
   state: string
   started_by: number | null
   started_at: string | null

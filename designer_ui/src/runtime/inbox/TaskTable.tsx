@@ -1,4 +1,4 @@
-import { Button, Table, Tag, Tooltip, Typography } from 'antd'
+import { Button, Space, Table, Tag, Tooltip, Typography } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
@@ -6,6 +6,7 @@ import { canBulkApprove } from '../../core/tasks/actions'
 import { pickLabel } from '../../core/labels'
 import type { InboxItem } from '../../core/tasks/types'
 import { SlaTag } from '../record/side/SlaTag'
+import { TaskSummary } from './TaskSummary'
 import type { Box } from './useInbox'
 
 export function recordPath(item: InboxItem) {
@@ -31,7 +32,13 @@ export function TaskTable(props: {
     {
       title: t('inbox.columns.record'),
       key: 'record',
-      render: (_, item) => <Link to={recordPath(item)}>{`${props.formLabel(item.form_key)} #${item.record_id}`}</Link>,
+      render: (_, item) => (
+        <Space direction="vertical" size={0}>
+          <Link to={recordPath(item)}>{`${props.formLabel(item.form_key)} #${item.record_id}`}</Link>
+          {item.title && <Typography.Text style={{ maxWidth: 320 }} ellipsis={{ tooltip: item.title }}>{item.title}</Typography.Text>}
+          <TaskSummary item={item} />
+        </Space>
+      ),
     },
   ]
   if (props.box === 'pending' || props.box === 'done')

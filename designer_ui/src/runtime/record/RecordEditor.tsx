@@ -123,13 +123,14 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
     setConflict({ latest, theirs, mine, conflicts: reapply(fields, base, values, latest).conflicts })
   }
 
-  const save = async () => {
-    if (saving || conflict) return
+  /** Saves the form; true when it was saved (a new record's page then moves to the saved record). */
+  const save = async (): Promise<boolean> => {
+    if (saving || conflict) return false
     const required = missing()
     if (Object.keys(required.fields).length > 0) {
       setErrors(required)
       void message.error(t('record.fixErrors'))
-      return
+      return false
     }
     setSaving(true)
     try {
@@ -154,15 +155,29 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
         leaveOnce()
         void navigate(`/a/${appKey}/forms/${formKey}/records/${String(saved.id)}`, { replace: true })
       }
+      return true
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) await openConflict()
       else if (error instanceof ApiError) showServerErrors(error)
       else void message.error(String(error))
+      return false
     } finally {
       setSaving(false)
     }
   }
   useSaveShortcut(() => void save())
+
+  // A flow step completes on what the record holds: what the user typed for it is saved first (a
+  // refused save keeps the task open), and what the flow then wrote (a status, a time) is read back.
+  const saveBeforeAct = async () => !dirty || await save()
+  const reloadAfterAct = async () => {
+    const latest = await readRecord(appKey, formKey, recordId ?? 0)
+    queryClient.setQueryData(recordKey(appKey, formKey, recordId), latest)
+    setBase(latest)
+    setValues(latest)
+    setTouched(new Set())
+    setDisplay((latest._display as Record<string, string>) ?? {})
+  }
 
   const title = isNew ? t('record.newTitle', { form: pickLabel(form.label, i18n.language, form.key) })
     : `${pickLabel(form.label, i18n.language, form.key)} · ${String(values[form.title_field ?? ''] ?? `#${String(recordId)}`)}`
@@ -187,7 +202,8 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
           onChange={onChange} />
       </Col>
       {!isNew && <Col xs={24} lg={8}>
-        <RecordSide appKey={appKey} formKey={formKey} recordId={String(recordId)} />
+        <RecordSide appKey={appKey} formKey={formKey} recordId={String(recordId)}
+          beforeAct={saveBeforeAct} afterAct={reloadAfterAct} />
       </Col>}
     </Row>
     {conflict && <ConflictDialog open fields={fields} theirs={conflict.theirs} mine={conflict.mine}

@@ -5,13 +5,14 @@ import { useMe } from '../../../session'
 import { ErrorState } from '../../ErrorState'
 import type { RecordRef } from './recordRef'
 import { SlaTag } from './SlaTag'
-import { TaskActions } from './TaskActions'
-import { nameOf, usePeople } from './usePeople'
+import { TaskActions, type FlowHooks } from './TaskActions'
+import { nameOf } from '../../../core/tasks/people'
+import { usePeople } from './usePeople'
 import { useRecordFlows } from './useRecordFlows'
 
 /** Where the record is in its flows: state, SLA clock, open steps and who holds them; my own steps
  * come with their actions. */
-export function FlowPanel({ record }: { record: RecordRef }) {
+export function FlowPanel({ record, beforeAct, afterAct }: { record: RecordRef } & FlowHooks) {
   const { t, i18n } = useTranslation()
   const flows = useRecordFlows(record)
   const people = usePeople()
@@ -38,7 +39,7 @@ export function FlowPanel({ record }: { record: RecordRef }) {
         >
           <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
             {t('side.flow.startedBy', {
-              name: nameOf(people.data, flow.started_by),
+              name: nameOf(people.data, flow.started_by, t('side.flow.outsider')),
               at: flow.started_at ? new Date(flow.started_at).toLocaleString(i18n.language) : '—',
             })}
             {flow.working_minutes !== null && ` · ${t('side.flow.workingMinutes', { minutes: Math.round(Number(flow.working_minutes)) })}`}
@@ -63,7 +64,7 @@ export function FlowPanel({ record }: { record: RecordRef }) {
                       <SlaTag state={task.sla_state} dueAt={task.due_at} />
                       {mine && <Tag color="blue">{t('side.flow.mine')}</Tag>}
                     </Space>
-                    {mine && <TaskActions task={task} stepName={step} />}
+                    {mine && <TaskActions task={task} stepName={step} beforeAct={beforeAct} afterAct={afterAct} />}
                   </List.Item>
                 )
               }}

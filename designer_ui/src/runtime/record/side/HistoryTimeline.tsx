@@ -4,7 +4,8 @@ import { shortValue, timeline } from '../../../core/tasks/history'
 import { ErrorState } from '../../ErrorState'
 import type { RecordRef } from './recordRef'
 import { useHistory } from './useHistory'
-import { nameOf, usePeople } from './usePeople'
+import { nameOf } from '../../../core/tasks/people'
+import { usePeople } from './usePeople'
 
 /** The record's field-level history, newest first: who changed what from what to what. */
 export function HistoryTimeline({ record, fieldLabel }: { record: RecordRef; fieldLabel: (key: string) => string }) {
@@ -23,7 +24,7 @@ export function HistoryTimeline({ record, fieldLabel }: { record: RecordRef; fie
         color: item.action === 'delete' || item.action === 'reject' ? 'red' : item.node ? 'green' : item.action === 'comment' ? 'gray' : 'blue',
         children: (
           <div>
-            <Typography.Text strong>{nameOf(people.data, item.actorId)}</Typography.Text>{' '}
+            <Typography.Text strong>{nameOf(people.data, item.actorId, t('side.flow.outsider'))}</Typography.Text>{' '}
             <Typography.Text>{t(`side.history.action.${item.action}`, { defaultValue: item.action })}</Typography.Text>{' '}
             {item.node && <Typography.Text code>{item.node}</Typography.Text>}{' '}
             <Typography.Text type="secondary">{new Date(item.at).toLocaleString(i18n.language)}</Typography.Text>

@@ -3,12 +3,16 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../api/client'
 import { actionsFor, isDestructive, peopleNeeded, type TaskAction } from '../../../core/tasks/actions'
+import { runTaskAction, type ActionSteps } from '../../../core/tasks/runAction'
 import type { OpenTask } from '../../../core/tasks/types'
 import { usePeople } from './usePeople'
 import { useTaskAction } from './useTaskAction'
 
+/** The record form's part in a task action (see runTaskAction). */
+export type FlowHooks = Pick<ActionSteps, 'beforeAct' | 'afterAct'>
+
 /** What I may do with my open task: the actions its role allows, with a comment. */
-export function TaskActions({ task, stepName }: { task: OpenTask; stepName: string }) {
+export function TaskActions({ task, stepName, beforeAct, afterAct }: { task: OpenTask; stepName: string } & FlowHooks) {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const [comment, setComment] = useState('')
@@ -19,13 +23,19 @@ export function TaskActions({ task, stepName }: { task: OpenTask; stepName: stri
   const commentId = `task-comment-${task.id}`
 
   async function run(action: TaskAction, users: number[] = []) {
-    try {
-      await act.mutateAsync({ taskId: task.id, action, comment, users })
-      setComment('')
-      setPicking(null)
-      setPicked([])
-      message.success(t('side.actions.done', { action: t(`side.actions.${action}`), step: stepName }))
-    } catch (error) {
+    const outcome = await runTaskAction({
+      beforeAct,
+      afterAct,
+      act: async () => {
+        await act.mutateAsync({ taskId: task.id, action, comment, users })
+        setComment('')
+        setPicking(null)
+        setPicked([])
+        message.success(t('side.actions.done', { action: t(`side.actions.${action}`), step: stepName }))
+      },
+    })
+    if (!outcome.done && outcome.reason === 'failed') {
+      const error = outcome.error
       const detail = error instanceof ApiError ? [error.message, ...error.errors.map((e) => `${e.path}: ${e.message}`)] : [String(error)]
       message.error(detail.join(' · '))
     }

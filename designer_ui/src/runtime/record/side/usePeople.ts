@@ -20,8 +20,3 @@ export function usePeople() {
     },
   })
 }
-
-export function nameOf(people: Person[] | undefined, id: number | null | undefined): string {
-  if (id === null || id === undefined) return '—'
-  return people?.find((p) => p.id === id)?.name ?? `#${id}`
-}
