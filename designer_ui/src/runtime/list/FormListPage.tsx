@@ -3,7 +3,7 @@ import { AppstoreOutlined, CalendarOutlined, DeleteOutlined, DownloadOutlined, F
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { App as AntApp, Button, Drawer, Empty, Popconfirm, Segmented, Select, Skeleton, Space, Table, Tag, Typography } from 'antd'
 import type { SorterResult } from 'antd/es/table/interface'
-import { useMemo, useState } from 'react'
+import { type ComponentType, lazy, Suspense, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate, useParams, useSearchParams } from 'react-router'
 import { api, ApiError, unwrap } from '../../api/client'
@@ -12,18 +12,26 @@ import type { FieldInfo } from '../../core/filters'
 import { pickLabel } from '../../core/labels'
 import { ErrorState } from '../ErrorState'
 import { useNavigation } from '../useNavigation'
-import { BulkBar } from './BulkBar'
-import { CalendarBoard } from './CalendarBoard'
-import { FilterPanel } from './FilterPanel'
-import { ImportModal } from './ImportModal'
-import { KanbanBoard } from './KanbanBoard'
+import { useRenderedMark } from '../useRenderedMark'
 import { SaveViewModal } from './SaveViewModal'
 import { useCatalogOps } from './useCatalogOps'
 import { useListColumns, type ColumnInfo } from './useListColumns'
 import { useRecordsPage, type RecordItem } from './useRecordsPage'
 import { useSavedViews, type SavedView, type ViewSpec } from './useSavedViews'
 
+// What a list shows first is the table: the filter builder (with the formula parser), the boards (drag and drop,
+// the calendar), the import wizard (upload) and the bulk bar load when the user first asks for them.
+const lazyPart = <K extends string, P extends object>(load: () => Promise<Record<K, ComponentType<P>>>, name: K) =>
+  lazy(async () => ({ default: (await load())[name] }))
+const BulkBar = lazyPart(() => import('./BulkBar'), 'BulkBar')
+const CalendarBoard = lazyPart(() => import('./CalendarBoard'), 'CalendarBoard')
+const FilterPanel = lazyPart(() => import('./FilterPanel'), 'FilterPanel')
+const ImportModal = lazyPart(() => import('./ImportModal'), 'ImportModal')
+const KanbanBoard = lazyPart(() => import('./KanbanBoard'), 'KanbanBoard')
+
 const PAGE = 50
+/** Marked in the frame after a page of records is on screen (bench/ui.py: within 300 ms of the data's arrival). */
+export const LIST_RENDERED_MARK = 'list:rendered'
 const BOARD_PAGE = 500 // kanban and calendar show one screenful of records, the API's largest page
 
 type Kind = ViewSpec['kind']
@@ -51,6 +59,8 @@ export function FormListPage() {
   const [total, setTotal] = useState<{ total: number; exact: boolean } | null>(null)
   const [chosen, setChosen] = useState<number[]>([])
   const [importOpen, setImportOpen] = useState(false)
+  // mounted from the first opening on, so closing keeps the import's progress and its closing animation
+  const [importUsed, setImportUsed] = useState(false)
 
   // a saved view in the URL (?view=) is applied once it has loaded, so a reload brings it back
   if (current && loadedView !== viewId) {
@@ -68,6 +78,8 @@ export function FormListPage() {
     after: board ? null : (cursors[cursors.length - 1] ?? null),
     limit: board ? BOARD_PAGE : PAGE,
   })
+  // placeholder data is the previous page's, still on screen: only a fresh page counts
+  useRenderedMark(LIST_RENDERED_MARK, columnsQuery.data && !page.isPlaceholderData ? page.data : undefined)
   if (page.data?.total !== undefined && (total?.total !== page.data.total || total.exact !== page.data.total_is_exact)) {
     setTotal({ total: page.data.total, exact: page.data.total_is_exact ?? true })
   }
@@ -253,7 +265,10 @@ export function FormListPage() {
           </Button>
         )}
         {formActions.includes('create') && (
-          <Button icon={<UploadOutlined aria-hidden />} onClick={() => setImportOpen(true)}>
+          <Button icon={<UploadOutlined aria-hidden />} onClick={() => {
+            setImportUsed(true)
+            setImportOpen(true)
+          }}>
             {t('list.import.open')}
           </Button>
         )}
@@ -265,28 +280,34 @@ export function FormListPage() {
         page.isPending ? (
           <Skeleton active />
         ) : (
-          <KanbanBoard
-            group={info.columns.find((c) => c.key === spec.group_by) as ColumnInfo}
-            titleOf={titleOf}
-            records={page.data?.items ?? []}
-            onMove={(record, value) => move.mutate({ record, value })}
-            onOpen={open}
-          />
+          <Suspense fallback={<Skeleton active />}>
+            <KanbanBoard
+              group={info.columns.find((c) => c.key === spec.group_by) as ColumnInfo}
+              titleOf={titleOf}
+              records={page.data?.items ?? []}
+              onMove={(record, value) => move.mutate({ record, value })}
+              onOpen={open}
+            />
+          </Suspense>
         )
       ) : kind === 'calendar' && spec.date_field ? (
-        <CalendarBoard dateField={spec.date_field} titleOf={titleOf} records={page.data?.items ?? []} onOpen={open} />
+        <Suspense fallback={<Skeleton active />}>
+          <CalendarBoard dateField={spec.date_field} titleOf={titleOf} records={page.data?.items ?? []} onOpen={open} />
+        </Suspense>
       ) : (
         <>
           {chosen.length > 0 && (
-            <BulkBar
-              app={app}
-              form={form}
-              info={info}
-              ids={chosen}
-              canUpdate={formActions.includes('update')}
-              canDelete={formActions.includes('delete')}
-              onDone={() => setChosen([])}
-            />
+            <Suspense fallback={null}>
+              <BulkBar
+                app={app}
+                form={form}
+                info={info}
+                ids={chosen}
+                canUpdate={formActions.includes('update')}
+                canDelete={formActions.includes('delete')}
+                onDone={() => setChosen([])}
+              />
+            </Suspense>
           )}
           <Table<RecordItem>
             rowSelection={
@@ -334,21 +355,27 @@ export function FormListPage() {
         destroyOnHidden
       >
         {catalog.data ? (
-          <FilterPanel
-            columns={info.columns}
-            fields={fields}
-            ops={catalog.data.ops}
-            initial={spec.filter ?? null}
-            onApply={(filter) => {
-              change({ filter })
-              setFilterOpen(false)
-            }}
-          />
+          <Suspense fallback={<Skeleton active />}>
+            <FilterPanel
+              columns={info.columns}
+              fields={fields}
+              ops={catalog.data.ops}
+              initial={spec.filter ?? null}
+              onApply={(filter) => {
+                change({ filter })
+                setFilterOpen(false)
+              }}
+            />
+          </Suspense>
         ) : (
           <Skeleton active />
         )}
       </Drawer>
-      <ImportModal app={app} form={form} info={info} open={importOpen} onClose={() => setImportOpen(false)} />
+      {importUsed && (
+        <Suspense fallback={null}>
+          <ImportModal app={app} form={form} info={info} open={importOpen} onClose={() => setImportOpen(false)} />
+        </Suspense>
+      )}
       <SaveViewModal
         open={saveOpen}
         saving={saveView.isPending}
