@@ -1,7 +1,7 @@
 import './list.css'
 import { AppstoreOutlined, CalendarOutlined, DeleteOutlined, DownloadOutlined, FilterOutlined, SaveOutlined, TableOutlined, UploadOutlined } from '@ant-design/icons'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { App as AntApp, Button, Drawer, Empty, Popconfirm, Segmented, Select, Skeleton, Space, Table, Tag, Typography } from 'antd'
+import { App as AntApp, Button, Empty, Segmented, Select, Skeleton, Space, Table, Tag, Typography } from 'antd'
 import type { SorterResult } from 'antd/es/table/interface'
 import { type ComponentType, lazy, Suspense, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -13,14 +13,13 @@ import { pickLabel } from '../../core/labels'
 import { ErrorState } from '../ErrorState'
 import { useNavigation } from '../useNavigation'
 import { useRenderedMark } from '../useRenderedMark'
-import { SaveViewModal } from './SaveViewModal'
 import { useCatalogOps } from './useCatalogOps'
 import { useListColumns, type ColumnInfo } from './useListColumns'
 import { useRecordsPage, type RecordItem } from './useRecordsPage'
 import { useSavedViews, type SavedView, type ViewSpec } from './useSavedViews'
 
-// What a list shows first is the table: the filter builder (with the formula parser), the boards (drag and drop,
-// the calendar), the import wizard (upload) and the bulk bar load when the user first asks for them.
+// What a list shows first is the table: the filter builder (with the formula parser, in its drawer), the boards
+// (drag and drop, the calendar), the import wizard (upload), the bulk bar and the dialogs load when first asked for.
 const lazyPart = <K extends string, P extends object>(load: () => Promise<Record<K, ComponentType<P>>>, name: K) =>
   lazy(async () => ({ default: (await load())[name] }))
 const BulkBar = lazyPart(() => import('./BulkBar'), 'BulkBar')
@@ -28,6 +27,9 @@ const CalendarBoard = lazyPart(() => import('./CalendarBoard'), 'CalendarBoard')
 const FilterPanel = lazyPart(() => import('./FilterPanel'), 'FilterPanel')
 const ImportModal = lazyPart(() => import('./ImportModal'), 'ImportModal')
 const KanbanBoard = lazyPart(() => import('./KanbanBoard'), 'KanbanBoard')
+const SaveViewModal = lazyPart(() => import('./SaveViewModal'), 'SaveViewModal')
+const Drawer = lazy(() => import('antd/es/drawer'))
+const Popconfirm = lazy(() => import('antd/es/popconfirm'))
 
 const PAGE = 50
 /** Marked in the frame after a page of records is on screen (bench/ui.py: within 300 ms of the data's arrival). */
@@ -61,6 +63,8 @@ export function FormListPage() {
   const [importOpen, setImportOpen] = useState(false)
   // mounted from the first opening on, so closing keeps the import's progress and its closing animation
   const [importUsed, setImportUsed] = useState(false)
+  const [filterUsed, setFilterUsed] = useState(false)
+  const [saveUsed, setSaveUsed] = useState(false)
 
   // a saved view in the URL (?view=) is applied once it has loaded, so a reload brings it back
   if (current && loadedView !== viewId) {
@@ -209,15 +213,23 @@ export function FormListPage() {
             { label: t('list.views.others'), options: (views.data ?? []).filter((v) => !v.mine).map((v) => ({ value: String(v.id), label: v.name })) },
           ]}
         />
-        <Button icon={<SaveOutlined aria-hidden />} onClick={() => setSaveOpen(true)}>
+        <Button icon={<SaveOutlined aria-hidden />} onClick={() => {
+            setSaveUsed(true)
+            setSaveOpen(true)
+          }}>
           {t('list.views.saveAs')}
         </Button>
         {current?.mine && (
-          <Popconfirm title={t('list.views.deleteConfirm', { name: current.name })} onConfirm={() => deleteView.mutate(current.id)} okText={t('list.delete')} cancelText={t('list.cancel')}>
-            <Button aria-label={t('list.views.delete')} icon={<DeleteOutlined aria-hidden />} />
-          </Popconfirm>
+          <Suspense fallback={<Button aria-label={t('list.views.delete')} icon={<DeleteOutlined aria-hidden />} />}>
+            <Popconfirm title={t('list.views.deleteConfirm', { name: current.name })} onConfirm={() => deleteView.mutate(current.id)} okText={t('list.delete')} cancelText={t('list.cancel')}>
+              <Button aria-label={t('list.views.delete')} icon={<DeleteOutlined aria-hidden />} />
+            </Popconfirm>
+          </Suspense>
         )}
-        <Button icon={<FilterOutlined aria-hidden />} type={spec.filter ? 'primary' : 'default'} onClick={() => setFilterOpen(true)}>
+        <Button icon={<FilterOutlined aria-hidden />} type={spec.filter ? 'primary' : 'default'} onClick={() => {
+            setFilterUsed(true)
+            setFilterOpen(true)
+          }}>
           {spec.filter ? t('list.filter.active') : t('list.filter.open')}
         </Button>
         <Segmented
@@ -347,42 +359,50 @@ export function FormListPage() {
         </>
       )}
 
-      <Drawer
-        title={t('list.filter.title')}
-        open={filterOpen}
-        onClose={() => setFilterOpen(false)}
-        size="large"
-        destroyOnHidden
-      >
-        {catalog.data ? (
-          <Suspense fallback={<Skeleton active />}>
-            <FilterPanel
-              columns={info.columns}
-              fields={fields}
-              ops={catalog.data.ops}
-              initial={spec.filter ?? null}
-              onApply={(filter) => {
-                change({ filter })
-                setFilterOpen(false)
-              }}
-            />
-          </Suspense>
-        ) : (
-          <Skeleton active />
-        )}
-      </Drawer>
+      {filterUsed && (
+        <Suspense fallback={null}>
+          <Drawer
+            title={t('list.filter.title')}
+            open={filterOpen}
+            onClose={() => setFilterOpen(false)}
+            size="large"
+            destroyOnHidden
+          >
+            {catalog.data ? (
+              <Suspense fallback={<Skeleton active />}>
+                <FilterPanel
+                  columns={info.columns}
+                  fields={fields}
+                  ops={catalog.data.ops}
+                  initial={spec.filter ?? null}
+                  onApply={(filter) => {
+                    change({ filter })
+                    setFilterOpen(false)
+                  }}
+                />
+              </Suspense>
+            ) : (
+              <Skeleton active />
+            )}
+          </Drawer>
+        </Suspense>
+      )}
       {importUsed && (
         <Suspense fallback={null}>
           <ImportModal app={app} form={form} info={info} open={importOpen} onClose={() => setImportOpen(false)} />
         </Suspense>
       )}
-      <SaveViewModal
-        open={saveOpen}
-        saving={saveView.isPending}
-        error={saveError}
-        onSave={(name, shared) => saveView.mutate({ name, shared })}
-        onCancel={() => setSaveOpen(false)}
-      />
+      {saveUsed && (
+        <Suspense fallback={null}>
+          <SaveViewModal
+            open={saveOpen}
+            saving={saveView.isPending}
+            error={saveError}
+            onSave={(name, shared) => saveView.mutate({ name, shared })}
+            onCancel={() => setSaveOpen(false)}
+          />
+        </Suspense>
+      )}
     </div>
   )
 }
