@@ -69,6 +69,8 @@ export interface FormLogic {
   feedsFormulas(key: string): boolean
   /** Values with formulas (and sub-table row formulas) computed. */
   withFormulas(values: Values, ctx: EvalContext): Values
+  /** Whether any field has a `default_formula` (else a new record's defaults never change as it is typed). */
+  hasDefaultFormulas: boolean
   /** Defaults for a new record: constants, `default_from`, then `default_formula` over `values`. */
   defaults(values: Values, ctx: EvalContext, skip: ReadonlySet<string>): Values
 }
@@ -151,6 +153,7 @@ export function compileFormLogic(form: FormDef, types: ValueTypes): FormLogic {
   }
   return {
     unsupported,
+    hasDefaultFormulas: fields.some((c) => c.defaultFormula !== undefined),
     states(values, ctx) {
       return Object.fromEntries(fields.map((c) => [c.def.key, stateOf(c, values, ctx)]))
     },

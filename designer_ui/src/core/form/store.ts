@@ -73,7 +73,8 @@ export class RecordStore {
   set(key: string, value: unknown): void {
     this.touchedKeys.add(key)
     let next: Values = { ...this.raw, [key]: value }
-    if (this.isNew) next = { ...next, ...this.logic.defaults(next, this.ctx, this.touchedKeys) }
+    // constant defaults were set once; only default formulas can follow what is typed
+    if (this.isNew && this.logic.hasDefaultFormulas) next = { ...next, ...this.logic.defaults(next, this.ctx, this.touchedKeys) }
     const changed = this.keys.filter((k) => next[k] !== this.raw[k])
     this.raw = next
     const computed = changed.some((k) => this.logic.feedsFormulas(k))

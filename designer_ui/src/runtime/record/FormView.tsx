@@ -102,7 +102,7 @@ function Sections({ tab, props }: { tab: TabModel; props: Props }) {
 }
 
 /** The form drawn from its layout: tabs of sections in columns (one column on phones). */
-export function FormView(props: Props) {
+export const FormView = memo(function FormView(props: Props) {
   const { tabs } = props
   const withErrors = new Set(Object.keys(props.errors.fields).concat(Object.keys(props.errors.rows)))
   const form = tabs.length === 1 && tabs[0]
@@ -114,4 +114,4 @@ export function FormView(props: Props) {
           children: <Sections tab={tab} props={props} />, forceRender: true }
       })} />
   return <Form layout="vertical" component="div" colon={false}>{form}</Form>
-}
+})

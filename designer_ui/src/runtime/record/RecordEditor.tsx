@@ -74,8 +74,9 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
   const mineOf = useCallback((values: Values) => (isNew ? [] : changedFields(fields, base, values).filter((c) => canWrite(c.key))),
     [isNew, fields, base, canWrite])
   const dirty = useStoreSelect(store, (s) => (isNew ? s.touched.size > 0 : mineOf(s.values).length > 0))
+  // a new record's title does not show what is typed, so typing does not redraw the page
   const titleValue = useStoreSelect(store, (s) => {
-    const value = s.values[form.title_field ?? '']
+    const value = isNew ? null : s.values[form.title_field ?? '']
     return value === null || value === undefined ? null : String(value)
   })
   const leaveOnce = useUnsavedGuard(dirty && !saving)
