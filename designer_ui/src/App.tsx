@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { createBrowserRouter, RouterProvider } from 'react-router'
 import { ApiError } from './api/client'
 import { loadAreas } from './i18n'
+import { dashboardQuery } from './runtime/dashboard/dashboardQuery'
 import { useAntdLocale } from './i18n/useAntdLocale'
 import { LoginPage } from './runtime/LoginPage'
 import { RequireAuth } from './shell/RequireAuth'
@@ -30,6 +31,14 @@ const FormListPage = lazyPage(() => import('./runtime/list/FormListPage'), 'Form
 const RecordPage = lazyPage(() => import('./runtime/record/RecordPage'), 'RecordPage', ['record', 'side', 'fields'])
 // the designer (and @dnd-kit, ajv) loads only when someone opens it
 const DesignerPage = lazyPage(() => import('./designer/DesignerPage'), 'DesignerPage', ['designer', 'fields'])
+
+function PageSpinner() {
+  return (
+    <div className="page-center">
+      <Spin size="large" />
+    </div>
+  )
+}
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -65,7 +74,17 @@ const router = createBrowserRouter([
           { path: 'forms/:form', element: <FormListPage /> },
           { path: 'forms/:form/new', element: <RecordPage /> },
           { path: 'forms/:form/records/:record', element: <RecordPage /> },
-          { path: 'dashboards/:dashboard', element: <DashboardPage /> },
+          {
+            path: 'dashboards/:dashboard',
+            element: <DashboardPage />,
+            hydrateFallbackElement: <PageSpinner />,
+            // the widgets' data and the chart library start loading with the navigation, beside the page's code
+            loader: ({ params }) => {
+              if (params.app && params.dashboard) void queryClient.prefetchQuery(dashboardQuery(params.app, params.dashboard, {}))
+              void import('./runtime/dashboard/EChart')
+              return null
+            },
+          },
           { path: '*', element: <NotFound /> },
         ],
       },
@@ -86,13 +105,7 @@ export function App() {
     >
       <AntApp>
         <QueryClientProvider client={queryClient}>
-          <Suspense
-            fallback={
-              <div className="page-center">
-                <Spin size="large" />
-              </div>
-            }
-          >
+          <Suspense fallback={<PageSpinner />}>
             <RouterProvider router={router} />
           </Suspense>
         </QueryClientProvider>
