@@ -1,16 +1,15 @@
 import './list.css'
 import { AppstoreOutlined, CalendarOutlined, DeleteOutlined, DownloadOutlined, FilterOutlined, SaveOutlined, TableOutlined, UploadOutlined } from '@ant-design/icons'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { App as AntApp, Button, Empty, Segmented, Select, Skeleton, Space, Table, Tag, Typography } from 'antd'
-import type { SorterResult } from 'antd/es/table/interface'
-import { type ComponentType, lazy, Suspense, useMemo, useState } from 'react'
+import { App as AntApp, Button, Segmented, Select, Skeleton, Space, Typography } from 'antd'
+import { type ComponentType, lazy, Suspense, useCallback, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate, useParams, useSearchParams } from 'react-router'
 import { api, ApiError, unwrap } from '../../api/client'
-import { cellParts } from '../../core/cellText'
 import type { FieldInfo } from '../../core/filters'
 import { pickLabel } from '../../core/labels'
 import { ErrorState } from '../ErrorState'
+import { RecordsTable } from './RecordsTable'
 import { useNavigation } from '../useNavigation'
 import { useRenderedMark } from '../useRenderedMark'
 import { useCatalogOps } from './useCatalogOps'
@@ -96,6 +95,13 @@ export function FormListPage() {
   )
   const formActions = nav.data?.forms.find((f) => f.key === form)?.actions ?? []
 
+  const open = useCallback((r: RecordItem) => void navigate(`/a/${app}/forms/${form}/records/${r.id}`), [navigate, app, form])
+  const sortBy = useCallback((sort: string | null) => {
+    setSpec((s) => ({ ...s, sort }))
+    setCursors([null])
+    setTotal(null)
+  }, [])
+
   const change = (next: Partial<ViewSpec>) => {
     setSpec((s) => ({ ...s, ...next }))
     setCursors([null])
@@ -151,34 +157,13 @@ export function FormListPage() {
   if (columnsQuery.error) return <ErrorState error={columnsQuery.error} onRetry={() => void columnsQuery.refetch()} />
   if (!info) return <Skeleton active paragraph={{ rows: 8 }} />
 
-  const shown = spec.columns?.length ? info.columns.filter((c) => spec.columns?.includes(c.key)) : info.columns.slice(0, 8)
   const titleKey = info.title_field ?? info.columns.find((c) => c.kind === 'text')?.key
   const titleOf = (r: RecordItem) => (titleKey && r[titleKey] ? String(r[titleKey]) : `#${r.id}`)
-  const open = (r: RecordItem) => navigate(`/a/${app}/forms/${form}/records/${r.id}`)
   const singleSelects = info.columns.filter((c) => c.kind === 'single_select')
   const dateFields = info.columns.filter((c) => c.kind === 'date' || c.kind === 'datetime')
   const label = (c: ColumnInfo) => pickLabel(c.label, lang, c.key)
-  const sortKey = spec.sort?.replace(/^-/, '')
   const exportHref = exportUrl(app, form, spec)
 
-  const tableColumns = shown.map((c) => ({
-    key: c.key,
-    dataIndex: c.key,
-    title: label(c),
-    sorter: c.sortable,
-    sortOrder: sortKey === c.key ? (spec.sort?.startsWith('-') ? ('descend' as const) : ('ascend' as const)) : null,
-    ellipsis: true,
-    render: (_: unknown, record: RecordItem) =>
-      cellParts(c, record, info, lang).map((part, i) =>
-        part.color !== undefined || c.options ? (
-          <Tag key={i} color={part.color}>
-            {part.text}
-          </Tag>
-        ) : (
-          <span key={i}>{part.text}</span>
-        ),
-      ),
-  }))
 
   const countText = total ? (total.exact ? String(total.total) : `${total.total.toLocaleString(lang)}+`) : '…'
 
@@ -321,32 +306,20 @@ export function FormListPage() {
               />
             </Suspense>
           )}
-          <Table<RecordItem>
-            rowSelection={
-              formActions.includes('update') || formActions.includes('delete')
-                ? { selectedRowKeys: chosen, onChange: (keys) => setChosen(keys.map(Number)) }
-                : undefined
-            }
-            rowKey="id"
-            size="middle"
-            columns={tableColumns}
-            dataSource={page.data?.items ?? []}
+          <RecordsTable
+            info={info}
+            columnKeys={spec.columns}
+            sort={spec.sort}
+            lang={lang}
+            items={page.data?.items}
             loading={page.isFetching}
-            pagination={false}
-            scroll={{ x: 'max-content' }}
-            locale={{ emptyText: page.isPending ? <Skeleton active /> : <Empty description={t('list.empty')} /> }}
-            onRow={(record) => ({
-              onClick: (event) => {
-                // a click on the row's checkbox chooses it; anywhere else opens the record
-                if (!(event.target as HTMLElement).closest('.ant-table-selection-column')) open(record)
-              },
-              style: { cursor: 'pointer' },
-            })}
-            onChange={(_p, _f, sorter) => {
-              const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<RecordItem> | undefined
-              const key = s?.columnKey ? String(s.columnKey) : null
-              change({ sort: key && s?.order ? `${s.order === 'descend' ? '-' : ''}${key}` : null })
-            }}
+            pending={page.isPending}
+            emptyText={t('list.empty')}
+            selectable={formActions.includes('update') || formActions.includes('delete')}
+            chosen={chosen}
+            onChoose={setChosen}
+            onOpen={open}
+            onSort={sortBy}
           />
           <Space className="list-pager">
             <Button disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
