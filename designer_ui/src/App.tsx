@@ -1,31 +1,44 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { App as AntApp, ConfigProvider, Spin } from 'antd'
 import { type ComponentType, lazy, Suspense } from 'react'
-import enUS from 'antd/locale/en_US'
-import zhCN from 'antd/locale/zh_CN'
 import { useTranslation } from 'react-i18next'
 import { createBrowserRouter, RouterProvider } from 'react-router'
 import { ApiError } from './api/client'
+import { loadAreas } from './i18n'
+import { dashboardQuery } from './runtime/dashboard/dashboardQuery'
+import { useAntdLocale } from './i18n/useAntdLocale'
 import { LoginPage } from './runtime/LoginPage'
 import { RequireAuth } from './shell/RequireAuth'
 
-// Signed-in pages load after sign-in: the login screen does not pay for the menus, drawers and cards.
-const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
-  lazy(async () => ({ default: (await load())[name] }))
-const AppShell = lazyPage(() => import('./shell/AppShell'), 'AppShell')
+// Signed-in pages load after sign-in: the login screen does not pay for the menus, drawers and cards. Each page
+// names the catalogues (src/i18n/locales/<lang>/<area>.json) its texts come from; they load beside its code.
+const lazyPage = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K, areas: string[] = []) =>
+  lazy(async () => {
+    const [module] = await Promise.all([load(), loadAreas(...areas)])
+    return { default: module[name] }
+  })
+const AppShell = lazyPage(() => import('./shell/AppShell'), 'AppShell', ['header'])
 const HomePage = lazyPage(() => import('./runtime/HomePage'), 'HomePage')
 const ProfilePage = lazyPage(() => import('./runtime/ProfilePage'), 'ProfilePage')
 const AppLayout = lazyPage(() => import('./runtime/AppLayout'), 'AppLayout')
-const AppHome = lazyPage(() => import('./runtime/AppHome'), 'AppHome')
+const AppHome = lazyPage(() => import('./runtime/AppHome'), 'AppHome', ['inbox', 'side'])
 const NotFound = lazyPage(() => import('./runtime/Placeholder'), 'NotFound')
-const AdminRoutes = lazyPage(() => import('./admin/AdminRoutes'), 'AdminRoutes')
-const PublicRoutes = lazyPage(() => import('./public/PublicRoutes'), 'PublicRoutes')
-const DashboardPage = lazyPage(() => import('./runtime/dashboard/DashboardPage'), 'DashboardPage')
-const InboxPage = lazyPage(() => import('./runtime/inbox/InboxPage'), 'InboxPage')
-const FormListPage = lazyPage(() => import('./runtime/list/FormListPage'), 'FormListPage')
-const RecordPage = lazyPage(() => import('./runtime/record/RecordPage'), 'RecordPage')
+const AdminRoutes = lazyPage(() => import('./admin/AdminRoutes'), 'AdminRoutes', ['admin'])
+const PublicRoutes = lazyPage(() => import('./public/PublicRoutes'), 'PublicRoutes', ['public', 'fields'])
+const DashboardPage = lazyPage(() => import('./runtime/dashboard/DashboardPage'), 'DashboardPage', ['dashboard'])
+const InboxPage = lazyPage(() => import('./runtime/inbox/InboxPage'), 'InboxPage', ['inbox', 'side'])
+const FormListPage = lazyPage(() => import('./runtime/list/FormListPage'), 'FormListPage', ['list'])
+const RecordPage = lazyPage(() => import('./runtime/record/RecordPage'), 'RecordPage', ['record', 'side', 'fields'])
 // the designer (and @dnd-kit, ajv) loads only when someone opens it
-const DesignerPage = lazyPage(() => import('./designer/DesignerPage'), 'DesignerPage')
+const DesignerPage = lazyPage(() => import('./designer/DesignerPage'), 'DesignerPage', ['designer', 'fields'])
+
+function PageSpinner() {
+  return (
+    <div className="page-center">
+      <Spin size="large" />
+    </div>
+  )
+}
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -63,7 +76,17 @@ const router = createBrowserRouter([
           { path: 'forms/:form', element: <FormListPage /> },
           { path: 'forms/:form/new', element: <RecordPage /> },
           { path: 'forms/:form/records/:record', element: <RecordPage /> },
-          { path: 'dashboards/:dashboard', element: <DashboardPage /> },
+          {
+            path: 'dashboards/:dashboard',
+            element: <DashboardPage />,
+            hydrateFallbackElement: <PageSpinner />,
+            // the widgets' data and the chart library start loading with the navigation, beside the page's code
+            loader: ({ params }) => {
+              if (params.app && params.dashboard) void queryClient.prefetchQuery(dashboardQuery(params.app, params.dashboard, {}))
+              void import('./runtime/dashboard/EChart')
+              return null
+            },
+          },
           { path: '*', element: <NotFound /> },
         ],
       },
@@ -74,22 +97,17 @@ const router = createBrowserRouter([
 
 export function App() {
   const { i18n } = useTranslation()
+  const locale = useAntdLocale(i18n.language)
   return (
     <ConfigProvider
-      locale={i18n.language === 'en' ? enUS : zhCN}
+      locale={locale}
       theme={{ token: { colorPrimary: '#1677ff' } }}
       // antd spaces out two-character Chinese labels ("登 录"), which changes their accessible name
       button={{ autoInsertSpace: false }}
     >
       <AntApp>
         <QueryClientProvider client={queryClient}>
-          <Suspense
-            fallback={
-              <div className="page-center">
-                <Spin size="large" />
-              </div>
-            }
-          >
+          <Suspense fallback={<PageSpinner />}>
             <RouterProvider router={router} />
           </Suspense>
         </QueryClientProvider>

@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react'
-import type { FieldDef, Values } from '../core/form/types'
+import type { FieldDef } from '../core/form/types'
 
 /** What every widget may need besides its value: where the record lives and the form's data. */
 export interface FieldContext {
@@ -10,8 +10,6 @@ export interface FieldContext {
   display: Record<string, string>
   /** A picker names the record it linked, so the page shows it before the save answers. */
   setDisplay: (key: string, label: string) => void
-  /** The whole record (formulas and lookups show values computed elsewhere). */
-  record: Values
 }
 
 export interface EditProps {

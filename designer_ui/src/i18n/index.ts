@@ -4,17 +4,35 @@ import en from './en.json'
 import zhCN from './zh-CN.json'
 
 // Each area of the app keeps its own catalogue, locales/<lang>/<area>.json, read as t('<area>.key'),
-// so areas built side by side never edit the same file.
-const areaFiles = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*/*.json', { eager: true })
+// so areas built side by side never edit the same file. Areas load with the pages that use them (see
+// loadAreas), in the current language only: the sign-in screen does not carry the designer's texts.
+const areaFiles = import.meta.glob<Record<string, unknown>>('./locales/*/*.json', { import: 'default' })
 
-function withAreas(base: Record<string, unknown>, lang: string): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...base }
-  for (const [path, module] of Object.entries(areaFiles)) {
-    const match = /\.\/locales\/([^/]+)\/([^/]+)\.json$/.exec(path)
-    const [, fileLang, area] = match ?? []
-    if (area && fileLang === lang) merged[area] = module.default
+const wantedAreas = new Set<string>()
+const areaLoads = new Map<string, Promise<void>>()
+// the language being switched to while its catalogues load (applyLocale), else the current one
+let targetLocale: string | null = null
+
+function loadArea(lang: string, area: string): Promise<void> {
+  const id = `${lang}/${area}`
+  let loading = areaLoads.get(id)
+  if (!loading) {
+    const read = areaFiles[`./locales/${id}.json`]
+    loading = read
+      ? read().then((catalogue) => {
+          i18n.addResourceBundle(lang, 'translation', { [area]: catalogue }, true, true)
+        })
+      : Promise.resolve()
+    areaLoads.set(id, loading)
   }
-  return merged
+  return loading
+}
+
+/** Loads the catalogues of these areas in the current language (and, later, in any language switched to). */
+export function loadAreas(...areas: string[]): Promise<void> {
+  for (const area of areas) wantedAreas.add(area)
+  const langs = new Set([i18n.language || storedLocale(), targetLocale ?? storedLocale()])
+  return Promise.all([...langs].flatMap((lang) => areas.map((area) => loadArea(lang, area)))).then(() => undefined)
 }
 
 export const LOCALES = ['zh-CN', 'en'] as const
@@ -46,18 +64,26 @@ export function applyLocale(locale: Locale): void {
     // private mode: the language still changes for this page
   }
   if (globalThis.document) document.documentElement.lang = locale
-  if (i18n.language !== locale) void i18n.changeLanguage(locale)
+  if (i18n.language !== locale) {
+    targetLocale = locale
+    // the texts of the pages already open come first, so nothing shows a bare key after the switch
+    void Promise.all([...wantedAreas].map((area) => loadArea(locale, area))).then(() => {
+      if (targetLocale === locale) void i18n.changeLanguage(locale)
+    })
+  }
 }
 
 void i18n.use(initReactI18next).init({
   resources: {
-    'zh-CN': { translation: withAreas(zhCN, 'zh-CN') },
-    en: { translation: withAreas(en, 'en') },
+    'zh-CN': { translation: zhCN },
+    en: { translation: en },
   },
   lng: storedLocale(),
   fallbackLng: DEFAULT_LOCALE,
   interpolation: { escapeValue: false }, // React escapes
   returnNull: false,
+  // a catalogue that arrives after a component rendered re-renders it
+  react: { bindI18nStore: 'added' },
 })
 
 export default i18n

@@ -1,13 +1,16 @@
 import { DashboardOutlined, FormOutlined, HomeOutlined, InboxOutlined, MenuOutlined } from '@ant-design/icons'
-import { Badge, Button, Drawer, Grid, Layout, Menu, Skeleton } from 'antd'
+import { Badge, Button, Grid, Layout, Menu, Skeleton } from 'antd'
 import type { MenuProps } from 'antd'
-import { useState } from 'react'
+import { lazy, Suspense, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Outlet, useLocation, useNavigate, useParams } from 'react-router'
 import { pickLabel } from '../core/labels'
 import { useOpenTaskCounts } from '../session'
 import { ErrorState } from './ErrorState'
 import { useNavigation } from './useNavigation'
+
+// only phones show the navigation in a drawer
+const Drawer = lazy(() => import('antd/es/drawer'))
 
 /** /a/:app/*: the navigation generated from the app definition beside the page (in a drawer on phones). */
 export function AppLayout() {
@@ -83,16 +86,18 @@ export function AppLayout() {
   return (
     <Layout className="app-layout">
       {phone ? (
-        <Drawer
-          open={drawerOpen}
-          onClose={() => setDrawerOpen(false)}
-          placement="left"
-          size={280}
-          title={pickLabel(nav.data?.label, i18n.language, app)}
-          styles={{ body: { padding: 0 } }}
-        >
-          {menu}
-        </Drawer>
+        <Suspense fallback={null}>
+          <Drawer
+            open={drawerOpen}
+            onClose={() => setDrawerOpen(false)}
+            placement="left"
+            size={280}
+            title={pickLabel(nav.data?.label, i18n.language, app)}
+            styles={{ body: { padding: 0 } }}
+          >
+            {menu}
+          </Drawer>
+        </Suspense>
       ) : (
         <Layout.Sider width={232} theme="light" className="app-sider">
           {menu}

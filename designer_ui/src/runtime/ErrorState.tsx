@@ -1,7 +1,11 @@
-import { Button, Result } from 'antd'
+import { Button, Skeleton } from 'antd'
+import { lazy, Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import { ApiError } from '../api/client'
+
+// antd's Result carries its status illustrations; every page imports this component, few ever show it.
+const Result = lazy(() => import('antd/es/result'))
 
 /**
  * A failed load. A 404 (which is also what the server answers for a record outside the reader's row
@@ -24,26 +28,30 @@ export function ErrorState({
   const status = error instanceof ApiError ? error.status : 0
   if (status === 404 || status === 403) {
     return (
-      <Result
-        status={status === 404 ? '404' : '403'}
-        title={title ?? t(status === 404 ? 'common.unavailableTitle' : 'common.forbiddenTitle')}
-        subTitle={t('common.unavailable')}
-        extra={
-          home && (
-            <Link to="/">
-              <Button type="primary">{t('common.backHome')}</Button>
-            </Link>
-          )
-        }
-      />
+      <Suspense fallback={<Skeleton active />}>
+        <Result
+          status={status === 404 ? '404' : '403'}
+          title={title ?? t(status === 404 ? 'common.unavailableTitle' : 'common.forbiddenTitle')}
+          subTitle={t('common.unavailable')}
+          extra={
+            home && (
+              <Link to="/">
+                <Button type="primary">{t('common.backHome')}</Button>
+              </Link>
+            )
+          }
+        />
+      </Suspense>
     )
   }
   return (
-    <Result
-      status="error"
-      title={title ?? t('common.error')}
-      subTitle={error.message}
-      extra={onRetry && <Button onClick={onRetry}>{t('common.retry')}</Button>}
-    />
+    <Suspense fallback={<Skeleton active />}>
+      <Result
+        status="error"
+        title={title ?? t('common.error')}
+        subTitle={error.message}
+        extra={onRetry && <Button onClick={onRetry}>{t('common.retry')}</Button>}
+      />
+    </Suspense>
   )
 }

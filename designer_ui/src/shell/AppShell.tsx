@@ -42,7 +42,7 @@ export function AppShell() {
   const user = me.data?.user
   const menuItems = [
     { key: 'profile', icon: <UserOutlined />, label: t('shell.profile') },
-    ...(me.data?.is_org_admin ? [{ key: 'admin', icon: <SettingOutlined />, label: t('admin.menu') }] : []),
+    ...(me.data?.is_org_admin ? [{ key: 'admin', icon: <SettingOutlined />, label: t('shell.admin') }] : []),
     { key: 'logout', icon: <LogoutOutlined />, label: t('shell.logout') },
   ]
 

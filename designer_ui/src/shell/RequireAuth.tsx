@@ -1,7 +1,8 @@
-import { Result, Spin } from 'antd'
+import { Spin } from 'antd'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Navigate, useLocation } from 'react-router'
+import { ErrorState } from '../runtime/ErrorState'
 import { useMe } from '../session'
 
 /** Pages behind sign-in: without a session, to /login?next=<this page>. */
@@ -16,7 +17,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
       </div>
     )
   }
-  if (me.isError) return <Result status="error" title={t('common.error')} subTitle={me.error.message} />
+  if (me.isError) return <ErrorState error={me.error} />
   if (!me.data) {
     const next = encodeURIComponent(location.pathname + location.search)
     return <Navigate to={`/login?next=${next}`} replace />

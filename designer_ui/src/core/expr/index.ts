@@ -36,6 +36,7 @@ export { FUNCTIONS, parseFormula, SPECIAL_FUNCTIONS } from './parse'
 export type { Ast } from './parse'
 export { RegexRefused } from './regex'
 export { equal, fromJson, toJson } from './values'
+export { fieldsRead } from './vars'
 export type { Value } from './values'
 
 /**

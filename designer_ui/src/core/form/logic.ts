@@ -4,7 +4,7 @@
  * an expression the browser cannot compile (it reads through a relation, say) is left to the server
  * and reported in `unsupported`, and the field keeps its static state.
  */
-import { compileExpr, formulaResult, parseFormula, schemaFromJson, toJson } from '../expr'
+import { compileExpr, fieldsRead, formulaResult, parseFormula, schemaFromJson, toJson } from '../expr'
 import type { Compiled, EvalContext, SchemaJson } from '../expr'
 import type { FieldDef, FormDef, Values } from './types'
 
@@ -58,8 +58,19 @@ export interface FormLogic {
   /** Expressions left to the server, as "field.attribute". */
   unsupported: string[]
   states(values: Values, ctx: EvalContext): Record<string, FieldState>
+  /** The states of these fields only (see `stateReaders`). */
+  statesOf(keys: Iterable<string>, values: Values, ctx: EvalContext): Record<string, FieldState>
+  /**
+   * The fields whose state (visible, required, read-only) may change when `key`'s value changes, found once
+   * per form from the fields each expression reads: a keystroke re-evaluates and redraws only those.
+   */
+  stateReaders(key: string): ReadonlySet<string>
+  /** Whether a change of `key` may change a formula (or a sub-table row formula). */
+  feedsFormulas(key: string): boolean
   /** Values with formulas (and sub-table row formulas) computed. */
   withFormulas(values: Values, ctx: EvalContext): Values
+  /** Whether any field has a `default_formula` (else a new record's defaults never change as it is typed). */
+  hasDefaultFormulas: boolean
   /** Defaults for a new record: constants, `default_from`, then `default_formula` over `values`. */
   defaults(values: Values, ctx: EvalContext, skip: ReadonlySet<string>): Values
 }
@@ -76,10 +87,15 @@ const truthy = (fn: Compiled | undefined, values: Values, ctx: EvalContext, othe
 export function compileFormLogic(form: FormDef, types: ValueTypes): FormLogic {
   const schema = schemaFromJson(schemaOf(form.fields ?? [], types))
   const unsupported: string[] = []
+  // what each compiled expression reads; null: it cannot be known (a computed name), so any change may matter
+  const reads = new Map<Compiled, Set<string> | null>()
   const compile = (expression: unknown, where: string, within = schema): Compiled | undefined => {
     if (expression === null || expression === undefined) return undefined
     try {
-      return compileExpr(typeof expression === 'string' ? parseFormula(expression) : expression, within)
+      const ast: unknown = typeof expression === 'string' ? parseFormula(expression) : expression
+      const fn = compileExpr(ast, within)
+      reads.set(fn, fieldsRead(ast))
+      return fn
     } catch {
       unsupported.push(where)
       return undefined
@@ -100,6 +116,33 @@ export function compileFormLogic(form: FormDef, types: ValueTypes): FormLogic {
       }),
     }
   })
+  const readers = new Map<string, Set<string>>() // field read → fields whose state reads it
+  const readingAll = new Set<string>()
+  for (const c of fields) {
+    for (const fn of [c.visibleIf, c.requiredIf, c.readonlyIf]) {
+      if (!fn) continue
+      const read = reads.get(fn)
+      if (read === null || read === undefined) readingAll.add(c.def.key)
+      else for (const key of read) readers.set(key, (readers.get(key) ?? new Set<string>()).add(c.def.key))
+    }
+  }
+  const formulaInputs = new Set<string>()
+  let formulasReadAll = false
+  for (const c of fields) {
+    if (c.rowFormulas.length > 0) formulaInputs.add(c.def.key)
+    const read = c.formula ? reads.get(c.formula) : undefined
+    if (read === null) formulasReadAll = true
+    else for (const key of read ?? []) formulaInputs.add(key)
+  }
+  const readerSets = new Map<string, ReadonlySet<string>>()
+  const stateOf = (c: Compiledfield, values: Values, ctx: EvalContext): FieldState => ({
+    visible: truthy(c.visibleIf, values, ctx, true),
+    required: (c.def.required ?? false) || truthy(c.requiredIf, values, ctx, false),
+    readonly: (c.def.readonly ?? false) || truthy(c.readonlyIf, values, ctx, false),
+  })
+  const byKey = new Map(fields.map((c) => [c.def.key, c]))
+  // a sub-table whose rows have not changed keeps its computed rows (and the grid showing them)
+  const computedRows = new WeakMap<Values[], Values[]>()
   const result = (def: FieldDef, fn: Compiled, record: Values, ctx: EvalContext): unknown => {
     try {
       const { result: kind, scale } = formulaConfig(def)
@@ -110,22 +153,44 @@ export function compileFormLogic(form: FormDef, types: ValueTypes): FormLogic {
   }
   return {
     unsupported,
+    hasDefaultFormulas: fields.some((c) => c.defaultFormula !== undefined),
     states(values, ctx) {
-      return Object.fromEntries(fields.map((c) => [c.def.key, {
-        visible: truthy(c.visibleIf, values, ctx, true),
-        required: (c.def.required ?? false) || truthy(c.requiredIf, values, ctx, false),
-        readonly: (c.def.readonly ?? false) || truthy(c.readonlyIf, values, ctx, false),
-      }]))
+      return Object.fromEntries(fields.map((c) => [c.def.key, stateOf(c, values, ctx)]))
+    },
+    statesOf(keys, values, ctx) {
+      const out: Record<string, FieldState> = {}
+      for (const key of keys) {
+        const c = byKey.get(key)
+        if (c) out[key] = stateOf(c, values, ctx)
+      }
+      return out
+    },
+    stateReaders(key) {
+      let found = readerSets.get(key)
+      if (!found) {
+        found = new Set([...(readers.get(key) ?? []), ...readingAll])
+        readerSets.set(key, found)
+      }
+      return found
+    },
+    feedsFormulas(key) {
+      return formulasReadAll || formulaInputs.has(key)
     },
     withFormulas(values, ctx) {
       const out: Values = { ...values }
       for (const c of fields) {
-        if (c.rowFormulas.length > 0 && Array.isArray(out[c.def.key])) {
-          out[c.def.key] = (out[c.def.key] as Values[]).map((row) => {
-            const next = { ...row }
-            for (const r of c.rowFormulas) next[r.key] = result(r.def, r.fn, next, ctx)
-            return next
-          })
+        const rows = out[c.def.key]
+        if (c.rowFormulas.length > 0 && Array.isArray(rows)) {
+          let computed = computedRows.get(rows as Values[])
+          if (!computed) {
+            computed = (rows as Values[]).map((row) => {
+              const next = { ...row }
+              for (const r of c.rowFormulas) next[r.key] = result(r.def, r.fn, next, ctx)
+              return next
+            })
+            computedRows.set(rows as Values[], computed)
+          }
+          out[c.def.key] = computed
         }
       }
       for (const c of fields) if (c.formula) out[c.def.key] = result(c.def, c.formula, out, ctx)

@@ -33,6 +33,7 @@ export default function EChart({ option, height, label, onPick, onRendered }: EC
   const chart = useRef<echarts.ECharts | null>(null)
   const pick = useRef(onPick)
   const rendered = useRef(onRendered)
+  const drawn = useRef(false)
   useEffect(() => {
     pick.current = onPick
     rendered.current = onRendered
@@ -61,7 +62,11 @@ export default function EChart({ option, height, label, onPick, onRendered }: EC
   }, [])
 
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true })
+    // A dashboard draws many charts at once: the opening animation (a second per chart, on the main thread)
+    // would hold the page busy after the data is there, so charts appear drawn; filter changes still animate.
+    const first = drawn.current === false
+    drawn.current = true
+    chart.current?.setOption(first ? { ...option, animation: false } : option, { notMerge: true })
   }, [option])
 
   return <div ref={element} role="img" aria-label={label} style={{ width: '100%', height, cursor: onPick ? 'pointer' : undefined }} />

@@ -1,29 +1,38 @@
 import './list.css'
 import { AppstoreOutlined, CalendarOutlined, DeleteOutlined, DownloadOutlined, FilterOutlined, SaveOutlined, TableOutlined, UploadOutlined } from '@ant-design/icons'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { App as AntApp, Button, Drawer, Empty, Popconfirm, Segmented, Select, Skeleton, Space, Table, Tag, Typography } from 'antd'
-import type { SorterResult } from 'antd/es/table/interface'
-import { useMemo, useState } from 'react'
+import { App as AntApp, Button, Segmented, Select, Skeleton, Space, Typography } from 'antd'
+import { type ComponentType, lazy, Suspense, useCallback, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate, useParams, useSearchParams } from 'react-router'
 import { api, ApiError, unwrap } from '../../api/client'
-import { cellParts } from '../../core/cellText'
 import { filterFromUrl, type FieldInfo } from '../../core/filters'
 import { pickLabel } from '../../core/labels'
 import { ErrorState } from '../ErrorState'
+import { RecordsTable } from './RecordsTable'
 import { useNavigation } from '../useNavigation'
-import { BulkBar } from './BulkBar'
-import { CalendarBoard } from './CalendarBoard'
-import { FilterPanel } from './FilterPanel'
-import { ImportModal } from './ImportModal'
-import { KanbanBoard } from './KanbanBoard'
-import { SaveViewModal } from './SaveViewModal'
+import { useRenderedMark } from '../useRenderedMark'
 import { useCatalogOps } from './useCatalogOps'
 import { useListColumns, type ColumnInfo } from './useListColumns'
 import { useRecordsPage, type RecordItem } from './useRecordsPage'
 import { useSavedViews, type SavedView, type ViewSpec } from './useSavedViews'
 
+// What a list shows first is the table: the filter builder (with the formula parser, in its drawer), the boards
+// (drag and drop, the calendar), the import wizard (upload), the bulk bar and the dialogs load when first asked for.
+const lazyPart = <K extends string, P extends object>(load: () => Promise<Record<K, ComponentType<P>>>, name: K) =>
+  lazy(async () => ({ default: (await load())[name] }))
+const BulkBar = lazyPart(() => import('./BulkBar'), 'BulkBar')
+const CalendarBoard = lazyPart(() => import('./CalendarBoard'), 'CalendarBoard')
+const FilterPanel = lazyPart(() => import('./FilterPanel'), 'FilterPanel')
+const ImportModal = lazyPart(() => import('./ImportModal'), 'ImportModal')
+const KanbanBoard = lazyPart(() => import('./KanbanBoard'), 'KanbanBoard')
+const SaveViewModal = lazyPart(() => import('./SaveViewModal'), 'SaveViewModal')
+const Drawer = lazy(() => import('antd/es/drawer'))
+const Popconfirm = lazy(() => import('antd/es/popconfirm'))
+
 const PAGE = 50
+/** Marked in the frame after a page of records is on screen (bench/ui.py: within 300 ms of the data's arrival). */
+export const LIST_RENDERED_MARK = 'list:rendered'
 const BOARD_PAGE = 500 // kanban and calendar show one screenful of records, the API's largest page
 
 type Kind = ViewSpec['kind']
@@ -51,6 +60,10 @@ export function FormListPage() {
   const [total, setTotal] = useState<{ total: number; exact: boolean } | null>(null)
   const [chosen, setChosen] = useState<number[]>([])
   const [importOpen, setImportOpen] = useState(false)
+  // mounted from the first opening on, so closing keeps the import's progress and its closing animation
+  const [importUsed, setImportUsed] = useState(false)
+  const [filterUsed, setFilterUsed] = useState(false)
+  const [saveUsed, setSaveUsed] = useState(false)
 
   // a saved view in the URL (?view=) is applied once it has loaded, so a reload brings it back
   if (current && loadedView !== viewId) {
@@ -78,6 +91,8 @@ export function FormListPage() {
     after: board ? null : (cursors[cursors.length - 1] ?? null),
     limit: board ? BOARD_PAGE : PAGE,
   })
+  // placeholder data is the previous page's, still on screen: only a fresh page counts
+  useRenderedMark(LIST_RENDERED_MARK, columnsQuery.data && !page.isPlaceholderData ? page.data : undefined)
   if (page.data?.total !== undefined && (total?.total !== page.data.total || total.exact !== page.data.total_is_exact)) {
     setTotal({ total: page.data.total, exact: page.data.total_is_exact ?? true })
   }
@@ -89,6 +104,13 @@ export function FormListPage() {
     [info, catalog.data],
   )
   const formActions = nav.data?.forms.find((f) => f.key === form)?.actions ?? []
+
+  const open = useCallback((r: RecordItem) => void navigate(`/a/${app}/forms/${form}/records/${r.id}`), [navigate, app, form])
+  const sortBy = useCallback((sort: string | null) => {
+    setSpec((s) => ({ ...s, sort }))
+    setCursors([null])
+    setTotal(null)
+  }, [])
 
   const change = (next: Partial<ViewSpec>) => {
     setSpec((s) => ({ ...s, ...next }))
@@ -145,34 +167,13 @@ export function FormListPage() {
   if (columnsQuery.error) return <ErrorState error={columnsQuery.error} onRetry={() => void columnsQuery.refetch()} />
   if (!info) return <Skeleton active paragraph={{ rows: 8 }} />
 
-  const shown = spec.columns?.length ? info.columns.filter((c) => spec.columns?.includes(c.key)) : info.columns.slice(0, 8)
   const titleKey = info.title_field ?? info.columns.find((c) => c.kind === 'text')?.key
   const titleOf = (r: RecordItem) => (titleKey && r[titleKey] ? String(r[titleKey]) : `#${r.id}`)
-  const open = (r: RecordItem) => navigate(`/a/${app}/forms/${form}/records/${r.id}`)
   const singleSelects = info.columns.filter((c) => c.kind === 'single_select')
   const dateFields = info.columns.filter((c) => c.kind === 'date' || c.kind === 'datetime')
   const label = (c: ColumnInfo) => pickLabel(c.label, lang, c.key)
-  const sortKey = spec.sort?.replace(/^-/, '')
   const exportHref = exportUrl(app, form, spec)
 
-  const tableColumns = shown.map((c) => ({
-    key: c.key,
-    dataIndex: c.key,
-    title: label(c),
-    sorter: c.sortable,
-    sortOrder: sortKey === c.key ? (spec.sort?.startsWith('-') ? ('descend' as const) : ('ascend' as const)) : null,
-    ellipsis: true,
-    render: (_: unknown, record: RecordItem) =>
-      cellParts(c, record, info, lang).map((part, i) =>
-        part.color !== undefined || c.options ? (
-          <Tag key={i} color={part.color}>
-            {part.text}
-          </Tag>
-        ) : (
-          <span key={i}>{part.text}</span>
-        ),
-      ),
-  }))
 
   const countText = total ? (total.exact ? String(total.total) : `${total.total.toLocaleString(lang)}+`) : '…'
 
@@ -207,15 +208,23 @@ export function FormListPage() {
             { label: t('list.views.others'), options: (views.data ?? []).filter((v) => !v.mine).map((v) => ({ value: String(v.id), label: v.name })) },
           ]}
         />
-        <Button icon={<SaveOutlined aria-hidden />} onClick={() => setSaveOpen(true)}>
+        <Button icon={<SaveOutlined aria-hidden />} onClick={() => {
+            setSaveUsed(true)
+            setSaveOpen(true)
+          }}>
           {t('list.views.saveAs')}
         </Button>
         {current?.mine && (
-          <Popconfirm title={t('list.views.deleteConfirm', { name: current.name })} onConfirm={() => deleteView.mutate(current.id)} okText={t('list.delete')} cancelText={t('list.cancel')}>
-            <Button aria-label={t('list.views.delete')} icon={<DeleteOutlined aria-hidden />} />
-          </Popconfirm>
+          <Suspense fallback={<Button aria-label={t('list.views.delete')} icon={<DeleteOutlined aria-hidden />} />}>
+            <Popconfirm title={t('list.views.deleteConfirm', { name: current.name })} onConfirm={() => deleteView.mutate(current.id)} okText={t('list.delete')} cancelText={t('list.cancel')}>
+              <Button aria-label={t('list.views.delete')} icon={<DeleteOutlined aria-hidden />} />
+            </Popconfirm>
+          </Suspense>
         )}
-        <Button icon={<FilterOutlined aria-hidden />} type={spec.filter ? 'primary' : 'default'} onClick={() => setFilterOpen(true)}>
+        <Button icon={<FilterOutlined aria-hidden />} type={spec.filter ? 'primary' : 'default'} onClick={() => {
+            setFilterUsed(true)
+            setFilterOpen(true)
+          }}>
           {spec.filter ? t('list.filter.active') : t('list.filter.open')}
         </Button>
         <Segmented
@@ -263,7 +272,10 @@ export function FormListPage() {
           </Button>
         )}
         {formActions.includes('create') && (
-          <Button icon={<UploadOutlined aria-hidden />} onClick={() => setImportOpen(true)}>
+          <Button icon={<UploadOutlined aria-hidden />} onClick={() => {
+            setImportUsed(true)
+            setImportOpen(true)
+          }}>
             {t('list.import.open')}
           </Button>
         )}
@@ -275,55 +287,49 @@ export function FormListPage() {
         page.isPending ? (
           <Skeleton active />
         ) : (
-          <KanbanBoard
-            group={info.columns.find((c) => c.key === spec.group_by) as ColumnInfo}
-            titleOf={titleOf}
-            records={page.data?.items ?? []}
-            onMove={(record, value) => move.mutate({ record, value })}
-            onOpen={open}
-          />
+          <Suspense fallback={<Skeleton active />}>
+            <KanbanBoard
+              group={info.columns.find((c) => c.key === spec.group_by) as ColumnInfo}
+              titleOf={titleOf}
+              records={page.data?.items ?? []}
+              onMove={(record, value) => move.mutate({ record, value })}
+              onOpen={open}
+            />
+          </Suspense>
         )
       ) : kind === 'calendar' && spec.date_field ? (
-        <CalendarBoard dateField={spec.date_field} titleOf={titleOf} records={page.data?.items ?? []} onOpen={open} />
+        <Suspense fallback={<Skeleton active />}>
+          <CalendarBoard dateField={spec.date_field} titleOf={titleOf} records={page.data?.items ?? []} onOpen={open} />
+        </Suspense>
       ) : (
         <>
           {chosen.length > 0 && (
-            <BulkBar
-              app={app}
-              form={form}
-              info={info}
-              ids={chosen}
-              canUpdate={formActions.includes('update')}
-              canDelete={formActions.includes('delete')}
-              onDone={() => setChosen([])}
-            />
+            <Suspense fallback={null}>
+              <BulkBar
+                app={app}
+                form={form}
+                info={info}
+                ids={chosen}
+                canUpdate={formActions.includes('update')}
+                canDelete={formActions.includes('delete')}
+                onDone={() => setChosen([])}
+              />
+            </Suspense>
           )}
-          <Table<RecordItem>
-            rowSelection={
-              formActions.includes('update') || formActions.includes('delete')
-                ? { selectedRowKeys: chosen, onChange: (keys) => setChosen(keys.map(Number)) }
-                : undefined
-            }
-            rowKey="id"
-            size="middle"
-            columns={tableColumns}
-            dataSource={page.data?.items ?? []}
+          <RecordsTable
+            info={info}
+            columnKeys={spec.columns}
+            sort={spec.sort}
+            lang={lang}
+            items={page.data?.items}
             loading={page.isFetching}
-            pagination={false}
-            scroll={{ x: 'max-content' }}
-            locale={{ emptyText: page.isPending ? <Skeleton active /> : <Empty description={t('list.empty')} /> }}
-            onRow={(record) => ({
-              onClick: (event) => {
-                // a click on the row's checkbox chooses it; anywhere else opens the record
-                if (!(event.target as HTMLElement).closest('.ant-table-selection-column')) open(record)
-              },
-              style: { cursor: 'pointer' },
-            })}
-            onChange={(_p, _f, sorter) => {
-              const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<RecordItem> | undefined
-              const key = s?.columnKey ? String(s.columnKey) : null
-              change({ sort: key && s?.order ? `${s.order === 'descend' ? '-' : ''}${key}` : null })
-            }}
+            pending={page.isPending}
+            emptyText={t('list.empty')}
+            selectable={formActions.includes('update') || formActions.includes('delete')}
+            chosen={chosen}
+            onChoose={setChosen}
+            onOpen={open}
+            onSort={sortBy}
           />
           <Space className="list-pager">
             <Button disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
@@ -336,37 +342,51 @@ export function FormListPage() {
         </>
       )}
 
-      <Drawer
-        title={t('list.filter.title')}
-        open={filterOpen}
-        onClose={() => setFilterOpen(false)}
-        size="large"
-        destroyOnHidden
-      >
-        {catalog.data ? (
-          <FilterPanel
-            columns={info.columns}
-            fields={fields}
-            ops={catalog.data.ops}
-            presets={catalog.data.presets}
-            initial={spec.filter ?? null}
-            onApply={(filter) => {
-              change({ filter })
-              setFilterOpen(false)
-            }}
+      {filterUsed && (
+        <Suspense fallback={null}>
+          <Drawer
+            title={t('list.filter.title')}
+            open={filterOpen}
+            onClose={() => setFilterOpen(false)}
+            size="large"
+            destroyOnHidden
+          >
+            {catalog.data ? (
+              <Suspense fallback={<Skeleton active />}>
+                <FilterPanel
+                  columns={info.columns}
+                  fields={fields}
+                  ops={catalog.data.ops}
+                  presets={catalog.data.presets}
+                  initial={spec.filter ?? null}
+                  onApply={(filter) => {
+                    change({ filter })
+                    setFilterOpen(false)
+                  }}
+                />
+              </Suspense>
+            ) : (
+              <Skeleton active />
+            )}
+          </Drawer>
+        </Suspense>
+      )}
+      {importUsed && (
+        <Suspense fallback={null}>
+          <ImportModal app={app} form={form} info={info} open={importOpen} onClose={() => setImportOpen(false)} />
+        </Suspense>
+      )}
+      {saveUsed && (
+        <Suspense fallback={null}>
+          <SaveViewModal
+            open={saveOpen}
+            saving={saveView.isPending}
+            error={saveError}
+            onSave={(name, shared) => saveView.mutate({ name, shared })}
+            onCancel={() => setSaveOpen(false)}
           />
-        ) : (
-          <Skeleton active />
-        )}
-      </Drawer>
-      <ImportModal app={app} form={form} info={info} open={importOpen} onClose={() => setImportOpen(false)} />
-      <SaveViewModal
-        open={saveOpen}
-        saving={saveView.isPending}
-        error={saveError}
-        onSave={(name, shared) => saveView.mutate({ name, shared })}
-        onCancel={() => setSaveOpen(false)}
-      />
+        </Suspense>
+      )}
     </div>
   )
 }

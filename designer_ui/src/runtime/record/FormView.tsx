@@ -1,12 +1,15 @@
 import { Card, Col, Form, Row, Tabs, Typography } from 'antd'
+import { memo } from 'react'
 import { pickLabel } from '../../core/labels'
-import type { FieldState } from '../../core/form/logic'
-import type { TabModel } from '../../core/form/layout'
-import type { FieldDef, Values } from '../../core/form/types'
+import type { SectionModel, TabModel } from '../../core/form/layout'
+import type { RecordStore } from '../../core/form/store'
+import type { FieldDef } from '../../core/form/types'
 import { toApi, toWidget } from '../../core/form/values'
 import { widgetFor } from '../../fields/registry'
 import { SubtableEdit } from '../../fields/subtable'
 import type { FieldContext } from '../../fields/types'
+import { useFieldSnapshot } from './useFieldSnapshot'
+import { useStoreSelect } from './useStoreSelect'
 
 export interface FieldErrors {
   /** field key → message */
@@ -15,10 +18,11 @@ export interface FieldErrors {
   rows: Record<string, Record<number, Record<string, string>>>
 }
 
+// Everything but the store changes rarely (errors after a save, a picker naming what it linked): the store
+// tells each field and section when its own value or linkage state changed, so a keystroke redraws those only.
 interface Props {
   tabs: TabModel[]
-  values: Values
-  states: Record<string, FieldState>
+  store: RecordStore
   canWrite: (key: string) => boolean
   errors: FieldErrors
   ctx: FieldContext
@@ -28,56 +32,77 @@ interface Props {
 const fieldId = (key: string) => `field-${key}`
 const blank = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)
 
-function FieldItem({ field, props }: { field: FieldDef; props: Props }) {
-  const state = props.states[field.key] ?? { visible: true, required: false, readonly: false }
+interface ItemProps {
+  field: FieldDef
+  store: RecordStore
+  writable: boolean
+  error: string | undefined
+  rowErrors: Record<number, Record<string, string>> | undefined
+  ctx: FieldContext
+  onChange: (key: string, value: unknown) => void
+}
+
+const FieldItem = memo(function FieldItem({ field, store, writable, error, rowErrors, ctx, onChange }: ItemProps) {
+  const { value, state } = useFieldSnapshot(store, field.key)
   const widget = widgetFor(field.kind)
-  const editable = widget.edit !== null && props.canWrite(field.key) && !state.readonly
-  const error = props.errors.fields[field.key]
-  const label = pickLabel(field.label, props.ctx.locale, field.key)
-  const help = pickLabel(field.help, props.ctx.locale)
+  const editable = widget.edit !== null && writable && !state.readonly
+  const label = pickLabel(field.label, ctx.locale, field.key)
+  const help = pickLabel(field.help, ctx.locale)
   const id = fieldId(field.key)
-  const common = { field, id, ctx: props.ctx, invalid: Boolean(error),
-    value: toWidget(field.kind, props.values[field.key]),
-    onChange: (v: unknown) => props.onChange(field.key, toApi(field.kind, v)) }
+  const common = { field, id, ctx, invalid: Boolean(error), value: toWidget(field.kind, value),
+    onChange: (v: unknown) => onChange(field.key, toApi(field.kind, v)) }
   let body
   if (field.kind === 'subtable') {
-    body = <SubtableEdit {...common} disabled={!editable} rowErrors={props.errors.rows[field.key]} />
+    body = <SubtableEdit {...common} disabled={!editable} rowErrors={rowErrors} />
   } else if (widget.edit) {
     // a field I may not change keeps its (disabled) input, so its label still names it
     body = <widget.edit {...common} disabled={!editable} />
   } else {
     body = <span id={id} role="textbox" aria-readonly="true" aria-label={label} tabIndex={0} style={{ display: 'inline-block', minHeight: 22 }}>
-      {blank(props.values[field.key]) ? <Typography.Text type="secondary">—</Typography.Text>
-        : <widget.display field={field} value={props.values[field.key]} ctx={props.ctx} />}
+      {blank(value) ? <Typography.Text type="secondary">—</Typography.Text>
+        : <widget.display field={field} value={value} ctx={ctx} />}
     </span>
   }
   return <Form.Item label={label} htmlFor={id} required={state.required && editable} tooltip={help || undefined}
     validateStatus={error ? 'error' : undefined} help={error} style={{ marginBottom: 16 }}>
     {body}
   </Form.Item>
+})
+
+const WIDE = new Set(['subtable', 'rich_text', 'long_text', 'attachment'])
+
+interface SectionProps extends Omit<Props, 'tabs'> {
+  section: SectionModel
 }
 
+const Section = memo(function Section({ section, store, canWrite, errors, ctx, onChange }: SectionProps) {
+  // the keys shown, as one string: the section redraws when a field appears or disappears, not on every keystroke
+  const shownKeys = useStoreSelect(store, (s) =>
+    section.fields.filter((f) => s.state(f.key).visible !== false).map((f) => f.key).join(' '))
+  const shown = new Set(shownKeys.split(' '))
+  const fields = section.fields.filter((f) => shown.has(f.key))
+  if (fields.length === 0) return null
+  const span = Math.floor(24 / Math.max(1, section.columns))
+  const title = pickLabel(section.label, ctx.locale)
+  return <Card size="small" title={title || undefined} style={{ marginBottom: 16 }} role="region" aria-label={title || undefined}>
+    {section.help && <Typography.Paragraph type="secondary">{pickLabel(section.help, ctx.locale)}</Typography.Paragraph>}
+    <Row gutter={16}>
+      {fields.map((f) => <Col key={f.key} xs={24} md={WIDE.has(f.kind) ? 24 : span}>
+        <FieldItem field={f} store={store} writable={canWrite(f.key)} error={errors.fields[f.key]}
+          rowErrors={errors.rows[f.key]} ctx={ctx} onChange={onChange} />
+      </Col>)}
+    </Row>
+  </Card>
+})
+
 function Sections({ tab, props }: { tab: TabModel; props: Props }) {
-  return <>{tab.sections.map((section) => {
-    const shown = section.fields.filter((f) => props.states[f.key]?.visible !== false)
-    if (shown.length === 0) return null
-    const span = Math.floor(24 / Math.max(1, section.columns))
-    const title = pickLabel(section.label, props.ctx.locale)
-    return <Card key={section.key} size="small" title={title || undefined} style={{ marginBottom: 16 }}
-      role="region" aria-label={title || undefined}>
-      {section.help && <Typography.Paragraph type="secondary">{pickLabel(section.help, props.ctx.locale)}</Typography.Paragraph>}
-      <Row gutter={16}>
-        {shown.map((f) => {
-          const wide = f.kind === 'subtable' || f.kind === 'rich_text' || f.kind === 'long_text' || f.kind === 'attachment'
-          return <Col key={f.key} xs={24} md={wide ? 24 : span}><FieldItem field={f} props={props} /></Col>
-        })}
-      </Row>
-    </Card>
-  })}</>
+  const { store, canWrite, errors, ctx, onChange } = props
+  return <>{tab.sections.map((section) => <Section key={section.key} section={section} store={store} canWrite={canWrite}
+    errors={errors} ctx={ctx} onChange={onChange} />)}</>
 }
 
 /** The form drawn from its layout: tabs of sections in columns (one column on phones). */
-export function FormView(props: Props) {
+export const FormView = memo(function FormView(props: Props) {
   const { tabs } = props
   const withErrors = new Set(Object.keys(props.errors.fields).concat(Object.keys(props.errors.rows)))
   const form = tabs.length === 1 && tabs[0]
@@ -89,4 +114,4 @@ export function FormView(props: Props) {
           children: <Sections tab={tab} props={props} />, forceRender: true }
       })} />
   return <Form layout="vertical" component="div" colon={false}>{form}</Form>
-}
+})

@@ -1,7 +1,7 @@
 import { ArrowLeftOutlined, SaveOutlined } from '@ant-design/icons'
 import { useQueryClient } from '@tanstack/react-query'
 import { App as AntApp, Button, Col, Row, Space, Tag, Typography } from 'antd'
-import { useCallback, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate } from 'react-router'
 import { ApiError } from '../../api/client'
@@ -11,6 +11,7 @@ import { changedFields, reapply, type FieldChange } from '../../core/form/diff'
 import { placeError } from '../../core/form/errors'
 import { layoutOf } from '../../core/form/layout'
 import { compileFormLogic, type ValueTypes } from '../../core/form/logic'
+import { RecordStore } from '../../core/form/store'
 import type { RuntimeForm, Values } from '../../core/form/types'
 import { pickLabel } from '../../core/labels'
 import { widgetFor } from '../../fields/registry'
@@ -21,6 +22,7 @@ import { createRecord, readRecord, updateRecord } from './recordApi'
 import { recordKey } from './recordKey'
 import { RecordSide } from './RecordSide'
 import { useSaveShortcut } from './useSaveShortcut'
+import { useStoreSelect } from './useStoreSelect'
 import { useUnsavedGuard } from './useUnsavedGuard'
 
 interface Props {
@@ -53,50 +55,50 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
   const exprCtx = useMemo(() => makeContext({ timeZone: definition.timezone, userId: me.user.id, deptId: me.user.dept_id }),
     [definition.timezone, me.user.id, me.user.dept_id])
   const [base, setBase] = useState<Values>(() => initial ?? {})
-  const [values, setValues] = useState<Values>(() => initial ?? logic.defaults({}, exprCtx, new Set()))
-  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set())
+  // the values live outside React state: a keystroke redraws the fields it changes, not this page
+  const [store] = useState(() => new RecordStore(logic, exprCtx, initial ?? {}, { isNew, keys: fields.map((f) => f.key) }))
+  useEffect(() => {
+    if (store.formLogic !== logic) store.setLogic(logic, fields.map((f) => f.key))
+  }, [store, logic, fields])
   const [display, setDisplay] = useState<Record<string, string>>(() => (initial?._display as Record<string, string>) ?? {})
   const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS)
   const [conflict, setConflict] = useState<Conflict | null>(null)
   const [saving, setSaving] = useState(false)
 
-  const computed = useMemo(() => logic.withFormulas(values, exprCtx), [logic, values, exprCtx])
-  const states = useMemo(() => logic.states(computed, exprCtx), [logic, computed, exprCtx])
   const action = isNew ? 'create' : 'update'
   const canWrite = useCallback((key: string) => definition.actions.includes(action)
     && (definition.write_fields == null || definition.write_fields.includes(key)), [definition, action])
   const canRead = useCallback((key: string) => definition.read_fields == null || definition.read_fields.includes(key),
     [definition])
   const tabs = useMemo(() => layoutOf(form, canRead), [form, canRead])
-  const mine = useMemo(() => (isNew ? [] : changedFields(fields, base, values).filter((c) => canWrite(c.key))),
-    [isNew, fields, base, values, canWrite])
-  const dirty = isNew ? touched.size > 0 : mine.length > 0
+  const mineOf = useCallback((values: Values) => (isNew ? [] : changedFields(fields, base, values).filter((c) => canWrite(c.key))),
+    [isNew, fields, base, canWrite])
+  const dirty = useStoreSelect(store, (s) => (isNew ? s.touched.size > 0 : mineOf(s.values).length > 0))
+  // a new record's title does not show what is typed, so typing does not redraw the page
+  const titleValue = useStoreSelect(store, (s) => {
+    const value = isNew ? null : s.values[form.title_field ?? '']
+    return value === null || value === undefined ? null : String(value)
+  })
   const leaveOnce = useUnsavedGuard(dirty && !saving)
 
   const ctx: FieldContext = useMemo(() => ({
-    appKey, formKey, locale: i18n.language, record: computed, display,
+    appKey, formKey, locale: i18n.language, display,
     setDisplay: (key, label) => setDisplay((d) => ({ ...d, [key]: label })),
-  }), [appKey, formKey, i18n.language, computed, display])
+  }), [appKey, formKey, i18n.language, display])
 
-  const onChange = (key: string, value: unknown) => {
-    const nextTouched = new Set(touched).add(key)
-    setTouched(nextTouched)
-    setValues((prev) => {
-      const next = { ...prev, [key]: value }
-      return isNew ? { ...next, ...logic.defaults(next, exprCtx, nextTouched) } : next
-    })
-    if (errors.fields[key] || errors.rows[key]) {
-      setErrors((e) => ({ fields: withoutKey(e.fields, key), rows: withoutKey(e.rows, key) }))
-    }
-  }
+  // stable, so the memoised fields keep their props; an error on the field goes once the user changes it
+  const onChange = useCallback((key: string, value: unknown) => {
+    store.set(key, value)
+    setErrors((e) => (e.fields[key] || e.rows[key] ? { fields: withoutKey(e.fields, key), rows: withoutKey(e.rows, key) } : e))
+  }, [store])
 
-  const editable = (key: string) => canWrite(key) && states[key]?.visible !== false && !states[key]?.readonly
+  const editable = (key: string) => canWrite(key) && store.state(key).visible && !store.state(key).readonly
     && widgetFor(fields.find((f) => f.key === key)?.kind ?? '').edit !== null
 
   const missing = (): FieldErrors => {
     const found: Record<string, string> = {}
     for (const f of fields) {
-      if (states[f.key]?.required && editable(f.key) && canRead(f.key) && blank(computed[f.key])) found[f.key] = t('record.required')
+      if (store.state(f.key).required && editable(f.key) && canRead(f.key) && blank(store.computed[f.key])) found[f.key] = t('record.required')
     }
     return { fields: found, rows: {} }
   }
@@ -120,7 +122,7 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
   const openConflict = async () => {
     const latest = await readRecord(appKey, formKey, recordId ?? 0)
     const theirs = changedFields(fields, base, latest)
-    setConflict({ latest, theirs, mine, conflicts: reapply(fields, base, values, latest).conflicts })
+    setConflict({ latest, theirs, mine: mineOf(store.values), conflicts: reapply(fields, base, store.values, latest).conflicts })
   }
 
   /** Saves the form; true when it was saved (a new record's page then moves to the saved record). */
@@ -136,17 +138,17 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
     try {
       let saved: Values
       if (isNew) {
+        const computed = store.computed
         const body = Object.fromEntries(fields.filter((f) => editable(f.key) && !blank(computed[f.key]))
           .map((f) => [f.key, computed[f.key]]))
         saved = await createRecord(appKey, formKey, body)
       } else {
-        const body = Object.fromEntries(mine.map((c) => [c.key, c.after]))
+        const body = Object.fromEntries(mineOf(store.values).map((c) => [c.key, c.after]))
         saved = await updateRecord(appKey, formKey, recordId ?? 0, body, Number(base.row_version))
       }
       setErrors(NO_ERRORS)
       setBase(saved)
-      setValues(saved)
-      setTouched(new Set())
+      store.replace(saved)
       setDisplay((saved._display as Record<string, string>) ?? {})
       queryClient.setQueryData(recordKey(appKey, formKey, Number(saved.id)), saved)
       void queryClient.invalidateQueries({ queryKey: ['apps', appKey, 'forms', formKey, 'records'], refetchType: 'none' })
@@ -174,13 +176,12 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
     const latest = await readRecord(appKey, formKey, recordId ?? 0)
     queryClient.setQueryData(recordKey(appKey, formKey, recordId), latest)
     setBase(latest)
-    setValues(latest)
-    setTouched(new Set())
+    store.replace(latest)
     setDisplay((latest._display as Record<string, string>) ?? {})
   }
 
   const title = isNew ? t('record.newTitle', { form: pickLabel(form.label, i18n.language, form.key) })
-    : `${pickLabel(form.label, i18n.language, form.key)} · ${String(values[form.title_field ?? ''] ?? `#${String(recordId)}`)}`
+    : `${pickLabel(form.label, i18n.language, form.key)} · ${titleValue ?? `#${String(recordId)}`}`
   const readOnly = !definition.actions.includes(action)
 
   return <div className="record-page">
@@ -198,8 +199,7 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
     </Typography.Paragraph>}
     <Row gutter={[16, 16]}>
       <Col xs={24} lg={isNew ? 24 : 16}>
-        <FormView tabs={tabs} values={computed} states={states} canWrite={(k) => canWrite(k)} errors={errors} ctx={ctx}
-          onChange={onChange} />
+        <FormView tabs={tabs} store={store} canWrite={canWrite} errors={errors} ctx={ctx} onChange={onChange} />
       </Col>
       {!isNew && <Col xs={24} lg={8}>
         <RecordSide appKey={appKey} formKey={formKey} recordId={String(recordId)}
@@ -211,14 +211,13 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
       onCancel={() => setConflict(null)}
       onDiscard={() => {
         setBase(conflict.latest)
-        setValues(conflict.latest)
-        setTouched(new Set())
+        store.replace(conflict.latest)
         setDisplay((conflict.latest._display as Record<string, string>) ?? {})
         setConflict(null)
       }}
       onReapply={() => {
         setBase(conflict.latest)
-        setValues(reapply(fields, base, values, conflict.latest).values)
+        store.replace(reapply(fields, base, store.values, conflict.latest).values, { untouched: false })
         setDisplay((d) => ({ ...((conflict.latest._display as Record<string, string>) ?? {}), ...d }))
         setConflict(null)
       }} />}
