@@ -52,6 +52,8 @@ const router = createBrowserRouter([
       { path: '/admin/*', element: <AdminRoutes /> },
       { path: '/design/:app', element: <DesignerPage /> },
       { path: '/design/:app/forms/:form', element: <DesignerPage /> },
+      { path: '/design/:app/reports/:report?', element: <DesignerPage /> },
+      { path: '/design/:app/dashboards/:dashboard?', element: <DesignerPage /> },
       {
         path: '/a/:app',
         element: <AppLayout />,

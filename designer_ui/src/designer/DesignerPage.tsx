@@ -1,7 +1,7 @@
 import { CloudUploadOutlined, DeleteOutlined, EyeOutlined, HistoryOutlined, PlusOutlined, RedoOutlined, SaveOutlined,
   UndoOutlined, WarningOutlined } from '@ant-design/icons'
 import { Badge, Button, Layout, Menu, Result, Space, Spin, Tag, Tooltip, Typography } from 'antd'
-import { useMemo, useState } from 'react'
+import { lazy, Suspense, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams } from 'react-router'
 import type { Problem, SaveStatus } from '../core/design/draftStore'
@@ -12,6 +12,8 @@ import { pickLabel } from '../core/labels'
 import { FormDesigner, type FormSelection } from './FormDesigner'
 import { ProblemsDrawer } from './ProblemsDrawer'
 import { PublishDialog } from './PublishDialog'
+import { AnalyticsNav } from './reports/AnalyticsNav'
+import { analyticsLink, useAnalyticsRoute } from './reports/route'
 import { TrashDrawer } from './TrashDrawer'
 import { useCatalog } from './useCatalog'
 import { useDesignerKeys } from './useDesignerKeys'
@@ -19,6 +21,9 @@ import { useDraftSnapshot, useDraftStore } from './useDraftStore'
 import { usePublishedDefinition } from './usePublishedDefinition'
 import { VersionsDrawer } from './VersionsDrawer'
 import './designer.css'
+
+// the report and dashboard designers (and echarts behind their preview) load only when opened
+const AnalyticsDesigner = lazy(() => import('./reports/AnalyticsDesigner'))
 
 type Obj = { key?: unknown; label?: Record<string, string> }
 type Panel = 'problems' | 'versions' | 'trash' | 'publish' | null
@@ -38,6 +43,7 @@ export function DesignerPage() {
   const published = usePublishedDefinition(appKey, version)
   const [panel, setPanel] = useState<Panel>(null)
   const [selection, setSelection] = useState<FormSelection>({ field: null, section: null })
+  const analytics = useAnalyticsRoute()
 
   useDesignerKeys({
     undo: () => store?.undo(), redo: () => store?.redo(), save: () => void store?.saveNow(),
@@ -54,7 +60,7 @@ export function DesignerPage() {
 
   if (detail.isError) return <Result status="error" title={detail.error.message} />
   if (!store || !snapshot || doc === undefined || !catalog.data) return <Spin className="designer-loading" />
-  if (formKey === undefined || fi < 0) {
+  if (!analytics && (formKey === undefined || fi < 0)) {
     const first = forms[0]
     if (first && typeof first.key === 'string' && formKey === undefined) {
       void navigate(`/design/${appKey}/forms/${first.key}`, { replace: true })
@@ -63,6 +69,8 @@ export function DesignerPage() {
   }
 
   const pick = (problem: Problem) => {
+    const elsewhere = analyticsLink(appKey, doc, problem.path)
+    if (elsewhere) return void navigate(elsewhere)
     const sel = selectionOf(doc, problem.path)
     if (sel.form !== null) {
       const key = (formAt(doc, sel.form) as Obj | undefined)?.key
@@ -116,11 +124,14 @@ export function DesignerPage() {
             void navigate(`/design/${appKey}/forms/${key}`)
           }}
           items={forms.map((f) => ({ key: String(f.key), label: pickLabel(f.label, i18n.language, String(f.key)) }))} />
+        <AnalyticsNav appKey={appKey} doc={doc} route={analytics} />
         <Button type="dashed" icon={<PlusOutlined />} onClick={addForm} style={{ margin: 8, width: 'calc(100% - 16px)' }}>
           {t('designer.addForm')}</Button>
       </Layout.Sider>
       <Layout.Content className="designer-content">
-        {fi < 0 ? <Result status="404" title={t('designer.noForm')} />
+        {analytics ? <Suspense fallback={<Spin className="designer-loading" />}>
+          <AnalyticsDesigner appKey={appKey} store={store} doc={doc} catalog={catalog.data} problems={problems} route={analytics} />
+        </Suspense> : fi < 0 ? <Result status="404" title={t('designer.noForm')} />
           : <FormDesigner key={formKey} appKey={appKey} store={store} doc={doc} fi={fi} catalog={catalog.data}
             publishedForm={publishedForm} selection={selection} onSelect={setSelection} flagged={flagged} />}
       </Layout.Content>
