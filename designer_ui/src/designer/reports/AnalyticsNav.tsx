@@ -13,7 +13,7 @@ export function AnalyticsNav({ appKey, doc, route }: { appKey: string; doc: unkn
   const item = (kind: string, key: string, label: unknown) => ({ key: `${kind}/${key}`,
     label: pickLabel(label as Record<string, string> | undefined, i18n.language, key) })
   return <Menu mode="inline" aria-label={t('designer.reports.nav')} selectedKeys={route?.key ? [`${route.kind}/${route.key}`] : []}
-    defaultOpenKeys={route ? [route.kind] : []}
+    defaultOpenKeys={route ? ['reports', 'dashboards'] : []}
     onClick={({ key }) => void navigate(`/design/${appKey}/${key.split('/').map(encodeURIComponent).join('/')}`)}
     items={[
       { key: 'reports', label: t('designer.reports.reports'), children: [

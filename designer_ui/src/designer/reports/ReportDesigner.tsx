@@ -1,6 +1,6 @@
 import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors,
   type CollisionDetection, type DragEndEvent } from '@dnd-kit/core'
-import { Tabs, Typography } from 'antd'
+import { Button, Tabs, Typography } from 'antd'
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { DraftStore, Problem } from '../../core/design/draftStore'
@@ -123,7 +123,10 @@ export function ReportDesigner({ appKey, store, doc, ri, catalog, problems, at }
         <ReportPreview appKey={appKey} reportKey={report.key} title={report.label} reportText={reportText} dragging={dragging !== null} />
       </main>
       <aside className="designer-props" aria-label={t('designer.props.title')}>
-        <Typography.Text strong className="designer-pane-title">{title}</Typography.Text>
+        <div className="report-props-head">
+          <Typography.Text strong className="designer-pane-title">{title}</Typography.Text>
+          {selectedValid && <Button type="link" size="small" onClick={() => setSelected(null)}>{t('designer.reports.backToSettings')}</Button>}
+        </div>
         <Tabs size="small" items={[
           { key: 'props', label: t('designer.props.tab'), children: selectedValid
             ? <ReportItemProperties key={pointer} store={store} doc={doc} ri={ri} report={report} item={selectedValid} fields={byPath}

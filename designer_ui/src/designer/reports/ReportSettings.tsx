@@ -34,7 +34,7 @@ export function ReportSettings({ store, doc, ri, report, catalog }: Props) {
       <Input id="report-label-en" value={label.en ?? ''} onChange={(e) => set(['label'], { ...label, en: e.target.value }, 'label/en')} />
     </Form.Item>
     <Form.Item label={t('designer.reports.chart')} htmlFor="report-chart">
-      <Select id="report-chart" value={report.chart?.type ?? 'table'}
+      <Select id="report-chart" showSearch optionFilterProp="label" value={report.chart?.type ?? 'table'}
         options={catalog.reports.chart_kinds.map((c) => ({ value: c.key, label: pickLabel(c.label, i18n.language, c.key) }))}
         onChange={(v: string) => set(['chart', 'type'], v)} />
     </Form.Item>
