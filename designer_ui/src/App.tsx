@@ -67,6 +67,8 @@ const router = createBrowserRouter([
       { path: '/design/:app/forms/:form', element: <DesignerPage /> },
       { path: '/design/:app/flows/:flow', element: <DesignerPage /> },
       { path: '/design/:app/rules/:rule?', element: <DesignerPage /> },
+      { path: '/design/:app/reports/:report?', element: <DesignerPage /> },
+      { path: '/design/:app/dashboards/:dashboard?', element: <DesignerPage /> },
       {
         path: '/a/:app',
         element: <AppLayout />,

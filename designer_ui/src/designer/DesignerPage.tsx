@@ -15,6 +15,8 @@ import { areaOf, DESIGNER_AREAS } from './designerAreas'
 import { FormDesigner, type FormSelection } from './FormDesigner'
 import { ProblemsDrawer } from './ProblemsDrawer'
 import { PublishDialog } from './PublishDialog'
+import { AnalyticsNav } from './reports/AnalyticsNav'
+import { analyticsLink, useAnalyticsRoute } from './reports/route'
 import { TrashDrawer } from './TrashDrawer'
 import { useCatalog } from './useCatalog'
 import { useDesignerKeys } from './useDesignerKeys'
@@ -25,6 +27,8 @@ import './designer.css'
 
 // the canvas (@xyflow/react, dagre) loads only when a flow is opened
 const FlowDesigner = lazy(async () => ({ default: (await import('./flow/FlowDesigner')).FlowDesigner }))
+// the report and dashboard designers (and echarts behind their preview) load only when opened
+const AnalyticsDesigner = lazy(() => import('./reports/AnalyticsDesigner'))
 
 type Obj = { key?: unknown; label?: Record<string, string> }
 // key names, the same in every language
@@ -51,6 +55,7 @@ export function DesignerPage() {
   const [panel, setPanel] = useState<Panel>(null)
   const [selection, setSelection] = useState<FormSelection>({ field: null, section: null })
   const [flowSelection, setFlowSelection] = useState<FlowSelectionState>({ node: null, edge: null })
+  const analytics = useAnalyticsRoute()
 
   useDesignerKeys({
     undo: () => store?.undo(), redo: () => store?.redo(), save: () => void store?.saveNow(),
@@ -69,7 +74,7 @@ export function DesignerPage() {
 
   if (detail.isError) return <Result status="error" title={detail.error.message} />
   if (!store || !snapshot || doc === undefined || !catalog.data) return <Spin className="designer-loading" />
-  if (flowKey === undefined && !area && (formKey === undefined || fi < 0)) {
+  if (flowKey === undefined && !area && !analytics && (formKey === undefined || fi < 0)) {
     const first = forms[0]
     if (first && typeof first.key === 'string' && formKey === undefined) {
       void navigate(`/design/${appKey}/forms/${first.key}`, { replace: true })
@@ -89,6 +94,8 @@ export function DesignerPage() {
       const to = other.route(doc, problem.path)
       if (to !== null) return void navigate(`/design/${appKey}/${to}`)
     }
+    const elsewhere = analyticsLink(appKey, doc, problem.path)
+    if (elsewhere) return void navigate(elsewhere)
     const sel = selectionOf(doc, problem.path)
     if (sel.form !== null) {
       const key = (formAt(doc, sel.form) as Obj | undefined)?.key
@@ -157,6 +164,7 @@ export function DesignerPage() {
           items={[...forms.map((f) => ({ key: String(f.key), label: pickLabel(f.label, i18n.language, String(f.key)) })),
             ...(DESIGNER_AREAS.length > 0 ? [{ type: 'divider' as const }] : []),
             ...DESIGNER_AREAS.map((a) => ({ key: `area:${a.path}`, icon: a.icon, label: t(a.label) }))]} />
+        <AnalyticsNav appKey={appKey} doc={doc} route={analytics} />
         <Button type="dashed" icon={<PlusOutlined />} onClick={addForm} style={{ margin: 8, width: 'calc(100% - 16px)' }}>
           {t('designer.addForm')}</Button>
         <Typography.Text type="secondary" className="designer-list-title">{t('designer.flow.list')}</Typography.Text>
@@ -177,6 +185,9 @@ export function DesignerPage() {
           </Suspense>)
           : area ? <Suspense fallback={<Spin className="designer-loading" />}>
             <area.Page appKey={appKey} store={store} doc={doc} catalog={catalog.data} problems={problems} /></Suspense>
+          : analytics ? <Suspense fallback={<Spin className="designer-loading" />}>
+            <AnalyticsDesigner appKey={appKey} store={store} doc={doc} catalog={catalog.data} problems={problems} route={analytics} />
+          </Suspense>
           : fi < 0 ? <Result status="404" title={t('designer.noForm')} />
           : <FormDesigner key={formKey} appKey={appKey} store={store} doc={doc} fi={fi} catalog={catalog.data}
             publishedForm={publishedForm} selection={selection} onSelect={setSelection} flagged={flagged} />}
