@@ -137,7 +137,7 @@ export function DashboardDesigner({ appKey, store, doc, di, catalog, problems, a
     <nav className="report-fields" aria-label={t('designer.reports.widgetPalette')}>
       <Typography.Text strong className="designer-pane-title">{t('designer.reports.widgetPalette')}</Typography.Text>
       <Space direction="vertical" style={{ width: '100%' }} size={4}>
-        {reports.map((r) => <Button key={r.key} block size="small" icon={<PlusOutlined />} style={{ textAlign: 'left' }}
+        {reports.map((r) => <Button key={r.key} block size="small" icon={<PlusOutlined />} style={{ justifyContent: 'flex-start' }}
           aria-label={t('designer.reports.addWidget', { report: pickLabel(r.label, lang, r.key) })} onClick={() => addWidget(r.key)}>
           <span className="report-source-name">{pickLabel(r.label, lang, r.key)}</span></Button>)}
       </Space>
