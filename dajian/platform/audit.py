@@ -12,7 +12,7 @@ from decimal import Decimal
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, bindparam, insert, select
+from sqlalchemy import ColumnElement, Connection, Table, bindparam, insert, select, update
 
 from dajian.platform.clock import utcnow
 from dajian.platform.models import audit_log
@@ -130,16 +130,37 @@ def insert_audited(conn: Connection, table: Table, row: Mapping[str, Any], entry
     return int(new_id) if new_id is not None else None
 
 
-def update_audited(conn: Connection, update: Any, entry: Mapping[str, Any]) -> bool:
-    """PostgreSQL: run ``update`` (an UPDATE ... RETURNING id of one row) and insert its audit ``entry`` in
-    one statement; True when the update changed the row (else nothing is written)."""
-    changed = update.cte("changed")
+def update_audited(conn: Connection, table: Table, record_id: int, row_version: int, values: Mapping[str, Any],
+                   entry: Mapping[str, Any]) -> bool:
+    """PostgreSQL: update row ``record_id`` of ``table`` if it is still at ``row_version``, and insert its
+    audit ``entry``, in one statement; True when the row was changed (else nothing is written)."""
+    statement = _audited_update(table, frozenset(values))
+    params = {f"u_{k}": v for k, v in values.items()}
+    params.update({f"a_{k}": v for k, v in entry.items() if k != "record_id"})
+    params.update(w_id=record_id, w_row_version=row_version)
+    return conn.execute(statement, params).first() is not None
+
+
+_UPDATED: dict[tuple[int, frozenset[str]], tuple[Table, Any]] = {}
+
+
+def _audited_update(table: Table, keys: frozenset[str]) -> Any:
+    """``WITH changed AS (UPDATE table ... RETURNING id) INSERT INTO audit_log ... SELECT id``, built once
+    per table and set of changed columns (building it per call cost more CPU than running it)."""
+    cached = _UPDATED.get((id(table), keys))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    changed = (update(table)
+               .where(table.c.id == bindparam("w_id"), table.c.row_version == bindparam("w_row_version"))
+               .values({table.c[k]: bindparam(f"u_{k}", type_=table.c[k].type) for k in sorted(keys)})
+               .returning(table.c.id).cte("changed"))
     columns = [c for c in audit_log.c if c.key != "id"]
     values = select(*[changed.c.id if c.key == "record_id" else bindparam(f"a_{c.key}", type_=c.type)
                       for c in columns])
     statement = insert(audit_log).from_select([c.key for c in columns], values).returning(audit_log.c.record_id)
-    params = {f"a_{k}": v for k, v in entry.items() if k != "record_id"}
-    return conn.execute(statement, params).first() is not None
+    with _LOCK:
+        _UPDATED[(id(table), keys)] = (table, statement)
+    return statement
 
 
 def _logged_insert(table: Table) -> Any:

@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from threading import Lock
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, bindparam, create_engine, event, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 from sqlalchemy.pool import NullPool
@@ -121,3 +123,42 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', '')}".strip())
 
     return engine
+
+
+# Small batches of rows (a create's jobs, its rule runs) go as one multi-row INSERT built once per table,
+# column set and row count: psycopg's executemany runs a pipeline whose Python cost per statement is
+# several times that of one multi-row statement, and a VALUES list built per call is compiled per call.
+_MULTI_ROW_MAX = 16
+_MULTI_ROW: dict[tuple[int, str, tuple[str, ...], int, str | None], tuple[Table, Any]] = {}
+_MULTI_ROW_LOCK = Lock()
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], *,
+                skip_conflicts_on: str | None = None) -> None:
+    """Insert ``rows`` (same keys in each) into ``table``: one statement per ``_MULTI_ROW_MAX`` rows.
+    ``skip_conflicts_on``: a unique column; a row whose value is already taken is left out."""
+    if not rows:
+        return
+    keys = tuple(rows[0])
+    for start in range(0, len(rows), _MULTI_ROW_MAX):
+        chunk = rows[start:start + _MULTI_ROW_MAX]
+        statement = _multi_row_insert(table, conn.dialect.name, keys, len(chunk), skip_conflicts_on)
+        conn.execute(statement, {f"{key}_{i}": row[key] for i, row in enumerate(chunk) for key in keys})
+
+
+def _multi_row_insert(table: Table, dialect: str, keys: tuple[str, ...], count: int, conflict: str | None) -> Any:
+    cache_key = (id(table), dialect, keys, count, conflict)
+    cached = _MULTI_ROW.get(cache_key)
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    values = [{table.c[key]: bindparam(f"{key}_{i}", type_=table.c[key].type) for key in keys}
+              for i in range(count)]
+    statement: Any
+    if conflict is not None:
+        dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = dialect_insert(table).values(values).on_conflict_do_nothing(index_elements=[table.c[conflict]])
+    else:
+        statement = insert(table).values(values)
+    with _MULTI_ROW_LOCK:
+        _MULTI_ROW[cache_key] = (table, statement)
+    return statement

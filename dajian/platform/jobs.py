@@ -37,7 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
 
 from dajian.platform.clock import utcnow
-from dajian.platform.db import is_sqlite
+from dajian.platform.db import insert_rows, is_sqlite
 from dajian.platform.models import jobs
 
 log = logging.getLogger(__name__)
@@ -165,22 +165,9 @@ def enqueue_many(conn: Connection, new: Sequence[NewJob], *, org_id: int | None)
                  status="pending", due_at=j.due_at or now, available_at=j.due_at or now, attempts=0,
                  max_attempts=j.max_attempts, created_at=now) for j in new
             if not _dropped(j.kind, j.due_at or now)]  # fmt: skip
-    if rows:
-        # one statement object per dialect, the rows as parameters: a multi-row VALUES built per call was
-        # compiled again on every call (SQLAlchemy does not cache it), most of a flow start's Python time;
-        # several rows go as one executemany (PostgreSQL: one multi-row INSERT, one round trip)
-        conn.execute(_insert_skipping_taken_keys(conn.dialect.name), rows if len(rows) > 1 else rows[0])
-
-
-_INSERTS: dict[str, Any] = {}
-
-
-def _insert_skipping_taken_keys(dialect: str) -> Any:
-    found = _INSERTS.get(dialect)
-    if found is None:
-        insert = (postgresql if dialect == "postgresql" else sqlite).insert(jobs)
-        found = _INSERTS[dialect] = insert.on_conflict_do_nothing(index_elements=[jobs.c.idempotency_key])
-    return found
+    # one multi-row INSERT built once per row count (a VALUES list built per call is compiled per call,
+    # and psycopg's executemany pipeline costs more Python time than the statement)
+    insert_rows(conn, jobs, rows, skip_conflicts_on="idempotency_key")
 
 
 def _target(job_id: int | None, idempotency_key: str | None) -> ColumnElement[bool]:

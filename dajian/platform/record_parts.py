@@ -10,7 +10,20 @@ from threading import Lock
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, delete, exists, func, insert, literal, select, union_all, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Interval,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -37,15 +50,14 @@ def next_serial(conn: Connection, *, app_id: int, form_key: str, field_key: str,
     """
     key = _CounterKey(app_id, form_key, field_key, period)
     if conn.dialect.name != "postgresql":
-        return int(conn.execute(_increment(key, sqlite_insert)).scalar_one())
+        return int(conn.execute(_INCREMENT["sqlite"], _counter_params(key)).scalar_one())
     if not gapless:
         with _counter_engine(conn).connect() as own:
-            return int(own.execute(_increment(key, pg_insert)).scalar_one())
+            return int(own.execute(_INCREMENT["postgresql"], _counter_params(key)).scalar_one())
     while True:
         held = retry_once(lambda: _take(_counter_engine(conn), key))
         # the reservation goes with the create: its commit uses the number, its rollback frees it
-        taken = conn.execute(delete(serial_reservations).where(
-            serial_reservations.c.id == held.id, serial_reservations.c.claim == held.claim))
+        taken = conn.execute(_USE_RESERVATION, {"r_id": held.id, "r_claim": held.claim})
         if taken.rowcount == 1:
             return int(held.number)
         # another create reclaimed it in the instant before our delete (only after RECLAIM_AFTER): take another
@@ -69,9 +81,23 @@ class _CounterKey:
                 "period": self.period}
 
 
-def _increment(key: _CounterKey, dialect_insert: Any) -> Any:
+def _counter_params(key: _CounterKey) -> dict[str, Any]:
+    return {f"k_{name}": value for name, value in key.values().items()}
+
+
+def _key_params() -> list[Any]:
+    """The counter's key as bound parameters (``k_app_id`` …): the statements below are built once and
+    run with the key's values, so SQLAlchemy neither rebuilds them nor computes their cache key per create
+    (building these CTEs per call was a quarter of an API process's CPU in ``bench/load.py``)."""
+    c = serial_counters.c
+    return [bindparam(f"k_{name}", type_=c[name].type) for name in ("app_id", "form_key", "field_key", "period")]
+
+
+def _build_increment(dialect_insert: Any) -> Any:
     """The counter's next value: an upsert that increments under the row lock."""
-    values = dialect_insert(serial_counters).values(**key.values(), value=1)
+    app_id, form_key, field_key, period = _key_params()
+    values = dialect_insert(serial_counters).values(app_id=app_id, form_key=form_key, field_key=field_key,
+                                                    period=period, value=1)
     return values.on_conflict_do_update(
         index_elements=["app_id", "form_key", "field_key", "period"],
         set_={"value": serial_counters.c.value + 1},
@@ -83,22 +109,21 @@ def _take(engine: Engine, key: _CounterKey) -> Any:
     connection fails the statement, which ``retry_once`` runs again on a fresh one. A repeat is safe: a
     reservation whose answer was lost is left to the next reclaim, so no number is skipped."""
     with unpinged(), engine.connect() as own:
-        return own.execute(_reclaim_or_reserve(key)).one()
+        return own.execute(_RECLAIM_OR_RESERVE, {**_counter_params(key), "reclaim_after": RECLAIM_AFTER}).one()
 
 
-def _reclaim_or_reserve(key: _CounterKey) -> Any:
+def _build_reclaim_or_reserve() -> Any:
     """The lowest left number claimed again (``_reclaim``), else a new number from the counter and its
     reservation: one statement, one round trip. The counter's upsert takes its row from a SELECT that is
     empty when a number was reclaimed, so then the counter does not move."""
-    reclaimed = _reclaim(key).cte("reclaimed")
+    reclaimed = _build_reclaim().cte("reclaimed")
     r, c = serial_reservations.c, serial_counters.c
-    wanted = select(*(literal(v) for v in key.values().values()), literal(1)).where(
-        ~exists(select(reclaimed.c.id)))
+    wanted = select(*_key_params(), literal(1)).where(~exists(select(reclaimed.c.id)))
     upsert = pg_insert(serial_counters).from_select([c.app_id, c.form_key, c.field_key, c.period, c.value], wanted)
     counter = upsert.on_conflict_do_update(
         index_elements=["app_id", "form_key", "field_key", "period"], set_={"value": c.value + 1},
     ).returning(c.value).cte("counter")
-    row = select(*(literal(v) for v in key.values().values()), counter.c.value, literal(0), func.now())
+    row = select(*_key_params(), counter.c.value, literal(0), func.now())
     reserved = (insert(serial_reservations)
                 .from_select([r.app_id, r.form_key, r.field_key, r.period, r.number, r.claim, r.taken_at], row)
                 .returning(r.id, r.number, r.claim).cte("reserved"))
@@ -106,16 +131,24 @@ def _reclaim_or_reserve(key: _CounterKey) -> Any:
                      select(reserved.c.id, reserved.c.number, reserved.c.claim))
 
 
-def _reclaim(key: _CounterKey) -> Any:
+def _build_reclaim() -> Any:
     """The lowest number whose create ended without using it, claimed again (SKIP LOCKED: a reservation
     a running create holds is not waited for)."""
     r = serial_reservations.c
-    same = [r.app_id == key.app_id, r.form_key == key.form_key, r.field_key == key.field_key,
-            r.period == key.period]
-    stale = (select(r.id).where(*same, r.taken_at < func.now() - RECLAIM_AFTER).order_by(r.number).limit(1)
+    app_id, form_key, field_key, period = _key_params()
+    same = [r.app_id == app_id, r.form_key == form_key, r.field_key == field_key, r.period == period]
+    grace = bindparam("reclaim_after", type_=Interval())  # RECLAIM_AFTER, read per call (tests shorten it)
+    stale = (select(r.id).where(*same, r.taken_at < func.now() - grace).order_by(r.number).limit(1)
              .with_for_update(skip_locked=True).scalar_subquery())
     return (update(serial_reservations).where(r.id == stale).values(claim=r.claim + 1, taken_at=func.now())
             .returning(r.id, r.number, r.claim))
+
+
+_INCREMENT = {"postgresql": _build_increment(pg_insert), "sqlite": _build_increment(sqlite_insert)}
+_RECLAIM_OR_RESERVE = _build_reclaim_or_reserve()
+_USE_RESERVATION = (delete(serial_reservations)
+                    .where(serial_reservations.c.id == bindparam("r_id"),
+                           serial_reservations.c.claim == bindparam("r_claim")))
 
 
 _COUNTER_ENGINES: dict[str, Engine] = {}

@@ -349,7 +349,7 @@ def change_record(conn: Connection, ctx: FormContext, record_id: int, values: Ma
     entry = _audit_entry(ctx, record_id, "update", changes, request_id)
     try:
         if conn.dialect.name == "postgresql":  # the update and its audit entry: one statement
-            updated = update_audited(conn, stmt.values(values_out).returning(ctx.table.c.id), entry)
+            updated = update_audited(conn, ctx.table, record_id, row_version, values_out, entry)
         else:
             updated = conn.execute(stmt.values(values_out)).rowcount == 1
             if updated:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from dajian.engines.expr import EvalContext
 from dajian.engines.rule import Outcome, RuleRun, RuleSet, Signal, run_rules
@@ -16,6 +16,7 @@ from dajian.platform import reactions
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.audit import jsonable
 from dajian.platform.clock import utcnow
+from dajian.platform.db import insert_rows
 from dajian.platform.record_parts import read_children
 
 from .apply import Applier, describe
@@ -85,8 +86,7 @@ def write_runs(conn: Connection, runtime: RuntimeApp, signal: Signal, runs: Sequ
         "status": status or ("fired" if r.fired else "error"), "reason": r.reason, "error": r.error,
         "changes": {"values": jsonable(dict(r.values)), "effects": [describe(e) for e in r.effects]}, "at": utcnow(),
     } for r in runs if r.fired or r.error]  # fmt: skip
-    if rows:
-        conn.execute(insert(rule_runs), rows)
+    insert_rows(conn, rule_runs, rows)
 
 
 def run_view(run: RuleRun) -> dict[str, Any]:
