@@ -125,9 +125,11 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
-# Small batches of rows (a create's jobs, its rule runs) go as one multi-row INSERT built once per table,
-# column set and row count: psycopg's executemany runs a pipeline whose Python cost per statement is
-# several times that of one multi-row statement, and a VALUES list built per call is compiled per call.
+# Small batches of rows (a create's jobs, its rule runs) go as one statement built once per table, column set
+# and row count. PostgreSQL: psycopg's executemany runs a pipeline whose Python cost per row is several times
+# that of one statement, and SQLAlchemy does not cache a multi-row VALUES (it compiles it per call), so each
+# further row is an INSERT of its own in a CTE of the first: cached, one round trip. SQLite's executemany
+# is a loop in C: one cached single-row statement.
 _MULTI_ROW_MAX = 16
 _MULTI_ROW: dict[tuple[int, str, tuple[str, ...], int, str | None], tuple[Table, Any]] = {}
 _MULTI_ROW_LOCK = Lock()
@@ -135,30 +137,42 @@ _MULTI_ROW_LOCK = Lock()
 
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], *,
                 skip_conflicts_on: str | None = None) -> None:
-    """Insert ``rows`` (same keys in each) into ``table``: one statement per ``_MULTI_ROW_MAX`` rows.
+    """Insert ``rows`` (same keys in each) into ``table``.
     ``skip_conflicts_on``: a unique column; a row whose value is already taken is left out."""
     if not rows:
         return
     keys = tuple(rows[0])
+    dialect = conn.dialect.name
+    if dialect != "postgresql":
+        conn.execute(_rows_insert(table, dialect, keys, 0, skip_conflicts_on), rows if len(rows) > 1 else rows[0])
+        return
     for start in range(0, len(rows), _MULTI_ROW_MAX):
         chunk = rows[start:start + _MULTI_ROW_MAX]
-        statement = _multi_row_insert(table, conn.dialect.name, keys, len(chunk), skip_conflicts_on)
+        statement = _rows_insert(table, dialect, keys, len(chunk), skip_conflicts_on)
         conn.execute(statement, {f"{key}_{i}": row[key] for i, row in enumerate(chunk) for key in keys})
 
 
-def _multi_row_insert(table: Table, dialect: str, keys: tuple[str, ...], count: int, conflict: str | None) -> Any:
+def _rows_insert(table: Table, dialect: str, keys: tuple[str, ...], count: int, conflict: str | None) -> Any:
+    """``count`` = 0: one row whose parameters are named as the columns (for executemany); else ``count``
+    rows whose parameters are ``<column>_<i>``."""
     cache_key = (id(table), dialect, keys, count, conflict)
     cached = _MULTI_ROW.get(cache_key)
     if cached is not None and cached[0] is table:
         return cached[1]
-    values = [{table.c[key]: bindparam(f"{key}_{i}", type_=table.c[key].type) for key in keys}
-              for i in range(count)]
-    statement: Any
-    if conflict is not None:
+
+    def one(suffix: str) -> Any:
+        values = {table.c[key]: bindparam(f"{key}{suffix}", type_=table.c[key].type) for key in keys}
+        if conflict is None:
+            return insert(table).values(values)
         dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = dialect_insert(table).values(values).on_conflict_do_nothing(index_elements=[table.c[conflict]])
+        return dialect_insert(table).values(values).on_conflict_do_nothing(index_elements=[table.c[conflict]])
+
+    if count == 0:
+        statement = one("")
     else:
-        statement = insert(table).values(values)
+        statement = one("_0")
+        for i in range(1, count):
+            statement = statement.add_cte(one(f"_{i}").cte(f"row_{i}"))
     with _MULTI_ROW_LOCK:
         _MULTI_ROW[cache_key] = (table, statement)
     return statement

@@ -175,6 +175,10 @@ class CompiledForm:
         return [k for k, kind in self.kinds.items() if kind.has_column]
 
     @cached_property
+    def formula_keys(self) -> frozenset[str]:
+        return frozenset(k for k, _ in self.logic.formulas)
+
+    @cached_property
     def created_keys(self) -> list[str]:
         """What a create writes from the prepared record: the stored fields but serial numbers (the
         platform assigns those)."""

@@ -164,5 +164,5 @@ def _written(form: CompiledForm, clean: Mapping[str, Any], existing: Mapping[str
     stored = form.stored_keys
     if existing is None:
         return form.created_keys
-    computed = {k for k, _ in form.logic.formulas}
+    computed = form.formula_keys
     return [k for k in stored if (k in clean and k not in hidden) or k in computed]

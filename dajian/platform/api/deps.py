@@ -35,6 +35,7 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from starlette.concurrency import run_in_threadpool
 
 from dajian.platform import db
 from dajian.platform.config import Settings
@@ -156,11 +157,13 @@ def in_transaction(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """``endpoint`` run inside the transaction its ``Conn``/``ReadConn``/``RehearsalConn`` parameter asks for.
 
     The wrapper keeps the endpoint's signature (``functools.wraps``), which FastAPI reads for the
-    parameters and the response model; a sync wrapper of a sync endpoint is one thread-pool job."""
+    parameters and the response model. It is a coroutine that runs the sync endpoint and its transaction
+    as one thread-pool job: FastAPI then checks the response model on the event loop, where for a sync
+    endpoint it would take one more thread-pool job (a hand-over and a queue behind every waiting request,
+    under a crowd)."""
     if inspect.iscoroutinefunction(endpoint):
         return endpoint  # async routes (uploads) open their transactions themselves
 
-    @functools.wraps(endpoint)
     def run(*args: Any, **kwargs: Any) -> Any:
         pending = [(name, value) for name, value in kwargs.items() if isinstance(value, Pending)]
         if not pending:
@@ -178,7 +181,11 @@ def in_transaction(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         with open_transaction(unit.engine, read_only=unit.read_only, commit=unit.commit) as conn:
             return endpoint(*args, **{**kwargs, name: conn})
 
-    return run
+    @functools.wraps(endpoint)
+    async def in_thread(*args: Any, **kwargs: Any) -> Any:
+        return await run_in_threadpool(run, *args, **kwargs)
+
+    return in_thread
 
 
 class TransactionalRoute(APIRoute):
