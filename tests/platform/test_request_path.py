@@ -231,3 +231,43 @@ def _terminate_pid(url: str, pid: int) -> None:
             assert conn.execute(text("SELECT pg_terminate_backend(:pid, 10000)"), {"pid": pid}).scalar_one()
     finally:
         admin.dispose()
+
+
+def test_a_record_create_is_one_thread_pool_job(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sign-in, the access rule, the endpoint and its transaction share one thread-pool job, and the answer
+    is checked on the event loop: each further job is a hand-over between threads and a new place in the
+    queue behind every waiting request (under a crowd, the tail of the latencies)."""
+    import anyio.to_thread
+
+    _, headers = clerk_token(org)
+    client = TestClient(org.api)
+    assert client.post(RECORDS, json={"title": "warm"}, headers=headers).status_code == 201
+    jobs: list[str] = []
+    real = anyio.to_thread.run_sync
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        jobs.append(getattr(func, "__qualname__", repr(func)))
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    r = client.post(RECORDS, json={"title": "Printer jams"}, headers=headers)
+    assert r.status_code == 201, r.text
+    assert len(jobs) == 1, jobs
+    me = client.get("/api/v1/auth/me", headers=headers)
+    assert me.status_code == 200 and me.json()["via"] == "token"
+    assert len(jobs) == 2, jobs
+
+
+def test_who_is_asking_is_answered_before_what_is_wrong_with_the_body(org: Org) -> None:
+    """Authentication runs with the endpoint, but a bad body is not reported to a caller who may not use
+    the route: no sign-in → 401, a token without the scope → 403, the right token → 422 naming the field."""
+    _, headers = clerk_token(org)
+    reader = bearer(org.client("clerk"), ["records:read"])
+    client = TestClient(org.api)
+    bad = {"title": "x", "qty": "not a number"}
+    assert client.post(RECORDS, json=bad).status_code == 401
+    refused = client.post(RECORDS, json=bad, headers=reader)
+    assert refused.status_code == 403 and "records:write" in refused.text
+    wrong = client.post(RECORDS, json=bad, headers=headers)
+    assert wrong.status_code == 422 and "qty" in wrong.text
+    assert client.post(RECORDS, json={**bad, "qty": 2}, headers=headers).status_code == 201

@@ -25,7 +25,7 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 
 from dajian.platform import auth
-from dajian.platform.api.deps import get_engine
+from dajian.platform.api.deps import defer_check, get_engine
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import get_app_row, require_manager
 from dajian.platform.errors import Forbidden
@@ -195,7 +195,11 @@ async def enforce(request: Request) -> None:
     """The router-level dependency: scope first (no database), then role.
 
     A coroutine: only the database reads (authentication, the app-manager check) take a thread-pool job."""
-    from dajian.platform.api.auth import current_principal  # auth's router is itself enforced
+    from dajian.platform.api.auth import (
+        PRINCIPAL_KEY,
+        current_principal,  # auth's router is itself enforced
+        sign_in,
+    )
 
     route = request.scope.get("route")
     need = need_of(request.method, getattr(route, "path_format", ""))
@@ -203,13 +207,30 @@ async def enforce(request: Request) -> None:
         raise Forbidden("this route declares no access rule (dajian/platform/api/access.py)")
     if need.role == "anonymous":
         return
+    if getattr(route, "defers_auth", False) and PRINCIPAL_KEY not in request.scope:
+        # a sync endpoint: sign in and check in its own thread-pool job, not in one more before it
+        # (each job is a hand-over between threads and a place in the queue behind every waiting request)
+        def check() -> Principal:
+            principal = sign_in(request)
+            _check(request, need, principal)
+            return principal
+
+        defer_check(check)
+        return
     principal = await current_principal(request)
+    if need.role == "app_manager":
+        await run_in_threadpool(_check, request, need, principal)
+    else:
+        _check(request, need, principal, manager=False)
+
+
+def _check(request: Request, need: Need, principal: Principal, *, manager: bool = True) -> None:
     if need.scope is not None and not auth.permits(principal, need.scope):
         raise Forbidden(f"missing scope '{need.scope}'", scope=need.scope)
     if need.role == "admin" and not principal.is_org_admin:
         raise Forbidden("only organisation administrators may do this")
-    if need.role == "app_manager":
-        await run_in_threadpool(_require_manager, request, principal)
+    if need.role == "app_manager" and manager:
+        _require_manager(request, principal)
 
 
 def _require_manager(request: Request, principal: Principal) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -19,7 +19,15 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from dajian.platform import auth, db
 from dajian.platform.api.audiences import AUTH
-from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, get_engine, get_settings
+from dajian.platform.api.deps import (
+    DEFERRED_PRINCIPAL,
+    Conn,
+    ReadConn,
+    TransactionalRoute,
+    deferred_check,
+    get_engine,
+    get_settings,
+)
 from dajian.platform.api.params import PathId
 from dajian.platform.api.schemas import auth as out
 from dajian.platform.api.schemas.responses import SIGNED_IN, answers, errors
@@ -81,7 +89,15 @@ async def current_principal(request: Request) -> Principal:
     known: Principal | None = request.scope.get(PRINCIPAL_KEY)
     if known is not None:
         return known
-    principal = await run_in_threadpool(_authenticate, request)
+    if deferred_check() is not None:
+        # signed in by the endpoint's own thread-pool job (``access.enforce``)
+        return cast(Principal, DEFERRED_PRINCIPAL)
+    return await run_in_threadpool(sign_in, request)
+
+
+def sign_in(request: Request) -> Principal:
+    """Who is calling (blocking: a database read), with the CSRF check of a session's unsafe request."""
+    principal = _authenticate(request)
     if principal.via == "session" and request.method not in SAFE_METHODS:
         _check_csrf(request, principal)
     request.scope[PRINCIPAL_KEY] = principal

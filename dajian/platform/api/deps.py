@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextvars import ContextVar
 from typing import Annotated, Any, NamedTuple
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -79,6 +81,38 @@ async def _rehearses(request: Request) -> Pending:
 Conn = Annotated[Connection, Depends(_writes)]
 ReadConn = Annotated[Connection, Depends(_reads)]
 RehearsalConn = Annotated[Connection, Depends(_rehearses)]
+
+
+# Authentication deferred into the endpoint's own thread-pool job (see ``access.enforce``): a sync check
+# that signs the caller in and applies the route's access rule, set by ``enforce`` for the request's task
+# and run by ``in_transaction`` before the endpoint (``run_in_threadpool`` copies the context). The
+# endpoint's principal parameter holds ``DEFERRED_PRINCIPAL`` until then.
+_DEFERRED_CHECK: ContextVar[Callable[[], Any] | None] = ContextVar("dajian_deferred_check", default=None)
+
+
+class _DeferredPrincipal:
+    def __repr__(self) -> str:
+        return "<principal: resolved in the endpoint's thread>"
+
+
+DEFERRED_PRINCIPAL: Any = _DeferredPrincipal()
+
+
+def defer_check(check: Callable[[], Any]) -> None:
+    _DEFERRED_CHECK.set(check)
+
+
+def deferred_check() -> Callable[[], Any] | None:
+    return _DEFERRED_CHECK.get()
+
+
+def _run_deferred_check(kwargs: dict[str, Any]) -> dict[str, Any]:
+    check = _DEFERRED_CHECK.get()
+    if check is None:
+        return kwargs
+    _DEFERRED_CHECK.set(None)
+    principal = check()
+    return {k: principal if v is DEFERRED_PRINCIPAL else v for k, v in kwargs.items()}
 
 
 class ConnectionLost(Exception):
@@ -165,6 +199,7 @@ def in_transaction(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         return endpoint  # async routes (uploads) open their transactions themselves
 
     def run(*args: Any, **kwargs: Any) -> Any:
+        kwargs = _run_deferred_check(kwargs)
         pending = [(name, value) for name, value in kwargs.items() if isinstance(value, Pending)]
         if not pending:
             return endpoint(*args, **kwargs)
@@ -189,7 +224,28 @@ def in_transaction(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class TransactionalRoute(APIRoute):
-    """The route class of every router: endpoints asking for ``Conn`` get their transaction (see above)."""
+    """The route class of every router: endpoints asking for ``Conn`` get their transaction (see above),
+    and sync endpoints sign the caller in within their own thread-pool job (``defers_auth``)."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        self.defers_auth = not inspect.iscoroutinefunction(endpoint)
         super().__init__(path, in_transaction(endpoint), **kwargs)
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        if not self.defers_auth:
+            return handler
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError:
+                # the body or parameters are wrong, but who is asking is answered first, as when the
+                # check ran before them: a caller who may not use the route learns nothing of its input
+                check = _DEFERRED_CHECK.get()
+                if check is not None:
+                    _DEFERRED_CHECK.set(None)
+                    await run_in_threadpool(check)
+                raise
+
+        return handle
