@@ -19,7 +19,7 @@ import heapq
 import itertools
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -114,10 +114,13 @@ class FlowRuns:
         return None
 
     def _plan(self, rows: list[Row]) -> list[Run]:
-        """Draw a stage per record; the oldest records get the furthest stages (work is done in
-        order), so early stages hold recent records and SLA figures stay plausible."""
+        """A stage per record, in proportion to the weights (largest remainders first, so that each stage
+        whose share is at least one record has one: independent draws left a stage empty about one time
+        in fourteen with 36 runs over 14 stages, and the demo then showed no one at it); the oldest
+        records get the furthest stages (work is done in order), so early stages hold recent records and
+        SLA figures stay plausible."""
         names, weights = list(self.stop_at), list(self.stop_at.values())
-        stages = sorted((names[self.gen.pick(weights)] for _ in rows), key=lambda s: -self.depth[s])
+        stages = sorted((names[i] for i in _apportion(len(rows), weights)), key=lambda s: -self.depth[s])
         rows = sorted(rows, key=self._start_of)
         return [Run(row, stage) for row, stage in zip(rows, stages, strict=True)]
 
@@ -220,6 +223,19 @@ class FlowRuns:
         """The user at their desk: their own permissions and the flow's field rules apply."""
         return Principal(user_id=user_id, org_id=self.gen.principal.org_id,
                          dept_id=self.gen.people.user_depts.get(user_id), is_org_admin=False, via="session")
+
+
+def _apportion(count: int, weights: Sequence[float]) -> list[int]:
+    """``count`` indexes of ``weights``, each as often as its share (Hamilton's largest-remainder method)."""
+    total = sum(weights)
+    if count <= 0 or total <= 0:
+        return []
+    exact = [count * w / total for w in weights]
+    counts = [int(x) for x in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (counts[i] - exact[i], i))
+    for i in by_remainder[:count - sum(counts)]:
+        counts[i] += 1
+    return [i for i, n in enumerate(counts) for _ in range(n)]
 
 
 class Timeline:
