@@ -1,6 +1,7 @@
 """Rules on the platform: tables, the record reactions, timers, the outbox (messages, webhooks) and the
 inbound channels. Importing the package registers the tables on ``metadata`` and
-the job handlers (``notify``, ``notify.digest``, ``webhook``, ``rules.timer``, ``rules.cron``, ``public_uploads.sweep``)."""
+the job handlers (``notify``, ``notify.digest``, ``webhook``, ``rules.timer``, ``rules.cron``,
+``public_uploads.sweep``)."""
 
 from __future__ import annotations
 
