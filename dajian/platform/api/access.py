@@ -148,6 +148,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", _APP + "/forms/{form_key}/export.xlsx"): READ,
     ("POST", _APP + "/forms/{form_key}/import/preview"): WRITE,
     ("POST", _APP + "/forms/{form_key}/import"): WRITE,
+    ("GET", _APP + "/forms/{form_key}/import/{import_id}/progress"): WRITE,
     ("POST", _APP + "/forms/{form_key}/fields/{field_key}/files"): WRITE,
     ("GET", V1 + "/files/{file_id}/meta"): READ,
     ("GET", V1 + "/files/{file_id}"): READ,
