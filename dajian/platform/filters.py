@@ -91,7 +91,8 @@ def compile_filter(
 ) -> ColumnElement[bool]:
     denied = sorted({v for v in referenced_vars(node) if v in form.fields and not readable(v)})
     if denied:
-        raise Forbidden("you may not filter on these fields",
+        raise Forbidden("you may not filter on these fields", reason="filter_fields_not_readable",
+                        params={"fields": ", ".join(denied)},
                         errors=[{"path": "/filter", "message": f"field '{k}' is not readable for you"}
                                 for k in denied])
     scope = form_scope(form, runtime)

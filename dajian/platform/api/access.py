@@ -201,14 +201,15 @@ async def enforce(request: Request) -> None:
     route = request.scope.get("route")
     need = need_of(request.method, getattr(route, "path_format", ""))
     if need is None:
-        raise Forbidden("this route declares no access rule (dajian/platform/api/access.py)")
+        raise Forbidden("this route declares no access rule (dajian/platform/api/access.py)", reason="no_access_rule")
     if need.role == "anonymous":
         return
     principal = await current_principal(request)
     if need.scope is not None and not auth.permits(principal, need.scope):
-        raise Forbidden(f"missing scope '{need.scope}'", scope=need.scope)
+        raise Forbidden(f"missing scope '{need.scope}'", reason="token_scope_missing", params={"scope": need.scope},
+                        scope=need.scope)
     if need.role == "admin" and not principal.is_org_admin:
-        raise Forbidden("only organisation administrators may do this")
+        raise Forbidden("only organisation administrators may do this", reason="admins_only")
     if need.role == "app_manager":
         await run_in_threadpool(_require_manager, request, principal)
 

@@ -174,7 +174,7 @@ def run_import(request: Request, conn: Conn, principal: Auth, app_key: str, form
             import_progress.finish(key)
 
 
-@router.get("/import/{import_id}/progress", **answers(out.ImportProgress, *SIGNED_IN, 404))
+@router.get("/import/{import_id}/progress", **answers(out.ImportProgress, *SIGNED_IN, 404, 422))
 def import_status(principal: Auth, app_key: str, form_key: str, import_id: PathId) -> dict[str, Any]:
     """How far your running import has got (rows done of the rows known), polled while it runs: this
     server's own runs; ``unknown`` when another process runs it or it is long finished."""

@@ -55,7 +55,8 @@ def flow_write_guard(conn: Connection, ctx: FormContext, record_id: int, keys: f
         flow_tasks.c.instance_id.in_(plans), flow_tasks.c.status == "pending",
         flow_tasks.c.assignee_id == principal.user_id)).all()
     if not open_nodes:
-        raise Forbidden("this record is in a running flow: only the assignees of its current step may change it")
+        raise Forbidden("this record is in a running flow: only the assignees of its current step may change it",
+                        reason="flow_step_assignees_only")
     allowed: set[str] = set()
     for instance_id, node_id in open_nodes:
         access = plans[instance_id].node(node_id).definition.fields
@@ -64,7 +65,8 @@ def flow_write_guard(conn: Connection, ctx: FormContext, record_id: int, keys: f
         allowed |= set(access.editable)
     denied = sorted(keys - allowed)
     if denied:
-        raise Forbidden("these fields cannot be changed at this step of the flow",
+        raise Forbidden("these fields cannot be changed at this step of the flow", reason="fields_locked_at_step",
+                        params={"fields": ", ".join(denied)},
                         errors=[{"path": f"/{k}", "message": "not editable at this step"} for k in denied])
 
 

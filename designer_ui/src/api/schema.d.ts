@@ -2937,6 +2937,20 @@ export interface components {
              * @description every problem, when there are several
              */
             errors?: components["schemas"]["ErrorItem"][];
+            /**
+             * Params
+             * @description 403: what the reason names (fields, app, scope)
+             * @default null
+             */
+            params: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Reason
+             * @description 403: why, as a code (fields_not_writable, admins_only, …)
+             * @default null
+             */
+            reason: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -9413,7 +9427,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
