@@ -858,7 +858,8 @@ export interface paths {
         };
         /**
          * Flows Of Record
-         * @description The flows run on a record and their open tasks (for anyone who may read the record).
+         * @description The flows run on a record and their open tasks (for anyone who may read the record), and which
+         *     fields the running flows let you change (``step_editable``; null: they do not restrict you).
          */
         get: operations["flows_of_record"];
         put?: never;
@@ -4780,6 +4781,11 @@ export interface components {
         RecordFlows: {
             /** Items */
             items: components["schemas"]["RecordFlow"][];
+            /**
+             * Step Editable
+             * @description the fields the running flows let you change on this record, as the record API enforces it: only those of your open tasks' steps ([] when you hold none); null: no flow restriction
+             */
+            step_editable?: string[] | null;
         };
         /**
          * RecordPreview
