@@ -95,7 +95,7 @@ def load_runtime_and_roles(conn: Connection, principal: Principal, key: str) -> 
     """The current runtime of app ``key`` and the caller's role keys in it (as authentication read them
     when the request's path names this app: ``Principal.app``)."""
     if not principal.can_reach_app(key):
-        raise Forbidden(f"this API token is not valid for app '{key}'")
+        raise Forbidden(f"this API token is not valid for app '{key}'", reason="token_not_for_app", params={"app": key})
     known = principal.app
     if known is not None and known.key == key:
         row: Mapping[Any, Any] | None = None if known.app_id is None else {
@@ -116,7 +116,7 @@ def load_runtime_and_roles(conn: Connection, principal: Principal, key: str) -> 
 
 def get_app_row(conn: Connection, principal: Principal, key: str, *, draft: bool = False) -> RowMapping:
     if not principal.can_reach_app(key):
-        raise Forbidden(f"this API token is not valid for app '{key}'")
+        raise Forbidden(f"this API token is not valid for app '{key}'", reason="token_not_for_app", params={"app": key})
     row = conn.execute(_APP_QUERIES[draft], {"org": principal.org_id, "key": key}).mappings().first()
     if row is None:
         raise NotFound(f"no app '{key}'")
@@ -136,14 +136,15 @@ def require_manager(conn: Connection, principal: Principal, app_row: RowMapping)
     keys = user_role_keys(conn, principal, app_row["id"]) if runtime else []
     if runtime and any((r := runtime.definition.role(k)) and r.manage_app for k in keys):
         return
-    raise Forbidden(f"you may not manage app '{app_row['key']}'")
+    raise Forbidden(f"you may not manage app '{app_row['key']}'",
+                    reason="not_app_manager", params={"app": app_row["key"]})
 
 
 def create_app(conn: Connection, principal: Principal, *, key: str, label: dict[str, str]) -> RowMapping:
     import re
 
     if not principal.is_org_admin:
-        raise Forbidden("only organisation administrators may create apps")
+        raise Forbidden("only organisation administrators may create apps", reason="admins_only")
     check_scope(principal, "manage", key)
     if not re.fullmatch(KEY_PATTERN, key):
         raise Invalid("invalid app key", errors=[{"path": "/key", "message": f"{key!r} is not a valid key"}])

@@ -391,7 +391,7 @@ def create_token(
 ) -> tuple[int, str]:
     """Mint a token; the plaintext is returned once and never stored."""
     if principal.via == "token":
-        raise Forbidden("API tokens can only be created from a signed-in session")
+        raise Forbidden("API tokens can only be created from a signed-in session", reason="token_needs_session")
     expires_at = expires_at and (expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC))
     _check_token_request(conn, principal=principal, scopes=scopes, app_keys=app_keys, expires_at=expires_at)
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -429,7 +429,7 @@ def revoke_token(conn: Connection, *, principal: Principal, token_id: int) -> No
 def list_tokens(conn: Connection, principal: Principal, *, every_user: bool = False) -> list[dict[str, Any]]:
     """The principal's tokens (every user's for an admin who asks), never their hashes."""
     if every_user and not permits(principal, "admin"):
-        raise Forbidden("only organisation admins may list every user's tokens")
+        raise Forbidden("only organisation admins may list every user's tokens", reason="admins_only")
     query = select(
         api_tokens.c.id, api_tokens.c.user_id, api_tokens.c.name, api_tokens.c.scopes,
         api_tokens.c.created_at, api_tokens.c.expires_at, api_tokens.c.revoked_at, api_tokens.c.last_used_at,
@@ -506,7 +506,7 @@ def _check_token_request(
     beyond = [error(f"/scopes/{i}", f"you cannot grant '{s}'") for i, s in enumerate(scopes)
               if not permits(principal, s)]
     if beyond:
-        raise Forbidden("a token cannot carry more than its creator", errors=beyond)
+        raise Forbidden("a token cannot carry more than its creator", reason="token_beyond_creator", errors=beyond)
 
 
 def _app_key_errors(conn: Connection, *, org_id: int, app_keys: list[str] | None) -> list[dict[str, Any]]:
@@ -665,7 +665,7 @@ def change_account(
 
     Either change ends the user's sessions, so a disabled user or a leaked password stops working now."""
     if not principal.is_org_admin:
-        raise Forbidden("only organisation administrators may do this")
+        raise Forbidden("only organisation administrators may do this", reason="admins_only")
     found = conn.execute(select(users.c.id).where(users.c.id == user_id, users.c.org_id == principal.org_id)).first()
     if found is None:
         raise NotFound(f"user {user_id} not found")

@@ -16,7 +16,7 @@ from dajian.platform.principal import Principal
 
 def require_admin(principal: Principal) -> None:
     if not principal.is_org_admin or not principal.has_scope("admin"):
-        raise Forbidden("only organisation administrators may do this")
+        raise Forbidden("only organisation administrators may do this", reason="admins_only")
 
 
 def department(conn: Connection, org_id: int, dept_id: int, path: str) -> RowMapping:

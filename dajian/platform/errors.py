@@ -3,7 +3,7 @@ one, the JSON path of what is wrong. Nothing a client sends becomes a 500."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,9 +35,27 @@ class Unauthorized(DajianError):
     code = "unauthorized"
 
 
+ForbiddenReason = Literal[
+    "admins_only", "csrf", "destination_refused", "fields_locked_at_step", "fields_not_readable",
+    "fields_not_writable", "filter_fields_not_readable", "flow_action_denied", "flow_step_assignees_only",
+    "form_create_denied", "form_delete_denied", "form_export_denied", "form_manage_denied", "form_read_denied",
+    "form_update_denied", "no_access_rule", "not_app_manager", "not_in_flow", "report_fields_not_readable",
+    "sort_fields_not_readable", "token_beyond_creator", "token_needs_session", "token_not_for_app",
+    "token_scope_missing", "view_owner_only",
+]
+FORBIDDEN_REASONS: frozenset[str] = frozenset(get_args(ForbiddenReason))
+
+
 class Forbidden(DajianError):
+    """Not allowed, and why as a ``reason`` code with its ``params`` (field keys, app, scope), so the web
+    app says it in the reader's language (catalogue ``denied.<reason>``); ``detail`` stays English."""
+
     status_code = 403
     code = "forbidden"
+
+    def __init__(self, message: str, *, reason: ForbiddenReason, params: dict[str, str] | None = None,
+                 errors: list[dict[str, Any]] | None = None, **extra: Any) -> None:
+        super().__init__(message, errors=errors, reason=reason, params=params or {}, **extra)
 
 
 class NotFound(DajianError):
@@ -102,6 +120,8 @@ class ErrorBody(BaseModel):
     model_config = ConfigDict(extra="allow")
     code: str = Field(description="invalid, not_found, forbidden, conflict, …")
     detail: str
+    reason: str | None = Field(default=None, description="403: why, as a code (fields_not_writable, admins_only, …)")
+    params: dict[str, str] | None = Field(default=None, description="403: what the reason names (fields, app, scope)")
     errors: list[ErrorItem] = Field(default_factory=list, description="every problem, when there are several")
 
 

@@ -93,6 +93,7 @@ def export_keys(ctx: FormContext, fields: list[str] | None) -> list[str]:
     denied = [f for f in fields if f in ctx.form.fields and not ctx.grant.can_read(f)]
     if denied:
         raise Forbidden("you may not read these fields",
+                        reason="fields_not_readable", params={"fields": ", ".join(denied)},
                         errors=[{"path": "/fields", "message": f"field '{k}' is not readable for you"} for k in denied])
     return [f for f in dict.fromkeys(fields) if f not in ctx.form.kinds or ctx.form.kinds[f].has_column]
 
@@ -179,7 +180,8 @@ def export_xlsx(conn: Connection, ctx: FormContext, query: ExportQuery, out: IO[
     keys = export_keys(ctx, query.fields)
     sort = parse_sort(query.sort, ctx.form)
     if denied := [s.key for s in sort if s.key in ctx.form.fields and not ctx.grant.can_read(s.key)]:
-        raise Forbidden("you may not sort by these fields",
+        raise Forbidden("you may not sort by these fields", reason="sort_fields_not_readable",
+                        params={"fields": ", ".join(denied)},
                         errors=[{"path": "/sort", "message": f"field '{k}' is not readable for you"} for k in denied])
     table = ctx.table
     where = visible(ctx.grant, table)

@@ -300,6 +300,7 @@ def upload_target(conn: Connection, principal: Principal, runtime: RuntimeApp, f
         raise NotFound(f"form '{form_key}' has no file field '{field_key}'")
     if not ctx.grant.can_write(field_key):
         raise Forbidden(f"you may not write field '{field_key}'",
+                        reason="fields_not_writable", params={"fields": field_key},
                         errors=[{"path": f"/{field_key}", "message": "not writable for you"}])
     return fdef, files_config(fdef)
 

@@ -23,6 +23,7 @@ from dajian.engines.form.compile import CompiledForm
 from dajian.platform.apps import RuntimeApp
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Forbidden, Invalid
+from dajian.platform.local_days import localise_days
 from dajian.platform.principal import Principal
 
 STANDARD_TYPES = {
@@ -90,7 +91,8 @@ def compile_filter(
 ) -> ColumnElement[bool]:
     denied = sorted({v for v in referenced_vars(node) if v in form.fields and not readable(v)})
     if denied:
-        raise Forbidden("you may not filter on these fields",
+        raise Forbidden("you may not filter on these fields", reason="filter_fields_not_readable",
+                        params={"fields": ", ".join(denied)},
                         errors=[{"path": "/filter", "message": f"field '{k}' is not readable for you"}
                                 for k in denied])
     scope = form_scope(form, runtime)
@@ -99,8 +101,12 @@ def compile_filter(
         raise Invalid("the filter is invalid",
                       errors=[{"path": "/filter" + i.path, "message": i.message} for i in issues])
     now = utcnow()  # "today" is the app's, as on its records and dashboards, not UTC's
-    today = now.astimezone(ZoneInfo(runtime.definition.settings.timezone)).date() if runtime is not None else None
+    tz = ZoneInfo(runtime.definition.settings.timezone) if runtime is not None else None
+    today = now.astimezone(tz).date() if tz is not None else None
     context = EvalContext(now=now, today=today, user_id=principal.user_id, dept_id=principal.dept_id)
+    if tz is not None:  # and its days begin at its midnight on date-time fields
+        stamped = {k for k, t in scope.schema.fields.items() if t == "datetime"}
+        node = localise_days(node, datetime_fields=stamped, context=context, tz=tz)
     try:
         return compile_sql(node, scope, context=context)
     except ExprError as exc:

@@ -17,10 +17,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, false, or_, select, true
 
 from dajian.platform.definition.model import AppDefinition, RolePermission
-from dajian.platform.errors import Forbidden
+from dajian.platform.errors import Forbidden, ForbiddenReason
 from dajian.platform.models import departments, memberships, roles
 from dajian.platform.principal import Principal
 
+DENIED: dict[str, ForbiddenReason] = {
+    "read": "form_read_denied", "export": "form_export_denied", "create": "form_create_denied",
+    "update": "form_update_denied", "delete": "form_delete_denied", "manage": "form_manage_denied",
+}
 ACTION_SCOPES = {
     "read": "records:read", "export": "records:read",
     "create": "records:write", "update": "records:write", "delete": "records:write",
@@ -85,9 +89,11 @@ def user_role_keys(conn: Connection, principal: Principal, app_id: int) -> list[
 def check_scope(principal: Principal, action: str, app_key: str) -> None:
     scope = ACTION_SCOPES[action]
     if not principal.has_scope(scope):
-        raise Forbidden(f"this API token lacks the scope '{scope}'")
+        raise Forbidden(f"this API token lacks the scope '{scope}'",
+                        reason="token_scope_missing", params={"scope": scope})
     if not principal.can_reach_app(app_key):
-        raise Forbidden(f"this API token is not valid for app '{app_key}'")
+        raise Forbidden(f"this API token is not valid for app '{app_key}'", reason="token_not_for_app",
+                        params={"app": app_key})
 
 
 def authorize(
@@ -114,7 +120,8 @@ def authorize(
     keys = role_keys if role_keys is not None else user_role_keys(conn, principal, app_id)
     perms = _permissions(app, keys, form_key, action)
     if not perms:
-        raise Forbidden(f"you may not {action} records of form '{form_key}'")
+        raise Forbidden(f"you may not {action} records of form '{form_key}'", reason=DENIED[action],
+                        params={"form": form_key})
 
     def row_filter() -> ColumnElement[bool]:  # in this request's transaction, on first use
         filters = [row_scope_filter(conn, principal, p.row_scope, table) for p in perms]

@@ -100,6 +100,7 @@ def _check_writable(ctx: FormContext, values: Mapping[str, Any], base: str = "")
     denied = [k for k in values if k in ctx.form.fields and not ctx.grant.can_write(k)]
     if denied:
         raise Forbidden("you may not write these fields",
+                        reason="fields_not_writable", params={"fields": ", ".join(denied)},
                         errors=[{"path": f"{base}/{k}", "message": "not writable for you"} for k in denied])
 
 
@@ -485,6 +486,7 @@ def _check_readable(ctx: FormContext, keys: list[str], path: str) -> None:
     denied = [k for k in keys if k in ctx.form.fields and not ctx.grant.can_read(k)]
     if denied:
         raise Forbidden("you may not read these fields",
+                        reason="fields_not_readable", params={"fields": ", ".join(denied)},
                         errors=[{"path": path, "message": f"field '{k}' is not readable for you"} for k in denied])
 
 

@@ -140,7 +140,7 @@ def _owned(conn: Connection, ctx: service.FormContext, view_id: int) -> RowMappi
     """Only the owner changes a view; an organisation admin may also remove a shared one."""
     row = _row(conn, ctx, view_id)
     if row["owner_id"] != ctx.principal.user_id:
-        raise Forbidden("only the person who saved this view may change it")
+        raise Forbidden("only the person who saved this view may change it", reason="view_owner_only")
     return row
 
 
@@ -162,7 +162,7 @@ def update_view(conn: Connection, ctx: service.FormContext, view_id: int, patch:
 def delete_view(conn: Connection, ctx: service.FormContext, view_id: int) -> None:
     row = _row(conn, ctx, view_id)
     if row["owner_id"] != ctx.principal.user_id and not (row["shared"] and ctx.principal.is_org_admin):
-        raise Forbidden("only the person who saved this view may delete it")
+        raise Forbidden("only the person who saved this view may delete it", reason="view_owner_only")
     conn.execute(saved_views.delete().where(saved_views.c.id == view_id))
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -11,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 
+from dajian.platform import import_progress
 from dajian.platform.apps import load_runtime
 from dajian.platform.excel import import_xlsx
 from dajian.platform.principal import Principal
@@ -205,3 +209,35 @@ def test_a_cascade_path_goes_back_in_as_it_was_exported() -> None:
     zone = ZoneInfo("Asia/Shanghai")
     assert prepare(category, "logistics, parcel, wrong_item", zone) == ["logistics", "parcel", "wrong_item"]
     assert prepare(category, "logistics / parcel", zone) == ["logistics", "parcel"]
+
+
+def test_a_running_import_reports_rows_done_of_the_total(org: Org, admin: TestClient,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    halfway, resume = threading.Event(), threading.Event()
+    real_start = import_progress.start
+
+    def paused_start(key: import_progress.Key) -> Callable[[int, int], None]:
+        report = real_start(key)
+
+        def progress(done: int, total: int) -> None:
+            report(done, total)
+            if not halfway.is_set():  # hold the import after its first batch while the test looks
+                halfway.set()
+                resume.wait(60)
+        return progress
+
+    monkeypatch.setattr(import_progress, "start", paused_start)
+    monkeypatch.setattr(import_progress, "_runs", {})  # ids repeat across the test databases of one process
+    rows = [[f"row {i}", i, None, None, None, None] for i in range(2500)]
+    import_id = preview(admin, workbook([HEADER, *rows]))["import_id"]
+    url = f"{FORM}/import/{import_id}/progress"
+    assert admin.get(url).json() == {"state": "unknown", "done": 0, "total": None}
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(run, org.client(), import_id, "keep_valid")
+        assert halfway.wait(60)
+        assert admin.get(url).json() == {"state": "running", "done": 1000, "total": 2500}
+        resume.set()
+        assert running.result(60)["created"] == 2500
+    assert admin.get(url).json() == {"state": "finished", "done": 2500, "total": 2500}
+    other = user(org, admin, "someone", "own")  # nobody else sees another person's import
+    assert other.get(url).json()["state"] == "unknown"

@@ -42,3 +42,24 @@ def test_node_field_permissions_bind_the_record_api(org: Org, clock: ManualClock
     assert allowed.status_code == 200 and allowed.json()["priority"] == "P1"
     admin = desk.admin.patch(f"{RECORDS}/{record_id}", json={"title": "admin fix", "row_version": version + 1})
     assert admin.status_code == 200
+
+
+def test_the_record_page_learns_the_fields_the_step_lets_each_person_change(org: Org, clock: ManualClock) -> None:  # noqa: F811
+    desk = Desk(org)
+    assert publish(desk.admin, editable_by_agents()).status_code == 200
+    record_id = desk.new_complaint()
+    flows = f"{RECORDS}/{record_id}/flows"
+    assert desk.as_("alice").get(flows).json()["step_editable"] is None  # no flow yet: the role decides
+    desk.start(record_id)
+    agent = next(name for name in ("agent1", "agent2") if desk.pending(name))
+    other = "agent2" if agent == "agent1" else "agent1"
+    holder = desk.as_(agent).get(flows).json()["step_editable"]
+    assert "priority" in holder and "title" not in holder  # exactly what the record API then takes
+    version = desk.record(record_id)["row_version"]
+    for key in ("priority", "title"):
+        wrote = desk.as_(agent).patch(f"{RECORDS}/{record_id}", json={key: "P1" if key == "priority" else "x",
+                                                                       "row_version": version})
+        assert (wrote.status_code == 200) == (key in holder)
+        version = desk.record(record_id)["row_version"]
+    assert desk.as_(other).get(flows).json()["step_editable"] == []
+    assert desk.admin.get(flows).json()["step_editable"] is None

@@ -79,6 +79,7 @@ def test_actions_not_granted_are_forbidden(world: dict[str, Any]) -> None:
     reader = world["clients"]["all"]
     denied = reader.post(RECORDS, json={"title": "x"})
     assert denied.status_code == 403 and "create" in denied.json()["detail"]
+    assert denied.json()["reason"] == "form_create_denied" and denied.json()["params"] == {"form": "ticket"}
     assert reader.delete(f"{RECORDS}/{world['ids']['own']}").status_code == 403
 
 
@@ -90,6 +91,7 @@ def test_field_level_read_and_write(world: dict[str, Any]) -> None:
     denied = limited.patch(f"{RECORDS}/{target}", json={"title": "x", "row_version": 1})
     assert denied.status_code == 403 and denied.json()["errors"] == [{"path": "/title", "message":
                                                                        "not writable for you"}]
+    assert denied.json()["reason"] == "fields_not_writable" and denied.json()["params"] == {"fields": "title"}
     assert limited.patch(f"{RECORDS}/{target}", json={"status": "open", "row_version": 1}).status_code == 200
     probe = limited.get(RECORDS, params={"sort": "amount"})
     assert probe.status_code == 403

@@ -4,7 +4,10 @@ content; a limit per address; and staff of the app reading the file once a recor
 
 from __future__ import annotations
 
+import secrets
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -13,9 +16,12 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
 
-from dajian.platform.files import is_upload_path
+from dajian.platform.clock import ManualClock, set_clock
+from dajian.platform.files import files, is_upload_path, storage_key
+from dajian.platform.jobs import Worker
 from dajian.platform.rules.channels import UPLOADS_PER_CLIENT
 from dajian.platform.rules.public_uploads import public_uploads
+from dajian.platform.rules.upload_sweep import SWEEP_KIND
 from tests.platform.conftest import Org, publish
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 300
@@ -167,3 +173,39 @@ def test_the_public_upload_path_takes_a_raw_body() -> None:
     assert is_upload_path("/api/v1/public/acme/feedback/forms/report/fields/evidence/files")
     assert not is_upload_path("/api/v1/public/acme/feedback/forms/report")
     assert not is_upload_path("/api/v1/public/acme/feedback/forms/report/import/preview")
+
+
+def test_uploads_nobody_submitted_are_swept_after_the_claim_window(
+        site: Org, api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DAJIAN_FILES_DIR", str(api.state.settings.files_dir))
+    clock = ManualClock(datetime.now(UTC))
+    previous = set_clock(clock)
+    try:
+        visitor = TestClient(api)
+        kept_pdf = PDF + secrets.token_bytes(16)
+        submitted = uploaded(visitor, site, kept_pdf, "kept.pdf")
+        same_bytes = uploaded(visitor, site, kept_pdf, "copy.pdf")  # shares the stored blob with `submitted`
+        abandoned = uploaded(visitor, site, PDF + secrets.token_bytes(16), "abandoned.pdf")
+        assert submit(visitor, site, evidence=[submitted]).status_code == 201
+        store = Path(api.state.settings.files_dir)
+        blob = {f["id"]: store / storage_key(f["sha256"]) for f in (submitted, same_bytes, abandoned)}
+        assert all(path.exists() for path in blob.values())
+
+        worker = Worker(site.engine, worker_id="sweeper", kinds=[SWEEP_KIND])
+        clock.advance(timedelta(hours=23))
+        worker.run_once()  # within the window nothing goes (a late submission may still claim them)
+        assert file_ids(site) == {submitted["id"], same_bytes["id"], abandoned["id"]}
+        clock.advance(timedelta(hours=2))
+        assert worker.run_once() >= 1
+        assert file_ids(site) == {submitted["id"]}
+        assert not blob[abandoned["id"]].exists() and blob[submitted["id"]].exists()
+        staff = site.client("staff")
+        assert staff.get(f"/api/v1/files/{submitted['id']}").content == kept_pdf
+        assert staff.get(f"/api/v1/files/{abandoned['id']}").status_code == 404
+    finally:
+        set_clock(previous)
+
+
+def file_ids(org: Org) -> set[int]:
+    with org.engine.connect() as conn:
+        return set(conn.execute(select(files.c.id).where(files.c.org_id == org.id)).scalars())

@@ -293,6 +293,7 @@ def test_records_search_files_and_excel(org: Org, engine: Engine, recorder: Reco
     preview = _ok(admin.post(f"{form}/import/preview", content=sheet, headers={"X-Filename": "t.xlsx"}))
     _ok(admin.post(f"{form}/import", json={"import_id": preview["import_id"], "mode": "keep_valid",
                                             "mapping": preview["suggested_mapping"]}))
+    _ok(admin.get(f"{form}/import/{preview['import_id']}/progress"))
     _seen(engine, recorder)
 
 

@@ -148,6 +148,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", _APP + "/forms/{form_key}/export.xlsx"): READ,
     ("POST", _APP + "/forms/{form_key}/import/preview"): WRITE,
     ("POST", _APP + "/forms/{form_key}/import"): WRITE,
+    ("GET", _APP + "/forms/{form_key}/import/{import_id}/progress"): WRITE,
     ("POST", _APP + "/forms/{form_key}/fields/{field_key}/files"): WRITE,
     ("GET", V1 + "/files/{file_id}/meta"): READ,
     ("GET", V1 + "/files/{file_id}"): READ,
@@ -204,7 +205,7 @@ async def enforce(request: Request) -> None:
     route = request.scope.get("route")
     need = need_of(request.method, getattr(route, "path_format", ""))
     if need is None:
-        raise Forbidden("this route declares no access rule (dajian/platform/api/access.py)")
+        raise Forbidden("this route declares no access rule (dajian/platform/api/access.py)", reason="no_access_rule")
     if need.role == "anonymous":
         return
     if getattr(route, "defers_auth", False) and PRINCIPAL_KEY not in request.scope:
@@ -226,9 +227,10 @@ async def enforce(request: Request) -> None:
 
 def _check(request: Request, need: Need, principal: Principal, *, manager: bool = True) -> None:
     if need.scope is not None and not auth.permits(principal, need.scope):
-        raise Forbidden(f"missing scope '{need.scope}'", scope=need.scope)
+        raise Forbidden(f"missing scope '{need.scope}'", reason="token_scope_missing", params={"scope": need.scope},
+                        scope=need.scope)
     if need.role == "admin" and not principal.is_org_admin:
-        raise Forbidden("only organisation administrators may do this")
+        raise Forbidden("only organisation administrators may do this", reason="admins_only")
     if need.role == "app_manager" and manager:
         _require_manager(request, principal)
 

@@ -114,7 +114,8 @@ def require_scope(scope: str) -> Callable[[Principal], Awaitable[Principal]]:
 
     async def dependency(principal: CurrentPrincipal) -> Principal:
         if not auth.permits(principal, scope):
-            raise Forbidden(f"missing scope '{scope}'", scope=scope)
+            raise Forbidden(f"missing scope '{scope}'",
+                            reason="token_scope_missing", params={"scope": scope}, scope=scope)
         return principal
 
     return dependency
@@ -163,7 +164,7 @@ def _check_csrf(request: Request, principal: Principal) -> None:
     sent = request.headers.get(CSRF_HEADER, "").encode()
     expected = (principal.csrf_token or "").encode()
     if not expected or not hmac.compare_digest(sent, expected):
-        raise Forbidden("CSRF token missing or wrong")
+        raise Forbidden("CSRF token missing or wrong", reason="csrf")
 
 
 # --- sessions -------------------------------------------------------------------

@@ -22,13 +22,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, select
 from starlette.concurrency import run_in_threadpool
 
-from dajian.platform import excel
+from dajian.platform import excel, import_progress
 from dajian.platform import files as file_service
 from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, transaction
 from dajian.platform.api.files import RAW_BODY, body_chunks, declared_length, file_store, upload_name
-from dajian.platform.api.params import BodyId
+from dajian.platform.api.params import BodyId, PathId
 from dajian.platform.api.params import request_id as checked_request_id
 from dajian.platform.api.schemas import excel as out
 from dajian.platform.api.schemas.responses import SIGNED_IN, answers, streams
@@ -165,6 +165,20 @@ def run_import(request: Request, conn: Conn, principal: Auth, app_key: str, form
     tz = _zone(body.tz, "/tz") if body.tz else None
     request_id = checked_request_id(request)
     ctx = form_context(conn, principal, load_runtime(conn, principal, app_key), form_key, "create")
+    key = (principal.org_id, principal.user_id, body.import_id)
     with file_store(request).open(_import_file(conn, ctx, body.import_id)) as handle:
-        return excel.import_xlsx(conn, ctx, handle, mapping=body.mapping, mode=body.mode, tz=tz,
-                                 request_id=request_id)
+        try:
+            return excel.import_xlsx(conn, ctx, handle, mapping=body.mapping, mode=body.mode, tz=tz,
+                                     request_id=request_id, progress=import_progress.start(key))
+        finally:
+            import_progress.finish(key)
+
+
+@router.get("/import/{import_id}/progress", **answers(out.ImportProgress, *SIGNED_IN, 404, 422))
+def import_status(principal: Auth, app_key: str, form_key: str, import_id: PathId) -> dict[str, Any]:
+    """How far your running import has got (rows done of the rows known), polled while it runs: this
+    server's own runs; ``unknown`` when another process runs it or it is long finished."""
+    found = import_progress.read((principal.org_id, principal.user_id, import_id))
+    if found is None:
+        return {"state": "unknown", "done": 0, "total": None}
+    return {"state": found.state, "done": found.done, "total": found.total}

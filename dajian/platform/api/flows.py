@@ -18,8 +18,8 @@ from dajian.platform.api.versions import V1
 from dajian.platform.apps import get_app_row, load_runtime, require_manage
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Invalid
+from dajian.platform.flows import guard, service
 from dajian.platform.flows import inbox as reads
-from dajian.platform.flows import service
 from dajian.platform.flows.plans import draft_plan, field_types, plan_for, record_sample
 from dajian.platform.principal import Principal
 from dajian.platform.records import form_context
@@ -88,8 +88,12 @@ def get_instance(conn: ReadConn, principal: Auth, instance_id: PathId) -> dict[s
             **answers(out.RecordFlows, *SIGNED_IN, 404, 422))
 def flows_of_record(conn: ReadConn, principal: Auth, app_key: str, form_key: str,
                     record_id: PathId) -> dict[str, Any]:
-    """The flows run on a record and their open tasks (for anyone who may read the record)."""
-    return reads.record_flows(conn, principal, app_key, form_key, record_id)
+    """The flows run on a record and their open tasks (for anyone who may read the record), and which
+    fields the running flows let you change (``step_editable``; null: they do not restrict you)."""
+    found = reads.record_flows(conn, principal, app_key, form_key, record_id)
+    runtime = load_runtime(conn, principal, app_key)
+    access = guard.step_access(conn, principal, app_id=runtime.app_id, form_key=form_key, record_id=record_id)
+    return {**found, "step_editable": None if access.editable is None else sorted(access.editable)}
 
 
 @router.post("/flows/tasks/{task_id}/act", tags=[RUNTIME], **answers(out.ActedInstance, *SIGNED_IN, 404, 409, 413, 422))

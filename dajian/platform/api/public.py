@@ -20,9 +20,10 @@ from dajian.platform.api.schemas import public as out
 from dajian.platform.api.schemas.responses import answers
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import RuntimeApp
+from dajian.platform.clock import utcnow
 from dajian.platform.errors import NotFound
 from dajian.platform.files import FILE_KINDS, check_declared, receive
-from dajian.platform.rules import channels, public_uploads
+from dajian.platform.rules import channels, public_uploads, upload_sweep
 from dajian.platform.rules.plans import runtime_by_id
 from dajian.platform.throttle import counting
 
@@ -90,7 +91,9 @@ async def public_upload(
 
     def save() -> dict[str, Any]:
         with transaction(request) as conn:
-            return public_uploads.record(conn, received, to)
+            saved = public_uploads.record(conn, received, to)
+            upload_sweep.schedule(conn, utcnow())  # gone after the claim window unless submitted
+            return saved
 
     return await run_in_threadpool(save)
 

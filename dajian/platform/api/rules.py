@@ -206,14 +206,14 @@ def deliveries(conn: ReadConn, principal: Auth, app_key: str, dead: bool = False
              **answers(out.Redelivery, *SIGNED_IN, 404, 422))
 def redeliver(conn: Conn, principal: Auth, delivery_id: PathId) -> dict[str, Any]:
     if not principal.is_org_admin:
-        raise Forbidden("only organisation administrators may redeliver webhooks")
+        raise Forbidden("only organisation administrators may redeliver webhooks", reason="admins_only")
     return webhooks.redeliver(conn, principal.org_id, delivery_id, actor_id=principal.user_id)
 
 
 @router.get("/admin/webhook-allowlist", tags=[ADMIN], **answers(admin_out.AllowList, *SIGNED_IN))
 def get_allow_list(conn: ReadConn, principal: Auth) -> dict[str, list[str]]:
     if not principal.is_org_admin:
-        raise Forbidden("only organisation administrators may see the webhook allow-list")
+        raise Forbidden("only organisation administrators may see the webhook allow-list", reason="admins_only")
     return {"allow": webhooks.allow_list(conn, principal.org_id)}
 
 
@@ -221,7 +221,7 @@ def get_allow_list(conn: ReadConn, principal: Auth) -> dict[str, list[str]]:
 def put_allow_list(conn: Conn, principal: Auth, body: AllowBody) -> dict[str, list[str]]:
     """Private, loopback or internal destinations a webhook may reach (e.g. ``127.0.0.1``, ``10.0.0.0/8``)."""
     if not principal.is_org_admin:
-        raise Forbidden("only organisation administrators may change the webhook allow-list")
+        raise Forbidden("only organisation administrators may change the webhook allow-list", reason="admins_only")
     return {"allow": webhooks.set_allow_list(conn, principal.org_id, body.allow)}
 
 

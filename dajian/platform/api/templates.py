@@ -34,7 +34,7 @@ Auth = Annotated[Principal, Depends(current_principal)]
 def _require_admin(principal: Principal) -> None:
     """An organisation administrator; the token scope is the route's own (``apps:manage``, ``apps:read``)."""
     if not principal.is_org_admin:
-        raise Forbidden("only organisation administrators may do this")
+        raise Forbidden("only organisation administrators may do this", reason="admins_only")
 
 
 def _too_large() -> PayloadTooLarge:

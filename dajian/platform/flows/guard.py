@@ -9,6 +9,7 @@ flow itself and rule reactions are not restricted.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -41,30 +42,55 @@ def open_task_records(conn: Connection, principal: Principal, app: AppDefinition
     return [int(rid) for rid in rows.scalars()]
 
 
-def flow_write_guard(conn: Connection, ctx: FormContext, record_id: int, keys: frozenset[str]) -> None:
-    principal = ctx.principal
-    if principal.is_org_admin or principal.via == "system" or ctx.depth > 0:
-        return
+@dataclass(frozen=True)
+class StepAccess:
+    """What the flows running on a record let one person change: ``editable`` None means the flows do
+    not restrict it (no running flow, an administrator, a step without a ``fields`` block); otherwise
+    only those fields, and none at all unless the person ``holds`` an open task of the record."""
+
+    holds: bool
+    editable: frozenset[str] | None
+
+
+UNRESTRICTED = StepAccess(holds=False, editable=None)
+
+
+def step_access(conn: Connection, principal: Principal, *, app_id: int, form_key: str, record_id: int) -> StepAccess:
+    """The rule the record API enforces on writes (``flow_write_guard``), for the record page to show."""
+    if principal.is_org_admin or principal.via == "system":
+        return UNRESTRICTED
     running = conn.execute(select(flow_instances.c.id, flow_instances.c.version_id, flow_instances.c.flow_key).where(
-        flow_instances.c.app_id == ctx.runtime.app_id, flow_instances.c.form_key == ctx.form.form.key,
+        flow_instances.c.app_id == app_id, flow_instances.c.form_key == form_key,
         flow_instances.c.record_id == record_id, flow_instances.c.state == "running")).all()
     if not running:
-        return
+        return UNRESTRICTED
     plans = {row.id: plan_for(conn, row.version_id, row.flow_key) for row in running}
     open_nodes = conn.execute(select(flow_tasks.c.instance_id, flow_tasks.c.node_id).where(
         flow_tasks.c.instance_id.in_(plans), flow_tasks.c.status == "pending",
         flow_tasks.c.assignee_id == principal.user_id)).all()
-    if not open_nodes:
-        raise Forbidden("this record is in a running flow: only the assignees of its current step may change it")
     allowed: set[str] = set()
     for instance_id, node_id in open_nodes:
         access = plans[instance_id].node(node_id).definition.fields
         if access is None:
-            return
+            return StepAccess(holds=True, editable=None)
         allowed |= set(access.editable)
-    denied = sorted(keys - allowed)
+    return StepAccess(holds=bool(open_nodes), editable=frozenset(allowed))
+
+
+def flow_write_guard(conn: Connection, ctx: FormContext, record_id: int, keys: frozenset[str]) -> None:
+    if ctx.depth > 0:
+        return
+    access = step_access(conn, ctx.principal, app_id=ctx.runtime.app_id, form_key=ctx.form.form.key,
+                         record_id=record_id)
+    if access.editable is None:
+        return
+    if not access.holds:
+        raise Forbidden("this record is in a running flow: only the assignees of its current step may change it",
+                        reason="flow_step_assignees_only")
+    denied = sorted(keys - access.editable)
     if denied:
-        raise Forbidden("these fields cannot be changed at this step of the flow",
+        raise Forbidden("these fields cannot be changed at this step of the flow", reason="fields_locked_at_step",
+                        params={"fields": ", ".join(denied)},
                         errors=[{"path": f"/{k}", "message": "not editable at this step"} for k in denied])
 
 

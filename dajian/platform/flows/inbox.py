@@ -45,7 +45,7 @@ def instance_view(conn: Connection, principal: Principal, instance_id: int) -> d
     its clock (``{"paused": false, "paused_minutes": 180.0}``, read from the event log)."""
     instance = lock_instance(conn, instance_id, principal.org_id, lock=False)
     if not _may_see(conn, principal, instance):
-        raise Forbidden("you take no part in this flow")
+        raise Forbidden("you take no part in this flow", reason="not_in_flow")
     plan = plan_for(conn, instance["version_id"], instance["flow_key"])
     tasks = conn.execute(select(*(flow_tasks.c[c] for c in _TASK_COLUMNS))
                          .where(flow_tasks.c.instance_id == instance_id).order_by(flow_tasks.c.id)).mappings()

@@ -69,8 +69,11 @@ def _stepping(instance_id: int) -> Iterator[None]:
 
 
 def engine_error(exc: FlowError) -> Exception:
-    kind = {"forbidden": Forbidden, "conflict": Conflict, "corrupt_state": Conflict}.get(exc.code, Invalid)
-    return kind(exc.message, errors=[{"path": exc.path or "", "message": exc.message}])
+    errors = [{"path": exc.path or "", "message": exc.message}]
+    if exc.code == "forbidden":  # not your task, not your flow to withdraw
+        return Forbidden(exc.message, reason="flow_action_denied", errors=errors)
+    kind = Conflict if exc.code in ("conflict", "corrupt_state") else Invalid
+    return kind(exc.message, errors=errors)
 
 
 _INSTANCE = select(flow_instances).where(flow_instances.c.id == bindparam("id"),

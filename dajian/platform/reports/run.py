@@ -36,7 +36,8 @@ def _check_reads(plan: ReportPlan, grants: Mapping[str, Grant]) -> None:
     denied = [(form, key) for form, keys in plan.reads.items() for key in sorted(keys)
               if form in grants and key in _fields(plan, form) and not grants[form].can_read(key)]
     if denied:
-        raise Forbidden("this report uses fields you may not read",
+        raise Forbidden("this report uses fields you may not read", reason="report_fields_not_readable",
+                        params={"fields": ", ".join(k for _, k in denied)},
                         errors=[{"path": "/report", "message": f"field '{k}' of form '{f}' is not readable for you"}
                                 for f, k in denied])
 

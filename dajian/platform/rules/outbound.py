@@ -85,7 +85,7 @@ def resolve(url: str, allowed: Iterable[str]) -> Destination:
     """Check ``url`` and pick the address to connect to (``Forbidden`` if any address is refused)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Forbidden(f"destination {url!r} is not an http(s) URL")
+        raise Forbidden(f"destination {url!r} is not an http(s) URL", reason="destination_refused")
     host = parts.hostname
     names, networks = parse_allowed(allowed)
     addresses = _addresses(host, parts.port or (443 if parts.scheme == "https" else 80))
@@ -93,7 +93,7 @@ def resolve(url: str, allowed: Iterable[str]) -> Destination:
     for address in addresses:
         reason = refusal(address, networks)
         if reason is not None and not (host_allowed and not _metadata(address)):
-            raise Forbidden(f"destination {host} resolves to {reason}")
+            raise Forbidden(f"destination {host} resolves to {reason}", reason="destination_refused")
     return Destination(url=url, host=host, address=addresses[0])
 
 

@@ -117,4 +117,5 @@ def _check_source_fields(ctx: FormContext, keys: list[str]) -> None:
     denied = [k for k in keys if not ctx.grant.can_read(k)]
     if denied:
         raise Forbidden("you may not read these fields",
+                        reason="fields_not_readable", params={"fields": ", ".join(denied)},
                         errors=[{"path": "/fields", "message": f"field '{k}' is not readable for you"} for k in denied])

@@ -14,24 +14,48 @@ export interface FieldError {
   message: string
 }
 
-/** The server's error body (ErrorBody in the OpenAPI document), with the HTTP status. */
+/** Words a refusal's reason code (403 `reason` + `params`) in the page's language; null: no words for it. */
+export type ReasonText = (reason: string, params: Record<string, string>) => string | null
+
+let reasonText: ReasonText = () => null
+
+/** Set once by the i18n setup, so every ApiError of a refusal reads in the reader's language. */
+export function setReasonText(words: ReasonText): void {
+  reasonText = words
+}
+
+/**
+ * The server's error body (ErrorBody in the OpenAPI document), with the HTTP status. A refusal that
+ * names its `reason` gets its message from the catalogue (`denied.<reason>`); `detail` (English) is
+ * the message otherwise.
+ */
 export class ApiError extends Error {
   readonly status: number
   readonly code: string
   readonly errors: FieldError[]
+  readonly reason: string | null
+  readonly params: Record<string, string>
+  readonly detail: string
 
   constructor(status: number, body: unknown) {
     const parsed = (typeof body === 'object' && body !== null ? body : {}) as {
       code?: unknown
       detail?: unknown
       errors?: unknown
+      reason?: unknown
+      params?: unknown
     }
     const detail = typeof parsed.detail === 'string' ? parsed.detail : `HTTP ${status}`
-    super(detail)
+    const reason = typeof parsed.reason === 'string' ? parsed.reason : null
+    const params = typeof parsed.params === 'object' && parsed.params !== null ? (parsed.params as Record<string, string>) : {}
+    super((reason && reasonText(reason, params)) || detail)
     this.name = 'ApiError'
     this.status = status
     this.code = typeof parsed.code === 'string' ? parsed.code : 'http_error'
     this.errors = Array.isArray(parsed.errors) ? (parsed.errors as FieldError[]) : []
+    this.reason = reason
+    this.params = params
+    this.detail = detail
   }
 }
 

@@ -700,6 +700,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_key}/forms/{form_key}/import/{import_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import Status
+         * @description How far your running import has got (rows done of the rows known), polled while it runs: this
+         *     server's own runs; ``unknown`` when another process runs it or it is long finished.
+         */
+        get: operations["excel_import_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_key}/forms/{form_key}/import/preview": {
         parameters: {
             query?: never;
@@ -837,7 +858,8 @@ export interface paths {
         };
         /**
          * Flows Of Record
-         * @description The flows run on a record and their open tasks (for anyone who may read the record).
+         * @description The flows run on a record and their open tasks (for anyone who may read the record), and which
+         *     fields the running flows let you change (``step_editable``; null: they do not restrict you).
          */
         get: operations["flows_of_record"];
         put?: never;
@@ -2916,6 +2938,20 @@ export interface components {
              * @description every problem, when there are several
              */
             errors?: components["schemas"]["ErrorItem"][];
+            /**
+             * Params
+             * @description 403: what the reason names (fields, app, scope)
+             * @default null
+             */
+            params: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Reason
+             * @description 403: why, as a code (fields_not_writable, admins_only, …)
+             * @default null
+             */
+            reason: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -3470,6 +3506,25 @@ export interface components {
             suggested_mapping: {
                 [key: string]: string;
             };
+        };
+        /** ImportProgress */
+        ImportProgress: {
+            /**
+             * Done
+             * @description rows read and checked so far
+             */
+            done: number;
+            /**
+             * State
+             * @description unknown: no run of this import on this server (not started, long over, or elsewhere)
+             * @enum {string}
+             */
+            state: "running" | "finished" | "unknown";
+            /**
+             * Total
+             * @description rows in the workbook when known
+             */
+            total: number | null;
         };
         /** ImportReport */
         ImportReport: {
@@ -4726,6 +4781,11 @@ export interface components {
         RecordFlows: {
             /** Items */
             items: components["schemas"]["RecordFlow"][];
+            /**
+             * Step Editable
+             * @description the fields the running flows let you change on this record, as the record API enforces it: only those of your open tasks' steps ([] when you hold none); null: no flow restriction
+             */
+            step_editable?: string[] | null;
         };
         /**
          * RecordPreview
@@ -9287,6 +9347,85 @@ export interface operations {
             };
             /** @description The body or the file is larger than allowed (code: payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    excel_import_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                form_key: string;
+                /** @description a row id */
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportProgress"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

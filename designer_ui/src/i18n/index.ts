@@ -1,5 +1,6 @@
 import i18n from 'i18next'
 import { initReactI18next } from 'react-i18next'
+import { setReasonText } from '../api/client'
 import en from './en.json'
 import zhCN from './zh-CN.json'
 
@@ -85,5 +86,8 @@ void i18n.use(initReactI18next).init({
   // a catalogue that arrives after a component rendered re-renders it
   react: { bindI18nStore: 'added' },
 })
+
+// a refusal's reason code from the server, in the reader's language (the server's detail stays English)
+setReasonText((reason, params) => (i18n.exists(`denied.${reason}`) ? i18n.t(`denied.${reason}`, params) : null))
 
 export default i18n

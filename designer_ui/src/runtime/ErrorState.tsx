@@ -32,7 +32,7 @@ export function ErrorState({
         <Result
           status={status === 404 ? '404' : '403'}
           title={title ?? t(status === 404 ? 'common.unavailableTitle' : 'common.forbiddenTitle')}
-          subTitle={t('common.unavailable')}
+          subTitle={status === 403 && error instanceof ApiError && error.reason ? error.message : t('common.unavailable')}
           extra={
             home && (
               <Link to="/">

@@ -33,3 +33,10 @@ class ImportReport(Out):
     rows: int
     created: int
     rejected: list[RejectedRow]
+
+
+class ImportProgress(Out):
+    state: Literal["running", "finished", "unknown"] = Field(
+        description="unknown: no run of this import on this server (not started, long over, or elsewhere)")
+    done: int = Field(description="rows read and checked so far")
+    total: int | None = Field(description="rows in the workbook when known")

@@ -102,6 +102,9 @@ class RecordFlow(InstanceFields):
 
 class RecordFlows(Out):
     items: list[RecordFlow]
+    step_editable: list[str] | None = Field(
+        default=None, description="the fields the running flows let you change on this record, as the record API "
+        "enforces it: only those of your open tasks' steps ([] when you hold none); null: no flow restriction")
 
 
 class InboxInstance(Out):

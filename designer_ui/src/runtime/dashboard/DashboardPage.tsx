@@ -1,8 +1,9 @@
-import { Col, Row, Skeleton, Spin, Typography } from 'antd'
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { Skeleton, Spin, Typography } from 'antd'
+import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router'
 import { isEChart, type DashboardWidget as Widget } from '../../core/dashboard/charts'
+import { gridArea } from '../../core/dashboard/grid'
 import { pickLabel } from '../../core/labels'
 import { ErrorState } from '../ErrorState'
 import { DashboardFilters } from './DashboardFilters'
@@ -42,16 +43,17 @@ export function DashboardPage() {
         />
         {query.isFetching && <Spin size="small" aria-label={t('dashboard.refreshing')} />}
       </div>
-      <Row gutter={[16, 16]}>
+      {/* the definition's grid (x/y/w/h) on wide screens; one column in reading order on narrow ones */}
+      <div className="dashboard-grid" style={{ '--dashboard-columns': columns } as CSSProperties}>
         {widgets.map((widget) => {
-          const span = Math.max(1, Math.min(24, Math.round((widget.w * 24) / columns)))
+          const area = gridArea(widget, columns)
           return (
-            <Col key={widget.key} xs={24} md={span < 12 ? 12 : span} xl={span}>
+            <div key={widget.key} className="dashboard-cell" style={{ '--cell-column': area.column, '--cell-row': area.row } as CSSProperties}>
               <DashboardWidget app={app} widget={widget} onRendered={() => onRendered(widget.key)} />
-            </Col>
+            </div>
           )
         })}
-      </Row>
+      </div>
     </div>
   )
 }

@@ -4,7 +4,9 @@ import { Alert, Button, Modal, Progress, Radio, Select, Space, Table, Typography
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, CSRF_COOKIE, CSRF_HEADER, readCookie } from '../../api/client'
+import { importBar } from '../../core/importProgress'
 import { pickLabel } from '../../core/labels'
+import { useImportProgress } from './useImportProgress'
 import type { ListColumns } from './useListColumns'
 
 interface Preview {
@@ -44,6 +46,8 @@ export function ImportModal({ app, form, info, open, onClose }: { app: string; f
   const [error, setError] = useState<string | null>(null)
   const [report, setReport] = useState<Report | null>(null)
   const base = `/api/v1/apps/${encodeURIComponent(app)}/forms/${encodeURIComponent(form)}`
+  const polled = useImportProgress(app, form, preview?.import_id, busy === 'import')
+  const bar = busy === 'import' ? importBar(polled.data, preview?.rows) : null
 
   const reset = () => {
     setPreview(null)
@@ -148,7 +152,18 @@ export function ImportModal({ app, form, info, open, onClose }: { app: string; f
                 { value: 'keep_valid', label: t('list.import.keepValid') },
               ]}
             />
-            {busy === 'import' && <Progress percent={99} status="active" showInfo={false} aria-label={t('list.import.running')} />}
+            {busy === 'import' &&
+              (bar ? (
+                <Progress
+                  percent={bar.percent}
+                  status="active"
+                  aria-label={t('list.import.running')}
+                  aria-valuenow={bar.percent}
+                  format={() => t('list.import.progress', { done: bar.done, total: bar.total })}
+                />
+              ) : (
+                <Progress percent={100} status="active" showInfo={false} aria-label={t('list.import.running')} />
+              ))}
             <Button type="primary" onClick={() => void run()} loading={busy === 'import'} disabled={Object.keys(mapping).length === 0}>
               {t('list.import.run')}
             </Button>

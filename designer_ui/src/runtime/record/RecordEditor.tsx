@@ -22,6 +22,7 @@ import { createRecord, readRecord, updateRecord } from './recordApi'
 import { recordKey } from './recordKey'
 import { RecordSide } from './RecordSide'
 import { useSaveShortcut } from './useSaveShortcut'
+import { useStepEditable } from './useStepEditable'
 import { useStoreSelect } from './useStoreSelect'
 import { useUnsavedGuard } from './useUnsavedGuard'
 
@@ -66,8 +67,11 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
   const [saving, setSaving] = useState(false)
 
   const action = isNew ? 'create' : 'update'
+  // the role's fields, and while a flow runs only those its current step gives the reader (as the server rules)
+  const stepEditable = useStepEditable(appKey, formKey, recordId)
   const canWrite = useCallback((key: string) => definition.actions.includes(action)
-    && (definition.write_fields == null || definition.write_fields.includes(key)), [definition, action])
+    && (definition.write_fields == null || definition.write_fields.includes(key))
+    && (stepEditable === null || stepEditable.has(key)), [definition, action, stepEditable])
   const canRead = useCallback((key: string) => definition.read_fields == null || definition.read_fields.includes(key),
     [definition])
   const tabs = useMemo(() => layoutOf(form, canRead), [form, canRead])
