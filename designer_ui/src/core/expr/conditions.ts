@@ -18,8 +18,11 @@ export type RowValue =
   | { kind: 'const'; value: Ast }
   | { kind: 'list'; values: Ast[] }
   | { kind: 'field'; path: string }
-  | { kind: 'relative'; base: 'today' | 'now'; days: number }
+  | { kind: 'relative'; base: RelativeBase; days: number }
   | { kind: 'none' }
+
+/** `TODAY()`, `NOW()`, or the context values `$today`, `$now` (kept as written). */
+export type RelativeBase = 'today' | 'now' | '$today' | '$now'
 
 export interface ConditionRow {
   type: 'row'
@@ -79,9 +82,10 @@ function isTemporal(ast: Ast | undefined): boolean {
 function relative(ast: Ast | undefined): RowValue | null {
   const op = opOf(ast)
   if (!op) return null
-  const base = (a: Ast | undefined): 'today' | 'now' | null => {
+  const base = (a: Ast | undefined): RelativeBase | null => {
     const inner = opOf(a)
-    return inner && (inner[0] === 'today' || inner[0] === 'now') && inner[1].length === 0 ? inner[0] : null
+    if (inner && (inner[0] === 'today' || inner[0] === 'now') && inner[1].length === 0) return inner[0]
+    return inner && inner[0] === 'var' && (inner[1][0] === '$today' || inner[1][0] === '$now') ? inner[1][0] : null
   }
   const direct = base(ast)
   if (direct) return { kind: 'relative', base: direct, days: 0 }
@@ -156,7 +160,7 @@ function valueAst(value: RowValue): Ast {
     case 'field':
       return { var: value.path }
     case 'relative': {
-      const base = { [value.base]: [] }
+      const base = value.base.startsWith('$') ? { var: value.base } : { [value.base]: [] }
       if (value.days === 0) return base
       return { [value.days < 0 ? '-' : '+']: [base, Math.abs(value.days)] }
     }
