@@ -143,7 +143,8 @@ export function completeAt(text: string, pos: number, scope: readonly ScopeField
   const upper = word.toUpperCase()
   const calls = word.includes('.') ? [] : functions.filter((f) => f.name.startsWith(upper))
     .map((f): Completion => ({ label: f.name, type: 'function', detail: f.signature, info: f.description, apply: `${f.name}(` }))
-  const rank = (c: Completion) => (c.label.toLowerCase().startsWith(lower) ? 0 : 1)
+  const rank = (c: Completion) =>
+    c.label.toLowerCase() === lower || c.detail === word ? 0 : c.label.toLowerCase().startsWith(lower) || (c.type === 'variable' && c.detail.startsWith(word)) ? 1 : 2
   const options = [...fields, ...calls].sort((a, b) => rank(a) - rank(b))
   return options.length > 0 || explicit ? { from, options } : null
 }

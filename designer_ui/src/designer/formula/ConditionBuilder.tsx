@@ -90,6 +90,7 @@ function RowEditor({ row, path, fields, onChange, onRemove }: RowProps) {
         onChange(newRow(path, next?.type ?? 'any'))
       }} />
     <Select size="small" aria-label={t('formula.builder.op', { n })} style={{ width: 120 }} value={row.op} popupMatchSelectWidth={false}
+      showSearch optionFilterProp="label"
       options={shownOps.map((op) => ({ value: op, label: t(`formula.op.${op}`) }))}
       onChange={(op: RowOp) => onChange({ ...row, op, value: sameShape(row.value, op) ? row.value : emptyValue(op, type) })} />
     {!NO_VALUE.has(row.op) && <ValueEditor row={row} field={field} fields={fields} label={t('formula.builder.value', { n })}
