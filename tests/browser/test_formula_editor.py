@@ -67,7 +67,7 @@ def test_a_display_condition_typed_with_completions_built_with_an_or_group_and_p
     editor.press_sequentially(' = "closed" AND ')
     complete(page, editor, "紧急", "priority")
     editor.press_sequentially(" =")
-    expect(page.get_by_role("alert").filter(has_text="ends too early")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="公式没有写完")).to_be_visible()
     expect(editor).to_have_attribute("aria-invalid", "true")
     keep_screenshot(page, "formula-editor-error", tmp_path)
     editor.press_sequentially(' "P1"')
@@ -118,7 +118,7 @@ def test_an_edge_guard_typed_then_made_an_or_in_the_builder(page: Any, site: Sit
     editor.fill("")
     complete(page, editor, "compen", "compensation_amount")
     editor.press_sequentially(" >")
-    expect(page.get_by_role("alert").filter(has_text="ends too early")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="公式没有写完")).to_be_visible()
     editor.press_sequentially(" 8000")
     expect(canvas.get_by_role("button", name="连线 按金额审批 → 质量管理委员会审批")).to_contain_text("8000")
 

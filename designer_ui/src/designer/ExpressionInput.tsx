@@ -3,7 +3,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { toFormula } from '../core/expr'
 import { type ConditionGroup, fromConditions, toConditions } from '../core/expr/conditions'
-import { parseForEditor } from '../core/expr/diagnostics'
+import { explainProblem, parseForEditor, type Problem } from '../core/expr/diagnostics'
 import { callAt, type ScopeAt } from '../core/expr/scope'
 import { ConditionBuilder } from './formula/ConditionBuilder'
 import { FormulaEditor } from './formula/FormulaEditor'
@@ -72,7 +72,11 @@ export function ExpressionInput({ id, ariaLabel, value, onChange, condition, sco
     }
   }
   const { problems } = parseForEditor(text)
-  const error = problems[0]?.message ?? null
+  const explain = (p: Problem): string => {
+    const known = explainProblem(p.reason)
+    return t('formula.error.at', { line: p.line, column: p.column, message: known ? t(`formula.error.${known.key}`, known.values) : p.reason })
+  }
+  const error = problems[0] ? explain(problems[0]) : null
 
   const typed = (next: string) => {
     setText(next)
@@ -108,7 +112,7 @@ export function ExpressionInput({ id, ariaLabel, value, onChange, condition, sco
     {mode === 'builder' && rows
       ? <ConditionBuilder value={rows} fields={fields} onChange={built} />
       : <>
-        <FormulaEditor id={id} value={text} invalid={error !== null} fields={fields} functions={functions} onChange={typed}
+        <FormulaEditor id={id} value={text} invalid={error !== null} fields={fields} functions={functions} onChange={typed} explain={explain}
           onCursor={setCursor} ariaLabel={ariaLabel} placeholder={t('formula.placeholder')} />
         {signature && !error && <Typography.Text type="secondary" className="expression-signature">
           <code>{signature.signature}</code> {signature.description}

@@ -12,7 +12,29 @@ import { parseFormula, type Ast } from './parse'
 export interface Problem {
   from: number
   to: number
+  /** The parser's message with its place, as the server words it. */
   message: string
+  /** The message alone, and where: for a translation (`explainProblem`). */
+  reason: string
+  line: number
+  column: number
+}
+
+/** A known parser message as a catalogue key and its values, for the UI's language; null: show it as it is. */
+export function explainProblem(reason: string): { key: string; values: Record<string, string> } | null {
+  const patterns: [RegExp, string, string[]][] = [
+    [/^the formula ends too early/, 'endsEarly', []],
+    [/^unexpected character '(.*)'$/s, 'badCharacter', ['text']],
+    [/^unexpected '(.*)' here$/s, 'unexpected', ['text']],
+    [/^a text value is missing its closing quote$/, 'openQuote', []],
+    [/^unknown function (.*)$/, 'unknownFunction', ['name']],
+    [/^the formula is nested too deeply$/, 'tooDeep', []],
+  ]
+  for (const [pattern, key, names] of patterns) {
+    const m = pattern.exec(reason)
+    if (m) return { key, values: Object.fromEntries(names.map((n, i) => [n, m[i + 1] ?? ''])) }
+  }
+  return null
 }
 
 /** The UTF-16 offset of 1-based `line` and character `column` in `text` (clamped to the text). */
@@ -42,7 +64,9 @@ export function parseForEditor(text: string): { ast: Ast | undefined; problems: 
     const issue = e.issues[0]
     const from = issue?.line !== undefined ? offsetOf(text, issue.line, issue.column ?? 1) : 0
     const to = Math.min(text.length, from + Math.max(1, wordLength(text, from)))
-    return { ast: undefined, problems: [{ from: Math.min(from, text.length), to: Math.max(to, Math.min(from, text.length)), message: e.message }] }
+    const at = Math.min(from, text.length)
+    return { ast: undefined, problems: [{ from: at, to: Math.max(to, at), message: e.message, reason: issue?.message ?? e.message,
+      line: issue?.line ?? 1, column: issue?.column ?? 1 }] }
   }
 }
 

@@ -83,19 +83,23 @@ function RowEditor({ row, path, fields, onChange, onRemove }: RowProps) {
   const fieldOptions = fields.filter((f) => f.type !== 'collection').map((f) => ({ value: f.path, label: `${f.label} (${f.path})` }))
   if (!field && row.field) fieldOptions.unshift({ value: row.field, label: row.field })
   return <div className="condition-row">
-    <Select size="small" showSearch optionFilterProp="label" aria-label={t('formula.builder.field', { n })} style={{ width: 180 }}
-      value={row.field || undefined} options={fieldOptions} placeholder={t('formula.builder.pickField')}
-      onChange={(path: string) => {
-        const next = fields.find((f) => f.path === path)
-        onChange(newRow(path, next?.type ?? 'any'))
-      }} />
-    <Select size="small" aria-label={t('formula.builder.op', { n })} style={{ width: 120 }} value={row.op} popupMatchSelectWidth={false}
-      showSearch optionFilterProp="label"
-      options={shownOps.map((op) => ({ value: op, label: t(`formula.op.${op}`) }))}
-      onChange={(op: RowOp) => onChange({ ...row, op, value: sameShape(row.value, op) ? row.value : emptyValue(op, type) })} />
-    {!NO_VALUE.has(row.op) && <ValueEditor row={row} field={field} fields={fields} label={t('formula.builder.value', { n })}
-      onChange={(value) => onChange({ ...row, value })} />}
-    <Button size="small" type="text" danger icon={<DeleteOutlined />} onClick={onRemove} aria-label={t('formula.builder.removeRow', { n })} />
+    <div className="condition-row-line">
+      <Select size="small" showSearch optionFilterProp="label" aria-label={t('formula.builder.field', { n })} className="condition-grow"
+        value={row.field || undefined} options={fieldOptions} placeholder={t('formula.builder.pickField')} popupMatchSelectWidth={false}
+        onChange={(path: string) => {
+          const next = fields.find((f) => f.path === path)
+          onChange(newRow(path, next?.type ?? 'any'))
+        }} />
+      <Button size="small" type="text" danger icon={<DeleteOutlined />} onClick={onRemove} aria-label={t('formula.builder.removeRow', { n })} />
+    </div>
+    <div className="condition-row-line">
+      <Select size="small" aria-label={t('formula.builder.op', { n })} style={{ width: 112, flex: 'none' }} value={row.op} popupMatchSelectWidth={false}
+        showSearch optionFilterProp="label"
+        options={shownOps.map((op) => ({ value: op, label: t(`formula.op.${op}`) }))}
+        onChange={(op: RowOp) => onChange({ ...row, op, value: sameShape(row.value, op) ? row.value : emptyValue(op, type) })} />
+      {!NO_VALUE.has(row.op) && <ValueEditor row={row} field={field} fields={fields} label={t('formula.builder.value', { n })}
+        onChange={(value) => onChange({ ...row, value })} />}
+    </div>
   </div>
 }
 
@@ -129,11 +133,11 @@ function ValueEditor({ row, field, fields, label, onChange }: ValueProps) {
   const type = field?.type ?? 'any'
   const options = field?.options ?? []
   if (value.kind === 'field') {
-    return <Select size="small" aria-label={label} style={{ width: 180 }} value={value.path} showSearch optionFilterProp="label"
+    return <Select size="small" aria-label={label} className="condition-grow" value={value.path} showSearch optionFilterProp="label"
       options={fields.map((f) => ({ value: f.path, label: `${f.label} (${f.path})` }))} onChange={(path: string) => onChange({ kind: 'field', path })} />
   }
   if (value.kind === 'list') {
-    return <Select size="small" mode={options.length ? 'multiple' : 'tags'} aria-label={label} style={{ minWidth: 180 }}
+    return <Select size="small" mode={options.length ? 'multiple' : 'tags'} aria-label={label} className="condition-grow"
       value={value.values.map((v) => constantText(v))} options={options.map((o) => ({ value: o.value, label: o.label }))}
       placeholder={t('formula.builder.values')}
       onChange={(values: string[]) => onChange({ kind: 'list', values: type === 'integer' || type === 'decimal' ? values.map((v) => numberAst(v, type)) : values })} />
@@ -141,20 +145,20 @@ function ValueEditor({ row, field, fields, label, onChange }: ValueProps) {
   if (type === 'date' || type === 'datetime' || value.kind === 'relative') return <DateValue value={value} type={type} label={label} onChange={onChange} />
   const constant = value.kind === 'const' ? value.value : null
   if (options.length) {
-    return <Select size="small" aria-label={label} style={{ width: 160 }} value={constantText(constant) || undefined} showSearch optionFilterProp="label"
+    return <Select size="small" aria-label={label} className="condition-grow" value={constantText(constant) || undefined} showSearch optionFilterProp="label"
       options={options.map((o) => ({ value: o.value, label: o.label }))} onChange={(v: string) => onChange({ kind: 'const', value: v })} />
   }
   if (type === 'boolean') {
-    return <Select size="small" aria-label={label} style={{ width: 100 }} value={constant === null ? undefined : String(constant)}
+    return <Select size="small" aria-label={label} className="condition-grow" value={constant === null ? undefined : String(constant)}
       options={[{ value: 'true', label: t('formula.builder.yes') }, { value: 'false', label: t('formula.builder.no') }]}
       onChange={(v: string) => onChange({ kind: 'const', value: v === 'true' })} />
   }
   if (type === 'integer' || type === 'decimal') {
-    return <InputNumber<string> size="small" aria-label={label} stringMode style={{ width: 140 }}
+    return <InputNumber<string> size="small" aria-label={label} stringMode className="condition-grow"
       value={constant === null ? null : String(constant as never)} precision={type === 'integer' ? 0 : undefined}
       onChange={(v) => onChange({ kind: 'const', value: numberAst(v, type) })} />
   }
-  return <Input size="small" aria-label={label} style={{ width: 180 }} value={constantText(constant)}
+  return <Input size="small" aria-label={label} className="condition-grow" value={constantText(constant)}
     onChange={(e) => onChange({ kind: 'const', value: e.target.value })} />
 }
 
@@ -165,13 +169,13 @@ function DateValue({ value, type, label, onChange }: { value: RowValue; type: st
   const presets = ['date', 'today', 'now'].map((p) => ({ value: p, label: t(`formula.builder.date.${p}`) }))
   const constant = value.kind === 'const' && typeof value.value === 'object' && value.value !== null && !Array.isArray(value.value)
     ? Object.values(value.value)[0] : null
-  return <Space.Compact size="small">
-    <Select size="small" aria-label={t('formula.builder.dateKind', { label })} style={{ width: 110 }} value={preset} options={presets}
+  return <Space.Compact size="small" className="condition-grow">
+    <Select size="small" aria-label={t('formula.builder.dateKind', { label })} style={{ width: 96 }} value={preset} options={presets}
       onChange={(p: string) => onChange(p === 'date' ? { kind: 'const', value: null } : { kind: 'relative', base: p as 'today' | 'now', days: 0 })} />
     {value.kind === 'relative'
-      ? <InputNumber size="small" aria-label={label} style={{ width: 150 }} value={value.days} precision={0}
+      ? <InputNumber size="small" aria-label={label} style={{ flex: 1 }} value={value.days} precision={0}
           addonAfter={t('formula.builder.days')} onChange={(d) => onChange({ ...value, days: d ?? 0 })} />
-      : <DatePicker size="small" aria-label={label} showTime={type === 'datetime'} style={{ width: 180 }}
+      : <DatePicker size="small" aria-label={label} showTime={type === 'datetime'} style={{ flex: 1 }}
           value={typeof constant === 'string' ? dayjs(constant) : null}
           onChange={(d) => onChange({ kind: 'const', value: d === null ? null : type === 'datetime'
             ? { datetime: d.toISOString().replace('.000Z', 'Z') } : { date: d.format('YYYY-MM-DD') } })} />}

@@ -7,7 +7,7 @@ import { Annotation, EditorState } from '@codemirror/state'
 import { EditorView, keymap, placeholder as placeholderText } from '@codemirror/view'
 import { tags } from '@lezer/highlight'
 import { useEffect, useRef } from 'react'
-import { parseForEditor } from '../../core/expr/diagnostics'
+import { parseForEditor, type Problem } from '../../core/expr/diagnostics'
 import { FUNCTIONS, SPECIAL_FUNCTIONS } from '../../core/expr/parse'
 import { completeAt, type FunctionInfo, type ScopeField } from '../../core/expr/scope'
 
@@ -72,6 +72,8 @@ interface Props extends EditorLabels {
   fields: readonly ScopeField[]
   functions: readonly FunctionInfo[]
   onChange: (text: string) => void
+  /** A parser problem in words of the UI's language. */
+  explain: (problem: Problem) => string
   /** The cursor moved: where it is, for the signature of the call it is in. */
   onCursor?: (pos: number) => void
 }
@@ -89,12 +91,12 @@ function infoOf(text: string): () => Node {
  * CodeMirror 6 over formula text: highlighting, completion of the fields in scope and the catalog's
  * functions (Ctrl+Space lists them all), the parser's error marked where it is.
  */
-export function FormulaEditor({ id, value, invalid, fields, functions, onChange, onCursor, ariaLabel, placeholder }: Props) {
+export function FormulaEditor({ id, value, invalid, fields, functions, onChange, explain, onCursor, ariaLabel, placeholder }: Props) {
   const host = useRef<HTMLDivElement>(null)
   const view = useRef<EditorView | null>(null)
-  const latest = useRef({ fields, functions, onChange, onCursor })
+  const latest = useRef({ fields, functions, onChange, onCursor, explain })
   useEffect(() => {
-    latest.current = { fields, functions, onChange, onCursor }
+    latest.current = { fields, functions, onChange, onCursor, explain }
   })
 
   useEffect(() => {
@@ -110,7 +112,8 @@ export function FormulaEditor({ id, value, invalid, fields, functions, onChange,
       }
     }
     const lint = (v: EditorView): Diagnostic[] =>
-      parseForEditor(v.state.doc.toString()).problems.map((p) => ({ ...p, severity: 'error' }))
+      parseForEditor(v.state.doc.toString()).problems
+        .map((p) => ({ from: p.from, to: p.to, message: latest.current.explain(p), severity: 'error' }))
     const state = EditorState.create({
       doc: value,
       extensions: [
