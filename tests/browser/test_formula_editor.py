@@ -46,7 +46,8 @@ def draft(site: Site) -> dict[str, Any]:
 
 
 def publish(page: Any) -> None:
-    page.get_by_role("toolbar", name="设计器工具栏").get_by_role("button", name=re.compile("^(cloud-upload )?发布$")).click()
+    toolbar = page.get_by_role("toolbar", name="设计器工具栏")
+    toolbar.get_by_role("button", name=re.compile("^(cloud-upload )?发布$")).click()
     dialog = page.get_by_role("dialog", name="发布应用")
     expect(dialog.get_by_text("校验通过")).to_be_visible()
     dialog.get_by_role("button", name=re.compile(r"^发布版本 \d+$")).click()
@@ -135,5 +136,6 @@ def test_an_edge_guard_typed_then_made_an_or_in_the_builder(page: Any, site: Sit
     save(page)
     flow = next(f for f in draft(site)["flows"] if f["key"] == "handle_complaint")
     edge = next(e for e in flow["edges"] if e["source"] == "approval_gate" and e["target"] == "approve_committee")
-    assert edge["condition"] == {"or": [{">": [{"var": "compensation_amount"}, 8000]}, {"==": [{"var": "priority"}, "P1"]}]}
+    amount, priority = {">": [{"var": "compensation_amount"}, 8000]}, {"==": [{"var": "priority"}, "P1"]}
+    assert edge["condition"] == {"or": [amount, priority]}
     publish(page)
