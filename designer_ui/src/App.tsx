@@ -30,7 +30,7 @@ const InboxPage = lazyPage(() => import('./runtime/inbox/InboxPage'), 'InboxPage
 const FormListPage = lazyPage(() => import('./runtime/list/FormListPage'), 'FormListPage', ['list'])
 const RecordPage = lazyPage(() => import('./runtime/record/RecordPage'), 'RecordPage', ['record', 'side', 'fields'])
 // the designer (and @dnd-kit, ajv) loads only when someone opens it
-const DesignerPage = lazyPage(() => import('./designer/DesignerPage'), 'DesignerPage', ['designer', 'fields', 'dashboard'])
+const DesignerPage = lazyPage(() => import('./designer/DesignerPage'), 'DesignerPage', ['designer', 'fields', 'dashboard', 'formula'])
 
 function PageSpinner() {
   return (

@@ -120,7 +120,7 @@ def test_add_an_approval_set_it_up_fix_its_problem_preview_and_publish(page: Any
 
     # a guard on an edge leaving the amount gateway, shown on the edge
     pick_edge(canvas, "按金额审批 → 质量管理委员会审批")
-    page.get_by_label("分支条件").fill("compensation_amount > 8000")
+    page.get_by_role("textbox", name="分支条件").fill("compensation_amount > 8000")
     expect(canvas.get_by_role("button", name="连线 按金额审批 → 质量管理委员会审批")).to_contain_text("8000")
     save(page)
     with site.api_login("admin") as api:

@@ -70,9 +70,9 @@ def test_change_dry_run_preview_table_publish(page: Any, site: Site, tmp_path: P
     threshold = int(float(complaint["amount_involved"])) - 1  # this complaint's amount passes it
     open_rules(page, site, "large_amount")
     main = page.get_by_role("main", name="金额超过 5000 元升级")
-    expect(main.get_by_label("条件公式")).to_have_value("amount_involved > 5000")
+    expect(main.get_by_role("textbox", name="条件公式")).to_have_text("amount_involved > 5000")
     # the condition changed; the dry run rehearses the draft, not the published version
-    main.get_by_label("条件公式").fill(f"AND(amount_involved > {threshold}, NOT(ISBLANK(contact_name)))")
+    main.get_by_role("textbox", name="条件公式").fill(f"AND(amount_involved > {threshold}, NOT(ISBLANK(contact_name)))")
     saved(page)
     main.get_by_role("tab", name="试运行").click()
     pick_record(page, main.get_by_label("用哪条记录试"), complaint["id"])

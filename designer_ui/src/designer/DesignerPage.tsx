@@ -12,6 +12,7 @@ import { selectionOf } from '../core/design/selection'
 import { pickLabel } from '../core/labels'
 import type { FlowSelectionState } from './flow/FlowDesigner'
 import { areaOf, DESIGNER_AREAS } from './designerAreas'
+import { ExpressionScope } from './formula/expressionScope'
 import { FormDesigner, type FormSelection } from './FormDesigner'
 import { ProblemsDrawer } from './ProblemsDrawer'
 import { PublishDialog } from './PublishDialog'
@@ -67,6 +68,9 @@ export function DesignerPage() {
   const flows = useMemo(() => (doc === undefined ? [] : flowsOf(doc)), [doc])
   const flowIndex = flowKey === undefined ? -1 : flows.findIndex((f) => f.key === flowKey)
   const problems = useMemo(() => snapshot?.problems ?? [], [snapshot])
+  // expressions complete the fields of the form being designed, or of the flow's form
+  const scopeForm = flowKey === undefined ? formKey ?? null : (flows[flowIndex] as { form?: unknown } | undefined)?.form
+  const expressionScope = useMemo(() => ({ doc, form: typeof scopeForm === 'string' ? scopeForm : null }), [doc, scopeForm])
   const flagged = useMemo(() => new Set(problems.flatMap((p) => {
     const sel = doc === undefined ? null : selectionOf(doc, p.path)
     return sel && sel.form === fi && sel.field ? [sel.field] : []
@@ -177,7 +181,7 @@ export function DesignerPage() {
         <Button type="dashed" icon={<PlusOutlined />} onClick={addFlow} style={{ margin: 8, width: 'calc(100% - 16px)' }}>
           {t('designer.flow.add')}</Button>
       </Layout.Sider>
-      <Layout.Content className="designer-content">
+      <Layout.Content className="designer-content"><ExpressionScope.Provider value={expressionScope}>
         {flowKey !== undefined ? (flowIndex < 0 ? <Result status="404" title={t('designer.flow.none')} />
           : <Suspense fallback={<Spin className="designer-loading" />}>
             <FlowDesigner key={flowKey} appKey={appKey} store={store} doc={doc} fi={flowIndex} catalog={catalog.data}
@@ -191,7 +195,7 @@ export function DesignerPage() {
           : fi < 0 ? <Result status="404" title={t('designer.noForm')} />
           : <FormDesigner key={formKey} appKey={appKey} store={store} doc={doc} fi={fi} catalog={catalog.data}
             publishedForm={publishedForm} selection={selection} onSelect={setSelection} flagged={flagged} />}
-      </Layout.Content>
+      </ExpressionScope.Provider></Layout.Content>
     </Layout>
     <ProblemsDrawer open={panel === 'problems'} onClose={() => setPanel(null)} problems={problems} doc={doc} onPick={pick} />
     <TrashDrawer open={panel === 'trash'} onClose={() => setPanel(null)} store={store} trash={snapshot.state.trash} />

@@ -110,7 +110,7 @@ export function FieldProperties({ store, doc, fi, field, kinds, published, onKey
         onChange={(e) => set('help', e.target.value ? { ...((field.help ?? {}) as object), 'zh-CN': e.target.value } : undefined)} />
     </Form.Item>
     {CONDITIONS.map((name) => <Form.Item key={`${field.key}-${name}`} label={t(`designer.props.${name}`)} htmlFor={id(name)}>
-      <ExpressionInput id={id(name)} value={field[name]} onChange={(v) => set(name, v ?? undefined)} />
+      <ExpressionInput id={id(name)} condition value={field[name]} onChange={(v) => set(name, v ?? undefined)} />
     </Form.Item>)}
     {field.kind === 'formula' && <Form.Item label={t('designer.props.formula')} htmlFor={id('formula')}>
       <ExpressionInput id={id('formula')} value={field.formula} onChange={(v) => set('formula', v ?? undefined)} />

@@ -44,7 +44,7 @@ export function FormProperties({ store, doc, fi }: { store: DraftStore; doc: unk
         const at = [VALIDATIONS, String(i)]
         return <Space key={i} direction="vertical" style={{ width: '100%', marginBottom: 12 }} size={4}>
           <Form.Item label={t('designer.form.condition', { n: i + 1 })} htmlFor={`validation-${String(i)}-condition`} style={{ marginBottom: 4 }}>
-            <ExpressionInput id={`validation-${String(i)}-condition`} value={v.condition}
+            <ExpressionInput id={`validation-${String(i)}-condition`} condition value={v.condition}
               onChange={(text) => set([...at, 'condition'], text ?? true, `${at.join('/')}/condition`)} />
           </Form.Item>
           <Input aria-label={t('designer.form.messageZh', { n: i + 1 })} value={message['zh-CN'] ?? ''}

@@ -68,7 +68,7 @@ export function EdgeProperties({ store, doc, fi, flow, index, catalog, problems,
     </Form.Item>
     <Form.Item label={t('designer.flow.edge.guard')} htmlFor={id('guard')}
       help={guarded ? t('designer.flow.edge.guardHelp') : t('designer.flow.edge.noGuard')}>
-      <ExpressionInput key={`${String(index)}-${edge.source}`} id={id('guard')} value={edge.condition} onChange={setGuard} />
+      <ExpressionInput key={`${String(index)}-${edge.source}`} id={id('guard')} condition value={edge.condition} onChange={setGuard} />
     </Form.Item>
     <Form.Item label={t('designer.flow.edge.default')} htmlFor={id('default')} help={t('designer.flow.edge.defaultHelp')}>
       <Switch id={id('default')} checked={edge.default === true} onChange={(on) => store.edit(setDefaultEdgeOps(doc, fi, index, on))} />

@@ -68,7 +68,7 @@ export function ReportItemProperties({ store, doc, ri, report, item, fields, cat
         onChange={(v) => typeof v === 'number' && set(['p'], v, 'p')} />
     </Form.Item>}
     {!value.ratio && <Form.Item label={t('designer.reports.where')} htmlFor={`${id}-where`} extra={t('designer.reports.whereHelp')}>
-      <ExpressionInput id={`${id}-where`} value={value.where} onChange={(text) => set(['where'], text ?? undefined, 'where')} />
+      <ExpressionInput id={`${id}-where`} condition scope={{ form: report.dataset?.form ?? null, collection: report.dataset?.subtable ?? null }} value={value.where} onChange={(text) => set(['where'], text ?? undefined, 'where')} />
     </Form.Item>}
     <Form.Item label={t('designer.reports.format')} htmlFor={`${id}-format`}>
       <Select id={`${id}-format`} allowClear value={value.format ?? undefined}

@@ -39,7 +39,7 @@ export function ReportSettings({ store, doc, ri, report, catalog }: Props) {
         onChange={(v: string) => set(['chart', 'type'], v)} />
     </Form.Item>
     <Form.Item label={t('designer.reports.filter')} htmlFor="report-filter">
-      <ExpressionInput id="report-filter" value={report.filter} onChange={(text) => set(['filter'], text ?? undefined, 'filter')} />
+      <ExpressionInput id="report-filter" condition scope={{ form: report.dataset?.form ?? null, collection: report.dataset?.subtable ?? null }} value={report.filter} onChange={(text) => set(['filter'], text ?? undefined, 'filter')} />
     </Form.Item>
     <Form.Item label={t('designer.reports.sortBy')} htmlFor="report-sort">
       <Space.Compact style={{ width: '100%' }}>

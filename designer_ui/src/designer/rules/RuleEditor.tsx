@@ -74,7 +74,7 @@ export function RuleEditor({ appKey, store, doc, rule, catalog, scope, problems 
       <Form layout="vertical" size="small" component="div">
         <Form.Item label={t('designer.rules.when')} htmlFor="rule-when" help={t('designer.rules.whenHelp')}
           validateStatus={whenProblems.length > 0 ? 'error' : undefined}>
-          <ExpressionInput id="rule-when" value={raw.when} onChange={(v) => set('when', v ?? undefined)} />
+          <ExpressionInput id="rule-when" condition scope={{ form: rule.form ?? null }} value={raw.when} onChange={(v) => set('when', v ?? undefined)} />
         </Form.Item>
         {whenProblems.map((p) => <Typography.Text key={p.path + p.message} type="danger" style={{ display: 'block' }}>{p.message}</Typography.Text>)}
         {Array.isArray(raw.aggregates) && raw.aggregates.length > 0 && <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
