@@ -32,8 +32,8 @@ def test_a_new_app_is_created_designed_published_and_used(page: Any, site: Site,
 
     # a form, its name, then fields dragged from the palette and named
     page.get_by_role("button", name="新建表单").click()
-    page.get_by_label("显示名称（中文）").fill("报修单")
-    page.get_by_label("显示名称（English）").fill("Repair request")
+    page.get_by_label("表单名称（中文）").fill("报修单")
+    page.get_by_label("表单名称（English）").fill("Repair request")
     expect(page.get_by_role("menuitem", name="报修单")).to_be_visible()
     canvas = page.get_by_role("main", name="画布")
     drag(page, page.get_by_label("添加字段：单行文本"), canvas.get_by_text("拖放字段到这里").first)
@@ -59,9 +59,11 @@ def test_a_new_app_is_created_designed_published_and_used(page: Any, site: Site,
     dialog.get_by_role("button", name="完成").click()
 
     # the app runs: a record filed on the generated page
-    page.goto("/a/equipment_repair/forms/repair_request/new")
+    with site.api_login("admin") as api:
+        form = api.get("/api/v1/apps/equipment_repair/versions/1").json()["definition"]["forms"][0]["key"]
+    page.goto(f"/a/equipment_repair/forms/{form}/new")
     page.get_by_label("故障描述").fill("3 号产线传送带异响")
     page.get_by_role("button", name="提交").or_(page.get_by_role("button", name="保存")).first.click()
     with site.api_login("admin") as api:
-        rows = api.post("/api/v1/apps/equipment_repair/forms/repair_request/records/query", json={}).json()
+        rows = api.post(f"/api/v1/apps/equipment_repair/forms/{form}/records/query", json={}).json()
     assert [r["fault"] for r in rows["items"]] == ["3 号产线传送带异响"]
