@@ -15,6 +15,7 @@ from sqlalchemy.engine import RowMapping
 from dajian.engines.form.compile import CompiledForm, child_form, child_table_name, compile_form, table_name_for
 from dajian.engines.form.evolve import FormMigrationPlan, plan_form_migration
 from dajian.engines.form.model import KEY_PATTERN, FormDef
+from dajian.platform import draft_history
 from dajian.platform.audit import write_audit
 from dajian.platform.clock import utcnow
 from dajian.platform.definition import AppDefinition, parse_definition, upgrade_definition, validate_definition
@@ -165,6 +166,7 @@ def save_draft(conn: Connection, principal: Principal, key: str, draft: Any) -> 
     row = get_app_row(conn, principal, key)
     require_manage(conn, principal, row)
     conn.execute(update(apps).where(apps.c.id == row["id"]).values(draft=draft, draft_updated_at=utcnow()))
+    draft_history.record(conn, app_id=row["id"], author_id=principal.user_id, draft=draft)
     return validate_definition(draft)
 
 

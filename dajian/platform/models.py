@@ -313,3 +313,29 @@ saved_views = Table(
     UniqueConstraint("org_id", "app_key", "form_key", "owner_id", "name"),
     Index("ix_saved_views_form", "org_id", "app_key", "form_key"),
 )
+
+# The designer's draft saves, newest last, a bounded number per app (``draft_history.KEEP``): a burst of
+# autosaves by one author is one entry, so "restore as draft" goes back minutes, not keystrokes.
+draft_history = Table(
+    "draft_history",
+    metadata,
+    _id(),
+    Column("app_id", Id, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Id, nullable=True),
+    Column("saved_at", UtcDateTime, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("draft", JSON, nullable=False),
+    Index("ix_draft_history_app", "app_id", "id"),
+)
+
+# The designer's recycle bin per app: deleted elements with the JSON operations that put them back, so a
+# deletion survives a reload on another machine (the designer writes the whole bin after each change).
+draft_trash = Table(
+    "draft_trash",
+    metadata,
+    Column("app_id", Id, ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True),
+    Column("items", JSON, nullable=False),
+    Column("updated_by", Id, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

@@ -252,6 +252,12 @@ def test_the_designer(org: Org, engine: Engine, recorder: Recorder) -> None:
     _ok(admin.get("/api/v1/apps/tickets"))
     _ok(admin.get("/api/v1/apps/tickets/versions"))
     _ok(admin.get("/api/v1/apps/tickets/versions/1"))
+    saves = _ok(admin.get("/api/v1/apps/tickets/draft/history"))
+    _ok(admin.get(f"/api/v1/apps/tickets/draft/history/{saves[-1]['id']}"))
+    _ok(admin.post(f"/api/v1/apps/tickets/draft/history/{saves[-1]['id']}/restore"))
+    _ok(admin.put("/api/v1/apps/tickets/draft/trash", json={"items": [{
+        "id": "1", "label": "Body", "kind": "field", "deleted_at": "2026-03-01T08:00:00Z", "restore": []}]}))
+    _ok(admin.get("/api/v1/apps/tickets/draft/trash"))
     _ok(admin.get("/api/v1/apps/tickets/export"))
     _ok(admin.get("/api/v1/apps/tickets/openapi.json"))
     _seen(engine, recorder)

@@ -96,6 +96,11 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", _APP + "/navigation"): READ,  # the web UI's app home: forms by the caller's roles, dashboards
     ("GET", _APP + "/forms/{form_key}/definition"): READ,  # the record page: layout, linkage, my fields
     ("PUT", _APP + "/draft"): DESIGN,
+    ("GET", _APP + "/draft/history"): DESIGN_READ,  # the designer's recent draft saves
+    ("GET", _APP + "/draft/history/{entry_id}"): DESIGN_READ,
+    ("POST", _APP + "/draft/history/{entry_id}/restore"): DESIGN,
+    ("GET", _APP + "/draft/trash"): DESIGN_READ,  # the designer's recycle bin
+    ("PUT", _APP + "/draft/trash"): DESIGN,
     ("POST", _APP + "/validate"): DESIGN_READ,
     ("POST", _APP + "/publish"): DESIGN,
     ("GET", _APP + "/versions"): DESIGN_READ,

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from dajian.engines.form.model import KEY_PATTERN
 from dajian.platform import apps as service
+from dajian.platform import draft_history
 from dajian.platform.api.audiences import DESIGNER, INTEGRATIONS, RUNTIME
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute
@@ -25,6 +26,7 @@ from dajian.platform.principal import Principal
 
 router = APIRouter(prefix=V1, route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
+EntryId = Annotated[int, Path(ge=1, le=2**62)]
 
 
 class NewApp(BaseModel):
@@ -122,6 +124,42 @@ def save_draft(conn: Conn, principal: Auth, app_key: str, draft: Annotated[Any, 
     """Save the draft as it is; the answer lists its problems without refusing it."""
     issues = service.save_draft(conn, principal, app_key, draft)
     return {"saved": True, "valid": not issues, "errors": issues}
+
+
+@router.get("/apps/{app_key}/draft/history", tags=[DESIGNER],
+            **answers(list[out.DraftHistoryEntry], *SIGNED_IN, 404, 422))
+def list_draft_history(conn: ReadConn, principal: Auth, app_key: str) -> list[dict[str, Any]]:
+    """The draft's recent saves, newest first (bounded; a minute of one author's autosaves is one entry)."""
+    return draft_history.entries(conn, service.get_app_row(conn, principal, app_key)["id"])
+
+
+@router.get("/apps/{app_key}/draft/history/{entry_id}", tags=[DESIGNER],
+            **answers(out.DraftHistoryDocument, *SIGNED_IN, 404, 422))
+def get_draft_history(conn: ReadConn, principal: Auth, app_key: str, entry_id: EntryId) -> dict[str, Any]:
+    return dict(draft_history.entry(conn, service.get_app_row(conn, principal, app_key)["id"], entry_id))
+
+
+@router.post("/apps/{app_key}/draft/history/{entry_id}/restore", tags=[DESIGNER],
+             **answers(out.DraftSaved, *SIGNED_IN, 404, 422))
+def restore_draft_history(conn: Conn, principal: Auth, app_key: str, entry_id: EntryId) -> dict[str, Any]:
+    """Make an earlier save the draft again (itself a new save in the history)."""
+    old = draft_history.entry(conn, service.get_app_row(conn, principal, app_key)["id"], entry_id)
+    issues = service.save_draft(conn, principal, app_key, old["draft"])
+    return {"saved": True, "valid": not issues, "errors": issues}
+
+
+@router.get("/apps/{app_key}/draft/trash", tags=[DESIGNER], **answers(out.DraftTrash, *SIGNED_IN, 404, 422))
+def get_draft_trash(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, Any]:
+    """The designer's recycle bin: deleted elements, restorable from any machine."""
+    return {"items": draft_history.trash(conn, service.get_app_row(conn, principal, app_key)["id"])}
+
+
+@router.put("/apps/{app_key}/draft/trash", tags=[DESIGNER], **answers(out.DraftTrash, *SIGNED_IN, 404, 413, 422))
+def put_draft_trash(conn: Conn, principal: Auth, app_key: str, body: out.DraftTrash) -> dict[str, Any]:
+    row = service.get_app_row(conn, principal, app_key)
+    service.require_manage(conn, principal, row)
+    items = [item.model_dump() for item in body.items]
+    return {"items": draft_history.keep_trash(conn, app_id=row["id"], user_id=principal.user_id, items=items)}
 
 
 @router.post("/apps/{app_key}/validate", tags=[DESIGNER], **answers(out.Validation, *SIGNED_IN, 404, 413, 422))

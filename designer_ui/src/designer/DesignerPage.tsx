@@ -47,7 +47,7 @@ export function DesignerPage() {
   const navigate = useNavigate()
   const { app: appKey = '', form: formKey, flow: flowKey } = useParams()
   const area = areaOf(useLocation().pathname, appKey) // another designer's page (rules …) instead of a form
-  const { store, detail } = useDraftStore(appKey)
+  const { store, detail, error } = useDraftStore(appKey)
   const snapshot = useDraftSnapshot(store)
   const catalog = useCatalog()
   const [publishedVersion, setPublishedVersion] = useState<number | null | undefined>(undefined)
@@ -76,7 +76,7 @@ export function DesignerPage() {
     return sel && sel.form === fi && sel.field ? [sel.field] : []
   })), [problems, doc, fi])
 
-  if (detail.isError) return <Result status="error" title={detail.error.message} />
+  if (error) return <Result status="error" title={error.message} />
   if (!store || !snapshot || doc === undefined || !catalog.data) return <Spin className="designer-loading" />
   if (flowKey === undefined && !area && !analytics && (formKey === undefined || fi < 0)) {
     const first = forms[0]

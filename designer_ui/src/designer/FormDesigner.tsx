@@ -1,7 +1,7 @@
 import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors,
   type CollisionDetection, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core'
 import { App as AntApp, Segmented, Tabs, Typography } from 'antd'
-import { useMemo, useState } from 'react'
+import { useCallback, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { DraftStore } from '../core/design/draftStore'
 import { addFieldOps, addSectionOps, canvasOf, fieldsOf, formAt, moveFieldOps, newField, removeFieldOps,
@@ -18,6 +18,7 @@ import { JsonPanel } from './JsonPanel'
 import { Palette } from './Palette'
 import { Preview } from './Preview'
 import { SectionProperties } from './SectionProperties'
+import { useFollowRenamed } from './useFollowRenamed'
 
 export interface FormSelection {
   field: string | null
@@ -56,6 +57,8 @@ export function FormDesigner({ appKey, store, doc, fi, catalog, publishedForm, s
   const formKey = String((form as { key?: unknown } | undefined)?.key ?? '')
   const fields = useMemo(() => fieldsOf(form), [form])
   const byKey = useMemo(() => new Map(fields.map((f) => [f.key, f])), [fields])
+  const keys = useMemo(() => fields.map((f) => f.key), [fields])
+  useFollowRenamed(keys, selection.field, useCallback((key: string) => onSelect({ field: key, section: null }), [onSelect]))
   const tabs = useMemo(() => canvasOf(form), [form])
   const kinds = useMemo(() => new Map(catalog.field_kinds.map((k) => [k.key, k])), [catalog])
   const published = useMemo(() => new Map(fieldsOf(publishedForm).map((f) => [f.key, f])), [publishedForm])

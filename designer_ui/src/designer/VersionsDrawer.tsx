@@ -5,8 +5,9 @@ import { useTranslation } from 'react-i18next'
 import { countChanges, diffDefinitions, type ElementChange } from '../core/design/diff'
 import type { DraftStore } from '../core/design/draftStore'
 import { pickLabel } from '../core/labels'
-import { listVersions, versionDefinition } from './designerApi'
+import { draftHistoryDocument, listDraftHistory, listVersions, versionDefinition } from './designerApi'
 
+// the compare selects' values: 0 the draft being edited, n > 0 version n, -id a save of the draft history
 const DRAFT = 0
 const COLORS = { added: 'green', removed: 'red', changed: 'blue' } as const
 
@@ -39,11 +40,13 @@ export function VersionsDrawer({ appKey, open, onClose, store, doc, published }:
   const { t, i18n } = useTranslation()
   const { modal, message } = AntApp.useApp()
   const versions = useQuery({ queryKey: ['design', appKey, 'versions', 'list', published], queryFn: () => listVersions(appKey), enabled: open })
+  const saves = useQuery({ queryKey: ['design', appKey, 'history'], queryFn: () => listDraftHistory(appKey), enabled: open })
   const latest = versions.data?.[0]?.number ?? null
   const [pair, setPair] = useState<{ from: number | null; to: number }>({ from: null, to: DRAFT })
-  const from = pair.from ?? latest
+  const from = pair.from ?? latest ?? (saves.data?.[1] ? -saves.data[1].id : null)
   const load = (n: number | null) => ({ queryKey: ['design', appKey, 'versions', n], enabled: open && n !== null && n !== DRAFT,
-    queryFn: () => versionDefinition(appKey, n ?? 0), staleTime: Infinity })
+    queryFn: () => (n !== null && n < 0 ? draftHistoryDocument(appKey, -n) : versionDefinition(appKey, n ?? 0)), staleTime: Infinity })
+  const when = (iso: string) => new Date(iso).toLocaleString(i18n.language)
   const before = useQuery(load(from))
   const after = useQuery(load(pair.to))
   const left = from === DRAFT ? doc : before.data
@@ -52,7 +55,8 @@ export function VersionsDrawer({ appKey, open, onClose, store, doc, published }:
   const counts = diff ? countChanges(diff) : null
 
   const options = [{ value: DRAFT, label: t('designer.versions.draft') },
-    ...(versions.data ?? []).map((v) => ({ value: v.number, label: t('designer.versions.number', { n: v.number }) }))]
+    ...(versions.data ?? []).map((v) => ({ value: v.number, label: t('designer.versions.number', { n: v.number }) })),
+    ...(saves.data ?? []).map((s) => ({ value: -s.id, label: t('designer.versions.saveOption', { time: when(s.saved_at) }) }))]
 
   const restore = (n: number) => modal.confirm({
     title: t('designer.versions.restoreTitle', { n }), content: t('designer.versions.restoreText'),
@@ -60,6 +64,15 @@ export function VersionsDrawer({ appKey, open, onClose, store, doc, published }:
     onOk: async () => {
       store.replace(await versionDefinition(appKey, n))
       void message.success(t('designer.versions.restored', { n }))
+    },
+  })
+
+  const restoreSave = (id: number, time: string) => modal.confirm({
+    title: t('designer.versions.restoreSaveTitle', { time }), content: t('designer.versions.restoreText'),
+    okText: t('designer.versions.restore'), cancelText: t('designer.cancel'),
+    onOk: async () => {
+      store.replace(await draftHistoryDocument(appKey, id))
+      void message.success(t('designer.versions.restoredSave', { time }))
     },
   })
 
@@ -73,15 +86,26 @@ export function VersionsDrawer({ appKey, open, onClose, store, doc, published }:
           description={<>{v.note ?? <Typography.Text type="secondary">{t('designer.versions.noNote')}</Typography.Text>}
             <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{new Date(v.created_at).toLocaleString(i18n.language)}</Typography.Text></div></>} />
       </List.Item>} />
+    </>}
+    <Typography.Title level={5}>{t('designer.versions.saves')}</Typography.Title>
+    <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('designer.versions.savesHint')}</Typography.Paragraph>
+    {saves.isPending ? <Spin /> : <List size="small" aria-label={t('designer.versions.saves')} style={{ marginBottom: 16, maxHeight: 260, overflow: 'auto' }}
+      dataSource={saves.data ?? []} locale={{ emptyText: t('designer.versions.savesNone') }} renderItem={(s) => <List.Item actions={[
+        <Button key="restore" size="small" onClick={() => restoreSave(s.id, when(s.saved_at))}
+          aria-label={t('designer.versions.restoreSave', { time: when(s.saved_at) })}>{t('designer.versions.restore')}</Button>]}>
+        <List.Item.Meta title={t('designer.versions.saveAt', { time: when(s.saved_at) })}
+          description={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('designer.versions.size', { n: s.size })}</Typography.Text>} />
+      </List.Item>} />}
+    {options.length > 1 && <>
       <Typography.Title level={5}>{t('designer.versions.compare')}</Typography.Title>
       <Space wrap style={{ marginBottom: 8 }}>
-        <Select aria-label={t('designer.versions.from')} showSearch optionFilterProp="label" value={from} options={options} style={{ width: 140 }}
+        <Select aria-label={t('designer.versions.from')} showSearch optionFilterProp="label" value={from} options={options} style={{ width: 210 }}
           onChange={(v: number) => setPair((p) => ({ ...p, from: v }))} />
         →
-        <Select aria-label={t('designer.versions.to')} showSearch optionFilterProp="label" value={pair.to} options={options} style={{ width: 140 }}
+        <Select aria-label={t('designer.versions.to')} showSearch optionFilterProp="label" value={pair.to} options={options} style={{ width: 210 }}
           onChange={(v: number) => setPair((p) => ({ ...p, to: v }))} />
       </Space>
-      {diff === null ? <Spin /> : <>
+      {from === null ? null : diff === null ? <Spin /> : <>
         {counts && <div style={{ marginBottom: 8 }}>
           <Tag color="green">{t('designer.diff.addedN', { n: counts.added })}</Tag>
           <Tag color="red">{t('designer.diff.removedN', { n: counts.removed })}</Tag>

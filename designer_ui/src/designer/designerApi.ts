@@ -1,7 +1,8 @@
 // The designer's calls, typed by the generated client: drafts, validation, publishing, versions, catalog.
 import { api, unwrap } from '../api/client'
 import type { components } from '../api/schema'
-import type { Problem } from '../core/design/draftStore'
+import type { Problem, TrashItem } from '../core/design/draftStore'
+import type { Op } from '../core/design/ops'
 
 type Schemas = components['schemas']
 export type AppDetail = Schemas['AppDetail']
@@ -65,4 +66,30 @@ export async function previewOnServer(appKey: string, formKey: string, values: R
   return unwrap(await api.POST('/api/v1/apps/{app_key}/forms/{form_key}/records/preview', {
     params: { path: { app_key: appKey, form_key: formKey } }, body: values,
   }))
+}
+
+export type DraftHistoryEntry = Schemas['DraftHistoryEntry']
+
+/** The draft's recent saves on the server, newest first. */
+export async function listDraftHistory(appKey: string): Promise<DraftHistoryEntry[]> {
+  return unwrap(await api.GET('/api/v1/apps/{app_key}/draft/history', app(appKey)))
+}
+
+export async function draftHistoryDocument(appKey: string, entryId: number): Promise<unknown> {
+  const entry = unwrap(await api.GET('/api/v1/apps/{app_key}/draft/history/{entry_id}',
+    { params: { path: { app_key: appKey, entry_id: entryId } } }))
+  return entry.draft
+}
+
+/** The recycle bin kept on the server, in the draft store's shape. */
+export async function loadTrash(appKey: string): Promise<TrashItem[]> {
+  const bin = unwrap(await api.GET('/api/v1/apps/{app_key}/draft/trash', app(appKey)))
+  return bin.items.map(({ deleted_at, restore, ...rest }) => ({ ...rest, deletedAt: deleted_at, restore: restore as unknown as Op[] }))
+}
+
+export async function keepTrash(appKey: string, trash: readonly TrashItem[]): Promise<void> {
+  unwrap(await api.PUT('/api/v1/apps/{app_key}/draft/trash', { ...app(appKey), body: {
+    items: trash.slice(0, 100).map(({ deletedAt, restore, id, label, kind }) => ({
+      id, label: label.slice(0, 500), kind, deleted_at: deletedAt, restore: restore as unknown as Record<string, unknown>[] })),
+  } }))
 }

@@ -1,42 +1,38 @@
-import { useQuery } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useMemo, useSyncExternalStore } from 'react'
-import { DraftStore, type Snapshot, type TrashItem } from '../core/design/draftStore'
-import { loadApp, saveDraft } from './designerApi'
+import { DraftStore, type Snapshot } from '../core/design/draftStore'
+import { keepTrash, loadApp, loadTrash, saveDraft } from './designerApi'
 
-const trashKey = (appKey: string) => `dajian.designer.trash.${appKey}`
-
-function storedTrash(appKey: string): TrashItem[] {
-  try {
-    const raw = globalThis.localStorage?.getItem(trashKey(appKey))
-    const parsed: unknown = raw ? JSON.parse(raw) : []
-    return Array.isArray(parsed) ? (parsed as TrashItem[]) : []
-  } catch {
-    return []
-  }
-}
-
-function keepTrash(appKey: string, trash: readonly TrashItem[]): void {
-  try {
-    globalThis.localStorage?.setItem(trashKey(appKey), JSON.stringify(trash.slice(0, 100)))
-  } catch {
-    // a full or private storage: the bin lasts as long as the page
-  }
-}
-
-/** The app's draft in a DraftStore (autosaving to the server), and its current snapshot. */
+/** The app's draft in a DraftStore (autosaving to the server), and its current snapshot.
+ *
+ * The recycle bin lives on the server beside the draft: a deletion saves the draft at once and then the
+ * bin, so another machine (or this one after a reload) finds the element gone and restorable. */
 export function useDraftStore(appKey: string) {
+  const client = useQueryClient()
   const detail = useQuery({ queryKey: ['design', appKey, 'app'], queryFn: () => loadApp(appKey),
     staleTime: Infinity, gcTime: 0 })
-  const store = useMemo(() => (detail.data ? new DraftStore(detail.data.draft, {
-    save: (body) => saveDraft(appKey, body),
-    trash: storedTrash(appKey),
-    onTrash: (trash) => keepTrash(appKey, trash),
-  }) : null), [appKey, detail.data])
+  const trash = useQuery({ queryKey: ['design', appKey, 'trash'], queryFn: () => loadTrash(appKey),
+    staleTime: Infinity, gcTime: 0 })
+  const store = useMemo(() => {
+    if (!detail.data || !trash.data) return null
+    const created: DraftStore = new DraftStore(detail.data.draft, {
+      save: async (body) => {
+        const answer = await saveDraft(appKey, body)
+        void client.invalidateQueries({ queryKey: ['design', appKey, 'history'] })
+        return answer
+      },
+      trash: trash.data,
+      onTrash: (items) => {
+        void created.flush().then(() => keepTrash(appKey, items))
+      },
+    })
+    return created
+  }, [appKey, client, detail.data, trash.data])
   // leaving the designer saves what autosave has not yet
   useEffect(() => () => {
     void store?.flush()
   }, [store])
-  return { store, detail }
+  return { store, detail, error: detail.error ?? trash.error }
 }
 
 const EMPTY = () => () => {}

@@ -1,18 +1,23 @@
-import { Card, Col, Empty, Layout, Row, Skeleton, Typography } from 'antd'
+import { Card, Col, Empty, Flex, Layout, Row, Skeleton, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import { pickLabel } from '../core/labels'
-import { useMyApps, useOpenTaskCounts } from '../session'
+import { useMe, useMyApps, useOpenTaskCounts } from '../session'
 import { ErrorState } from './ErrorState'
+import { NewAppButton } from './NewAppButton'
 
 /** "/": the apps I may open, each with my open tasks in it. */
 export function HomePage() {
   const { t, i18n } = useTranslation()
   const apps = useMyApps()
   const counts = useOpenTaskCounts()
+  const me = useMe()
   return (
     <Layout.Content className="page">
-      <Typography.Title level={2}>{t('home.title')}</Typography.Title>
+      <Flex justify="space-between" align="center">
+        <Typography.Title level={2}>{t('home.title')}</Typography.Title>
+        {me.data?.is_org_admin && <NewAppButton taken={(apps.data ?? []).map((a) => a.key)} />}
+      </Flex>
       {apps.isPending && <Skeleton active />}
       {apps.isError && <ErrorState error={apps.error} onRetry={() => void apps.refetch()} />}
       {apps.data?.length === 0 && <Empty description={t('home.empty')} />}

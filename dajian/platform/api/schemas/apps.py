@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from dajian.platform.api.schemas.common import Json, Label, Open, Out, Timestamp, Validation
 
@@ -23,6 +23,38 @@ class AppDetail(AppSummary):
 
 class DraftSaved(Validation):
     saved: bool
+
+
+class DraftHistoryEntry(Out):
+    """One save of the draft (a minute of one author's autosaves is one entry)."""
+
+    id: int
+    author_id: int | None
+    saved_at: Timestamp
+    content_hash: str
+    size: int = Field(description="the saved document's length in characters")
+
+
+class DraftHistoryDocument(DraftHistoryEntry):
+    draft: Json = Field(description="the draft as it was saved")
+
+
+class TrashItem(BaseModel):
+    """A deleted element of the draft, with the JSON operations (the designer's ``ops``) that put it back."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=100)
+    label: str = Field(max_length=500)
+    kind: str = Field(max_length=50)
+    deleted_at: str = Field(max_length=40, description="when it was deleted, ISO 8601")
+    restore: list[dict[str, Json]] = Field(max_length=200)
+
+
+class DraftTrash(BaseModel):
+    """The designer's recycle bin for an app, newest first (at most 100 items are kept)."""
+
+    model_config = ConfigDict(extra="forbid")
+    items: list[TrashItem] = Field(max_length=500)
 
 
 class AppDocument(Open):

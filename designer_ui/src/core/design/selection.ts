@@ -46,3 +46,16 @@ export function fieldPath(doc: unknown, fi: number, key: string): string | null 
   const index = fields.findIndex((f) => (f as { key?: unknown } | null)?.key === key)
   return index < 0 ? null : formatPointer(['forms', fi, 'fields', index])
 }
+
+/**
+ * The key a selected element has now, when an edit elsewhere (an undo, a redo) renamed it: the same
+ * number of elements, the selected key gone, and a key new to the list at its old place.
+ *
+ *   followRenamed(['a', 'b2'], ['a', 'b'], 'b2') → 'b'      followRenamed(['a', 'b'], ['a'], 'b') → null
+ */
+export function followRenamed(before: readonly string[], after: readonly string[], selected: string | null): string | null {
+  if (selected === null || after.includes(selected) || before.length !== after.length) return null
+  const at = before.indexOf(selected)
+  const now = at < 0 ? undefined : after[at]
+  return now !== undefined && !before.includes(now) ? now : null
+}

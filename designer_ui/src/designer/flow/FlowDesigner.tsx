@@ -1,5 +1,5 @@
 import { App as AntApp, Result, Tabs, Typography } from 'antd'
-import { useMemo, useState } from 'react'
+import { useCallback, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { DraftStore, Problem } from '../../core/design/draftStore'
 import { addNodeOps, connectOps, connectProblem, flowAt, insertOnEdgeOps, newNodeId, pinProblems, removeEdgeOps, removeNodeOps,
@@ -8,6 +8,7 @@ import { formatPointer } from '../../core/design/pointer'
 import { pickLabel, type Label } from '../../core/labels'
 import type { Catalog } from '../designerApi'
 import { JsonPanel } from '../JsonPanel'
+import { useFollowRenamed } from '../useFollowRenamed'
 import { EdgeProperties } from './EdgeProperties'
 import { FlowCanvas } from './FlowCanvas'
 import { FlowPalette } from './FlowPalette'
@@ -57,6 +58,8 @@ export function FlowDesigner({ appKey, store, doc, fi, catalog, problems, publis
   const pinned = useMemo(() => pinProblems(doc, fi, allProblems), [doc, fi, allProblems])
   const publishedIds = useMemo(() => new Set(((publishedFlow as { nodes?: { id?: unknown }[] } | null)?.nodes ?? []).map((n) => String(n.id))),
     [publishedFlow])
+  const nodeIds = useMemo(() => (flow?.nodes ?? []).map((n) => n.id), [flow])
+  useFollowRenamed(nodeIds, selection.node, useCallback((id: string) => onSelect({ node: id, edge: null }), [onSelect]))
 
   if (!flow) return <Result status="404" title={t('designer.flow.none')} />
   const nameOf = (id: string) => pickLabel(flow.nodes.find((n) => n.id === id)?.label, i18n.language, id)
