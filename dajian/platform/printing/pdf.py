@@ -14,23 +14,31 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from weasyprint import HTML, default_url_fetcher  # noqa: F401 - default_url_fetcher kept for data: URIs
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 FILE_URL = re.compile(r"^(?:https?://[^/]+)?/api/v1/files/(\d+)(?:\?.*)?$")
 FileReader = Callable[[int], tuple[bytes, str]]  # file id → (bytes, media type); raises when not readable
 BASE = "http://dajian.invalid/"
 
 
-def to_pdf(html: str, *, read_file: FileReader) -> bytes:
-    def fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        if url.startswith("data:"):
-            result: dict[str, Any] = default_url_fetcher(url)
-            return result
+class _Fetcher(URLFetcher):  # type: ignore[misc]
+    """``data:`` URIs (the codes) as WeasyPrint reads them, the app's files through ``read_file``, nothing else."""
+
+    def __init__(self, read_file: FileReader) -> None:
+        super().__init__(allowed_protocols=("data",))
+        self.read_file = read_file
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
         match = FILE_URL.match(url.removeprefix(BASE.rstrip("/")))
         if match is None:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
             raise ValueError(f"a printed page may not load {url[:80]}")
-        data, mime = read_file(int(match[1]))
-        return {"string": data, "mime_type": mime}
+        data, mime = self.read_file(int(match[1]))
+        return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
 
-    pdf: bytes = HTML(string=html, base_url=BASE, url_fetcher=fetch).write_pdf()
+
+def to_pdf(html: str, *, read_file: FileReader) -> bytes:
+    pdf: bytes = HTML(string=html, base_url=BASE, url_fetcher=_Fetcher(read_file)).write_pdf()
     return pdf

@@ -193,7 +193,7 @@ body { font-family: {{ fonts }}; font-size: 10.5pt; color: #111; }
 .cell.full { flex: 1 1 100%; } .cell.half { flex: 1 1 50%; min-width: 0; }
 .field { display: flex; border: 0.3mm solid #999; }
 .field .label { flex: 0 0 30mm; background: #f2f2f2; padding: 1.5mm 2mm; font-weight: bold; }
-.field .value { flex: 1; padding: 1.5mm 2mm; white-space: pre-wrap; word-break: break-word; }
+.field .value { flex: 1; padding: 1.5mm 2mm; white-space: pre-wrap; overflow-wrap: anywhere; }
 .table .caption, .images .label { font-weight: bold; margin-bottom: 1mm; }
 table { width: 100%; border-collapse: collapse; }
 th, td { border: 0.3mm solid #999; padding: 1mm 2mm; text-align: left; vertical-align: top; }
