@@ -47,7 +47,8 @@ def desk(org: Org) -> dict[str, Any]:
     next(f for f in form["fields"] if f["key"] == "status")["options"] = OPTIONS
     published = publish(admin, doc)
     assert published.status_code == 200, published.text
-    made = admin.post(RECORDS, json={"title": "打印机卡纸", "status": "open", "body": "第三层纸盒", "email": "li@example.com",
+    made = admin.post(RECORDS, json={"title": "打印机卡纸", "status": "open", "body": "第三层纸盒",
+                                     "email": "li@example.com",
                                      "items": [{"name": "搓纸轮", "qty": 2}, {"name": "分离垫", "qty": 1}]})
     assert made.status_code == 201, made.text
     other = admin.post(RECORDS, json={"title": "复印机漏粉", "status": "new"})
@@ -78,8 +79,8 @@ def test_the_pdf_holds_the_record_in_chinese(desk: dict[str, Any]) -> None:
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert width > height and round(width / 72 * 25.4) == 210  # A5 landscape
     text = pdf_text(answer.content)
-    for shown in ("工单打印：打印机卡纸", "标题", "打印机卡纸", "处理中", "第三层纸盒", "li@example.com", "搓纸轮", "分离垫",
-                  "品名", "数量"):
+    for shown in ("工单打印：打印机卡纸", "标题", "打印机卡纸", "处理中", "第三层纸盒", "li@example.com",
+                  "搓纸轮", "分离垫", "品名", "数量"):
         assert shown in text, (shown, text)
 
 
