@@ -58,7 +58,7 @@ export function PrintCanvas({ store, template, form, selected, onSelect, problem
   }
   const name = (block: PrintBlock, n: number) => t('print.design.blockName', { n: n + 1, kind: t(`print.kind.${block.kind}`),
     what: block.kind === 'text' ? '' : block.kind === 'code' && block.source !== 'field' ? t(`print.source.${String(block.source)}`)
-      : fieldLabel(block.field) })
+      : fieldLabel(block.field) }).trim()
   const preview = (block: PrintBlock): ReactNode => {
     switch (block.kind) {
       case 'field':

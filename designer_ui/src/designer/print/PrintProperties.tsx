@@ -33,18 +33,18 @@ export function PrintProperties({ store, template, forms, block, onSelect, probl
       <Typography.Title level={5}>{t('print.design.templateSettings')}</Typography.Title>
       {shown}
       <Form layout="vertical" size="small">
-        <Form.Item label={t('print.design.nameZh')}>
-          <Input value={label['zh-CN'] ?? ''} onChange={(e) => set(['label'], { ...label, 'zh-CN': e.target.value }, `${at}/label`)} />
+        <Form.Item htmlFor="print-nameZh" label={t('print.design.nameZh')}>
+          <Input id="print-nameZh" value={label['zh-CN'] ?? ''} onChange={(e) => set(['label'], { ...label, 'zh-CN': e.target.value }, `${at}/label`)} />
         </Form.Item>
-        <Form.Item label={t('print.design.nameEn')}>
-          <Input value={label.en ?? ''} onChange={(e) => set(['label'], { ...label, en: e.target.value }, `${at}/label`)} />
+        <Form.Item htmlFor="print-nameEn" label={t('print.design.nameEn')}>
+          <Input id="print-nameEn" value={label.en ?? ''} onChange={(e) => set(['label'], { ...label, en: e.target.value }, `${at}/label`)} />
         </Form.Item>
-        <Form.Item label={t('print.design.form')}>
-          <Select value={template.form} onChange={(form: string) => set(['form'], form)}
+        <Form.Item htmlFor="print-form" label={t('print.design.form')}>
+          <Select id="print-form" value={template.form} onChange={(form: string) => set(['form'], form)}
             options={forms.map((f) => ({ value: f.key, label: pickLabel(f.label, i18n.language, f.key) }))} />
         </Form.Item>
-        <Form.Item label={t('print.design.size')}>
-          <Select value={template.page.size ?? 'A4'} onChange={(size: string) => set(['page'], { ...template.page, size })}
+        <Form.Item htmlFor="print-size" label={t('print.design.size')}>
+          <Select id="print-size" value={template.page.size ?? 'A4'} onChange={(size: string) => set(['page'], { ...template.page, size })}
             options={['A4', 'A5', 'letter'].map((s) => ({ value: s, label: t(`print.size.${s}`) }))} />
         </Form.Item>
         <Form.Item label={t('print.design.orientation')}>
@@ -53,8 +53,8 @@ export function PrintProperties({ store, template, forms, block, onSelect, probl
             options={[{ value: 'portrait', label: t('print.design.portrait') }, { value: 'landscape', label: t('print.design.landscape') }]} />
         </Form.Item>
         <Space wrap size={8}>
-          {MARGINS.map((side) => <Form.Item key={side} label={t(`print.design.margin.${side}`)} style={{ marginBottom: 8 }}>
-            <InputNumber min={0} max={60} addonAfter="mm" style={{ width: 110 }} value={margin(template.page, side)}
+          {MARGINS.map((side) => <Form.Item key={side} htmlFor={`print-margin-${side}`} label={t(`print.design.margin.${side}`)} style={{ marginBottom: 8 }}>
+            <InputNumber id={`print-margin-${side}`} min={0} max={60} addonAfter="mm" style={{ width: 110 }} value={margin(template.page, side)}
               onChange={(v) => set(['page'], { ...template.page, margins: { ...template.page.margins, [side]: v ?? 0 } }, `${at}/margins/${side}`)} />
           </Form.Item>)}
         </Space>
@@ -95,25 +95,25 @@ export function PrintProperties({ store, template, forms, block, onSelect, probl
     <Button type="link" size="small" style={{ padding: 0 }} onClick={() => onSelect(null)}>{t('print.design.backToPage')}</Button>
     {shown}
     <Form layout="vertical" size="small">
-      {current.kind === 'field' && <Form.Item label={t('print.design.field')}>
-        <Select value={current.field as string} onChange={(v: string) => setBlock('field', v)} showSearch optionFilterProp="label"
+      {current.kind === 'field' && <Form.Item htmlFor="print-field" label={t('print.design.field')}>
+        <Select id="print-field" value={current.field as string} onChange={(v: string) => setBlock('field', v)} showSearch optionFilterProp="label"
           options={options((k) => k !== 'subtable')} />
       </Form.Item>}
       {current.kind === 'table' && <>
-        <Form.Item label={t('print.design.subtable')}>
-          <Select value={current.field as string} onChange={(v: string) => setBlock('field', v)} options={options((k) => k === 'subtable')} />
+        <Form.Item htmlFor="print-subtable" label={t('print.design.subtable')}>
+          <Select id="print-subtable" value={current.field as string} onChange={(v: string) => setBlock('field', v)} options={options((k) => k === 'subtable')} />
         </Form.Item>
-        <Form.Item label={t('print.design.columns')} help={t('print.design.columnsHelp')}>
-          <Select mode="multiple" value={(current.columns as string[] | undefined) ?? []}
+        <Form.Item htmlFor="print-columns" label={t('print.design.columns')} help={t('print.design.columnsHelp')}>
+          <Select id="print-columns" mode="multiple" value={(current.columns as string[] | undefined) ?? []}
             onChange={(v: string[]) => (v.length ? setBlock('columns', v) : dropKey('columns'))}
             options={columns.map((c) => ({ value: c.key, label: pickLabel(c.label, i18n.language, c.key) }))} />
         </Form.Item>
       </>}
-      {current.kind === 'image' && <Form.Item label={t('print.design.imageField')}>
-        <Select value={current.field as string} onChange={(v: string) => setBlock('field', v)} options={options((k) => IMAGE_KINDS.has(k))} />
+      {current.kind === 'image' && <Form.Item htmlFor="print-imageField" label={t('print.design.imageField')}>
+        <Select id="print-imageField" value={current.field as string} onChange={(v: string) => setBlock('field', v)} options={options((k) => IMAGE_KINDS.has(k))} />
       </Form.Item>}
-      {current.kind === 'text' && <Form.Item label={t('print.design.text')} help={t('print.design.textHelp', { open: '{{', close: '}}', interpolation: { escapeValue: false } })}>
-        <Input.TextArea rows={6} value={String(current.text ?? '')} onChange={(e) => setBlock('text', e.target.value, `${at}/text`)} />
+      {current.kind === 'text' && <Form.Item htmlFor="print-text" label={t('print.design.text')} help={t('print.design.textHelp', { open: '{{', close: '}}', interpolation: { escapeValue: false } })}>
+        <Input.TextArea id="print-text" rows={6} value={String(current.text ?? '')} onChange={(e) => setBlock('text', e.target.value, `${at}/text`)} />
         <Space wrap size={4} style={{ marginTop: 4 }}>
           {fields.filter((f) => f.kind !== 'subtable').slice(0, 30).map((f) => <Button key={f.key} size="small"
             onClick={() => setBlock('text', `${String(current.text ?? '')}{{ record.${f.key} }}`)}>
@@ -125,23 +125,23 @@ export function PrintProperties({ store, template, forms, block, onSelect, probl
           <Radio.Group value={current.symbology ?? 'qr'} optionType="button" onChange={(e) => setBlock('symbology', e.target.value)}
             options={[{ value: 'qr', label: t('print.design.qr') }, { value: 'code128', label: t('print.design.barcode') }]} />
         </Form.Item>
-        <Form.Item label={t('print.design.source')}>
-          <Select value={String(current.source ?? 'record_link')} onChange={(v: string) => store.edit([
+        <Form.Item htmlFor="print-source" label={t('print.design.source')}>
+          <Select id="print-source" value={String(current.source ?? 'record_link')} onChange={(v: string) => store.edit([
             { op: 'set', path: [...base, ...path, 'source'], value: v },
             ...(v === 'field' ? [{ op: 'set' as const, path: [...base, ...path, 'field'], value: fields[0]?.key ?? '' }]
               : current.field !== undefined ? [{ op: 'remove' as const, path: [...base, ...path, 'field'] }] : []),
           ])} options={['record_link', 'status_link', 'field'].map((s) => ({ value: s, label: t(`print.source.${s}`) }))} />
         </Form.Item>
-        {current.source === 'field' && <Form.Item label={t('print.design.field')}>
-          <Select value={current.field as string} onChange={(v: string) => setBlock('field', v)} showSearch optionFilterProp="label"
+        {current.source === 'field' && <Form.Item htmlFor="print-codeField" label={t('print.design.field')}>
+          <Select id="print-codeField" value={current.field as string} onChange={(v: string) => setBlock('field', v)} showSearch optionFilterProp="label"
             options={options((k) => k !== 'subtable')} />
         </Form.Item>}
-        <Form.Item label={t('print.design.codeSize')}>
-          <InputNumber min={10} max={120} addonAfter="mm" value={Number(current.size_mm ?? 30)}
+        <Form.Item htmlFor="print-codeSize" label={t('print.design.codeSize')}>
+          <InputNumber id="print-codeSize" min={10} max={120} addonAfter="mm" value={Number(current.size_mm ?? 30)}
             onChange={(v) => setBlock('size_mm', v ?? 30, `${at}/size_mm`)} />
         </Form.Item>
-        <Form.Item label={t('print.design.caption')}>
-          <Input value={caption['zh-CN'] ?? ''} onChange={(e) => (e.target.value || caption.en
+        <Form.Item htmlFor="print-caption" label={t('print.design.caption')}>
+          <Input id="print-caption" value={caption['zh-CN'] ?? ''} onChange={(e) => (e.target.value || caption.en
             ? setBlock('caption', { ...caption, 'zh-CN': e.target.value }, `${at}/caption`) : dropKey('caption'))} />
         </Form.Item>
       </>}
