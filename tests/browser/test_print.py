@@ -52,8 +52,7 @@ def test_a_print_template_is_designed_by_choosing_and_dragging(page: Any, site: 
     expect(settings.get_by_label("说明文字")).to_have_value("扫码查询处理进度")
     keep_screenshot(page, "print-designer", tmp_path)
 
-    page.get_by_role("combobox", name="新建打印模板").click()
-    page.get_by_role("option", name="为「客诉工单」新建").click()
+    pick(page.get_by_role("combobox", name="新建打印模板"), "客诉工单")
     expect(page).to_have_url(f"{site.url}/design/{APP}/print/print_1")
     expect(sheet.get_by_text("用上方的按钮把字段")).to_be_visible()
     pick(page.get_by_role("combobox", name="添加字段"), "投诉主题")
@@ -72,8 +71,7 @@ def test_a_print_template_is_designed_by_choosing_and_dragging(page: Any, site: 
     expect(sheet.get_by_role("button", name="第 1 块：二维码/条码 记录链接", exact=True)).to_be_visible()
     sheet.get_by_role("button", name="第 1 块：二维码/条码 记录链接", exact=True).click()  # back to the page's settings:
     page.get_by_role("button", name="← 页面设置").click()
-    settings.get_by_label("纸张大小").click()
-    page.get_by_role("option", name="A5（148×210 mm）").click()
+    pick(settings.get_by_label("纸张大小"), "A5")
     settings.get_by_role("radio", name="横向").check()
     settings.get_by_label("名称（中文）").fill("客诉标签")
     page.keyboard.press("Control+s")

@@ -19,7 +19,7 @@ interface Props {
   problems: readonly Problem[]
 }
 
-const SHEET_PX = 600 // the drawn page's width on screen
+const SHEET_PX = 540 // the drawn page's width on screen
 
 function Handle({ index, label }: { index: number; label: string }) {
   const { attributes, listeners, setNodeRef } = useDraggable({ id: `block:${String(index)}`, data: { index } })
@@ -71,7 +71,7 @@ export function PrintCanvas({ store, template, form, selected, onSelect, problem
             <tbody><tr>{shown.map((c) => <td key={c.key}>&nbsp;</td>)}</tr></tbody></table></div>
       }
       case 'text':
-        return <div className="print-text"><FontSizeOutlined /> {String(block.text ?? '') || <Typography.Text type="secondary">{t('print.design.emptyText')}</Typography.Text>}</div>
+        return <div className="print-text"><FontSizeOutlined /> {String(block.text ?? '').replace(/<[^>]*>/g, ' ').trim() || <Typography.Text type="secondary">{t('print.design.emptyText')}</Typography.Text>}</div>
       case 'image':
         return <div className="print-image"><FileImageOutlined /> {fieldLabel(block.field)}</div>
       case 'code':

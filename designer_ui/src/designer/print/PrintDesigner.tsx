@@ -59,7 +59,7 @@ export function PrintDesigner({ appKey, store, doc, problems }: AreaProps) {
         </li>)}
       </ul>
       <Select aria-label={t('print.design.add')} placeholder={<><PlusOutlined /> {t('print.design.add')}</>} value={null}
-        style={{ width: '100%' }} onChange={(form: string) => add(form)}
+        style={{ width: '100%' }} showSearch optionFilterProp="label" onChange={(form: string) => add(form)}
         options={forms.map((f) => ({ value: f.key, label: t('print.design.addFor', { form: pickLabel(f.label, i18n.language, f.key) }) }))} />
     </nav>
     {selected ? <>

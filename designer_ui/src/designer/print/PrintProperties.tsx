@@ -44,7 +44,7 @@ export function PrintProperties({ store, template, forms, block, onSelect, probl
             options={forms.map((f) => ({ value: f.key, label: pickLabel(f.label, i18n.language, f.key) }))} />
         </Form.Item>
         <Form.Item htmlFor="print-size" label={t('print.design.size')}>
-          <Select id="print-size" value={template.page.size ?? 'A4'} onChange={(size: string) => set(['page'], { ...template.page, size })}
+          <Select id="print-size" showSearch optionFilterProp="label" value={template.page.size ?? 'A4'} onChange={(size: string) => set(['page'], { ...template.page, size })}
             options={['A4', 'A5', 'letter'].map((s) => ({ value: s, label: t(`print.size.${s}`) }))} />
         </Form.Item>
         <Form.Item label={t('print.design.orientation')}>
