@@ -72,7 +72,8 @@ def test_a_print_template_is_designed_by_choosing_and_dragging(page: Any, site: 
     sheet.get_by_role("button", name="第 1 块：二维码/条码 记录链接", exact=True).click()  # back to the page's settings:
     page.get_by_role("button", name="← 页面设置").click()
     pick(settings.get_by_label("纸张大小"), "A5")
-    settings.get_by_role("radio", name="横向").check()
+    settings.get_by_text("横向", exact=True).click()  # antd hides the radio input under its button
+    expect(settings.get_by_role("radio", name="横向")).to_be_checked()
     settings.get_by_label("名称（中文）").fill("客诉标签")
     page.keyboard.press("Control+s")
     expect(page.get_by_role("status", name="草稿状态")).to_have_text("已保存")
