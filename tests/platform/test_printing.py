@@ -5,8 +5,10 @@ values, Chinese included; a reader sees only the fields and rows they may read; 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -141,5 +143,7 @@ def test_the_complaint_sheet_has_a_qr_code_of_the_public_status_link(org: Org) -
     link = f"/p/{org.key}/complaint_management/status?form=complaint&amp;serial={record['ticket_no']}"
     assert link in html and "扫码查询处理进度" in html
     text = pdf_text(admin.get(f"{base}/handling_sheet/pdf", params={"ids": str(record["id"])}).content)
-    for shown in ("客诉处理单", record["ticket_no"], "耳机左声道无声", "李女士", "左耳没有声音。", "扫码查询处理进度"):
+    received = datetime.fromisoformat(record["received_at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    for shown in ("客诉处理单", record["ticket_no"], "耳机左声道无声", "李女士", "左耳没有声音。", "扫码查询处理进度",
+                  received.strftime("%Y-%m-%d %H:%M")):  # in the app's time zone
         assert shown in text, (shown, text)

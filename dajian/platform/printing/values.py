@@ -62,11 +62,21 @@ def _relation(fdef: FieldDef, value: Any, sheet: Sheet) -> str:
     return str(sheet.linked.get(fdef.key, value))
 
 
+def _datetime(fdef: FieldDef, value: Any, sheet: Sheet) -> str:
+    """A stored instant (ISO text as records are read, or a datetime) in the app's time zone."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return plain(value, sheet)
+
+
 # by field kind; anything else by the value's type (``_plain``)
 SHOWERS: dict[str, Shower] = {
     "single_select": _options, "multi_select": _options, "user": _users, "multi_user": _users,
     "department": _departments, "multi_department": _departments, "attachment": _files, "image": _files,
-    "signature": _files, "boolean": _boolean, "relation": _relation,
+    "signature": _files, "boolean": _boolean, "relation": _relation, "datetime": _datetime,
 }
 
 
@@ -76,7 +86,7 @@ def register_shower(kind: str, shower: Shower) -> None:
 
 def plain(value: Any, sheet: Sheet) -> str:
     if isinstance(value, datetime):
-        return value.astimezone(sheet.tz).strftime("%Y-%m-%d %H:%M")
+        return (value.astimezone(sheet.tz) if value.tzinfo else value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
