@@ -69,8 +69,8 @@ def test_a_print_template_is_designed_by_choosing_and_dragging(page: Any, site: 
     page.mouse.move(goal["x"] + 30, goal["y"] + goal["height"] / 2, steps=10)
     page.mouse.up()
     expect(sheet.get_by_role("button", name="第 1 块：二维码/条码 记录链接", exact=True)).to_be_visible()
-    sheet.get_by_role("button", name="第 1 块：二维码/条码 记录链接", exact=True).click()  # back to the page's settings:
-    page.get_by_role("button", name="← 页面设置").click()
+    sheet.get_by_role("button", name="第 1 块：二维码/条码 记录链接", exact=True).click()
+    page.get_by_role("button", name="← 页面设置").click()  # back to the page's settings
     pick(settings.get_by_label("纸张大小"), "A5")
     settings.get_by_text("横向", exact=True).click()  # antd hides the radio input under its button
     expect(settings.get_by_role("radio", name="横向")).to_be_checked()
