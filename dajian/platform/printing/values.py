@@ -66,7 +66,7 @@ def _datetime(fdef: FieldDef, value: Any, sheet: Sheet) -> str:
     """A stored instant (ISO text as records are read, or a datetime) in the app's time zone."""
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value)
+            return plain(datetime.fromisoformat(value), sheet)
         except ValueError:
             return value
     return plain(value, sheet)
