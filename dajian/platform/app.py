@@ -157,6 +157,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         views,
     )
     from dajian.platform.api import catalog as catalog_api
+    from dajian.platform.api import printing as printing_api
 
     settings = settings or get_settings()
     app = FastAPI(
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                    files, flows, reports, search, rules, rule_design, views, public):
         app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.include_router(catalog_api.router, dependencies=[Depends(enforce)])
+    app.include_router(printing_api.router, dependencies=[Depends(enforce)])
     app.add_middleware(RefuseNul, exempt=is_upload_path)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=is_upload_path)
     app.add_middleware(LegacyPaths)  # outside the rest: every layer below sees only /api/v1 paths

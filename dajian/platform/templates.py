@@ -9,7 +9,7 @@ A template folder holds ``manifest.json``::
      "seed": "data/seed.json", "demo": "demo.json"}
 
 ``files.app`` is the base document (key, label, settings, …). Each file of a keyed section
-(forms, flows, rules, reports, dashboards, pages, roles) holds one element or a list of them,
+(forms, flows, rules, reports, dashboards, pages, roles, prints) holds one element or a list of them,
 appended in manifest order; each ``trees`` file maps tree keys to option trees. ``seed`` names
 departments, users (with their roles) and record files (CSV or JSON) to load on install;
 ``demo`` is a spec for ``dajian.platform.demo``. Every path stays inside the template folder.
@@ -29,7 +29,7 @@ from dajian.platform.definition import upgrade_definition
 from dajian.platform.errors import Invalid
 
 MANIFEST = "manifest.json"
-SECTIONS = ("forms", "flows", "rules", "reports", "dashboards", "pages", "roles")
+SECTIONS = ("forms", "flows", "rules", "reports", "dashboards", "pages", "roles", "prints")
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 Issue = dict[str, str]
 

@@ -27,10 +27,12 @@ const AdminRoutes = lazyPage(() => import('./admin/AdminRoutes'), 'AdminRoutes',
 const PublicRoutes = lazyPage(() => import('./public/PublicRoutes'), 'PublicRoutes', ['public', 'fields'])
 const DashboardPage = lazyPage(() => import('./runtime/dashboard/DashboardPage'), 'DashboardPage', ['dashboard'])
 const InboxPage = lazyPage(() => import('./runtime/inbox/InboxPage'), 'InboxPage', ['inbox', 'side'])
-const FormListPage = lazyPage(() => import('./runtime/list/FormListPage'), 'FormListPage', ['list'])
-const RecordPage = lazyPage(() => import('./runtime/record/RecordPage'), 'RecordPage', ['record', 'side', 'fields'])
+const FormListPage = lazyPage(() => import('./runtime/list/FormListPage'), 'FormListPage', ['list', 'print'])
+const RecordPage = lazyPage(() => import('./runtime/record/RecordPage'), 'RecordPage', ['record', 'side', 'fields', 'print'])
 // the designer (and @dnd-kit, ajv) loads only when someone opens it
-const DesignerPage = lazyPage(() => import('./designer/DesignerPage'), 'DesignerPage', ['designer', 'fields', 'dashboard', 'formula'])
+const DesignerPage = lazyPage(() => import('./designer/DesignerPage'), 'DesignerPage', ['designer', 'fields', 'dashboard', 'formula', 'print'])
+// the print view: a template's pages for the chosen records, in a frame the browser's print dialog prints
+const PrintViewPage = lazyPage(() => import('./runtime/print/PrintViewPage'), 'PrintViewPage', ['print'])
 
 function PageSpinner() {
   return (
@@ -53,6 +55,7 @@ const queryClient = new QueryClient({
 const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
   { path: '/p/:org/:app/*', element: <PublicRoutes /> },
+  { path: '/print/:app/:template', element: <RequireAuth><PrintViewPage /></RequireAuth> },
   {
     element: (
       <RequireAuth>
@@ -67,6 +70,7 @@ const router = createBrowserRouter([
       { path: '/design/:app/forms/:form', element: <DesignerPage /> },
       { path: '/design/:app/flows/:flow', element: <DesignerPage /> },
       { path: '/design/:app/rules/:rule?', element: <DesignerPage /> },
+      { path: '/design/:app/print/:template?', element: <DesignerPage /> },
       { path: '/design/:app/reports/:report?', element: <DesignerPage /> },
       { path: '/design/:app/dashboards/:dashboard?', element: <DesignerPage /> },
       {

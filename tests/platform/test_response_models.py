@@ -358,6 +358,7 @@ def test_reports_and_dashboards(org: Org, engine: Engine, recorder: Recorder) ->
     assert admin.get(f"{base}/reports/by_category/export.csv", params={"lang": "en"}).status_code == 200
     _ok(admin.post(f"{base}/dashboards/cockpit/run", json={"filters": period}))
     _ok(org.client("viewer").post(f"{base}/dashboards/cockpit/run", json={}))  # a widget it may not see
+    _ok(admin.get(f"{base}/prints", params={"form": "complaint"}))  # no print templates in this app: []
     _seen(engine, recorder)
 
 

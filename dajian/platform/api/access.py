@@ -169,6 +169,10 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", _APP + "/reports/{report_key}/run"): READ,
     ("GET", _APP + "/reports/{report_key}/export.xlsx"): READ,
     ("GET", _APP + "/reports/{report_key}/export.csv"): READ,
+    # print templates: the list, the print view and the PDF (records as the caller may read them)
+    ("GET", _APP + "/prints"): READ,
+    ("GET", _APP + "/prints/{template_key}/html"): READ,
+    ("GET", _APP + "/prints/{template_key}/pdf"): READ,
     ("POST", _APP + "/dashboards/{dashboard_key}/run"): READ,
     ("POST", _APP + "/rules/{rule_key}/run"): WRITE,
     ("POST", _APP + "/decision-tables/{table_key}/evaluate"): READ,

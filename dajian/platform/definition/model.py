@@ -16,6 +16,7 @@ from dajian.engines.described import DescribedBy
 from dajian.engines.flow.model import CalendarDef, FlowDef
 from dajian.engines.form.model import FormDef, Key, Label, Strict
 from dajian.engines.form.trees import OptionTree
+from dajian.engines.printing.model import PrintTemplateDef
 from dajian.engines.report.model import DashboardDef, ReportDef
 from dajian.platform.definition.pages import PageDef
 
@@ -76,6 +77,8 @@ class AppDefinition(Strict):
     reports: list[Annotated[Element, DescribedBy(ReportDef)]] = Field(default_factory=list)
     dashboards: list[Annotated[Element, DescribedBy(DashboardDef)]] = Field(default_factory=list)
     pages: list[Annotated[Element, DescribedBy(PageDef)]] = Field(default_factory=list)
+    prints: list[Annotated[Element, DescribedBy(PrintTemplateDef)]] = Field(
+        default_factory=list, description="Print templates (打印模板): per form, several per form.")
     roles: list[RoleDef] = Field(default_factory=list)
     trees: dict[str, OptionTree] = Field(
         default_factory=dict, description="Option trees (e.g. a 3-level category taxonomy) shared by cascade fields.")

@@ -134,7 +134,7 @@ def validate_definition(doc: Any) -> list[Issue]:
     issues = list(_semantic_issues(AppDefinition.model_validate(doc)))
     issues += page_issues(doc.get("pages") or [], {s: {e["key"] for e in doc.get(s) or []}
                                                    for s in ("forms", "reports", "dashboards")})
-    return issues or (_flow_issues(doc) + _rule_issues(doc) + _report_issues(doc))
+    return issues or (_flow_issues(doc) + _rule_issues(doc) + _report_issues(doc) + _print_issues(doc))
 
 
 def parse_definition(doc: dict[str, Any]) -> AppDefinition:
@@ -230,6 +230,16 @@ def _report_issues(doc: dict[str, Any]) -> list[Issue]:
     from dajian.platform.reports import app_report_issues
 
     return [{k: str(v) for k, v in issue.items() if v is not None} for issue in app_report_issues(doc)]
+
+
+def _print_issues(doc: dict[str, Any]) -> list[Issue]:
+    """Print templates name their form's fields and sub-tables; their text blocks are sandboxed templates."""
+    if not doc.get("prints"):
+        return []
+    from dajian.engines.printing import print_issues
+
+    app = parse_definition(doc)
+    return list(print_issues(doc["prints"], {f.key: f for f in app.forms}))
 
 
 def _duplicates(keys: list[str], path: str, what: str) -> Iterator[Issue]:

@@ -1,6 +1,7 @@
-import { ThunderboltOutlined } from '@ant-design/icons'
+import { PrinterOutlined, ThunderboltOutlined } from '@ant-design/icons'
 import { lazy, type ComponentType, type ReactNode } from 'react'
 import type { Problem, DraftStore } from '../core/design/draftStore'
+import { printProblemTarget } from '../core/design/printModel'
 import { ruleProblemTarget } from '../core/design/rules'
 import type { Catalog } from './designerApi'
 
@@ -23,12 +24,18 @@ export interface DesignerArea {
 }
 
 const RulesDesigner = lazy(() => import('./rules/RulesDesigner').then((m) => ({ default: m.RulesDesigner })))
+const PrintDesigner = lazy(() => import('./print/PrintDesigner').then((m) => ({ default: m.PrintDesigner })))
 
 export const DESIGNER_AREAS: DesignerArea[] = [
   { path: 'rules', label: 'designer.rules.menu', icon: <ThunderboltOutlined />, Page: RulesDesigner,
     route: (doc, problemPath) => {
       const target = ruleProblemTarget(doc, problemPath)
       return target ? `rules/${target.key}` : null
+    } },
+  { path: 'print', label: 'print.design.menu', icon: <PrinterOutlined />, Page: PrintDesigner,
+    route: (doc, problemPath) => {
+      const target = printProblemTarget(doc, problemPath)
+      return target ? `print/${target.key}${target.block === null ? '' : `?block=${String(target.block)}`}` : null
     } },
 ]
 

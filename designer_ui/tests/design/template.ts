@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 export const TEMPLATE_DIR = join(__dirname, '..', '..', '..', 'app_templates', 'complaint_management')
-const SECTIONS = ['forms', 'flows', 'rules', 'reports', 'dashboards', 'pages', 'roles']
+const SECTIONS = ['forms', 'flows', 'rules', 'reports', 'dashboards', 'pages', 'roles', 'prints']
 
 export const readText = (name: string): string => readFileSync(join(TEMPLATE_DIR, name), 'utf-8')
 

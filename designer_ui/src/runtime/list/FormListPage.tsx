@@ -9,6 +9,8 @@ import { api, ApiError, unwrap } from '../../api/client'
 import { filterFromUrl, type FieldInfo } from '../../core/filters'
 import { pickLabel } from '../../core/labels'
 import { ErrorState } from '../ErrorState'
+import { PrintMenu } from '../print/PrintMenu'
+import { usePrintTemplates } from '../print/usePrintTemplates'
 import { RecordsTable } from './RecordsTable'
 import { useNavigation } from '../useNavigation'
 import { useRenderedMark } from '../useRenderedMark'
@@ -59,6 +61,7 @@ export function FormListPage() {
   const [saveError, setSaveError] = useState<string | null>(null)
   const [total, setTotal] = useState<{ total: number; exact: boolean } | null>(null)
   const [chosen, setChosen] = useState<number[]>([])
+  const prints = usePrintTemplates(app, form)
   const [importOpen, setImportOpen] = useState(false)
   // mounted from the first opening on, so closing keeps the import's progress and its closing animation
   const [importUsed, setImportUsed] = useState(false)
@@ -303,6 +306,7 @@ export function FormListPage() {
         </Suspense>
       ) : (
         <>
+          {chosen.length > 0 && <PrintMenu app={app} form={form} ids={chosen} />}
           {chosen.length > 0 && (
             <Suspense fallback={null}>
               <BulkBar
@@ -325,7 +329,7 @@ export function FormListPage() {
             loading={page.isFetching}
             pending={page.isPending}
             emptyText={t('list.empty')}
-            selectable={formActions.includes('update') || formActions.includes('delete')}
+            selectable={formActions.includes('update') || formActions.includes('delete') || (prints.data?.length ?? 0) > 0}
             chosen={chosen}
             onChoose={setChosen}
             onOpen={open}

@@ -16,6 +16,7 @@ import type { RuntimeForm, Values } from '../../core/form/types'
 import { pickLabel } from '../../core/labels'
 import { widgetFor } from '../../fields/registry'
 import type { FieldContext } from '../../fields/types'
+import { PrintMenu } from '../print/PrintMenu'
 import { ConflictDialog } from './ConflictDialog'
 import { FormView, type FieldErrors } from './FormView'
 import { createRecord, readRecord, updateRecord } from './recordApi'
@@ -195,8 +196,11 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
         <Typography.Title level={3} style={{ margin: 0 }}>{title}</Typography.Title>
         {dirty && <Tag color="orange">{t('record.unsaved')}</Tag>}
       </Space>
-      {!readOnly && <Button type="primary" icon={<SaveOutlined />} loading={saving} onClick={() => void save()}
-        title={t('record.saveShortcut')}>{t('record.save')}</Button>}
+      <Space wrap>
+        {recordId !== null && <PrintMenu app={appKey} form={formKey} ids={[recordId]} />}
+        {!readOnly && <Button type="primary" icon={<SaveOutlined />} loading={saving} onClick={() => void save()}
+          title={t('record.saveShortcut')}>{t('record.save')}</Button>}
+      </Space>
     </Space>
     {logic.unsupported.length > 0 && <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
       {t('record.checkedOnSave')}
