@@ -75,7 +75,7 @@ def test_install_upgrade_keeping_a_local_change_and_refuse_a_tampered_package(pa
     page.get_by_label("发布者", exact=True).fill("搭建官方")
     page.get_by_label("公钥").fill(public)
     page.get_by_role("button", name="添加密钥").click()
-    expect(page.get_by_role("cell", name="搭建官方")).to_be_visible()
+    expect(page.get_by_role("cell", name="搭建官方", exact=True)).to_be_visible()
 
     page.get_by_role("button", name="安装模板包").click()
     dialog = page.get_by_role("dialog", name="安装模板包")
@@ -89,7 +89,7 @@ def test_install_upgrade_keeping_a_local_change_and_refuse_a_tampered_package(pa
     dialog.get_by_role("button", name="安装", exact=True).click()
     expect(dialog.get_by_text("已安装版本 1.0.0")).to_be_visible()
     keep_screenshot(page, "market-install-done", tmp_path)
-    dialog.get_by_role("button", name="关闭").click()
+    dialog.get_by_role("button", name="完成").click()
     row = page.get_by_role("row", name=re.compile(APP))
     expect(row.get_by_text("1.0.0")).to_be_visible()
     expect(row.get_by_text("可信")).to_be_visible()
@@ -111,7 +111,7 @@ def test_install_upgrade_keeping_a_local_change_and_refuse_a_tampered_package(pa
     keep_screenshot(page, "market-upgrade-plan", tmp_path)
     dialog.get_by_role("button", name="应用升级").click()
     expect(dialog.get_by_text("已升级到 1.1.0")).to_be_visible()
-    dialog.get_by_role("button", name="关闭").click()
+    dialog.get_by_role("button", name="完成").click()
     expect(page.get_by_role("row", name=re.compile(APP)).get_by_text("1.1.0")).to_be_visible()
     labels = fields_of(site)
     assert labels["customer"] == {"zh-CN": "报修客户", "en": "Requester"}

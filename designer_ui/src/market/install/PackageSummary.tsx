@@ -18,7 +18,7 @@ export function PackageSummary({ upload }: { upload: PackageUpload }) {
         message={t(`install.signature.${status}`)}
         description={upload.signature.key_id ? t('install.signature.key', { key: upload.signature.key_id }) : undefined}
       />
-      <Descriptions size="small" column={2} bordered>
+      <Descriptions size="small" column={2} bordered labelStyle={{ whiteSpace: 'nowrap' }}>
         <Descriptions.Item label={t('install.name')}>{pickLabel(info.name, i18n.language, info.key)}</Descriptions.Item>
         <Descriptions.Item label={t('install.version')}>{info.version}</Descriptions.Item>
         <Descriptions.Item label={t('install.publisher')}>{info.publisher ?? info.author ?? '—'}</Descriptions.Item>

@@ -42,7 +42,7 @@ export function UploadStep({ onUploaded }: { onUploaded: (upload: PackageUpload)
           message={t('install.refused')}
           description={
             error instanceof ApiError
-              ? [error.message, ...error.errors.map((e) => `${e.path}: ${e.message}`)].join('\n')
+              ? [error.message, ...error.errors.map((e) => (e.message === error.message ? e.path : `${e.path}: ${e.message}`))].join('\n')
               : String(error)
           }
           style={{ whiteSpace: 'pre-wrap' }}
