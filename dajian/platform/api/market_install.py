@@ -13,6 +13,7 @@ from dajian.platform.api.audiences import ADMIN
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, ReadConn, RehearsalConn, TransactionalRoute, transaction
 from dajian.platform.api.files import RAW_BODY
+from dajian.platform.api.params import INT32_MAX
 from dajian.platform.api.schemas import market_install as out
 from dajian.platform.api.schemas.responses import SIGNED_IN, answers, errors
 from dajian.platform.api.templates import _read_body
@@ -22,8 +23,8 @@ from dajian.platform.principal import Principal
 
 router = APIRouter(prefix=V1 + "/admin/market", tags=[ADMIN], route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
-Digest = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="the package's sha256 (its upload id)")]
-AppKey = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
+Digest = Annotated[str, Path(max_length=64, description="the package's sha256 (its upload id)")]
+AppKey = Annotated[str, Path(max_length=63)]
 
 
 class NewKey(BaseModel):
@@ -42,7 +43,8 @@ class UpgradeOptions(BaseModel):
     allow_unsigned: bool = False
     resolutions: dict[Annotated[str, Field(max_length=2000)], Literal["local", "new"]] = Field(
         default_factory=dict, max_length=1000, description="conflict path -> the side to keep")
-    expected_version: int | None = Field(default=None, ge=0, description="from the preview; 409 if the app moved on")
+    expected_version: int | None = Field(default=None, ge=0, le=INT32_MAX,
+                                         description="from the preview; 409 if the app moved on")
 
 
 @router.get("/keys", **answers(list[out.TrustedKey], *SIGNED_IN))
@@ -50,7 +52,7 @@ def list_keys(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
     return service.list_keys(conn, principal)
 
 
-@router.post("/keys", status_code=201, **answers(out.TrustedKey, *SIGNED_IN, 409, 422))
+@router.post("/keys", status_code=201, **answers(out.TrustedKey, *SIGNED_IN, 409, 413, 422))
 def add_key(conn: Conn, principal: Auth, body: NewKey) -> dict[str, Any]:
     return service.add_key(conn, principal, label=body.label, public_key=body.public_key)
 
@@ -81,19 +83,21 @@ def install_preview(conn: RehearsalConn, principal: Auth, digest: Digest) -> dic
     return service.install_preview(conn, principal, digest)
 
 
-@router.post("/packages/{digest}/install", **answers(out.InstallResult, *SIGNED_IN, 404, 409, 422))
+@router.post("/packages/{digest}/install", **answers(out.InstallResult, *SIGNED_IN, 404, 409, 413, 422))
 def install(conn: Conn, principal: Auth, digest: Digest, body: InstallOptions) -> dict[str, Any]:
     return service.install(conn, principal, digest, allow_unsigned=body.allow_unsigned)
 
 
-@router.post("/installs/{app_key}/upgrade-preview/{digest}", **answers(out.UpgradePreview, *SIGNED_IN, 404, 409, 422))
+@router.post("/installs/{app_key}/upgrade-preview/{digest}",
+             **answers(out.UpgradePreview, *SIGNED_IN, 404, 409, 413, 422))
 def upgrade_preview(conn: RehearsalConn, principal: Auth, app_key: AppKey, digest: Digest,
                     body: UpgradeOptions) -> dict[str, Any]:
     """The upgrade's migration plan against the live app, local changes kept, conflicts to resolve."""
     return service.upgrade_preview(conn, principal, app_key, digest, body.resolutions)
 
 
-@router.post("/installs/{app_key}/upgrade/{digest}", **answers(out.InstallResult, *SIGNED_IN, 404, 409, 422))
+@router.post("/installs/{app_key}/upgrade/{digest}", **answers(out.InstallResult, *SIGNED_IN, 404, 409, 413,
+                                                                                           422))
 def upgrade(conn: Conn, principal: Auth, app_key: AppKey, digest: Digest, body: UpgradeOptions) -> dict[str, Any]:
     return service.upgrade(conn, principal, app_key, digest, allow_unsigned=body.allow_unsigned,
                            resolutions=body.resolutions, expected_version=body.expected_version)

@@ -51,8 +51,9 @@ def _admin(principal: Principal) -> None:
 
 
 def list_keys(conn: Connection, principal: Principal) -> list[dict[str, Any]]:
-    query = (select(market_trusted_keys).where(market_trusted_keys.c.org_id == principal.org_id)
-             .order_by(market_trusted_keys.c.id))  # fmt: skip
+    k = market_trusted_keys.c
+    query = (select(k.key_id, k.label, k.public_key, k.created_at).where(k.org_id == principal.org_id)
+             .order_by(k.id))  # fmt: skip
     return [dict(r) for r in conn.execute(query).mappings()]
 
 

@@ -5,7 +5,7 @@ A value changed on one side only takes that side's value; changed the same way o
 value; changed differently, a conflict at its path that the admin resolves (``local`` or ``new``).
 Objects merge key by key; lists of objects that all carry a distinct ``key`` (forms, fields, flows,
 rules, roles…) merge item by item, so a field added upstream and a label changed locally both survive.
-Paths name list items by key: ``/forms/complaint/fields/title/label/en``. Other lists are values.
+Paths name list items by key: ``/forms/ticket/fields/title/label/en``. Other lists are values.
 
     >>> merge({"a": 1, "b": 1}, {"a": 2, "b": 1}, {"a": 1, "b": 3}).merged
     {'a': 2, 'b': 3}

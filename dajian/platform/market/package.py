@@ -239,7 +239,7 @@ def _part_index(manifest: dict[str, Any], files: dict[str, bytes]) -> dict[str, 
 
 def locate(issues: list[Issue], manifest: dict[str, Any], files: dict[str, bytes]) -> list[Issue]:
     """Definition issues (``/forms/4/fields/2/kind``) with the file and the path inside it
-    (``forms/complaint.json`` ``/fields/2/kind``)."""
+    (``forms/ticket.json`` ``/fields/2/kind``)."""
     index = _part_index(manifest, files)
     located = []
     for issue in issues:

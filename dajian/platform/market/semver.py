@@ -26,7 +26,7 @@ def _fields(form: dict[str, Any], prefix: str) -> Iterator[tuple[str, dict[str, 
 
 
 def stored_fields(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """``{"complaint.title": {...}, "order.parts.qty": {...}}``: every field of every form, sub-tables included."""
+    """``{"ticket.title": {...}, "order.parts.qty": {...}}``: every field of every form, sub-tables included."""
     found: dict[str, dict[str, Any]] = {}
     for form in doc.get("forms") or []:
         if isinstance(form, dict) and isinstance(form.get("key"), str):
@@ -37,7 +37,7 @@ def stored_fields(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Issue]:
     """Forms and fields removed or retyped from ``old`` to ``new`` (a field renamed with ``renamed_from``
-    is neither): ``[{"path": "complaint.amount", "message": "retyped from decimal to text"}]``."""
+    is neither): ``[{"path": "ticket.amount", "message": "retyped from decimal to text"}]``."""
     before, after = stored_fields(old), stored_fields(new)
     renamed = {f"{path.rsplit('.', 1)[0]}.{spec['renamed_from']}": path
                for path, spec in after.items() if spec.get("renamed_from")}

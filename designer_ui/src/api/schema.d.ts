@@ -4270,7 +4270,7 @@ export interface components {
             new_removed: boolean;
             /**
              * Path
-             * @description list items named by key: /forms/complaint/fields/title/label/en
+             * @description list items named by key: /forms/ticket/fields/title/label/en
              */
             path: string;
         };
@@ -7268,6 +7268,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
@@ -7352,6 +7361,15 @@ export interface operations {
             };
             /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7486,6 +7504,15 @@ export interface operations {
             };
             /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7728,6 +7755,15 @@ export interface operations {
             };
             /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -101,7 +101,7 @@ class InstallResult(Out):
 
 
 class MergeConflict(Out):
-    path: str = Field(description="list items named by key: /forms/complaint/fields/title/label/en")
+    path: str = Field(description="list items named by key: /forms/ticket/fields/title/label/en")
     base: Json
     local: Json
     new: Json
