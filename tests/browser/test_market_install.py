@@ -32,7 +32,8 @@ def build(tmp: Path, version: str, pem: bytes, *, serial_field: bool = False) ->
     if serial_field:
         form_file = folder / "forms" / "repair_order.json"
         form = json.loads(form_file.read_text("utf-8"))
-        form["fields"].insert(3, {"key": "serial_no", "kind": "text", "label": {"zh-CN": "产品序列号", "en": "Serial no."}})
+        serial = {"key": "serial_no", "kind": "text", "label": {"zh-CN": "产品序列号", "en": "Serial no."}}
+        form["fields"].insert(3, serial)
         form_file.write_text(json.dumps(form, ensure_ascii=False), "utf-8")
     target = tmp / f"repair_orders-{version}.dajian"
     target.write_bytes(sign_package(pack_folder(folder), pem))
