@@ -21,6 +21,7 @@ from dajian.platform.auth import create_organisation, create_user, hash_password
 from dajian.platform.config import get_settings
 from dajian.platform.db import make_engine
 from dajian.platform.errors import DajianError
+from dajian.platform.market.cli import keys_cli, template_cli
 from dajian.platform.migrate import upgrade
 from dajian.platform.models import organisations, users
 from dajian.platform.principal import Principal
@@ -34,6 +35,8 @@ cli.add_typer(user_cli, name="user")
 cli.add_typer(app_cli, name="app")
 records_cli = typer.Typer(help="Records of a published form (Excel import and export)")
 cli.add_typer(records_cli, name="records")
+cli.add_typer(template_cli, name="template")
+cli.add_typer(keys_cli, name="keys")
 console = Console()
 
 DEFAULT_ORG = "default"

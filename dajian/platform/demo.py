@@ -103,7 +103,6 @@ from dajian.platform.demo_refs import RefPools, as_moment
 from dajian.platform.demo_seed import People, install_seed
 from dajian.platform.principal import Principal
 from dajian.platform.records import create_records, form_context
-from dajian.platform.templates import load_template
 
 BATCH = 500
 CREATED = "created_at"  # a spec may draw it: the record's creation time, for fields after it and ``backdate``
@@ -495,10 +494,15 @@ def scaled(spec: Mapping[str, Any], records: int | None) -> dict[str, Any]:
 
 def install_demo(engine: Engine, principal: Principal, path: Path | str, *, password: str, records: int | None = None,
                  skip_if_present: bool = False, on_progress: Progress | None = None) -> dict[str, int]:
-    """Publish a template folder, install its seed, then its demo data (``{}`` if already there and skipped)."""
-    _, doc, seed = load_template(path)
+    """Install a template folder as a package (packed here, so the demo takes the path any package takes),
+    then its seed, then its demo data (``{}`` if already there and skipped)."""
+    from dajian.platform.market.install import install_bundled
+    from dajian.platform.market.package import load_package, pack_folder, read_package
+
+    loaded = load_package(read_package(pack_folder(path)))
+    doc, seed = loaded.doc, loaded.seed
     with engine.begin() as conn:
-        app_service.import_definition(conn, principal, doc)
+        install_bundled(conn, principal, loaded)
     spec = scaled(seed.demo or {}, records)
     first = next(iter(spec.get("scale", [])), None) or next(iter(spec.get("forms", {})), None)
     if skip_if_present and first is not None:

@@ -52,7 +52,7 @@ def _skipped(name: str) -> bool:
     return name.startswith("__MACOSX/") or PurePosixPath(name).name == ".DS_Store"
 
 
-def _checked_name(info: zipfile.ZipInfo) -> PurePosixPath:
+def _checked_name(info: zipfile.ZipInfo, suffixes: tuple[str, ...] = SUFFIXES) -> PurePosixPath:
     name = info.filename
     if "\\" in name or ":" in name or name.startswith("/"):
         raise _invalid("an absolute or Windows-style path", name)
@@ -63,8 +63,8 @@ def _checked_name(info: zipfile.ZipInfo) -> PurePosixPath:
         raise _invalid("symbolic links are refused", name)
     if info.flag_bits & 0x1:
         raise _invalid("encrypted entries are refused", name)
-    if not info.is_dir() and path.suffix.lower() not in SUFFIXES:
-        raise _invalid("a template holds only .json and .csv files", name)
+    if not info.is_dir() and path.suffix.lower() not in suffixes:
+        raise _invalid(f"a template holds only {', '.join(suffixes)} files", name)
     return path
 
 
@@ -95,7 +95,9 @@ def _check_json(name: str, data: bytes) -> None:
         raise _invalid("JSON nested too deeply", name) from None
 
 
-def _entries(source: IO[bytes]) -> Iterator[tuple[PurePosixPath, bytes]]:
+def entries(source: IO[bytes], *, suffixes: tuple[str, ...] = SUFFIXES) -> Iterator[tuple[PurePosixPath, bytes]]:
+    """Every file of a hostile archive with its checked path, JSON files parsed once to prove they are JSON;
+    ``suffixes`` are the kinds of file allowed (``market.package`` adds screenshots)."""
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -108,7 +110,7 @@ def _entries(source: IO[bytes]) -> Iterator[tuple[PurePosixPath, bytes]]:
             raise _too_large(f"the archive expands to more than {MAX_TOTAL // MiB} MiB")
         total = 0
         for info in infos:
-            path = _checked_name(info)
+            path = _checked_name(info, suffixes)
             if info.is_dir():
                 continue
             try:
@@ -123,7 +125,7 @@ def _entries(source: IO[bytes]) -> Iterator[tuple[PurePosixPath, bytes]]:
 
 def unpack(source: IO[bytes], into: Path) -> Path:
     """Check and write the archive's files under ``into`` (an empty folder); the template's root."""
-    for path, data in _entries(source):
+    for path, data in entries(source):
         target = into.joinpath(*path.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -23,7 +23,7 @@ const ProfilePage = lazyPage(() => import('./runtime/ProfilePage'), 'ProfilePage
 const AppLayout = lazyPage(() => import('./runtime/AppLayout'), 'AppLayout')
 const AppHome = lazyPage(() => import('./runtime/AppHome'), 'AppHome', ['inbox', 'side'])
 const NotFound = lazyPage(() => import('./runtime/Placeholder'), 'NotFound')
-const AdminRoutes = lazyPage(() => import('./admin/AdminRoutes'), 'AdminRoutes', ['admin'])
+const AdminRoutes = lazyPage(() => import('./admin/AdminRoutes'), 'AdminRoutes', ['admin', 'install'])
 const PublicRoutes = lazyPage(() => import('./public/PublicRoutes'), 'PublicRoutes', ['public', 'fields'])
 const DashboardPage = lazyPage(() => import('./runtime/dashboard/DashboardPage'), 'DashboardPage', ['dashboard'])
 const InboxPage = lazyPage(() => import('./runtime/inbox/InboxPage'), 'InboxPage', ['inbox', 'side'])

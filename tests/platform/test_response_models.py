@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import fastapi.routing
@@ -509,6 +510,25 @@ def test_admin_operations(org: Org, engine: Engine, recorder: Recorder) -> None:
     _ok(admin.post("/api/v1/admin/templates/import", content=doc, params={"dry_run": True}))
     _ok(admin.post("/api/v1/admin/templates/import", content=doc, params={"expected_version": 0}))
     _ok(admin.get("/api/v1/admin/memberships", params={"app": "tickets"}))
+    _seen(engine, recorder)
+
+
+def test_template_packages(org: Org, engine: Engine, recorder: Recorder, tmp_path: Path) -> None:
+    """Trusted keys, a package uploaded, previewed, installed, upgraded and archived."""
+    from tests.platform.test_market_install import PUBLIC_KEY, package, v110
+
+    admin = org.client()
+    key = _ok(admin.post("/api/v1/admin/market/keys", json={"label": "Acme", "public_key": PUBLIC_KEY}), 201)
+    _ok(admin.get("/api/v1/admin/market/keys"))
+    first = _ok(admin.post("/api/v1/admin/market/packages", content=package(tmp_path, ticket_app(), "1.0.0")), 201)
+    _ok(admin.post(f"/api/v1/admin/market/packages/{first['id']}/install-preview"))
+    _ok(admin.post(f"/api/v1/admin/market/packages/{first['id']}/install", json={}))
+    _ok(admin.get("/api/v1/admin/market/installs"))
+    newer = _ok(admin.post("/api/v1/admin/market/packages", content=package(tmp_path, v110(), "1.1.0")), 201)
+    _ok(admin.post(f"/api/v1/admin/market/installs/tickets/upgrade-preview/{newer['id']}", json={}))
+    _ok(admin.post(f"/api/v1/admin/market/installs/tickets/upgrade/{newer['id']}", json={}))
+    _ok(admin.post("/api/v1/admin/market/installs/tickets/uninstall"))
+    assert admin.delete(f"/api/v1/admin/market/keys/{key['key_id']}").status_code == 204
     _seen(engine, recorder)
 
 

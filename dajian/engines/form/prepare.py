@@ -47,6 +47,8 @@ def prepare(
         if key in incoming:
             out.rows[key] = _child_rows(child, incoming[key], key, ctx, out, locale)
             record[key] = out.rows[key]
+        elif record.get(key):  # stored rows as read back (decimals as text): typed again for the formulas
+            record[key] = [{**row, **child.coerce(row, partial=True)[0]} for row in record[key]]
         record.setdefault(key, [])
     _formulas(form, record, ctx, out)
     out.states = _states(form, record, ctx, out)

@@ -84,6 +84,17 @@ ROUTES: dict[tuple[str, str], Need] = {
     # templates: install or upgrade an app from a package, export one (a definition may hold channel secrets)
     ("POST", V1 + "/admin/templates/import"): ADMIN_APPS,
     ("GET", V1 + "/admin/apps/{app_key}/template.zip"): Need("apps:read", "admin"),
+    # template packages (.dajian): trusted publisher keys, upload, install / upgrade with previews, archive
+    ("GET", V1 + "/admin/market/keys"): ADMIN,
+    ("POST", V1 + "/admin/market/keys"): ADMIN,
+    ("DELETE", V1 + "/admin/market/keys/{key_id}"): ADMIN,
+    ("POST", V1 + "/admin/market/packages"): ADMIN_APPS,
+    ("POST", V1 + "/admin/market/packages/{digest}/install-preview"): ADMIN_APPS,
+    ("POST", V1 + "/admin/market/packages/{digest}/install"): ADMIN_APPS,
+    ("GET", V1 + "/admin/market/installs"): Need("apps:read", "admin"),
+    ("POST", V1 + "/admin/market/installs/{app_key}/upgrade-preview/{digest}"): ADMIN_APPS,
+    ("POST", V1 + "/admin/market/installs/{app_key}/upgrade/{digest}"): ADMIN_APPS,
+    ("POST", V1 + "/admin/market/installs/{app_key}/uninstall"): ADMIN_APPS,
     ("GET", V1 + "/admin/webhook-allowlist"): ADMIN,
     ("PUT", V1 + "/admin/webhook-allowlist"): ADMIN,
     # app design: drafts, definitions, versions and exports may hold channel secrets

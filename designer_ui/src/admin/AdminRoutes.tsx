@@ -1,6 +1,7 @@
 import { Layout, Menu, Result, Spin } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router'
+import { PackagesPage } from '../market/install/PackagesPage'
 import { useMe } from '../session'
 import { AppsPage } from './AppsPage'
 import { AuditPage } from './AuditPage'
@@ -10,7 +11,7 @@ import { JobsPage } from './JobsPage'
 import { TokensPage } from './TokensPage'
 import { UsersPage } from './UsersPage'
 
-const SECTIONS = ['users', 'departments', 'tokens', 'jobs', 'deliveries', 'audit', 'apps'] as const
+const SECTIONS = ['users', 'departments', 'tokens', 'jobs', 'deliveries', 'audit', 'apps', 'packages'] as const
 
 /** /admin/* — the administrators' console; everyone else gets a 403 page (the server refuses them too). */
 export function AdminRoutes() {
@@ -43,6 +44,7 @@ export function AdminRoutes() {
           <Route path="deliveries" element={<DeliveriesPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="apps" element={<AppsPage />} />
+          <Route path="packages" element={<PackagesPage />} />
           <Route path="*" element={<Navigate to="users" replace />} />
         </Routes>
       </Layout.Content>

@@ -155,6 +155,13 @@ export function AppsPage() {
       <Typography.Title level={3} id="admin-apps-title">
         {t('admin.nav.apps')}
       </Typography.Title>
+      <Alert
+        type="info"
+        showIcon
+        style={{ marginBottom: 16 }}
+        message={t('admin.apps.packagesHint')}
+        action={<Button onClick={() => navigate('/admin/packages')}>{t('admin.apps.packagesOpen')}</Button>}
+      />
       <ImportCard />
       {apps.error ? (
         <ErrorState error={apps.error} onRetry={() => void apps.refetch()} />

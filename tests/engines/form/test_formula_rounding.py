@@ -57,3 +57,20 @@ def test_an_integer_result_is_rounded_half_away_from_zero() -> None:
 def test_what_the_user_typed_is_still_refused() -> None:
     _, issues = computed({"amount": "1.234", "qty": 1})
     assert issues == [{"path": "/amount", "message": "at most 2 decimal places"}]
+
+
+def test_a_sub_table_total_is_recomputed_from_stored_rows_read_back_as_text() -> None:
+    """Editing another field of a record: its stored sub-table rows come back as dumped JSON (decimals as
+    text), and ``qty * price`` must still multiply numbers (it once repeated the text: "35.5035.50")."""
+    form = compile_form(FormDef.model_validate({"key": "r", "label": {"en": "R"}, "fields": [
+        {"key": "note", "kind": "text", "label": {"en": "note"}},
+        {"key": "parts", "kind": "subtable", "label": {"en": "parts"}, "fields": [
+            {"key": "qty", "kind": "integer", "label": {"en": "qty"}},
+            {"key": "price", "kind": "decimal", "label": {"en": "price"}, "scale": 2}]},
+        {"key": "total", "kind": "formula", "label": {"en": "total"}, "formula": "SUM(parts, qty * price)",
+         "config": {"result": "decimal", "scale": 2}},
+    ]}), table_name="f1_r")
+    stored = {"note": None, "total": Decimal("191.00"),
+              "parts": [{"id": 1, "qty": 2, "price": "35.50"}, {"id": 2, "qty": 1, "price": "120.00"}]}
+    done = prepare(form, {"note": "called back"}, existing=stored, ctx=CTX)
+    assert done.issues == [] and done.record["total"] == Decimal("191.00")

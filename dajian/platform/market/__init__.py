@@ -1,0 +1,1 @@
+"""Template packages (``package``), their version rules (``semver``), and installing them into an organisation."""

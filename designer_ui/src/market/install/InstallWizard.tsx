@@ -1,0 +1,142 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { Alert, Button, Checkbox, Modal, Progress, Result, Space, Steps } from 'antd'
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useNavigate } from 'react-router'
+import { api, ApiError, unwrap } from '../../api/client'
+import { CreatesList } from './CreatesList'
+import { PackageSummary } from './PackageSummary'
+import { INSTALLS_KEY, type InstallPreview, type PackageUpload } from './queries'
+import { UploadStep } from './UploadStep'
+
+function Failure({ error }: { error: unknown }) {
+  const { t } = useTranslation()
+  const lines = error instanceof ApiError ? error.errors.map((e) => `${e.path}: ${e.message}`) : []
+  return (
+    <Alert
+      type="error"
+      showIcon
+      message={error instanceof Error ? error.message : t('install.failed')}
+      description={lines.join('\n') || undefined}
+      style={{ whiteSpace: 'pre-wrap' }}
+    />
+  )
+}
+
+/** Install a package: choose the file → preview (what it creates, the plan) → options → progress → done. */
+export function InstallWizard({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { t } = useTranslation()
+  const navigate = useNavigate()
+  const queryClient = useQueryClient()
+  const [step, setStep] = useState(0)
+  const [uploaded, setUploaded] = useState<PackageUpload | null>(null)
+  const [preview, setPreview] = useState<InstallPreview | null>(null)
+  const [allowUnsigned, setAllowUnsigned] = useState(false)
+  const loadPreview = useMutation({
+    mutationFn: async (digest: string) =>
+      unwrap(await api.POST('/api/v1/admin/market/packages/{digest}/install-preview', { params: { path: { digest } } })),
+    onSuccess: (answer) => setPreview(answer),
+  })
+  const install = useMutation({
+    mutationFn: async (digest: string) =>
+      unwrap(
+        await api.POST('/api/v1/admin/market/packages/{digest}/install', {
+          params: { path: { digest } },
+          body: { allow_unsigned: allowUnsigned },
+        }),
+      ),
+    onSuccess: async () => {
+      setStep(4)
+      await queryClient.invalidateQueries({ queryKey: INSTALLS_KEY })
+      await queryClient.invalidateQueries({ queryKey: ['apps'] })
+    },
+    onError: () => setStep(2),
+  })
+  const close = () => {
+    setStep(0)
+    setUploaded(null)
+    setPreview(null)
+    setAllowUnsigned(false)
+    install.reset()
+    loadPreview.reset()
+    onClose()
+  }
+  const trusted = uploaded?.signature.status === 'trusted'
+  const steps = ['choose', 'preview', 'options', 'progress', 'done'].map((key) => ({ title: t(`install.steps.${key}`) }))
+  return (
+    <Modal open={open} title={t('install.title')} onCancel={close} footer={null} width={820} destroyOnClose>
+      <Steps current={step} items={steps} size="small" style={{ marginBottom: 16 }} />
+      {step === 0 && (
+        <UploadStep
+          onUploaded={(answer) => {
+            setUploaded(answer)
+            setStep(1)
+            loadPreview.mutate(answer.id)
+          }}
+        />
+      )}
+      {step === 1 && uploaded && (
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <PackageSummary upload={uploaded} />
+          {uploaded.app_exists && <Alert type="warning" showIcon message={t('install.exists')} />}
+          {loadPreview.isPending && <Progress percent={100} status="active" showInfo={false} aria-label={t('install.previewing')} />}
+          {loadPreview.error && <Failure error={loadPreview.error} />}
+          {preview && <CreatesList creates={preview.creates} />}
+          <Space>
+            <Button onClick={close}>{t('install.cancel')}</Button>
+            <Button type="primary" disabled={!preview || uploaded.app_exists} onClick={() => setStep(2)}>
+              {t('install.next')}
+            </Button>
+          </Space>
+        </Space>
+      )}
+      {step === 2 && uploaded && (
+        <Space direction="vertical" style={{ width: '100%' }}>
+          {!trusted && (
+            <Alert
+              type="warning"
+              showIcon
+              message={t(`install.signature.${uploaded.signature.status}`)}
+              description={
+                <Checkbox checked={allowUnsigned} onChange={(event) => setAllowUnsigned(event.target.checked)}>
+                  {t('install.allowUnsigned')}
+                </Checkbox>
+              }
+            />
+          )}
+          {trusted && <Alert type="success" showIcon message={t('install.readyTrusted')} />}
+          {install.error && <Failure error={install.error} />}
+          <Space>
+            <Button onClick={() => setStep(1)}>{t('install.back')}</Button>
+            <Button
+              type="primary"
+              disabled={!trusted && !allowUnsigned}
+              onClick={() => {
+                setStep(3)
+                install.mutate(uploaded.id)
+              }}
+            >
+              {t('install.install')}
+            </Button>
+          </Space>
+        </Space>
+      )}
+      {step === 3 && <Progress percent={100} status="active" showInfo={false} aria-label={t('install.installing')} />}
+      {step === 4 && install.data && (
+        <Result
+          status="success"
+          title={t('install.done', { version: install.data.version })}
+          subTitle={install.data.warning ?? undefined}
+          extra={[
+            <Button key="open" type="primary" onClick={() => navigate(`/a/${install.data.app}`)}>
+              {t('install.openApp')}
+            </Button>,
+            <Button key="close" onClick={close}>
+              {t('install.close')}
+            </Button>,
+          ]}
+        />
+      )}
+    </Modal>
+  )
+}
