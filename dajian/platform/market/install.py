@@ -44,7 +44,7 @@ SCHEDULED = ("cron", "time")
 
 def _admin(principal: Principal) -> None:
     if not principal.is_org_admin:
-        raise Forbidden("only organisation administrators may install templates")
+        raise Forbidden("only organisation administrators may install templates", reason="admins_only")
 
 
 # -- trusted publisher keys -----------------------------------------------------------------------
