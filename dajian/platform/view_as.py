@@ -70,7 +70,8 @@ def _condition(runtime: RuntimeApp, form_key: str, who: Principal,
 
     def compiled(expression: Any) -> ColumnElement[bool]:
         try:
-            return compile_one(expression)
+            built: ColumnElement[bool] = compile_one(expression)
+            return built
         except (ExprError, ValueError) as exc:
             path = paths.get(id(expression), "/roles")
             raise Invalid("a role's condition is invalid", errors=[{"path": path, "message": str(exc)}]) from None

@@ -441,6 +441,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_key}/draft/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Members
+         * @description The app's people with their roles, each role's member count, and the organisation's departments.
+         */
+        get: operations["role_design_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_key}/draft/messages/preview": {
         parameters: {
             query?: never;
@@ -477,6 +497,28 @@ export interface paths {
          *     condition held and what each would set and send — nothing is written.
          */
         post: operations["rule_design_dry_run_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/draft/view-as": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * View As
+         * @description A page of a form's list as a person (or a role set and department) would see it once the draft is
+         *     published: the one permission check with the draft's roles, on the published records. Nothing but the
+         *     audit entry is written.
+         */
+        post: operations["role_design_view_as"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2527,7 +2569,7 @@ export interface components {
             /** Id */
             id: number;
             /** Mentions */
-            mentions: components["schemas"]["Person"][];
+            mentions: components["schemas"]["dajian__platform__api__schemas__runtime__Person"][];
             /**
              * Public
              * @description shown to the customer in the status look-up
@@ -2621,12 +2663,57 @@ export interface components {
             /** Record Id */
             record_id: number;
         };
+        /** Department */
+        dajian__platform__api__schemas__admin__Department: {
+            /** Id */
+            id: number;
+            /** Key */
+            key: string;
+            /** Manager Id */
+            manager_id: number | null;
+            /** Name */
+            name: string;
+            /** Parent Id */
+            parent_id: number | null;
+            /**
+             * Path
+             * @description every ancestor id, e.g. "/1/4/9/"
+             */
+            path: string;
+        };
         /** Validation */
         dajian__platform__api__schemas__common__Validation: {
             /** Errors */
             errors: components["schemas"]["Problem"][];
             /** Valid */
             valid: boolean;
+        };
+        /** Department */
+        dajian__platform__api__schemas__roles__Department: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** Person */
+        dajian__platform__api__schemas__roles__Person: {
+            /** Dept Id */
+            dept_id: number | null;
+            /** Display Name */
+            display_name: string;
+            /** Roles */
+            roles: string[];
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
+        };
+        /** Person */
+        dajian__platform__api__schemas__runtime__Person: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
         };
         /** DashboardBody */
         DashboardBody: {
@@ -2725,24 +2812,6 @@ export interface components {
             items: components["schemas"]["Delivery"][];
             /** Next Before Id */
             next_before_id: number | null;
-        };
-        /** Department */
-        Department: {
-            /** Id */
-            id: number;
-            /** Key */
-            key: string;
-            /** Manager Id */
-            manager_id: number | null;
-            /** Name */
-            name: string;
-            /** Parent Id */
-            parent_id: number | null;
-            /**
-             * Path
-             * @description every ancestor id, e.g. "/1/4/9/"
-             */
-            path: string;
         };
         /** DepartmentManager */
         DepartmentManager: {
@@ -3942,6 +4011,20 @@ export interface components {
              */
             locale?: string | null;
         };
+        /** Members */
+        Members: {
+            /** Departments */
+            departments: components["schemas"]["dajian__platform__api__schemas__roles__Department"][];
+            /** People */
+            people: components["schemas"]["dajian__platform__api__schemas__roles__Person"][];
+            /**
+             * Role Members
+             * @description members per role key
+             */
+            role_members: {
+                [key: string]: number;
+            };
+        };
         /** Membership */
         Membership: {
             /** App */
@@ -4398,13 +4481,6 @@ export interface components {
              * @description soonest due first
              */
             items: components["schemas"]["InboxTask"][];
-        };
-        /** Person */
-        Person: {
-            /** Id */
-            id: number;
-            /** Name */
-            name: string;
         };
         /** Pivot */
         Pivot: {
@@ -5691,6 +5767,90 @@ export interface components {
             /** Parent Id */
             parent_id: number | null;
         };
+        /** ViewAs */
+        ViewAs: {
+            /**
+             * Actions
+             * @description what the draft's roles let them do on this form
+             */
+            actions: string[];
+            /**
+             * Allowed
+             * @description false: they may not read this form at all (see reason)
+             */
+            allowed: boolean;
+            /**
+             * Fields
+             * @description the fields they may read
+             */
+            fields: string[];
+            /** Items */
+            items: components["schemas"]["Record"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            principal: components["schemas"]["ViewedAs"];
+            /** Reason */
+            reason: string | null;
+            /** Total */
+            total?: number | null;
+            /** Total Is Exact */
+            total_is_exact?: boolean | null;
+            /**
+             * Unknown Roles
+             * @description role keys the person holds that the draft no longer has
+             */
+            unknown_roles: string[];
+            /**
+             * Writable
+             * @description the fields they may write
+             */
+            writable: string[];
+        };
+        /** ViewAsBody */
+        ViewAsBody: {
+            /** After */
+            after?: string | null;
+            /**
+             * Dept Id
+             * @description without user_id: in this department
+             */
+            dept_id?: number | null;
+            /** Form */
+            form: string;
+            /**
+             * Limit
+             * @default 50
+             */
+            limit: number;
+            /**
+             * Roles
+             * @description without user_id: these roles
+             */
+            roles?: string[] | null;
+            /**
+             * User Id
+             * @description a person of the organisation (their roles in the app)
+             */
+            user_id?: number | null;
+        };
+        /** ViewedAs */
+        ViewedAs: {
+            /** Dept Id */
+            dept_id: number | null;
+            /** Display Name */
+            display_name: string | null;
+            /** Is Org Admin */
+            is_org_admin: boolean;
+            /** Roles */
+            roles: string[];
+            /**
+             * User Id
+             * @description null: a role set and department standing for a new person
+             */
+            user_id: number | null;
+            /** Username */
+            username: string | null;
+        };
         /** ViewIn */
         ViewIn: {
             /** Name */
@@ -6099,7 +6259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Department"][];
+                    "application/json": components["schemas"]["dajian__platform__api__schemas__admin__Department"][];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -6159,7 +6319,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Department"];
+                    "application/json": components["schemas"]["dajian__platform__api__schemas__admin__Department"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -8142,6 +8302,82 @@ export interface operations {
             };
         };
     };
+    role_design_members: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Members"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     rule_design_preview_message: {
         parameters: {
             query?: never;
@@ -8262,6 +8498,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DryRun"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    role_design_view_as: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ViewAsBody"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewAs"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
