@@ -30,7 +30,7 @@ const InboxPage = lazyPage(() => import('./runtime/inbox/InboxPage'), 'InboxPage
 const FormListPage = lazyPage(() => import('./runtime/list/FormListPage'), 'FormListPage', ['list'])
 const RecordPage = lazyPage(() => import('./runtime/record/RecordPage'), 'RecordPage', ['record', 'side', 'fields'])
 // the designer (and @dnd-kit, ajv) loads only when someone opens it
-const DesignerPage = lazyPage(() => import('./designer/DesignerPage'), 'DesignerPage', ['designer', 'fields', 'dashboard'])
+const DesignerPage = lazyPage(() => import('./designer/DesignerPage'), 'DesignerPage', ['designer', 'fields', 'dashboard', 'roles', 'appsettings'])
 
 function PageSpinner() {
   return (
@@ -67,6 +67,8 @@ const router = createBrowserRouter([
       { path: '/design/:app/forms/:form', element: <DesignerPage /> },
       { path: '/design/:app/flows/:flow', element: <DesignerPage /> },
       { path: '/design/:app/rules/:rule?', element: <DesignerPage /> },
+      { path: '/design/:app/roles/:role?', element: <DesignerPage /> },
+      { path: '/design/:app/settings', element: <DesignerPage /> },
       { path: '/design/:app/reports/:report?', element: <DesignerPage /> },
       { path: '/design/:app/dashboards/:dashboard?', element: <DesignerPage /> },
       {

@@ -2569,7 +2569,7 @@ export interface components {
             /** Id */
             id: number;
             /** Mentions */
-            mentions: components["schemas"]["dajian__platform__api__schemas__runtime__Person"][];
+            mentions: components["schemas"]["Person"][];
             /**
              * Public
              * @description shown to the customer in the status look-up
@@ -2663,57 +2663,12 @@ export interface components {
             /** Record Id */
             record_id: number;
         };
-        /** Department */
-        dajian__platform__api__schemas__admin__Department: {
-            /** Id */
-            id: number;
-            /** Key */
-            key: string;
-            /** Manager Id */
-            manager_id: number | null;
-            /** Name */
-            name: string;
-            /** Parent Id */
-            parent_id: number | null;
-            /**
-             * Path
-             * @description every ancestor id, e.g. "/1/4/9/"
-             */
-            path: string;
-        };
         /** Validation */
         dajian__platform__api__schemas__common__Validation: {
             /** Errors */
             errors: components["schemas"]["Problem"][];
             /** Valid */
             valid: boolean;
-        };
-        /** Department */
-        dajian__platform__api__schemas__roles__Department: {
-            /** Id */
-            id: number;
-            /** Name */
-            name: string;
-        };
-        /** Person */
-        dajian__platform__api__schemas__roles__Person: {
-            /** Dept Id */
-            dept_id: number | null;
-            /** Display Name */
-            display_name: string;
-            /** Roles */
-            roles: string[];
-            /** User Id */
-            user_id: number;
-            /** Username */
-            username: string;
-        };
-        /** Person */
-        dajian__platform__api__schemas__runtime__Person: {
-            /** Id */
-            id: number;
-            /** Name */
-            name: string;
         };
         /** DashboardBody */
         DashboardBody: {
@@ -2812,6 +2767,24 @@ export interface components {
             items: components["schemas"]["Delivery"][];
             /** Next Before Id */
             next_before_id: number | null;
+        };
+        /** Department */
+        Department: {
+            /** Id */
+            id: number;
+            /** Key */
+            key: string;
+            /** Manager Id */
+            manager_id: number | null;
+            /** Name */
+            name: string;
+            /** Parent Id */
+            parent_id: number | null;
+            /**
+             * Path
+             * @description every ancestor id, e.g. "/1/4/9/"
+             */
+            path: string;
         };
         /** DepartmentManager */
         DepartmentManager: {
@@ -4011,20 +3984,6 @@ export interface components {
              */
             locale?: string | null;
         };
-        /** Members */
-        Members: {
-            /** Departments */
-            departments: components["schemas"]["dajian__platform__api__schemas__roles__Department"][];
-            /** People */
-            people: components["schemas"]["dajian__platform__api__schemas__roles__Person"][];
-            /**
-             * Role Members
-             * @description members per role key
-             */
-            role_members: {
-                [key: string]: number;
-            };
-        };
         /** Membership */
         Membership: {
             /** App */
@@ -4481,6 +4440,13 @@ export interface components {
              * @description soonest due first
              */
             items: components["schemas"]["InboxTask"][];
+        };
+        /** Person */
+        Person: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
         };
         /** Pivot */
         Pivot: {
@@ -4945,6 +4911,13 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** RoleDepartment */
+        RoleDepartment: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
         /** RoleGrant */
         RoleGrant: {
             /** App */
@@ -4953,6 +4926,33 @@ export interface components {
             role: string;
             /** User Id */
             user_id: number;
+        };
+        /** RoleMember */
+        RoleMember: {
+            /** Dept Id */
+            dept_id: number | null;
+            /** Display Name */
+            display_name: string;
+            /** Roles */
+            roles: string[];
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
+        };
+        /** RoleMembers */
+        RoleMembers: {
+            /** Departments */
+            departments: components["schemas"]["RoleDepartment"][];
+            /** People */
+            people: components["schemas"]["RoleMember"][];
+            /**
+             * Role Members
+             * @description members per role key
+             */
+            role_members: {
+                [key: string]: number;
+            };
         };
         /**
          * RoleMembership
@@ -6259,7 +6259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dajian__platform__api__schemas__admin__Department"][];
+                    "application/json": components["schemas"]["Department"][];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -6319,7 +6319,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dajian__platform__api__schemas__admin__Department"];
+                    "application/json": components["schemas"]["Department"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -8328,7 +8328,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Members"];
+                    "application/json": components["schemas"]["RoleMembers"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */

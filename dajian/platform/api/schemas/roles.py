@@ -31,7 +31,7 @@ class ViewAs(Out):
     total_is_exact: bool | None = None
 
 
-class Person(Out):
+class RoleMember(Out):
     user_id: int
     display_name: str
     username: str
@@ -39,12 +39,12 @@ class Person(Out):
     roles: list[str]
 
 
-class Department(Out):
+class RoleDepartment(Out):
     id: int
     name: str
 
 
-class Members(Out):
-    people: list[Person]
+class RoleMembers(Out):
+    people: list[RoleMember]
     role_members: dict[str, int] = Field(description="members per role key")
-    departments: list[Department]
+    departments: list[RoleDepartment]

@@ -38,7 +38,8 @@ export function rolesOf(doc: unknown): Role[] {
   return Array.isArray(roles) ? roles.filter(isObj).map((r) => r as unknown as Role) : []
 }
 
-export interface FormInfo { key: string; label?: Label; fields: { key: string; label?: Label }[] }
+export interface FieldInfo { key: string; label?: Label; kind: string; options?: { value: string; label: Label; color?: string | null }[] }
+export interface FormInfo { key: string; label?: Label; fields: FieldInfo[] }
 
 export function formsOf(doc: unknown): FormInfo[] {
   const forms = getAt(doc, ['forms'])
@@ -47,7 +48,8 @@ export function formsOf(doc: unknown): FormInfo[] {
     key: String(f.key), label: f.label as Label | undefined,
     fields: (Array.isArray(f.fields) ? f.fields.filter(isObj) : [])
       .filter((x) => x.kind !== 'section' && x.kind !== 'tab')
-      .map((x) => ({ key: String(x.key), label: x.label as Label | undefined })),
+      .map((x) => ({ key: String(x.key), label: x.label as Label | undefined, kind: String(x.kind),
+        ...(Array.isArray(x.options) ? { options: x.options as FieldInfo['options'] } : {}) })),
   }))
 }
 
