@@ -21,10 +21,10 @@ export function RoleMatrix({ store, doc, ri, roleName, forms, flagged }: Props) 
   const { t, i18n } = useTranslation()
   const formName = (f: FormInfo) => pickLabel(f.label, i18n.language, f.key)
   const columns = [
-    { title: t('roles.form'), key: 'form', width: 150, render: (_: unknown, f: FormInfo) => <span>{formName(f)}
+    { title: t('roles.form'), key: 'form', width: 110, render: (_: unknown, f: FormInfo) => <span>{formName(f)}
       {flagged.has(f.key) && <Tag color="red" style={{ marginLeft: 6 }}>{t('roles.problem')}</Tag>}</span> },
     ...ACTIONS.map((action) => ({
-      title: t(`roles.actions.${action}`), key: action, width: 64, align: 'center' as const,
+      title: t(`roles.actions.${action}`), key: action, width: 52, align: 'center' as const,
       render: (_: unknown, f: FormInfo) => {
         const perm = permissionOf(doc, ri, f.key)
         const implied = action !== 'manage' && allows(perm, 'manage')
@@ -33,21 +33,21 @@ export function RoleMatrix({ store, doc, ri, roleName, forms, flagged }: Props) 
           onChange={(e) => store.edit(actionOps(doc, ri, f.key, action, e.target.checked))} />
       },
     })),
-    { title: t('roles.rowScope'), key: 'scope', width: 150, render: (_: unknown, f: FormInfo) => {
+    { title: t('roles.rowScope'), key: 'scope', width: 136, render: (_: unknown, f: FormInfo) => {
       const perm = permissionOf(doc, ri, f.key)
-      return <Select size="small" style={{ width: 140 }} disabled={!perm} value={perm ? perm.row_scope ?? 'own' : undefined}
+      return <Select size="small" style={{ width: 126 }} disabled={!perm} value={perm ? perm.row_scope ?? 'own' : undefined}
         aria-label={t('roles.rowScopeOf', { role: roleName, form: formName(f) })}
         options={ROW_SCOPES.map((s) => ({ value: s, label: t(`roles.scopes.${s}`) }))}
         onChange={(s: RowScope) => store.edit(rowScopeOps(doc, ri, f.key, s))} />
     } },
-    { title: t('roles.alsoWhere'), key: 'also', render: (_: unknown, f: FormInfo) => {
+    { title: t('roles.alsoWhere'), key: 'also', width: 300, render: (_: unknown, f: FormInfo) => {
       const perm = permissionOf(doc, ri, f.key)
       return perm ? <ExpressionInput key={`${String(ri)}-${f.key}`} id={`also-${String(ri)}-${f.key}`}
         ariaLabel={t('roles.alsoWhereOf', { role: roleName, form: formName(f) })} value={perm.also_where ?? null}
         onChange={(text) => store.edit(alsoWhereOps(doc, ri, f.key, text))} /> : null
     } },
   ]
-  return <Table<FormInfo> size="small" rowKey="key" pagination={false} dataSource={forms} columns={columns}
+  return <Table<FormInfo> size="small" rowKey="key" pagination={false} scroll={{ x: 'max-content' }} dataSource={forms} columns={columns}
     aria-label={t('roles.matrixOf', { role: roleName })}
     expandable={{ expandedRowRender: (f) => <FieldAccess store={store} doc={doc} ri={ri} form={f} roleName={roleName} />,
       rowExpandable: (f) => permissionOf(doc, ri, f.key) !== undefined && f.fields.length > 0 }} />

@@ -29,14 +29,14 @@ export function ViewAsPanel({ appKey, store, roles, forms }: Props) {
   const [deptId, setDeptId] = useState<number>()
   const [form, setForm] = useState<string | undefined>(forms[0]?.key)
   const run = useMutation({
-    mutationFn: async (): Promise<ViewAs> => {
+    mutationFn: async (key: string): Promise<ViewAs> => {
       await store.flush() // the server reads the saved draft
-      return viewAs(appKey, mode === 'user' ? { form: form ?? '', user_id: userId }
-        : { form: form ?? '', roles: roleKeys, ...(deptId !== undefined ? { dept_id: deptId } : {}) })
+      return viewAs(appKey, mode === 'user' ? { form: key, user_id: userId }
+        : { form: key, roles: roleKeys, ...(deptId !== undefined ? { dept_id: deptId } : {}) })
     },
   })
   const ready = form !== undefined && (mode === 'user' ? userId !== undefined : roleKeys.length > 0)
-  const formInfo = forms.find((f) => f.key === form)
+  const formInfo = forms.find((f) => f.key === run.variables)
   const answer = run.data
   const columns = (answer?.fields ?? []).slice(0, 8).map((key) => {
     const field = formInfo?.fields.find((f) => f.key === key)
@@ -64,10 +64,13 @@ export function ViewAsPanel({ appKey, store, roles, forms }: Props) {
         </>}
       <Select style={{ width: 160 }} aria-label={t('roles.viewAs.form')} value={form} onChange={setForm}
         options={forms.map((f) => ({ value: f.key, label: pickLabel(f.label, i18n.language, f.key) }))} />
-      <Button type="primary" disabled={!ready} loading={run.isPending} onClick={() => run.mutate()}>{t('roles.viewAs.show')}</Button>
+      <Button type="primary" disabled={!ready} loading={run.isPending} onClick={() => form !== undefined && run.mutate(form)}>{t('roles.viewAs.show')}</Button>
     </Space>
     {run.isError && <Alert type="error" showIcon style={{ marginTop: 12 }} message={run.error.message} />}
     {answer && <div className="roles-view-as-result">
+      <Typography.Title level={5} style={{ marginTop: 12 }}>{t('roles.viewAs.as', {
+        name: answer.principal.display_name ?? t('roles.viewAs.someone'),
+        form: formInfo ? pickLabel(formInfo.label, i18n.language, formInfo.key) : '' })}</Typography.Title>
       <Space wrap style={{ margin: '12px 0' }}>
         {answer.principal.is_org_admin && <Tag color="gold">{t('roles.viewAs.admin')}</Tag>}
         {answer.actions.map((a) => <Tag key={a}>{t(`roles.actions.${a}`, { defaultValue: a })}</Tag>)}
