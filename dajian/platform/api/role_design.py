@@ -52,7 +52,7 @@ def view_as(request: Request, conn: Conn, principal: Auth, app_key: str, body: V
                            count_cap=get_settings(request).count_cap)
 
 
-@router.get("/apps/{app_key}/draft/members", tags=[DESIGNER], **answers(out.RoleMembers, *SIGNED_IN, 404))
+@router.get("/apps/{app_key}/draft/members", tags=[DESIGNER], **answers(out.RoleMembers, *SIGNED_IN, 404, 422))
 def members(conn: ReadConn, principal: Auth, app_key: str) -> dict[str, Any]:
     """The app's people with their roles, each role's member count, and the organisation's departments."""
     return service.members(conn, principal, app_key)

@@ -8358,7 +8358,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
