@@ -62,7 +62,7 @@ export function ViewAsPanel({ appKey, store, roles, forms }: Props) {
             value={deptId} onChange={setDeptId}
             options={(members.data?.departments ?? []).map((d) => ({ value: d.id, label: d.name }))} />
         </>}
-      <Select style={{ width: 160 }} aria-label={t('roles.viewAs.form')} value={form} onChange={setForm}
+      <Select showSearch optionFilterProp="label" style={{ width: 160 }} aria-label={t('roles.viewAs.form')} value={form} onChange={setForm}
         options={forms.map((f) => ({ value: f.key, label: pickLabel(f.label, i18n.language, f.key) }))} />
       <Button type="primary" disabled={!ready} loading={run.isPending} onClick={() => form !== undefined && run.mutate(form)}>{t('roles.viewAs.show')}</Button>
     </Space>
