@@ -91,6 +91,7 @@ def test_view_as_shows_what_the_person_sees(page: Any, site: Site, tmp_path: Pat
     expect(view.get_by_role("status")).to_have_text(f"可见 {agent['total']} 条记录")
     rows = view.get_by_role("table", name="他看到的列表").locator("tbody tr")
     expect(rows).to_have_count(min(agent["total"], 50) or 1)
+    rows.last.scroll_into_view_if_needed()
     keep_screenshot(page, "designer-roles-view-as", tmp_path)
 
 

@@ -23,6 +23,7 @@ interface Props {
 export function ViewAsPanel({ appKey, store, roles, forms }: Props) {
   const { t, i18n } = useTranslation()
   const members = useMembers(appKey)
+  const roleName = (key: string) => pickLabel(roles.find((r) => r.key === key)?.label, i18n.language, key)
   const [mode, setMode] = useState<'user' | 'role'>('user')
   const [userId, setUserId] = useState<number>()
   const [roleKeys, setRoleKeys] = useState<string[]>([])
@@ -53,7 +54,7 @@ export function ViewAsPanel({ appKey, store, roles, forms }: Props) {
       {mode === 'user'
         ? <Select showSearch optionFilterProp="label" style={{ width: 220 }} aria-label={t('roles.viewAs.user')}
           placeholder={t('roles.viewAs.user')} value={userId} onChange={setUserId} loading={members.isLoading}
-          options={(members.data?.people ?? []).map((p) => ({ value: p.user_id, label: `${p.display_name} (${p.roles.join(', ')})` }))} />
+          options={(members.data?.people ?? []).map((p) => ({ value: p.user_id, label: `${p.display_name} (${p.roles.map(roleName).join(', ')})` }))} />
         : <>
           <Select mode="multiple" style={{ width: 220 }} aria-label={t('roles.viewAs.roles')} placeholder={t('roles.viewAs.roles')}
             value={roleKeys} onChange={setRoleKeys}
