@@ -151,6 +151,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         public,
         records,
         reports,
+        role_design,
         rule_design,
         rules,
         search,
@@ -179,7 +180,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(_TooLarge, _too_large)
     for module in (auth, admin, jobs, deliveries, templates, market_install, apps, forms, records, bulk, comments,
-                   backlinks, excel, files, flows, reports, search, rules, rule_design, views, public):
+                   backlinks, excel, files, flows, reports, search, rules, rule_design, role_design, views, public):
         app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.include_router(catalog_api.router, dependencies=[Depends(enforce)])
     app.include_router(printing_api.router, dependencies=[Depends(enforce)])

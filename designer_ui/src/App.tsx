@@ -30,7 +30,7 @@ const InboxPage = lazyPage(() => import('./runtime/inbox/InboxPage'), 'InboxPage
 const FormListPage = lazyPage(() => import('./runtime/list/FormListPage'), 'FormListPage', ['list', 'print'])
 const RecordPage = lazyPage(() => import('./runtime/record/RecordPage'), 'RecordPage', ['record', 'side', 'fields', 'print'])
 // the designer (and @dnd-kit, ajv) loads only when someone opens it
-const DesignerPage = lazyPage(() => import('./designer/DesignerPage'), 'DesignerPage', ['designer', 'fields', 'dashboard', 'formula', 'print'])
+const DesignerPage = lazyPage(() => import('./designer/DesignerPage'), 'DesignerPage', ['designer', 'fields', 'dashboard', 'formula', 'print', 'roles', 'appsettings'])
 // the print view: a template's pages for the chosen records, in a frame the browser's print dialog prints
 const PrintViewPage = lazyPage(() => import('./runtime/print/PrintViewPage'), 'PrintViewPage', ['print'])
 
@@ -71,6 +71,8 @@ const router = createBrowserRouter([
       { path: '/design/:app/flows/:flow', element: <DesignerPage /> },
       { path: '/design/:app/rules/:rule?', element: <DesignerPage /> },
       { path: '/design/:app/print/:template?', element: <DesignerPage /> },
+      { path: '/design/:app/roles/:role?', element: <DesignerPage /> },
+      { path: '/design/:app/settings', element: <DesignerPage /> },
       { path: '/design/:app/reports/:report?', element: <DesignerPage /> },
       { path: '/design/:app/dashboards/:dashboard?', element: <DesignerPage /> },
       {

@@ -394,6 +394,10 @@ def test_rules_webhooks_channels_and_the_public_form(org: Org, engine: Engine, r
     _ok(desk.admin.post(f"{base}/draft/messages/preview", json={"form": "complaint", "record_id": created["id"],
                                                                  "subject": "{{ record.title }}", "body": "<p>x</p>"}))
     _ok(desk.admin.post(f"{base}/draft/webhooks/test", json={"subscription": "erp"}))
+    # the roles designer: its people and "view as" under the draft's roles
+    people = _ok(desk.admin.get(f"{base}/draft/members"))["people"]
+    _ok(desk.admin.post(f"{base}/draft/view-as", json={"form": "complaint", "user_id": people[0]["user_id"]}))
+    _ok(desk.admin.post(f"{base}/draft/view-as", json={"form": "complaint", "roles": [], "limit": 5}))
     lead = org.client("qlead")
     _ok(lead.get("/api/v1/notifications/unread-count"))
     items = _ok(lead.get("/api/v1/notifications"))["items"]

@@ -126,6 +126,8 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", _APP + "/draft/decision-tables/{table_key}/dry-run"): DESIGN,
     ("POST", _APP + "/draft/messages/preview"): DESIGN,
     ("POST", _APP + "/draft/webhooks/test"): DESIGN,  # sends one request: audited
+    ("POST", _APP + "/draft/view-as"): DESIGN,  # a list as someone would see it under the draft's roles: audited
+    ("GET", _APP + "/draft/members"): DESIGN,  # the view-as picker and each role's member count
     ("POST", _APP + "/rules/schedules/sync"): DESIGN,
     ("GET", _APP + "/webhooks"): DESIGN,
     ("GET", _APP + "/webhooks/deliveries"): DESIGN,

@@ -1,7 +1,8 @@
-import { PrinterOutlined, ThunderboltOutlined } from '@ant-design/icons'
+import { PrinterOutlined, SettingOutlined, TeamOutlined, ThunderboltOutlined } from '@ant-design/icons'
 import { lazy, type ComponentType, type ReactNode } from 'react'
 import type { Problem, DraftStore } from '../core/design/draftStore'
 import { printProblemTarget } from '../core/design/printModel'
+import { roleProblemTarget } from '../core/design/rolesModel'
 import { ruleProblemTarget } from '../core/design/rules'
 import type { Catalog } from './designerApi'
 
@@ -25,6 +26,8 @@ export interface DesignerArea {
 
 const RulesDesigner = lazy(() => import('./rules/RulesDesigner').then((m) => ({ default: m.RulesDesigner })))
 const PrintDesigner = lazy(() => import('./print/PrintDesigner').then((m) => ({ default: m.PrintDesigner })))
+const RolesDesigner = lazy(() => import('./roles/RolesDesigner').then((m) => ({ default: m.RolesDesigner })))
+const SettingsDesigner = lazy(() => import('./settings/SettingsDesigner').then((m) => ({ default: m.SettingsDesigner })))
 
 export const DESIGNER_AREAS: DesignerArea[] = [
   { path: 'rules', label: 'designer.rules.menu', icon: <ThunderboltOutlined />, Page: RulesDesigner,
@@ -37,6 +40,14 @@ export const DESIGNER_AREAS: DesignerArea[] = [
       const target = printProblemTarget(doc, problemPath)
       return target ? `print/${target.key}${target.block === null ? '' : `?block=${String(target.block)}`}` : null
     } },
+  { path: 'roles', label: 'roles.menu', icon: <TeamOutlined />, Page: RolesDesigner,
+    route: (doc, problemPath) => {
+      const target = roleProblemTarget(problemPath)
+      const key = target ? (doc as { roles?: { key?: unknown }[] }).roles?.[target.role]?.key : undefined
+      return target ? (typeof key === 'string' ? `roles/${key}` : 'roles') : null
+    } },
+  { path: 'settings', label: 'appsettings.menu', icon: <SettingOutlined />, Page: SettingsDesigner,
+    route: (_doc, problemPath) => (problemPath === '/settings' || problemPath.startsWith('/settings/') || problemPath.startsWith('/label') ? 'settings' : null) },
 ]
 
 export function areaOf(pathname: string, appKey: string): DesignerArea | undefined {
