@@ -31,9 +31,12 @@ class Settings:
     # addresses or networks of reverse proxies whose X-Forwarded-For / -Proto are believed (none by default)
     trusted_proxies: tuple[str, ...] = field(default_factory=lambda: _env_list("DAJIAN_TRUSTED_PROXIES"))
     # requests of one API process that run at once (the rest wait their turn, first come first served):
-    # beyond a few per core, more threads only share the interpreter lock and the CPU, and every request
-    # gets slower instead of some finishing sooner
-    request_threads: int = field(default_factory=lambda: _env_int("DAJIAN_REQUEST_THREADS", 8))
+    # one process runs Python on one core at a time (the interpreter lock), so a second thread only
+    # overlaps one request's database round trips with another's Python; more only share the lock and
+    # the CPU, and every request gets slower instead of some finishing sooner (bench/load.py, 2 cores, 2
+    # API processes at 100 clients: 8 threads 51 creates/s, p95 2.37 s; 4: 55/s, 2.09 s; 2: 69/s, 1.84 s).
+    # More cores: more API processes, not more threads.
+    request_threads: int = field(default_factory=lambda: _env_int("DAJIAN_REQUEST_THREADS", 2))
     # where customers reach this server: the origin of links sent in e-mails (survey links)
     public_url: str = field(default_factory=lambda: os.environ.get("DAJIAN_PUBLIC_URL", "http://127.0.0.1:8000"))
 
