@@ -22,7 +22,7 @@ TASK_ACTIONS = frozenset({*ACTION_ORDER, "add_signer"})
 SWITCHES = {  # action -> the NodeAllow switch it needs (approve needs none)
     "reject": "reject", "send_back": "send_back", "return": "return_", "transfer": "transfer",
     "delegate": "delegate", "add_signer_before": "add_signer_before", "add_signer_after": "add_signer_after",
-    "add_signer": "add_signer_after",
+    "add_signer": "add_signer_after", "cc": "cc",
 }  # fmt: skip
 _ALL_ON = NodeAllow()
 
