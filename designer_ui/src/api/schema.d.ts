@@ -1940,7 +1940,7 @@ export interface components {
         ActBody: {
             /**
              * Action
-             * @description approve | reject | return | transfer | delegate | add_signer
+             * @description approve | reject (驳回) | send_back (退回) | return | transfer (转交) | delegate | add_signer_before (前加签) | add_signer_after (后加签) | add_signer (co-signers, old clients); each as the step's `allow` block permits
              */
             action: string;
             /** Client Request Id */
@@ -1949,7 +1949,7 @@ export interface components {
             comment?: string | null;
             /**
              * Target
-             * @description reject: the node to send the flow back to
+             * @description send_back, or reject at a step whose on_reject is 'choose': the earlier step to send the flow back to
              */
             target?: string | null;
             /** Users */
@@ -3624,7 +3624,7 @@ export interface components {
         InstanceActBody: {
             /**
              * Action
-             * @description withdraw | comment | urge | cc
+             * @description withdraw | comment | urge | cc (the initiator, or the holder of an open task whose step allows cc; the people copied may read the record)
              */
             action: string;
             /** Client Request Id */
@@ -4275,6 +4275,11 @@ export interface components {
         };
         /** OpenTask */
         OpenTask: {
+            /**
+             * Actions
+             * @description what its holder may do at this step, in button order (approve, reject, send_back, return, transfer, delegate, add_signer_before, add_signer_after, cc)
+             */
+            actions: string[];
             /** Assignee Id */
             assignee_id: number;
             /** Due At */
@@ -4290,10 +4295,20 @@ export interface components {
                 [key: string]: string;
             } | null;
             /**
+             * Reject To
+             * @description reject: the steps to choose from, when the step's on_reject is 'choose'; null: the rejection goes where the step says
+             */
+            reject_to: components["schemas"]["StepChoice"][] | null;
+            /**
              * Role
              * @description approval | task | info: which actions its holder may take
              */
             role: string;
+            /**
+             * Send Back To
+             * @description send_back (退回): the earlier steps it may go back to
+             */
+            send_back_to: components["schemas"]["StepChoice"][];
             /**
              * Sla State
              * @description ok | warning | breached; null without an SLA
@@ -5189,6 +5204,15 @@ export interface components {
             status?: unknown;
             /** Text */
             text?: string | null;
+        };
+        /** StepChoice */
+        StepChoice: {
+            /** Id */
+            id: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            } | null;
         };
         /** SubmissionStatus */
         SubmissionStatus: {
