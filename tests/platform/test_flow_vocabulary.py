@@ -197,3 +197,30 @@ def test_publishing_refuses_an_unknown_table_or_output(org: Org) -> None:
     doc["flows"][2]["nodes"][2]["assignee"]["output"] = "team"
     r = publish(admin, doc)
     assert r.status_code == 422 and "has no output 'team'" in r.text
+
+
+def test_publish_counts_running_instances_per_node_and_moves_them_with_a_node_map(org: Org) -> None:
+    claims = Claims(org)
+    waiting, reviewed = claims.claim("open"), claims.claim("open")
+    claims.act("clerk", reviewed)
+    doc = claims_app()
+    flow = doc["flows"][1]
+    flow["nodes"][1]["id"] = "verify"  # the check step is renamed in the new version
+    flow["edges"] = [{"source": "start", "target": "verify"}, {"source": "verify", "target": "review"},
+                     {"source": "review", "target": "done"}]
+    assert claims.admin.put("/api/v1/apps/claims/draft", json=doc).status_code == 200
+    dry = claims.admin.post("/api/v1/apps/claims/publish", params={"dry_run": True})
+    assert dry.status_code == 200, dry.text
+    [running] = [f for f in dry.json()["instances"] if f["flow"] == "open"]
+    assert running["running"] == 2
+    assert running["nodes"] == [{"node": "check", "running": 1, "maps_to": None},
+                                {"node": "review", "running": 1, "maps_to": "review"}]
+    assert "verify" in running["new_nodes"]
+    refused = claims.admin.post("/api/v1/apps/claims/publish", json={"migrate": {"open": {}}})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["path"] == "/migrate/open/check"
+    done = claims.admin.post("/api/v1/apps/claims/publish", json={"migrate": {"open": {"check": "verify"}}})
+    assert done.status_code == 200, done.text
+    assert done.json()["migrated"] == {"open": 2}
+    assert claims.holders(waiting) == [("verify", "clerk")]
+    assert claims.act("clerk", waiting).status_code == 200  # the moved task goes on in the new version
+    assert claims.holders(waiting) == [("review", "lead1"), ("review", "lead2")]

@@ -1120,7 +1120,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish */
+        /**
+         * Publish
+         * @description Publish the draft. The dry run also counts the current version's running flow instances on each node
+         *     (``instances``) with the node each maps to by default; ``migrate`` moves them in the same transaction.
+         */
         post: operations["apps_publish"];
         delete?: never;
         options?: never;
@@ -4605,6 +4609,18 @@ export interface components {
              */
             token: string;
         };
+        /** PublishBody */
+        PublishBody: {
+            /**
+             * Migrate
+             * @description flow key -> node map (old node id -> new node id; nodes absent keep their id): move that flow's running instances of the current version to the new one
+             */
+            migrate?: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+        };
         /**
          * Published
          * @description What a publish (or its dry run, or an import) did or would do.
@@ -4612,6 +4628,18 @@ export interface components {
         Published: {
             /** Dry Run */
             dry_run: boolean;
+            /**
+             * Instances
+             * @description dry run: the current version's running flow instances, per flow and node
+             */
+            instances?: components["schemas"]["RunningFlow"][] | null;
+            /**
+             * Migrated
+             * @description flow -> instances moved to the new version
+             */
+            migrated?: {
+                [key: string]: number;
+            } | null;
             /** Plan */
             plan: components["schemas"]["FormPlan"][];
             /**
@@ -5027,6 +5055,40 @@ export interface components {
             values: {
                 [key: string]: unknown;
             };
+        };
+        /** RunningFlow */
+        RunningFlow: {
+            /** Flow */
+            flow: string;
+            /**
+             * In Draft
+             * @description the draft still has this flow
+             */
+            in_draft: boolean;
+            /**
+             * New Nodes
+             * @description the draft's node ids of this flow, to map onto
+             */
+            new_nodes: string[];
+            /** Nodes */
+            nodes: components["schemas"]["RunningNode"][];
+            /** Running */
+            running: number;
+        };
+        /** RunningNode */
+        RunningNode: {
+            /**
+             * Maps To
+             * @description the draft's node of the same id, or null when the draft lacks it
+             */
+            maps_to: string | null;
+            /** Node */
+            node: string;
+            /**
+             * Running
+             * @description running instances standing on this node
+             */
+            running: number;
         };
         /**
          * RuntimeForm
@@ -11659,7 +11721,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PublishBody"] | null;
+            };
+        };
         responses: {
             /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
             "4XX": {
@@ -11699,6 +11765,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you (code: not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
