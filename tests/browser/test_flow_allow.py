@@ -1,5 +1,5 @@
 """A step's allowed actions in Chromium, by role and label: the designer switches off 转交 on the triage step
-and publishes; a complaint started afterwards shows its triage holder no 转交 button (委托 and 前加签 still
+and publishes, moving the running complaints to the new version by their node map; a complaint started afterwards shows its triage holder no 转交 button (委托 and 前加签 still
 there); the holder adds a signer before themself (前加签), the added agent approves from the same record
 page, and the task comes back to the holder."""
 
@@ -41,8 +41,18 @@ def switch_off_transfer_on_triage(page: Any, site: Site, tmp_path: Path) -> None
     toolbar.get_by_role("button", name=re.compile("^(cloud-upload )?发布$")).click()
     dialog = page.get_by_role("dialog", name="发布应用")
     expect(dialog.get_by_text("校验通过")).to_be_visible()
+    # the demo's running complaints may move to the new version: a node map, by id unless changed
+    move = dialog.get_by_role("checkbox", name=re.compile(r"^把流程 handle_complaint 的 \d+ 个运行中实例迁移到新版本$"))
+    move.check()
+    moving = dialog.get_by_role("region", name="流程 handle_complaint 的运行中实例")
+    expect(moving.get_by_label("triage 迁移到")).to_be_visible()
+    expect(moving).to_contain_text("triage")
+    keep_screenshot(page, "designer-publish-move-instances", tmp_path)
     dialog.get_by_role("button", name=re.compile(r"^发布版本 \d+$")).click()
     expect(dialog.get_by_text(re.compile(r"^已发布版本 \d+$"))).to_be_visible()
+    with site.api_login("admin") as api:
+        versions = api.get(f"/api/v1/apps/{site.app}/versions").json()
+        assert len(versions) >= 2
 
 
 def new_complaint(site: Site) -> tuple[int, str]:
