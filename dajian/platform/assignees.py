@@ -6,15 +6,23 @@ messages to a role) both use, so they agree on who is in a pool and whose turn i
 - round robin: the member after the one who got the app's last task (of that node, for a flow node);
   rules have no node, so their turn follows the app's last task to a member of the pool
 - least loaded: fewest pending flow tasks, then lowest user id
+- decision table: the app version's decision table evaluated on the record; its output names user ids
+  (a number, a list of them, digits) or a role key whose members get the work
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select
 
-from dajian.platform.models import departments, memberships, roles, users
+from dajian.engines.rule.dtable import DecisionError, DecisionPlan, compile_table
+from dajian.platform.errors import Invalid
+from dajian.platform.models import app_versions, departments, memberships, roles, users
+from dajian.platform.version_cache import VersionCache, database_key
+
+_TABLES: VersionCache[DecisionPlan | None] = VersionCache("assignee decision table")
 
 _ACTIVE = select(users.c.id).where(users.c.id.in_(bindparam("ids", expanding=True)),
                                    users.c.org_id == bindparam("org"), users.c.is_active)
@@ -84,3 +92,35 @@ def least_loaded(conn: Connection, pool: list[int]) -> list[int]:
              .group_by(flow_tasks.c.assignee_id))  # fmt: skip
     load: dict[int, int] = {row[0]: row[1] for row in conn.execute(query)}
     return sorted(pool, key=lambda u: (load.get(u, 0), u))
+
+
+def decided_users(conn: Connection, *, org_id: int, app_id: int, version_id: int, table: str, output: str | None,
+                  record: Mapping[str, Any]) -> list[int]:
+    """Who a decision table gives the work to: ``table`` of the app version, its inputs read from the record's
+    fields of the same keys, ``output`` (the first by default) read as user ids or a role key."""
+    plan = _TABLES.get(database_key(conn), version_id, table, lambda: _decision_table(conn, version_id, table))
+    if plan is None:
+        raise Invalid(f"no decision table '{table}' in this version of the app",
+                      errors=[{"path": "/assignee/table", "message": f"no decision table '{table}'"}])
+    try:
+        result = plan({k: record.get(k) for k in plan.inputs})
+    except (DecisionError, ValueError) as exc:
+        raise Invalid(f"decision table '{table}': {exc}") from None
+    rows = result if isinstance(result, list) else [result]
+    key = output or plan.outputs[0]
+    values = [v for row in rows if isinstance(row, dict) for v in _as_list(row.get(key))]
+    ids = [int(v) for v in values if isinstance(v, int) or (isinstance(v, str) and v.isdigit())]
+    members = [u for v in values if isinstance(v, str) and not v.isdigit() for u in role_members(conn, app_id, v)]
+    return active_users(conn, org_id, list(dict.fromkeys([*ids, *members])))
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else [] if value is None else [value]
+
+
+def _decision_table(conn: Connection, version_id: int, key: str) -> DecisionPlan | None:
+    doc = conn.execute(select(app_versions.c.definition).where(app_versions.c.id == version_id)).scalar_one()
+    rules = doc.get("rules") if isinstance(doc, dict) else None
+    raw = next((r for r in rules or [] if isinstance(r, dict) and r.get("kind") == "decision_table"
+                and r.get("key") == key), None)
+    return compile_table(raw) if raw is not None else None

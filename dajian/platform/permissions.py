@@ -65,14 +65,16 @@ class Grant:
 
 
 RowGrant = Callable[[Connection, Principal, AppDefinition, int, str], Sequence[int]]
-_ROW_GRANTS: list[RowGrant] = []
+_ROW_GRANTS: list[tuple[RowGrant, frozenset[str]]] = []
 
 
-def register_row_grant(grant: RowGrant) -> None:
-    """``grant(conn, principal, app, app_id, form_key)`` names record ids the principal may read and
-    update beyond their row scope (still only with a role that allows the action on the form)."""
-    if grant not in _ROW_GRANTS:
-        _ROW_GRANTS.append(grant)
+def register_row_grant(grant: RowGrant, *, actions: Sequence[str] = ("read", "update")) -> None:
+    """``grant(conn, principal, app, app_id, form_key)`` names record ids the principal may take
+    ``actions`` on (read and update by default) beyond their row scope (still only with a role that
+    allows the action on the form): an approver's open task, a copy (抄送) to read."""
+    entry = (grant, frozenset(actions))
+    if entry not in _ROW_GRANTS:
+        _ROW_GRANTS.append(entry)
 
 
 _ROLE_KEYS = (  # built once: every non-admin request asks
@@ -127,8 +129,9 @@ def authorize(
         filters = [row_scope_filter(conn, principal, p.row_scope, table) for p in perms]
         if condition is not None:
             filters += [condition(p.also_where) for p in perms if p.also_where is not None]
-        if action in ("read", "update"):
-            granted = {rid for grant in _ROW_GRANTS for rid in grant(conn, principal, app, app_id, form_key)}
+        grants = [grant for grant, actions in _ROW_GRANTS if action in actions]
+        if grants:
+            granted = {rid for grant in grants for rid in grant(conn, principal, app, app_id, form_key)}
             if granted:
                 filters.append(table.c.id.in_(sorted(granted)))
         return or_(*filters)

@@ -70,7 +70,9 @@ def demo(api: FastAPI, engine: Engine) -> dict[str, Any]:
         app_service.import_definition(conn, principal, doc)
     people = install_seed(org.engine, principal, APP, seed, password=PASSWORD)
     progress: list[tuple[str, int, int]] = []
-    made = DemoGenerator(org.engine, principal, APP, complaint_spec(seed.demo), people=people, seed=5).run(
+    # seed 7: one of the seeds whose 36 runs rest at every stage (the quality countersign takes both
+    # quality members since task steps honour ``mode: all``, which moves every later draw)
+    made = DemoGenerator(org.engine, principal, APP, complaint_spec(seed.demo), people=people, seed=7).run(
         on_progress=lambda form, done, total: progress.append((form, done, total)))
     with org.engine.connect() as conn:
         runtime = app_service.load_runtime(conn, principal, APP)

@@ -14,7 +14,7 @@ Public API::
 
 from __future__ import annotations
 
-from .approvals import TASK_ACTIONS, Act
+from .approvals import TASK_ACTIONS, Act, allows, earlier_steps, task_actions
 from .compile import compile_flow, is_valid, parse_flow, validate_flow
 from .effects import (
     CallWebhook,
@@ -22,6 +22,7 @@ from .effects import (
     CancelTimer,
     CloseTask,
     CompleteInstance,
+    CopyTo,
     CreateRecord,
     CreateTask,
     Effect,
@@ -55,7 +56,7 @@ from .execute import (
     preview,
 )
 from .migrate import MigrationError, migrate_state
-from .model import Assignee, Duration, EdgeDef, Escalation, FlowDef, NodeDef, Sla
+from .model import Assignee, Duration, EdgeDef, Escalation, FlowDef, NodeAllow, NodeDef, Sla
 from .nodes import NODE_KINDS, NodeKind, register_node_kind
 from .plan import FlowDefinitionError, FlowIssue, FlowPlan
 from .state import STATE_VERSION, RunState, StateError, dump_state, is_paused, load_state
@@ -72,6 +73,7 @@ __all__ = [
     "CancelTimer",
     "CloseTask",
     "CompleteInstance",
+    "CopyTo",
     "CreateRecord",
     "CreateTask",
     "Duration",
@@ -88,6 +90,7 @@ __all__ = [
     "InstanceSla",
     "MarkSla",
     "MigrationError",
+    "NodeAllow",
     "NodeDef",
     "NodeKind",
     "Notify",
@@ -111,8 +114,10 @@ __all__ = [
     "SubflowDone",
     "TimerFired",
     "Visit",
+    "allows",
     "compile_flow",
     "dump_state",
+    "earlier_steps",
     "execute",
     "is_paused",
     "is_valid",
@@ -121,5 +126,6 @@ __all__ = [
     "parse_flow",
     "preview",
     "register_node_kind",
+    "task_actions",
     "validate_flow",
 ]

@@ -79,6 +79,14 @@ class Notify:
 
 
 @dataclass(frozen=True)
+class CopyTo:
+    """抄送: ``users`` are copied on the run (they may read its record) when ``node`` opens."""
+
+    users: tuple[int, ...]
+    node: str
+
+
+@dataclass(frozen=True)
 class CallWebhook:
     url: str
     payload: Mapping[str, Any]
@@ -178,7 +186,7 @@ class CancelInstance:
 
 
 Effect = (
-    CreateTask | CloseTask | SetFields | CreateRecord | Notify | CallWebhook | ScheduleTimer | CancelTimer
+    CreateTask | CloseTask | SetFields | CreateRecord | Notify | CopyTo | CallWebhook | ScheduleTimer | CancelTimer
     | StartSubflow | Visit | InstanceSla | SlaPaused | SlaResumed | MarkSla | ScheduleEscalation | Reassigned
     | CompleteInstance | CancelInstance
 )  # fmt: skip

@@ -83,7 +83,8 @@ class CalendarDef(Strict):
 class Assignee(Strict):
     """Who gets a task. ``dept_manager`` of the initiator, the record's department or the task's
     assignee, ``levels`` up the tree; ``round_robin``/``least_open`` pick one member of ``role``
-    or ``dept``; ``decision_table`` is reserved for the rule engine."""
+    or ``dept``; ``decision_table`` evaluates the app's decision table ``table`` on the record and
+    reads its ``output`` (the first output by default): user ids, or a role key whose members get it."""
 
     strategy: Strategy
     users: list[int] | None = None
@@ -93,6 +94,7 @@ class Assignee(Strict):
     levels: Annotated[int, Field(ge=0, le=10)] = 0
     field: Key | None = None
     table: Key | None = None
+    output: Key | None = None
 
 
 class Duration(Strict):
@@ -179,7 +181,7 @@ class Sla(Strict):
 class RejectRule(Strict):
     """Where a rejection sends the flow: ``start`` (back to the initiator), ``previous`` (the last
     human step before this one), ``end`` (finish with ``outcome``), a node id, or ``choose``
-    (the approver names one of ``choices``)."""
+    (the approver names one of ``choices``, or any earlier step of the run when ``choices`` is empty)."""
 
     to: str = "start"
     outcome: str = "rejected"
@@ -192,6 +194,26 @@ class NodeRecordFields(Strict):
 
     working_minutes: Key | None = None
     done_at: Key | None = None
+
+
+class NodeAllow(Strict):
+    """What an assignee may do at a human step besides approving; an absent switch is on, so a node
+    without ``allow`` behaves as before. ``{"transfer": false, "add_signer_before": false}``:
+
+    ``reject`` 驳回 (by ``on_reject``), ``send_back`` 退回 to an earlier step of the assignee's choosing,
+    ``return`` ask the initiator for information, ``transfer`` 转交, ``delegate`` 委托,
+    ``add_signer_before`` 前加签 (the added signer acts first, then the task comes back),
+    ``add_signer_after`` 后加签 (my approval stands; the added signer must approve too), ``cc`` 抄送."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    reject: bool = True
+    send_back: bool = True
+    return_: bool = Field(default=True, alias="return")
+    transfer: bool = True
+    delegate: bool = True
+    add_signer_before: bool = True
+    add_signer_after: bool = True
+    cc: bool = True
 
 
 class NodeDef(Strict):
@@ -210,8 +232,10 @@ class NodeDef(Strict):
     flow: Key | None = None
     outcome: str | None = None
     sla: Sla | None = None
-    cc: list[Assignee] | None = None
+    cc: list[Assignee] | None = Field(default=None, description="People copied (抄送) when the step opens; "
+                                      "they may read the record")
     record_fields: NodeRecordFields | None = None
+    allow: NodeAllow | None = None
 
 
 class EdgeDef(Strict):

@@ -176,6 +176,8 @@ def _check_human(node: NodeDef, ctx: CheckContext) -> Problems:
     for attr, key in (node.record_fields.model_dump(exclude_none=True) if node.record_fields else {}).items():
         if key not in ctx.fields:
             yield f"/record_fields/{attr}", f"no field '{key}' in the form"
+    for i, spec in enumerate(node.cc or []):
+        yield from check_assignee(spec, ctx, f"/cc/{i}")
     rule = node.on_reject
     if rule is not None:
         targets = [*rule.choices, *([] if rule.to in ("start", "previous", "end", "choose") else [rule.to])]
@@ -196,8 +198,8 @@ def check_assignee(spec: Assignee, ctx: CheckContext, path: str) -> Problems:
             yield f"{path}/field", f"no field '{spec.field}' in the form"
         elif kind != "user":
             yield f"{path}/field", f"field '{spec.field}' is a {kind} field, not a user field"
-    if spec.strategy == "decision_table":
-        yield f"{path}/strategy", "decision tables are not available until the rule engine"
+    if spec.strategy == "decision_table" and not spec.table:
+        yield f"{path}/table", "strategy decision_table needs the key of a decision table"
 
 
 def _check_end(node: NodeDef, ctx: CheckContext) -> Problems:
@@ -226,7 +228,7 @@ def _check_subflow(node: NodeDef, ctx: CheckContext) -> Problems:
 
 
 _HUMAN = frozenset({"assignee", "mode", "n", "percentage", "on_reject", "required_fields", "fields", "sla", "cc",
-                    "record_fields"})
+                    "record_fields", "allow"})
 
 
 def _register_builtin() -> None:

@@ -30,11 +30,13 @@ class _Model(BaseModel):
 
 
 class Handback(_Model):
-    """Where a task returned for information goes back to once answered."""
+    """Where a task goes back to: once an ``info`` task is answered, or once the signers added before
+    the assignee (前加签, ``queue`` the ones still to come) have approved."""
 
     assignee: int
     role: TaskRole
     for_: int | None = Field(default=None, alias="for")  # delegated: on whose behalf
+    queue: list[int] = Field(default_factory=list)  # signers added before, still to act after this one
 
 
 class OpenTask(_Model):

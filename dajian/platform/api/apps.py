@@ -170,10 +170,30 @@ def validate(conn: Conn, principal: Auth, app_key: str,
     return {"valid": not issues, "errors": issues}
 
 
-@router.post("/apps/{app_key}/publish", tags=[DESIGNER], **answers(out.Published, *SIGNED_IN, 404, 422))
+class PublishBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    migrate: dict[Annotated[str, Field(pattern=KEY_PATTERN)], dict[str, str]] = Field(
+        default_factory=dict, description="flow key -> node map (old node id -> new node id; nodes absent keep "
+        "their id): move that flow's running instances of the current version to the new one")
+
+
+@router.post("/apps/{app_key}/publish", tags=[DESIGNER], **answers(out.Published, *SIGNED_IN, 404, 413, 422))
 def publish(conn: Conn, principal: Auth, app_key: str, dry_run: bool = False,
-            note: Annotated[str | None, Query(max_length=500)] = None) -> dict[str, Any]:
-    return service.publish(conn, principal, app_key, dry_run=dry_run, note=note)
+            note: Annotated[str | None, Query(max_length=500)] = None,
+            body: Annotated[PublishBody | None, Body()] = None) -> dict[str, Any]:
+    """Publish the draft. The dry run also counts the current version's running flow instances on each node
+    (``instances``) with the node each maps to by default; ``migrate`` moves them in the same transaction."""
+    from dajian.platform.flows.migrate import migrate_on_publish, migration_preview
+
+    row = service.get_app_row(conn, principal, app_key, draft=True)
+    before = row["current_version_id"]
+    result = service.publish(conn, principal, app_key, dry_run=dry_run, note=note)
+    if dry_run:
+        draft = row["draft"] if isinstance(row["draft"], dict) else {}
+        result["instances"] = migration_preview(conn, row["id"], before, draft)
+    elif body is not None and body.migrate and before is not None and not result["unchanged"]:
+        result["migrated"] = migrate_on_publish(conn, principal, row["id"], from_version=before, maps=body.migrate)
+    return result
 
 
 @router.get("/apps/{app_key}/versions", tags=[DESIGNER], **answers(list[out.VersionSummary], *SIGNED_IN, 404, 422))

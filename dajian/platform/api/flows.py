@@ -36,16 +36,20 @@ class StartBody(BaseModel):
 
 class ActBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    action: str = Field(description="approve | reject | return | transfer | delegate | add_signer")
+    action: str = Field(description="approve | reject (驳回) | send_back (退回) | return | transfer (转交) | "
+                        "delegate | add_signer_before (前加签) | add_signer_after (后加签) | add_signer (co-signers, "
+                        "old clients); each as the step's `allow` block permits")
     comment: str | None = Field(default=None, max_length=4000)
-    target: str | None = Field(default=None, description="reject: the node to send the flow back to")
+    target: str | None = Field(default=None, description="send_back, or reject at a step whose on_reject is "
+                               "'choose': the earlier step to send the flow back to")
     users: list[BodyId] = Field(default_factory=list, max_length=50)
     client_request_id: RequestId = None
 
 
 class InstanceActBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    action: str = Field(description="withdraw | comment | urge | cc")
+    action: str = Field(description="withdraw | comment | urge | cc (the initiator, or the holder of an open task "
+                        "whose step allows cc; the people copied may read the record)")
     comment: str | None = Field(default=None, max_length=4000)
     users: list[BodyId] = Field(default_factory=list, max_length=50, description="cc: people; comment: @mentions")
     client_request_id: RequestId = None

@@ -16,6 +16,7 @@ from dajian.engines.flow import (
     CancelTimer,
     CloseTask,
     CompleteInstance,
+    CopyTo,
     CreateRecord,
     CreateTask,
     Effect,
@@ -44,7 +45,7 @@ from dajian.platform.models import apps
 from dajian.platform.principal import Principal
 from dajian.platform.records import change_record, create_records, form_context
 
-from .tables import flow_instances, flow_tasks
+from .tables import flow_cc, flow_instances, flow_tasks
 
 Instance = Mapping[Any, Any]  # a flow_instances row, as read or as just inserted
 
@@ -241,6 +242,17 @@ def _notify(a: Applier, e: Notify) -> None:
         a.enqueue("notify", {"instance": a.id, "users": list(e.users), "message": e.message, "node": e.node})
 
 
+def _copy_to(a: Applier, e: CopyTo) -> None:
+    """抄送 when a step opens: the people join the instance's cc list (and may read its record)."""
+    known = set(a.conn.execute(select(flow_cc.c.user_id).where(flow_cc.c.instance_id == a.id,
+                                                               flow_cc.c.reason == "cc")).scalars())
+    rows = [dict(org_id=a.org_id, instance_id=a.id, user_id=u, reason="cc", by_id=None, at=utcnow())
+            for u in e.users if u not in known]
+    if rows:
+        a.conn.execute(insert(flow_cc), rows)
+    a.enqueue("notify", {"instance": a.id, "users": list(e.users), "message": "cc", "node": e.node})
+
+
 def _webhook(a: Applier, e: CallWebhook) -> None:
     a.enqueue("webhook", {"instance": a.id, "url": e.url, "payload": jsonable(dict(e.payload))})
 
@@ -340,7 +352,8 @@ def _subflow(a: Applier, e: StartSubflow) -> None:
 
 _HANDLERS: dict[type, Any] = {
     CreateTask: _create_task, CloseTask: _close_task, SetFields: _set_fields, CreateRecord: _create_record,
-    Notify: _notify, CallWebhook: _webhook, ScheduleTimer: _schedule_timer, CancelTimer: _cancel_timer,
+    Notify: _notify, CopyTo: _copy_to, CallWebhook: _webhook, ScheduleTimer: _schedule_timer,
+    CancelTimer: _cancel_timer,
     Visit: _visit, InstanceSla: _instance_sla, CompleteInstance: _complete, CancelInstance: _cancel,
     StartSubflow: _subflow, SlaPaused: _sla_paused, SlaResumed: _sla_resumed, MarkSla: _mark_sla,
     ScheduleEscalation: _schedule_escalation, Reassigned: _reassigned,

@@ -3,7 +3,8 @@ and turns of ``dajian.platform.assignees`` (the resolver the rules use too).
 
 Strategies: users, role members, the department manager of the initiator / the record's
 department / the task's assignee (``levels`` up the tree), a user field of the record, the
-initiator, the previous actor, round robin and least-open-tasks within a role or department.
+initiator, the previous actor, round robin and least-open-tasks within a role or department, and the
+output of one of the app's decision tables.
 """
 
 from __future__ import annotations
@@ -16,8 +17,14 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from dajian.engines.flow import Assignee, RunState
-from dajian.platform.assignees import active_users, dept_members, in_turn, least_loaded, role_members
-from dajian.platform.errors import Invalid
+from dajian.platform.assignees import (
+    active_users,
+    decided_users,
+    dept_members,
+    in_turn,
+    least_loaded,
+    role_members,
+)
 from dajian.platform.models import apps, departments, users
 
 
@@ -32,6 +39,7 @@ class PlatformEnv:
     load_record: Callable[[], Mapping[str, Any]]
     assignee: int | None = None  # the task an escalation concerns
     _record: Mapping[str, Any] | None = None
+    version_id: int | None = None  # the instance's app version (its decision tables)
 
     @property
     def record(self) -> Mapping[str, Any]:
@@ -105,7 +113,9 @@ def _previous_actor(env: PlatformEnv, spec: Assignee, node: str, state: RunState
 
 
 def _decision_table(env: PlatformEnv, spec: Assignee, node: str, state: RunState) -> list[int]:
-    raise Invalid("decision-table assignment is not available until the rule engine")
+    assert env.version_id is not None and spec.table is not None
+    return decided_users(env.conn, org_id=env.org_id, app_id=env.app_id, version_id=env.version_id,
+                         table=spec.table, output=spec.output, record=env.record)
 
 
 _STRATEGIES: dict[str, Callable[[PlatformEnv, Assignee, str, RunState], list[int]]] = {

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, select
 from dajian.platform.definition.model import AppDefinition
 from dajian.platform.errors import Forbidden
 from dajian.platform.flows.plans import plan_for
-from dajian.platform.flows.tables import flow_instances, flow_tasks
+from dajian.platform.flows.tables import flow_cc, flow_instances, flow_tasks
 from dajian.platform.permissions import register_row_grant
 from dajian.platform.principal import Principal
 from dajian.platform.records import FormContext, register_write_guard
@@ -39,6 +39,25 @@ def open_task_records(conn: Connection, principal: Principal, app: AppDefinition
     if not any(flow.model_extra and flow.model_extra.get("form") == form_key for flow in app.flows):
         return ()
     rows = conn.execute(_OPEN_TASK_RECORDS, {"user": principal.user_id, "app": app_id, "form": form_key})
+    return [int(rid) for rid in rows.scalars()]
+
+
+_COPIED_RECORDS = (
+    select(flow_instances.c.record_id).distinct()
+    .join(flow_cc, flow_cc.c.instance_id == flow_instances.c.id)
+    .where(flow_cc.c.user_id == bindparam("user"), flow_cc.c.reason == "cc",
+           flow_instances.c.app_id == bindparam("app"), flow_instances.c.form_key == bindparam("form"))
+    .limit(MAX_TASK_GRANTS)
+)
+
+
+def copied_records(conn: Connection, principal: Principal, app: AppDefinition, app_id: int,
+                   form_key: str) -> Sequence[int]:
+    """Records of flows the principal was copied on (抄送, by a step or by a person): they may read them,
+    whatever their role's row scope, and change nothing."""
+    if not any(flow.model_extra and flow.model_extra.get("form") == form_key for flow in app.flows):
+        return ()
+    rows = conn.execute(_COPIED_RECORDS, {"user": principal.user_id, "app": app_id, "form": form_key})
     return [int(rid) for rid in rows.scalars()]
 
 
@@ -96,3 +115,4 @@ def flow_write_guard(conn: Connection, ctx: FormContext, record_id: int, keys: f
 
 register_write_guard(flow_write_guard)
 register_row_grant(open_task_records)
+register_row_grant(copied_records, actions=("read",))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, or_, select
 from sqlalchemy.engine import RowMapping
 
+from dajian.engines.flow import FlowPlan, RunState, allows, earlier_steps, task_actions
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Forbidden, Invalid
 from dajian.platform.models import apps
@@ -123,23 +124,48 @@ def record_flows(conn: Connection, principal: Principal, app_key: str, form_key:
     get_record(conn, form_context(conn, principal, runtime, form_key, "read"), record_id)
     i = flow_instances
     rows = conn.execute(select(i.c.id, i.c.version_id, i.c.flow_key, i.c.state, i.c.outcome, i.c.started_by,
-                               i.c.started_at, i.c.ended_at, i.c.due_at, i.c.sla_state, i.c.working_minutes)
+                               i.c.started_at, i.c.ended_at, i.c.due_at, i.c.sla_state, i.c.working_minutes,
+                               i.c.data)
                         .where(i.c.org_id == principal.org_id, i.c.app_id == runtime.app_id,
                                i.c.form_key == form_key, i.c.record_id == record_id)
                         .order_by(i.c.id.desc())).mappings().all()
     t = flow_tasks
-    tasks = conn.execute(select(t.c.id, t.c.instance_id, t.c.node_id, t.c.role, t.c.assignee_id, t.c.due_at,
-                                t.c.sla_state)
+    tasks = conn.execute(select(t.c.id, t.c.instance_id, t.c.task_key, t.c.node_id, t.c.role, t.c.assignee_id,
+                                t.c.due_at, t.c.sla_state)
                          .where(t.c.instance_id.in_([r["id"] for r in rows]), t.c.status == "pending")
                          .order_by(t.c.id)).mappings().all()
     items = []
     for row in rows:
         plan = plan_for(conn, row["version_id"], row["flow_key"])
-        open_tasks = [{**_iso(task), "node_label": plan.node(task["node_id"]).definition.label}
+        state = state_of(row)
+        open_tasks = [{**_iso({k: v for k, v in task.items() if k != "task_key"}), **task_choices(plan, state, task)}
                       for task in tasks if task["instance_id"] == row["id"]]
-        items.append({**_iso({k: v for k, v in row.items() if k != "version_id"}),
+        items.append({**_iso({k: v for k, v in row.items() if k not in ("version_id", "data")}),
                       "flow_label": plan.definition.label, "open_tasks": open_tasks})
     return {"items": items}
+
+
+def task_choices(plan: FlowPlan, state: RunState, task: RowMapping) -> dict[str, Any]:
+    """An open task's step label and what its holder may do there: the actions the node allows, the earlier
+    steps to send it back to, and the steps a rejection may choose from."""
+    node = plan.node(task["node_id"]).definition
+    held = state.tasks.get(task["task_key"])
+    added_before = held is not None and held.back is not None and task["role"] in ("approval", "task")
+    actions = task_actions(node, task["role"], added_before=added_before)
+    if task["role"] in ("approval", "task") and allows(node, "cc"):
+        actions.append("cc")
+    kinds = {k: n.kind for k, n in plan.nodes.items()}
+
+    def choice(node_id: str) -> dict[str, Any]:
+        return {"id": node_id, "label": plan.node(node_id).definition.label}
+
+    earlier = earlier_steps(state, kinds, node.id) if "send_back" in actions or "reject" in actions else []
+    rule = node.on_reject
+    reject_to = None
+    if "reject" in actions and rule is not None and rule.to == "choose":
+        reject_to = [choice(n) for n in (rule.choices or earlier)]
+    return {"node_label": node.label, "actions": actions, "reject_to": reject_to,
+            "send_back_to": [choice(n) for n in earlier] if "send_back" in actions else []}
 
 
 def _started(principal: Principal) -> Select[Any]:

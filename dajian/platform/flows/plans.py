@@ -114,7 +114,33 @@ def app_flow_issues(doc: dict[str, Any]) -> list[dict[str, str | None]]:
             issues.append(FlowIssue(f"/flows/{i}/form", f"no form '{body.get('form')}' in this app"))
             continue
         issues += validate_flow(body, fields=field_types(form), calendars=calendars(doc), path=f"/flows/{i}")
+        issues += _table_issues(body, _decision_tables(doc), f"/flows/{i}")
     return [i.as_dict() for i in issues]
+
+
+def _decision_tables(doc: dict[str, Any]) -> dict[str, list[str]]:
+    """``{"routing": ["team", "approver"]}``: the app's decision tables and their outputs."""
+    rules = doc.get("rules") if isinstance(doc, dict) else None
+    return {str(r.get("key")): [str(o.get("key")) for o in r.get("outputs") or [] if isinstance(o, dict)]
+            for r in rules or [] if isinstance(r, dict) and r.get("kind") == "decision_table"}
+
+
+def _table_issues(flow: dict[str, Any], tables: dict[str, list[str]], path: str) -> list[FlowIssue]:
+    """A decision-table assignee names a table of the app and one of its outputs."""
+    issues = []
+    for n, node in enumerate(flow.get("nodes") or []):
+        specs = [("assignee", node.get("assignee"))] + [(f"cc/{c}", a) for c, a in enumerate(node.get("cc") or [])]
+        for where, spec in specs:
+            if not isinstance(spec, dict) or spec.get("strategy") != "decision_table" or not spec.get("table"):
+                continue
+            at = f"{path}/nodes/{n}/{where}"
+            outputs = tables.get(str(spec["table"]))
+            if outputs is None:
+                issues.append(FlowIssue(f"{at}/table", f"no decision table '{spec['table']}' in this app", node["id"]))
+            elif spec.get("output") and spec["output"] not in outputs:
+                issues.append(FlowIssue(f"{at}/output", f"table '{spec['table']}' has no output '{spec['output']}'",
+                                        node["id"]))
+    return issues
 
 
 def pausing_flows(conn: Connection, version_id: int, form_key: str) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from dajian.engines.flow import (
     Start,
     Step,
     SubflowDone,
+    allows,
     dump_state,
     execute,
 )
@@ -120,7 +121,7 @@ def run_step(conn: Connection, instance: Instance, event: Event, *, actor: int |
     """
     plan = plan_for(conn, instance["version_id"], instance["flow_key"])
     env = PlatformEnv(conn, instance["org_id"], instance["app_id"], utcnow(), _loader(conn, instance, actor),
-                      assignee, _record=record)
+                      assignee, _record=record, version_id=instance["version_id"])
     with _stepping(int(instance["id"])):
         step = _execute(plan, instance["data"], event, env)
         if (quiet or isinstance(event, RecordChanged)) and not step.effects:
@@ -194,7 +195,8 @@ def _create(conn: Connection, plan: FlowPlan, *, org_id: int, app_id: int, versi
         record_id=record_id, lock_version=1, started_by=user_id, started_at=utcnow(), outcome=None, ended_at=None,
         due_at=None, sla_state=None, working_minutes=None, parent_id=parent[0] if parent else None,
         parent_token=parent[1] if parent else None, id=None)  # fmt: skip
-    env = PlatformEnv(conn, org_id, app_id, instance["started_at"], _loader(conn, instance, actor))
+    env = PlatformEnv(conn, org_id, app_id, instance["started_at"], _loader(conn, instance, actor),
+                      version_id=version_id)
     step = _execute(plan, None, Start(user_id), env)
     instance.update(data=dump_state(step.state), state=step.state.status, **starting_sla(step.effects),
                     **ending(step.effects))
@@ -292,6 +294,8 @@ def instance_action(conn: Connection, principal: Principal, instance_id: int, *,
         if pending:
             Applier(conn, instance, plan_for(conn, instance["version_id"], instance["flow_key"]), principal.user_id
                     ).enqueue("notify", {"instance": instance_id, "users": pending, "message": comment or "urge"})
+    if action == "cc":
+        _check_cc(conn, principal, instance)
     if action in ("cc", "comment") and users:
         reason = "cc" if action == "cc" else "mention"
         conn.execute(insert(flow_cc), [dict(org_id=principal.org_id, instance_id=instance_id, user_id=u,
@@ -300,6 +304,21 @@ def instance_action(conn: Connection, principal: Principal, instance_id: int, *,
               payload={"comment": comment, "users": list(users)}, client_request_id=client_request_id,
               applier=applier)
     return False
+
+
+def _check_cc(conn: Connection, principal: Principal, instance: Instance) -> None:
+    """抄送 gives read access to the record, so only the flow's own people may copy others: the initiator,
+    an administrator, or the holder of an open task whose step allows it (``allow.cc``)."""
+    plan = plan_for(conn, instance["version_id"], instance["flow_key"])
+    nodes = list(conn.execute(select(flow_tasks.c.node_id).where(
+        flow_tasks.c.instance_id == instance["id"], flow_tasks.c.status == "pending",
+        flow_tasks.c.assignee_id == principal.user_id)).scalars())
+    if any(allows(plan.node(n).definition, "cc") for n in nodes):
+        return
+    if not nodes and (principal.is_org_admin or instance["started_by"] == principal.user_id):
+        return
+    reason = "this step does not allow copying others" if nodes else "only the flow's people may copy others"
+    raise Forbidden(reason, errors=[{"path": "/action", "message": reason}])
 
 
 def _pending_assignees(conn: Connection, instance_id: int) -> list[int]:

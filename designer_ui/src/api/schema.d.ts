@@ -1488,7 +1488,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish */
+        /**
+         * Publish
+         * @description Publish the draft. The dry run also counts the current version's running flow instances on each node
+         *     (``instances``) with the node each maps to by default; ``migrate`` moves them in the same transaction.
+         */
         post: operations["apps_publish"];
         delete?: never;
         options?: never;
@@ -2308,7 +2312,7 @@ export interface components {
         ActBody: {
             /**
              * Action
-             * @description approve | reject | return | transfer | delegate | add_signer
+             * @description approve | reject (驳回) | send_back (退回) | return | transfer (转交) | delegate | add_signer_before (前加签) | add_signer_after (后加签) | add_signer (co-signers, old clients); each as the step's `allow` block permits
              */
             action: string;
             /** Client Request Id */
@@ -2317,7 +2321,7 @@ export interface components {
             comment?: string | null;
             /**
              * Target
-             * @description reject: the node to send the flow back to
+             * @description send_back, or reject at a step whose on_reject is 'choose': the earlier step to send the flow back to
              */
             target?: string | null;
             /** Users */
@@ -4203,7 +4207,7 @@ export interface components {
         InstanceActBody: {
             /**
              * Action
-             * @description withdraw | comment | urge | cc
+             * @description withdraw | comment | urge | cc (the initiator, or the holder of an open task whose step allows cc; the people copied may read the record)
              */
             action: string;
             /** Client Request Id */
@@ -4900,6 +4904,11 @@ export interface components {
         };
         /** OpenTask */
         OpenTask: {
+            /**
+             * Actions
+             * @description what its holder may do at this step, in button order (approve, reject, send_back, return, transfer, delegate, add_signer_before, add_signer_after, cc)
+             */
+            actions: string[];
             /** Assignee Id */
             assignee_id: number;
             /** Due At */
@@ -4915,10 +4924,20 @@ export interface components {
                 [key: string]: string;
             } | null;
             /**
+             * Reject To
+             * @description reject: the steps to choose from, when the step's on_reject is 'choose'; null: the rejection goes where the step says
+             */
+            reject_to: components["schemas"]["StepChoice"][] | null;
+            /**
              * Role
              * @description approval | task | info: which actions its holder may take
              */
             role: string;
+            /**
+             * Send Back To
+             * @description send_back (退回): the earlier steps it may go back to
+             */
+            send_back_to: components["schemas"]["StepChoice"][];
             /**
              * Sla State
              * @description ok | warning | breached; null without an SLA
@@ -5283,6 +5302,18 @@ export interface components {
              */
             token: string;
         };
+        /** PublishBody */
+        PublishBody: {
+            /**
+             * Migrate
+             * @description flow key -> node map (old node id -> new node id; nodes absent keep their id): move that flow's running instances of the current version to the new one
+             */
+            migrate?: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+        };
         /**
          * Published
          * @description What a publish (or its dry run, or an import) did or would do.
@@ -5290,6 +5321,18 @@ export interface components {
         Published: {
             /** Dry Run */
             dry_run: boolean;
+            /**
+             * Instances
+             * @description dry run: the current version's running flow instances, per flow and node
+             */
+            instances?: components["schemas"]["RunningFlow"][] | null;
+            /**
+             * Migrated
+             * @description flow -> instances moved to the new version
+             */
+            migrated?: {
+                [key: string]: number;
+            } | null;
             /** Plan */
             plan: components["schemas"]["FormPlan"][];
             /**
@@ -5745,11 +5788,45 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** RunningFlow */
+        RunningFlow: {
+            /** Flow */
+            flow: string;
+            /**
+             * In Draft
+             * @description the draft still has this flow
+             */
+            in_draft: boolean;
+            /**
+             * New Nodes
+             * @description the draft's node ids of this flow, to map onto
+             */
+            new_nodes: string[];
+            /** Nodes */
+            nodes: components["schemas"]["RunningNode"][];
+            /** Running */
+            running: number;
+        };
         /** RunningFlows */
         RunningFlows: {
             /** Flow Key */
             flow_key: string;
             /** Running */
+            running: number;
+        };
+        /** RunningNode */
+        RunningNode: {
+            /**
+             * Maps To
+             * @description the draft's node of the same id, or null when the draft lacks it
+             */
+            maps_to: string | null;
+            /** Node */
+            node: string;
+            /**
+             * Running
+             * @description running instances standing on this node
+             */
             running: number;
         };
         /**
@@ -5940,6 +6017,15 @@ export interface components {
             status?: unknown;
             /** Text */
             text?: string | null;
+        };
+        /** StepChoice */
+        StepChoice: {
+            /** Id */
+            id: string;
+            /** Label */
+            label: {
+                [key: string]: string;
+            } | null;
         };
         /** SubmissionStatus */
         SubmissionStatus: {
@@ -14287,7 +14373,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PublishBody"] | null;
+            };
+        };
         responses: {
             /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
             "4XX": {
@@ -14327,6 +14417,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you (code: not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,9 +1,10 @@
-import { Alert, Button, Form, Input, List, Modal, Result, Spin, Steps, Tag, Typography } from 'antd'
+import { Alert, Button, Checkbox, Form, Input, List, Modal, Result, Select, Spin, Steps, Table, Tag, Typography } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../api/client'
 import type { DraftStore, Problem } from '../core/design/draftStore'
 import { fieldsOf } from '../core/design/formModel'
+import { defaultNodeMap, migrateBody, unmapped, type NodeMap, type RunningFlow } from '../core/design/instanceMap'
 import { planSentences, type FormPlan } from '../core/design/plan'
 import { pickLabel } from '../core/labels'
 import { publish, validateDraft, type Published } from './designerApi'
@@ -34,6 +35,7 @@ export function PublishDialog({ appKey, store, onClose, onPublished, onPickProbl
   const { t, i18n } = useTranslation()
   const [stage, setStage] = useState<Stage>({ step: 'checking' })
   const [note, setNote] = useState('')
+  const [moving, setMoving] = useState<Record<string, NodeMap>>({})  // flows whose running instances move
   const catalog = useCatalog()
   const kindName = (key: string) => {
     const kind = catalog.data?.field_kinds.find((k) => k.key === key)
@@ -77,7 +79,7 @@ export function PublishDialog({ appKey, store, onClose, onPublished, onPickProbl
   const run = async (plan: Published) => {
     setStage({ step: 'publishing', plan })
     try {
-      const done = await publish(appKey, { dryRun: false, note: note.trim() || undefined })
+      const done = await publish(appKey, { dryRun: false, note: note.trim() || undefined, migrate: migrateBody(moving) })
       setStage({ step: 'done', version: done.version })
       onPublished(done.version)
     } catch (error) {
@@ -108,6 +110,8 @@ export function PublishDialog({ appKey, store, onClose, onPublished, onPickProbl
       ...Object.fromEntries(['kind', 'from_kind', 'to_kind'].filter((k) => s.values[k]).map((k) => [k, kindName(s.values[k] ?? '')])) } }))
     const blocked = Object.entries(plan.unconvertible ?? {}).flatMap(([form, byField]) =>
       Object.entries(byField).map(([field, ids]) => ({ form, field, ids })))
+    const running = ((plan as { instances?: RunningFlow[] | null }).instances ?? []).filter((f) => f.in_draft)
+    const incomplete = running.some((f) => moving[f.flow] && unmapped(f, moving[f.flow] ?? {}).length > 0)
     body = <>
       <Alert type="success" showIcon message={t('designer.publish.valid')} style={{ marginBottom: 12 }} />
       {plan.unchanged ? <Alert type="info" showIcon message={t('designer.publish.unchanged', { version: plan.version })} />
@@ -122,6 +126,13 @@ export function PublishDialog({ appKey, store, onClose, onPublished, onPickProbl
           {blocked.map((b) => <Alert key={`${b.form}.${b.field}`} type="error" showIcon style={{ marginBottom: 8 }}
             message={t('designer.publish.unconvertible', { field: names.field(b.form, b.field), form: names.form(b.form),
               n: b.ids.length, ids: b.ids.slice(0, 20).join(', ') })} />)}
+          {running.map((f) => <InstanceMove key={f.flow} flow={f} map={moving[f.flow]}
+            onChange={(map) => setMoving((m) => {
+              const next = { ...m }
+              if (map) next[f.flow] = map
+              else delete next[f.flow]
+              return next
+            })} />)}
           <Form layout="vertical" component="div">
             <Form.Item label={t('designer.publish.note')} htmlFor="publish-note">
               <Input.TextArea id="publish-note" value={note} maxLength={500} autoSize={{ minRows: 2, maxRows: 4 }}
@@ -131,7 +142,7 @@ export function PublishDialog({ appKey, store, onClose, onPublished, onPickProbl
         </>}
     </>
     footer = [<Button key="cancel" onClick={onClose}>{t('designer.cancel')}</Button>,
-      <Button key="publish" type="primary" disabled={plan.unchanged || blocked.length > 0} loading={stage.step === 'publishing'}
+      <Button key="publish" type="primary" disabled={plan.unchanged || blocked.length > 0 || incomplete} loading={stage.step === 'publishing'}
         onClick={() => void run(plan)}>{t('designer.publish.confirm', { version: plan.version })}</Button>]
   } else if (stage.step === 'done') {
     body = <Result status="success" title={t('designer.publish.done', { version: stage.version })} />
@@ -146,4 +157,30 @@ export function PublishDialog({ appKey, store, onClose, onPublished, onPickProbl
       { title: t('designer.publish.stepValidate') }, { title: t('designer.publish.stepPlan') }, { title: t('designer.publish.stepPublish') }]} />
     {body}
   </Modal>
+}
+
+/** One flow's running instances on the current version: move them to the new one, with a node map
+ * (each node they stand on → a node of the draft; by id unless changed here). */
+function InstanceMove({ flow, map, onChange }: { flow: RunningFlow; map: NodeMap | undefined; onChange: (map: NodeMap | undefined) => void }) {
+  const { t } = useTranslation()
+  const missing = map ? unmapped(flow, map) : []
+  return <section aria-label={t('designer.publish.instancesOf', { flow: flow.flow })} style={{ marginBottom: 12 }}>
+    <Checkbox checked={map !== undefined} onChange={(e) => onChange(e.target.checked ? defaultNodeMap(flow) : undefined)}>
+      {t('designer.publish.moveInstances', { flow: flow.flow, n: flow.running })}
+    </Checkbox>
+    {map === undefined ? <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0 24px' }}>
+      {t('designer.publish.pinned')}</Typography.Paragraph>
+      : <Table size="small" pagination={false} rowKey="node" style={{ marginTop: 8 }} dataSource={flow.nodes}
+        columns={[
+          { title: t('designer.publish.oldNode'), dataIndex: 'node' },
+          { title: t('designer.publish.runningHere'), dataIndex: 'running', width: 90 },
+          { title: t('designer.publish.newNode'), key: 'to', render: (_: unknown, n: { node: string }) =>
+            <Select aria-label={t('designer.publish.mapNode', { node: n.node })} value={map[n.node] ?? undefined} style={{ width: '100%' }}
+              status={missing.includes(n.node) ? 'error' : undefined} placeholder={t('designer.publish.pickNode')}
+              onChange={(v: string) => onChange({ ...map, [n.node]: v })}
+              options={flow.new_nodes.map((id) => ({ value: id, label: id }))} /> },
+        ]} />}
+    {missing.length > 0 && <Alert type="warning" showIcon style={{ marginTop: 8 }}
+      message={t('designer.publish.unmapped', { nodes: missing.join('、') })} />}
+  </section>
 }

@@ -27,9 +27,12 @@ export async function validateDraft(appKey: string): Promise<{ valid: boolean; e
   return unwrap(await api.POST('/api/v1/apps/{app_key}/validate', { ...app(appKey), body: null }))
 }
 
-export async function publish(appKey: string, { dryRun, note }: { dryRun: boolean; note?: string }): Promise<Published> {
+export async function publish(appKey: string, { dryRun, note, migrate }: {
+  dryRun: boolean; note?: string; migrate?: Record<string, Record<string, string>>
+}): Promise<Published> {
   return unwrap(await api.POST('/api/v1/apps/{app_key}/publish', {
     params: { path: { app_key: appKey }, query: { dry_run: dryRun, ...(note ? { note } : {}) } },
+    body: migrate && Object.keys(migrate).length ? { migrate } : null,
   }))
 }
 

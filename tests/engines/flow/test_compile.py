@@ -93,10 +93,12 @@ def test_references_to_fields_and_kinds_are_checked_all_at_once() -> None:
     assert by_path["/flows/0/nodes/2/kind"].startswith("unknown node kind 'teleport'")
 
 
-def test_decision_tables_wait_for_the_rule_engine() -> None:
+def test_a_decision_table_assignee_names_its_table() -> None:
     doc = flow([("s", "start"), ("a", "approval"), ("e", "end")], [("s", "a"), ("a", "e")],
-               a={"assignee": {"strategy": "decision_table", "table": "routing"}})
-    assert problems(doc) == [("a", "decision tables are not available until the rule engine")]
+               a={"assignee": {"strategy": "decision_table", "table": "routing", "output": "approver"}})
+    assert problems(doc) == []
+    doc["nodes"][1]["assignee"] = {"strategy": "decision_table"}
+    assert problems(doc) == [("a", "strategy decision_table needs the key of a decision table")]
 
 
 def test_compile_raises_with_every_issue() -> None:

@@ -89,6 +89,23 @@ class Published(Out):
     plan: list[FormPlan]
     unconvertible: dict[str, dict[str, list[int]]] | None = Field(
         default=None, description="form -> field -> ids of records whose values a retype cannot convert")
+    instances: list[RunningFlow] | None = Field(
+        default=None, description="dry run: the current version's running flow instances, per flow and node")
+    migrated: dict[str, int] | None = Field(default=None, description="flow -> instances moved to the new version")
+
+
+class RunningNode(Out):
+    node: str
+    running: int = Field(description="running instances standing on this node")
+    maps_to: str | None = Field(description="the draft's node of the same id, or null when the draft lacks it")
+
+
+class RunningFlow(Out):
+    flow: str
+    running: int
+    in_draft: bool = Field(description="the draft still has this flow")
+    nodes: list[RunningNode]
+    new_nodes: list[str] = Field(description="the draft's node ids of this flow, to map onto")
 
 
 class VersionSummary(Out):

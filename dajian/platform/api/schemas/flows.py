@@ -83,6 +83,11 @@ class ActedInstance(Instance):
     replayed: bool = Field(description="true: this client_request_id was seen before; nothing was done again")
 
 
+class StepChoice(Out):
+    id: str
+    label: Label | None
+
+
 class OpenTask(Out):
     id: int
     instance_id: int
@@ -92,6 +97,11 @@ class OpenTask(Out):
     due_at: Timestamp | None
     sla_state: SlaState
     node_label: Label | None
+    actions: list[str] = Field(description="what its holder may do at this step, in button order (approve, reject, "
+                               "send_back, return, transfer, delegate, add_signer_before, add_signer_after, cc)")
+    send_back_to: list[StepChoice] = Field(description="send_back (退回): the earlier steps it may go back to")
+    reject_to: list[StepChoice] | None = Field(description="reject: the steps to choose from, when the step's "
+                                               "on_reject is 'choose'; null: the rejection goes where the step says")
 
 
 class RecordFlow(InstanceFields):

@@ -48,6 +48,17 @@ export interface OpenTask {
   assignee_id: number
   due_at: string | null
   sla_state: string | null
+  /** What its holder may do there, in button order (from the step's `allow` switches). */
+  actions?: string[]
+  /** 退回: the earlier steps it may go back to. */
+  send_back_to?: StepChoice[]
+  /** 驳回 at a step whose rejection lets the approver choose: the steps to choose from. */
+  reject_to?: StepChoice[] | null
+}
+
+export interface StepChoice {
+  id: string
+  label: Label | null
 }
 
 /** One flow run on a record (GET …/records/{id}/flows). */

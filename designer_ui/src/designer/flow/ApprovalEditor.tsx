@@ -18,8 +18,8 @@ interface Props {
 const FIXED = ['start', 'previous', 'end', 'choose']
 
 /**
- * How an approval decides — 或签 (any one), 会签 (all, N of M, a ratio), 依次审批 (one after another) — and
- * where a rejection sends the flow: 退回 to the initiator, the previous step, a chosen earlier node or one
+ * How an approval or task step decides — 或签 (any one), 会签 (all, N of M, a ratio), 依次审批 (one after
+ * another) — and, for an approval, where a rejection sends the flow: 退回 to the initiator, the previous step, a chosen earlier node or one
  * the approver picks, or 驳回 (end the flow with an outcome).
  */
 export function ApprovalEditor({ idPrefix, node, nodes, catalog, patch }: Props) {
@@ -48,6 +48,7 @@ export function ApprovalEditor({ idPrefix, node, nodes, catalog, patch }: Props)
       <InputNumber id={`${idPrefix}-pct`} min={1} max={100} value={(node.percentage as number | undefined) ?? null}
         onChange={(v) => set('percentage', v ?? undefined)} />
     </Form.Item>}
+    {node.kind === 'approval' && <>
     <Form.Item label={t('designer.flow.approval.onReject')} htmlFor={`${idPrefix}-reject`}>
       <Select id={`${idPrefix}-reject`} value={to} style={{ width: '100%' }} showSearch={{ optionFilterProp: 'label' }}
         onChange={(v: string) => setRule({ ...rule, to: v, ...(v === 'choose' ? {} : { choices: undefined }) })}
@@ -59,10 +60,12 @@ export function ApprovalEditor({ idPrefix, node, nodes, catalog, patch }: Props)
     {to === 'end' && <Form.Item label={t('designer.flow.approval.outcome')} htmlFor={`${idPrefix}-outcome`}>
       <Input id={`${idPrefix}-outcome`} value={rule.outcome ?? 'rejected'} onChange={(e) => setRule({ ...rule, outcome: e.target.value || undefined })} />
     </Form.Item>}
-    {to === 'choose' && <Form.Item label={t('designer.flow.approval.choices')} htmlFor={`${idPrefix}-choices`}>
+    {to === 'choose' && <Form.Item label={t('designer.flow.approval.choices')} htmlFor={`${idPrefix}-choices`}
+      help={t('designer.flow.approval.choicesHelp')}>
       <Select id={`${idPrefix}-choices`} mode="multiple" value={rule.choices ?? []} style={{ width: '100%' }}
         onChange={(v: string[]) => setRule({ ...rule, choices: v })}
         options={others.map((n) => ({ value: n.id, label: name(n) }))} />
     </Form.Item>}
+    </>}
   </>
 }

@@ -5,6 +5,7 @@ import { pickLabel, type Label } from '../../core/labels'
 import type { Catalog } from '../designerApi'
 
 export type AssigneeSpec = Record<string, unknown> & { strategy?: string }
+export interface DecisionTableRef { key: string; label?: Label; outputs: string[] }
 
 interface Props {
   id: string
@@ -13,6 +14,8 @@ interface Props {
   /** The app's roles and the flow form's user fields, for the strategies that name one. */
   roles: { key: string; label?: Label }[]
   userFields: { key: string; label?: Label }[]
+  /** The app's decision tables, for the decision-table strategy. */
+  tables?: DecisionTableRef[]
   /** The new rule (attributes the strategy does not read are dropped), or undefined to clear it. */
   onChange: (value: AssigneeSpec | undefined) => void
   allowClear?: boolean
@@ -21,11 +24,11 @@ interface Props {
 /** What each strategy reads besides `strategy` (the engine's Assignee model). */
 const READS: Record<string, string[]> = {
   users: ['users'], role: ['role'], dept_manager: ['of', 'levels'], user_field: ['field'],
-  round_robin: ['role', 'dept'], least_open: ['role', 'dept'], decision_table: ['table'],
+  round_robin: ['role', 'dept'], least_open: ['role', 'dept'], decision_table: ['table', 'output'],
 }
 
 /** Who gets a task: a strategy from the server's catalog and what that strategy needs. */
-export function AssigneeEditor({ id, value, catalog, roles, userFields, onChange, allowClear = false }: Props) {
+export function AssigneeEditor({ id, value, catalog, roles, userFields, tables = [], onChange, allowClear = false }: Props) {
   const { t, i18n } = useTranslation()
   const users = useDirectory('users')
   const strategy = value?.strategy
@@ -55,6 +58,21 @@ export function AssigneeEditor({ id, value, catalog, roles, userFields, onChange
     {reads.has('field') && <Select aria-label={t('designer.flow.assignee.field')} style={{ width: '100%' }} showSearch={{ optionFilterProp: 'label' }}
       placeholder={t('designer.flow.assignee.field')} value={value?.field as string | undefined} onChange={(v?: string) => set('field', v)}
       options={userFields.map((f) => ({ value: f.key, label: pickLabel(f.label, i18n.language, f.key) }))} />}
+    {reads.has('table') && <Select aria-label={t('designer.flow.assignee.table')} style={{ width: '100%' }} showSearch={{ optionFilterProp: 'label' }}
+      placeholder={t('designer.flow.assignee.table')} value={value?.table as string | undefined}
+      onChange={(v?: string) => {
+        const next: AssigneeSpec = { ...(value ?? {}) }
+        delete next.output
+        if (v) next.table = v
+        else delete next.table
+        onChange(next)
+      }}
+      notFoundContent={t('designer.flow.assignee.noTables')}
+      options={tables.map((d) => ({ value: d.key, label: pickLabel(d.label, i18n.language, d.key) }))} />}
+    {reads.has('output') && value?.table !== undefined && <Select aria-label={t('designer.flow.assignee.output')} style={{ width: '100%' }}
+      allowClear placeholder={t('designer.flow.assignee.outputFirst')} value={value?.output as string | undefined}
+      onChange={(v?: string) => set('output', v)}
+      options={(tables.find((d) => d.key === value?.table)?.outputs ?? []).map((o) => ({ value: o, label: o }))} />}
     {reads.has('of') && <Space>
       <Select aria-label={t('designer.flow.assignee.of')} value={(value?.of as string | undefined) ?? 'initiator'} style={{ width: 150 }}
         onChange={(v: string) => set('of', v === 'initiator' ? undefined : v)}

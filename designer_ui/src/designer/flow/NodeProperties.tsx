@@ -6,8 +6,9 @@ import { connectOps, NODE_ID_PATTERN, renameNodeOps, type FlowLike, type FlowNod
 import type { Op } from '../../core/design/ops'
 import { pickLabel, type Label } from '../../core/labels'
 import type { Catalog } from '../designerApi'
+import { AllowEditor } from './AllowEditor'
 import { ApprovalEditor } from './ApprovalEditor'
-import { AssigneeEditor, type AssigneeSpec } from './AssigneeEditor'
+import { AssigneeEditor, type AssigneeSpec, type DecisionTableRef } from './AssigneeEditor'
 import { DurationEditor } from './DurationEditor'
 import { FieldAccessEditor, type FieldAccess } from './FieldAccessEditor'
 import { SlaEditor, type SlaSpec } from './SlaEditor'
@@ -34,6 +35,15 @@ interface Props {
   onDelete: () => void
 }
 
+/** The app's decision tables (in the draft's rules) with their outputs, for a decision-table assignee. */
+function decisionTables(doc: unknown): DecisionTableRef[] {
+  const rules = (doc as { rules?: unknown } | null)?.rules
+  return (Array.isArray(rules) ? rules : [])
+    .filter((r): r is Record<string, unknown> => Boolean(r) && typeof r === 'object' && (r as { kind?: unknown }).kind === 'decision_table')
+    .map((r) => ({ key: String(r.key), label: r.label as Label | undefined,
+      outputs: (Array.isArray(r.outputs) ? r.outputs as { key?: unknown }[] : []).map((o) => String(o.key)) }))
+}
+
 /** A node's properties, from what its kind reads (the catalog's `settings`); each edit is one undo step per property. */
 export function NodeProperties({ store, doc, fi, flow, node, kind, catalog, fields, roles, published, problems, onRenamed, onDelete }: Props) {
   const { t, i18n } = useTranslation()
@@ -43,6 +53,7 @@ export function NodeProperties({ store, doc, fi, flow, node, kind, catalog, fiel
   const id = (name: string) => `node-${node.id}-${name}`
   const label = (node.label ?? {}) as Record<string, string>
   const userFields = fields.filter((f) => f.kind === 'user')
+  const tables = decisionTables(doc)
 
   const patch = (changes: Record<string, unknown>) => {
     const ops: Op[] = Object.entries(changes).flatMap(([name, value]): Op[] => value === undefined
@@ -64,15 +75,18 @@ export function NodeProperties({ store, doc, fi, flow, node, kind, catalog, fiel
     reads.has('assignee') && { key: 'assignee', label: t('designer.flow.node.assignee'), children: <>
       <Form.Item label={t('designer.flow.assignee.strategy')} htmlFor={id('assignee')}>
         <AssigneeEditor id={id('assignee')} value={node.assignee as AssigneeSpec | undefined} catalog={catalog} roles={roles}
-          userFields={userFields} onChange={(a) => set('assignee', a)} />
+          userFields={userFields} tables={tables} onChange={(a) => set('assignee', a)} />
       </Form.Item>
-      {node.kind === 'approval' && reads.has('mode') && <ApprovalEditor idPrefix={id('approval')} node={node} nodes={flow.nodes}
+      {reads.has('mode') && <ApprovalEditor idPrefix={id('approval')} node={node} nodes={flow.nodes}
         catalog={catalog} patch={patch} />}
       {reads.has('cc') && <Form.Item label={t('designer.flow.node.cc')} htmlFor={id('cc')}>
         <AssigneeEditor id={id('cc')} allowClear value={(node.cc as AssigneeSpec[] | undefined)?.[0]} catalog={catalog} roles={roles}
-          userFields={userFields} onChange={(a) => set('cc', a ? [a, ...((node.cc as AssigneeSpec[] | undefined) ?? []).slice(1)] : undefined)} />
+          userFields={userFields} tables={tables}
+          onChange={(a) => set('cc', a ? [a, ...((node.cc as AssigneeSpec[] | undefined) ?? []).slice(1)] : undefined)} />
       </Form.Item>}
     </> },
+    reads.has('allow') && { key: 'allow', label: t('designer.flow.node.allow'), children:
+      <AllowEditor idPrefix={id('allow')} node={node} onChange={(a) => set('allow', a)} /> },
     reads.has('sla') && { key: 'sla', label: t('designer.flow.node.sla'), children:
       <SlaEditor idPrefix={id('sla')} value={node.sla as SlaSpec | undefined} catalog={catalog} roles={roles} userFields={userFields}
         onChange={(s) => set('sla', s)} /> },
