@@ -1,7 +1,9 @@
-"""A step's allowed actions in Chromium, by role and label: the designer switches off 转交 on the triage step
-and publishes, moving the running complaints to the new version by their node map; a complaint started
-afterwards shows its triage holder no 转交 button (委托 and 前加签 still there); the holder adds a signer before themself (前加签), the added agent approves from the same record
-page, and the task comes back to the holder."""
+"""A step's allowed actions in Chromium, by role and label.
+
+The designer switches off 转交 on the triage step and publishes, moving the running complaints to the
+new version by their node map; a complaint started afterwards shows its triage holder no 转交 button
+(委托 and 前加签 still there); the holder adds a signer before themself (前加签), the added agent
+approves from the same record page, and the task comes back to the holder."""
 
 from __future__ import annotations
 
