@@ -318,7 +318,7 @@ def _check_cc(conn: Connection, principal: Principal, instance: Instance) -> Non
     if not nodes and (principal.is_org_admin or instance["started_by"] == principal.user_id):
         return
     reason = "this step does not allow copying others" if nodes else "only the flow's people may copy others"
-    raise Forbidden(reason, errors=[{"path": "/action", "message": reason}])
+    raise Forbidden(reason, reason="flow_action_denied", errors=[{"path": "/action", "message": reason}])
 
 
 def _pending_assignees(conn: Connection, instance_id: int) -> list[int]:
