@@ -147,6 +147,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         flows,
         forms,
         jobs,
+        market_center,
         market_install,
         public,
         records,
@@ -177,8 +178,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(_TooLarge, _too_large)
-    for module in (auth, admin, jobs, deliveries, templates, market_install, apps, forms, records, bulk, comments,
-                   backlinks, excel, files, flows, reports, search, rules, rule_design, views, public):
+    for module in (auth, admin, jobs, deliveries, templates, market_install, market_center, apps, forms, records,
+                   bulk, comments, backlinks, excel, files, flows, reports, search, rules, rule_design, views, public):
         app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.include_router(catalog_api.router, dependencies=[Depends(enforce)])
     app.add_middleware(RefuseNul, exempt=is_upload_path)
