@@ -110,25 +110,25 @@ def install_from_center(conn: Conn, principal: Auth, body: FromCenter) -> dict[s
 # -- publishers -----------------------------------------------------------------------------------
 
 
-@router.get("/market/me", **answers(out.Me, *SIGNED_IN))
+@router.get("/market/me", **answers(out.CenterMe, *SIGNED_IN))
 def get_me(conn: ReadConn, principal: Auth) -> dict[str, Any]:
     """Your publisher profile (or null) and whether you review for this center."""
     return center.me(conn, principal)
 
 
-@router.put("/market/me/publisher", **answers(out.Me, *SIGNED_IN, 422))
+@router.put("/market/me/publisher", **answers(out.CenterMe, *SIGNED_IN, 422))
 def save_publisher(conn: Conn, principal: Auth, body: ProfileIn) -> dict[str, Any]:
     return center.save_profile(conn, principal, name=body.name, site=body.site, description=body.description)
 
 
-@router.post("/market/me/keys", status_code=201, **answers(out.Me, *SIGNED_IN, 409, 422))
+@router.post("/market/me/keys", status_code=201, **answers(out.CenterMe, *SIGNED_IN, 409, 422))
 def add_key(conn: Conn, principal: Auth, body: KeyIn) -> dict[str, Any]:
     """Register a public key: versions you upload must be signed by one of yours."""
     return center.add_key(conn, principal, body.public_key)
 
 
 @router.post("/market/publisher/versions", status_code=201, openapi_extra=RAW_BODY,
-             **answers(out.Version, *SIGNED_IN, 409, 413, 422))
+             **answers(out.TemplateVersion, *SIGNED_IN, 409, 413, 422))
 async def upload_version(request: Request, principal: Auth) -> dict[str, Any]:
     """Upload a signed .dajian package (raw body) as a draft version; semver is checked here."""
     data = await _read_body(request)
@@ -140,24 +140,24 @@ async def upload_version(request: Request, principal: Auth) -> dict[str, Any]:
     return await run_in_threadpool(run)
 
 
-@router.get("/market/publisher/versions", **answers(list[out.Version], *SIGNED_IN))
+@router.get("/market/publisher/versions", **answers(list[out.TemplateVersion], *SIGNED_IN))
 def my_versions(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
     return center.my_versions(conn, principal)
 
 
-@router.get("/market/versions/{version_id}", **answers(out.Version, *SIGNED_IN, 404))
+@router.get("/market/versions/{version_id}", **answers(out.TemplateVersion, *SIGNED_IN, 404))
 def get_version(conn: ReadConn, principal: Auth, version_id: VersionId) -> dict[str, Any]:
     return center.version_detail(conn, principal, version_id)
 
 
-@router.post("/market/versions/{version_id}/act", **answers(out.Version, *SIGNED_IN, 404, 409, 422))
+@router.post("/market/versions/{version_id}/act", **answers(out.TemplateVersion, *SIGNED_IN, 404, 409, 422))
 def act(conn: Conn, principal: Auth, version_id: VersionId, body: ActIn) -> dict[str, Any]:
     """Move a version: submit (publisher); start_review, approve, request_changes (reviewer); publish,
     deprecate, yank (either). Audited with the comment."""
     return center.act(conn, principal, version_id, body.action, body.comment)
 
 
-@router.get("/market/review/queue", **answers(list[out.Version], *SIGNED_IN))
+@router.get("/market/review/queue", **answers(list[out.TemplateVersion], *SIGNED_IN))
 def review_queue(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
     """Versions submitted or in review, oldest first, with their automatic checks."""
     return center.review_queue(conn, principal)

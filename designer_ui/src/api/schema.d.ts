@@ -2930,6 +2930,12 @@ export interface components {
              */
             path: string;
         };
+        /** CenterMe */
+        CenterMe: {
+            publisher: components["schemas"]["Profile"] | null;
+            /** Reviewer */
+            reviewer: boolean;
+        };
         /** Change */
         Change: {
             /** Added */
@@ -3163,111 +3169,12 @@ export interface components {
             /** Record Id */
             record_id: number;
         };
-        /** Version */
-        dajian__platform__api__schemas__apps__Version: {
-            /** App Id */
-            app_id: number;
-            /** Author Id */
-            author_id: number | null;
-            /** Content Hash */
-            content_hash: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            definition: components["schemas"]["AppDocument"];
-            /** Id */
-            id: number;
-            /** Note */
-            note: string | null;
-            /** Number */
-            number: number;
-            /** Parent Id */
-            parent_id: number | null;
-            /** Schema Version */
-            schema_version: number;
-        };
-        /**
-         * Me
-         * @description Who is calling and what they may do: enough to hide what the UI cannot offer.
-         */
-        dajian__platform__api__schemas__auth__Me: {
-            /**
-             * Apps
-             * @description a token limited to some apps: their keys; otherwise null
-             */
-            apps: string[] | null;
-            dept: components["schemas"]["DeptRef"] | null;
-            /** Is Org Admin */
-            is_org_admin: boolean;
-            org: components["schemas"]["OrgRef"];
-            /**
-             * Scopes
-             * @description the scopes this sign-in carries (a session carries every scope)
-             */
-            scopes: string[];
-            user: components["schemas"]["User"];
-            /**
-             * Via
-             * @enum {string}
-             */
-            via: "session" | "token" | "system";
-        };
         /** Validation */
         dajian__platform__api__schemas__common__Validation: {
             /** Errors */
             errors: components["schemas"]["Problem"][];
             /** Valid */
             valid: boolean;
-        };
-        /** Me */
-        dajian__platform__api__schemas__market_center__Me: {
-            publisher: components["schemas"]["Profile"] | null;
-            /** Reviewer */
-            reviewer: boolean;
-        };
-        /** Version */
-        dajian__platform__api__schemas__market_center__Version: {
-            checks: components["schemas"]["Checks"];
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Events */
-            events: components["schemas"]["Event"][];
-            /** Id */
-            id: number;
-            /** Manifest */
-            manifest: {
-                [key: string]: unknown;
-            };
-            /**
-             * Name
-             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
-             */
-            name: {
-                [key: string]: string;
-            };
-            /** Publisher */
-            publisher: string;
-            /** Signer Key Id */
-            signer_key_id: string | null;
-            /**
-             * State
-             * @enum {string}
-             */
-            state: "draft" | "submitted" | "in_review" | "approved" | "changes_requested" | "published" | "deprecated" | "yanked";
-            /** Template */
-            template: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Version */
-            version: string;
         };
         /** DashboardBody */
         DashboardBody: {
@@ -4746,6 +4653,32 @@ export interface components {
             marked: number;
             /** Unread */
             unread: number;
+        };
+        /**
+         * Me
+         * @description Who is calling and what they may do: enough to hide what the UI cannot offer.
+         */
+        Me: {
+            /**
+             * Apps
+             * @description a token limited to some apps: their keys; otherwise null
+             */
+            apps: string[] | null;
+            dept: components["schemas"]["DeptRef"] | null;
+            /** Is Org Admin */
+            is_org_admin: boolean;
+            org: components["schemas"]["OrgRef"];
+            /**
+             * Scopes
+             * @description the scopes this sign-in carries (a session carries every scope)
+             */
+            scopes: string[];
+            user: components["schemas"]["User"];
+            /**
+             * Via
+             * @enum {string}
+             */
+            via: "session" | "token" | "system";
         };
         /** Measure */
         Measure: {
@@ -6509,6 +6442,48 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** TemplateVersion */
+        TemplateVersion: {
+            checks: components["schemas"]["Checks"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Events */
+            events: components["schemas"]["Event"][];
+            /** Id */
+            id: number;
+            /** Manifest */
+            manifest: {
+                [key: string]: unknown;
+            };
+            /**
+             * Name
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            name: {
+                [key: string]: string;
+            };
+            /** Publisher */
+            publisher: string;
+            /** Signer Key Id */
+            signer_key_id: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "draft" | "submitted" | "in_review" | "approved" | "changes_requested" | "published" | "deprecated" | "yanked";
+            /** Template */
+            template: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: string;
+        };
         /**
          * Text
          * @description The same words in both languages the platform ships.
@@ -6755,6 +6730,31 @@ export interface components {
             id: number;
             /** Username */
             username: string;
+        };
+        /** Version */
+        Version: {
+            /** App Id */
+            app_id: number;
+            /** Author Id */
+            author_id: number | null;
+            /** Content Hash */
+            content_hash: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            definition: components["schemas"]["AppDocument"];
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /** Number */
+            number: number;
+            /** Parent Id */
+            parent_id: number | null;
+            /** Schema Version */
+            schema_version: number;
         };
         /** VersionSummary */
         VersionSummary: {
@@ -14536,7 +14536,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dajian__platform__api__schemas__apps__Version"];
+                    "application/json": components["schemas"]["Version"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -14995,7 +14995,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dajian__platform__api__schemas__auth__Me"];
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -15055,7 +15055,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dajian__platform__api__schemas__auth__Me"];
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -16223,7 +16223,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dajian__platform__api__schemas__market_center__Me"];
+                    "application/json": components["schemas"]["CenterMe"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -16283,7 +16283,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dajian__platform__api__schemas__market_center__Me"];
+                    "application/json": components["schemas"]["CenterMe"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -16361,7 +16361,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dajian__platform__api__schemas__market_center__Me"];
+                    "application/json": components["schemas"]["CenterMe"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -16426,7 +16426,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dajian__platform__api__schemas__market_center__Version"][];
+                    "application/json": components["schemas"]["TemplateVersion"][];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -16486,7 +16486,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dajian__platform__api__schemas__market_center__Version"];
+                    "application/json": components["schemas"]["TemplateVersion"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -16569,7 +16569,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dajian__platform__api__schemas__market_center__Version"][];
+                    "application/json": components["schemas"]["TemplateVersion"][];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -16945,7 +16945,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dajian__platform__api__schemas__market_center__Version"];
+                    "application/json": components["schemas"]["TemplateVersion"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -17025,7 +17025,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dajian__platform__api__schemas__market_center__Version"];
+                    "application/json": components["schemas"]["TemplateVersion"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 const SRC = resolve(__dirname, '../../src')
-const AREAS = new Set(['admin', 'dashboard', 'designer', 'fields', 'header', 'inbox', 'install', 'list', 'public', 'record', 'side'])
+const AREAS = new Set(['admin', 'dashboard', 'designer', 'fields', 'header', 'inbox', 'install', 'list', 'market', 'public', 'record', 'side'])
 
 function resolveModule(from: string, spec: string): string | null {
   if (!spec.startsWith('.')) return null

@@ -68,7 +68,7 @@ class Profile(Out):
     keys: list[PublisherKey]
 
 
-class Me(Out):
+class CenterMe(Out):
     publisher: Profile | None
     reviewer: bool
 
@@ -107,7 +107,7 @@ class Event(Out):
     at: Timestamp
 
 
-class Version(Out):
+class TemplateVersion(Out):
     id: int
     template: str
     version: str
