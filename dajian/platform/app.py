@@ -147,6 +147,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         flows,
         forms,
         jobs,
+        market_center,
         market_install,
         public,
         records,
@@ -183,7 +184,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # when a record create was tried against every admin and design route before its own); no route of
     # one module matches a path of another, so the order changes nothing else
     for module in (records, public, flows, auth, views, search, comments, backlinks, files, bulk, excel, reports,
-                   forms, apps, rules, rule_design, role_design, admin, jobs, deliveries, templates, market_install):
+                   forms, apps, rules, rule_design, role_design, admin, jobs, deliveries, templates, market_install,
+                   market_center):
         app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.include_router(catalog_api.router, dependencies=[Depends(enforce)])
     app.include_router(printing_api.router, dependencies=[Depends(enforce)])

@@ -21,6 +21,7 @@ from dajian.platform.auth import create_organisation, create_user, hash_password
 from dajian.platform.config import get_settings
 from dajian.platform.db import make_engine
 from dajian.platform.errors import DajianError
+from dajian.platform.market.center_cli import market_cli
 from dajian.platform.market.cli import keys_cli, template_cli
 from dajian.platform.migrate import upgrade
 from dajian.platform.models import organisations, users
@@ -37,6 +38,7 @@ records_cli = typer.Typer(help="Records of a published form (Excel import and ex
 cli.add_typer(records_cli, name="records")
 cli.add_typer(template_cli, name="template")
 cli.add_typer(keys_cli, name="keys")
+cli.add_typer(market_cli, name="market")
 console = Console()
 
 DEFAULT_ORG = "default"

@@ -39,9 +39,10 @@ ForbiddenReason = Literal[
     "admins_only", "csrf", "destination_refused", "fields_locked_at_step", "fields_not_readable",
     "fields_not_writable", "filter_fields_not_readable", "flow_action_denied", "flow_step_assignees_only",
     "form_create_denied", "form_delete_denied", "form_export_denied", "form_manage_denied", "form_read_denied",
-    "form_update_denied", "no_access_rule", "not_app_manager", "not_in_flow", "report_fields_not_readable",
-    "sort_fields_not_readable", "token_beyond_creator", "token_needs_session", "token_not_for_app",
-    "token_scope_missing", "view_owner_only",
+    "form_update_denied", "no_access_rule", "not_app_manager", "not_in_flow", "publisher_profile_missing",
+    "rating_needs_install", "report_fields_not_readable", "review_action_denied", "sort_fields_not_readable",
+    "template_key_taken", "token_beyond_creator", "token_needs_session", "token_not_for_app", "token_scope_missing",
+    "view_owner_only",
 ]
 FORBIDDEN_REASONS: frozenset[str] = frozenset(get_args(ForbiddenReason))
 

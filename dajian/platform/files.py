@@ -63,7 +63,7 @@ FILE_KINDS = frozenset({"attachment", "image"})
 KEY_RE = re.compile(r"^sha256/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}$")
 UPLOAD_PATH = re.compile(
     r"^/api/(?:v1/)?(?:apps/[^/]+/forms/[^/]+/(?:fields/[^/]+/files|import/preview|comments/files)"
-    r"|admin/templates/import|admin/market/packages|public/[^/]+/[^/]+/forms/[^/]+/fields/[^/]+/files)/?$")
+    r"|admin/templates/import|admin/market/packages|market/publisher/versions|public/[^/]+/[^/]+/forms/[^/]+/fields/[^/]+/files)/?$")
 
 files = Table(
     "files",

@@ -24,6 +24,7 @@ const AppLayout = lazyPage(() => import('./runtime/AppLayout'), 'AppLayout')
 const AppHome = lazyPage(() => import('./runtime/AppHome'), 'AppHome', ['inbox', 'side'])
 const NotFound = lazyPage(() => import('./runtime/Placeholder'), 'NotFound')
 const AdminRoutes = lazyPage(() => import('./admin/AdminRoutes'), 'AdminRoutes', ['admin', 'install'])
+const MarketRoutes = lazyPage(() => import('./market/MarketRoutes'), 'MarketRoutes', ['market', 'install'])
 const PublicRoutes = lazyPage(() => import('./public/PublicRoutes'), 'PublicRoutes', ['public', 'fields'])
 const DashboardPage = lazyPage(() => import('./runtime/dashboard/DashboardPage'), 'DashboardPage', ['dashboard'])
 const InboxPage = lazyPage(() => import('./runtime/inbox/InboxPage'), 'InboxPage', ['inbox', 'side'])
@@ -66,6 +67,7 @@ const router = createBrowserRouter([
       { path: '/', element: <HomePage /> },
       { path: '/profile', element: <ProfilePage /> },
       { path: '/admin/*', element: <AdminRoutes /> },
+      { path: '/market/*', element: <MarketRoutes /> },
       { path: '/design/:app', element: <DesignerPage /> },
       { path: '/design/:app/forms/:form', element: <DesignerPage /> },
       { path: '/design/:app/flows/:flow', element: <DesignerPage /> },

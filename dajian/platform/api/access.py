@@ -95,6 +95,22 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", V1 + "/admin/market/installs/{app_key}/upgrade-preview/{digest}"): ADMIN_APPS,
     ("POST", V1 + "/admin/market/installs/{app_key}/upgrade/{digest}"): ADMIN_APPS,
     ("POST", V1 + "/admin/market/installs/{app_key}/uninstall"): ADMIN_APPS,
+    # the template center: the listing answers without sign-in (other servers browse it); publishing needs a
+    # publisher profile, deciding the reviewer role (the service checks both); rating an install of the org
+    ("GET", V1 + "/market/templates"): OPEN,
+    ("GET", V1 + "/market/templates/{template_key}"): OPEN,
+    ("GET", V1 + "/market/templates/{template_key}/versions/{version}/package"): OPEN,
+    ("GET", V1 + "/market/templates/{template_key}/screenshots/{index}"): OPEN,
+    ("POST", V1 + "/market/templates/{template_key}/ratings"): ADMIN_APPS,
+    ("POST", V1 + "/admin/market/center/install"): ADMIN_APPS,
+    ("GET", V1 + "/market/me"): SIGNED_IN,
+    ("PUT", V1 + "/market/me/publisher"): Need("apps:manage", "member"),
+    ("POST", V1 + "/market/me/keys"): Need("apps:manage", "member"),
+    ("POST", V1 + "/market/publisher/versions"): Need("apps:manage", "member"),
+    ("GET", V1 + "/market/publisher/versions"): Need("apps:read", "member"),
+    ("GET", V1 + "/market/versions/{version_id}"): Need("apps:read", "member"),
+    ("POST", V1 + "/market/versions/{version_id}/act"): Need("apps:manage", "member"),
+    ("GET", V1 + "/market/review/queue"): Need("apps:read", "member"),
     ("GET", V1 + "/admin/webhook-allowlist"): ADMIN,
     ("PUT", V1 + "/admin/webhook-allowlist"): ADMIN,
     # app design: drafts, definitions, versions and exports may hold channel secrets

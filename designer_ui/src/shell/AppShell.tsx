@@ -1,4 +1,4 @@
-import { AppstoreOutlined, DownOutlined, LogoutOutlined, SettingOutlined, UserOutlined } from '@ant-design/icons'
+import { AppstoreOutlined, DownOutlined, ShopOutlined, LogoutOutlined, SettingOutlined, UserOutlined } from '@ant-design/icons'
 import { App as AntApp, Avatar, Button, Dropdown, Layout, Select, Space, Typography } from 'antd'
 import { useQueryClient } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
@@ -42,6 +42,7 @@ export function AppShell() {
   const user = me.data?.user
   const menuItems = [
     { key: 'profile', icon: <UserOutlined />, label: t('shell.profile') },
+    { key: 'market', icon: <ShopOutlined />, label: t('shell.market') },
     ...(me.data?.is_org_admin ? [{ key: 'admin', icon: <SettingOutlined />, label: t('shell.admin') }] : []),
     { key: 'logout', icon: <LogoutOutlined />, label: t('shell.logout') },
   ]

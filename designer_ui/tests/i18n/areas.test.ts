@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 const SRC = resolve(__dirname, '../../src')
-const AREAS = new Set(['admin', 'appsettings', 'dashboard', 'designer', 'fields', 'formula', 'header', 'inbox', 'install', 'list', 'print', 'public', 'record', 'roles', 'side'])
+const AREAS = new Set(['admin', 'appsettings', 'dashboard', 'designer', 'fields', 'formula', 'header', 'inbox', 'install', 'list', 'market', 'print', 'public', 'record', 'roles', 'side'])
 
 function resolveModule(from: string, spec: string): string | null {
   if (!spec.startsWith('.')) return null

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Alert, Button, Checkbox, Modal, Progress, Result, Space, Steps } from 'antd'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router'
 import { api, ApiError, unwrap } from '../../api/client'
@@ -23,13 +23,14 @@ function Failure({ error }: { error: unknown }) {
   )
 }
 
-/** Install a package: choose the file → preview (what it creates, the plan) → options → progress → done. */
-export function InstallWizard({ open, onClose }: { open: boolean; onClose: () => void }) {
+/** Install a package: choose the file → preview (what it creates, the plan) → options → progress → done.
+ *  `start`: a package already uploaded (from the template center): the wizard, mounted with it, opens at its preview. */
+export function InstallWizard({ open, onClose, start }: { open: boolean; onClose: () => void; start?: PackageUpload | null }) {
   const { t } = useTranslation()
   const navigate = useNavigate()
   const queryClient = useQueryClient()
-  const [step, setStep] = useState(0)
-  const [uploaded, setUploaded] = useState<PackageUpload | null>(null)
+  const [step, setStep] = useState(start ? 1 : 0)
+  const [uploaded, setUploaded] = useState<PackageUpload | null>(start ?? null)
   const [preview, setPreview] = useState<InstallPreview | null>(null)
   const [allowUnsigned, setAllowUnsigned] = useState(false)
   const loadPreview = useMutation({
@@ -52,6 +53,10 @@ export function InstallWizard({ open, onClose }: { open: boolean; onClose: () =>
     },
     onError: () => setStep(2),
   })
+  const { mutate: previewPackage } = loadPreview
+  useEffect(() => {
+    if (start) previewPackage(start.id)
+  }, [start, previewPackage])
   const close = () => {
     setStep(0)
     setUploaded(null)

@@ -1,0 +1,122 @@
+"""The template center: listing cards and details, publisher profiles, versions with their review state and the
+automatic checks reviewers see."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from dajian.platform.api.schemas.common import Label, Out, Timestamp
+
+State = Literal["draft", "submitted", "in_review", "approved", "changes_requested", "published", "deprecated",
+                "yanked"]
+
+
+class Card(Out):
+    key: str
+    name: Label
+    description: Label | None = None
+    category: str | None = None
+    tags: list[str]
+    publisher: str
+    installs: int
+    latest_version: str | None
+    screenshots: int = Field(description="how many: GET …/screenshots/{index}")
+    rating: float | None = Field(description="average stars, 1–5")
+    ratings: int
+
+
+class Listing(Out):
+    items: list[Card]
+    count: int
+    categories: list[str] = Field(description="every category of a published template")
+
+
+class ListedVersion(Out):
+    version: str
+    state: State
+    published_at: Timestamp
+    changelog: Label | None = None
+    min_platform_version: str | None = None
+
+
+class Review(Out):
+    stars: int
+    comment: str | None = None
+    at: Timestamp
+    username: str
+    organisation: str
+
+
+class Detail(Card):
+    versions: list[ListedVersion]
+    licence: str | None = None
+    reviews: list[Review]
+
+
+class PublisherKey(Out):
+    key_id: str
+    public_key: str
+    created_at: Timestamp
+
+
+class Profile(Out):
+    name: str
+    site: str | None = None
+    description: str | None = None
+    keys: list[PublisherKey]
+
+
+class CenterMe(Out):
+    publisher: Profile | None
+    reviewer: bool
+
+
+class Change(Out):
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+
+
+class Attention(Out):
+    kind: Literal["outside_webhook", "public_channel", "broad_row_scope", "notification_template"]
+    path: str
+    detail: str
+
+
+class SchemaCheck(Out):
+    valid: bool
+    errors: list[dict[str, str]]
+
+
+class Checks(Out):
+    schema_: SchemaCheck = Field(alias="schema", serialization_alias="schema")
+    previous: str | None = Field(description="the last published version compared against")
+    bump: Literal["major", "minor", "patch"] | None = Field(description="the least version change the diff needs")
+    diff: dict[str, Change] = Field(description="per section: forms, fields, flows, rules, reports, dashboards, roles")
+    attention: list[Attention]
+
+
+class Event(Out):
+    actor_name: str
+    action: str
+    from_state: State
+    to_state: State
+    comment: str | None = None
+    at: Timestamp
+
+
+class TemplateVersion(Out):
+    id: int
+    template: str
+    version: str
+    state: State
+    publisher: str
+    name: Label
+    signer_key_id: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    manifest: dict[str, object]
+    checks: Checks
+    events: list[Event]
