@@ -47,7 +47,7 @@ def test_the_matrix_edits_and_round_trips(page: Any, site: Site, tmp_path: Path)
     delete = page.get_by_role("checkbox", name="客服专员 · 客诉工单 · 删除")
     expect(read).to_be_checked()
     expect(delete).not_to_be_checked()
-    expect(page.get_by_label("客服专员 · 客诉工单 · 另可见条件")).to_have_value(
+    expect(page.get_by_role("textbox", name="客服专员 · 客诉工单 · 另可见条件")).to_have_text(
         "OR(ISBLANK(dept_id), assignee = $user.id, receiver = $user.id)")
     delete.check()
     expect(delete).to_be_checked()
