@@ -309,10 +309,11 @@ def _story(desks: Desks, site: Site, mailbox: Mailbox, clock: ShiftedClock) -> N
     act(page, "通过", "技术支持调查")
     shots.take(page, "handler-investigated")
 
-    # ... and the quality department countersigns from the inbox (a task step: one member's completion
-    # closes it for the others)
+    # ... and the quality department countersigns from the inbox (会签, mode "all": every member signs)
     quality = holder_of(site, record_id, "inv_quality")
-    approve_from_inbox(desks.of(quality[0]), record_id, "质量部会签")
+    assert quality
+    for member in quality:
+        approve_from_inbox(desks.of(member), record_id, "质量部会签")
 
     # 5. the agent proposes a replacement and a compensation of 800
     page = desks.of(agent)
