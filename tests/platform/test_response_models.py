@@ -536,6 +536,31 @@ def test_template_packages(org: Org, engine: Engine, recorder: Recorder, tmp_pat
     _seen(engine, recorder)
 
 
+def test_the_template_center(org: Org, engine: Engine, recorder: Recorder, tmp_path: Path) -> None:
+    """A publisher's profile, key and version, the review queue and decisions, the listing, an install from the
+    center and a rating."""
+    from tests.platform.test_market_center import PUBLIC_KEY, M, act, package, partner, reviewer, upload
+
+    publisher, judge = partner(org), reviewer(org, engine)
+    _ok(publisher.get(M + "/me"))
+    version = _ok(upload(publisher, package(tmp_path, ticket_app(), "1.0.0")), 201)
+    _ok(publisher.get(M + "/publisher/versions"))
+    _ok(act(publisher, version["id"], "submit"))
+    _ok(judge.get(M + "/review/queue"))
+    _ok(judge.get(f"{M}/versions/{version['id']}"))
+    _ok(act(judge, version["id"], "start_review"))
+    _ok(act(judge, version["id"], "approve", "好"))
+    _ok(act(publisher, version["id"], "publish"))
+    _ok(TestClient(org.api).get(M + "/templates", params={"q": "工单"}))
+    _ok(TestClient(org.api).get(M + "/templates/tickets"))
+    admin = org.client()
+    uploaded = _ok(admin.post("/api/v1/admin/market/center/install", json={"template": "tickets", "version": "1.0.0"}))
+    _ok(admin.post("/api/v1/admin/market/keys", json={"label": "Acme", "public_key": PUBLIC_KEY}), 201)
+    _ok(admin.post(f"/api/v1/admin/market/packages/{uploaded['id']}/install", json={}))
+    _ok(admin.post(M + "/templates/tickets/ratings", json={"stars": 4}))
+    _seen(engine, recorder)
+
+
 def _operations(api: FastAPI) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for path, item in api.openapi()["paths"].items():
         for method, operation in item.items():

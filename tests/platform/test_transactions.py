@@ -173,7 +173,9 @@ def test_reads_are_marked_on_their_routes(api: FastAPI) -> None:
     kinds = {(method, r.path): _transaction_kind(r) for r in api_routes(api.routes) for method in r.methods}
     writes_on_get = [key for key, kind in kinds.items() if key[0] == "GET" and kind not in (None, deps._reads)]
     assert sorted(writes_on_get) == [("GET", "/api/v1/apps/{app_key}/channels"),
-                                     ("GET", "/api/v1/apps/{app_key}/webhooks")]  # subscriptions' secrets too
+                                     ("GET", "/api/v1/apps/{app_key}/webhooks"),  # subscriptions' secrets too
+                                     # a template package's download counts an install
+                                     ("GET", "/api/v1/market/templates/{template_key}/versions/{version}/package")]
     records = "/api/v1/apps/{app_key}/forms/{form_key}/records"
     for path in (records + "/query", records + "/preview", "/api/v1/apps/{app_key}/reports/{report_key}/run",
                  "/api/v1/apps/{app_key}/reports/preview", "/api/v1/apps/{app_key}/dashboards/{dashboard_key}/run"):

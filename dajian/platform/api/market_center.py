@@ -64,7 +64,7 @@ class FromCenter(BaseModel):
 # -- the listing ----------------------------------------------------------------------------------
 
 
-@router.get("/market/templates", **answers(out.Listing))
+@router.get("/market/templates", **answers(out.Listing, 422))
 def list_templates(conn: ReadConn, q: Annotated[str | None, Query(max_length=200)] = None,
                    category: Annotated[str | None, Query(max_length=100)] = None,
                    tag: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
@@ -72,13 +72,13 @@ def list_templates(conn: ReadConn, q: Annotated[str | None, Query(max_length=200
     return listing.list_templates(conn, q=q, category=category, tag=tag)
 
 
-@router.get("/market/templates/{template_key}", **answers(out.Detail, 404))
+@router.get("/market/templates/{template_key}", **answers(out.Detail, 404, 422))
 def get_template(conn: ReadConn, template_key: TemplateKey) -> dict[str, Any]:
     return listing.template_detail(conn, template_key)
 
 
 @router.get("/market/templates/{template_key}/versions/{version}/package", response_class=Response,
-            responses={**binary("the signed .dajian package", MIME), **errors(404, 410)})
+            responses={**binary("the signed .dajian package", MIME), **errors(404, 410, 422)})
 def download(conn: Conn, template_key: TemplateKey, version: SemVer) -> Response:
     """A published version's package (counted as an install); a yanked one is gone (410)."""
     data = listing.package_data(conn, template_key, version)
@@ -87,20 +87,20 @@ def download(conn: Conn, template_key: TemplateKey, version: SemVer) -> Response
 
 
 @router.get("/market/templates/{template_key}/screenshots/{index}", response_class=Response,
-            responses={**binary("an image", "image/png", "image/jpeg", "image/webp"), **errors(404)})
+            responses={**binary("an image", "image/png", "image/jpeg", "image/webp"), **errors(404, 422)})
 def get_screenshot(conn: ReadConn, template_key: TemplateKey,
                    index: Annotated[int, Path(ge=0, le=99)]) -> Response:
     data, media = listing.screenshot(conn, template_key, index)
     return Response(data, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.post("/market/templates/{template_key}/ratings", **answers(out.Detail, *SIGNED_IN, 404, 422))
+@router.post("/market/templates/{template_key}/ratings", **answers(out.Detail, *SIGNED_IN, 404, 413, 422))
 def rate(conn: Conn, principal: Auth, template_key: TemplateKey, body: RatingIn) -> dict[str, Any]:
     """Rate a template your organisation installed (your earlier rating is replaced)."""
     return listing.rate(conn, principal, template_key, stars=body.stars, comment=body.comment)
 
 
-@router.post("/admin/market/center/install", **answers(pkg_out.PackageUpload, *SIGNED_IN, 404, 410, 422))
+@router.post("/admin/market/center/install", **answers(pkg_out.PackageUpload, *SIGNED_IN, 404, 410, 413, 422))
 def install_from_center(conn: Conn, principal: Auth, body: FromCenter) -> dict[str, Any]:
     """Fetch a published version from this server's center into the organisation's uploads: then preview and
     install it with the package routes (``/admin/market/packages/{id}/…``)."""
@@ -116,12 +116,12 @@ def get_me(conn: ReadConn, principal: Auth) -> dict[str, Any]:
     return center.me(conn, principal)
 
 
-@router.put("/market/me/publisher", **answers(out.CenterMe, *SIGNED_IN, 422))
+@router.put("/market/me/publisher", **answers(out.CenterMe, *SIGNED_IN, 413, 422))
 def save_publisher(conn: Conn, principal: Auth, body: ProfileIn) -> dict[str, Any]:
     return center.save_profile(conn, principal, name=body.name, site=body.site, description=body.description)
 
 
-@router.post("/market/me/keys", status_code=201, **answers(out.CenterMe, *SIGNED_IN, 409, 422))
+@router.post("/market/me/keys", status_code=201, **answers(out.CenterMe, *SIGNED_IN, 409, 413, 422))
 def add_key(conn: Conn, principal: Auth, body: KeyIn) -> dict[str, Any]:
     """Register a public key: versions you upload must be signed by one of yours."""
     return center.add_key(conn, principal, body.public_key)
@@ -145,12 +145,12 @@ def my_versions(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
     return center.my_versions(conn, principal)
 
 
-@router.get("/market/versions/{version_id}", **answers(out.TemplateVersion, *SIGNED_IN, 404))
+@router.get("/market/versions/{version_id}", **answers(out.TemplateVersion, *SIGNED_IN, 404, 422))
 def get_version(conn: ReadConn, principal: Auth, version_id: VersionId) -> dict[str, Any]:
     return center.version_detail(conn, principal, version_id)
 
 
-@router.post("/market/versions/{version_id}/act", **answers(out.TemplateVersion, *SIGNED_IN, 404, 409, 422))
+@router.post("/market/versions/{version_id}/act", **answers(out.TemplateVersion, *SIGNED_IN, 404, 409, 413, 422))
 def act(conn: Conn, principal: Auth, version_id: VersionId, body: ActIn) -> dict[str, Any]:
     """Move a version: submit (publisher); start_review, approve, request_changes (reviewer); publish,
     deprecate, yank (either). Audited with the comment."""

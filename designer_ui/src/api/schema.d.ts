@@ -8227,6 +8227,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
@@ -17774,6 +17783,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
@@ -17836,6 +17854,15 @@ export interface operations {
             };
             /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18093,7 +18120,7 @@ export interface operations {
                     "application/json": components["schemas"]["Listing"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18151,7 +18178,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18231,6 +18258,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
@@ -18292,7 +18328,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18360,7 +18396,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18436,7 +18472,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid input: every problem with its JSON path */
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18518,6 +18554,15 @@ export interface operations {
             };
             /** @description Conflicts with what is stored: a value that must be unique is taken, a stale row_version (the body's current holds the record as it is now), a flow changed meanwhile, a retry while the first request with its Idempotency-Key is still running (code: conflict) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
