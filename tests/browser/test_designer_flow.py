@@ -109,6 +109,7 @@ def test_add_an_approval_set_it_up_fix_its_problem_preview_and_publish(page: Any
     drawer.get_by_role("button", name=re.compile("主管复核")).first.click()
     expect(page.get_by_text("节点：主管复核")).to_be_visible()
     drawer.get_by_role("button", name="Close").or_(drawer.get_by_role("button", name="关闭")).first.click()
+    expect(drawer).to_be_hidden()  # until its closing animation ends it covers the property panel
 
     # 会签 by the supervisors, sent back to the previous step on rejection
     choose(page.get_by_label("审批方式"), "会签（全部同意）")
