@@ -15,7 +15,7 @@ from dajian.platform.models import apps, audit_log
 
 # What the one audit writer is called with as ``entity`` (a test keeps this in step with the code)
 ENTITIES = ("record", "definition", "flow", "comment", "permission", "user", "department", "session", "token",
-            "job", "webhook")
+            "job", "webhook", "template", "market_publisher", "market_version")
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def view_as(conn: Connection, viewer: Principal, app_key: str, *, form: str, use
     compiled = runtime.form(form)
     who, keys, person = _target(conn, viewer, runtime.app_id, user_id=user_id, role_keys=role_keys, dept_id=dept_id)
     unknown = [k for k in keys if drafted.definition.role(k) is None]
-    write_audit(conn, org_id=viewer.org_id, actor_id=viewer.user_id, entity="permissions", action="view_as",
+    write_audit(conn, org_id=viewer.org_id, actor_id=viewer.user_id, entity="permission", action="view_as",
                 app_id=runtime.app_id, form_key=form,
                 changes={"user_id": user_id, "roles": list(keys), "dept_id": who.dept_id})
     answer: dict[str, Any] = {

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from dajian.platform.auth import verify_password
 from dajian.platform.cli import cli, ensure_admin
 from dajian.platform.market.tables import market_installs
-from dajian.platform.models import apps
+from dajian.platform.models import apps, organisations
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "app_templates" / "service_desk"
 
@@ -63,7 +63,9 @@ def test_import_demo_and_export(env: dict[str, str], engine: Engine, tmp_path: P
     with engine.connect() as conn:  # installed from its package: upgrades to a newer package version merge
         installed = conn.execute(select(market_installs.c.version, market_installs.c.base_definition)
                                  .join(apps, apps.c.id == market_installs.c.app_id)
-                                 .where(apps.c.key == "complaint_management")).one()
+                                 .join(organisations, organisations.c.id == apps.c.org_id)
+                                 .where(apps.c.key == "complaint_management",
+                                        organisations.c.key == "default")).one()  # other tests' orgs have it too
     assert installed.version == "1.0.0" and installed.base_definition["key"] == "complaint_management"
     out = tmp_path / "export.json"
     run(env, "app", "export", "service_desk", str(out))

@@ -66,7 +66,7 @@ def test_view_as_is_audited_and_for_app_managers_only(org: Org, world: dict[str,
     admin = org.client()
     seen(admin, user_id=user_id(org, "own"))
     with engine.connect() as conn:
-        actions = conn.execute(select(audit_log.c.action).where(audit_log.c.entity == "permissions")).scalars().all()
+        actions = conn.execute(select(audit_log.c.action).where(audit_log.c.entity == "permission")).scalars().all()
     assert "view_as" in actions
     denied = world["clients"]["all"].post(VIEW_AS, json={"form": "ticket", "user_id": user_id(org, "own")})
     assert denied.status_code == 403
