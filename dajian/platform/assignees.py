@@ -18,14 +18,16 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select
 
 from dajian.engines.rule.dtable import DecisionError, DecisionPlan, compile_table
+from dajian.platform.db import one_of_ids
 from dajian.platform.errors import Invalid
 from dajian.platform.models import app_versions, departments, memberships, roles, users
 from dajian.platform.version_cache import VersionCache, database_key
 
 _TABLES: VersionCache[DecisionPlan | None] = VersionCache("assignee decision table")
 
-_ACTIVE = select(users.c.id).where(users.c.id.in_(bindparam("ids", expanding=True)),
-                                   users.c.org_id == bindparam("org"), users.c.is_active)
+_ACTIVE = {dialect: select(users.c.id).where(one_of_ids(users.c.id, "ids", dialect),
+                                              users.c.org_id == bindparam("org"), users.c.is_active)
+           for dialect in ("postgresql", "sqlite")}
 _ROLE = (select(users.c.id).join(memberships, memberships.c.user_id == users.c.id)
          .join(roles, roles.c.id == memberships.c.role_id)
          .where(roles.c.app_id == bindparam("app"), roles.c.key == bindparam("role"), ~roles.c.archived,
@@ -37,7 +39,7 @@ def active_users(conn: Connection, org_id: int, ids: list[int]) -> list[int]:
     """``ids`` that are active users of the organisation, in the order given."""
     if not ids:
         return []
-    found = set(conn.execute(_ACTIVE, {"ids": ids, "org": org_id}).scalars())
+    found = set(conn.execute(_ACTIVE[conn.dialect.name], {"ids": ids, "org": org_id}).scalars())
     return [i for i in ids if i in found]
 
 
@@ -57,27 +59,29 @@ def in_turn(conn: Connection, app_id: int, pool: list[int], node: str | None = N
     if not pool:
         return []
     params = {"app": app_id, "pool": pool} if node is None else {"app": app_id, "pool": pool, "node": node}
-    last = conn.execute(_last_task_query(node is not None), params).scalar()
+    last = conn.execute(_last_task_query(conn.dialect.name, node is not None), params).scalar()
     turn = (pool.index(last) + 1) % len(pool) if last in pool else 0
     return pool[turn:] + pool[:turn]
 
 
-_LAST_TASK: dict[bool, Any] = {}
+_LAST_TASK: dict[tuple[str, bool], Any] = {}
 
 
-def _last_task_query(of_node: bool) -> Any:
+def _last_task_query(dialect: str, of_node: bool) -> Any:
     """The assignee of the app's last task to a member of ``:pool`` (of ``:node``): built once, it runs on
     every round-robin assignment."""
     from dajian.platform.flows.tables import flow_instances, flow_tasks
 
-    found = _LAST_TASK.get(of_node)
+    found = _LAST_TASK.get((dialect, of_node))
     if found is None:
         query = (select(flow_tasks.c.assignee_id)
                  .join(flow_instances, flow_instances.c.id == flow_tasks.c.instance_id)
                  .where(flow_instances.c.app_id == bindparam("app"),
-                        flow_tasks.c.assignee_id.in_(bindparam("pool", expanding=True)))
+                        one_of_ids(flow_tasks.c.assignee_id, "pool", dialect))
                  .order_by(flow_tasks.c.id.desc()).limit(1))  # fmt: skip
-        found = _LAST_TASK[of_node] = query.where(flow_tasks.c.node_id == bindparam("node")) if of_node else query
+        if of_node:
+            query = query.where(flow_tasks.c.node_id == bindparam("node"))
+        found = _LAST_TASK[(dialect, of_node)] = query
     return found
 
 
