@@ -152,6 +152,12 @@ def open_from_inbox(page: Any, title: str, step: str) -> None:
     """Find the task by the record's title and step in my inbox and open its record."""
     page.goto("/a/complaint_management/inbox")
     row = page.get_by_role("row").filter(has_text=title).filter(has_text=step)
+    for _ in range(4):  # a step a timer opens appears once the worker has fired it: a person refreshes
+        try:
+            expect(row).to_be_visible(timeout=10_000)
+            break
+        except AssertionError:
+            page.reload()
     row.get_by_role("link", name=re.compile(r"^打开 ")).click()
     expect(page.get_by_role("region", name="流程").get_by_role("region", name="待处理环节")).to_contain_text(step)
 

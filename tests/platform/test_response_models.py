@@ -560,6 +560,7 @@ def test_the_template_center(org: Org, engine: Engine, recorder: Recorder, tmp_p
     _ok(admin.post("/api/v1/admin/market/keys", json={"label": "Acme", "public_key": PUBLIC_KEY}), 201)
     _ok(admin.post(f"/api/v1/admin/market/packages/{uploaded['id']}/install", json={}))
     _ok(admin.post(f"{M}/templates/{key}/ratings", json={"stars": 4}))
+    _ok(act(judge, version["id"], "yank", "撤回"))  # the center is shared: leave nothing listed for other tests
     _seen(engine, recorder)
 
 
