@@ -68,7 +68,9 @@ def test_a_complaint_create_stays_within_its_statement_budget(org: Org) -> None:
     # one INSERT, each update with its audit entry, no re-read of the app, an aggregate over no rows not
     # asked. SQLite counts the BEGIN of authentication's own short transaction; PostgreSQL counts the
     # autocommit statement of the serial number on its own connection in place of the counter upsert.
-    assert len(seen) <= {"sqlite": 27, "postgresql": 23}[org.engine.dialect.name]
+    # 25 and 21 since a notification's jobs are written without a savepoint (one INSERT, after all that can
+    # refuse it).
+    assert len(seen) <= {"sqlite": 25, "postgresql": 21}[org.engine.dialect.name]
 
 
 def test_a_create_no_reaction_can_change_writes_its_search_row_with_the_insert(org: Org) -> None:

@@ -154,3 +154,47 @@ def test_one_audit_writer_and_no_record_listeners() -> None:
     sources = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in root.rglob("*.py")}
     assert [p for p, text in sources.items() if "insert(audit_log" in text] == ["platform/audit.py"]
     assert [p for p, text in sources.items() if "register_record_listener" in text] == []
+
+
+def notify_on_create(user_id: int) -> dict[str, Any]:
+    return {"key": "tell", "form": "ticket", "on": [{"event": "created"}],
+            "actions": [{"kind": "notify", "channels": ["in_app"], "to": [{"user": user_id}],
+                         "subject": "收到 {{ record.title }}", "body": "已受理"}]}
+
+
+def test_a_refused_notification_fails_its_rule_and_keeps_the_record(org: Org, monkeypatch: Any) -> None:
+    """A notification's jobs are written without a savepoint: a refusal (raised before the INSERT) fails the
+    rule and the record is kept; a database error there fails the whole create, nothing stored."""
+    from sqlalchemy.exc import OperationalError
+
+    from dajian.platform.errors import Invalid
+    from dajian.platform.rules import outbox
+    from dajian.platform.rules.tables import rule_runs
+
+    admin = org.client()
+    assert publish(admin, with_rules(notify_on_create(org.admin_id))).status_code == 200
+    kept = admin.post(TICKETS, json={"title": "正常通知"})
+    assert kept.status_code == 201, kept.text
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise Invalid("no such channel")
+
+    monkeypatch.setattr(outbox, "notify", refuse)
+    refused = admin.post(TICKETS, json={"title": "通知被拒"})
+    assert refused.status_code == 201, refused.text
+    assert admin.get(f"{TICKETS}/{refused.json()['id']}").status_code == 200
+    with org.engine.connect() as conn:
+        runs = conn.execute(select(rule_runs.c.record_id, rule_runs.c.status, rule_runs.c.error)
+                            .where(rule_runs.c.rule_key == "tell", rule_runs.c.org_id == org.id)
+                            .order_by(rule_runs.c.id)).all()  # fmt: skip
+    assert [(r.record_id, r.status) for r in runs] == [(kept.json()["id"], "fired"), (refused.json()["id"], "error")]
+    assert "no such channel" in runs[1].error
+
+    def break_down(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("INSERT INTO jobs", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(outbox, "notify", break_down)
+    failed = TestClient(org.api, raise_server_exceptions=False, cookies=admin.cookies,
+                        headers=admin.headers).post(TICKETS, json={"title": "数据库故障"})
+    assert failed.status_code >= 500
+    assert [t["title"] for t in admin.get(TICKETS).json()["items"] if t["title"] == "数据库故障"] == []

@@ -34,6 +34,7 @@ from .tables import rule_dedupe
 
 log = logging.getLogger(__name__)
 APPLY_ERRORS = (DajianError, SQLAlchemyError, ValueError, TypeError)
+REFUSALS = (DajianError, ValueError, TypeError)  # raised in Python, before a statement is sent
 
 
 def describe(effect: Effect) -> dict[str, Any]:
@@ -58,13 +59,22 @@ class Applier:
         ctx = form_context(self.conn, principal, self.runtime, form_key, action)
         return dataclasses.replace(ctx, depth=self.depth + 1)
 
-    def guarded(self, rules: list[str], step: Callable[[], None]) -> None:
+    def guarded(self, rules: list[str], step: Callable[[], None], *, savepoint: bool = True) -> None:
+        """Run ``step``; if it fails, the rules are logged as failed and the change goes on without its writes.
+        ``savepoint=False`` is for a step that writes with one statement after everything that can refuse
+        (a notification's jobs): a refusal comes before any write, so there is nothing to undo, and the two
+        round trips of a savepoint are saved; a database error there fails the whole change, as elsewhere."""
         scope = reactions.current_scope()
         saved = scope.checkpoint() if scope is not None else None
         try:
-            with self.conn.begin_nested():
+            if savepoint:
+                with self.conn.begin_nested():
+                    step()
+            else:
                 step()
-        except APPLY_ERRORS as exc:
+        except Exception as exc:
+            if not isinstance(exc, APPLY_ERRORS if savepoint else REFUSALS):
+                raise
             if scope is not None and saved is not None:
                 scope.restore(saved)  # the savepoint undid the writes: forget their states too
             detail = getattr(exc, "errors", None)
@@ -88,7 +98,8 @@ class Applier:
         for run in fired:
             for n, effect in enumerate(run.effects):
                 if isinstance(effect, StartFlow | Notify | CallWebhook) and run.rule not in self.errors:
-                    self.guarded([run.rule], partial(self.external, run.rule, n, effect))
+                    self.guarded([run.rule], partial(self.external, run.rule, n, effect),
+                                 savepoint=not isinstance(effect, Notify))
         return self.errors
 
     def row_version(self) -> int:
