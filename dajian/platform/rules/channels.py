@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, literal, select, true
+from sqlalchemy import Connection, bindparam, delete, insert, literal, select, true
 
 from dajian.engines.rule import RuleSet
 from dajian.engines.rule.model import InboundWebhookDef, PublicFormDef
@@ -23,12 +23,13 @@ from dajian.platform.errors import Invalid, NotFound, TooManyRequests, Unauthori
 from dajian.platform.models import apps, audit_log, organisations
 from dajian.platform.permissions import Grant
 from dajian.platform.principal import Principal
+from dajian.platform.reactions import current_runtime
 from dajian.platform.records import FormContext, create_records
 from dajian.platform.throttle import nth_latest, retry_after, serialise
 
 from . import public_uploads
 from .apply import DedupeKey, claim_dedupe, settle_dedupe
-from .plans import form_infos, ruleset_for, runtime_by_id
+from .plans import form_infos, ruleset_for, runtime_by_id, runtime_of
 from .tables import channel_secrets, public_submissions, record_comments
 from .webhooks import verify
 
@@ -43,11 +44,16 @@ UPLOAD_WINDOW = timedelta(minutes=10)
 UPLOADS_PER_CLIENT = 30
 
 
+_PUBLIC_APP = (select(apps.c.id, apps.c.key, apps.c.org_id, apps.c.current_version_id)
+               .join(organisations, organisations.c.id == apps.c.org_id)
+               .where(organisations.c.key == bindparam("org"), apps.c.key == bindparam("app")))  # fmt: skip
+
+
 def public_app(conn: Connection, org_key: str, app_key: str) -> tuple[RuntimeApp, RuleSet]:
-    query = (select(apps.c.id).join(organisations, organisations.c.id == apps.c.org_id)
-             .where(organisations.c.key == org_key, apps.c.key == app_key))  # fmt: skip
-    app_id = conn.execute(query).scalar()
-    runtime = runtime_by_id(conn, int(app_id)) if app_id is not None else None
+    """The app behind a public link, with its current version, in one read (every anonymous request asks)."""
+    row = conn.execute(_PUBLIC_APP, {"org": org_key, "app": app_key}).first()
+    runtime = (current_runtime(row.id, lambda: runtime_of(conn, row.key, row.org_id, row.current_version_id))
+               if row is not None else None)
     rules = ruleset_for(runtime) if runtime is not None else None
     if runtime is None or rules is None:
         raise NotFound("no such public form")

@@ -72,9 +72,14 @@ def runtime_by_id(conn: Connection, app_id: int, *, version_id: int | None = Non
     def look_up() -> RuntimeApp | None:
         row = conn.execute(select(apps.c.key, apps.c.org_id, apps.c.current_version_id)
                            .where(apps.c.id == app_id)).first()
-        if row is None or row.current_version_id is None:
-            return None
-        cached = cached_runtime(conn, row.current_version_id)
-        return cached if cached is not None else load_runtime(conn, system_principal(row.org_id, 0), row.key)
+        return runtime_of(conn, row.key, row.org_id, row.current_version_id) if row is not None else None
 
     return current_runtime(app_id, look_up)
+
+
+def runtime_of(conn: Connection, app_key: str, org_id: int, version_id: int | None) -> RuntimeApp | None:
+    """The runtime of an app whose row was read: its current version (``version_id``) from the cache, or loaded."""
+    if version_id is None:
+        return None
+    cached = cached_runtime(conn, version_id)
+    return cached if cached is not None else load_runtime(conn, system_principal(org_id, 0), app_key)
