@@ -96,3 +96,12 @@ export async function keepTrash(appKey: string, trash: readonly TrashItem[]): Pr
       id, label: label.slice(0, 500), kind, deleted_at: deletedAt, restore: restore as unknown as Record<string, unknown>[] })),
   } }))
 }
+
+/** Some records of a published form by id, with only these fields (for naming them). */
+export async function blockedRecords(appKey: string, formKey: string, ids: number[], fields: string[]): Promise<Record<string, unknown>[]> {
+  const page = unwrap(await api.POST('/api/v1/apps/{app_key}/forms/{form_key}/records/query', {
+    params: { path: { app_key: appKey, form_key: formKey } },
+    body: { filter: { in: [{ var: 'id' }, ids] }, limit: ids.length, count: 'none', fields: ['id', ...fields], deleted: false },
+  })) as { items?: Record<string, unknown>[] }
+  return page.items ?? []
+}
