@@ -11,6 +11,7 @@ import { uniqueKey } from '../core/design/keys'
 import { selectionOf } from '../core/design/selection'
 import { pickLabel } from '../core/labels'
 import type { FlowSelectionState } from './flow/FlowDesigner'
+import { prefetchDesigner } from './designerApi'
 import { areaOf, DESIGNER_AREAS } from './designerAreas'
 import { ExpressionScope } from './formula/expressionScope'
 import { FormDesigner, type FormSelection } from './FormDesigner'
@@ -26,6 +27,9 @@ import './designer.css'
 const FlowDesigner = lazy(async () => ({ default: (await import('./flow/FlowDesigner')).FlowDesigner }))
 // the report and dashboard designers (and echarts behind their preview) load only when opened
 const AnalyticsDesigner = lazy(() => import('./reports/AnalyticsDesigner'))
+
+// this module loads with the first designer page: its data starts loading now, beside the rest of its code
+prefetchDesigner(window.location.pathname)
 
 // the toolbar's drawers and the publish dialog load when first opened
 const ProblemsDrawer = lazy(async () => ({ default: (await import('./ProblemsDrawer')).ProblemsDrawer }))
