@@ -1,6 +1,6 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons'
 import { useDraggable, useDroppable } from '@dnd-kit/core'
-import { Button, Empty, Space, Tabs, Tag, Typography } from 'antd'
+import { Button, Empty, Tabs, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { REST, type CanvasSection, type CanvasTab, type FieldLike } from '../core/design/formModel'
 import { pickLabel } from '../core/labels'
@@ -20,6 +20,7 @@ interface Props {
   onAddSection: (tab: string) => void
 }
 
+// A card per field, of plain elements: a form of 150 fields draws 150 of them on opening.
 function FieldCard({ field, section, index, props }: { field: FieldLike; section: string; index: number; props: Props }) {
   const { t, i18n } = useTranslation()
   const { attributes, listeners, setNodeRef: setDragRef, isDragging } = useDraggable({ id: `field:${field.key}`,
@@ -36,14 +37,14 @@ function FieldCard({ field, section, index, props }: { field: FieldLike; section
     onClick={() => props.onSelectField(field.key)}>
     <div className="designer-field-head">
       <span className="designer-field-label">{field.required === true && <span className="designer-required">*</span>}{name}</span>
-      <Button size="small" type="text" icon={<DeleteOutlined />} aria-label={t('designer.canvas.delete', { label: name })}
-        onPointerDown={(e) => e.stopPropagation()}
-        onClick={(e) => { e.stopPropagation(); props.onDelete(field.key) }} />
+      <button type="button" className="designer-field-delete" aria-label={t('designer.canvas.delete', { label: name })}
+        onPointerDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}
+        onClick={(e) => { e.stopPropagation(); props.onDelete(field.key) }}><DeleteOutlined /></button>
     </div>
-    <Space size={4}>
-      <Tag bordered={false}>{kind ? pickLabel(kind.label, i18n.language) : field.kind}</Tag>
-      <Typography.Text type="secondary" className="designer-field-key">{field.key}</Typography.Text>
-    </Space>
+    <div className="designer-field-meta">
+      <span className="designer-field-kind">{kind ? pickLabel(kind.label, i18n.language) : field.kind}</span>
+      <span className="designer-field-key">{field.key}</span>
+    </div>
   </div>
 }
 

@@ -11,25 +11,31 @@ import { uniqueKey } from '../core/design/keys'
 import { selectionOf } from '../core/design/selection'
 import { pickLabel } from '../core/labels'
 import type { FlowSelectionState } from './flow/FlowDesigner'
+import { prefetchDesigner } from './designerApi'
 import { areaOf, DESIGNER_AREAS } from './designerAreas'
 import { ExpressionScope } from './formula/expressionScope'
 import { FormDesigner, type FormSelection } from './FormDesigner'
-import { ProblemsDrawer } from './ProblemsDrawer'
-import { PublishDialog } from './PublishDialog'
 import { AnalyticsNav } from './reports/AnalyticsNav'
 import { analyticsLink, useAnalyticsRoute } from './reports/route'
-import { TrashDrawer } from './TrashDrawer'
 import { useCatalog } from './useCatalog'
 import { useDesignerKeys } from './useDesignerKeys'
 import { useDraftSnapshot, useDraftStore } from './useDraftStore'
 import { usePublishedDefinition } from './usePublishedDefinition'
-import { VersionsDrawer } from './VersionsDrawer'
 import './designer.css'
 
 // the canvas (@xyflow/react, dagre) loads only when a flow is opened
 const FlowDesigner = lazy(async () => ({ default: (await import('./flow/FlowDesigner')).FlowDesigner }))
 // the report and dashboard designers (and echarts behind their preview) load only when opened
 const AnalyticsDesigner = lazy(() => import('./reports/AnalyticsDesigner'))
+
+// this module loads with the first designer page: its data starts loading now, beside the rest of its code
+prefetchDesigner(window.location.pathname)
+
+// the toolbar's drawers and the publish dialog load when first opened
+const ProblemsDrawer = lazy(async () => ({ default: (await import('./ProblemsDrawer')).ProblemsDrawer }))
+const TrashDrawer = lazy(async () => ({ default: (await import('./TrashDrawer')).TrashDrawer }))
+const VersionsDrawer = lazy(async () => ({ default: (await import('./VersionsDrawer')).VersionsDrawer }))
+const PublishDialog = lazy(async () => ({ default: (await import('./PublishDialog')).PublishDialog }))
 
 type Obj = { key?: unknown; label?: Record<string, string> }
 // key names, the same in every language
@@ -54,6 +60,9 @@ export function DesignerPage() {
   const version = publishedVersion === undefined ? detail.data?.current_version : publishedVersion
   const published = usePublishedDefinition(appKey, version)
   const [panel, setPanel] = useState<Panel>(null)
+  // a drawer stays mounted once opened (its state, its closing animation)
+  const [seen, setSeen] = useState<ReadonlySet<Panel>>(() => new Set())
+  if (panel !== null && !seen.has(panel)) setSeen(new Set(seen).add(panel))
   const [selection, setSelection] = useState<FormSelection>({ field: null, section: null })
   const [flowSelection, setFlowSelection] = useState<FlowSelectionState>({ node: null, edge: null })
   const analytics = useAnalyticsRoute()
@@ -197,11 +206,13 @@ export function DesignerPage() {
             publishedForm={publishedForm} selection={selection} onSelect={setSelection} flagged={flagged} />}
       </ExpressionScope.Provider></Layout.Content>
     </Layout>
-    <ProblemsDrawer open={panel === 'problems'} onClose={() => setPanel(null)} problems={problems} doc={doc} onPick={pick} />
-    <TrashDrawer open={panel === 'trash'} onClose={() => setPanel(null)} store={store} trash={snapshot.state.trash} />
-    <VersionsDrawer appKey={appKey} open={panel === 'versions'} onClose={() => setPanel(null)} store={store} doc={doc}
-      published={version ?? null} />
-    {panel === 'publish' && <PublishDialog appKey={appKey} store={store} onClose={() => setPanel(null)}
-      onPublished={(n) => setPublishedVersion(n)} onPickProblem={pick} />}
+    <Suspense fallback={null}>
+      {seen.has('problems') && <ProblemsDrawer open={panel === 'problems'} onClose={() => setPanel(null)} problems={problems} doc={doc} onPick={pick} />}
+      {seen.has('trash') && <TrashDrawer open={panel === 'trash'} onClose={() => setPanel(null)} store={store} trash={snapshot.state.trash} />}
+      {seen.has('versions') && <VersionsDrawer appKey={appKey} open={panel === 'versions'} onClose={() => setPanel(null)} store={store} doc={doc}
+        published={version ?? null} />}
+      {panel === 'publish' && <PublishDialog appKey={appKey} store={store} onClose={() => setPanel(null)}
+        onPublished={(n) => setPublishedVersion(n)} onPickProblem={pick} />}
+    </Suspense>
   </Layout>
 }

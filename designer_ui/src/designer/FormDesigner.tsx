@@ -1,7 +1,7 @@
 import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors,
   type CollisionDetection, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core'
-import { App as AntApp, Segmented, Tabs, Typography } from 'antd'
-import { useCallback, useMemo, useState } from 'react'
+import { App as AntApp, Segmented, Spin, Tabs, Typography } from 'antd'
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { DraftStore } from '../core/design/draftStore'
 import { addFieldOps, addSectionOps, canvasOf, fieldsOf, formAt, moveFieldOps, newField, removeFieldOps,
@@ -12,13 +12,16 @@ import type { FormDef } from '../core/form/types'
 import { pickLabel } from '../core/labels'
 import { Canvas } from './Canvas'
 import { countValues, type Catalog, type FieldKindEntry } from './designerApi'
-import { FieldProperties } from './FieldProperties'
 import { FormProperties } from './FormProperties'
-import { JsonPanel } from './JsonPanel'
 import { Palette } from './Palette'
-import { Preview } from './Preview'
 import { SectionProperties } from './SectionProperties'
 import { useFollowRenamed } from './useFollowRenamed'
+
+// Opening a form draws the palette and the canvas first: a field's properties (and the formula editor behind
+// them), the JSON view (and its schema checker) and the live preview (the runtime's widgets) load when shown.
+const FieldProperties = lazy(async () => ({ default: (await import('./FieldProperties')).FieldProperties }))
+const JsonPanel = lazy(async () => ({ default: (await import('./JsonPanel')).JsonPanel }))
+const Preview = lazy(async () => ({ default: (await import('./Preview')).Preview }))
 
 export interface FormSelection {
   field: string | null
@@ -155,15 +158,15 @@ export function FormDesigner({ appKey, store, doc, fi, catalog, publishedForm, s
               onDelete={(key) => void remove(key)}
               onAddSection={(tab) => store.edit(addSectionOps(doc, fi, tab, {
                 'zh-CN': t('designer.canvas.newSection', { lng: 'zh-CN' }), en: t('designer.canvas.newSection', { lng: 'en' }) }))} />
-          : <Preview appKey={appKey} form={form as FormDef} valueTypes={valueTypes} published={publishedForm != null} />}
+          : <Suspense fallback={<Spin />}><Preview appKey={appKey} form={form as FormDef} valueTypes={valueTypes} published={publishedForm != null} /></Suspense>}
       </main>
       <aside className="designer-props" aria-label={t('designer.props.title')}>
         <Typography.Text strong className="designer-pane-title">{title}</Typography.Text>
-        <Tabs size="small" items={[
+        <Suspense fallback={<Spin />}><Tabs size="small" items={[
           { key: 'props', label: t('designer.props.tab'), children: properties },
           { key: 'json', label: t('designer.json.tab'), children: selectedPath
             ? <JsonPanel key={selectedPath} store={store} doc={doc} pointer={selectedPath} /> : null },
-        ]} />
+        ]} /></Suspense>
         {selected === null && selection.field !== null && <Typography.Text type="secondary">{t('designer.props.gone')}</Typography.Text>}
       </aside>
     </div>

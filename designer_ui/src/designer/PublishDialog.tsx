@@ -8,6 +8,7 @@ import { defaultNodeMap, migrateBody, unmapped, type NodeMap, type RunningFlow }
 import { planSentences, type FormPlan } from '../core/design/plan'
 import { pickLabel } from '../core/labels'
 import { publish, validateDraft, type Published } from './designerApi'
+import { BlockedRecords } from './BlockedRecords'
 import { describePath } from './ProblemsDrawer'
 import { useCatalog } from './useCatalog'
 
@@ -123,9 +124,17 @@ export function PublishDialog({ appKey, store, onClose, onPublished, onPickProbl
               renderItem={(s) => <List.Item>
                 <span>{t(s.key, s.values)} {!s.ddl && <Tag>{t('designer.publish.noDdl')}</Tag>}</span>
               </List.Item>} />}
-          {blocked.map((b) => <Alert key={`${b.form}.${b.field}`} type="error" showIcon style={{ marginBottom: 8 }}
-            message={t('designer.publish.unconvertible', { field: names.field(b.form, b.field), form: names.form(b.form),
-              n: b.ids.length, ids: b.ids.slice(0, 20).join(', ') })} />)}
+          {blocked.map((b) => {
+            const [formKey = b.form, sub] = b.form.split('__')
+            const form = formByKey.get(formKey) as { title_field?: unknown } | undefined
+            const serial = fieldsOf(form).find((f) => f.kind === 'serial')
+            return <BlockedRecords key={`${b.form}.${b.field}`} appKey={appKey} form={b.form} field={b.field} ids={b.ids}
+              formName={sub ? `${names.form(formKey)} · ${names.field(formKey, sub)}` : names.form(formKey)}
+              fieldName={sub ? b.field : names.field(formKey, b.field)}
+              titleField={!sub && typeof form?.title_field === 'string' ? form.title_field : null}
+              serialField={!sub && serial ? serial.key : null} />
+          })}
+          {blocked.length > 0 && <Alert type="warning" showIcon style={{ marginBottom: 8 }} message={t('designer.publish.refused')} />}
           {running.map((f) => <InstanceMove key={f.flow} flow={f} map={moving[f.flow]}
             onChange={(map) => setMoving((m) => {
               const next = { ...m }

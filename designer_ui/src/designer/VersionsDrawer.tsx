@@ -6,6 +6,7 @@ import { countChanges, diffDefinitions, type ElementChange } from '../core/desig
 import type { DraftStore } from '../core/design/draftStore'
 import { pickLabel } from '../core/labels'
 import { draftHistoryDocument, listDraftHistory, listVersions, versionDefinition } from './designerApi'
+import { useCatalog } from './useCatalog'
 
 // the compare selects' values: 0 the draft being edited, n > 0 version n, -id a save of the draft history
 const DRAFT = 0
@@ -21,16 +22,18 @@ interface Props {
   published: number | null
 }
 
-function ChangeTree({ changes }: { changes: ElementChange[] }) {
+function ChangeTree({ changes, kindName }: { changes: ElementChange[]; kindName: (key: string) => string }) {
   const { t, i18n } = useTranslation()
+  const attribute = (c: ElementChange, name: string) =>
+    name === 'kind' && c.kind ? t('designer.diff.kindChange', { from: kindName(c.kind.from), to: kindName(c.kind.to) }) : name
   return <ul className="designer-diff">
     {changes.map((c) => <li key={`${c.section}:${c.key}`}>
       <Tag color={COLORS[c.change]}>{t(`designer.diff.${c.change}`)}</Tag>
       <Typography.Text type="secondary">{t(`designer.diff.section.${c.section}`, { defaultValue: c.section })}</Typography.Text>{' '}
       <Typography.Text strong>{pickLabel(c.label, i18n.language, c.key)}</Typography.Text>{' '}
       <Typography.Text type="secondary" style={{ fontFamily: 'monospace', fontSize: 12 }}>{c.key}</Typography.Text>
-      {c.attributes.length > 0 && <Typography.Text type="secondary"> — {c.attributes.join(', ')}</Typography.Text>}
-      {c.children.length > 0 && <ChangeTree changes={c.children} />}
+      {c.attributes.length > 0 && <Typography.Text type="secondary"> — {c.attributes.map((a) => attribute(c, a)).join(', ')}</Typography.Text>}
+      {c.children.length > 0 && <ChangeTree changes={c.children} kindName={kindName} />}
     </li>)}
   </ul>
 }
@@ -39,6 +42,11 @@ function ChangeTree({ changes }: { changes: ElementChange[] }) {
 export function VersionsDrawer({ appKey, open, onClose, store, doc, published }: Props) {
   const { t, i18n } = useTranslation()
   const { modal, message } = AntApp.useApp()
+  const catalog = useCatalog()
+  const kindName = (key: string) => {
+    const kind = catalog.data?.field_kinds.find((k) => k.key === key)
+    return kind ? pickLabel(kind.label, i18n.language, key) : key
+  }
   const versions = useQuery({ queryKey: ['design', appKey, 'versions', 'list', published], queryFn: () => listVersions(appKey), enabled: open })
   const saves = useQuery({ queryKey: ['design', appKey, 'history'], queryFn: () => listDraftHistory(appKey), enabled: open })
   const latest = versions.data?.[0]?.number ?? null
@@ -113,7 +121,7 @@ export function VersionsDrawer({ appKey, open, onClose, store, doc, published }:
         </div>}
         {diff.app.length > 0 && <Typography.Paragraph>{t('designer.diff.app', { list: diff.app.join(', ') })}</Typography.Paragraph>}
         {diff.elements.length === 0 && diff.app.length === 0 ? <Empty description={t('designer.diff.same')} />
-          : <section aria-label={t('designer.versions.diff')}><ChangeTree changes={diff.elements} /></section>}
+          : <section aria-label={t('designer.versions.diff')}><ChangeTree changes={diff.elements} kindName={kindName} /></section>}
       </>}
     </>}
   </Drawer>

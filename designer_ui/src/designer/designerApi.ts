@@ -11,6 +11,32 @@ export type VersionSummary = Schemas['VersionSummary']
 
 const app = (appKey: string) => ({ params: { path: { app_key: appKey } } })
 
+// The first requests of a designer page, started while its code is still being evaluated (see prefetchDesigner)
+const early = new Map<string, Promise<unknown>>()
+
+/** Starts loading the draft, its recycle bin and the catalog of the app `pathname` (/design/:app/…) names, so
+ * they travel while the page's code runs instead of after its first render; each is taken once by `first`. */
+export function prefetchDesigner(pathname: string): void {
+  const match = /^\/design\/([^/]+)/.exec(pathname)
+  if (!match?.[1]) return
+  const appKey = decodeURIComponent(match[1])
+  const start = (key: string, load: () => Promise<unknown>) => {
+    const promise = load()
+    promise.catch(() => undefined)  // a failure is reported by the query that takes it
+    early.set(key, promise)
+  }
+  start(`app:${appKey}`, () => loadApp(appKey))
+  start(`trash:${appKey}`, () => loadTrash(appKey))
+  start('catalog', () => loadCatalog())
+}
+
+/** The prefetched answer for `key` if there is one (once), else a fresh load. */
+export function first<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const promise = early.get(key) as Promise<T> | undefined
+  early.delete(key)
+  return promise ?? load()
+}
+
 export async function loadApp(appKey: string): Promise<AppDetail> {
   return unwrap(await api.GET('/api/v1/apps/{app_key}', app(appKey)))
 }
@@ -95,4 +121,13 @@ export async function keepTrash(appKey: string, trash: readonly TrashItem[]): Pr
     items: trash.slice(0, 100).map(({ deletedAt, restore, id, label, kind }) => ({
       id, label: label.slice(0, 500), kind, deleted_at: deletedAt, restore: restore as unknown as Record<string, unknown>[] })),
   } }))
+}
+
+/** Some records of a published form by id, with only these fields (for naming them). */
+export async function blockedRecords(appKey: string, formKey: string, ids: number[], fields: string[]): Promise<Record<string, unknown>[]> {
+  const page = unwrap(await api.POST('/api/v1/apps/{app_key}/forms/{form_key}/records/query', {
+    params: { path: { app_key: appKey, form_key: formKey } },
+    body: { filter: { in: [{ var: 'id' }, ids] }, limit: ids.length, count: 'none', fields: ['id', ...fields], deleted: false },
+  })) as { items?: Record<string, unknown>[] }
+  return page.items ?? []
 }

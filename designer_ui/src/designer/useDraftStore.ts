@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useMemo, useSyncExternalStore } from 'react'
 import { DraftStore, type Snapshot } from '../core/design/draftStore'
-import { keepTrash, loadApp, loadTrash, saveDraft } from './designerApi'
+import { first, keepTrash, loadApp, loadTrash, saveDraft } from './designerApi'
 
 /** The app's draft in a DraftStore (autosaving to the server), and its current snapshot.
  *
@@ -9,9 +9,9 @@ import { keepTrash, loadApp, loadTrash, saveDraft } from './designerApi'
  * bin, so another machine (or this one after a reload) finds the element gone and restorable. */
 export function useDraftStore(appKey: string) {
   const client = useQueryClient()
-  const detail = useQuery({ queryKey: ['design', appKey, 'app'], queryFn: () => loadApp(appKey),
+  const detail = useQuery({ queryKey: ['design', appKey, 'app'], queryFn: () => first(`app:${appKey}`, () => loadApp(appKey)),
     staleTime: Infinity, gcTime: 0 })
-  const trash = useQuery({ queryKey: ['design', appKey, 'trash'], queryFn: () => loadTrash(appKey),
+  const trash = useQuery({ queryKey: ['design', appKey, 'trash'], queryFn: () => first(`trash:${appKey}`, () => loadTrash(appKey)),
     staleTime: Infinity, gcTime: 0 })
   const store = useMemo(() => {
     if (!detail.data || !trash.data) return null

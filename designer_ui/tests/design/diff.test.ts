@@ -41,6 +41,15 @@ describe('the definition diff', () => {
     expect(fromNothing.elements.every((e) => e.change === 'added')).toBe(true)
     expect(fromNothing.elements.filter((e) => e.section === 'forms')).toHaveLength(9)
   })
+  it('says from which kind to which a retyped field changed', () => {
+    const before = { forms: [{ key: 'ticket', fields: [{ key: 'qty', kind: 'text', label: { en: 'Qty' } }] }] }
+    const after = { forms: [{ key: 'ticket', fields: [{ key: 'qty', kind: 'number', label: { en: 'Qty' } }] }] }
+    const field = diffDefinitions(before, after).elements[0]?.children[0]
+    expect(field).toMatchObject({ section: 'fields', key: 'qty', change: 'changed', attributes: ['kind'],
+      kind: { from: 'text', to: 'number' } })
+    const relabelled = diffDefinitions(before, { forms: [{ key: 'ticket', fields: [{ key: 'qty', kind: 'text', label: { en: 'Q' } }] }] })
+    expect(relabelled.elements[0]?.children[0]?.kind).toBeUndefined()
+  })
 })
 
 describe('the migration plan in words', () => {

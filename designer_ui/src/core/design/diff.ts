@@ -10,6 +10,8 @@
  *   diffDefinitions({forms: [{key: 'a', fields: [{key: 'x'}]}]}, {forms: [{key: 'a', fields: []}]})
  *   → [{section: 'forms', key: 'a', change: 'changed', attributes: [],
  *       children: [{section: 'fields', key: 'x', change: 'removed', …}]}]
+ *
+ * A changed `kind` is also given as `kind: {from, to}` (a field retyped text → number).
  */
 import type { Label } from '../labels'
 
@@ -23,6 +25,8 @@ export interface ElementChange {
   /** Changed attributes other than nested lists diffed in `children`. */
   attributes: string[]
   children: ElementChange[]
+  /** A field (or node) whose `kind` changed: from which to which. */
+  kind?: { from: string; to: string }
 }
 
 /** The app's own attributes that changed (label, settings, trees …). */
@@ -80,7 +84,9 @@ function changed(section: string, key: string, was: unknown, item: unknown): Ele
     else if (Array.isArray(a) && b === undefined && identified(a)) children.push(...diffLists(name, a, []))
     else attributes.push(name)
   }
-  return element(section, key, 'changed', item, attributes, children)
+  const change = element(section, key, 'changed', item, attributes, children)
+  if (typeof was.kind === 'string' && typeof item.kind === 'string' && was.kind !== item.kind) change.kind = { from: was.kind, to: item.kind }
+  return change
 }
 
 export function diffDefinitions(before: unknown, after: unknown): DefinitionDiff {
