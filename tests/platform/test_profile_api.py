@@ -103,6 +103,32 @@ def test_navigation_lists_the_forms_my_roles_reach_and_the_dashboards(org: Org) 
     assert [f["key"] for f in admin_nav["forms"]] == ["ticket", "secret"]
 
 
+def test_the_menu_follows_the_apps_groups_and_lists_the_rest_after_them(org: Org) -> None:
+    admin = org.client()
+    doc = _two_form_app()
+    daily = {"zh-CN": "日常", "en": "Daily"}
+    doc["settings"] = {"menu": [{"label": daily, "items": ["dashboard:overview", "form:secret"]}]}
+    assert publish(admin, doc).status_code == 200
+    default = [{"kind": "form", "key": "ticket"}]
+    assert admin.get("/api/v1/apps/tickets/navigation").json()["menu"] == [
+        {"label": daily, "default": None,
+         "entries": [{"kind": "dashboard", "key": "overview"}, {"kind": "form", "key": "secret"}]},
+        {"label": None, "default": "forms", "entries": default}]
+    user_id = org.add_user("dee")
+    assert admin.post("/api/v1/admin/memberships", json={"user_id": user_id, "app": "tickets", "role": "clerk"}
+                      ).status_code in (200, 201)
+    assert org.client("dee").get("/api/v1/apps/tickets/navigation").json()["menu"] == [  # no secret for a clerk
+        {"label": daily, "default": None, "entries": [{"kind": "dashboard", "key": "overview"}]},
+        {"label": None, "default": "forms", "entries": default}]
+
+    doc["settings"]["menu"][0]["items"] += ["form:nope", "form:secret"]
+    refused = publish(admin, doc)
+    assert refused.status_code == 422
+    assert {"path": "/settings/menu/0/items/2", "message": "the app has no form 'nope'"} in refused.json()["errors"]
+    assert {"path": "/settings/menu/0/items/3", "message": "form 'secret' is already in the menu"} in refused.json()[
+        "errors"]
+
+
 def test_navigation_of_an_unknown_app_is_a_404(org: Org) -> None:
     response = org.client().get("/api/v1/apps/nope/navigation")
     assert response.status_code == 404

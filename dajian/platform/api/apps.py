@@ -3,7 +3,7 @@ publish with a dry-run migration plan, versions, import/export, schemas."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +20,7 @@ from dajian.platform.api.schemas import apps as out
 from dajian.platform.api.schemas.responses import SIGNED_IN, answers, errors
 from dajian.platform.api.versions import V1
 from dajian.platform.definition import app_schema, validate_definition
+from dajian.platform.definition.model import MenuGroup
 from dajian.platform.models import apps, memberships, roles
 from dajian.platform.openapi import app_openapi
 from dajian.platform.principal import Principal
@@ -46,6 +47,20 @@ class NavDashboard(BaseModel):
     label: dict[str, str] | None
 
 
+class NavEntry(BaseModel):
+    kind: Literal["form", "dashboard"]
+    key: str
+
+
+class NavGroup(BaseModel):
+    """A group of the menu: one the app's settings name (``label``), or the forms / dashboards no group
+    names, in definition order (``label`` null, ``default`` says which)."""
+
+    label: dict[str, str] | None
+    default: Literal["forms", "dashboards"] | None = None
+    entries: list[NavEntry]
+
+
 class AppNavigation(BaseModel):
     """An app's home for the caller: what the web UI's navigation lists, from the published definition."""
 
@@ -56,6 +71,7 @@ class AppNavigation(BaseModel):
     default_locale: str
     forms: list[NavForm]
     dashboards: list[NavDashboard]
+    menu: list[NavGroup] = Field(description="the menu in order: the app's groups, then what no group names")
 
 
 _ALL_ACTIONS = ("read", "create", "update", "delete", "export")
@@ -98,12 +114,34 @@ def get_navigation(conn: ReadConn, principal: Auth, app_key: str) -> AppNavigati
         if granted:
             forms.append(NavForm(key=form.key, label=dict(form.label),
                                  actions=[a for a in _ALL_ACTIONS if a in granted]))
+    dashboards = [NavDashboard(key=d.key, label=dict(d.label) if d.label else None) for d in definition.dashboards]
     return AppNavigation(
         key=runtime.key, label=dict(definition.label),
         description=dict(definition.description) if definition.description else None,
         version=runtime.version, default_locale=definition.settings.default_locale, forms=forms,
-        dashboards=[NavDashboard(key=d.key, label=dict(d.label) if d.label else None) for d in definition.dashboards],
+        dashboards=dashboards, menu=_menu(definition.settings.menu, forms, dashboards),
     )
+
+
+def _menu(groups: list[MenuGroup], forms: list[NavForm], dashboards: list[NavDashboard]) -> list[NavGroup]:
+    """The app's menu groups with what the caller reaches of them, then the rest under the default groups."""
+    reached = [NavEntry(kind="form", key=f.key) for f in forms] + [
+        NavEntry(kind="dashboard", key=d.key) for d in dashboards]
+    by_item = {f"{e.kind}:{e.key}": e for e in reached}
+    menu: list[NavGroup] = []
+    placed: set[str] = set()
+    for group in groups:
+        entries = [by_item[item] for item in group.items if item in by_item and item not in placed]
+        placed.update(f"{e.kind}:{e.key}" for e in entries)
+        if entries:
+            menu.append(NavGroup(label=dict(group.label), entries=entries))
+    rest_forms = [e for e in reached if e.kind == "form" and f"form:{e.key}" not in placed]
+    rest_dashboards = [e for e in reached if e.kind == "dashboard" and f"dashboard:{e.key}" not in placed]
+    if rest_forms:
+        menu.append(NavGroup(label=None, default="forms", entries=rest_forms))
+    if rest_dashboards:
+        menu.append(NavGroup(label=None, default="dashboards", entries=rest_dashboards))
+    return menu
 
 
 @router.post("/apps", status_code=201, tags=[DESIGNER], **answers(out.AppSummary, *SIGNED_IN, 409, 413, 422))

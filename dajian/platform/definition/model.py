@@ -58,11 +58,25 @@ class RoleDef(Strict):
     )
 
 
+MenuItem = Annotated[str, Field(pattern=r"^(form|dashboard):[a-z][a-z0-9_]{0,62}$",
+                                 description='"form:<key>" or "dashboard:<key>"')]
+
+
+class MenuGroup(Strict):
+    """A group of the runtime menu: its title and its forms and dashboards, in order."""
+
+    label: Label
+    items: list[MenuItem] = Field(default_factory=list)
+
+
 class AppSettings(Strict):
     timezone: str = "Asia/Shanghai"
     default_locale: Literal["zh-CN", "en"] = "zh-CN"
     calendars: dict[str, Annotated[dict[str, Any], DescribedBy(CalendarDef)]] = Field(
         default_factory=dict, description="Business calendars by key (working periods, holidays, make-up days).")
+    menu: list[MenuGroup] = Field(
+        default_factory=list, description="The runtime menu's groups in order. Forms and dashboards that no group "
+        "names follow in definition order, under 表单 / 仪表盘.")
 
 
 class AppDefinition(Strict):

@@ -166,10 +166,26 @@ def _semantic_issues(app: AppDefinition) -> Iterator[Issue]:
         yield from _role_issues(app, i)
     for section in ("flows", "rules", "reports", "dashboards", "pages"):
         yield from _duplicates([e.key for e in getattr(app, section)], f"/{section}", section[:-1])
+    yield from _menu_issues(app)
     try:
         ZoneInfo(app.settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         yield {"path": "/settings/timezone", "message": f"unknown time zone '{app.settings.timezone}'"}
+
+
+def _menu_issues(app: AppDefinition) -> Iterator[Issue]:
+    """Every menu entry names a form or dashboard of the app, once."""
+    known = {f"form:{f.key}" for f in app.forms} | {f"dashboard:{d.key}" for d in app.dashboards}
+    seen: set[str] = set()
+    for g, group in enumerate(app.settings.menu):
+        for i, item in enumerate(group.items):
+            path = f"/settings/menu/{g}/items/{i}"
+            kind, _, key = item.partition(":")
+            if item not in known:
+                yield {"path": path, "message": f"the app has no {kind} '{key}'"}
+            elif item in seen:
+                yield {"path": path, "message": f"{kind} '{key}' is already in the menu"}
+            seen.add(item)
 
 
 def _storage_issues(form: FormDef, path: str, parent: str | None = None) -> Iterator[Issue]:

@@ -2753,6 +2753,11 @@ export interface components {
             label: {
                 [key: string]: string;
             };
+            /**
+             * Menu
+             * @description the menu in order: the app's groups, then what no group names
+             */
+            menu: components["schemas"]["NavGroup"][];
             /** Version */
             version: number;
         };
@@ -5120,6 +5125,16 @@ export interface components {
                 [key: string]: string;
             } | null;
         };
+        /** NavEntry */
+        NavEntry: {
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "form" | "dashboard";
+        };
         /** NavForm */
         NavForm: {
             /**
@@ -5133,6 +5148,21 @@ export interface components {
             label: {
                 [key: string]: string;
             };
+        };
+        /**
+         * NavGroup
+         * @description A group of the menu: one the app's settings name (``label``), or the forms / dashboards no group
+         *     names, in definition order (``label`` null, ``default`` says which).
+         */
+        NavGroup: {
+            /** Default */
+            default?: ("forms" | "dashboards") | null;
+            /** Entries */
+            entries: components["schemas"]["NavEntry"][];
+            /** Label */
+            label: {
+                [key: string]: string;
+            } | null;
         };
         /** NewApp */
         NewApp: {

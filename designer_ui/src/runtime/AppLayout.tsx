@@ -40,27 +40,22 @@ export function AppLayout() {
           </span>
         ),
       },
-      nav.data.forms.length > 0 && {
+      // the app's menu groups in their order, then the forms and dashboards no group names
+      ...nav.data.menu.map((group, index) => ({
         type: 'group' as const,
-        key: 'forms',
-        label: t('app.forms'),
-        children: nav.data.forms.map((form) => ({
-          key: `${base}/forms/${form.key}`,
-          icon: <FormOutlined />,
-          label: pickLabel(form.label, i18n.language, form.key),
-        })),
-      },
-      nav.data.dashboards.length > 0 && {
-        type: 'group' as const,
-        key: 'dashboards',
-        label: t('app.dashboards'),
-        children: nav.data.dashboards.map((dashboard) => ({
-          key: `${base}/dashboards/${dashboard.key}`,
-          icon: <DashboardOutlined />,
-          label: pickLabel(dashboard.label, i18n.language, dashboard.key),
-        })),
-      },
-    ].filter((item) => item !== false)
+        key: group.default ?? `group-${String(index)}`,
+        label: group.label ? pickLabel(group.label, i18n.language, '') : t(`app.${group.default ?? 'forms'}`),
+        children: group.entries.map((entry) => {
+          const known = entry.kind === 'form' ? nav.data.forms.find((f) => f.key === entry.key)
+            : nav.data.dashboards.find((d) => d.key === entry.key)
+          return {
+            key: `${base}/${entry.kind}s/${entry.key}`,
+            icon: entry.kind === 'form' ? <FormOutlined /> : <DashboardOutlined />,
+            label: pickLabel(known?.label ?? undefined, i18n.language, entry.key),
+          }
+        }),
+      })),
+    ]
   }
   // a record's page or a new record highlights its form
   const selected = location.pathname.replace(/\/(new|records\/[^/]+)$/, '')

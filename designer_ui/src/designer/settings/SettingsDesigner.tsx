@@ -8,6 +8,7 @@ import { getAt } from '../../core/design/pointer'
 import { LOCALE_NAMES, LOCALES } from '../../i18n'
 import type { AreaProps } from '../designerAreas'
 import { CalendarEditor } from './CalendarEditor'
+import { MenuEditor } from './MenuEditor'
 import '../roles/roles.css'
 
 const ZONES: string[] = (() => {
@@ -29,8 +30,9 @@ export function SettingsDesigner({ store, doc }: AreaProps) {
   const timezone = (getAt(doc, ['settings', 'timezone']) as string | undefined) ?? 'Asia/Shanghai'
   const locale = (getAt(doc, ['settings', 'default_locale']) as string | undefined) ?? 'zh-CN'
   const calendars = useMemo(() => (getAt(doc, ['settings', 'calendars']) ?? {}) as Record<string, Calendar>, [doc])
-  const setSetting = (key: string, value: unknown) => store.edit(typeof settings === 'object' && settings !== null
-    ? [{ op: 'set', path: ['settings', key], value }] : [{ op: 'set', path: ['settings'], value: { [key]: value } }])
+  const setSetting = (key: string, value: unknown, coalesce?: string) => store.edit(typeof settings === 'object' && settings !== null
+    ? [{ op: 'set', path: ['settings', key], value }] : [{ op: 'set', path: ['settings'], value: { [key]: value } }],
+  coalesce ? { coalesce } : undefined)
   const addCalendar = () => {
     const key = uniqueKey('calendar', new Set(Object.keys(calendars)), { numbered: Object.keys(calendars).length > 0 })
     const value = { timezone, week: WORKWEEK, holidays: [], makeup_days: [] }
@@ -57,6 +59,8 @@ export function SettingsDesigner({ store, doc }: AreaProps) {
           options={LOCALES.map((l) => ({ value: l, label: LOCALE_NAMES[l] }))} />
       </Form.Item>
     </Form>
+    <Typography.Title level={4} style={{ marginTop: 24 }}>{t('appsettings.menuTitle')}</Typography.Title>
+    <MenuEditor doc={doc} onChange={(groups, coalesce) => setSetting('menu', groups, coalesce)} />
     <Typography.Title level={4} style={{ marginTop: 24 }}>{t('appsettings.calendars')}</Typography.Title>
     <Tabs type="card" items={Object.entries(calendars).map(([key, cal]) => ({
       key, label: key,
