@@ -119,7 +119,7 @@ export function DesignerPage() {
 
   const addForm = () => {
     const key = uniqueKey('form', new Set(forms.map((f) => String(f.key))), { numbered: true })
-    const label = { 'zh-CN': t('designer.newForm', { lng: 'zh-CN' }), en: t('designer.newForm', { lng: 'en' }) }
+    const label = { [i18n.language]: t('designer.newForm') }  // the other language's catalogue is not loaded
     store.edit(Array.isArray((doc as { forms?: unknown }).forms)
       ? [{ op: 'insert', path: ['forms', '-'], value: { key, label, fields: [] } }]
       : [{ op: 'set', path: ['forms'], value: [{ key, label, fields: [] }] }])

@@ -9,6 +9,7 @@ import { shapeOf } from '../core/form/values'
 import type { FieldKindEntry } from './designerApi'
 import { ExpressionInput } from './ExpressionInput'
 import { OptionsEditor } from './OptionsEditor'
+import { CascadeSource } from './CascadeSource'
 
 interface Props {
   store: DraftStore
@@ -100,6 +101,8 @@ export function FieldProperties({ store, doc, fi, field, kinds, published, onKey
       <OptionsEditor options={(Array.isArray(field.options) ? field.options : []) as never[]}
         onChange={(options) => set('options', options)} />
     </Form.Item>}
+    {field.kind === 'cascade_select' && <CascadeSource doc={doc} field={field} fieldPath={base}
+      onConfig={(config, coalesce) => store.edit([{ op: 'set', path: [...base, 'config'], value: config }], coalesce ? { coalesce } : undefined)} />}
     {LIMITS.filter((name) => attributes.has(name)).map((name) => <Form.Item key={name}
       label={t(`designer.props.limit.${name}`)} htmlFor={id(name)}>
       <InputNumber id={id(name)} style={{ width: '100%' }} value={typeof field[name] === 'number' ? field[name] : null}

@@ -157,7 +157,7 @@ export function FormDesigner({ appKey, store, doc, fi, catalog, publishedForm, s
               onSelectSection={(index) => onSelect({ field: null, section: index })}
               onDelete={(key) => void remove(key)}
               onAddSection={(tab) => store.edit(addSectionOps(doc, fi, tab, {
-                'zh-CN': t('designer.canvas.newSection', { lng: 'zh-CN' }), en: t('designer.canvas.newSection', { lng: 'en' }) }))} />
+                [i18n.language]: t('designer.canvas.newSection') }))} />
           : <Suspense fallback={<Spin />}><Preview appKey={appKey} form={form as FormDef} valueTypes={valueTypes} published={publishedForm != null} /></Suspense>}
       </main>
       <aside className="designer-props" aria-label={t('designer.props.title')}>

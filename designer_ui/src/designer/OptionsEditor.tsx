@@ -17,7 +17,7 @@ interface Props {
 
 /** A choice field's options: value, bilingual label and colour, one row each. */
 export function OptionsEditor({ options, onChange }: Props) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const change = (i: number, patch: Partial<Option>) => onChange(options.map((o, j) => (j === i ? { ...o, ...patch } : o)))
   return <Space direction="vertical" style={{ width: '100%' }} size={4}>
     {options.map((o, i) => {
@@ -37,8 +37,7 @@ export function OptionsEditor({ options, onChange }: Props) {
     })}
     <Button size="small" icon={<PlusOutlined />} onClick={() => {
       const value = uniqueKey('option', new Set(options.map((o) => o.value)), { numbered: true })
-      onChange([...options, { value, label: { 'zh-CN': t('designer.props.newOption', { n: options.length + 1, lng: 'zh-CN' }),
-        en: t('designer.props.newOption', { n: options.length + 1, lng: 'en' }) } }])
+      onChange([...options, { value, label: { [i18n.language]: t('designer.props.newOption', { n: options.length + 1 }) } }])
     }}>{t('designer.props.addOption')}</Button>
   </Space>
 }

@@ -65,7 +65,7 @@ export function MenuEditor({ doc, onChange }: Props) {
             onChange={(item: string | null) => { if (item) onChange(addItem(groups, g, item)) }} />
         </Card>
       })}
-      <Button icon={<PlusOutlined />} onClick={() => onChange(addGroup(groups, { 'zh-CN': t('appsettings.newGroup') }))}>
+      <Button icon={<PlusOutlined />} onClick={() => onChange(addGroup(groups, { [i18n.language]: t('appsettings.newGroup') }))}>
         {t('appsettings.addGroup')}
       </Button>
       <Card size="small" role="group" aria-label={t('appsettings.ungrouped')} title={t('appsettings.ungrouped')}>

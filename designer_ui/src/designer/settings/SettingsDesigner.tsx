@@ -9,6 +9,8 @@ import { LOCALE_NAMES, LOCALES } from '../../i18n'
 import type { AreaProps } from '../designerAreas'
 import { CalendarEditor } from './CalendarEditor'
 import { MenuEditor } from './MenuEditor'
+import { OptionTreeEditor } from '../OptionTreeEditor'
+import type { OptionNode } from '../../core/design/optionTree'
 import '../roles/roles.css'
 
 const ZONES: string[] = (() => {
@@ -24,7 +26,7 @@ const WORKWEEK = { mon: ['09:00-12:00', '13:30-18:00'], tue: ['09:00-12:00', '13
 
 /** /design/:app/settings — the app's name, time zone and language, and its business calendars. */
 export function SettingsDesigner({ store, doc }: AreaProps) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const label = (getAt(doc, ['label']) ?? {}) as Record<string, string>
   const settings = getAt(doc, ['settings'])
   const timezone = (getAt(doc, ['settings', 'timezone']) as string | undefined) ?? 'Asia/Shanghai'
@@ -33,6 +35,13 @@ export function SettingsDesigner({ store, doc }: AreaProps) {
   const setSetting = (key: string, value: unknown, coalesce?: string) => store.edit(typeof settings === 'object' && settings !== null
     ? [{ op: 'set', path: ['settings', key], value }] : [{ op: 'set', path: ['settings'], value: { [key]: value } }],
   coalesce ? { coalesce } : undefined)
+  const trees = useMemo(() => (getAt(doc, ['trees']) ?? {}) as Record<string, OptionNode[]>, [doc])
+  const addTree = () => {
+    const key = uniqueKey('tree', new Set(Object.keys(trees)), { numbered: true })
+    const value = [{ value: 'option_1', label: { [i18n.language]: t('designer.tree.newNode') } }]
+    store.edit(getAt(doc, ['trees']) !== undefined ? [{ op: 'set', path: ['trees', key], value }]
+      : [{ op: 'set', path: ['trees'], value: { [key]: value } }])
+  }
   const addCalendar = () => {
     const key = uniqueKey('calendar', new Set(Object.keys(calendars)), { numbered: Object.keys(calendars).length > 0 })
     const value = { timezone, week: WORKWEEK, holidays: [], makeup_days: [] }
@@ -61,6 +70,13 @@ export function SettingsDesigner({ store, doc }: AreaProps) {
     </Form>
     <Typography.Title level={4} style={{ marginTop: 24 }}>{t('appsettings.menuTitle')}</Typography.Title>
     <MenuEditor doc={doc} onChange={(groups, coalesce) => setSetting('menu', groups, coalesce)} />
+    <Typography.Title level={4} style={{ marginTop: 24 }}>{t('appsettings.trees')}</Typography.Title>
+    <Typography.Paragraph type="secondary">{t('appsettings.treesHint')}</Typography.Paragraph>
+    <Tabs type="card" items={Object.entries(trees).map(([key, tree]) => ({
+      key, label: key,
+      children: <OptionTreeEditor name={key} tree={tree}
+        onChange={(next, coalesce) => store.edit([{ op: 'set', path: ['trees', key], value: next }], coalesce ? { coalesce } : undefined)} />,
+    }))} tabBarExtraContent={<Button icon={<PlusOutlined />} onClick={addTree}>{t('appsettings.addTree')}</Button>} />
     <Typography.Title level={4} style={{ marginTop: 24 }}>{t('appsettings.calendars')}</Typography.Title>
     <Tabs type="card" items={Object.entries(calendars).map(([key, cal]) => ({
       key, label: key,
