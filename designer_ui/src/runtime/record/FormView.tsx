@@ -8,7 +8,7 @@ import { toApi, toWidget } from '../../core/form/values'
 import { widgetFor } from '../../fields/registry'
 import { SubtableEdit } from '../../fields/subtable'
 import type { FieldContext } from '../../fields/types'
-import { useFieldSnapshot } from './useFieldSnapshot'
+import { useFieldState, useFieldValue } from './useFieldSnapshot'
 import { useStoreSelect } from './useStoreSelect'
 
 export interface FieldErrors {
@@ -42,31 +42,47 @@ interface ItemProps {
   onChange: (key: string, value: unknown) => void
 }
 
+// A keystroke changes the field's value, not its label, requiredness or error: the Form.Item around the input
+// (label, tooltip, help, grid) reads the linkage state only, and the input below it reads the value, so typing
+// redraws the input alone (as a plain antd form's Form.Item binding does).
 const FieldItem = memo(function FieldItem({ field, store, writable, error, rowErrors, ctx, onChange }: ItemProps) {
-  const { value, state } = useFieldSnapshot(store, field.key)
+  const state = useFieldState(store, field.key)
   const widget = widgetFor(field.kind)
   const editable = widget.edit !== null && writable && !state.readonly
   const label = pickLabel(field.label, ctx.locale, field.key)
   const help = pickLabel(field.help, ctx.locale)
   const id = fieldId(field.key)
-  const common = { field, id, ctx, invalid: Boolean(error), value: toWidget(field.kind, value),
-    onChange: (v: unknown) => onChange(field.key, toApi(field.kind, v)) }
-  let body
-  if (field.kind === 'subtable') {
-    body = <SubtableEdit {...common} disabled={!editable} rowErrors={rowErrors} />
-  } else if (widget.edit) {
-    // a field I may not change keeps its (disabled) input, so its label still names it
-    body = <widget.edit {...common} disabled={!editable} />
-  } else {
-    body = <span id={id} role="textbox" aria-readonly="true" aria-label={label} tabIndex={0} style={{ display: 'inline-block', minHeight: 22 }}>
-      {blank(value) ? <Typography.Text type="secondary">—</Typography.Text>
-        : <widget.display field={field} value={value} ctx={ctx} />}
-    </span>
-  }
   return <Form.Item label={label} htmlFor={id} required={state.required && editable} tooltip={help || undefined}
     validateStatus={error ? 'error' : undefined} help={error} style={{ marginBottom: 16 }}>
-    {body}
+    <FieldInput field={field} store={store} id={id} label={label} editable={editable} invalid={Boolean(error)}
+      rowErrors={rowErrors} ctx={ctx} onChange={onChange} />
   </Form.Item>
+})
+
+interface InputProps {
+  field: FieldDef
+  store: RecordStore
+  id: string
+  label: string
+  editable: boolean
+  invalid: boolean
+  rowErrors: Record<number, Record<string, string>> | undefined
+  ctx: FieldContext
+  onChange: (key: string, value: unknown) => void
+}
+
+const FieldInput = memo(function FieldInput({ field, store, id, label, editable, invalid, rowErrors, ctx, onChange }: InputProps) {
+  const value = useFieldValue(store, field.key)
+  const widget = widgetFor(field.kind)
+  const common = { field, id, ctx, invalid, value: toWidget(field.kind, value),
+    onChange: (v: unknown) => onChange(field.key, toApi(field.kind, v)) }
+  if (field.kind === 'subtable') return <SubtableEdit {...common} disabled={!editable} rowErrors={rowErrors} />
+  // a field I may not change keeps its (disabled) input, so its label still names it
+  if (widget.edit) return <widget.edit {...common} disabled={!editable} />
+  return <span id={id} role="textbox" aria-readonly="true" aria-label={label} tabIndex={0} style={{ display: 'inline-block', minHeight: 22 }}>
+    {blank(value) ? <Typography.Text type="secondary">—</Typography.Text>
+      : <widget.display field={field} value={value} ctx={ctx} />}
+  </span>
 })
 
 const WIDE = new Set(['subtable', 'rich_text', 'long_text', 'attachment'])

@@ -1,7 +1,7 @@
 import { ArrowLeftOutlined, SaveOutlined } from '@ant-design/icons'
 import { useQueryClient } from '@tanstack/react-query'
 import { App as AntApp, Button, Col, Row, Space, Tag, Typography } from 'antd'
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate } from 'react-router'
 import { ApiError } from '../../api/client'
@@ -63,7 +63,14 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
     if (store.formLogic !== logic) store.setLogic(logic, fields.map((f) => f.key))
   }, [store, logic, fields])
   const [display, setDisplay] = useState<Record<string, string>>(() => (initial?._display as Record<string, string>) ?? {})
-  const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS)
+  const [errors, setShownErrors] = useState<FieldErrors>(NO_ERRORS)
+  // the errors shown, also kept in a ref that a keystroke reads: a state update per keystroke (even one giving back
+  // the same errors) would make React run this page's render again to find nothing changed
+  const shownErrors = useRef(NO_ERRORS)
+  const setErrors = useCallback((next: FieldErrors) => {
+    shownErrors.current = next
+    setShownErrors(next)
+  }, [])
   const [conflict, setConflict] = useState<Conflict | null>(null)
   const [saving, setSaving] = useState(false)
 
@@ -94,8 +101,9 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
   // stable, so the memoised fields keep their props; an error on the field goes once the user changes it
   const onChange = useCallback((key: string, value: unknown) => {
     store.set(key, value)
-    setErrors((e) => (e.fields[key] || e.rows[key] ? { fields: withoutKey(e.fields, key), rows: withoutKey(e.rows, key) } : e))
-  }, [store])
+    const e = shownErrors.current
+    if (e.fields[key] || e.rows[key]) setErrors({ fields: withoutKey(e.fields, key), rows: withoutKey(e.rows, key) })
+  }, [store, setErrors])
 
   const editable = (key: string) => canWrite(key) && store.state(key).visible && !store.state(key).readonly
     && widgetFor(fields.find((f) => f.key === key)?.kind ?? '').edit !== null
