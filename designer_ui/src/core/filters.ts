@@ -41,6 +41,7 @@ export interface FieldInfo {
 }
 
 import { parseFormula, toFormula as exprFormula } from './expr'
+import { isFormulaText, jsonFilterFromUrl } from './filterUrl'
 
 type Ast = unknown
 
@@ -259,9 +260,9 @@ export function formulaAst(text: string): Ast | null {
  *   filterFromUrl('priority = "P1"')                  → the same AST
  */
 export function filterFromUrl(raw: string | null): Ast | null {
-  if (raw === null || !raw.trim()) return null
+  if (raw === null) return null
+  if (!isFormulaText(raw)) return jsonFilterFromUrl(raw)
   try {
-    if (raw.trimStart().startsWith('{')) return JSON.parse(raw) as Ast
     return formulaAst(raw)
   } catch {
     return null

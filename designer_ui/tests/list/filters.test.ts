@@ -119,3 +119,14 @@ describe('filterFromUrl', () => {
     expect(filterFromUrl(null)).toBeNull()
   })
 })
+
+describe('the list address without the parser', () => {
+  test('tells formula text from expression JSON and reads the JSON', async () => {
+    const { isFormulaText, jsonFilterFromUrl } = await import('../../src/core/filterUrl')
+    expect(isFormulaText('priority = "P1"')).toBe(true)
+    expect(isFormulaText('  {"==": [1, 1]}')).toBe(false)
+    expect(isFormulaText('   ')).toBe(false)
+    expect(jsonFilterFromUrl('{"==":[{"var":"priority"},"P1"]}')).toEqual({ '==': [{ var: 'priority' }, 'P1'] })
+    expect(jsonFilterFromUrl('{not json')).toBeNull()
+  })
+})

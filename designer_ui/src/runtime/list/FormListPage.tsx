@@ -6,7 +6,8 @@ import { type ComponentType, lazy, Suspense, useCallback, useMemo, useState } fr
 import { useTranslation } from 'react-i18next'
 import { useNavigate, useParams, useSearchParams } from 'react-router'
 import { api, ApiError, unwrap } from '../../api/client'
-import { filterFromUrl, type FieldInfo } from '../../core/filters'
+import type { FieldInfo } from '../../core/filters'
+import { isFormulaText, jsonFilterFromUrl } from '../../core/filterUrl'
 import { pickLabel } from '../../core/labels'
 import { ErrorState } from '../ErrorState'
 import { PrintMenu } from '../print/PrintMenu'
@@ -79,9 +80,18 @@ export function FormListPage() {
   // a filter in the URL (?filter=, a dashboard's drill-down or a shared link) opens the list filtered
   const urlFilter = params.get('filter')
   const [loadedFilter, setLoadedFilter] = useState<string | null>(null)
+  const [parsingFilter, setParsingFilter] = useState(false)
   if (!viewId && urlFilter !== null && urlFilter !== loadedFilter) {
     setLoadedFilter(urlFilter)
-    setSpec((s) => ({ ...s, filter: filterFromUrl(urlFilter) }))
+    if (isFormulaText(urlFilter)) {  // formula text: the parser loads now, and the list waits for it
+      setParsingFilter(true)
+      void import('../../core/filters').then(({ filterFromUrl }) => {
+        setSpec((s) => ({ ...s, filter: filterFromUrl(urlFilter) }))
+        setParsingFilter(false)
+      })
+    } else {
+      setSpec((s) => ({ ...s, filter: jsonFilterFromUrl(urlFilter) as ViewSpec['filter'] }))
+    }
     setCursors([null])
     setTotal(null)
   }
@@ -93,7 +103,7 @@ export function FormListPage() {
     sort: spec.sort ?? null,
     after: board ? null : (cursors[cursors.length - 1] ?? null),
     limit: board ? BOARD_PAGE : PAGE,
-  })
+  }, !parsingFilter)
   // placeholder data is the previous page's, still on screen: only a fresh page counts
   useRenderedMark(LIST_RENDERED_MARK, columnsQuery.data && !page.isPlaceholderData ? page.data : undefined)
   if (page.data?.total !== undefined && (total?.total !== page.data.total || total.exact !== page.data.total_is_exact)) {

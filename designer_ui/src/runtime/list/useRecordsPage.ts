@@ -18,9 +18,10 @@ export interface RecordsQuery {
 }
 
 /** One keyset page of the form's records (POST …/records/query: the filter travels as JSON). */
-export function useRecordsPage(app: string, form: string, query: RecordsQuery) {
+export function useRecordsPage(app: string, form: string, query: RecordsQuery, enabled = true) {
   return useQuery({
     queryKey: ['apps', app, 'forms', form, 'records', query],
+    enabled,
     placeholderData: keepPreviousData,
     queryFn: async (): Promise<RecordsPage> =>
       unwrap(
