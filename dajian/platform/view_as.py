@@ -32,8 +32,10 @@ from dajian.platform.records import FormContext, ListQuery, list_records
 _ROLES = TypeAdapter(list[RoleDef])
 
 
-def draft_roles(draft: dict[str, Any]) -> list[RoleDef]:
-    """The draft's roles, or 422 naming each problem's JSON path under ``/roles``."""
+def draft_roles(draft: Any) -> list[RoleDef]:
+    """The draft's roles, or 422 naming each problem's JSON path under ``/roles`` (a draft may hold anything)."""
+    if not isinstance(draft, dict):
+        raise Invalid("the draft is not an app definition", errors=[{"path": "", "message": "must be an object"}])
     try:
         return _ROLES.validate_python(draft.get("roles") or [])
     except ValidationError as exc:

@@ -90,3 +90,12 @@ def test_members_counts_each_role(org: Org, world: dict[str, Any]) -> None:  # n
     assert {p["username"] for p in members["people"]} >= {"own", "peer", "limited"}
 
 
+
+
+def test_view_as_on_a_draft_that_is_not_an_object_is_a_422(org: Org, world: dict[str, Any]) -> None:  # noqa: F811
+    """A draft may hold anything (schemathesis saved a JSON array): view-as names it, never a 500."""
+    admin = org.client()
+    assert admin.put("/api/v1/apps/tickets/draft", json=["not", "an", "app"]).status_code == 200
+    refused = admin.post(VIEW_AS, json={"form": "ticket", "user_id": user_id(org, "all")})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"] == [{"path": "", "message": "must be an object"}]
