@@ -182,6 +182,8 @@ def test_bulk_set_a_field_on_chosen_rows(page: Any, site: Site) -> None:
     # overlay): wait for the sorted rows themselves, or the rows read are not the rows ticked
     for i, ticket in enumerate(chosen, start=1):
         expect(rows.nth(i).get_by_role("cell").nth(1)).to_have_text(ticket)
+    # a refetch redraws the rows under the spinner: tick them once the table is no longer busy
+    expect(page.get_by_role("table")).to_have_attribute("aria-busy", "false")
     for i in (1, 2):
         rows.nth(i).get_by_role("checkbox").check()
     expect(page.get_by_role("toolbar", name="已选记录")).to_contain_text("已选 2 条")

@@ -1,6 +1,6 @@
 import { Empty, Skeleton, Table } from 'antd'
 import type { SorterResult } from 'antd/es/table/interface'
-import { memo, useCallback, useMemo } from 'react'
+import { createContext, memo, useCallback, useContext, useMemo } from 'react'
 import { cellParts } from '../../core/cellText'
 import { pickLabel } from '../../core/labels'
 import type { ListColumns } from './useListColumns'
@@ -24,6 +24,14 @@ interface Props {
 }
 
 const NO_ITEMS: RecordItem[] = []
+
+// The table says when it is fetching (aria-busy: screen readers, and tests, wait for it rather than for the
+// spinner). Through a context so the components table keeps its identity and the rows are not redrawn.
+const Busy = createContext(false)
+function BusyTable(props: React.TableHTMLAttributes<HTMLTableElement>) {
+  return <table {...props} aria-busy={useContext(Busy)} />
+}
+const BUSY_TABLE = { table: BusyTable }
 
 /**
  * The list's table. Memoised on props that keep their identity between the page's other updates (the saved
@@ -68,22 +76,25 @@ export const RecordsTable = memo(function RecordsTable(p: Props) {
   const locale = useMemo(() => ({ emptyText: p.pending ? <Skeleton active /> : <Empty description={p.emptyText} /> }),
     [p.pending, p.emptyText])
   return (
-    <Table<RecordItem>
-      rowSelection={rowSelection}
-      rowKey="id"
-      size="middle"
-      columns={columns}
-      dataSource={p.items ?? NO_ITEMS}
-      loading={p.loading}
-      pagination={false}
-      scroll={{ x: 'max-content' }}
-      locale={locale}
-      onRow={onRow}
-      onChange={(_p, _f, sorter) => {
-        const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<RecordItem> | undefined
-        const key = s?.columnKey ? String(s.columnKey) : null
-        onSort(key && s?.order ? `${s.order === 'descend' ? '-' : ''}${key}` : null)
-      }}
-    />
+    <Busy.Provider value={Boolean(p.loading)}>
+      <Table<RecordItem>
+        rowSelection={rowSelection}
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={p.items ?? NO_ITEMS}
+        loading={p.loading}
+        pagination={false}
+        scroll={{ x: 'max-content' }}
+        locale={locale}
+        components={BUSY_TABLE}
+        onRow={onRow}
+        onChange={(_p, _f, sorter) => {
+          const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<RecordItem> | undefined
+          const key = s?.columnKey ? String(s.columnKey) : null
+          onSort(key && s?.order ? `${s.order === 'descend' ? '-' : ''}${key}` : null)
+        }}
+      />
+    </Busy.Provider>
   )
 })
