@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .effects import CopyTo, FlowError
 from .model import NodeAllow, NodeDef, RejectRule
-from .plan import NodePlan
+from .plan import FlowPlan, NodePlan, can_go_back
 from .run import Run
 from .state import Handback, OpenTask, RunState, TaskRole, Work
 
@@ -46,21 +46,24 @@ def task_actions(node: NodeDef, role: str, *, added_before: bool = False) -> lis
     return [a for a in ACTION_ORDER if a not in skip and allows(node, a)]
 
 
-def earlier_steps(state: RunState, plan_nodes: dict[str, str], node_id: str) -> list[str]:
+def earlier_steps(state: RunState, plan: FlowPlan, node_id: str) -> list[str]:
     """The steps a task at ``node_id`` may be sent back to: the start and the human steps the run
-    visited before it (each once, in visiting order). ``plan_nodes`` maps node id -> kind."""
+    visited before it (each once, in visiting order), leaving out steps of a parallel branch it is not in
+    (a sibling branch, or a branch already joined): going back may only withdraw the branch it stands in."""
     path = state.path
     last = max((i for i, n in enumerate(path) if n == node_id), default=len(path))
+    here = plan.node(node_id).branch
     seen: list[str] = []
     for candidate in path[:last]:
-        if candidate != node_id and candidate not in seen and (
-                plan_nodes.get(candidate) in HUMAN_KINDS or plan_nodes.get(candidate) == "start"):
+        node = plan.nodes.get(candidate)
+        if (node is not None and candidate != node_id and candidate not in seen
+                and node.kind in (*HUMAN_KINDS, "start") and can_go_back(node.branch, here)):
             seen.append(candidate)
     return seen
 
 
 def _earlier(run: Run, node_id: str) -> list[str]:
-    return earlier_steps(run.state, {k: n.kind for k, n in run.plan.nodes.items()}, node_id)
+    return earlier_steps(run.state, run.plan, node_id)
 
 
 @dataclass(frozen=True)
@@ -195,20 +198,22 @@ def _route_rejection(run: Run, node: NodePlan, _: None) -> None:
     run.state.chosen = None
     if target == "previous":
         target = _previous_human(run, node.id)
-    run.clear()
     if target == "end":
         run.finish(rule.outcome)
     elif target in (None, "start", run.plan.start):
+        run.clear()
         run.place(run.plan.start, reentry=True)
     else:
+        run.withdraw_for(str(target), node.id)
         run.place(str(target))
 
 
 def _previous_human(run: Run, node_id: str) -> str:
-    path = run.state.path
+    path, here = run.state.path, run.plan.node(node_id).branch
     last = max(i for i, n in enumerate(path) if n == node_id)
     for candidate in reversed(path[:last]):
-        if candidate != node_id and run.plan.node(candidate).kind in HUMAN_KINDS:
+        node = run.plan.node(candidate)
+        if candidate != node_id and node.kind in HUMAN_KINDS and can_go_back(node.branch, here):
             return str(candidate)
     return "start"
 
@@ -222,7 +227,7 @@ def _send_back(run: Run, event: Act, task: OpenTask) -> None:
         raise FlowError(f"choose the step to send it back to: one of {', '.join(choices) or 'none'}",
                         path="/target")
     run.close_task(event.task, "done", decision="send_back", actor=event.actor)
-    run.clear()
+    run.withdraw_for(event.target, task.node)
     run.place(event.target, reentry=event.target == run.plan.start)
 
 

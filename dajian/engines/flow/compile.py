@@ -18,10 +18,21 @@ from pydantic import ValidationError
 from dajian.engines.expr import Schema, analyze, compile_python
 
 from .calendar import BusinessCalendar, CalendarError
-from .graph import build_graph, exclusive_issues, graph_issues, match_joins
+from .graph import branch_chains, build_graph, exclusive_issues, graph_issues, match_joins
 from .model import Duration, Escalation, FlowDef, NodeDef, Sla
 from .nodes import NODE_KINDS, CheckContext, check_assignee
-from .plan import DurationPlan, EdgePlan, EscalationPlan, FlowDefinitionError, FlowIssue, FlowPlan, NodePlan, SlaPlan
+from .plan import (
+    Branch,
+    DurationPlan,
+    EdgePlan,
+    EscalationPlan,
+    FlowDefinitionError,
+    FlowIssue,
+    FlowPlan,
+    NodePlan,
+    SlaPlan,
+    can_go_back,
+)
 
 ALWAYS = frozenset({"id", "kind", "label"})
 ALWAYS_OPEN = {"timezone": "UTC", "week": {d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri",
@@ -86,7 +97,10 @@ def _issues(flow: FlowDef, fields: Mapping[str, str], calendars: Mapping[str, An
     graph = build_graph(flow)
     yield from graph_issues(flow, graph, paths)
     yield from exclusive_issues(flow, paths)
-    yield from match_joins(flow, graph, paths)[1]
+    joins, join_issues = match_joins(flow, graph, paths)
+    yield from join_issues
+    if not join_issues:
+        yield from _rejection_branch_issues(flow, branch_chains(flow, graph, joins), paths)
     if flow.sla is not None:
         yield from _sla_issues(flow.sla, fields, "/sla", None)
         yield from _pause_issues(flow, fields)
@@ -94,6 +108,24 @@ def _issues(flow: FlowDef, fields: Mapping[str, str], calendars: Mapping[str, An
     for key, value in (flow.record_fields.model_dump(exclude_none=True) if flow.record_fields else {}).items():
         if value not in fields:
             yield FlowIssue(f"/record_fields/{key}", f"no field '{value}' in the form")
+
+
+def _rejection_branch_issues(flow: FlowDef, chains: Mapping[str, Branch], paths: Mapping[str, str]) -> Iterator[
+        FlowIssue]:
+    """A rejection may send the run back inside the parallel branch it is in, or before the split, never into
+    a sibling branch (the join would wait for a branch that is not running) nor into a branch already joined."""
+    for node in flow.nodes:
+        rule = node.on_reject
+        if rule is None:
+            continue
+        named = [("/on_reject/to", rule.to)] if rule.to not in ("previous", "choose", "end", "start", None) else []
+        named += [(f"/on_reject/choices/{i}", c) for i, c in enumerate(rule.choices or [])]
+        for where, target in named:
+            if target in chains and node.id in chains and not can_go_back(chains[target], chains[node.id]):
+                yield FlowIssue(paths[node.id] + where, f"'{target}' is in a parallel branch beside "
+                                f"'{node.id}', which may still be running: a rejection goes back inside its own "
+                                "branch, before the split or, after the join, into one of its branches",
+                                node.id)
 
 
 def _node_issues(flow: FlowDef, fields: Mapping[str, str], paths: Mapping[str, str]) -> Iterator[FlowIssue]:
@@ -224,15 +256,17 @@ def compile_flow(
     flow, _ = parse_flow(doc)
     assert flow is not None
     schema = Schema(fields=dict(fields))
-    joins = match_joins(flow, build_graph(flow), {n.id: "" for n in flow.nodes})[0]
-    nodes = {n.id: _node_plan(flow, n, schema, joins.get(n.id)) for n in flow.nodes}
+    graph = build_graph(flow)
+    joins = match_joins(flow, graph, {n.id: "" for n in flow.nodes})[0]
+    chains = branch_chains(flow, graph, joins)
+    nodes = {n.id: _node_plan(flow, n, schema, joins.get(n.id), chains.get(n.id, ())) for n in flow.nodes}
     calendar_def = calendars[flow.calendar] if isinstance(flow.calendar, str) else flow.calendar or ALWAYS_OPEN
     return FlowPlan(definition=flow, nodes=MappingProxyType(nodes), start=next(n.id for n in flow.nodes
                     if n.kind == "start"), calendar=BusinessCalendar.from_definition(calendar_def),
                     sla=_sla_plan(flow.sla, schema))  # fmt: skip
 
 
-def _node_plan(flow: FlowDef, node: NodeDef, schema: Schema, join: str | None) -> NodePlan:
+def _node_plan(flow: FlowDef, node: NodeDef, schema: Schema, join: str | None, branch: Branch) -> NodePlan:
     edges = [e for e in flow.edges if e.source == node.id]
     edges.sort(key=lambda e: e.default)  # the default edge is tried last
     outgoing = tuple(EdgePlan(e.target, compile_python(e.condition, schema) if e.condition is not None else None,
@@ -242,7 +276,7 @@ def _node_plan(flow: FlowDef, node: NodeDef, schema: Schema, join: str | None) -
                 for key, value in (action.set_fields or {}).items() if _is_expr(value)}  # fmt: skip
     return NodePlan(definition=node, outgoing=outgoing, incoming=sum(1 for e in flow.edges if e.target == node.id),
                     sla=_sla_plan(node.sla, schema), duration=_duration_plan(node.duration, schema),
-                    computed=MappingProxyType(computed), join=join)  # fmt: skip
+                    computed=MappingProxyType(computed), join=join, branch=branch)  # fmt: skip
 
 
 def _duration_plan(duration: Duration | None, schema: Schema) -> DurationPlan | None:

@@ -9,7 +9,7 @@ import networkx as nx
 
 from .model import EdgeDef, FlowDef
 from .nodes import NODE_KINDS, NodeKind
-from .plan import FlowIssue
+from .plan import Branch, FlowIssue
 
 
 def build_graph(flow: FlowDef) -> nx.MultiDiGraph:
@@ -137,3 +137,28 @@ def _walk_to_join(flow: FlowDef, graph: nx.MultiDiGraph, split: str, family: str
             continue
         stack.extend((target, depth) for _, target in graph.out_edges(node_id))
     return found, sorted(set(problems))
+
+
+def branch_chains(flow: FlowDef, graph: nx.MultiDiGraph, joins: Mapping[str, str]) -> dict[str, Branch]:
+    """Where each node stands among the parallel / inclusive regions: ``(split, outgoing edge)`` pairs from the
+    outermost region in. ``start → s ⇉ (a | b) ⇉ j → end`` gives ``a: (("s", 0),)``, ``b: (("s", 1),)`` and
+    ``()`` for the rest. Sending a run back may only withdraw the branch it is in: a step whose chain is not
+    a prefix of the current one's (a sibling branch, or a branch already joined) is not a place to go back to."""
+    closing = {join: split for split, join in joins.items()}
+    starts = [n.id for n in flow.nodes if n.kind == "start"]
+    chains: dict[str, Branch] = {}
+    queue: list[tuple[str, Branch]] = [(s, ()) for s in starts]
+    while queue:
+        node_id, chain = queue.pop(0)
+        if node_id in chains:
+            continue  # balanced regions give one chain per node; a loop back keeps the first
+        if node_id in closing and chain and chain[-1][0] == closing[node_id]:
+            chain = chain[:-1]
+        chains[node_id] = chain
+        targets = [target for _, target in graph.out_edges(node_id)]
+        if node_id in joins:
+            queue.extend((target, (*chain, (node_id, i))) for i, target in enumerate(targets))
+        else:
+            queue.extend((target, chain) for target in targets)
+    return chains
+

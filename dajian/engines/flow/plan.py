@@ -92,6 +92,21 @@ class SlaPlan:
         return calendar.add_working(start, total * self.warn_at), due
 
 
+Branch = tuple[tuple[str, int], ...]
+
+
+def within(outer: Branch, inner: Branch) -> bool:
+    """Whether ``inner`` lies inside the branch ``outer`` names (every region of ``outer``, same branch)."""
+    return inner[: len(outer)] == outer
+
+
+def can_go_back(to: Branch, here: Branch) -> bool:
+    """Whether a run at a node on ``here`` may be sent back to one on ``to``: inside the branch it stands in
+    (``to`` within ``here``'s regions), or into a branch of a region already joined (``here`` outside it);
+    never into a sibling branch still running beside it (its join would wait for a branch withdrawn)."""
+    return within(to, here) or within(here, to)
+
+
 @dataclass(frozen=True)
 class EdgePlan:
     target: str
@@ -108,6 +123,7 @@ class NodePlan:
     duration: DurationPlan | None = None
     computed: Mapping[str, Condition] | None = None  # set_fields expressions by field
     join: str | None = None  # a split's matching join
+    branch: Branch = ()  # the parallel / inclusive branches it stands in (graph.branch_chains)
 
     @property
     def id(self) -> str:

@@ -20,8 +20,8 @@ from .effects import (
     SetFields,
     Visit,
 )
-from .plan import EdgePlan, FlowPlan, NodePlan
-from .state import Handback, OpenTask, RunState, TaskRole
+from .plan import Branch, EdgePlan, FlowPlan, NodePlan, within
+from .state import Handback, Join, OpenTask, RunState, TaskRole
 
 MAX_MOVES = 1000  # per step: a loop of automated nodes must not spin forever
 
@@ -149,6 +149,37 @@ class Run:
             self.emit(CancelTimer(timer))
         state = self.state
         state.tokens, state.work, state.joins, state.timers, state.subflows = {}, {}, {}, {}, {}
+
+    def withdraw_for(self, target: str, here: str) -> None:
+        """Withdraw what sending the run back from ``here`` to ``target`` undoes. Outside every parallel
+        branch: everything. Inside the branch ``here`` stands in: that branch's tokens and the regions nested
+        in it; the sibling branches run on and their join keeps the arrivals it has. Into a branch of a region
+        already joined: that branch alone is redone, its joins waiting for it only."""
+        to, at = self.plan.node(target).branch, self.plan.node(here).branch
+        base = to if within(to, at) else at
+        if not base:
+            self.clear()
+        else:
+            self._withdraw_inside(base)
+        for split, _ in to[len(base):]:
+            join = self.plan.node(split).join
+            if join is not None:
+                self.state.joins[join] = Join(expected=1)
+
+    def _withdraw_inside(self, branch: Branch) -> None:
+        state = self.state
+        undone = {t for t, node in state.tokens.items() if within(branch, self.plan.node(node).branch)}
+        for key in [k for k, task in state.tasks.items() if task.token in undone]:
+            self.close_task(key, "cancelled")
+        for token in undone & set(state.timers):
+            self.emit(CancelTimer(token))
+            del state.timers[token]
+        for token in undone:
+            state.tokens.pop(token, None)
+            state.work.pop(token, None)
+            state.subflows.pop(token, None)
+        for join in [j for j in state.joins if within(branch, self.plan.node(j).branch)]:
+            del state.joins[join]
 
     def finish(self, outcome: str | None) -> None:
         """Complete the instance; its working minutes leave out the SLA clock's pauses."""

@@ -154,12 +154,11 @@ def task_choices(plan: FlowPlan, state: RunState, task: RowMapping) -> dict[str,
     actions = task_actions(node, task["role"], added_before=added_before)
     if task["role"] in ("approval", "task") and allows(node, "cc"):
         actions.append("cc")
-    kinds = {k: n.kind for k, n in plan.nodes.items()}
 
     def choice(node_id: str) -> dict[str, Any]:
         return {"id": node_id, "label": plan.node(node_id).definition.label}
 
-    earlier = earlier_steps(state, kinds, node.id) if "send_back" in actions or "reject" in actions else []
+    earlier = earlier_steps(state, plan, node.id) if "send_back" in actions or "reject" in actions else []
     rule = node.on_reject
     reject_to = None
     if "reject" in actions and rule is not None and rule.to == "choose":

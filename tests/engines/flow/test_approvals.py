@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dajian.engines.flow import CloseTask, CopyTo, FlowError, compile_flow, task_actions
+from dajian.engines.flow import CloseTask, CopyTo, FlowDefinitionError, FlowError, compile_flow, task_actions
 from dajian.engines.flow.model import NodeDef
 
 from .test_execute import FIELDS, FakeEnv, Walk
@@ -227,3 +227,111 @@ def test_a_step_copies_its_cc_list_when_it_opens() -> None:
     walk.act("triage")
     [copied] = walk.step.of(CopyTo)
     assert copied == CopyTo((31, 32, 33, 34, 7), "review")
+
+
+# -- 退回 / 驳回 inside parallel branches ----------------------------------------------------------
+
+
+def parallel_branches(second_a: dict[str, Any] | None = None) -> dict[str, Any]:
+    """start → triage → split ⇉ (a1 → a2 | b1) ⇉ join → review → done; each step the initiator's (7) but
+    b1 (31) and review (32), so a test can tell the branches' tasks apart."""
+    mine = {"strategy": "initiator"}
+    nodes = [{"id": "start", "kind": "start"},
+             {"id": "triage", "kind": "task", "assignee": mine},
+             {"id": "split", "kind": "parallel_split"},
+             {"id": "a1", "kind": "task", "assignee": mine},
+             {"id": "a2", "kind": "approval", "assignee": mine, **(second_a or {})},
+             {"id": "b1", "kind": "task", "assignee": {"strategy": "role", "role": "b"}},
+             {"id": "join", "kind": "parallel_join"},
+             {"id": "review", "kind": "approval", "assignee": {"strategy": "role", "role": "r"}},
+             {"id": "done", "kind": "end", "outcome": "approved"}]
+    pairs = [("start", "triage"), ("triage", "split"), ("split", "a1"), ("a1", "a2"), ("a2", "join"),
+             ("split", "b1"), ("b1", "join"), ("join", "review"), ("review", "done")]
+    return {"key": "f", "label": {"en": "F"}, "form": "complaint", "nodes": nodes,
+            "edges": [{"source": s, "target": t} for s, t in pairs]}
+
+
+class BranchEnv(FakeEnv):
+    def resolve(self, spec: Any, *, node: str, state: Any) -> list[int]:
+        if spec.strategy == "role":
+            return {"b": [31], "r": [32]}[spec.role]
+        return super().resolve(spec, node=node, state=state)
+
+
+def walk_into_branches(second_a: dict[str, Any] | None = None) -> Walk:
+    walk = Walk(compile_flow(parallel_branches(second_a), fields=FIELDS), BranchEnv())
+    walk.act("triage")
+    walk.act("a1")
+    return walk
+
+
+def open_nodes(walk: Walk) -> list[str]:
+    return sorted(t.node for t in walk.state.tasks.values())
+
+
+def test_send_back_inside_a_branch_keeps_the_other_branch_running() -> None:
+    walk = walk_into_branches()
+    assert open_nodes(walk) == ["a2", "b1"]
+    walk.act("a2", "send_back", target="a1")
+    assert open_nodes(walk) == ["a1", "b1"]  # b1's task was not withdrawn
+    walk.act("a1")
+    walk.act("a2")
+    walk.act("b1")
+    assert open_nodes(walk) == ["review"]  # the join saw both branches arrive
+
+
+def test_send_back_inside_a_branch_after_the_other_branch_arrived_at_the_join() -> None:
+    walk = walk_into_branches()
+    walk.act("b1")
+    walk.act("a2", "send_back", target="a1")
+    walk.act("a1")
+    walk.act("a2")
+    assert open_nodes(walk) == ["review"]  # b1's arrival was kept
+
+
+def test_a_step_in_the_other_branch_is_not_offered() -> None:
+    walk = walk_into_branches()
+    with pytest.raises(FlowError, match=r"one of start, triage$"):
+        walk.act("b1", "send_back", target="a1")
+
+
+def test_after_the_join_a_branch_is_redone_alone() -> None:
+    walk = walk_into_branches()
+    walk.act("a2")
+    walk.act("b1")
+    walk.act("review", "send_back", target="a1")
+    assert open_nodes(walk) == ["a1"]  # b1's work stands
+    walk.act("a1")
+    walk.act("a2")
+    assert open_nodes(walk) == ["review"]  # the join waited for the redone branch only
+
+
+def test_after_the_join_going_back_before_the_split_runs_both_branches_again() -> None:
+    walk = walk_into_branches()
+    walk.act("a2")
+    walk.act("b1")
+    walk.act("review", "send_back", target="triage")
+    assert open_nodes(walk) == ["triage"]
+    walk.act("triage")
+    walk.act("a1")
+    walk.act("a2")
+    assert open_nodes(walk) == ["b1"]
+    walk.act("b1")
+    assert open_nodes(walk) == ["review"]
+
+
+def test_a_rejection_into_a_branch_beside_its_own_is_refused_when_the_flow_is_saved() -> None:
+    doc = parallel_branches({"on_reject": {"to": "b1"}})
+    with pytest.raises(FlowDefinitionError, match="'b1' is in a parallel branch beside 'a2'"):
+        compile_flow(doc, fields=FIELDS)
+    compile_flow(parallel_branches({"on_reject": {"to": "a1"}}), fields=FIELDS)  # its own branch is fine
+
+
+def test_reject_inside_a_branch_goes_back_inside_it() -> None:
+    walk = walk_into_branches({"on_reject": {"to": "previous"}})
+    walk.act("a2", "reject")
+    assert open_nodes(walk) == ["a1", "b1"]
+    walk.act("b1")
+    walk.act("a1")
+    walk.act("a2")
+    assert open_nodes(walk) == ["review"]

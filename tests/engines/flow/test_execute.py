@@ -234,6 +234,8 @@ def test_a_rejected_review_goes_back_to_the_previous_human_step(plan: FlowPlan) 
     walk.act("review", "reject", user=31)
     assert {t.node for t in walk.state.tasks.values()} == {"logistics"}
     assert walk.step.of(CloseTask)[-1].status == "cancelled"  # reviewer 32 no longer needs to act
+    walk.act("logistics")  # only the rejected branch is redone; tech's investigation stands
+    assert {t.node for t in walk.state.tasks.values()} == {"review"}
 
 
 def test_transfer_delegate_and_add_signer(plan: FlowPlan) -> None:
