@@ -203,7 +203,11 @@ def publish(
     version_id = _insert_version(conn, principal, row, doc, digest, current, note)
     _apply(conn, row["id"], plans, version_id)
     _sync_roles(conn, principal.org_id, row["id"], definition)
-    conn.execute(update(apps).where(apps.c.id == row["id"]).values(current_version_id=version_id))
+    icon = definition.settings.icon
+    # the home page and the app switcher show the published name and icon (a renamed draft shows once published)
+    conn.execute(update(apps).where(apps.c.id == row["id"]).values(
+        current_version_id=version_id, label=dict(definition.label),
+        icon=icon.model_dump() if icon is not None else None))
     if _PUBLISH_HOOKS:
         runtime = load_runtime(conn, principal, key)
         for hook in _PUBLISH_HOOKS:

@@ -32,6 +32,7 @@ from dajian.engines.rule import actions as _actions  # noqa: F401 - registers th
 from dajian.engines.rule import triggers as _triggers  # noqa: F401 - registers the triggers
 from dajian.engines.rule.palette import ACTION_TEXT, HIT_POLICIES, HIT_POLICY_TEXT, TRIGGER_TEXT
 from dajian.engines.rule.registry import ACTIONS, TRIGGERS
+from dajian.platform.definition.model import APP_ICONS
 
 JsonSchema = dict[str, Any]
 
@@ -162,6 +163,8 @@ class Catalog(BaseModel):
     reports: ReportCatalog
     expressions: ExpressionCatalog
     date_presets: list[DatePreset]
+    app_icons: list[str] = Field(description="the icons an app's settings.icon may name")
+    app_colors: list[str] = Field(description="suggested icon colours (#rrggbb); any such colour is accepted")
 
 
 def _text(pair: tuple[str, str] | None, key: str) -> Text:
@@ -262,6 +265,9 @@ def _expressions() -> ExpressionCatalog:
                                  description=Text(en=o.en, zh_cn=o.zh)) for o in OPERATORS])
 
 
+APP_COLORS = ("#1677ff", "#13c2c2", "#52c41a", "#fa8c16", "#f5222d", "#eb2f96", "#722ed1", "#595959")
+
+
 @cache
 def build_catalog() -> Catalog:
     """The whole catalog, built once per process (it depends only on the code)."""
@@ -270,4 +276,5 @@ def build_catalog() -> Catalog:
         field_kinds=[_field_kind(k, FieldDef.model_json_schema()) for k in FIELD_KINDS.values()],
         flows=_flows(), rules=_rules(), reports=_reports(), expressions=_expressions(),
         date_presets=[DatePreset(key=k, label=Text(en=p.en, zh_cn=p.zh), start=period_bounds(k)[0],
-                                 stop=period_bounds(k)[1]) for k, p in PERIODS.items()])
+                                 stop=period_bounds(k)[1]) for k, p in PERIODS.items()],
+        app_icons=list(APP_ICONS), app_colors=list(APP_COLORS))

@@ -97,6 +97,7 @@ apps = Table(
     _org(),
     Column("key", String(63), nullable=False),
     Column("label", JSON, nullable=False),
+    Column("icon", JSON, nullable=True),  # the published definition's settings.icon, for the home page
     Column("draft", JSON, nullable=True),
     Column("draft_updated_at", UtcDateTime, nullable=True),
     Column("current_version_id", Id, nullable=True),

@@ -146,3 +146,27 @@ def test_import_and_export_round_trip(org: Org) -> None:
 def test_app_schema_is_served(org: Org) -> None:
     schema = org.client().get("/api/v1/schema/app.json").json()
     assert schema["$schema"].endswith("2020-12/schema")
+
+
+def test_the_home_page_shows_the_published_name_and_icon(org: Org) -> None:
+    client = org.client()
+    doc = ticket_app()
+    assert publish(client, doc).status_code == 200
+    [before] = [a for a in client.get("/api/v1/apps").json() if a["key"] == "tickets"]
+    assert before["icon"] is None
+    doc["label"] = {"zh-CN": "工单中心", "en": "Ticket desk"}
+    doc.setdefault("settings", {})["icon"] = {"name": "customer_service", "color": "#13c2c2"}
+    assert client.put("/api/v1/apps/tickets/draft", json=doc).status_code == 200
+    [drafted] = [a for a in client.get("/api/v1/apps").json() if a["key"] == "tickets"]
+    assert drafted["label"] == before["label"]  # a draft is not what users see
+    assert publish(client, doc).status_code == 200
+    [after] = [a for a in client.get("/api/v1/apps").json() if a["key"] == "tickets"]
+    assert after["label"] == {"zh-CN": "工单中心", "en": "Ticket desk"}
+    assert after["icon"] == {"name": "customer_service", "color": "#13c2c2"}
+    catalog = client.get("/api/v1/catalog").json()
+    assert "customer_service" in catalog["app_icons"] and "#13c2c2" in catalog["app_colors"]
+
+    doc["settings"]["icon"] = {"name": "unicorn", "color": "teal"}
+    refused = publish(client, doc)
+    assert refused.status_code == 422
+    assert {e["path"] for e in refused.json()["errors"]} == {"/settings/icon/name", "/settings/icon/color"}

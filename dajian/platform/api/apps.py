@@ -78,7 +78,8 @@ _ALL_ACTIONS = ("read", "create", "update", "delete", "export")
 
 
 def _summary(row: Any) -> dict[str, Any]:
-    return {"key": row["key"], "label": row["label"], "current_version_id": row["current_version_id"],
+    return {"key": row["key"], "label": row["label"], "icon": row["icon"],
+            "current_version_id": row["current_version_id"],
             "draft_updated_at": row["draft_updated_at"].isoformat() if row["draft_updated_at"] else None}
 
 

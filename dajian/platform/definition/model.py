@@ -8,7 +8,7 @@ messages; the published schema (``schema.py``) describes each by that engine's m
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -69,7 +69,21 @@ class MenuGroup(Strict):
     items: list[MenuItem] = Field(default_factory=list)
 
 
+# The icons an app may show on the home page and in the app switcher (the web app draws each by its name).
+AppIconName = Literal["appstore", "customer_service", "tool", "shopping", "team", "file_text", "calendar", "car",
+                      "home", "medicine_box", "safety", "bank", "book", "rocket", "experiment", "audit"]
+APP_ICONS: tuple[str, ...] = get_args(AppIconName)
+
+
+class AppIcon(Strict):
+    """The app's icon: one of the catalog's names on a colour."""
+
+    name: AppIconName
+    color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="#rrggbb")] = "#1677ff"
+
+
 class AppSettings(Strict):
+    icon: AppIcon | None = Field(default=None, description="Shown on the home page and in the app switcher.")
     timezone: str = "Asia/Shanghai"
     default_locale: Literal["zh-CN", "en"] = "zh-CN"
     calendars: dict[str, Annotated[dict[str, Any], DescribedBy(CalendarDef)]] = Field(

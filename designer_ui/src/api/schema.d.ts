@@ -2703,6 +2703,8 @@ export interface components {
             draft: unknown;
             /** Draft Updated At */
             draft_updated_at: string | null;
+            /** @description the published definition's settings.icon */
+            icon?: components["schemas"]["AppIcon"] | null;
             /** Key */
             key: string;
             /**
@@ -2731,6 +2733,19 @@ export interface components {
             schema_version?: number | null;
         } & {
             [key: string]: unknown;
+        };
+        /** AppIcon */
+        AppIcon: {
+            /**
+             * Color
+             * @description #rrggbb
+             */
+            color: string;
+            /**
+             * Name
+             * @description one of the catalog's app_icons
+             */
+            name: string;
         };
         /**
          * AppNavigation
@@ -2770,6 +2785,8 @@ export interface components {
             current_version_id: number | null;
             /** Draft Updated At */
             draft_updated_at: string | null;
+            /** @description the published definition's settings.icon */
+            icon?: components["schemas"]["AppIcon"] | null;
             /** Key */
             key: string;
             /**
@@ -3048,6 +3065,16 @@ export interface components {
         };
         /** Catalog */
         Catalog: {
+            /**
+             * App Colors
+             * @description suggested icon colours (#rrggbb); any such colour is accepted
+             */
+            app_colors: string[];
+            /**
+             * App Icons
+             * @description the icons an app's settings.icon may name
+             */
+            app_icons: string[];
             /** Date Presets */
             date_presets: components["schemas"]["DatePreset"][];
             expressions: components["schemas"]["ExpressionCatalog"];

@@ -9,9 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from dajian.platform.api.schemas.common import Json, Label, Open, Out, Timestamp, Validation
 
 
+class AppIcon(Out):
+    name: str = Field(description="one of the catalog's app_icons")
+    color: str = Field(description="#rrggbb")
+
+
 class AppSummary(Out):
     key: str
     label: Label
+    icon: AppIcon | None = Field(default=None, description="the published definition's settings.icon")
     current_version_id: int | None = Field(description="null until the app is first published")
     draft_updated_at: Timestamp | None
 
