@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import { pickLabel } from '../core/labels'
 import { useMe, useMyApps, useOpenTaskCounts } from '../session'
+import { AppIconTile } from './appIcons'
 import { ErrorState } from './ErrorState'
 import { NewAppButton } from './NewAppButton'
 
@@ -30,6 +31,7 @@ export function HomePage() {
               <Link to={`/a/${app.key}`} aria-label={label}>
                 <Card hoverable>
                   <Card.Meta
+                    avatar={<AppIconTile icon={app.icon} />}
                     title={label}
                     description={
                       <Typography.Text strong={open > 0} type={open > 0 ? undefined : 'secondary'}>

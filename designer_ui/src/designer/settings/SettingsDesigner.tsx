@@ -8,7 +8,10 @@ import { getAt } from '../../core/design/pointer'
 import { LOCALE_NAMES, LOCALES } from '../../i18n'
 import type { AreaProps } from '../designerAreas'
 import { CalendarEditor } from './CalendarEditor'
+import { ChannelsEditor } from './ChannelsEditor'
+import { IconPicker } from './IconPicker'
 import { MenuEditor } from './MenuEditor'
+import type { AppIcon } from '../../runtime/appIcons'
 import { OptionTreeEditor } from '../OptionTreeEditor'
 import type { OptionNode } from '../../core/design/optionTree'
 import '../roles/roles.css'
@@ -25,7 +28,7 @@ const WORKWEEK = { mon: ['09:00-12:00', '13:30-18:00'], tue: ['09:00-12:00', '13
   thu: ['09:00-12:00', '13:30-18:00'], fri: ['09:00-12:00', '13:30-18:00'] }
 
 /** /design/:app/settings — the app's name, time zone and language, and its business calendars. */
-export function SettingsDesigner({ store, doc }: AreaProps) {
+export function SettingsDesigner({ appKey, store, doc, problems }: AreaProps) {
   const { t, i18n } = useTranslation()
   const label = (getAt(doc, ['label']) ?? {}) as Record<string, string>
   const settings = getAt(doc, ['settings'])
@@ -59,6 +62,10 @@ export function SettingsDesigner({ store, doc }: AreaProps) {
           onChange={(e) => store.edit([{ op: 'set', path: ['label'], value: { ...label, [lang]: e.target.value } }],
             { coalesce: `app-name-${lang}` })} />
       </Form.Item>)}
+      <Form.Item label={t('appsettings.icon')} style={{ width: '100%' }}>
+        <IconPicker value={(getAt(doc, ['settings', 'icon']) as AppIcon | undefined) ?? null}
+          onChange={(icon) => setSetting('icon', icon)} />
+      </Form.Item>
       <Form.Item label={t('appsettings.timezone')} htmlFor="app-timezone">
         <Select id="app-timezone" showSearch style={{ width: 220 }} value={timezone}
           options={ZONES.map((z) => ({ value: z, label: z }))} onChange={(z: string) => setSetting('timezone', z)} />
@@ -70,6 +77,8 @@ export function SettingsDesigner({ store, doc }: AreaProps) {
     </Form>
     <Typography.Title level={4} style={{ marginTop: 24 }}>{t('appsettings.menuTitle')}</Typography.Title>
     <MenuEditor doc={doc} onChange={(groups, coalesce) => setSetting('menu', groups, coalesce)} />
+    <Typography.Title level={4} style={{ marginTop: 24 }}>{t('appsettings.channels')}</Typography.Title>
+    <ChannelsEditor appKey={appKey} store={store} doc={doc} problems={problems} />
     <Typography.Title level={4} style={{ marginTop: 24 }}>{t('appsettings.trees')}</Typography.Title>
     <Typography.Paragraph type="secondary">{t('appsettings.treesHint')}</Typography.Paragraph>
     <Tabs type="card" items={Object.entries(trees).map(([key, tree]) => ({
