@@ -16,6 +16,7 @@ from sqlalchemy import select
 from dajian.platform.market.package import new_key, pack_folder, sign_package
 from dajian.platform.models import audit_log
 from tests.platform.conftest import Org, ticket_app
+from tests.platform.market_jobs import finish
 
 BASE = "/api/v1/admin/market"
 KEY_PEM, PUBLIC_KEY = new_key()
@@ -69,8 +70,14 @@ def relabel_locally(client: TestClient, field: str, label: dict[str, str]) -> No
 
 
 def install(client: TestClient, data: bytes, **options: Any) -> Any:
+    """The install request: 202 with its job, or the refusal checked before queueing it."""
     digest = upload(client, data).json()["id"]
     return client.post(f"{BASE}/packages/{digest}/install", json=options)
+
+
+def installed(org: Org, client: TestClient, data: bytes, **options: Any) -> dict[str, Any]:
+    """The install run to its end: the job as its page shows it."""
+    return finish(client, org.engine, install(client, data, **options))
 
 
 def labels(client: TestClient) -> dict[str, dict[str, str]]:
@@ -91,9 +98,10 @@ def test_preview_install_upgrade_keeps_the_local_change_and_adds_the_field(org: 
     assert [f["key"] for f in preview.json()["creates"]["forms"]] == ["ticket"]
     assert preview.json()["plan"]["dry_run"] and admin.get("/api/v1/apps/tickets").status_code == 404
 
-    done = admin.post(f"{BASE}/packages/{body['id']}/install", json={})
-    assert done.status_code == 200, done.text
-    assert done.json()["warning"] is None and done.json()["result"]["version"] == 1
+    job = finish(admin, org.engine, admin.post(f"{BASE}/packages/{body['id']}/install", json={}))
+    assert job["state"] == "succeeded" and job["action"] == "install" and job["error"] is None, job
+    assert job["result"]["warning"] is None and job["result"]["result"]["version"] == 1
+    assert job["progress"]["done"] == job["progress"]["total"] and job["progress"]["step"] is None
     [row] = admin.get(BASE + "/installs").json()
     assert row["version"] == "1.0.0" and row["signature"] == "trusted" and row["status"] == "installed"
     made = admin.post("/api/v1/apps/tickets/forms/ticket/records", json={"title": "打印机卡纸"})
@@ -109,9 +117,10 @@ def test_preview_install_upgrade_keeps_the_local_change_and_adds_the_field(org: 
     steps = {(f["form"], s["op"], s.get("field")) for f in p["plan"]["plan"] for s in f["steps"]}
     assert ("ticket", "add_field", "channel") in steps
 
-    applied = admin.post(f"{BASE}/installs/tickets/upgrade/{newer['id']}",
-                         json={"expected_version": p["expected_version"]})
-    assert applied.status_code == 200, applied.text
+    applied = finish(admin, org.engine, admin.post(f"{BASE}/installs/tickets/upgrade/{newer['id']}",
+                                                   json={"expected_version": p["expected_version"]}))
+    assert applied["state"] == "succeeded" and applied["action"] == "upgrade", applied
+    assert "/forms/ticket/fields/title" in applied["result"]["kept_local"]
     now = labels(admin)
     assert now["title"] == {"zh-CN": "问题", "en": "Issue"}  # the local change is kept
     assert now["qty"] == {"en": "Quantity"} and "channel" in now  # and the new version's changes arrive
@@ -123,7 +132,7 @@ def test_preview_install_upgrade_keeps_the_local_change_and_adds_the_field(org: 
 def test_a_conflict_must_be_resolved_before_the_upgrade(org: Org, tmp_path: Path) -> None:
     admin = org.client()
     trust(admin)
-    assert install(admin, package(tmp_path, ticket_app(), "1.0.0")).status_code == 200
+    assert installed(org, admin, package(tmp_path, ticket_app(), "1.0.0"))["state"] == "succeeded"
     relabel_locally(admin, "qty", {"en": "Pieces"})  # 1.1.0 relabels qty too: a conflict
     newer = upload(admin, package(tmp_path, v110(), "1.1.0")).json()["id"]
     p = admin.post(f"{BASE}/installs/tickets/upgrade-preview/{newer}", json={}).json()
@@ -134,9 +143,9 @@ def test_a_conflict_must_be_resolved_before_the_upgrade(org: Org, tmp_path: Path
     refused = admin.post(f"{BASE}/installs/tickets/upgrade/{newer}", json={})
     assert refused.status_code == 409 and "need a choice" in refused.json()["detail"]
     assert labels(admin)["qty"] == {"en": "Pieces"}  # nothing changed
-    chosen = admin.post(f"{BASE}/installs/tickets/upgrade/{newer}",
-                        json={"resolutions": {conflict["path"]: "local"}})
-    assert chosen.status_code == 200, chosen.text
+    chosen = finish(admin, org.engine, admin.post(f"{BASE}/installs/tickets/upgrade/{newer}",
+                                                  json={"resolutions": {conflict["path"]: "local"}}))
+    assert chosen["state"] == "succeeded", chosen
     assert labels(admin)["qty"] == {"en": "Pieces"} and "channel" in labels(admin)
 
 
@@ -148,8 +157,9 @@ def test_unsigned_and_untrusted_need_allow_unsigned_and_are_audited(org: Org, tm
     assert "not signed" in refused.json()["detail"]
     untrusted = install(admin, sign_package(unsigned, KEY_PEM))  # no key trusted yet
     assert untrusted.status_code == 422 and "not a trusted publisher" in untrusted.json()["detail"]
-    allowed = install(admin, unsigned, allow_unsigned=True)
-    assert allowed.status_code == 200 and "without a trusted signature (unsigned)" in allowed.json()["warning"]
+    allowed = installed(org, admin, unsigned, allow_unsigned=True)
+    assert allowed["state"] == "succeeded", allowed
+    assert "without a trusted signature (unsigned)" in allowed["result"]["warning"]
     with org.engine.connect() as conn:
         entry = conn.execute(select(audit_log.c.changes).where(
             audit_log.c.org_id == org.id, audit_log.c.entity == "template", audit_log.c.action == "install")).scalar()
@@ -182,14 +192,14 @@ def test_uninstall_archives_and_reinstall_brings_the_data_back(org: Org, tmp_pat
     admin = org.client()
     trust(admin)
     data = package(tmp_path, ticket_app(), "1.0.0")
-    assert install(admin, data).status_code == 200
+    assert installed(org, admin, data)["state"] == "succeeded"
     assert admin.post("/api/v1/apps/tickets/forms/ticket/records", json={"title": "kept"}).status_code == 201
     gone = admin.post(f"{BASE}/installs/tickets/uninstall")
     assert gone.status_code == 200 and gone.json()["status"] == "archived"
     assert admin.get("/api/v1/apps/tickets/forms/ticket/records").status_code == 404  # offline
     assert admin.post(f"{BASE}/installs/tickets/uninstall").status_code == 409
-    back = install(admin, data)
-    assert back.status_code == 200 and back.json()["reinstalled"]
+    back = installed(org, admin, data)
+    assert back["state"] == "succeeded" and back["result"]["reinstalled"], back
     records = admin.get("/api/v1/apps/tickets/forms/ticket/records").json()["items"]
     assert [r["title"] for r in records] == ["kept"]
 
