@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from dajian.platform import job_progress
 from dajian.platform.clock import utcnow
+from dajian.platform.flows.tables import flow_instances
 from dajian.platform.jobs import Worker, enqueue
 from dajian.platform.market.install_jobs import KIND
 from dajian.platform.market.package import new_key, pack_folder, sign_package
@@ -373,3 +374,20 @@ def test_the_job_is_the_organisations_own(org: Org, tmp_path: Path) -> None:
     with org.engine.begin() as conn:  # another kind of job of this organisation is no install job
         other = enqueue(conn, "notify", {}, org_id=org.id, due_at=utcnow() + timedelta(days=1))
     assert admin.get(f"{JOBS}/{other}").status_code == 404
+
+
+def test_the_repair_template_installs_with_its_demo_data_and_its_rules_react(org: Org) -> None:
+    """The repair template's demo orders come in as new orders do: its rule starts the repair flow on each."""
+    admin = org.client()
+    trust(admin)
+    repair = Path(__file__).resolve().parents[2] / "app_templates" / "repair_orders"
+    job = installed(org, admin, sign_package(pack_folder(repair), KEY_PEM), demo=True)
+    assert job["state"] == "succeeded", job
+    orders = admin.get("/api/v1/apps/repair_orders/forms/repair_order/records").json()["items"]
+    assert sorted(o["title"] for o in orders) == ["冰箱不制冷", "洗衣机脱水时异响", "空调遥控失灵"]
+    with org.engine.connect() as conn:
+        running = conn.execute(select(func.count()).select_from(flow_instances).where(
+            flow_instances.c.org_id == org.id, flow_instances.c.flow_key == "repair",
+            flow_instances.c.state == "running", flow_instances.c.record_id.in_([o["id"] for o in orders])
+        )).scalar_one()
+    assert running == 3
