@@ -399,12 +399,15 @@ def import_definition(
     return publish(conn, principal, key, dry_run=dry_run, note=note, on_step=on_step)
 
 
-def publish_steps(doc: dict[str, Any]) -> int:
-    """How many ``on_step`` calls publishing ``doc`` makes at most: one per table, roles, flows and rules."""
-    forms = [f for f in doc.get("forms") or [] if isinstance(f, dict)]
-    subtables = sum(1 for f in forms for d in f.get("fields") or []
-                    if isinstance(d, dict) and d.get("kind") == "subtable")
-    return len(forms) + subtables + 2
+def publish_plan(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The ``on_step`` calls publishing ``doc`` makes (fewer when nothing changed): each table, roles, flows
+    and rules."""
+    tables: list[tuple[str, dict[str, Any]]] = []
+    for form in (f for f in doc.get("forms") or [] if isinstance(f, dict)):
+        tables.append(("table", {"form": form.get("key")}))
+        tables += [("table", {"form": f"{form.get('key')}__{d.get('key')}"}) for d in form.get("fields") or []
+                   if isinstance(d, dict) and d.get("kind") == "subtable"]
+    return [*tables, ("roles", {}), ("flows_rules", {})]
 
 
 def export_definition(conn: Connection, principal: Principal, key: str) -> dict[str, Any]:

@@ -42,9 +42,10 @@ def _begun(bind: Engine | Connection) -> Iterator[Connection]:
         yield conn
 
 
-def seed_steps(seed: Seed) -> int:
-    """How many ``on_step`` calls ``install_seed`` makes: the people, then one per form of records."""
-    return 1 + len(seed.records)
+def seed_plan(seed: Seed) -> list[tuple[str, dict[str, Any]]]:
+    """The ``on_step`` calls ``install_seed`` makes: the people, then one per form of records."""
+    people = ("seed_people", {"departments": len(seed.departments), "users": len(seed.users)})
+    return [people, *(("seed_records", {"form": part.form, "count": len(part.rows)}) for part in seed.records)]
 
 
 def install_seed(bind: Engine | Connection, principal: Principal, app_key: str, seed: Seed, *, password: str,
@@ -54,8 +55,9 @@ def install_seed(bind: Engine | Connection, principal: Principal, app_key: str, 
     before ``seed_people`` and each form's ``seed_records`` (``{"form": key, "count": rows}``)."""
     people = People()
     shared = hash_password(password)  # demo users share one password: hashed once
+    plan = seed_plan(seed)
     if on_step is not None:
-        on_step("seed_people", {"departments": len(seed.departments), "users": len(seed.users)})
+        on_step(*plan[0])
     with _begun(bind) as conn:
         for dept in seed.departments:
             found = conn.execute(select(departments.c.id).where(
@@ -82,9 +84,9 @@ def install_seed(bind: Engine | Connection, principal: Principal, app_key: str, 
             if dept.get("manager") in people.users:
                 set_department_manager(conn, principal, people.depts[dept["key"]], people.users[dept["manager"]])
     keys: dict[str, dict[str, int]] = {}
-    for part in seed.records:
+    for part, step in zip(seed.records, plan[1:], strict=True):
         if on_step is not None:
-            on_step("seed_records", {"form": part.form, "count": len(part.rows)})
+            on_step(*step)
         keys[part.form] = _seed_records(bind, principal, app_key, part.form, part.rows, part.key_field, keys)
     return people
 

@@ -26,17 +26,22 @@ from dajian.platform.models import job_progress
 KEEP = 1000  # jobs whose last figures this process remembers
 
 
+Step = tuple[str, dict[str, Any]]  # a step's name and what it works on
+
+
 @dataclass(frozen=True)
 class Progress:
-    """``done`` of ``total`` steps; ``step`` is the one under way (``None`` before the first and at the end)."""
+    """``done`` of ``total`` steps; ``step`` is the one under way (``None`` before the first and at the end);
+    ``plan`` names the steps, in order, as far as the job knows them."""
 
     done: int
     total: int
     step: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    plan: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"done": self.done, "total": self.total, "step": self.step, "params": self.params}
+        return {"done": self.done, "total": self.total, "step": self.step, "params": self.params, "plan": self.plan}
 
 
 _lock = threading.Lock()
@@ -53,7 +58,7 @@ def write(engine: Engine, job_id: int, progress: Progress) -> None:
     if engine.dialect.name == "sqlite":
         return
     values = {"done": progress.done, "total": progress.total, "step": progress.step, "params": progress.params,
-              "updated_at": utcnow()}
+              "plan": progress.plan, "updated_at": utcnow()}
     upsert = postgresql.insert(job_progress).values(job_id=job_id, **values)
     with engine.begin() as conn:
         conn.execute(upsert.on_conflict_do_update(index_elements=[job_progress.c.job_id], set_=values))
@@ -67,33 +72,39 @@ def read(conn: Connection, job_id: int) -> Progress | None:
     row = conn.execute(select(job_progress).where(job_progress.c.job_id == job_id)).mappings().first()
     if row is None:
         return None
-    return Progress(int(row["done"]), int(row["total"]), row["step"], dict(row["params"] or {}))
+    return Progress(int(row["done"]), int(row["total"]), row["step"], dict(row["params"] or {}),
+                    list(row["plan"] or []))
 
 
 class Tracker:
     """Counts a job's steps as they start: ``step(name, params)`` marks the previous one done and says
-    which one is under way; ``finish()`` marks them all done. ``total`` is the plan; a run that takes
-    more steps than planned grows it rather than showing more than 100 %."""
+    which one is under way; ``finish()`` marks them all done. ``plan(steps)`` names the steps to come (it
+    may be given again as the job learns more); a run that takes more steps than planned grows the total
+    rather than showing more than 100 %."""
 
-    def __init__(self, engine: Engine, job_id: int, total: int = 1) -> None:
-        self.engine, self.job_id, self.total = engine, job_id, max(total, 1)
+    def __init__(self, engine: Engine, job_id: int) -> None:
+        self.engine, self.job_id = engine, job_id
+        self.steps: list[dict[str, Any]] = []
         self.started = 0
-        self.last = Progress(0, self.total)
+        self.last = Progress(0, 1)
         write(engine, job_id, self.last)
 
-    def plan(self, total: int) -> None:
-        """How many steps the job will take, once it knows (its first figure)."""
-        self.total = max(total, self.started, 1)
-        self.last = Progress(self.last.done, self.total, self.last.step, self.last.params)
-        write(self.engine, self.job_id, self.last)
+    def _total(self) -> int:
+        return max(len(self.steps), self.started, 1)
+
+    def _write(self, progress: Progress) -> None:
+        self.last = progress
+        write(self.engine, self.job_id, progress)
+
+    def plan(self, steps: list[Step]) -> None:
+        self.steps = [{"step": name, "params": params} for name, params in steps]
+        self._write(Progress(self.last.done, self._total(), self.last.step, self.last.params, self.steps))
 
     def step(self, name: str, params: dict[str, Any]) -> None:
         self.started += 1
-        self.total = max(self.total, self.started)
-        self.last = Progress(self.started - 1, self.total, name, params)
-        write(self.engine, self.job_id, self.last)
+        self._write(Progress(self.started - 1, self._total(), name, params, self.steps))
 
     def finish(self) -> Progress:
-        self.last = Progress(self.total, self.total)
-        write(self.engine, self.job_id, self.last)
+        total = self._total()
+        self._write(Progress(total, total, plan=self.steps))
         return self.last

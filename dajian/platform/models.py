@@ -288,6 +288,7 @@ job_progress = Table(
     Column("total", Integer, nullable=False),
     Column("step", String(63), nullable=True),
     Column("params", JSON, nullable=True),
+    Column("plan", JSON, nullable=True),
     Column("updated_at", UtcDateTime, nullable=False),
 )
 

@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("total", sa.Integer(), nullable=False),
         sa.Column("step", sa.String(length=63), nullable=True),
         sa.Column("params", sa.JSON(), nullable=True),
+        sa.Column("plan", sa.JSON(), nullable=True),
         sa.Column("updated_at", dajian.engines.sqltypes.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("job_id", name=op.f("pk_job_progress")),
     )

@@ -290,8 +290,10 @@ def test_demo_data_goes_in_through_the_record_path_with_its_people(org: Org, tmp
     trust(admin)
     job = installed(org, admin, package(tmp_path, ticket_app(roles=[AGENT]), "1.0.0", seed=with_demo()), demo=True)
     assert job["state"] == "succeeded" and job["demo"] and job["result"]["demo_data"], job
-    assert job["progress"]["done"] == job["progress"]["total"] == 7  # check, table, roles, flows and rules,
-    assert tickets_made(org) == ["屏幕闪烁", "打印机卡纸"]               # record, people, one form of records
+    assert [s["step"] for s in job["progress"]["plan"]] == [
+        "check", "table", "roles", "flows_rules", "record", "seed_people", "seed_records"]
+    assert job["progress"]["done"] == job["progress"]["total"] == 7
+    assert tickets_made(org) == ["屏幕闪烁", "打印机卡纸"]
     assert demo_people(org) == (1, 1)
     memberships = admin.get("/api/v1/admin/memberships", params={"app": "tickets"}).json()
     with org.engine.connect() as conn:
@@ -353,13 +355,17 @@ def test_progress_is_visible_to_another_request_while_the_install_runs(org: Org,
         assert reached.wait(60)
         shown = admin.get(f"{JOBS}/{job_id}").json()
         assert shown["state"] == "running" and shown["result"] is None, shown
-        assert shown["progress"] == {"done": 2, "total": 5, "step": "roles", "params": {}}
+        plan = [{"step": "check", "params": {}}, {"step": "table", "params": {"form": "ticket"}},
+                {"step": "roles", "params": {}}, {"step": "flows_rules", "params": {}},
+                {"step": "record", "params": {}}]
+        assert shown["progress"] == {"done": 2, "total": 5, "step": "roles", "params": {}, "plan": plan}
         assert admin.get("/api/v1/apps/tickets").status_code == 404  # all or nothing: not there yet
     finally:
         release.set()
         worker.join(60)
     shown = admin.get(f"{JOBS}/{job_id}").json()
-    assert shown["state"] == "succeeded" and shown["progress"] == {"done": 5, "total": 5, "step": None, "params": {}}
+    assert shown["state"] == "succeeded"
+    assert shown["progress"] == {"done": 5, "total": 5, "step": None, "params": {}, "plan": plan}
     assert admin.get("/api/v1/apps/tickets").status_code == 200
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from dajian.platform import apps as app_service
 from dajian.platform.audit import write_audit
 from dajian.platform.clock import utcnow
-from dajian.platform.demo_seed import install_seed, seed_steps
+from dajian.platform.demo_seed import install_seed, seed_plan
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from dajian.platform.flows.tables import flow_instances
 from dajian.platform.job_progress import Tracker
@@ -257,7 +257,8 @@ def install(conn: Connection, principal: Principal, digest: str, *, allow_unsign
     loaded = _loaded(conn, principal, digest)
     on_step = progress.step if progress is not None else None
     if progress is not None:
-        progress.plan(2 + app_service.publish_steps(loaded.doc) + (seed_steps(loaded.seed) if demo else 0))
+        progress.plan([("check", {}), *app_service.publish_plan(loaded.doc), ("record", {}),
+                       *(seed_plan(loaded.seed) if demo else [])])
         progress.step("check", {})
     verdict, warning, archived = _install_checks(conn, principal, loaded, allow_unsigned=allow_unsigned, demo=demo)
     if archived is not None:
@@ -413,10 +414,12 @@ def apply_upgrade(conn: Connection, principal: Principal, key: str, loaded: Load
                   expected_version: int | None = None, progress: Tracker | None = None) -> dict[str, Any]:
     on_step = progress.step if progress is not None else None
     if progress is not None:
-        progress.plan(2 + app_service.publish_steps(loaded.doc))
+        progress.plan([("check", {}), *app_service.publish_plan(loaded.doc), ("record", {})])
         progress.step("check", {})
     verdict, warning, row, merged = _upgrade_checks(conn, principal, key, loaded, allow_unsigned=allow_unsigned,
                                                     resolutions=resolutions or {}, expected_version=expected_version)
+    if progress is not None:  # the tables of the merged definition: local forms too
+        progress.plan([("check", {}), *app_service.publish_plan(merged.merged), ("record", {})])
     result = app_service.import_definition(conn, principal, merged.merged, note=_note(loaded), on_step=on_step)
     if on_step is not None:
         on_step("record", {})

@@ -4920,8 +4920,13 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
+             * Plan
+             * @description every step, in order, with its params
+             */
+            plan?: components["schemas"]["PlannedStep"][];
+            /**
              * Step
-             * @description the step under way: check the package; create or migrate a form's table (params.form); roles; flows and rules; record the install; demo departments and users; demo records (params.form, params.count)
+             * @description the step under way: check the package; create or migrate a form's table (params.form, a sub-table as form__field); roles; flows and rules; record the install; demo departments and users; demo records (params.form, params.count)
              */
             step: ("check" | "table" | "roles" | "flows_rules" | "record" | "seed_people" | "seed_records") | null;
             /**
@@ -5784,6 +5789,18 @@ export interface components {
             } | null;
             /** Total Drill */
             total_drill: unknown;
+        };
+        /** PlannedStep */
+        PlannedStep: {
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Step
+             * @enum {string}
+             */
+            step: "check" | "table" | "roles" | "flows_rules" | "record" | "seed_people" | "seed_records";
         };
         /** PreviewBody */
         PreviewBody: {

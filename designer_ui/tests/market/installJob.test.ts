@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { finished, jobBar, tableName } from '../../src/core/market/installJob'
+import { finished, jobBar, jobSteps, tableName } from '../../src/core/market/installJob'
 
 describe('install job', () => {
   it('has no figure until a worker starts it', () => {
@@ -24,6 +24,24 @@ describe('install job', () => {
 
   it('drops a step name it does not know', () => {
     expect(jobBar({ state: 'running', progress: { done: 0, total: 3, step: 'format_disk' } })?.step).toBeNull()
+  })
+
+  it('lists the planned steps with where each stands', () => {
+    const plan = [
+      { step: 'check', params: {} },
+      { step: 'table', params: { form: 'ticket' } },
+      { step: 'roles', params: {} },
+      { step: 'seed_records', params: { form: 'ticket', count: 2 } },
+    ]
+    const running = jobSteps({ state: 'running', progress: { done: 2, total: 4, step: 'roles', plan } })
+    expect(running.map((s) => s.status)).toEqual(['finish', 'finish', 'process', 'wait'])
+    expect(running[1]).toEqual({ step: 'table', form: 'ticket', count: null, status: 'finish' })
+    expect(running[3]?.count).toBe(2)
+    const failed = jobSteps({ state: 'failed', progress: { done: 3, total: 4, step: 'seed_records', plan } })
+    expect(failed.map((s) => s.status)).toEqual(['finish', 'finish', 'finish', 'error'])
+    const done = jobSteps({ state: 'succeeded', progress: { done: 4, total: 4, step: null, plan } })
+    expect(done.every((s) => s.status === 'finish')).toBe(true)
+    expect(jobSteps({ state: 'queued', progress: null })).toEqual([])
   })
 
   it('names tables by their form', () => {

@@ -115,14 +115,23 @@ class InstallResult(Out):
     demo_data: bool = Field(default=False, description="the package's demo data was installed with it")
 
 
+StepName = Literal["check", "table", "roles", "flows_rules", "record", "seed_people", "seed_records"]
+
+
+class PlannedStep(Out):
+    step: StepName
+    params: dict[str, Json] = Field(default_factory=dict)
+
+
 class JobProgress(Out):
     done: int = Field(description="steps finished")
     total: int = Field(description="steps planned")
-    step: Literal["check", "table", "roles", "flows_rules", "record", "seed_people", "seed_records"] | None = Field(
-        description="the step under way: check the package; create or migrate a form's table (params.form); "
-                    "roles; flows and rules; record the install; demo departments and users; demo records "
-                    "(params.form, params.count)")
+    step: StepName | None = Field(
+        description="the step under way: check the package; create or migrate a form's table (params.form, "
+                    "a sub-table as form__field); roles; flows and rules; record the install; demo departments "
+                    "and users; demo records (params.form, params.count)")
     params: dict[str, Json] = Field(default_factory=dict)
+    plan: list[PlannedStep] = Field(default_factory=list, description="every step, in order, with its params")
 
 
 class JobError(Out):

@@ -6,11 +6,17 @@
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed'
 
+export interface PlannedStep {
+  step: string
+  params?: Record<string, unknown>
+}
+
 export interface JobProgress {
   done: number
   total: number
   step: string | null
   params?: Record<string, unknown>
+  plan?: PlannedStep[]
 }
 
 export interface JobLike {
@@ -29,6 +35,42 @@ export interface JobBar {
 
 export const STEPS = ['check', 'table', 'roles', 'flows_rules', 'record', 'seed_people', 'seed_records'] as const
 
+export type StepStatus = 'wait' | 'process' | 'finish' | 'error'
+
+export interface StepLine {
+  step: string
+  form: string | null
+  count: number | null
+  status: StepStatus
+}
+
+function known(step: string | null | undefined): string | null {
+  return step && (STEPS as readonly string[]).includes(step) ? step : null
+}
+
+function detail(params: Record<string, unknown> | undefined): { form: string | null; count: number | null } {
+  const form = params?.form
+  const count = params?.count
+  return { form: typeof form === 'string' ? form : null, count: typeof count === 'number' ? count : null }
+}
+
+/** The job's planned steps with where each stands: done before the one under way, that one working (or
+ *  failed, when the job failed on it), the rest waiting; all done once the job succeeded. */
+export function jobSteps(job: JobLike | undefined): StepLine[] {
+  const progress = job?.progress
+  if (!job || !progress) return []
+  const lines: StepLine[] = []
+  ;(progress.plan ?? []).forEach((planned, index) => {
+    const step = known(planned.step)
+    if (!step) return
+    let status: StepStatus = 'wait'
+    if (job.state === 'succeeded' || index < progress.done) status = 'finish'
+    else if (index === progress.done && progress.step) status = job.state === 'failed' ? 'error' : 'process'
+    lines.push({ step, ...detail(planned.params), status })
+  })
+  return lines
+}
+
 export function finished(job: JobLike | undefined): boolean {
   return job !== undefined && (job.state === 'succeeded' || job.state === 'failed')
 }
@@ -39,16 +81,7 @@ export function jobBar(job: JobLike | undefined): JobBar | null {
   if (!job || !progress || progress.total <= 0) return null
   const total = progress.total
   const done = job.state === 'succeeded' ? total : Math.min(progress.done, total)
-  const form = progress.params?.form
-  const count = progress.params?.count
-  return {
-    percent: Math.floor((done * 100) / total),
-    done,
-    total,
-    step: progress.step && (STEPS as readonly string[]).includes(progress.step) ? progress.step : null,
-    form: typeof form === 'string' ? form : null,
-    count: typeof count === 'number' ? count : null,
-  }
+  return { percent: Math.floor((done * 100) / total), done, total, step: known(progress.step), ...detail(progress.params) }
 }
 
 /** A table's name for people: the form's label; a sub-table (`order__items`) as its form's label and its field. */

@@ -1,18 +1,18 @@
-import { Alert, Progress, Space, Typography } from 'antd'
+import { Alert, Progress, Space, Steps, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { jobBar, tableName } from '../../core/market/installJob'
+import { jobBar, jobSteps, tableName } from '../../core/market/installJob'
 import type { InstallJob } from './queries'
 
-/** An install or upgrade job under way: the bar of steps done and the step's name; its error once it failed
- *  (nothing of it was stored). `formLabels`: the package's form labels by key, to name the tables. */
+/** An install or upgrade job under way: the bar of steps done, the step under way by name and every planned
+ *  step with where it stands; the error once it failed (nothing of it was stored). `formLabels`: the
+ *  package's form labels by key, to name the tables. */
 export function JobProgress({ job, formLabels }: { job: InstallJob | undefined; formLabels: Readonly<Record<string, string>> }) {
   const { t } = useTranslation()
   const bar = jobBar(job)
   const failed = job?.state === 'failed'
-  const name = (form: string | null) => (form ? tableName(form, formLabels) : '')
-  const stepText = bar?.step
-    ? t(`install.job.steps.${bar.step}`, { form: name(bar.form), count: bar.count ?? 0 })
-    : t(job?.state === 'succeeded' ? 'install.job.finished' : 'install.job.waiting')
+  const title = (step: string, form: string | null, count: number | null) =>
+    t(`install.job.steps.${step}`, { form: form ? tableName(form, formLabels) : '', count: count ?? 0 })
+  const current = bar?.step ? `${t('install.job.stepOf', { n: Math.min(bar.done + 1, bar.total), total: bar.total })}${title(bar.step, bar.form, bar.count)}` : null
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Progress
@@ -20,10 +20,12 @@ export function JobProgress({ job, formLabels }: { job: InstallJob | undefined; 
         status={failed ? 'exception' : job?.state === 'succeeded' ? 'success' : 'active'}
         aria-label={t(job?.action === 'upgrade' ? 'install.job.upgrading' : 'install.installing')}
       />
-      <Typography.Text>
-        {bar?.step ? t('install.job.stepOf', { n: Math.min(bar.done + 1, bar.total), total: bar.total }) : ''}
-        {stepText}
-      </Typography.Text>
+      <Typography.Text strong>{current ?? t(job?.state === 'succeeded' ? 'install.job.finished' : 'install.job.waiting')}</Typography.Text>
+      <Steps
+        direction="vertical"
+        size="small"
+        items={jobSteps(job).map((line) => ({ title: title(line.step, line.form, line.count), status: line.status }))}
+      />
       {failed && job.error && (
         <Alert
           type="error"
