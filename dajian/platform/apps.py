@@ -400,13 +400,13 @@ def import_definition(
 
 
 def publish_plan(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """The ``on_step`` calls publishing ``doc`` makes (fewer when nothing changed): each table, roles, flows
-    and rules."""
+    """The ``on_step`` calls publishing ``doc`` makes (fewer when nothing changed): each table (its form's
+    label, or a sub-table's field label, to name it by), roles, flows and rules."""
     tables: list[tuple[str, dict[str, Any]]] = []
     for form in (f for f in doc.get("forms") or [] if isinstance(f, dict)):
-        tables.append(("table", {"form": form.get("key")}))
-        tables += [("table", {"form": f"{form.get('key')}__{d.get('key')}"}) for d in form.get("fields") or []
-                   if isinstance(d, dict) and d.get("kind") == "subtable"]
+        tables.append(("table", {"form": form.get("key"), "label": form.get("label")}))
+        tables += [("table", {"form": f"{form.get('key')}__{d.get('key')}", "label": d.get("label")})
+                   for d in form.get("fields") or [] if isinstance(d, dict) and d.get("kind") == "subtable"]
     return [*tables, ("roles", {}), ("flows_rules", {})]
 
 

@@ -355,7 +355,8 @@ def test_progress_is_visible_to_another_request_while_the_install_runs(org: Org,
         assert reached.wait(60)
         shown = admin.get(f"{JOBS}/{job_id}").json()
         assert shown["state"] == "running" and shown["result"] is None, shown
-        plan = [{"step": "check", "params": {}}, {"step": "table", "params": {"form": "ticket"}},
+        ticket = {"form": "ticket", "label": {"zh-CN": "工单", "en": "Ticket"}}
+        plan = [{"step": "check", "params": {}}, {"step": "table", "params": ticket},
                 {"step": "roles", "params": {}}, {"step": "flows_rules", "params": {}},
                 {"step": "record", "params": {}}]
         assert shown["progress"] == {"done": 2, "total": 5, "step": "roles", "params": {}, "plan": plan}
