@@ -102,6 +102,18 @@ export function InstallWizard({ open, onClose, start }: { open: boolean; onClose
           {loadPreview.isPending && <Progress percent={100} status="active" showInfo={false} aria-label={t('install.previewing')} />}
           {loadPreview.error && <Failure error={loadPreview.error} />}
           {preview && <CreatesList creates={preview.creates} />}
+          {preview && uploaded.demo_data && (
+            <Checkbox checked={demo} onChange={(event) => setDemo(event.target.checked)}>
+              {t('install.demo.option')}
+              <Typography.Text type="secondary" style={{ display: 'block' }}>
+                {t('install.demo.holds', {
+                  departments: uploaded.demo_data.departments,
+                  users: uploaded.demo_data.users,
+                  records: uploaded.demo_data.records.reduce((sum, r) => sum + r.count, 0),
+                })}
+              </Typography.Text>
+            </Checkbox>
+          )}
           <Space>
             <Button onClick={close}>{t('install.cancel')}</Button>
             <Button type="primary" disabled={!preview || uploaded.app_exists} onClick={() => setStep(2)}>
@@ -125,18 +137,7 @@ export function InstallWizard({ open, onClose, start }: { open: boolean; onClose
             />
           )}
           {trusted && <Alert type="success" showIcon message={t('install.readyTrusted')} />}
-          {uploaded.demo_data && (
-            <Checkbox checked={demo} onChange={(event) => setDemo(event.target.checked)}>
-              {t('install.demo.option')}
-              <Typography.Text type="secondary" style={{ display: 'block' }}>
-                {t('install.demo.holds', {
-                  departments: uploaded.demo_data.departments,
-                  users: uploaded.demo_data.users,
-                  records: uploaded.demo_data.records.reduce((sum, r) => sum + r.count, 0),
-                })}
-              </Typography.Text>
-            </Checkbox>
-          )}
+          {demo && <Alert type="info" showIcon message={t('install.demo.chosen')} />}
           {install.error && <Failure error={install.error} />}
           <Space>
             <Button onClick={() => setStep(1)}>{t('install.back')}</Button>
