@@ -398,3 +398,19 @@ def test_the_repair_template_installs_with_its_demo_data_and_its_rules_react(org
             flow_instances.c.state == "running", flow_instances.c.record_id.in_([o["id"] for o in orders])
         )).scalar_one()
     assert running == 3
+
+
+def test_an_upgrade_whose_app_moved_on_while_queued_fails_in_its_job_and_changes_nothing(org: Org,
+                                                                                       tmp_path: Path) -> None:
+    admin = org.client()
+    trust(admin)
+    assert installed(org, admin, package(tmp_path, ticket_app(), "1.0.0"))["state"] == "succeeded"
+    newer = upload(admin, package(tmp_path, v110(), "1.1.0")).json()["id"]
+    p = admin.post(f"{BASE}/installs/tickets/upgrade-preview/{newer}", json={}).json()
+    queued = admin.post(f"{BASE}/installs/tickets/upgrade/{newer}", json={"expected_version": p["expected_version"]})
+    relabel_locally(admin, "title", {"en": "Subject"})  # published before a worker takes the upgrade
+    job = finish(admin, org.engine, queued)
+    assert job["state"] == "failed" and job["status_code"] == 409, job
+    assert job["error"]["errors"] == [{"path": "/expected_version", "message": "the live version is 2"}]
+    assert job["progress"]["step"] == "check"
+    assert "channel" not in labels(admin) and admin.get(BASE + "/installs").json()[0]["version"] == "1.0.0"
