@@ -57,6 +57,11 @@ def cached_runtime(conn: Connection, version_id: int) -> RuntimeApp | None:
 
 PublishHook = Callable[[Connection, "RuntimeApp"], Any]
 _PUBLISH_HOOKS: list[PublishHook] = []
+StepHook = Callable[[str, dict[str, Any]], None]  # publish's progress: (step name, its parameters)
+
+
+def _no_step(name: str, params: dict[str, Any]) -> None:
+    return None
 
 
 def register_publish_hook(hook: PublishHook) -> None:
@@ -171,8 +176,13 @@ def save_draft(conn: Connection, principal: Principal, key: str, draft: Any) -> 
 
 
 def publish(
-    conn: Connection, principal: Principal, key: str, *, dry_run: bool, note: str | None = None
+    conn: Connection, principal: Principal, key: str, *, dry_run: bool, note: str | None = None,
+    on_step: StepHook | None = None,
 ) -> dict[str, Any]:
+    """Publish the app's draft as its next version and migrate its tables by the plan (or, ``dry_run``,
+    only plan it). ``on_step(name, params)`` is told before each part is applied: ``table`` (per table,
+    ``{"form": state key}``), ``roles``, ``flows_rules`` (the publish hooks: schedules of the flows and rules)."""
+    step = on_step or _no_step
     row = get_app_row(conn, principal, key, draft=True)
     require_manage(conn, principal, row)
     doc = upgrade_definition(row["draft"])  # the new version is stored at the current schema version
@@ -201,13 +211,15 @@ def publish(
         raise Invalid("some stored values cannot be converted to the new field types",
                       errors=_blocked_issues(definition, blocked), unconvertible=blocked)
     version_id = _insert_version(conn, principal, row, doc, digest, current, note)
-    _apply(conn, row["id"], plans, version_id)
+    _apply(conn, row["id"], plans, version_id, step)
+    step("roles", {})
     _sync_roles(conn, principal.org_id, row["id"], definition)
     icon = definition.settings.icon
     # the home page and the app switcher show the published name and icon (a renamed draft shows once published)
     conn.execute(update(apps).where(apps.c.id == row["id"]).values(
         current_version_id=version_id, label=dict(definition.label),
         icon=icon.model_dump() if icon is not None else None))
+    step("flows_rules", {})
     if _PUBLISH_HOOKS:
         runtime = load_runtime(conn, principal, key)
         for hook in _PUBLISH_HOOKS:
@@ -300,8 +312,9 @@ def _insert_version(
     return int(result.scalar_one())
 
 
-def _apply(conn: Connection, app_id: int, plans: Planned, version_id: int) -> None:
+def _apply(conn: Connection, app_id: int, plans: Planned, version_id: int, step: StepHook) -> None:
     for unit, plan in plans:
+        step("table", {"form": unit.state_key})
         apply_plan(conn, plan, unit.compiled())
         values = {"columns": plan.new_state, "version_id": version_id, "updated_at": utcnow()}
         changed = conn.execute(update(form_tables).where(
@@ -374,7 +387,8 @@ def latest_version_number(conn: Connection, app_id: int) -> int:
 
 
 def import_definition(
-    conn: Connection, principal: Principal, doc: Any, *, dry_run: bool = False, note: str | None = None
+    conn: Connection, principal: Principal, doc: Any, *, dry_run: bool = False, note: str | None = None,
+    on_step: StepHook | None = None,
 ) -> dict[str, Any]:
     """Create the app if needed, make ``doc`` its draft and publish it (one transaction)."""
     doc = upgrade_definition(doc)
@@ -386,7 +400,18 @@ def import_definition(
     if exists is None:
         create_app(conn, principal, key=key, label=doc["label"])
     save_draft(conn, principal, key, doc)
-    return publish(conn, principal, key, dry_run=dry_run, note=note)
+    return publish(conn, principal, key, dry_run=dry_run, note=note, on_step=on_step)
+
+
+def publish_plan(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The ``on_step`` calls publishing ``doc`` makes (fewer when nothing changed): each table (its form's
+    label, or a sub-table's field label, to name it by), roles, flows and rules."""
+    tables: list[tuple[str, dict[str, Any]]] = []
+    for form in (f for f in doc.get("forms") or [] if isinstance(f, dict)):
+        tables.append(("table", {"form": form.get("key"), "label": form.get("label")}))
+        tables += [("table", {"form": f"{form.get('key')}__{d.get('key')}", "label": d.get("label")})
+                   for d in form.get("fields") or [] if isinstance(d, dict) and d.get("kind") == "subtable"]
+    return [*tables, ("roles", {}), ("flows_rules", {})]
 
 
 def export_definition(conn: Connection, principal: Principal, key: str) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from dajian.platform import apps as app_service
 from dajian.platform.auth import create_user, hash_password
@@ -31,11 +32,33 @@ class People:
     user_depts: dict[int, int | None] = field(default_factory=dict)
 
 
-def install_seed(engine: Engine, principal: Principal, app_key: str, seed: Seed, *, password: str) -> People:
-    """Create the seed's departments, users, role memberships and records; what exists is kept."""
+@contextmanager
+def _begun(bind: Engine | Connection) -> Iterator[Connection]:
+    """A transaction of its own on an Engine; on a Connection, the caller's (an install job's one transaction)."""
+    if isinstance(bind, Connection):
+        yield bind
+        return
+    with bind.begin() as conn:
+        yield conn
+
+
+def seed_plan(seed: Seed) -> list[tuple[str, dict[str, Any]]]:
+    """The ``on_step`` calls ``install_seed`` makes: the people, then one per form of records."""
+    people = ("seed_people", {"departments": len(seed.departments), "users": len(seed.users)})
+    return [people, *(("seed_records", {"form": part.form, "count": len(part.rows)}) for part in seed.records)]
+
+
+def install_seed(bind: Engine | Connection, principal: Principal, app_key: str, seed: Seed, *, password: str,
+                 on_step: Callable[[str, dict[str, Any]], None] | None = None) -> People:
+    """Create the seed's departments, users, role memberships and records; what exists is kept. Records go
+    in through the record service (permissions, numbering, reactions). ``on_step(name, params)`` is told
+    before ``seed_people`` and each form's ``seed_records`` (``{"form": key, "count": rows}``)."""
     people = People()
     shared = hash_password(password)  # demo users share one password: hashed once
-    with engine.begin() as conn:
+    plan = seed_plan(seed)
+    if on_step is not None:
+        on_step(*plan[0])
+    with _begun(bind) as conn:
         for dept in seed.departments:
             found = conn.execute(select(departments.c.id).where(
                 departments.c.org_id == principal.org_id, departments.c.key == dept["key"])).scalar()
@@ -61,14 +84,16 @@ def install_seed(engine: Engine, principal: Principal, app_key: str, seed: Seed,
             if dept.get("manager") in people.users:
                 set_department_manager(conn, principal, people.depts[dept["key"]], people.users[dept["manager"]])
     keys: dict[str, dict[str, int]] = {}
-    for part in seed.records:
-        keys[part.form] = _seed_records(engine, principal, app_key, part.form, part.rows, part.key_field, keys)
+    for part, step in zip(seed.records, plan[1:], strict=True):
+        if on_step is not None:
+            on_step(*step)
+        keys[part.form] = _seed_records(bind, principal, app_key, part.form, part.rows, part.key_field, keys)
     return people
 
 
-def _seed_records(engine: Engine, principal: Principal, app_key: str, form_key: str, rows: list[Row],
+def _seed_records(bind: Engine | Connection, principal: Principal, app_key: str, form_key: str, rows: list[Row],
                   key_field: str | None, keys: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
-    with engine.begin() as conn:
+    with _begun(bind) as conn:
         runtime = app_service.load_runtime(conn, principal, app_key)
         ctx = form_context(conn, principal, runtime, form_key, "create")
         table = ctx.table

@@ -1,6 +1,6 @@
 """The platform features that register themselves: reference kinds (files), job handlers and
 write guards (flows), the flow listener and job handlers (rules), the search tables, publish hooks
-(cron rules). Every process — API server, ``dajian worker``, CLI, Alembic — imports this one
+(cron rules), the template install jobs. Every process — API server, ``dajian worker``, CLI, Alembic — imports this one
 module, so all of them see the same registrations.
 """
 
@@ -13,6 +13,7 @@ from dajian.platform import search as search
 from dajian.platform import surveys as surveys
 from dajian.platform.apps import register_publish_hook
 from dajian.platform.events import register_flow_listener
+from dajian.platform.market import install_jobs as install_jobs
 from dajian.platform.rules.listener import on_flow_event
 from dajian.platform.rules.timers import sync_schedules
 

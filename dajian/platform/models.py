@@ -278,6 +278,21 @@ jobs = Table(
     ),
 )
 
+# How far a running job has got (``job_progress``), written in short transactions of its own while the job's
+# own transaction holds its work (and, on PostgreSQL, a row lock on its ``jobs`` row: hence a table of its
+# own, without a foreign key, whose check would wait for that lock).
+job_progress = Table(
+    "job_progress",
+    metadata,
+    Column("job_id", Id, primary_key=True, autoincrement=False),
+    Column("done", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("step", String(63), nullable=True),
+    Column("params", JSON, nullable=True),
+    Column("plan", JSON, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 # Idempotency-Key of record creates and public submissions: the first answer, kept for
 # 24 hours, in the same transaction as what it created (see ``idempotency``).
 idempotency_keys = Table(

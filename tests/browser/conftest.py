@@ -1,10 +1,10 @@
 """Browser tests: Playwright (Python) driving Debian's Chromium against the real server.
 
-The server is the real app under uvicorn in a thread, on each backend of DAJIAN_TEST_BACKENDS (the
-``engine`` fixture), with the featured template, its seed users and a little demo data installed in
-an organisation of its own. The UI is built once per session when designer_ui/dist is missing or
-stale (scripts/build_ui). Without /usr/bin/chromium, npm or the ``playwright`` package the tests are
-skipped, except under CI=true, where they fail.
+The server is the real app under uvicorn in a thread (with a worker for template installs), on each
+backend of DAJIAN_TEST_BACKENDS (the ``engine`` fixture), with the featured template, its seed users
+and a little demo data installed in an organisation of its own. The UI is built once per session when
+designer_ui/dist is missing or stale (scripts/build_ui). Without /usr/bin/chromium, npm or the
+``playwright`` package the tests are skipped, except under CI=true, where they fail.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from dajian.platform.auth import create_organisation, create_user
 from dajian.platform.config import Settings
 from dajian.platform.demo import install_demo
 from dajian.platform.flows.tables import flow_tasks
+from dajian.platform.jobs import Worker
+from dajian.platform.market.install_jobs import KIND as INSTALL_JOBS
 from dajian.platform.models import users
 from dajian.platform.principal import Principal
 
@@ -127,6 +129,10 @@ def site(engine: Engine, ui_built: None, tmp_path_factory: pytest.TempPathFactor
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="ui-test-server", daemon=True)
     thread.start()
+    # template installs run as jobs, as under `dajian serve`'s embedded worker; only those: the other jobs
+    # (messages, timers) stay queued, so pages show what the tests made
+    installs = Worker(engine, worker_id=f"ui-test-{port}", kinds=[INSTALL_JOBS], poll_interval=0.2)
+    installs.run_in_thread()
     deadline = time.monotonic() + 60
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the test server did not start"
@@ -134,6 +140,7 @@ def site(engine: Engine, ui_built: None, tmp_path_factory: pytest.TempPathFactor
     try:
         yield Site(url=f"http://127.0.0.1:{port}", org=org_key, backend=engine.dialect.name, busiest=busiest)
     finally:
+        installs.stop()
         server.should_exit = True
         thread.join(timeout=30)
 

@@ -1,6 +1,7 @@
 """Template packages in Chromium: the admin trusts a publisher's key, installs the signed repair-order package
-from a file through the wizard, changes a field label (the draft API, as the designer saves it), upgrades to
-1.1.0 which adds a field — the local label is kept and the field added — and a tampered package is refused."""
+from a file through the wizard with its demo data, watching the install job's steps, changes a field label (the
+draft API, as the designer saves it), upgrades to 1.1.0 which adds a field — the local label is kept and the
+field added — and a tampered package is refused."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import io
 import json
 import re
 import shutil
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
+from dajian.platform import job_progress
 from dajian.platform.market.package import new_key, pack_folder, sign_package
 from tests.browser.conftest import ROOT, Site, keep_screenshot
 from tests.browser.test_admin import open_admin
@@ -64,8 +68,24 @@ def fields_of(site: Site) -> dict[str, Any]:
     return {f["key"]: f["label"] for f in doc["forms"][0]["fields"]}
 
 
-def test_install_upgrade_keeping_a_local_change_and_refuse_a_tampered_package(page: Any, site: Site,
-                                                                               tmp_path: Path) -> None:
+def hold_at_roles(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The first install job that reaches its roles step waits there (its tables made, nothing committed) until
+    the returned event is set: the page's progress can be seen and photographed without racing the worker."""
+    release, held = threading.Event(), threading.Event()
+    written = job_progress.write
+
+    def write(engine: Any, job_id: int, progress: job_progress.Progress) -> None:
+        written(engine, job_id, progress)
+        if progress.step == "roles" and not held.is_set():
+            held.set()
+            release.wait(120)
+
+    monkeypatch.setattr(job_progress, "write", write)
+    return release
+
+
+def test_install_upgrade_keeping_a_local_change_and_refuse_a_tampered_package(page: Any, site: Site, tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     pem, public = new_key()
     first, second = build(tmp_path, "1.0.0", pem), build(tmp_path, "1.1.0", pem, serial_field=True)
     open_admin(page, site)
@@ -84,16 +104,30 @@ def test_install_upgrade_keeping_a_local_change_and_refuse_a_tampered_package(pa
     expect(dialog.get_by_text("由可信发布者签名")).to_be_visible()
     expect(dialog.get_by_text("流程（1）")).to_be_visible()
     expect(dialog.get_by_text("报修处理")).to_be_visible()
+    expect(dialog.get_by_text("1 个部门、3 个示例用户（含角色）、3 条记录", exact=False)).to_be_visible()
+    dialog.get_by_role("checkbox", name=re.compile("同时安装示例数据")).check()
     keep_screenshot(page, "market-install-preview", tmp_path)
     dialog.get_by_role("button", name="下一步").click()
     expect(dialog.get_by_text("签名已验证，可以安装")).to_be_visible()
-    dialog.get_by_role("button", name="安装", exact=True).click()
+    expect(dialog.get_by_text("将同时安装示例数据")).to_be_visible()
+    release = hold_at_roles(monkeypatch)
+    try:
+        dialog.get_by_role("button", name="安装", exact=True).click()
+        expect(dialog.get_by_text("第 4 / 8 步：同步角色与权限")).to_be_visible()  # check, two tables, then roles
+        expect(dialog.get_by_role("progressbar", name="正在安装")).to_be_visible()
+        keep_screenshot(page, "market-install-progress", tmp_path)
+    finally:
+        release.set()
     expect(dialog.get_by_text("已安装版本 1.0.0")).to_be_visible()
+    expect(dialog.get_by_text("示例数据已安装。")).to_be_visible()
     keep_screenshot(page, "market-install-done", tmp_path)
     dialog.get_by_role("button", name="完成").click()
     row = page.get_by_role("row", name=re.compile(APP))
     expect(row.get_by_text("1.0.0")).to_be_visible()
     expect(row.get_by_text("可信")).to_be_visible()
+    with site.api_login("admin") as client:  # the demo orders, entered as new orders are
+        orders = client.get(f"/api/v1/apps/{APP}/forms/repair_order/records").json()["items"]
+    assert sorted(o["title"] for o in orders) == ["冰箱不制冷", "洗衣机脱水时异响", "空调遥控失灵"]
 
     with site.api_login("admin") as client:  # the designer's change: the draft saved, then published
         draft = client.get(f"/api/v1/apps/{APP}").json()["draft"]
@@ -112,6 +146,7 @@ def test_install_upgrade_keeping_a_local_change_and_refuse_a_tampered_package(pa
     keep_screenshot(page, "market-upgrade-plan", tmp_path)
     dialog.get_by_role("button", name="应用升级").click()
     expect(dialog.get_by_text("已升级到 1.1.0")).to_be_visible()
+    keep_screenshot(page, "market-upgrade-done", tmp_path)
     dialog.get_by_role("button", name="完成").click()
     expect(page.get_by_role("row", name=re.compile(APP)).get_by_text("1.1.0")).to_be_visible()
     labels = fields_of(site)

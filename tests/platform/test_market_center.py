@@ -15,6 +15,7 @@ from dajian.platform.market.package import new_key, pack_folder, sign_package
 from dajian.platform.models import audit_log
 from dajian.platform.rules.tables import notifications
 from tests.platform.conftest import Org, ticket_app
+from tests.platform.market_jobs import finish
 from tests.platform.test_market_install import template
 
 KEY_PEM, PUBLIC_KEY = new_key()
@@ -90,8 +91,9 @@ def test_publish_review_install_rate_and_yank(org: Org, engine: Engine, tmp_path
     uploaded = admin.post("/api/v1/admin/market/center/install", json={"template": "tickets", "version": "1.0.1"})
     assert uploaded.status_code == 200, uploaded.text
     assert admin.post("/api/v1/admin/market/keys", json={"label": "Acme", "public_key": PUBLIC_KEY}).status_code == 201
-    installed = admin.post(f"/api/v1/admin/market/packages/{uploaded.json()['id']}/install", json={})
-    assert installed.status_code == 200, installed.text
+    installed = finish(admin, engine, admin.post(f"/api/v1/admin/market/packages/{uploaded.json()['id']}/install",
+                                                 json={}))
+    assert installed["state"] == "succeeded", installed
     rated = admin.post(M + "/templates/tickets/ratings", json={"stars": 4, "comment": "好用"}).json()
     assert (rated["rating"], rated["ratings"], rated["installs"]) == (4.0, 1, 1)
 

@@ -6,23 +6,34 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from dajian.platform import job_progress
+from dajian.platform.clock import utcnow
+from dajian.platform.flows.tables import flow_instances
+from dajian.platform.jobs import Worker, enqueue
+from dajian.platform.market.install_jobs import KIND
 from dajian.platform.market.package import new_key, pack_folder, sign_package
-from dajian.platform.models import audit_log
+from dajian.platform.market.tables import market_installs
+from dajian.platform.models import audit_log, departments, users
 from tests.platform.conftest import Org, ticket_app
+from tests.platform.market_jobs import JOBS, finish
 
 BASE = "/api/v1/admin/market"
 KEY_PEM, PUBLIC_KEY = new_key()
 
 
-def template(tmp: Path, doc: dict[str, Any], version: str) -> Path:
-    """A template folder for ``doc``: manifest, app.json and one file per form."""
+def template(tmp: Path, doc: dict[str, Any], version: str, seed: dict[str, Any] | None = None) -> Path:
+    """A template folder for ``doc``: manifest, app.json, one file per form and the ``seed`` (demo data) if any;
+    its ``records`` name a form and hold the rows (written to a file of their own)."""
     root = tmp / f"{doc['key']}-{version}"
     (root / "forms").mkdir(parents=True)
     forms = doc["forms"]
@@ -33,12 +44,23 @@ def template(tmp: Path, doc: dict[str, Any], version: str) -> Path:
                 "publisher": "Acme Partners", "licence": "Apache-2.0", "category": "service", "tags": ["工单"],
                 "changelog": [{"version": version, "notes": {"en": "release"}}],
                 "files": {"app": "app.json", "forms": [f"forms/{f['key']}.json" for f in forms]}}
+    if seed is not None:
+        (root / "data").mkdir()
+        records = []
+        for part in seed.get("records", []):
+            name = f"data/{part['form']}.json"
+            (root / name).write_text(json.dumps(part["rows"], ensure_ascii=False), encoding="utf-8")
+            records.append({"form": part["form"], "file": name})
+        spec = {**seed, "records": records}
+        (root / "data" / "seed.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        manifest["seed"] = "data/seed.json"
     (root / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     return root
 
 
-def package(tmp: Path, doc: dict[str, Any], version: str, *, signed: bool = True) -> bytes:
-    data = pack_folder(template(tmp, doc, version))
+def package(tmp: Path, doc: dict[str, Any], version: str, *, signed: bool = True,
+            seed: dict[str, Any] | None = None) -> bytes:
+    data = pack_folder(template(tmp, doc, version, seed))
     return sign_package(data, KEY_PEM) if signed else data
 
 
@@ -69,8 +91,14 @@ def relabel_locally(client: TestClient, field: str, label: dict[str, str]) -> No
 
 
 def install(client: TestClient, data: bytes, **options: Any) -> Any:
+    """The install request: 202 with its job, or the refusal checked before queueing it."""
     digest = upload(client, data).json()["id"]
     return client.post(f"{BASE}/packages/{digest}/install", json=options)
+
+
+def installed(org: Org, client: TestClient, data: bytes, **options: Any) -> dict[str, Any]:
+    """The install run to its end: the job as its page shows it."""
+    return finish(client, org.engine, install(client, data, **options))
 
 
 def labels(client: TestClient) -> dict[str, dict[str, str]]:
@@ -91,9 +119,10 @@ def test_preview_install_upgrade_keeps_the_local_change_and_adds_the_field(org: 
     assert [f["key"] for f in preview.json()["creates"]["forms"]] == ["ticket"]
     assert preview.json()["plan"]["dry_run"] and admin.get("/api/v1/apps/tickets").status_code == 404
 
-    done = admin.post(f"{BASE}/packages/{body['id']}/install", json={})
-    assert done.status_code == 200, done.text
-    assert done.json()["warning"] is None and done.json()["result"]["version"] == 1
+    job = finish(admin, org.engine, admin.post(f"{BASE}/packages/{body['id']}/install", json={}))
+    assert job["state"] == "succeeded" and job["action"] == "install" and job["error"] is None, job
+    assert job["result"]["warning"] is None and job["result"]["result"]["version"] == 1
+    assert job["progress"]["done"] == job["progress"]["total"] and job["progress"]["step"] is None
     [row] = admin.get(BASE + "/installs").json()
     assert row["version"] == "1.0.0" and row["signature"] == "trusted" and row["status"] == "installed"
     made = admin.post("/api/v1/apps/tickets/forms/ticket/records", json={"title": "打印机卡纸"})
@@ -109,9 +138,10 @@ def test_preview_install_upgrade_keeps_the_local_change_and_adds_the_field(org: 
     steps = {(f["form"], s["op"], s.get("field")) for f in p["plan"]["plan"] for s in f["steps"]}
     assert ("ticket", "add_field", "channel") in steps
 
-    applied = admin.post(f"{BASE}/installs/tickets/upgrade/{newer['id']}",
-                         json={"expected_version": p["expected_version"]})
-    assert applied.status_code == 200, applied.text
+    applied = finish(admin, org.engine, admin.post(f"{BASE}/installs/tickets/upgrade/{newer['id']}",
+                                                   json={"expected_version": p["expected_version"]}))
+    assert applied["state"] == "succeeded" and applied["action"] == "upgrade", applied
+    assert "/forms/ticket/fields/title" in applied["result"]["kept_local"]
     now = labels(admin)
     assert now["title"] == {"zh-CN": "问题", "en": "Issue"}  # the local change is kept
     assert now["qty"] == {"en": "Quantity"} and "channel" in now  # and the new version's changes arrive
@@ -123,7 +153,7 @@ def test_preview_install_upgrade_keeps_the_local_change_and_adds_the_field(org: 
 def test_a_conflict_must_be_resolved_before_the_upgrade(org: Org, tmp_path: Path) -> None:
     admin = org.client()
     trust(admin)
-    assert install(admin, package(tmp_path, ticket_app(), "1.0.0")).status_code == 200
+    assert installed(org, admin, package(tmp_path, ticket_app(), "1.0.0"))["state"] == "succeeded"
     relabel_locally(admin, "qty", {"en": "Pieces"})  # 1.1.0 relabels qty too: a conflict
     newer = upload(admin, package(tmp_path, v110(), "1.1.0")).json()["id"]
     p = admin.post(f"{BASE}/installs/tickets/upgrade-preview/{newer}", json={}).json()
@@ -134,9 +164,9 @@ def test_a_conflict_must_be_resolved_before_the_upgrade(org: Org, tmp_path: Path
     refused = admin.post(f"{BASE}/installs/tickets/upgrade/{newer}", json={})
     assert refused.status_code == 409 and "need a choice" in refused.json()["detail"]
     assert labels(admin)["qty"] == {"en": "Pieces"}  # nothing changed
-    chosen = admin.post(f"{BASE}/installs/tickets/upgrade/{newer}",
-                        json={"resolutions": {conflict["path"]: "local"}})
-    assert chosen.status_code == 200, chosen.text
+    chosen = finish(admin, org.engine, admin.post(f"{BASE}/installs/tickets/upgrade/{newer}",
+                                                  json={"resolutions": {conflict["path"]: "local"}}))
+    assert chosen["state"] == "succeeded", chosen
     assert labels(admin)["qty"] == {"en": "Pieces"} and "channel" in labels(admin)
 
 
@@ -148,8 +178,9 @@ def test_unsigned_and_untrusted_need_allow_unsigned_and_are_audited(org: Org, tm
     assert "not signed" in refused.json()["detail"]
     untrusted = install(admin, sign_package(unsigned, KEY_PEM))  # no key trusted yet
     assert untrusted.status_code == 422 and "not a trusted publisher" in untrusted.json()["detail"]
-    allowed = install(admin, unsigned, allow_unsigned=True)
-    assert allowed.status_code == 200 and "without a trusted signature (unsigned)" in allowed.json()["warning"]
+    allowed = installed(org, admin, unsigned, allow_unsigned=True)
+    assert allowed["state"] == "succeeded", allowed
+    assert "without a trusted signature (unsigned)" in allowed["result"]["warning"]
     with org.engine.connect() as conn:
         entry = conn.execute(select(audit_log.c.changes).where(
             audit_log.c.org_id == org.id, audit_log.c.entity == "template", audit_log.c.action == "install")).scalar()
@@ -182,14 +213,14 @@ def test_uninstall_archives_and_reinstall_brings_the_data_back(org: Org, tmp_pat
     admin = org.client()
     trust(admin)
     data = package(tmp_path, ticket_app(), "1.0.0")
-    assert install(admin, data).status_code == 200
+    assert installed(org, admin, data)["state"] == "succeeded"
     assert admin.post("/api/v1/apps/tickets/forms/ticket/records", json={"title": "kept"}).status_code == 201
     gone = admin.post(f"{BASE}/installs/tickets/uninstall")
     assert gone.status_code == 200 and gone.json()["status"] == "archived"
     assert admin.get("/api/v1/apps/tickets/forms/ticket/records").status_code == 404  # offline
     assert admin.post(f"{BASE}/installs/tickets/uninstall").status_code == 409
-    back = install(admin, data)
-    assert back.status_code == 200 and back.json()["reinstalled"]
+    back = installed(org, admin, data)
+    assert back["state"] == "succeeded" and back["result"]["reinstalled"], back
     records = admin.get("/api/v1/apps/tickets/forms/ticket/records").json()["items"]
     assert [r["title"] for r in records] == ["kept"]
 
@@ -208,3 +239,178 @@ def test_a_forged_signature_is_bad_and_refused_without_allow_unsigned(org: Org, 
     assert upload(admin, forged).json()["signature"]["status"] == "bad"
     refused = install(admin, forged)
     assert refused.status_code == 422 and "does not match the manifest" in refused.json()["detail"]
+
+
+AGENT = {"key": "agent", "label": {"zh-CN": "客服", "en": "Agent"},
+         "permissions": {"ticket": {"actions": ["create", "read", "update"], "row_scope": "all"}}}
+
+
+def with_demo(*, qty: Any = 2) -> dict[str, Any]:
+    """Demo data: a department, a user in the agent role and two tickets (the second one's ``qty`` as given)."""
+    return {"departments": [{"key": "service", "name": "客服部"}],
+            "users": [{"username": "demo_agent", "display_name": "演示客服", "dept": "service", "roles": ["agent"]}],
+            "records": [{"form": "ticket", "rows": [{"title": "打印机卡纸", "qty": 1},
+                                                    {"title": "屏幕闪烁", "qty": qty}]}]}
+
+
+def tickets_made(org: Org) -> list[str]:
+    admin = org.client()
+    listed = admin.get("/api/v1/apps/tickets/forms/ticket/records")
+    assert listed.status_code == 200, listed.text
+    return sorted(r["title"] for r in listed.json()["items"])
+
+
+def demo_people(org: Org) -> tuple[int, int]:
+    with org.engine.connect() as conn:
+        depts = conn.execute(select(func.count()).select_from(departments).where(
+            departments.c.org_id == org.id, departments.c.key == "service")).scalar_one()
+        people = conn.execute(select(func.count()).select_from(users).where(
+            users.c.org_id == org.id, users.c.username == "demo_agent")).scalar_one()
+    return int(depts), int(people)
+
+
+def test_demo_data_is_optional(org: Org, tmp_path: Path) -> None:
+    admin = org.client()
+    trust(admin)
+    data = package(tmp_path, ticket_app(roles=[AGENT]), "1.0.0", seed=with_demo())
+    described = upload(admin, data).json()
+    assert described["demo_data"] == {"departments": 1, "users": 1, "records": [{"form": "ticket", "count": 2}]}
+    plain = package(tmp_path / "plain", ticket_app(), "1.0.0")
+    assert upload(admin, plain).json()["demo_data"] is None
+    refused = install(admin, plain, demo=True)  # nothing to install: said before anything is queued
+    assert refused.status_code == 422 and refused.json()["errors"] == [{"path": "/demo", "message": "no demo data"}]
+
+    without = installed(org, admin, data)
+    assert without["state"] == "succeeded" and not without["demo"] and not without["result"]["demo_data"]
+    assert tickets_made(org) == [] and demo_people(org) == (0, 0)
+
+
+def test_demo_data_goes_in_through_the_record_path_with_its_people(org: Org, tmp_path: Path) -> None:
+    admin = org.client()
+    trust(admin)
+    job = installed(org, admin, package(tmp_path, ticket_app(roles=[AGENT]), "1.0.0", seed=with_demo()), demo=True)
+    assert job["state"] == "succeeded" and job["demo"] and job["result"]["demo_data"], job
+    assert [s["step"] for s in job["progress"]["plan"]] == [
+        "check", "table", "roles", "flows_rules", "record", "seed_people", "seed_records"]
+    assert job["progress"]["done"] == job["progress"]["total"] == 7
+    assert tickets_made(org) == ["屏幕闪烁", "打印机卡纸"]
+    assert demo_people(org) == (1, 1)
+    memberships = admin.get("/api/v1/admin/memberships", params={"app": "tickets"}).json()
+    with org.engine.connect() as conn:
+        agent = conn.execute(select(users.c.id).where(users.c.org_id == org.id,
+                                                      users.c.username == "demo_agent")).scalar_one()
+    assert [(m["user_id"], m["role"]) for m in memberships] == [(agent, "agent")]
+    records = admin.get("/api/v1/apps/tickets/forms/ticket/records").json()["items"]
+    assert all(r["status"] == "new" for r in records)  # the form's default: made as a person's create is
+    with org.engine.connect() as conn:
+        entry = conn.execute(select(audit_log.c.changes).where(
+            audit_log.c.org_id == org.id, audit_log.c.entity == "template", audit_log.c.action == "install")).scalar()
+    assert entry["demo_data"] is True
+
+
+def test_a_failed_install_leaves_nothing_and_reports_the_path(org: Org, tmp_path: Path) -> None:
+    """The second demo record cannot be stored: the job fails with the record's error and its path, and the
+    tables, roles, install row, department and user it had made by then are all gone."""
+    admin = org.client()
+    trust(admin)
+    job = installed(org, admin, package(tmp_path, ticket_app(roles=[AGENT]), "1.0.0", seed=with_demo(qty="many")),
+                    demo=True)
+    assert job["state"] == "failed" and job["result"] is None and job["status_code"] == 422, job
+    assert job["error"]["errors"] == [{"path": "/records/1/qty", "message": "expected an integer"}], job["error"]
+    assert job["progress"]["step"] == "seed_records" and job["progress"]["params"] == {"form": "ticket", "count": 2}
+    assert job["progress"]["done"] < job["progress"]["total"]
+    assert admin.get("/api/v1/apps/tickets").status_code == 404
+    assert admin.get(BASE + "/installs").json() == []
+    assert demo_people(org) == (0, 0)
+    with org.engine.connect() as conn:
+        assert conn.execute(select(market_installs.c.id).where(market_installs.c.org_id == org.id)).first() is None
+        audited = conn.execute(select(audit_log.c.id).where(audit_log.c.org_id == org.id,
+                                                            audit_log.c.action == "install")).first()
+    assert audited is None
+
+
+def test_progress_is_visible_to_another_request_while_the_install_runs(org: Org, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker is held when it starts on the roles (its tables made, nothing committed): another request sees
+    the job running at that step, and no app yet; let go, it finishes."""
+    admin = org.client()
+    trust(admin)
+    digest = upload(admin, package(tmp_path, ticket_app(roles=[AGENT]), "1.0.0")).json()["id"]
+    queued = admin.post(f"{BASE}/packages/{digest}/install", json={})
+    assert queued.status_code == 202, queued.text
+    job_id = queued.json()["id"]
+    reached, release = threading.Event(), threading.Event()
+    written = job_progress.write
+
+    def held(engine: Any, job: int, progress: job_progress.Progress) -> None:
+        written(engine, job, progress)
+        if job == job_id and progress.step == "roles":
+            reached.set()
+            assert release.wait(60)
+
+    monkeypatch.setattr(job_progress, "write", held)
+    worker = threading.Thread(target=lambda: [Worker(org.engine, kinds=[KIND]).run_once() for _ in range(3)])
+    worker.start()
+    try:
+        assert reached.wait(60)
+        shown = admin.get(f"{JOBS}/{job_id}").json()
+        assert shown["state"] == "running" and shown["result"] is None, shown
+        ticket = {"form": "ticket", "label": {"zh-CN": "工单", "en": "Ticket"}}
+        plan = [{"step": "check", "params": {}}, {"step": "table", "params": ticket},
+                {"step": "roles", "params": {}}, {"step": "flows_rules", "params": {}},
+                {"step": "record", "params": {}}]
+        assert shown["progress"] == {"done": 2, "total": 5, "step": "roles", "params": {}, "plan": plan}
+        assert admin.get("/api/v1/apps/tickets").status_code == 404  # all or nothing: not there yet
+    finally:
+        release.set()
+        worker.join(60)
+    shown = admin.get(f"{JOBS}/{job_id}").json()
+    assert shown["state"] == "succeeded"
+    assert shown["progress"] == {"done": 5, "total": 5, "step": None, "params": {}, "plan": plan}
+    assert admin.get("/api/v1/apps/tickets").status_code == 200
+
+
+def test_the_job_is_the_organisations_own(org: Org, tmp_path: Path) -> None:
+    admin = org.client()
+    trust(admin)
+    queued = install(admin, package(tmp_path, ticket_app(), "1.0.0"))
+    job_id = queued.json()["id"]
+    org.add_user("clerk")
+    assert org.client("clerk").get(f"{JOBS}/{job_id}").status_code == 403
+    assert admin.get(f"{JOBS}/{job_id + 1000000}").status_code == 404
+    with org.engine.begin() as conn:  # another kind of job of this organisation is no install job
+        other = enqueue(conn, "notify", {}, org_id=org.id, due_at=utcnow() + timedelta(days=1))
+    assert admin.get(f"{JOBS}/{other}").status_code == 404
+
+
+def test_the_repair_template_installs_with_its_demo_data_and_its_rules_react(org: Org) -> None:
+    """The repair template's demo orders come in as new orders do: its rule starts the repair flow on each."""
+    admin = org.client()
+    trust(admin)
+    repair = Path(__file__).resolve().parents[2] / "app_templates" / "repair_orders"
+    job = installed(org, admin, sign_package(pack_folder(repair), KEY_PEM), demo=True)
+    assert job["state"] == "succeeded", job
+    orders = admin.get("/api/v1/apps/repair_orders/forms/repair_order/records").json()["items"]
+    assert sorted(o["title"] for o in orders) == ["冰箱不制冷", "洗衣机脱水时异响", "空调遥控失灵"]
+    with org.engine.connect() as conn:
+        running = conn.execute(select(func.count()).select_from(flow_instances).where(
+            flow_instances.c.org_id == org.id, flow_instances.c.flow_key == "repair",
+            flow_instances.c.state == "running", flow_instances.c.record_id.in_([o["id"] for o in orders])
+        )).scalar_one()
+    assert running == 3
+
+
+def test_an_upgrade_whose_app_moved_on_while_queued_fails_in_its_job_and_changes_nothing(org: Org,
+                                                                                       tmp_path: Path) -> None:
+    admin = org.client()
+    trust(admin)
+    assert installed(org, admin, package(tmp_path, ticket_app(), "1.0.0"))["state"] == "succeeded"
+    newer = upload(admin, package(tmp_path, v110(), "1.1.0")).json()["id"]
+    p = admin.post(f"{BASE}/installs/tickets/upgrade-preview/{newer}", json={}).json()
+    queued = admin.post(f"{BASE}/installs/tickets/upgrade/{newer}", json={"expected_version": p["expected_version"]})
+    relabel_locally(admin, "title", {"en": "Subject"})  # published before a worker takes the upgrade
+    job = finish(admin, org.engine, queued)
+    assert job["state"] == "failed" and job["status_code"] == 409, job
+    assert job["error"]["errors"] == [{"path": "/expected_version", "message": "the live version is 2"}]
+    assert job["progress"]["step"] == "check"
+    assert "channel" not in labels(admin) and admin.get(BASE + "/installs").json()[0]["version"] == "1.0.0"

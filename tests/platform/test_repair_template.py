@@ -17,6 +17,7 @@ from dajian.platform.clock import ManualClock, set_clock
 from dajian.platform.jobs import Worker
 from dajian.platform.market.package import new_key, pack_folder, sign_package
 from tests.platform.conftest import PASSWORD, Org
+from tests.platform.market_jobs import finish
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "app_templates" / "repair_orders"
 APP = "repair_orders"
@@ -31,7 +32,7 @@ def clock() -> Iterator[ManualClock]:
     set_clock(previous)
 
 
-def install_signed(admin: TestClient) -> None:
+def install_signed(org: Org, admin: TestClient) -> None:
     pem, public = new_key()
     assert admin.post("/api/v1/admin/market/keys", json={"label": "Dajian", "public_key": public}).status_code == 201
     data = sign_package(pack_folder(TEMPLATE), pem)
@@ -40,8 +41,9 @@ def install_signed(admin: TestClient) -> None:
     preview = admin.post(f"/api/v1/admin/market/packages/{uploaded.json()['id']}/install-preview").json()
     assert [f["key"] for f in preview["creates"]["flows"]] == ["repair"]
     assert {r["key"] for r in preview["creates"]["roles"]} == {"dispatcher", "engineer"}
-    done = admin.post(f"/api/v1/admin/market/packages/{uploaded.json()['id']}/install", json={})
-    assert done.status_code == 200, done.text
+    done = finish(admin, org.engine,
+                  admin.post(f"/api/v1/admin/market/packages/{uploaded.json()['id']}/install", json={}))
+    assert done["state"] == "succeeded", done
 
 
 def person(org: Org, admin: TestClient, name: str, role: str) -> int:
@@ -72,7 +74,7 @@ def run_jobs(worker: Worker) -> None:
 
 def test_a_repair_order_goes_from_request_to_closed(org: Org, clock: ManualClock) -> None:
     admin = org.client()
-    install_signed(admin)
+    install_signed(org, admin)
     person(org, admin, "dispatch1", "dispatcher")
     engineer = person(org, admin, "eng1", "engineer")
     dispatcher, fixer = org.client("dispatch1"), org.client("eng1")

@@ -519,6 +519,7 @@ def test_admin_operations(org: Org, engine: Engine, recorder: Recorder) -> None:
 
 def test_template_packages(org: Org, engine: Engine, recorder: Recorder, tmp_path: Path) -> None:
     """Trusted keys, a package uploaded, previewed, installed, upgraded and archived."""
+    from tests.platform.market_jobs import finish
     from tests.platform.test_market_install import PUBLIC_KEY, package, v110
 
     admin = org.client()
@@ -526,11 +527,11 @@ def test_template_packages(org: Org, engine: Engine, recorder: Recorder, tmp_pat
     _ok(admin.get("/api/v1/admin/market/keys"))
     first = _ok(admin.post("/api/v1/admin/market/packages", content=package(tmp_path, ticket_app(), "1.0.0")), 201)
     _ok(admin.post(f"/api/v1/admin/market/packages/{first['id']}/install-preview"))
-    _ok(admin.post(f"/api/v1/admin/market/packages/{first['id']}/install", json={}))
+    finish(admin, engine, admin.post(f"/api/v1/admin/market/packages/{first['id']}/install", json={}))
     _ok(admin.get("/api/v1/admin/market/installs"))
     newer = _ok(admin.post("/api/v1/admin/market/packages", content=package(tmp_path, v110(), "1.1.0")), 201)
     _ok(admin.post(f"/api/v1/admin/market/installs/tickets/upgrade-preview/{newer['id']}", json={}))
-    _ok(admin.post(f"/api/v1/admin/market/installs/tickets/upgrade/{newer['id']}", json={}))
+    finish(admin, engine, admin.post(f"/api/v1/admin/market/installs/tickets/upgrade/{newer['id']}", json={}))
     _ok(admin.post("/api/v1/admin/market/installs/tickets/uninstall"))
     assert admin.delete(f"/api/v1/admin/market/keys/{key['key_id']}").status_code == 204
     _seen(engine, recorder)
@@ -539,6 +540,7 @@ def test_template_packages(org: Org, engine: Engine, recorder: Recorder, tmp_pat
 def test_the_template_center(org: Org, engine: Engine, recorder: Recorder, tmp_path: Path) -> None:
     """A publisher's profile, key and version, the review queue and decisions, the listing, an install from the
     center and a rating."""
+    from tests.platform.market_jobs import finish
     from tests.platform.test_market_center import PUBLIC_KEY, M, act, package, partner, reviewer, upload
 
     # Template keys are global to the center: another test's publisher may already own "tickets" in this database.
@@ -558,7 +560,7 @@ def test_the_template_center(org: Org, engine: Engine, recorder: Recorder, tmp_p
     admin = org.client()
     uploaded = _ok(admin.post("/api/v1/admin/market/center/install", json={"template": key, "version": "1.0.0"}))
     _ok(admin.post("/api/v1/admin/market/keys", json={"label": "Acme", "public_key": PUBLIC_KEY}), 201)
-    _ok(admin.post(f"/api/v1/admin/market/packages/{uploaded['id']}/install", json={}))
+    finish(admin, engine, admin.post(f"/api/v1/admin/market/packages/{uploaded['id']}/install", json={}))
     _ok(admin.post(f"{M}/templates/{key}/ratings", json={"stars": 4}))
     _ok(act(judge, version["id"], "yank", "撤回"))  # the center is shared: leave nothing listed for other tests
     _seen(engine, recorder)

@@ -92,6 +92,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", V1 + "/admin/market/packages/{digest}/install-preview"): ADMIN_APPS,
     ("POST", V1 + "/admin/market/packages/{digest}/install"): ADMIN_APPS,
     ("GET", V1 + "/admin/market/installs"): Need("apps:read", "admin"),
+    ("GET", V1 + "/admin/market/jobs/{job_id}"): Need("apps:read", "admin"),
     ("POST", V1 + "/admin/market/installs/{app_key}/upgrade-preview/{digest}"): ADMIN_APPS,
     ("POST", V1 + "/admin/market/installs/{app_key}/upgrade/{digest}"): ADMIN_APPS,
     ("POST", V1 + "/admin/market/installs/{app_key}/uninstall"): ADMIN_APPS,

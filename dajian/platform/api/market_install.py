@@ -13,12 +13,13 @@ from dajian.platform.api.audiences import ADMIN
 from dajian.platform.api.auth import current_principal
 from dajian.platform.api.deps import Conn, ReadConn, RehearsalConn, TransactionalRoute, transaction
 from dajian.platform.api.files import RAW_BODY
-from dajian.platform.api.params import INT32_MAX
+from dajian.platform.api.params import INT32_MAX, PathId
 from dajian.platform.api.schemas import market_install as out
 from dajian.platform.api.schemas.responses import SIGNED_IN, answers, errors
 from dajian.platform.api.templates import _read_body
 from dajian.platform.api.versions import V1
 from dajian.platform.market import install as service
+from dajian.platform.market import install_jobs as jobs
 from dajian.platform.principal import Principal
 
 router = APIRouter(prefix=V1 + "/admin/market", tags=[ADMIN], route_class=TransactionalRoute)
@@ -36,6 +37,7 @@ class NewKey(BaseModel):
 class InstallOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
     allow_unsigned: bool = Field(default=False, description="install a package not signed by a trusted key")
+    demo: bool = Field(default=False, description="also install the package's demo data (see demo_data)")
 
 
 class UpgradeOptions(BaseModel):
@@ -83,9 +85,11 @@ def install_preview(conn: RehearsalConn, principal: Auth, digest: Digest) -> dic
     return service.install_preview(conn, principal, digest)
 
 
-@router.post("/packages/{digest}/install", **answers(out.InstallResult, *SIGNED_IN, 404, 409, 413, 422))
+@router.post("/packages/{digest}/install", status_code=202,
+             **answers(out.InstallJob, *SIGNED_IN, 404, 409, 413, 422))
 def install(conn: Conn, principal: Auth, digest: Digest, body: InstallOptions) -> dict[str, Any]:
-    return service.install(conn, principal, digest, allow_unsigned=body.allow_unsigned)
+    """Queue the install (checked first: 404, 409, 422): 202 with the job to poll at ``/admin/market/jobs/{id}``."""
+    return jobs.start_install(conn, principal, digest, allow_unsigned=body.allow_unsigned, demo=body.demo)
 
 
 @router.post("/installs/{app_key}/upgrade-preview/{digest}",
@@ -96,11 +100,19 @@ def upgrade_preview(conn: RehearsalConn, principal: Auth, app_key: AppKey, diges
     return service.upgrade_preview(conn, principal, app_key, digest, body.resolutions)
 
 
-@router.post("/installs/{app_key}/upgrade/{digest}", **answers(out.InstallResult, *SIGNED_IN, 404, 409, 413,
-                                                                                           422))
+@router.post("/installs/{app_key}/upgrade/{digest}", status_code=202,
+             **answers(out.InstallJob, *SIGNED_IN, 404, 409, 413, 422))
 def upgrade(conn: Conn, principal: Auth, app_key: AppKey, digest: Digest, body: UpgradeOptions) -> dict[str, Any]:
-    return service.upgrade(conn, principal, app_key, digest, allow_unsigned=body.allow_unsigned,
-                           resolutions=body.resolutions, expected_version=body.expected_version)
+    """Queue the upgrade (checked first: 404, 409 for an unresolved conflict or a moved app, 422): 202 with
+    the job to poll."""
+    return jobs.start_upgrade(conn, principal, app_key, digest, allow_unsigned=body.allow_unsigned,
+                              resolutions=body.resolutions, expected_version=body.expected_version)
+
+
+@router.get("/jobs/{job_id}", **answers(out.InstallJob, *SIGNED_IN, 404, 422))
+def install_job(conn: ReadConn, principal: Auth, job_id: PathId) -> dict[str, Any]:
+    """An install or upgrade job: its state, the step under way and, at the end, its result or error."""
+    return jobs.view(conn, principal, job_id)
 
 
 @router.get("/installs", **answers(list[out.Installed], *SIGNED_IN))

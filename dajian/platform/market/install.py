@@ -12,6 +12,7 @@ and reinstalling brings that version back.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -20,8 +21,10 @@ from sqlalchemy.engine import Connection, RowMapping
 from dajian.platform import apps as app_service
 from dajian.platform.audit import write_audit
 from dajian.platform.clock import utcnow
+from dajian.platform.demo_seed import install_seed, seed_plan
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from dajian.platform.flows.tables import flow_instances
+from dajian.platform.job_progress import Tracker
 from dajian.platform.market.merge import Side, merge
 from dajian.platform.market.package import (
     LoadedPackage,
@@ -37,6 +40,7 @@ from dajian.platform.market.semver import breaking_changes, bump_of, required_bu
 from dajian.platform.market.tables import market_installs, market_trusted_keys, market_uploads
 from dajian.platform.models import app_versions, apps
 from dajian.platform.principal import Principal
+from dajian.platform.templates import Seed
 
 CHANNELS = ("public_form", "inbound_webhook", "inbound_email", "notify_channel", "webhook")
 SCHEDULED = ("cron", "time")
@@ -136,7 +140,17 @@ def _describe(conn: Connection, principal: Principal, digest: str, loaded: Loade
                                                   apps.c.key == loaded.package.key)).first() is not None
     return {"id": digest, "package": loaded.package.info(),
             "signature": {"status": verdict.status, "key_id": verdict.key_id, "message": verdict.message},
-            "installed": _install_info(row) if row else None, "app_exists": exists}
+            "installed": _install_info(row) if row else None, "app_exists": exists,
+            "demo_data": demo_data(loaded.seed)}
+
+
+def demo_data(seed: Seed) -> dict[str, Any] | None:
+    """What the package's demo data holds (``None``: none): departments, users with their roles and records
+    per form, installed with the app when the admin asks for it."""
+    if not (seed.departments or seed.users or seed.records):
+        return None
+    return {"departments": len(seed.departments), "users": len(seed.users),
+            "records": [{"form": part.form, "count": len(part.rows)} for part in seed.records]}
 
 
 def _install_info(row: RowMapping) -> dict[str, Any]:
@@ -210,22 +224,55 @@ def install_preview(conn: Connection, principal: Principal, digest: str) -> dict
     return {**described, "creates": creates(loaded.doc), "plan": plan}
 
 
-def install(conn: Connection, principal: Principal, digest: str, *, allow_unsigned: bool = False) -> dict[str, Any]:
-    """Publish the package's app (or bring back an archived one); record where it came from."""
-    loaded = _loaded(conn, principal, digest)
+def _install_checks(conn: Connection, principal: Principal, loaded: LoadedPackage, *, allow_unsigned: bool,
+                    demo: bool) -> tuple[Verdict, str | None, RowMapping | None]:
+    """What refuses an install before anything is written: the signature (422), an app of that key that was
+    not archived by an uninstall (409), demo data asked of a package without any (422)."""
     verdict = _verdict(conn, principal, loaded)
     warning = _signature_gate(verdict, allow_unsigned)
     key = loaded.package.key
+    if demo and demo_data(loaded.seed) is None:
+        raise Invalid("the package carries no demo data", errors=[{"path": "/demo", "message": "no demo data"}])
     row = _install_row(conn, principal.org_id, key)
     if row is not None and row["status"] == "archived":
-        return _reinstall(conn, principal, row, loaded, verdict, warning)
+        return verdict, warning, row
     if conn.execute(select(apps.c.id).where(apps.c.org_id == principal.org_id, apps.c.key == key)).first():
         raise Conflict(f"an app '{key}' is installed already: upgrade it instead",
                        errors=[{"path": "/key", "message": "already installed"}])
-    result = app_service.import_definition(conn, principal, loaded.doc, note=_note(loaded))
+    return verdict, warning, None
+
+
+def check_install(conn: Connection, principal: Principal, digest: str, *, allow_unsigned: bool = False,
+                  demo: bool = False) -> LoadedPackage:
+    """``install``'s refusals, checked before its job is queued (the job checks them again)."""
+    loaded = _loaded(conn, principal, digest)
+    _install_checks(conn, principal, loaded, allow_unsigned=allow_unsigned, demo=demo)
+    return loaded
+
+
+def install(conn: Connection, principal: Principal, digest: str, *, allow_unsigned: bool = False,
+            demo: bool = False, progress: Tracker | None = None) -> dict[str, Any]:
+    """Publish the package's app (or bring back an archived one), with its demo data if asked; record where
+    it came from. One transaction: the caller's (the install job's). ``progress`` counts the steps."""
+    loaded = _loaded(conn, principal, digest)
+    on_step = progress.step if progress is not None else None
+    if progress is not None:
+        progress.plan([("check", {}), *app_service.publish_plan(loaded.doc), ("record", {}),
+                       *(seed_plan(loaded.seed) if demo else [])])
+        progress.step("check", {})
+    verdict, warning, archived = _install_checks(conn, principal, loaded, allow_unsigned=allow_unsigned, demo=demo)
+    if archived is not None:
+        return _reinstall(conn, principal, archived, loaded, verdict, warning)
+    key = loaded.package.key
+    result = app_service.import_definition(conn, principal, loaded.doc, note=_note(loaded), on_step=on_step)
+    if on_step is not None:
+        on_step("record", {})
     app_id = _record(conn, principal, loaded, verdict)
-    _audit(conn, principal, "install", app_id, loaded, verdict, warning)
-    return {"app": key, "version": loaded.package.version, "warning": warning, "result": result}
+    _audit(conn, principal, "install", app_id, loaded, verdict, warning, demo_data=demo)
+    if demo:  # demo users get a password nobody knows: an administrator sets theirs under Users
+        install_seed(conn, principal, key, loaded.seed, password=secrets.token_urlsafe(24), on_step=on_step)
+    return {"app": key, "version": loaded.package.version, "warning": warning, "result": result,
+            "demo_data": demo}
 
 
 def _record(conn: Connection, principal: Principal, loaded: LoadedPackage, verdict: Verdict) -> int:
@@ -328,19 +375,20 @@ def _live_number(conn: Connection, row: RowMapping) -> int:
 
 
 def upgrade(conn: Connection, principal: Principal, key: str, digest: str, *, allow_unsigned: bool = False,
-            resolutions: dict[str, Side] | None = None, expected_version: int | None = None) -> dict[str, Any]:
+            resolutions: dict[str, Side] | None = None, expected_version: int | None = None,
+            progress: Tracker | None = None) -> dict[str, Any]:
     """Publish the merged definition; refused while a conflict is unresolved (409) or the app changed since
     the preview (``expected_version``, 409). Records are migrated by the publish's plan, never dropped."""
     return apply_upgrade(conn, principal, key, _loaded(conn, principal, digest), allow_unsigned=allow_unsigned,
-                         resolutions=resolutions, expected_version=expected_version)
+                         resolutions=resolutions, expected_version=expected_version, progress=progress)
 
 
-def apply_upgrade(conn: Connection, principal: Principal, key: str, loaded: LoadedPackage, *,
-                  allow_unsigned: bool = False, resolutions: dict[str, Side] | None = None,
-                  expected_version: int | None = None) -> dict[str, Any]:
+def _upgrade_checks(conn: Connection, principal: Principal, key: str, loaded: LoadedPackage, *,
+                    allow_unsigned: bool, resolutions: dict[str, Side],
+                    expected_version: int | None) -> tuple[Verdict, str | None, RowMapping, Any]:
     verdict = _verdict(conn, principal, loaded)
     warning = _signature_gate(verdict, allow_unsigned)
-    row, merged = _upgrade_parts(conn, principal, key, loaded, resolutions or {})
+    row, merged = _upgrade_parts(conn, principal, key, loaded, resolutions)
     live = _live_number(conn, row)
     if expected_version is not None and expected_version != live:
         raise Conflict(f"app '{key}' changed since the preview: review the new plan",
@@ -349,7 +397,32 @@ def apply_upgrade(conn: Connection, principal: Principal, key: str, loaded: Load
         raise Conflict(f"{len(merged.unresolved)} conflicts between local changes and the new version need a choice",
                        errors=[{"path": f"/resolutions{p}", "message": "choose local or new"}
                                for p in merged.unresolved])
-    result = app_service.import_definition(conn, principal, merged.merged, note=_note(loaded))
+    return verdict, warning, row, merged
+
+
+def check_upgrade(conn: Connection, principal: Principal, key: str, digest: str, *, allow_unsigned: bool = False,
+                  resolutions: dict[str, Side] | None = None, expected_version: int | None = None) -> LoadedPackage:
+    """``upgrade``'s refusals, checked before its job is queued (the job checks them again)."""
+    loaded = _loaded(conn, principal, digest)
+    _upgrade_checks(conn, principal, key, loaded, allow_unsigned=allow_unsigned, resolutions=resolutions or {},
+                    expected_version=expected_version)
+    return loaded
+
+
+def apply_upgrade(conn: Connection, principal: Principal, key: str, loaded: LoadedPackage, *,
+                  allow_unsigned: bool = False, resolutions: dict[str, Side] | None = None,
+                  expected_version: int | None = None, progress: Tracker | None = None) -> dict[str, Any]:
+    on_step = progress.step if progress is not None else None
+    if progress is not None:
+        progress.plan([("check", {}), *app_service.publish_plan(loaded.doc), ("record", {})])
+        progress.step("check", {})
+    verdict, warning, row, merged = _upgrade_checks(conn, principal, key, loaded, allow_unsigned=allow_unsigned,
+                                                    resolutions=resolutions or {}, expected_version=expected_version)
+    if progress is not None:  # the tables of the merged definition: local forms too
+        progress.plan([("check", {}), *app_service.publish_plan(merged.merged), ("record", {})])
+    result = app_service.import_definition(conn, principal, merged.merged, note=_note(loaded), on_step=on_step)
+    if on_step is not None:
+        on_step("record", {})
     conn.execute(update(market_installs).where(market_installs.c.id == row["id"]).values(
         version=loaded.package.version, manifest=loaded.package.info(), base_definition=loaded.doc,
         signature=verdict.status, signer_key_id=verdict.key_id, updated_at=utcnow()))

@@ -235,8 +235,32 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Upgrade */
+        /**
+         * Upgrade
+         * @description Queue the upgrade (checked first: 404, 409 for an unresolved conflict or a moved app, 422): 202 with
+         *     the job to poll.
+         */
         post: operations["market_install_upgrade"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/market/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Install Job
+         * @description An install or upgrade job: its state, the step under way and, at the end, its result or error.
+         */
+        get: operations["market_install_install_job"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -307,7 +331,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Install */
+        /**
+         * Install
+         * @description Queue the install (checked first: 404, 409, 422): 202 with the job to poll at ``/admin/market/jobs/{id}``.
+         */
         post: operations["market_install_install"];
         delete?: never;
         options?: never;
@@ -3512,6 +3539,28 @@ export interface components {
             /** Next Before Id */
             next_before_id: number | null;
         };
+        /**
+         * DemoData
+         * @description The package's demo data: installed with the app only when asked (``demo``).
+         */
+        DemoData: {
+            /** Departments */
+            departments: number;
+            /** Records */
+            records: components["schemas"]["DemoRecords"][];
+            /**
+             * Users
+             * @description demo users, with their roles; an administrator sets their passwords
+             */
+            users: number;
+        };
+        /** DemoRecords */
+        DemoRecords: {
+            /** Count */
+            count: number;
+            /** Form */
+            form: string;
+        };
         /** Department */
         Department: {
             /** Id */
@@ -4552,6 +4601,54 @@ export interface components {
             /** Version */
             version: string;
         };
+        /**
+         * InstallJob
+         * @description A template install or upgrade running as a background job: poll it until ``state`` is final.
+         */
+        InstallJob: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "install" | "upgrade";
+            /** App */
+            app: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Demo */
+            demo: boolean;
+            /** @description when failed: the refusal, with the JSON paths; nothing was stored */
+            error: components["schemas"]["JobError"] | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Id
+             * @description the job's id (also on the admin's jobs page, kind market.install)
+             */
+            id: number;
+            /** @description null until a worker starts it */
+            progress: components["schemas"]["JobProgress"] | null;
+            /** @description when succeeded: what the synchronous install answered */
+            result: components["schemas"]["InstallResult"] | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "queued" | "running" | "succeeded" | "failed";
+            /**
+             * Status Code
+             * @description the HTTP status the refusal would have had
+             */
+            status_code: number | null;
+            /**
+             * Version
+             * @description the package version being installed
+             */
+            version: string;
+        };
         /** InstallOptions */
         InstallOptions: {
             /**
@@ -4560,6 +4657,12 @@ export interface components {
              * @default false
              */
             allow_unsigned: boolean;
+            /**
+             * Demo
+             * @description also install the package's demo data (see demo_data)
+             * @default false
+             */
+            demo: boolean;
         };
         /** InstallPreview */
         InstallPreview: {
@@ -4569,6 +4672,8 @@ export interface components {
              */
             app_exists: boolean;
             creates: components["schemas"]["Creates"];
+            /** @description null: the package carries no demo data */
+            demo_data?: components["schemas"]["DemoData"] | null;
             /**
              * Id
              * @description the package's sha256: name it in the preview, install and upgrade calls
@@ -4585,6 +4690,12 @@ export interface components {
         InstallResult: {
             /** App */
             app: string;
+            /**
+             * Demo Data
+             * @description the package's demo data was installed with it
+             * @default false
+             */
+            demo_data: boolean;
             /**
              * Kept Local
              * @description paths of local changes carried over
@@ -4788,6 +4899,20 @@ export interface components {
              */
             worker: string | null;
         };
+        /** JobError */
+        JobError: {
+            /** Code */
+            code: string;
+            /** Detail */
+            detail: string;
+            /**
+             * Errors
+             * @description each with its JSON path
+             */
+            errors?: {
+                [key: string]: unknown;
+            }[];
+        };
         /** JobPage */
         JobPage: {
             /**
@@ -4809,6 +4934,33 @@ export interface components {
              * @description pass as before_id for the next page; null on the last
              */
             next_before_id: number | null;
+        };
+        /** JobProgress */
+        JobProgress: {
+            /**
+             * Done
+             * @description steps finished
+             */
+            done: number;
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Plan
+             * @description every step, in order, with its params
+             */
+            plan?: components["schemas"]["PlannedStep"][];
+            /**
+             * Step
+             * @description the step under way: check the package; create or migrate a form's table (params.form, a sub-table as form__field); roles; flows and rules; record the install; demo departments and users; demo records (params.form, params.count)
+             */
+            step: ("check" | "table" | "roles" | "flows_rules" | "record" | "seed_people" | "seed_records") | null;
+            /**
+             * Total
+             * @description steps planned
+             */
+            total: number;
         };
         /**
          * JsonSchemaDocument
@@ -5554,6 +5706,8 @@ export interface components {
              * @description an app with the package's key exists in the organisation
              */
             app_exists: boolean;
+            /** @description null: the package carries no demo data */
+            demo_data?: components["schemas"]["DemoData"] | null;
             /**
              * Id
              * @description the package's sha256: name it in the preview, install and upgrade calls
@@ -5662,6 +5816,18 @@ export interface components {
             } | null;
             /** Total Drill */
             total_drill: unknown;
+        };
+        /** PlannedStep */
+        PlannedStep: {
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Step
+             * @enum {string}
+             */
+            step: "check" | "table" | "roles" | "flows_rules" | "record" | "seed_people" | "seed_records";
         };
         /** PreviewBody */
         PreviewBody: {
@@ -7130,6 +7296,8 @@ export interface components {
             bump: ("major" | "minor" | "patch") | null;
             /** Conflicts */
             conflicts: components["schemas"]["MergeConflict"][];
+            /** @description null: the package carries no demo data */
+            demo_data?: components["schemas"]["DemoData"] | null;
             /**
              * Expected Version
              * @description the live app version this preview was made against
@@ -8581,12 +8749,12 @@ export interface operations {
                 };
             };
             /** @description Successful Response */
-            200: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstallResult"];
+                    "application/json": components["schemas"]["InstallJob"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -8627,6 +8795,83 @@ export interface operations {
             };
             /** @description The body or the file is larger than allowed (code: payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    market_install_install_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a row id */
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstallJob"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8975,12 +9220,12 @@ export interface operations {
                 };
             };
             /** @description Successful Response */
-            200: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstallResult"];
+                    "application/json": components["schemas"]["InstallJob"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */

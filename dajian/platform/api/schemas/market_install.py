@@ -60,12 +60,26 @@ class Installed(Out):
     description: Label | None = None
 
 
+class DemoRecords(Out):
+    form: str
+    count: int
+
+
+class DemoData(Out):
+    """The package's demo data: installed with the app only when asked (``demo``)."""
+
+    departments: int
+    users: int = Field(description="demo users, with their roles; an administrator sets their passwords")
+    records: list[DemoRecords]
+
+
 class PackageUpload(Out):
     id: str = Field(description="the package's sha256: name it in the preview, install and upgrade calls")
     package: PackageInfo
     signature: Signature
     installed: Installed | None = Field(description="the install this package's template made, if any")
     app_exists: bool = Field(description="an app with the package's key exists in the organisation")
+    demo_data: DemoData | None = Field(default=None, description="null: the package carries no demo data")
 
 
 class Made(Out):
@@ -98,6 +112,49 @@ class InstallResult(Out):
     result: Published | None
     reinstalled: bool = False
     kept_local: list[str] = Field(default_factory=list, description="paths of local changes carried over")
+    demo_data: bool = Field(default=False, description="the package's demo data was installed with it")
+
+
+StepName = Literal["check", "table", "roles", "flows_rules", "record", "seed_people", "seed_records"]
+
+
+class PlannedStep(Out):
+    step: StepName
+    params: dict[str, Json] = Field(default_factory=dict)
+
+
+class JobProgress(Out):
+    done: int = Field(description="steps finished")
+    total: int = Field(description="steps planned")
+    step: StepName | None = Field(
+        description="the step under way: check the package; create or migrate a form's table (params.form, "
+                    "a sub-table as form__field); roles; flows and rules; record the install; demo departments "
+                    "and users; demo records (params.form, params.count)")
+    params: dict[str, Json] = Field(default_factory=dict)
+    plan: list[PlannedStep] = Field(default_factory=list, description="every step, in order, with its params")
+
+
+class JobError(Out):
+    code: str
+    detail: str
+    errors: list[dict[str, Json]] = Field(default_factory=list, description="each with its JSON path")
+
+
+class InstallJob(Out):
+    """A template install or upgrade running as a background job: poll it until ``state`` is final."""
+
+    id: int = Field(description="the job's id (also on the admin's jobs page, kind market.install)")
+    action: Literal["install", "upgrade"]
+    app: str
+    version: str = Field(description="the package version being installed")
+    demo: bool
+    state: Literal["queued", "running", "succeeded", "failed"]
+    progress: JobProgress | None = Field(description="null until a worker starts it")
+    result: InstallResult | None = Field(description="when succeeded: what the synchronous install answered")
+    error: JobError | None = Field(description="when failed: the refusal, with the JSON paths; nothing was stored")
+    status_code: int | None = Field(description="the HTTP status the refusal would have had")
+    created_at: Timestamp
+    finished_at: Timestamp | None
 
 
 class MergeConflict(Out):

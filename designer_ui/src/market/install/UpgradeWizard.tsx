@@ -1,18 +1,22 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Alert, Button, List, Modal, Progress, Result, Space, Steps, Tag, Typography } from 'antd'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, ApiError, unwrap } from '../../api/client'
 import { type Resolutions, relevant, unresolved } from '../../core/market/conflicts'
 import { ConflictTable } from './ConflictTable'
 import { PackageSummary } from './PackageSummary'
+import { JobProgress } from './JobProgress'
 import { INSTALLS_KEY, type PackageUpload, type UpgradePreview } from './queries'
 import { UploadStep } from './UploadStep'
+import { useInstallJob } from './useInstallJob'
 
 function Failure({ error }: { error: unknown }) {
   const lines = error instanceof ApiError ? error.errors.map((e) => `${e.path}: ${e.message}`) : []
   return <Alert type="error" showIcon message={error instanceof Error ? error.message : String(error)} description={lines.join('\n') || undefined} />
 }
+
+const NO_LABELS: Readonly<Record<string, string>> = {}
 
 /** The migration plan: per form, the steps the new version takes on its table. */
 function PlanList({ preview }: { preview: UpgradePreview }) {
@@ -49,6 +53,8 @@ export function UpgradeWizard({ app, onClose }: { app: string | null; onClose: (
   const [uploaded, setUploaded] = useState<PackageUpload | null>(null)
   const [chosen, setChosen] = useState<Resolutions>({})
   const [allowUnsigned, setAllowUnsigned] = useState(false)
+  const [jobId, setJobId] = useState<number | null>(null)
+  const job = useInstallJob(jobId).data
   const preview = useMutation({
     mutationFn: async ({ digest, resolutions }: { digest: string; resolutions: Resolutions }) =>
       unwrap(
@@ -66,17 +72,21 @@ export function UpgradeWizard({ app, onClose }: { app: string | null; onClose: (
           body: { resolutions: relevant(plan.conflicts, chosen), expected_version: plan.expected_version, allow_unsigned: allowUnsigned },
         }),
       ),
-    onSuccess: async () => {
-      setStep(3)
-      await queryClient.invalidateQueries({ queryKey: INSTALLS_KEY })
-    },
+    onSuccess: (queued) => setJobId(queued.id),
     onError: () => setStep(1),
   })
+  const succeeded = job?.state === 'succeeded'
+  useEffect(() => {
+    if (!succeeded) return
+    void queryClient.invalidateQueries({ queryKey: INSTALLS_KEY })
+  }, [succeeded, queryClient])
+  const current = succeeded && step === 2 ? 3 : step // the job's end moves the wizard on
   const close = () => {
     setStep(0)
     setUploaded(null)
     setChosen({})
     setAllowUnsigned(false)
+    setJobId(null)
     preview.reset()
     apply.reset()
     onClose()
@@ -87,8 +97,8 @@ export function UpgradeWizard({ app, onClose }: { app: string | null; onClose: (
   const steps = ['choose', 'plan', 'progress', 'done'].map((key) => ({ title: t(`install.upgrade.steps.${key}`) }))
   return (
     <Modal open={app !== null} title={t('install.upgrade.title', { app })} onCancel={close} footer={null} width={960} destroyOnClose>
-      <Steps current={step} items={steps} size="small" style={{ marginBottom: 16 }} />
-      {step === 0 && (
+      <Steps current={current} items={steps} size="small" style={{ marginBottom: 16 }} />
+      {current === 0 && (
         <UploadStep
           onUploaded={(answer) => {
             setUploaded(answer)
@@ -97,7 +107,7 @@ export function UpgradeWizard({ app, onClose }: { app: string | null; onClose: (
           }}
         />
       )}
-      {step === 1 && uploaded && (
+      {current === 1 && uploaded && (
         <Space direction="vertical" style={{ width: '100%' }}>
           <PackageSummary upload={uploaded} />
           {preview.isPending && <Progress percent={100} status="active" showInfo={false} aria-label={t('install.previewing')} />}
@@ -168,12 +178,30 @@ export function UpgradeWizard({ app, onClose }: { app: string | null; onClose: (
           )}
         </Space>
       )}
-      {step === 2 && <Progress percent={100} status="active" showInfo={false} aria-label={t('install.installing')} />}
-      {step === 3 && apply.data && (
+      {current === 2 && (
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <JobProgress job={job} formLabels={NO_LABELS} />
+          {job?.state === 'failed' && (
+            <Space>
+              <Button
+                onClick={() => {
+                  setJobId(null)
+                  apply.reset()
+                  setStep(1)
+                }}
+              >
+                {t('install.back')}
+              </Button>
+              <Button onClick={close}>{t('install.cancel')}</Button>
+            </Space>
+          )}
+        </Space>
+      )}
+      {current === 3 && job?.result && (
         <Result
           status="success"
-          title={t('install.upgrade.done', { version: apply.data.version })}
-          subTitle={t('install.upgrade.keptLocal', { count: apply.data.kept_local?.length ?? 0 })}
+          title={t('install.upgrade.done', { version: job.result.version })}
+          subTitle={t('install.upgrade.keptLocal', { count: job.result.kept_local?.length ?? 0 })}
           extra={<Button onClick={close}>{t('install.close')}</Button>}
         />
       )}

@@ -11,3 +11,4 @@ export type InstallResult = components['schemas']['InstallResult']
 export const INSTALLS_KEY = ['admin', 'market', 'installs'] as const
 export const KEYS_KEY = ['admin', 'market', 'keys'] as const
 export const UPLOAD_URL = '/api/v1/admin/market/packages'
+export type InstallJob = components['schemas']['InstallJob']
