@@ -67,12 +67,18 @@ class Publisher:
         return version_id
 
     def remove(self) -> None:
-        """Take this publisher's templates (versions, events, ratings with them) and the reviewer out."""
-        with self.engine.begin() as conn:
-            mine = select(market_publishers.c.id).where(market_publishers.c.user_id == self.partner.user_id)
-            conn.execute(delete(market_templates).where(market_templates.c.publisher_id.in_(mine)))
-            conn.execute(delete(market_publishers).where(market_publishers.c.user_id == self.partner.user_id))
-            conn.execute(delete(market_reviewers).where(market_reviewers.c.user_id == self.reviewer.user_id))
+        """Take this publisher's templates and the reviewer out of the center."""
+        remove_from_center(self.engine, partners=[self.partner.user_id], reviewers=[self.reviewer.user_id])
+
+
+def remove_from_center(engine: Engine, *, partners: Sequence[int], reviewers: Sequence[int]) -> None:
+    """The publishers of ``partners`` with their templates (versions, review events and ratings go with them) and
+    the reviewers ``reviewers``: what a test added to the center, taken out again."""
+    with engine.begin() as conn:
+        theirs = select(market_publishers.c.id).where(market_publishers.c.user_id.in_(partners))
+        conn.execute(delete(market_templates).where(market_templates.c.publisher_id.in_(theirs)))
+        conn.execute(delete(market_publishers).where(market_publishers.c.user_id.in_(partners)))
+        conn.execute(delete(market_reviewers).where(market_reviewers.c.user_id.in_(reviewers)))
 
 
 def publisher(engine: Engine, *, org_id: int, partner_id: int, reviewer_id: int, name: str) -> Publisher:

@@ -138,7 +138,7 @@ export function BrowsePage() {
       ) : !data ? (
         <Skeleton active />
       ) : data.count === 0 ? (
-        <Empty description={state.q ? t('market.noMatch', { q: state.q }) : isFiltered(state) ? t('market.noMatchFilters') : t('market.empty')}>
+        <Empty style={{ marginBlock: 48 }} description={state.q ? t('market.noMatch', { q: state.q }) : isFiltered(state) ? t('market.noMatchFilters') : t('market.empty')}>
           {isFiltered(state) && (
             <Button onClick={() => go({ q: '', category: null, tag: null, publisher: null })}>{t('market.clearFilters')}</Button>
           )}
