@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, select
 
+from dajian.platform.clock import utcnow
+from dajian.platform.market.center_tables import market_ratings, market_templates
 from tests.platform.conftest import Org
 from tests.platform.market_listing_data import Publisher, publish_many, publisher
 
@@ -71,8 +73,32 @@ def test_search_tag_and_publisher_narrow_the_count(org: Org, acme: Publisher, tm
         "items": [], "count": 0, "page": 1, "limit": 12, "categories": listing(org)["categories"]}
 
 
+def test_newest_and_best_rated_first(org: Org, acme: Publisher, engine: Engine, tmp_path: Path) -> None:
+    category = f"测试_{secrets.token_hex(3)}"
+    made = publish_many(acme, tmp_path, prefix=f"lr_{secrets.token_hex(3)}", count=4, category=category)
+    keys = [m["key"] for m in made]  # published in this order
+    newest = listing(org, category=category, sort="newest")
+    assert [c["key"] for c in newest["items"]] == keys[::-1]
+    assert [c["key"] for c in listing(org, category=category, sort="newest", limit=1, page=2)["items"]] == [keys[2]]
+
+    with engine.connect() as conn:
+        ids = dict(conn.execute(select(market_templates.c.key, market_templates.c.id)
+                                .where(market_templates.c.key.in_(keys))).all())
+    raters = [org.add_user(f"rater{i}", admin=True) for i in range(2)]
+    with engine.begin() as conn:  # ratings come from admins who installed it (see test_market_center)
+        for key, stars in ((keys[0], [3, 4]), (keys[2], [5]), (keys[3], [3, 4])):
+            conn.execute(insert(market_ratings), [
+                {"template_id": ids[key], "org_id": org.id, "user_id": raters[i], "stars": s, "at": utcnow()}
+                for i, s in enumerate(stars)])
+    rated = listing(org, category=category, sort="rating")["items"]
+    assert [(c["key"], c["rating"], c["ratings"]) for c in rated] == [
+        (keys[2], 5.0, 1), (keys[0], 3.5, 2), (keys[3], 3.5, 2), (keys[1], None, 0)]
+    assert listing(org, category=category, sort="rating")["count"] == 4
+
+
 @pytest.mark.parametrize(("params", "name"), [({"page": 0}, "page"), ({"limit": 101}, "limit"),
-                                              ({"limit": 0}, "limit"), ({"page": "x"}, "page")])
+                                              ({"limit": 0}, "limit"), ({"page": "x"}, "page"),
+                                              ({"sort": "cheapest"}, "sort")])
 def test_bad_paging_is_a_422_naming_the_parameter(org: Org, params: dict[str, Any], name: str) -> None:
     response = TestClient(org.api).get(M + "/templates", params=params)
     assert response.status_code == 422

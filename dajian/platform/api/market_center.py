@@ -69,11 +69,13 @@ def list_templates(conn: ReadConn, q: Annotated[str | None, Query(max_length=200
                    category: Annotated[str | None, Query(max_length=100)] = None,
                    tag: Annotated[str | None, Query(max_length=100)] = None,
                    publisher: Annotated[str | None, Query(max_length=200, description="a publisher's name")] = None,
+                   sort: Annotated[Literal["popular", "newest", "rating"], Query(
+                       description="most installed, latest published or best rated first")] = "popular",
                    page: Annotated[int, Query(ge=1, le=100_000, description="from 1")] = 1,
                    limit: Annotated[int, Query(ge=1, le=listing.MAX_PAGE)] = listing.PAGE) -> dict[str, Any]:
-    """Published templates, most installed first, a page at a time: search (Chinese segmented), category, tag,
-    publisher; ``count`` is the number on all pages."""
-    return listing.list_templates(conn, q=q, category=category, tag=tag, publisher=publisher, page=page,
+    """Published templates a page at a time: search (Chinese segmented), category, tag, publisher, in ``sort``
+    order; ``count`` is the number on all pages."""
+    return listing.list_templates(conn, q=q, category=category, tag=tag, publisher=publisher, sort=sort, page=page,
                                   limit=limit)
 
 

@@ -81,16 +81,33 @@ def _matching(conn: Connection, *, q: str | None, category: str | None, tag: str
     return query
 
 
+def _ordered(query: Select[Any], sort: str) -> Select[Any]:
+    """``popular``: most installed first; ``newest``: the latest published first; ``rating``: best rated first
+    (unrated last); the key breaks ties, so pages never overlap."""
+    templates, versions, ratings = market_templates.c, market_versions.c, market_ratings.c
+    if sort == "newest":
+        latest = (select(versions.template_id, func.max(versions.updated_at).label("at"))
+                  .where(versions.state.in_(LISTED)).group_by(versions.template_id).subquery())
+        return query.join(latest, latest.c.template_id == templates.id).order_by(latest.c.at.desc(), templates.key)
+    if sort == "rating":
+        stars = (select(ratings.template_id, func.avg(ratings.stars).label("stars"), func.count().label("ratings"))
+                 .group_by(ratings.template_id).subquery())
+        return query.outerjoin(stars, stars.c.template_id == templates.id).order_by(
+            func.coalesce(stars.c.stars, 0).desc(), func.coalesce(stars.c.ratings, 0).desc(), templates.key)
+    return query.order_by(templates.installs.desc(), templates.key)
+
+
 def list_templates(conn: Connection, *, q: str | None, category: str | None, tag: str | None,
-                   publisher: str | None = None, page: int = 1, limit: int = PAGE) -> dict[str, Any]:
-    """Page ``page`` (from 1) of the matching templates, most installed first, with ``count`` of all pages::
+                   publisher: str | None = None, sort: str = "popular", page: int = 1,
+                   limit: int = PAGE) -> dict[str, Any]:
+    """Page ``page`` (from 1) of the matching templates in ``sort`` order, with ``count`` of all pages::
 
         list_templates(conn, q="客诉", category=None, tag=None, page=2, limit=12)
         → {"items": [cards 13–24], "count": 30, "page": 2, "limit": 12, "categories": [...]}
     """
     query = _matching(conn, q=q, category=category, tag=tag, publisher=publisher)
     count = int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
-    ordered = query.order_by(market_templates.c.installs.desc(), market_templates.c.key)
+    ordered = _ordered(query, sort)
     rows = conn.execute(ordered.limit(limit).offset((page - 1) * limit)).mappings().all()
     ids = [r["id"] for r in rows]
     ratings, latest = _ratings(conn, ids), _latest_listed(conn, ids)

@@ -2218,8 +2218,8 @@ export interface paths {
         };
         /**
          * List Templates
-         * @description Published templates, most installed first, a page at a time: search (Chinese segmented), category, tag,
-         *     publisher; ``count`` is the number on all pages.
+         * @description Published templates a page at a time: search (Chinese segmented), category, tag, publisher, in ``sort``
+         *     order; ``count`` is the number on all pages.
          */
         get: operations["market_center_list_templates"];
         put?: never;
@@ -18201,6 +18201,8 @@ export interface operations {
                 /** @description a publisher's name */
                 publisher?: string | null;
                 q?: string | null;
+                /** @description most installed, latest published or best rated first */
+                sort?: "popular" | "newest" | "rating";
                 tag?: string | null;
             };
             header?: never;

@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined } from '@ant-design/icons'
-import { Button, Card, Input, Result, Skeleton, Space, Tag, Typography } from 'antd'
+import { Button, Card, Col, Input, Result, Row, Skeleton, Space, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams } from 'react-router'
@@ -58,25 +58,27 @@ export function ReviewPage() {
       <Typography.Title level={3} id="market-review-version" style={{ marginTop: 8 }}>
         {t('market.reviewOf', { name, version: v.version })}
       </Typography.Title>
-      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-        <Space wrap>
-          <Tag color={STATE_COLOR[v.state]}>{t(`market.states.${v.state}`)}</Tag>
-          <Typography.Text type="secondary">{t('market.signedBy', { key: v.signer_key_id ?? '—', publisher: v.publisher })}</Typography.Text>
-        </Space>
-        <Card size="small" title={t('market.checks')}>
-          <ChecksPanel checks={v.checks} />
-        </Card>
-        <Card size="small" title={t('market.history')}>
-          <VersionEvents version={v} />
-        </Card>
-        {REVIEWABLE.includes(v.state) ? (
-          <Card size="small" title={t('market.decision')}>
-            <Decide version={v} />
-          </Card>
-        ) : (
-          <Typography.Text type="secondary">{t('market.notInReview')}</Typography.Text>
-        )}
+      <Space wrap style={{ marginBottom: 16 }}>
+        <Tag color={STATE_COLOR[v.state]}>{t(`market.states.${v.state}`)}</Tag>
+        <Typography.Text type="secondary">{t('market.signedBy', { key: v.signer_key_id ?? '—', publisher: v.publisher })}</Typography.Text>
       </Space>
+      <Row gutter={[16, 16]} align="top">
+        <Col xs={24} lg={15}>
+          <Card size="small" title={t('market.checks')}>
+            <ChecksPanel checks={v.checks} />
+          </Card>
+        </Col>
+        <Col xs={24} lg={9}>
+          <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+            <Card size="small" title={t('market.decision')}>
+              {REVIEWABLE.includes(v.state) ? <Decide version={v} /> : <Typography.Text type="secondary">{t('market.notInReview')}</Typography.Text>}
+            </Card>
+            <Card size="small" title={t('market.history')}>
+              <VersionEvents version={v} />
+            </Card>
+          </Space>
+        </Col>
+      </Row>
     </section>
   )
 }
