@@ -220,6 +220,17 @@ def test_browse_a_page_at_a_time_with_search_and_filters_in_the_address(page: An
         page.get_by_label(f"取消筛选 标签：{tag}").click()
         expect(page).not_to_have_url(re.compile(r"tag="))
 
+        # newest first: the first two published are on the last page
+        page.goto(f"/market?category={category}")
+        page.get_by_label("排序").click()
+        expect(page.get_by_role("option", name="最新发布")).to_be_attached()
+        page.get_by_label("排序").press("ArrowDown")
+        page.get_by_label("排序").press("Enter")
+        expect(page).to_have_url(re.compile(r"sort=newest"))
+        pages.get_by_role("listitem", name="2").click()
+        expect(page.get_by_role("link", name="设备巡检")).to_be_visible()  # installed most, published second
+        expect(page.get_by_role("link", name="访客登记")).to_be_visible()
+
         page.goto(f"/market?category={category}&q=没有这个词")
         expect(page.get_by_text("没有与“没有这个词”匹配的模板")).to_be_visible()
         keep_screenshot(page, "market-browse-empty", tmp_path)

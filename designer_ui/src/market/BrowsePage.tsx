@@ -3,7 +3,7 @@ import { Button, Card, Col, Empty, Input, Pagination, Row, Select, Skeleton, Spa
 import { useTranslation } from 'react-i18next'
 import { Link, Navigate, useSearchParams } from 'react-router'
 import { pickLabel } from '../core/labels'
-import { changeListing, isFiltered, lastPage, type ListingState, readListing, writeListing } from '../core/market/listingUrl'
+import { changeListing, isFiltered, lastPage, type ListingSort, type ListingState, readListing, SORTS, writeListing } from '../core/market/listingUrl'
 import { ErrorState } from '../runtime/ErrorState'
 import type { Card as CardData } from './queries'
 import { useListing } from './useListing'
@@ -95,8 +95,8 @@ function ActiveFilters({ state, onChange }: { state: ListingState; onChange: (ch
   )
 }
 
-/** /market — search (Chinese too), category, tag and publisher, a page of cards at a time; all of it in the
- *  address (`?q=&category=&tag=&publisher=&page=`), so reload and back keep it. */
+/** /market — search (Chinese too), category, tag and publisher, three orders, a page of cards at a time; all of it
+ *  in the address (`?q=&category=&tag=&publisher=&sort=&page=`), so reload and back keep it. */
 export function BrowsePage() {
   const { t } = useTranslation()
   const [params, setParams] = useSearchParams()
@@ -130,6 +130,13 @@ export function BrowsePage() {
           onChange={(value: string | undefined) => go({ category: value ?? null })}
           options={(data?.categories ?? []).map((c) => ({ value: c, label: c }))}
           style={{ width: 180 }}
+        />
+        <Select
+          aria-label={t('market.sort')}
+          value={state.sort}
+          onChange={(sort: ListingSort) => go({ sort })}
+          options={SORTS.map((s) => ({ value: s, label: t(`market.sorts.${s}`) }))}
+          style={{ width: 140 }}
         />
         <ActiveFilters state={state} onChange={go} />
       </Space>

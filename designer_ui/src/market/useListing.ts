@@ -8,8 +8,8 @@ export function useListing(state: ListingState) {
   return useQuery({
     queryKey: listingKey(state),
     queryFn: async () => {
-      const { q, category, tag, publisher, page } = state
-      const query = { q: q || undefined, category: category ?? undefined, tag: tag ?? undefined, publisher: publisher ?? undefined, page }
+      const { q, category, tag, publisher, sort, page } = state
+      const query = { q: q || undefined, category: category ?? undefined, tag: tag ?? undefined, publisher: publisher ?? undefined, sort, page }
       return unwrap(await api.GET('/api/v1/market/templates', { params: { query } }))
     },
     placeholderData: keepPreviousData,
