@@ -239,6 +239,14 @@ def test_browse_a_page_at_a_time_with_search_and_filters_in_the_address(page: An
 
         page.goto(f"/market?category={category}&page=9")  # past the end: the last page
         expect(page.get_by_text("共 14 个模板 · 第 2 / 2 页")).to_be_visible()
+        expect(page).to_have_url(re.compile(r"page=2"))
+
+        page.get_by_role("button", name="语言").click()
+        page.get_by_role("menuitem", name="English").click()
+        expect(page.get_by_text("14 templates · page 2 of 2")).to_be_visible()
+        expect(page.get_by_label("Order")).to_be_visible()
+        expect(page.get_by_role("link", name=f"Tag: {tag}").first).to_be_visible()
+        keep_screenshot(page, "market-browse-en", tmp_path)
     finally:
         remove_from_center(engine, partners=[partner_id], reviewers=[reviewer_id])
     left = httpx.get(site.url + "/api/v1/market/templates", params={"category": category}, timeout=30).json()

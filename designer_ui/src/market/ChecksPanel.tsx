@@ -17,7 +17,7 @@ export function ChecksPanel({ checks }: { checks: Checks }) {
       <Typography.Text>
         {checks.previous ? t('market.comparedTo', { version: checks.previous, bump: checks.bump ? t(`market.bumps.${checks.bump}`) : '—' }) : t('market.firstVersion')}
       </Typography.Text>
-      <Descriptions size="small" bordered column={1} title={t('market.diff')}>
+      <Descriptions size="small" bordered column={1} title={t('market.diff')} styles={{ label: { width: 88, whiteSpace: 'nowrap' } }}>
         {rows.map(({ section, change }) => (
           <Descriptions.Item key={section} label={t(`market.sections.${section}`)}>
             <Space size={[4, 4]} wrap>
