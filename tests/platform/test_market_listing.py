@@ -128,3 +128,10 @@ def test_the_queue_waits_longest_first_with_a_summary_of_the_checks(org: Org, ac
     assert entry["attention"] == len(whole["attention"]) > 0
     assert mine[0]["submitted_at"] <= mine[1]["submitted_at"]
     assert org.client("partner").get(M + "/review/queue").json() == []  # not a reviewer
+
+
+@pytest.mark.parametrize("text", ['"]', "%_\\", "'; drop table market_templates; --", "😀 客诉", "[\"x\"]"])
+def test_odd_text_in_search_and_filters_finds_nothing_rather_than_failing(org: Org, text: str) -> None:
+    for name in ("tag", "category", "publisher"):
+        assert listing(org, **{name: text})["count"] == 0
+    assert listing(org, q=text, tag=text)["count"] == 0
