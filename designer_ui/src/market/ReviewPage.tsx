@@ -17,8 +17,9 @@ function Decide({ version }: { version: TemplateVersion }) {
   const act = useAct()
   const navigate = useNavigate()
   const [comment, setComment] = useState('')
+  // not mutate's onSuccess: the refreshed version is no longer under review, so this form unmounts before it would run
   const decide = (action: 'approve' | 'request_changes') =>
-    act.mutate({ id: version.id, action, comment: comment || undefined }, { onSuccess: () => navigate('/market/review') })
+    act.mutateAsync({ id: version.id, action, comment: comment || undefined }).then(() => navigate('/market/review'), () => undefined)
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <label htmlFor="review-comment">{t('market.reviewComment')}</label>
@@ -27,10 +28,10 @@ function Decide({ version }: { version: TemplateVersion }) {
         {version.state === 'submitted' && (
           <Button onClick={() => act.mutate({ id: version.id, action: 'start_review' })}>{t('market.actions.start_review')}</Button>
         )}
-        <Button danger disabled={!comment.trim()} loading={act.isPending} onClick={() => decide('request_changes')}>
+        <Button danger disabled={!comment.trim()} loading={act.isPending} onClick={() => void decide('request_changes')}>
           {t('market.actions.request_changes')}
         </Button>
-        <Button type="primary" loading={act.isPending} onClick={() => decide('approve')}>{t('market.actions.approve')}</Button>
+        <Button type="primary" loading={act.isPending} onClick={() => void decide('approve')}>{t('market.actions.approve')}</Button>
       </Space>
     </Space>
   )
