@@ -243,7 +243,7 @@ def test_browse_a_page_at_a_time_with_search_and_filters_in_the_address(page: An
         expect(page.get_by_role("heading", name="设备巡检")).to_be_visible()
         page.get_by_role("link", name=shop.name).click()
         expect(page).to_have_url(re.compile(r"publisher=Shop"))
-        expect(page.get_by_text(f"发布者：{shop.name}")).to_be_visible()  # the filter, removable
+        expect(page.get_by_label(f"取消筛选 发布者：{shop.name}")).to_be_visible()  # the filter, removable
         expect(page.get_by_text("共 14 个模板 · 第 1 / 2 页")).to_be_visible()
 
         page.goto(f"/market?category={category}&page=9")  # past the end: the last page
