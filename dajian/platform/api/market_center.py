@@ -67,9 +67,16 @@ class FromCenter(BaseModel):
 @router.get("/market/templates", **answers(out.Listing, 422))
 def list_templates(conn: ReadConn, q: Annotated[str | None, Query(max_length=200)] = None,
                    category: Annotated[str | None, Query(max_length=100)] = None,
-                   tag: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
-    """Published templates: search (Chinese segmented), category, tag."""
-    return listing.list_templates(conn, q=q, category=category, tag=tag)
+                   tag: Annotated[str | None, Query(max_length=100)] = None,
+                   publisher: Annotated[str | None, Query(max_length=200, description="a publisher's name")] = None,
+                   sort: Annotated[Literal["popular", "newest", "rating"], Query(
+                       description="most installed, latest published or best rated first")] = "popular",
+                   page: Annotated[int, Query(ge=1, le=100_000, description="from 1")] = 1,
+                   limit: Annotated[int, Query(ge=1, le=listing.MAX_PAGE)] = listing.PAGE) -> dict[str, Any]:
+    """Published templates a page at a time: search (Chinese segmented), category, tag, publisher, in ``sort``
+    order; ``count`` is the number on all pages."""
+    return listing.list_templates(conn, q=q, category=category, tag=tag, publisher=publisher, sort=sort, page=page,
+                                  limit=limit)
 
 
 @router.get("/market/templates/{template_key}", **answers(out.Detail, 404, 422))
@@ -157,7 +164,8 @@ def act(conn: Conn, principal: Auth, version_id: VersionId, body: ActIn) -> dict
     return center.act(conn, principal, version_id, body.action, body.comment)
 
 
-@router.get("/market/review/queue", **answers(list[out.TemplateVersion], *SIGNED_IN))
+@router.get("/market/review/queue", **answers(list[out.QueueEntry], *SIGNED_IN))
 def review_queue(conn: ReadConn, principal: Auth) -> list[dict[str, Any]]:
-    """Versions submitted or in review, oldest first, with their automatic checks."""
+    """Versions submitted or in review, the longest waiting first, with a summary of their automatic checks
+    (the whole checks: ``GET /market/versions/{version_id}``). Empty for anyone who does not review."""
     return center.review_queue(conn, principal)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from dajian.platform.audit import write_audit
 from dajian.platform.clock import utcnow
@@ -311,9 +311,31 @@ def my_versions(conn: Connection, principal: Principal) -> list[dict[str, Any]]:
     return [version_detail(conn, principal, i) for i in ids]
 
 
+def _queue_summary(row: RowMapping) -> dict[str, Any]:
+    checks = row["checks"] or {}
+    diff = (checks.get("diff") or {}).values()
+    return {"id": row["id"], "template": row["template_key"], "version": row["version"], "state": row["state"],
+            "publisher": row["publisher"], "name": row["manifest"].get("name") or {},
+            "submitted_at": row["submitted_at"], "previous": checks.get("previous"), "bump": checks.get("bump"),
+            "schema_errors": len((checks.get("schema") or {}).get("errors") or []),
+            "attention": len(checks.get("attention") or []),
+            "changes": {part: sum(len(d.get(part) or []) for d in diff) for part in ("added", "changed", "removed")}}
+
+
 def review_queue(conn: Connection, principal: Principal) -> list[dict[str, Any]]:
-    """Versions waiting for a reviewer, oldest first; empty for anyone who does not review."""
+    """Versions waiting for a reviewer, the longest waiting (since its last submit) first, each with a summary
+    of its checks; empty for anyone who does not review."""
     if not is_reviewer(conn, principal.user_id):
         return []
-    ids = _version_ids(conn, market_versions.c.state.in_(REVIEWABLE))
-    return [version_detail(conn, principal, i) for i in reversed(ids)]
+    events = market_review_events.c
+    submits = (select(events.version_id, func.max(events.at).label("at")).where(events.action == "submit")
+               .group_by(events.version_id).subquery())  # fmt: skip
+    submitted_at = func.coalesce(submits.c.at, market_versions.c.created_at).label("submitted_at")
+    query = (select(market_versions.c.id, market_versions.c.version, market_versions.c.state,
+                    market_versions.c.manifest, market_versions.c.checks, submitted_at,
+                    market_templates.c.key.label("template_key"), market_publishers.c.name.label("publisher"))
+             .join(market_templates, market_templates.c.id == market_versions.c.template_id)
+             .join(market_publishers, market_publishers.c.id == market_templates.c.publisher_id)
+             .outerjoin(submits, submits.c.version_id == market_versions.c.id)
+             .where(market_versions.c.state.in_(REVIEWABLE)).order_by(submitted_at, market_versions.c.id))  # fmt: skip
+    return [_queue_summary(r) for r in conn.execute(query).mappings()]

@@ -1,13 +1,15 @@
 """The template center's shop window: published templates by search (Chinese segmented as record search is),
-category and tag; a template's detail with versions, changelog, screenshots, installs and ratings; a version's
-package for an install (never a yanked one); ratings from admins whose organisation installed the template."""
+category, tag and publisher, a page at a time with the total count; a template's detail with versions,
+changelog, screenshots, installs and ratings; a version's package for an install (never a yanked one); ratings
+from admins whose organisation installed the template."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, Select, and_, func, insert, literal, select, update
 
+from dajian.engines.expr.sql_dialect import list_has
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Forbidden, Gone, NotFound
 from dajian.platform.market.center import LISTED
@@ -19,6 +21,8 @@ from dajian.platform.search import segment
 from dajian.platform.templates import parse_version
 
 MAX_WORDS = 16
+PAGE = 12  # cards on a page: three rows of four at 1280 px
+MAX_PAGE = 100
 
 
 def _listed_templates(conn: Connection) -> Any:
@@ -41,6 +45,18 @@ def _latest(conn: Connection, template_id: int) -> RowMapping | None:
     return rows[-1] if rows else None
 
 
+def _latest_listed(conn: Connection, template_ids: list[int]) -> dict[int, RowMapping]:
+    """Each template's highest listed version (without its package bytes)."""
+    query = (select(market_versions.c.template_id, market_versions.c.version, market_versions.c.manifest)
+             .where(market_versions.c.template_id.in_(template_ids), market_versions.c.state.in_(LISTED)))
+    latest: dict[int, RowMapping] = {}
+    for row in conn.execute(query).mappings():
+        known = latest.get(row["template_id"])
+        if known is None or parse_version(row["version"]) > parse_version(known["version"]):
+            latest[row["template_id"]] = row
+    return latest
+
+
 def _card(row: RowMapping, latest: RowMapping | None, rating: tuple[float, int] | None) -> dict[str, Any]:
     manifest = latest["manifest"] if latest else {}
     return {"key": row["key"], "name": row["name"], "description": row["description"],
@@ -50,21 +66,55 @@ def _card(row: RowMapping, latest: RowMapping | None, rating: tuple[float, int] 
             "rating": rating[0] if rating else None, "ratings": rating[1] if rating else 0}
 
 
-def list_templates(conn: Connection, *, q: str | None, category: str | None, tag: str | None) -> dict[str, Any]:
-    """Published templates; ``q`` is segmented and every word must match (``客诉`` finds 客诉管理)."""
-    query = _listed_templates(conn)
+def _matching(conn: Connection, *, q: str | None, category: str | None, tag: str | None,
+              publisher: str | None) -> Select[Any]:
+    """Listed templates where every word of ``q`` matches (``客诉`` finds 客诉管理) and the filters hold."""
+    query: Select[Any] = _listed_templates(conn)
     for word in segment(q or "")[:MAX_WORDS]:
         query = query.where(market_templates.c.search_tokens.contains(f" {word}", autoescape=True))
     if category:
         query = query.where(market_templates.c.category == category)
-    rows = [r for r in conn.execute(query.order_by(market_templates.c.installs.desc(),
-                                                   market_templates.c.key)).mappings()
-            if not tag or tag in (r["tags"] or [])]
-    ratings = _ratings(conn, [r["id"] for r in rows])
-    cards = [_card(r, _latest(conn, r["id"]), ratings.get(r["id"])) for r in rows]
-    every = conn.execute(_listed_templates(conn)).mappings().all()
-    categories = sorted({r["category"] for r in every if r["category"]})
-    return {"items": cards, "count": len(cards), "categories": categories}
+    if tag:
+        query = query.where(list_has(market_templates.c.tags, literal(tag)))
+    if publisher:
+        query = query.where(market_publishers.c.name == publisher)
+    return query
+
+
+def _ordered(query: Select[Any], sort: str) -> Select[Any]:
+    """``popular``: most installed first; ``newest``: the latest published first; ``rating``: best rated first
+    (unrated last); the key breaks ties, so pages never overlap."""
+    templates, versions, ratings = market_templates.c, market_versions.c, market_ratings.c
+    if sort == "newest":
+        latest = (select(versions.template_id, func.max(versions.updated_at).label("at"))
+                  .where(versions.state.in_(LISTED)).group_by(versions.template_id).subquery())
+        return query.join(latest, latest.c.template_id == templates.id).order_by(latest.c.at.desc(), templates.key)
+    if sort == "rating":
+        stars = (select(ratings.template_id, func.avg(ratings.stars).label("stars"), func.count().label("ratings"))
+                 .group_by(ratings.template_id).subquery())
+        return query.outerjoin(stars, stars.c.template_id == templates.id).order_by(
+            func.coalesce(stars.c.stars, 0).desc(), func.coalesce(stars.c.ratings, 0).desc(), templates.key)
+    return query.order_by(templates.installs.desc(), templates.key)
+
+
+def list_templates(conn: Connection, *, q: str | None, category: str | None, tag: str | None,
+                   publisher: str | None = None, sort: str = "popular", page: int = 1,
+                   limit: int = PAGE) -> dict[str, Any]:
+    """Page ``page`` (from 1) of the matching templates in ``sort`` order, with ``count`` of all pages::
+
+        list_templates(conn, q="客诉", category=None, tag=None, page=2, limit=12)
+        → {"items": [cards 13–24], "count": 30, "page": 2, "limit": 12, "categories": [...]}
+    """
+    query = _matching(conn, q=q, category=category, tag=tag, publisher=publisher)
+    count = int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+    ordered = _ordered(query, sort)
+    rows = conn.execute(ordered.limit(limit).offset((page - 1) * limit)).mappings().all()
+    ids = [r["id"] for r in rows]
+    ratings, latest = _ratings(conn, ids), _latest_listed(conn, ids)
+    cards = [_card(r, latest.get(r["id"]), ratings.get(r["id"])) for r in rows]
+    listed = _listed_templates(conn).with_only_columns(market_templates.c.category).distinct()
+    categories = sorted(c for c in conn.execute(listed).scalars() if c)
+    return {"items": cards, "count": count, "page": page, "limit": limit, "categories": categories}
 
 
 def _template(conn: Connection, key: str) -> RowMapping:

@@ -2224,7 +2224,8 @@ export interface paths {
         };
         /**
          * Review Queue
-         * @description Versions submitted or in review, oldest first, with their automatic checks.
+         * @description Versions submitted or in review, the longest waiting first, with a summary of their automatic checks
+         *     (the whole checks: ``GET /market/versions/{version_id}``). Empty for anyone who does not review.
          */
         get: operations["market_center_review_queue"];
         put?: never;
@@ -2244,7 +2245,8 @@ export interface paths {
         };
         /**
          * List Templates
-         * @description Published templates: search (Chinese segmented), category, tag.
+         * @description Published templates a page at a time: search (Chinese segmented), category, tag, publisher, in ``sort``
+         *     order; ``count`` is the number on all pages.
          */
         get: operations["market_center_list_templates"];
         put?: never;
@@ -3209,6 +3211,15 @@ export interface components {
             changed: string[];
             /** Removed */
             removed: string[];
+        };
+        /** ChangeCounts */
+        ChangeCounts: {
+            /** Added */
+            added: number;
+            /** Changed */
+            changed: number;
+            /** Removed */
+            removed: number;
         };
         /** ChangelogEntry */
         ChangelogEntry: {
@@ -5078,10 +5089,23 @@ export interface components {
              * @description every category of a published template
              */
             categories: string[];
-            /** Count */
+            /**
+             * Count
+             * @description matching templates on all pages
+             */
             count: number;
             /** Items */
             items: components["schemas"]["Card"][];
+            /**
+             * Limit
+             * @description cards on a page
+             */
+            limit: number;
+            /**
+             * Page
+             * @description this page, from 1
+             */
+            page: number;
         };
         /** LoggedIn */
         LoggedIn: {
@@ -6097,6 +6121,54 @@ export interface components {
             limit: number;
             /** Sort */
             sort?: string | null;
+        };
+        /**
+         * QueueEntry
+         * @description A version waiting for a reviewer, with what its automatic checks found in numbers.
+         */
+        QueueEntry: {
+            /**
+             * Attention
+             * @description things that deserve a human look: outside webhooks, public channels, …
+             */
+            attention: number;
+            /** Bump */
+            bump: ("major" | "minor" | "patch") | null;
+            /** @description definition elements added, changed and removed, all sections */
+            changes: components["schemas"]["ChangeCounts"];
+            /** Id */
+            id: number;
+            /**
+             * Name
+             * @description text by language, e.g. {"zh-CN": "工单", "en": "Ticket"}
+             */
+            name: {
+                [key: string]: string;
+            };
+            /**
+             * Previous
+             * @description the last published version compared against
+             */
+            previous: string | null;
+            /** Publisher */
+            publisher: string;
+            /** Schema Errors */
+            schema_errors: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "draft" | "submitted" | "in_review" | "approved" | "changes_requested" | "published" | "deprecated" | "yanked";
+            /**
+             * Submitted At
+             * Format: date-time
+             * @description when it was last submitted
+             */
+            submitted_at: string;
+            /** Template */
+            template: string;
+            /** Version */
+            version: string;
         };
         /** RatingIn */
         RatingIn: {
@@ -18359,7 +18431,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TemplateVersion"][];
+                    "application/json": components["schemas"]["QueueEntry"][];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
@@ -18395,7 +18467,14 @@ export interface operations {
         parameters: {
             query?: {
                 category?: string | null;
+                limit?: number;
+                /** @description from 1 */
+                page?: number;
+                /** @description a publisher's name */
+                publisher?: string | null;
                 q?: string | null;
+                /** @description most installed, latest published or best rated first */
+                sort?: "popular" | "newest" | "rating";
                 tag?: string | null;
             };
             header?: never;

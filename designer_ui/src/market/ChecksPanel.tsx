@@ -15,9 +15,9 @@ export function ChecksPanel({ checks }: { checks: Checks }) {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Alert type={checks.schema.valid ? 'success' : 'error'} showIcon message={t(checks.schema.valid ? 'market.schemaValid' : 'market.schemaInvalid')} />
       <Typography.Text>
-        {checks.previous ? t('market.comparedTo', { version: checks.previous, bump: checks.bump ?? '—' }) : t('market.firstVersion')}
+        {checks.previous ? t('market.comparedTo', { version: checks.previous, bump: checks.bump ? t(`market.bumps.${checks.bump}`) : '—' }) : t('market.firstVersion')}
       </Typography.Text>
-      <Descriptions size="small" bordered column={1} title={t('market.diff')}>
+      <Descriptions size="small" bordered column={1} title={t('market.diff')} styles={{ label: { width: 88, whiteSpace: 'nowrap' } }}>
         {rows.map(({ section, change }) => (
           <Descriptions.Item key={section} label={t(`market.sections.${section}`)}>
             <Space size={[4, 4]} wrap>
@@ -39,7 +39,7 @@ export function ChecksPanel({ checks }: { checks: Checks }) {
             <Space wrap>
               <Tag color="orange">{t(`market.attentionKinds.${a.kind}`)}</Tag>
               <Typography.Text code>{a.path}</Typography.Text>
-              <span>{a.detail}</span>
+              {a.kind !== 'broad_row_scope' && <span>{a.detail}</span>}
             </Space>
           </List.Item>
         )}
@@ -50,7 +50,7 @@ export function ChecksPanel({ checks }: { checks: Checks }) {
 
 /** The version's history: who moved it, from which state to which, with their comment. */
 export function VersionEvents({ version }: { version: TemplateVersion }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   return (
     <List
       size="small"
@@ -58,7 +58,7 @@ export function VersionEvents({ version }: { version: TemplateVersion }) {
       renderItem={(e) => (
         <List.Item>
           <Space wrap>
-            <span>{new Date(e.at).toLocaleString()}</span>
+            <span>{new Date(e.at).toLocaleString(i18n.language)}</span>
             <strong>{e.actor_name}</strong>
             <span>{t(`market.actions.${e.action}`)}</span>
             <Tag>{t(`market.states.${e.to_state}`)}</Tag>

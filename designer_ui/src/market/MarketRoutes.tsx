@@ -3,11 +3,13 @@ import { useTranslation } from 'react-i18next'
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router'
 import { BrowsePage } from './BrowsePage'
 import { MyTemplatesPage } from './MyTemplatesPage'
+import { QueuePage } from './QueuePage'
 import { ReviewPage } from './ReviewPage'
 import { TemplatePage } from './TemplatePage'
 import { useCenterMe } from './useCenterMe'
 
-/** /market/* — the template center: browse and detail (everyone), my templates (partners), review queue (reviewers). */
+/** /market/* — the template center: browse and detail (everyone), my templates (partners), the review queue and a
+ *  version's review (reviewers). */
 export function MarketRoutes() {
   const { t } = useTranslation()
   const navigate = useNavigate()
@@ -32,7 +34,8 @@ export function MarketRoutes() {
           <Route index element={<BrowsePage />} />
           <Route path="t/:key" element={<TemplatePage />} />
           <Route path="mine" element={<MyTemplatesPage />} />
-          <Route path="review" element={<ReviewPage />} />
+          <Route path="review" element={<QueuePage />} />
+          <Route path="review/:id" element={<ReviewPage />} />
           <Route path="*" element={<Navigate to="/market" replace />} />
         </Routes>
       </Layout.Content>

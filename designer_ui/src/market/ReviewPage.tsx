@@ -1,18 +1,25 @@
-import { Button, Card, Empty, Input, List, Skeleton, Space, Tag, Typography } from 'antd'
+import { ArrowLeftOutlined } from '@ant-design/icons'
+import { Button, Card, Col, Input, Result, Row, Skeleton, Space, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Link, useNavigate, useParams } from 'react-router'
 import { pickLabel } from '../core/labels'
 import { ErrorState } from '../runtime/ErrorState'
 import { ChecksPanel, VersionEvents } from './ChecksPanel'
 import { STATE_COLOR, type TemplateVersion } from './queries'
 import { useAct } from './useAct'
-import { useReviewQueue } from './useReviewQueue'
+import { useVersion } from './useVersion'
+
+const REVIEWABLE: TemplateVersion['state'][] = ['submitted', 'in_review']
 
 function Decide({ version }: { version: TemplateVersion }) {
   const { t } = useTranslation()
   const act = useAct()
+  const navigate = useNavigate()
   const [comment, setComment] = useState('')
-  const decide = (action: 'approve' | 'request_changes') => act.mutate({ id: version.id, action, comment: comment || undefined }, { onSuccess: () => setComment('') })
+  // not mutate's onSuccess: the refreshed version is no longer under review, so this form unmounts before it would run
+  const decide = (action: 'approve' | 'request_changes') =>
+    act.mutateAsync({ id: version.id, action, comment: comment || undefined }).then(() => navigate('/market/review'), () => undefined)
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <label htmlFor="review-comment">{t('market.reviewComment')}</label>
@@ -21,54 +28,58 @@ function Decide({ version }: { version: TemplateVersion }) {
         {version.state === 'submitted' && (
           <Button onClick={() => act.mutate({ id: version.id, action: 'start_review' })}>{t('market.actions.start_review')}</Button>
         )}
-        <Button danger disabled={!comment.trim()} loading={act.isPending} onClick={() => decide('request_changes')}>
+        <Button danger disabled={!comment.trim()} loading={act.isPending} onClick={() => void decide('request_changes')}>
           {t('market.actions.request_changes')}
         </Button>
-        <Button type="primary" loading={act.isPending} onClick={() => decide('approve')}>{t('market.actions.approve')}</Button>
+        <Button type="primary" loading={act.isPending} onClick={() => void decide('approve')}>{t('market.actions.approve')}</Button>
       </Space>
     </Space>
   )
 }
 
-/** /market/review — the reviewers' queue: each version with its automatic checks, history and a decision with comment. */
+/** /market/review/:id — one version under review: its automatic checks, its history and the decision with a comment. */
 export function ReviewPage() {
   const { t, i18n } = useTranslation()
-  const queue = useReviewQueue()
-  const [chosen, setChosen] = useState<number | null>(null)
-  if (queue.error) return <ErrorState error={queue.error} onRetry={() => void queue.refetch()} />
-  if (queue.isPending) return <Skeleton active />
-  const current = queue.data.find((v) => v.id === chosen) ?? queue.data[0]
+  const id = Number(useParams().id)
+  const valid = Number.isInteger(id) && id >= 1 && id < 2 ** 31
+  const version = useVersion(valid ? id : 0)
+  const back = (
+    <Link to="/market/review">
+      <ArrowLeftOutlined /> {t('market.backToQueue')}
+    </Link>
+  )
+  if (!valid) return <Result status="404" title={t('market.noSuchVersion')} extra={back} />
+  if (version.error) return <ErrorState error={version.error} onRetry={() => void version.refetch()} />
+  if (version.isPending) return <Skeleton active />
+  const v = version.data
+  const name = pickLabel(v.name, i18n.language, v.template)
   return (
-    <section aria-labelledby="market-review-title">
-      <Typography.Title level={3} id="market-review-title">{t('market.reviewQueue')}</Typography.Title>
-      {!current ? (
-        <Empty description={t('market.queueEmpty')} />
-      ) : (
-        <div className="market-review">
-          <List
-            bordered
-            aria-label={t('market.reviewQueue')}
-            dataSource={queue.data}
-            renderItem={(v) => (
-              <List.Item onClick={() => setChosen(v.id)} style={{ cursor: 'pointer', background: v.id === current.id ? '#e6f4ff' : undefined }}>
-                <Space wrap>
-                  <Button type="link" onClick={() => setChosen(v.id)}>{pickLabel(v.name, i18n.language, v.template)} {v.version}</Button>
-                  <Tag color={STATE_COLOR[v.state]}>{t(`market.states.${v.state}`)}</Tag>
-                  <span>{v.publisher}</span>
-                </Space>
-              </List.Item>
-            )}
-          />
-          <Card title={`${pickLabel(current.name, i18n.language, current.template)} ${current.version}`} size="small">
-            <Space direction="vertical" style={{ width: '100%' }}>
-              <Typography.Text type="secondary">{t('market.signedBy', { key: current.signer_key_id ?? '—', publisher: current.publisher })}</Typography.Text>
-              <ChecksPanel checks={current.checks} />
-              <VersionEvents version={current} />
-              <Decide version={current} />
-            </Space>
+    <section aria-labelledby="market-review-version">
+      {back}
+      <Typography.Title level={3} id="market-review-version" style={{ marginTop: 8 }}>
+        {t('market.reviewOf', { name, version: v.version })}
+      </Typography.Title>
+      <Space wrap style={{ marginBottom: 16 }}>
+        <Tag color={STATE_COLOR[v.state]}>{t(`market.states.${v.state}`)}</Tag>
+        <Typography.Text type="secondary">{t('market.signedBy', { key: v.signer_key_id ?? '—', publisher: v.publisher })}</Typography.Text>
+      </Space>
+      <Row gutter={[16, 16]} align="top">
+        <Col xs={24} lg={15}>
+          <Card size="small" title={t('market.checks')}>
+            <ChecksPanel checks={v.checks} />
           </Card>
-        </div>
-      )}
+        </Col>
+        <Col xs={24} lg={9}>
+          <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+            <Card size="small" title={t('market.decision')}>
+              {REVIEWABLE.includes(v.state) ? <Decide version={v} /> : <Typography.Text type="secondary">{t('market.notInReview')}</Typography.Text>}
+            </Card>
+            <Card size="small" title={t('market.history')}>
+              <VersionEvents version={v} />
+            </Card>
+          </Space>
+        </Col>
+      </Row>
     </section>
   )
 }

@@ -2,15 +2,19 @@ import { useMutation } from '@tanstack/react-query'
 import { App as AntApp, Button, Descriptions, Form, Image, Input, List, Rate, Skeleton, Space, Table, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useParams } from 'react-router'
+import { Link, useParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { pickLabel } from '../core/labels'
+import { type ListingState, readListing, writeListing } from '../core/market/listingUrl'
 import { ErrorState } from '../runtime/ErrorState'
 import { useMe } from '../session'
 import { InstallWizard } from './install/InstallWizard'
 import type { PackageUpload } from './install/queries'
 import { type Detail, STATE_COLOR } from './queries'
 import { useTemplate } from './useTemplate'
+
+/** The browse page filtered by `change` (a publisher, a category or a tag). */
+const browseBy = (change: Partial<ListingState>) => `/market?${writeListing({ ...readListing(new URLSearchParams()), ...change }).toString()}`
 
 function RateForm({ template, onDone }: { template: string; onDone: () => void }) {
   const { t } = useTranslation()
@@ -86,10 +90,14 @@ export function TemplatePage() {
         )}
       </Space>
       <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }} style={{ marginBottom: 16 }}>
-        <Descriptions.Item label={t('market.publisher')}>{detail.publisher}</Descriptions.Item>
+        <Descriptions.Item label={t('market.publisher')}>
+          <Link to={browseBy({ publisher: detail.publisher })}>{detail.publisher}</Link>
+        </Descriptions.Item>
         <Descriptions.Item label={t('market.latest')}>{detail.latest_version ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('market.installs')}>{detail.installs}</Descriptions.Item>
-        <Descriptions.Item label={t('market.category')}>{detail.category ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('market.category')}>
+          {detail.category ? <Link to={browseBy({ category: detail.category })}>{detail.category}</Link> : '—'}
+        </Descriptions.Item>
         <Descriptions.Item label={t('market.licence')}>{detail.licence ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('market.rating')}>
           {detail.rating === null ? t('market.noRatings') : t('market.ratingSummary', { rating: detail.rating, count: detail.ratings })}
@@ -97,7 +105,11 @@ export function TemplatePage() {
       </Descriptions>
       <Typography.Paragraph>{pickLabel(detail.description, i18n.language)}</Typography.Paragraph>
       <Space size={[4, 4]} wrap style={{ marginBottom: 16 }}>
-        {detail.tags.map((tag) => <Tag key={tag}>{tag}</Tag>)}
+        {detail.tags.map((tag) => (
+          <Link key={tag} to={browseBy({ tag })} aria-label={t('market.tagFilter', { tag })}>
+            <Tag>{tag}</Tag>
+          </Link>
+        ))}
       </Space>
       {detail.screenshots > 0 && (
         <Image.PreviewGroup>

@@ -29,7 +29,9 @@ class Card(Out):
 
 class Listing(Out):
     items: list[Card]
-    count: int
+    count: int = Field(description="matching templates on all pages")
+    page: int = Field(description="this page, from 1")
+    limit: int = Field(description="cards on a page")
     categories: list[str] = Field(description="every category of a published template")
 
 
@@ -120,3 +122,26 @@ class TemplateVersion(Out):
     manifest: dict[str, object]
     checks: Checks
     events: list[Event]
+
+
+class ChangeCounts(Out):
+    added: int
+    changed: int
+    removed: int
+
+
+class QueueEntry(Out):
+    """A version waiting for a reviewer, with what its automatic checks found in numbers."""
+
+    id: int
+    template: str
+    version: str
+    state: State
+    publisher: str
+    name: Label
+    submitted_at: Timestamp = Field(description="when it was last submitted")
+    previous: str | None = Field(description="the last published version compared against")
+    bump: Literal["major", "minor", "patch"] | None
+    schema_errors: int
+    attention: int = Field(description="things that deserve a human look: outside webhooks, public channels, …")
+    changes: ChangeCounts = Field(description="definition elements added, changed and removed, all sections")
