@@ -1,10 +1,11 @@
-// A Vite plugin that loads three antd parts on demand where antd imports them for a branch this app never or
-// seldom draws. Rollup splits by module, not by export: Card imports Tabs for its `tabList`, Button's colour
-// tokens import the colour presets (and with them Collapse), and Table's column filter menu imports Tree, so
-// every page with a Card, a Button or a Table downloaded Tabs, Collapse and Tree (~30 KB gzip) on the first
-// screen. Here the import becomes a React.lazy component: the branch draws after its chunk arrives, nothing
-// else changes. When an antd upgrade moves the import the build fails, naming the file, rather than silently
-// putting the weight back.
+// A Vite plugin that keeps antd parts off pages that do not draw them. Rollup splits by module, not by export:
+// Card imports Tabs for its `tabList`, Button's colour tokens import the colour presets (and with them
+// Collapse), Table's column filter menu imports Tree, and every input reads the form context from
+// @rc-component/form's index, which holds the whole form store and validator. So every page with a Card, a
+// Button, an Input or a Table downloaded Tabs, Collapse, Tree and the form library (~45 KB gzip) on the first
+// screen. Here a part's import becomes a React.lazy component (the branch draws after its chunk arrives), and
+// the form context comes from the module that defines it; nothing else changes. When an antd upgrade moves an
+// import the build fails, naming the file, rather than silently putting the weight back.
 import type { Plugin } from 'vite'
 
 interface LazyPart {
@@ -34,6 +35,22 @@ export const LAZY_PARTS: LazyPart[] = [
   },
 ]
 
+interface NarrowImport {
+  file: string
+  /** the import statement, verbatim */
+  statement: string
+  /** the same import from the module that defines the names */
+  replacement: string
+}
+
+export const NARROW_IMPORTS: NarrowImport[] = [
+  {
+    file: 'antd/es/form/context.js',
+    statement: "import { FormProvider as RcFormProvider } from '@rc-component/form';",
+    replacement: "import { FormProvider as RcFormProvider } from '@rc-component/form/es/FormContext';",
+  },
+]
+
 /** The module's code with the part's static import replaced by a lazily loaded component of the same name. */
 export function lazyImport(code: string, part: LazyPart): string | null {
   if (!code.includes(part.statement)) return null
@@ -53,11 +70,15 @@ export function lazyAntdParts(): Plugin {
     apply: 'build',
     transform(code, id) {
       const path = id.split('?')[0]?.replace(/\\/g, '/') ?? ''
-      const part = LAZY_PARTS.find((p) => path.endsWith(`/node_modules/${p.file}`))
-      if (!part) return null
-      const changed = lazyImport(code, part)
+      const ours = (file: string) => path.endsWith(`/node_modules/${file}`)
+      const part = LAZY_PARTS.find((p) => ours(p.file))
+      const narrow = NARROW_IMPORTS.find((n) => ours(n.file))
+      if (!part && !narrow) return null
+      const changed = part ? lazyImport(code, part)
+        : narrow && code.includes(narrow.statement) ? code.replace(narrow.statement, narrow.replacement) : null
       if (changed === null) {
-        this.error(`${part.file} no longer has \`${part.statement}\`: update scripts/lazyAntdParts.ts for this antd`)
+        const moved = part ?? narrow
+        this.error(`${moved?.file} no longer has \`${moved?.statement}\`: update scripts/lazyAntdParts.ts for this antd`)
       }
       return { code: changed, map: null }
     },
