@@ -6,7 +6,12 @@
 // screen. Here a part's import becomes a React.lazy component (the branch draws after its chunk arrives), and
 // the form context comes from the module that defines it; nothing else changes. When an antd upgrade moves an
 // import the build fails, naming the file, rather than silently putting the weight back.
+import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vite'
+
+// antd's <App> builds the `modal` and `notification` of App.useApp() with these hooks on every page; swapped
+// for src/shell/lazyAntdHook.ts, their code loads at the first call (~12 KB gzip off the first screen)
+const LAZY_HOOK = fileURLToPath(new URL('../src/shell/lazyAntdHook.ts', import.meta.url))
 
 interface LazyPart {
   /** the importing module, as the end of its resolved path */
@@ -44,6 +49,15 @@ interface NarrowImport {
 }
 
 export const NARROW_IMPORTS: NarrowImport[] = [
+  {
+    file: 'antd/es/app/App.js',
+    statement: "import useModal from '../modal/useModal';\nimport useNotification from '../notification/useNotification';",
+    replacement: [
+      `import { lazyHook } from ${JSON.stringify(LAZY_HOOK)};`,
+      "const useModal = lazyHook(() => import('../modal/useModal'));",
+      "const useNotification = lazyHook(() => import('../notification/useNotification'));",
+    ].join('\n'),
+  },
   {
     file: 'antd/es/form/context.js',
     statement: "import { FormProvider as RcFormProvider } from '@rc-component/form';",
