@@ -1,9 +1,9 @@
 // A Vite plugin that keeps antd parts off pages that do not draw them. Rollup splits by module, not by export:
 // Card imports Tabs for its `tabList`, Button's colour tokens import the colour presets (and with them
-// Collapse), Table's column filter menu imports Tree, and every input reads the form context from
-// @rc-component/form's index, which holds the whole form store and validator. So every page with a Card, a
-// Button, an Input or a Table downloaded Tabs, Collapse, Tree and the form library (~45 KB gzip) on the first
-// screen. Here a part's import becomes a React.lazy component (the branch draws after its chunk arrives), and
+// Collapse), Table's column filter menu imports Tree, Input carries Input.OTP, a Select's closed dropdown
+// imports its virtual list, and every input reads the form context from @rc-component/form's index, which
+// holds the whole form store and validator. So every page with a Card, a Button, an Input, a Select or a
+// Table downloaded all of these (~55 KB gzip) on the first screen. Here a part's import becomes a React.lazy component (the branch draws after its chunk arrives), and
 // the form context comes from the module that defines it; nothing else changes. When an antd upgrade moves an
 // import the build fails, naming the file, rather than silently putting the weight back.
 import { fileURLToPath } from 'node:url'
@@ -37,6 +37,15 @@ export const LAZY_PARTS: LazyPart[] = [
     statement: "import Tree from '../../../tree';",
     name: 'Tree',
     source: '../../../tree',
+  },
+  // the one-time-password input, which this app never draws, hangs on Input as Input.OTP
+  { file: 'antd/es/input/index.js', statement: "import OTP from './OTP';", name: 'OTP', source: './OTP' },
+  // a select's option list scrolls through a virtual list: it loads when a select first opens
+  {
+    file: '@rc-component/select/es/OptionList.js',
+    statement: "import List from '@rc-component/virtual-list';",
+    name: 'List',
+    source: '@rc-component/virtual-list',
   },
 ]
 
