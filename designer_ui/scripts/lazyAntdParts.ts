@@ -3,9 +3,10 @@
 // Collapse), Table's column filter menu imports Tree, Input carries Input.OTP, a Select's closed dropdown
 // imports its virtual list, and every input reads the form context from @rc-component/form's index, which
 // holds the whole form store and validator. So every page with a Card, a Button, an Input, a Select or a
-// Table downloaded all of these (~55 KB gzip) on the first screen. Here a part's import becomes a React.lazy component (the branch draws after its chunk arrives), and
-// the form context comes from the module that defines it; nothing else changes. When an antd upgrade moves an
-// import the build fails, naming the file, rather than silently putting the weight back.
+// Table downloaded all of these (~55 KB gzip) on the first screen. Here a part's import becomes a React.lazy
+// component (the branch draws after its chunk arrives), and the form context comes from the module that
+// defines it; nothing else changes. When an antd upgrade moves one of these imports, or the module holding
+// it, the build fails naming the file, rather than silently putting the weight back.
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vite'
 
@@ -49,15 +50,15 @@ export const LAZY_PARTS: LazyPart[] = [
   },
 ]
 
-interface NarrowImport {
+interface Rewrite {
   file: string
-  /** the import statement, verbatim */
+  /** the import statement(s), verbatim */
   statement: string
-  /** the same import from the module that defines the names */
+  /** what replaces them */
   replacement: string
 }
 
-export const NARROW_IMPORTS: NarrowImport[] = [
+export const REWRITES: Rewrite[] = [
   {
     file: 'antd/es/app/App.js',
     statement: "import useModal from '../modal/useModal';\nimport useNotification from '../notification/useNotification';",
@@ -87,21 +88,32 @@ export function lazyImport(code: string, part: LazyPart): string | null {
 }
 
 export function lazyAntdParts(): Plugin {
+  const seen = new Set<string>()
   return {
     name: 'dajian-lazy-antd-parts',
     enforce: 'pre',
     apply: 'build',
+    buildStart() {
+      seen.clear()
+    },
+    buildEnd(error) {
+      const missing = [...LAZY_PARTS, ...REWRITES].filter((p) => !seen.has(p.file)).map((p) => p.file)
+      if (!error && missing.length) {
+        this.error(`${missing.join(', ')} no longer in the build: update scripts/lazyAntdParts.ts for this antd`)
+      }
+    },
     transform(code, id) {
       const path = id.split('?')[0]?.replace(/\\/g, '/') ?? ''
       const ours = (file: string) => path.endsWith(`/node_modules/${file}`)
       const part = LAZY_PARTS.find((p) => ours(p.file))
-      const narrow = NARROW_IMPORTS.find((n) => ours(n.file))
-      if (!part && !narrow) return null
+      const rewrite = REWRITES.find((r) => ours(r.file))
+      const found = part ?? rewrite
+      if (!found) return null
+      seen.add(found.file)
       const changed = part ? lazyImport(code, part)
-        : narrow && code.includes(narrow.statement) ? code.replace(narrow.statement, narrow.replacement) : null
+        : rewrite && code.includes(rewrite.statement) ? code.replace(rewrite.statement, rewrite.replacement) : null
       if (changed === null) {
-        const moved = part ?? narrow
-        this.error(`${moved?.file} no longer has \`${moved?.statement}\`: update scripts/lazyAntdParts.ts for this antd`)
+        this.error(`${found.file} no longer has \`${found.statement}\`: update scripts/lazyAntdParts.ts for this antd`)
       }
       return { code: changed, map: null }
     },
