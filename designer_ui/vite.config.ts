@@ -1,11 +1,12 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
+import { lazyAntdParts } from './scripts/lazyAntdParts'
 
 // The Dajian server serves dist/ at "/" and the API under /api on the same
 // origin, so the dev server proxies /api to a running `dajian serve`.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), lazyAntdParts()],
   build: {
     outDir: 'dist',
     assetsDir: 'assets',

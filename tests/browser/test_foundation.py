@@ -49,6 +49,24 @@ def test_a_wrong_password_shows_the_servers_message(page: Any, site: Site) -> No
     shoot(page, "login-error", site)
 
 
+def test_signing_in_with_empty_fields_names_them_and_sends_nothing(page: Any, site: Site) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url) if "/auth/login" in request.url else None)
+    page.goto("/login")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_label("用户名")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("alert").filter(has_text="请输入用户名")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="请输入密码")).to_be_visible()
+    page.get_by_label("用户名").fill("zhangwei")
+    expect(page.get_by_role("alert").filter(has_text="请输入用户名")).to_have_count(0)  # gone as the user types
+    expect(page.get_by_role("alert").filter(has_text="请输入密码")).to_be_visible()
+    assert requests == []
+    page.get_by_label("组织").fill(site.org)
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_label("密码", exact=True).press("Enter")
+    expect(page.get_by_role("heading", name="我的应用")).to_be_visible()
+
+
 def test_a_page_behind_sign_in_comes_back_after_it(page: Any, site: Site) -> None:
     page.goto(f"/a/{site.app}")
     expect(page).to_have_url(re.compile(r"/login\?next="))
