@@ -84,6 +84,10 @@ def test_icon_and_a_public_form_channel_are_set_and_work_once_published(page: An
     page.goto("/")
     expect(page.get_by_role("link", name="访客登记")).to_be_visible()
     keep_screenshot(page, "home-app-icons", tmp_path)
+    page.get_by_role("combobox", name="切换应用").click()
+    expect(page.get_by_role("option", name="访客登记")).to_be_attached()
+    keep_screenshot(page, "app-switcher-icons", tmp_path)
+    page.keyboard.press("Escape")
 
     customer = page.context.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     try:

@@ -9,6 +9,7 @@ import { applyLocale, type Locale } from '../i18n'
 import { ME_KEY, useLogout, useMe, useMyApps } from '../session'
 import { HeaderExtras } from './HeaderExtras'
 import { LanguageSwitch } from './LanguageSwitch'
+import { AppIconTile } from '../runtime/appIcons'
 
 /** The header every signed-in page shares: brand, app switcher, language, user menu. */
 export function AppShell() {
@@ -61,7 +62,11 @@ export function AppShell() {
           value={params.app ?? null}
           loading={apps.isPending}
           onChange={(key: string) => navigate(`/a/${key}`)}
-          options={(apps.data ?? []).map((app) => ({ value: app.key, label: pickLabel(app.label, i18n.language, app.key) }))}
+          options={(apps.data ?? []).map((app) => ({ value: app.key, label: pickLabel(app.label, i18n.language, app.key),
+            icon: app.icon }))}
+          // the label stays text (the option's accessible name); the icon is drawn beside it
+          optionRender={(option) => <span className="shell-app-option">
+            <AppIconTile icon={option.data.icon} size={18} />{option.label}</span>}
           popupMatchSelectWidth={false}
         />
         <div className="shell-spacer" />
