@@ -45,6 +45,7 @@ def test_a_new_app_is_created_designed_published_and_used(page: Any, site: Site,
     page.get_by_label("显示名称（English）").fill("Reported on")
     expect(canvas.get_by_role("button", name=re.compile("^字段 故障描述"))).to_be_visible()
     expect(canvas.get_by_role("button", name=re.compile("^字段 报修日期"))).to_be_visible()
+    design_parts(page, canvas)
     page.keyboard.press("Control+s")
     expect(page.get_by_role("status", name="草稿状态")).to_have_text("已保存")
     keep_screenshot(page, "designer-new-app", tmp_path)
@@ -63,7 +64,67 @@ def test_a_new_app_is_created_designed_published_and_used(page: Any, site: Site,
         form = api.get("/api/v1/apps/equipment_repair/versions/1").json()["definition"]["forms"][0]["key"]
     page.goto(f"/a/equipment_repair/forms/{form}/new")
     page.get_by_label("故障描述").fill("3 号产线传送带异响")
+    fill_parts(page, [("电机", "2", "450"), ("皮带", "3", "120.5")])
+    # each line's amount and the total computed as the parts are typed, before anything is saved
+    expect(page.get_by_role("cell", name="行金额 1")).to_have_text(re.compile(r"900\.00$"))
+    expect(page.get_by_role("cell", name="行金额 2")).to_have_text(re.compile(r"361\.50$"))
+    expect(page.get_by_role("textbox", name="合计金额")).to_have_text(re.compile(r"1,?261\.50"))
+    keep_screenshot(page, "runtime-parts-total", tmp_path)
     page.get_by_role("button", name="提交").or_(page.get_by_role("button", name="保存")).first.click()
+    expect(page).to_have_url(re.compile(r"/records/\d+$"))  # saved: the record's own page, its rows read back
+    expect(page.get_by_role("cell", name="行金额 2")).to_have_text(re.compile(r"361\.50$"))
     with site.api_login("admin") as api:
         rows = api.post(f"/api/v1/apps/equipment_repair/forms/{form}/records/query", json={}).json()
-    assert [r["fault"] for r in rows["items"]] == ["3 号产线传送带异响"]
+        assert [r["fault"] for r in rows["items"]] == ["3 号产线传送带异响"]
+        assert rows["items"][0]["amount"] == "1261.50"
+        record = api.get(f"/api/v1/apps/equipment_repair/forms/{form}/records/{rows['items'][0]['id']}").json()
+    assert [(p["part_name"], p["line_amount"]) for p in record["parts"]] == [("电机", "900.00"), ("皮带", "361.50")]
+
+
+PART_COLUMNS = (("单行文本", "零件名称", "Part name", "part_name"), ("整数", "数量", "Quantity", "quantity"),
+                ("金额", "单价", "Unit price", "unit_price"), ("公式", "行金额", "Line amount", "line_amount"))
+
+
+def drop(page: Any, source: Any, target: Any) -> None:
+    """Scroll the palette item and the drop zone into view (as a person scrolls to them), then drag."""
+    source.scroll_into_view_if_needed()
+    target.scroll_into_view_if_needed()
+    drag(page, source, target)
+
+
+def name_field(page: Any, zh: str, en: str, key: str) -> None:
+    """Label the selected field in both languages; its key follows the English label."""
+    page.get_by_label("显示名称（中文）").fill(zh)
+    page.get_by_label("显示名称（English）").fill(en)
+    expect(page.get_by_label("字段标识")).to_have_value(key)
+
+
+def design_parts(page: Any, canvas: Any) -> None:
+    """A sub-table of parts designed inline: its columns dragged into it, a formula for each line's amount,
+    and a formula total on the main form over the lines."""
+    drop(page, page.get_by_label("添加字段：子表", exact=True), canvas.get_by_text("拖放字段到这里").first)
+    name_field(page, "更换零件", "Parts", "parts")
+    columns = canvas.get_by_role("group", name="子表 更换零件 的列")
+    expect(columns).to_be_visible()
+    for kind, zh, en, key in PART_COLUMNS:
+        drop(page, page.get_by_label(f"添加字段：{kind}", exact=True), columns.get_by_text("拖放字段到子表"))
+        expect(page.get_by_text(f"字段：{kind} 1", exact=True)).to_be_visible()  # the new column is selected
+        name_field(page, zh, en, key)
+        expect(columns.get_by_role("button", name=f"字段 {zh}（{kind}）")).to_be_visible()
+    page.get_by_role("textbox", name="计算公式").fill("quantity * unit_price")
+    expect(page.get_by_role("alert")).to_have_count(0)  # the row's fields are in the formula's scope
+
+    drop(page, page.get_by_label("添加字段：公式", exact=True), canvas.get_by_text("拖放字段到这里").first)
+    name_field(page, "合计金额", "Amount", "amount")
+    page.get_by_role("textbox", name="计算公式").fill("SUM(parts.line_amount)")
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(canvas.get_by_role("button", name="字段 合计金额（公式）")).to_be_visible()
+
+
+def fill_parts(page: Any, lines: list[tuple[str, str, str]]) -> None:
+    """Parts typed into the sub-table's grid on the runtime record page, one added row each."""
+    for n, (name, quantity, price) in enumerate(lines, start=1):
+        page.get_by_role("button", name="添加一行").click()
+        page.get_by_label(f"零件名称 {n}", exact=True).fill(name)
+        page.get_by_label(f"数量 {n}", exact=True).fill(quantity)
+        page.get_by_label(f"单价 {n}", exact=True).fill(price)
