@@ -13,6 +13,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Site, keep_screenshot
+from tests.browser.test_designer_flow import choose, connect, node, pick_edge, save
 from tests.browser.test_designer_form import drag
 from tests.browser.test_foundation import sign_in
 
@@ -49,6 +50,7 @@ def test_a_new_app_is_created_designed_published_and_used(page: Any, site: Site,
     page.keyboard.press("Control+s")
     expect(page.get_by_role("status", name="草稿状态")).to_have_text("已保存")
     keep_screenshot(page, "designer-new-app", tmp_path)
+    draw_flow(page, tmp_path)
 
     toolbar = page.get_by_role("toolbar", name="设计器工具栏")
     toolbar.get_by_role("button", name=re.compile("^(cloud-upload )?发布$")).click()
@@ -119,6 +121,109 @@ def design_parts(page: Any, canvas: Any) -> None:
     page.get_by_role("textbox", name="计算公式").fill("SUM(parts.line_amount)")
     expect(page.get_by_role("alert")).to_have_count(0)
     expect(canvas.get_by_role("button", name="字段 合计金额（公式）")).to_be_visible()
+
+
+def draw_flow(page: Any, tmp_path: Path) -> None:
+    """The repair flow drawn on the canvas: a condition branch sends a total over 1 000 to a manager's approval
+    (else straight to the end), and after the approval two handlers work at once (a parallel split and join)."""
+    page.get_by_role("button", name="新建流程").click()
+    canvas = page.get_by_role("main", name="流程画布")
+    expect(node(canvas, "结束", "结束")).to_be_visible()
+    page.get_by_label("流程名称（中文）").fill("报修审批")
+    page.get_by_label("流程名称（English）").fill("Repair approval")
+
+    # a condition branch dropped on the line start → end stands between them
+    gateway_kind = "排他网关（走一条分支）"
+    place_node(page, canvas, gateway_kind, canvas.get_by_role("button", name="连线 开始 → 结束"), "金额判断")
+    expect(canvas.get_by_role("button", name="连线 开始 → 金额判断")).to_be_attached()
+    expect(canvas.get_by_role("button", name="连线 金额判断 → 结束")).to_be_attached()
+
+    # the manager's approval, dropped beside, wired by dragging from handle to handle
+    approval = place_node(page, canvas, "审批", empty_spot(canvas), "经理审批")
+    choose(page.get_by_label("审批方式"), "或签（一人同意即可）")
+    assign(page, "admin")
+    wire(page, canvas, "金额判断", "经理审批")
+    wire(page, canvas, "经理审批", "结束")
+    pick_edge(canvas, "金额判断 → 经理审批")
+    page.get_by_role("textbox", name="分支条件").fill("amount > 1000")
+    page.get_by_label("连线名称（中文）").fill("超过 1000 元")
+    expect(canvas.get_by_role("button", name="连线 金额判断 → 经理审批")).to_contain_text("amount > 1000")
+    pick_edge(canvas, "金额判断 → 结束")
+    page.get_by_label("默认分支").click()
+    page.get_by_label("连线名称（中文）").fill("无需审批")
+
+    # after the approval, two handlers at once: a parallel split and join on the line to the end
+    place_node(page, canvas, "并行分支", canvas.get_by_role("button", name="连线 经理审批 → 结束"), "分头处理")
+    place_node(page, canvas, "并行汇聚", canvas.get_by_role("button", name="连线 分头处理 → 结束"), "处理完毕")
+    place_node(page, canvas, "办理", canvas.get_by_role("button", name="连线 分头处理 → 处理完毕"), "备件出库")
+    assign(page, "admin")
+    place_node(page, canvas, "办理", empty_spot(canvas), "安排维修")
+    assign(page, "admin")
+    wire(page, canvas, "分头处理", "安排维修")
+    wire(page, canvas, "安排维修", "处理完毕")
+    save(page)
+    expect(approval.get_by_role("img", name=re.compile("个问题"))).to_have_count(0)
+    canvas.get_by_role("button", name="适应画布").click()
+    keep_screenshot(page, "designer-flow-new-app", tmp_path)
+
+
+def place_node(page: Any, canvas: Any, kind: str, target: Any, name: str) -> Any:
+    """A node kind dragged from the palette onto the canvas (onto a line: between its ends), then named."""
+    # force: a straight line has no area, so Playwright never calls it visible; a person aims at the line itself
+    page.get_by_label(f"添加节点：{kind}", exact=True).drag_to(target, force=True, target_position=on_line(target))
+    expect(page.get_by_text(re.compile(rf"^节点：{re.escape(kind)} \d+$"))).to_be_visible()  # selected on drop
+    page.get_by_label("节点名称（中文）").fill(name)
+    placed = node(canvas, name, kind)
+    expect(placed).to_be_visible()
+    return placed
+
+
+def wire(page: Any, canvas: Any, source: str, target: str) -> None:
+    """A line drawn from one node's handle to another's, with the whole flow in view and the view at rest."""
+    canvas.get_by_role("button", name="适应画布").click()
+    start, end = page.get_by_label(f"从 {source} 连出"), page.get_by_label(f"连入 {target}")
+    for handle in (start, end):
+        expect(handle).to_be_in_viewport()
+        at_rest(page, handle)
+    connect(page, start, end)
+    expect(canvas.get_by_role("button", name=f"连线 {source} → {target}")).to_be_attached()
+
+
+def at_rest(page: Any, locator: Any) -> None:
+    """Wait until an element stops moving (the canvas animates its view): two frames apart, the same box."""
+    before = locator.bounding_box()
+    while True:
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        after = locator.bounding_box()
+        if after == before:
+            return
+        before = after
+
+
+def empty_spot(canvas: Any) -> Any:
+    """The canvas itself: a node dropped on an empty spot of it stands on its own."""
+    return canvas.get_by_role("application")
+
+
+def on_line(target: Any) -> dict[str, float]:
+    """The middle of a line (an edge bends, so its box's centre may be off it), from the element's top left;
+    for the canvas, a spot near its top right corner, where the automatic layout leaves room."""
+    point: dict[str, float] = target.evaluate("""el => {
+        const path = el.classList.contains('react-flow__edge') && el.querySelector('.react-flow__edge-path')
+        if (!path) return {x: el.getBoundingClientRect().width - 40, y: 40}
+        const mid = path.getPointAtLength(path.getTotalLength() / 2)
+        const screen = new DOMPoint(mid.x, mid.y).matrixTransform(path.getScreenCTM())
+        const box = el.getBoundingClientRect()
+        return {x: screen.x - box.left, y: screen.y - box.top}
+    }""")
+    return point
+
+
+def assign(page: Any, user: str) -> None:
+    """The selected node's handler: a named member."""
+    choose(page.get_by_label("分配方式", exact=True).first, "指定成员")
+    choose(page.get_by_role("combobox", name="指定成员", exact=True), user)
+    page.keyboard.press("Escape")
 
 
 def fill_parts(page: Any, lines: list[tuple[str, str, str]]) -> None:
