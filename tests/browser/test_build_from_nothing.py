@@ -51,6 +51,7 @@ def test_a_new_app_is_created_designed_published_and_used(page: Any, site: Site,
     expect(page.get_by_role("status", name="草稿状态")).to_have_text("已保存")
     keep_screenshot(page, "designer-new-app", tmp_path)
     draw_flow(page, tmp_path)
+    add_rules(page, tmp_path)
 
     toolbar = page.get_by_role("toolbar", name="设计器工具栏")
     toolbar.get_by_role("button", name=re.compile("^(cloud-upload )?发布$")).click()
@@ -81,6 +82,7 @@ def test_a_new_app_is_created_designed_published_and_used(page: Any, site: Site,
         assert rows["items"][0]["amount"] == "1261.50"
         record = api.get(f"/api/v1/apps/equipment_repair/forms/{form}/records/{rows['items'][0]['id']}").json()
     assert [(p["part_name"], p["line_amount"]) for p in record["parts"]] == [("电机", "900.00"), ("皮带", "361.50")]
+    run_the_flow(page, form, int(record["id"]), tmp_path)
 
 
 PART_COLUMNS = (("单行文本", "零件名称", "Part name", "part_name"), ("整数", "数量", "Quantity", "quantity"),
@@ -92,6 +94,44 @@ def drop(page: Any, source: Any, target: Any) -> None:
     source.scroll_into_view_if_needed()
     target.scroll_into_view_if_needed()
     drag(page, source, target)
+
+
+def run_the_flow(page: Any, form: str, over: int, tmp_path: Path) -> None:
+    """The record over 1 000 waits for the manager's approval; one under 1 000 goes straight to the end. The
+    approver opens the task from the inbox and approves; the two handlers' steps then open at once and the
+    flow ends when both are done."""
+    flow = page.get_by_role("region", name="流程")
+    expect(flow.get_by_role("region", name="待处理环节")).to_contain_text("经理审批")
+
+    page.goto(f"/a/equipment_repair/forms/{form}/new")
+    page.get_by_label("故障描述").fill("2 号工位照明不亮")
+    fill_parts(page, [("灯管", "4", "25")])
+    expect(page.get_by_role("textbox", name="合计金额")).to_have_text("100.00")
+    page.get_by_role("button", name="保存").click()
+    expect(page).to_have_url(re.compile(r"/records/\d+$"))
+    under = int(page.url.rsplit("/", 1)[1])
+    expect(flow).to_contain_text("已完成")  # no approval under 1 000: the flow has ended
+
+    page.goto("/a/equipment_repair/inbox")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=f"报修单 #{over}", exact=True))
+    expect(row).to_contain_text("经理审批")
+    expect(page.get_by_role("link", name=f"报修单 #{under}", exact=True)).to_have_count(0)
+    keep_screenshot(page, "runtime-inbox-approval", tmp_path)
+    row.get_by_role("link", name=f"打开 报修单 #{over}").click()
+    expect(page).to_have_url(re.compile(rf"/records/{over}$"))
+    flow.get_by_label("处理意见").fill("同意更换")
+    flow.get_by_role("button", name="通过").click()
+    expect(page.get_by_text("已通过：经理审批")).to_be_visible()
+    open_steps = flow.get_by_role("region", name="待处理环节")
+    expect(open_steps).to_contain_text("备件出库")  # both handlers at once
+    expect(open_steps).to_contain_text("安排维修")
+    keep_screenshot(page, "runtime-parallel-steps", tmp_path)
+    approve = flow.get_by_role("button", name="通过")
+    expect(approve).to_have_count(2)  # one per open step, both mine
+    approve.first.click()
+    expect(approve).to_have_count(1)
+    approve.click()
+    expect(flow).to_contain_text("已完成")  # joined: the flow has ended
 
 
 def name_field(page: Any, zh: str, en: str, key: str) -> None:
@@ -159,12 +199,33 @@ def draw_flow(page: Any, tmp_path: Path) -> None:
     assign(page, "admin")
     place_node(page, canvas, "办理", empty_spot(canvas), "安排维修")
     assign(page, "admin")
-    wire(page, canvas, "分头处理", "安排维修")
-    wire(page, canvas, "安排维修", "处理完毕")
+    # the second branch wired from the node's own "connect to" list (the far corner of the canvas is a long drag)
+    link(page, canvas, "安排维修", "处理完毕")
+    node(canvas, "分头处理", "并行分支").focus()  # from the keyboard: it may be outside the canvas's view
+    page.keyboard.press("Enter")
+    link(page, canvas, "分头处理", "安排维修")
     save(page)
     expect(approval.get_by_role("img", name=re.compile("个问题"))).to_have_count(0)
     canvas.get_by_role("button", name="适应画布").click()
     keep_screenshot(page, "designer-flow-new-app", tmp_path)
+
+
+def add_rules(page: Any, tmp_path: Path) -> None:
+    """In the rules designer: a new repair request starts the approval flow."""
+    page.get_by_role("menuitem", name=re.compile("规则与决策表")).click()
+    page.get_by_role("button", name=re.compile("新建规则")).click()
+    page.get_by_label("名称（中文）").fill("新报修发起审批")
+    page.get_by_label("名称（English）").fill("Start the approval")
+    rule = page.get_by_role("main", name="新报修发起审批")
+    expect(rule).to_contain_text("新增记录时")  # a new rule fires when a record is created
+    rule.get_by_label("添加动作").click()
+    page.get_by_title("发起流程", exact=True).click()  # the open list's item (antd names it by its title)
+    rule.get_by_role("button", name="删除：动作 1：设置本记录字段").click()
+    start = rule.get_by_role("region", name="动作 1：发起流程")
+    start.get_by_label("流程", exact=True).click()
+    page.get_by_title("报修审批", exact=True).click()
+    save(page)
+    keep_screenshot(page, "designer-rule-new-app", tmp_path)
 
 
 def place_node(page: Any, canvas: Any, kind: str, target: Any, name: str) -> Any:
@@ -186,6 +247,13 @@ def wire(page: Any, canvas: Any, source: str, target: str) -> None:
         expect(handle).to_be_in_viewport()
         at_rest(page, handle)
     connect(page, start, end)
+    expect(canvas.get_by_role("button", name=f"连线 {source} → {target}")).to_be_attached()
+
+
+def link(page: Any, canvas: Any, source: str, target: str) -> None:
+    """A line from the selected node to another, picked in its properties' "connect to" list."""
+    expect(page.get_by_text(f"节点：{source}", exact=True)).to_be_visible()
+    choose(page.get_by_label("连到后续节点"), target)
     expect(canvas.get_by_role("button", name=f"连线 {source} → {target}")).to_be_attached()
 
 
