@@ -17,6 +17,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from dajian.engines.expr.sql_scope import field_type
 from dajian.engines.form.compile import CompiledForm
+from dajian.engines.form.fields import FIELD_KINDS
+from dajian.engines.form.kinds_structure import result_field
 from dajian.engines.form.model import FieldDef
 from dajian.engines.report.errors import Issue
 from dajian.engines.report.plan import Join
@@ -84,8 +86,11 @@ def _columns(form: CompiledForm, table: sa.FromClause, form_key: str, prefix: st
         if key in HIDDEN:
             continue
         kind = form.kinds.get(key)
+        fdef = form.fields.get(key)
         kind_type = kind.expr_type if kind is not None else STANDARD_TYPES.get(key) or field_type(column.type)
-        out[prefix + key] = FieldInfo(form_key, key, column, kind_type, form.fields.get(key))
+        if fdef is not None and fdef.kind == "formula":  # stored as its result: a decimal total can be summed
+            kind_type = FIELD_KINDS[result_field(fdef).kind].expr_type
+        out[prefix + key] = FieldInfo(form_key, key, column, kind_type, fdef)
     return out
 
 

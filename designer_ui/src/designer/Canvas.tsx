@@ -2,7 +2,7 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons'
 import { useDraggable, useDroppable } from '@dnd-kit/core'
 import { Button, Empty, Tabs, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { REST, type CanvasSection, type CanvasTab, type FieldLike } from '../core/design/formModel'
+import { fieldsOf, REST, rowFieldName, type CanvasSection, type CanvasTab, type FieldLike } from '../core/design/formModel'
 import { pickLabel } from '../core/labels'
 import type { FieldKindEntry } from './designerApi'
 
@@ -20,6 +20,33 @@ interface Props {
   onAddSection: (tab: string) => void
 }
 
+// A sub-table's row fields on its card, and a drop zone for more (a palette kind dropped there becomes a row field).
+function RowFields({ parent, props }: { parent: FieldLike; props: Props }) {
+  const { t, i18n } = useTranslation()
+  const { setNodeRef, isOver } = useDroppable({ id: `rows:${parent.key}`, data: { rows: parent.key } })
+  const parentName = pickLabel(parent.label, i18n.language, parent.key)
+  return <div className="designer-rows" role="group" aria-label={t('designer.canvas.rows', { label: parentName })}
+    onPointerDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+    {fieldsOf(parent).map((row) => {
+      const name = rowFieldName(parent.key, row.key)
+      const label = pickLabel(row.label, i18n.language, row.key)
+      const kind = props.kinds.get(row.kind)
+      const selected = props.selectedField === name
+      return <div key={row.key} role="button" tabIndex={0} aria-pressed={selected}
+        className={['designer-row-field', selected && 'selected', props.flagged.has(name) && 'flagged'].filter(Boolean).join(' ')}
+        aria-label={t('designer.canvas.field', { label, kind: kind ? pickLabel(kind.label, i18n.language) : row.kind })}
+        onClick={(e) => { e.stopPropagation(); props.onSelectField(name) }}
+        onKeyDown={(e) => { if (e.key === 'Enter') { e.stopPropagation(); props.onSelectField(name) } }}>
+        <span className="designer-field-label">{row.required === true && <span className="designer-required">*</span>}{label}</span>
+        <span className="designer-field-kind">{kind ? pickLabel(kind.label, i18n.language) : row.kind}</span>
+        <button type="button" className="designer-field-delete" aria-label={t('designer.canvas.delete', { label })}
+          onClick={(e) => { e.stopPropagation(); props.onDelete(name) }}><DeleteOutlined /></button>
+      </div>
+    })}
+    <div ref={setNodeRef} className={`designer-rows-drop${isOver ? ' over' : ''}`}>{t('designer.canvas.dropRows')}</div>
+  </div>
+}
+
 // A card per field, of plain elements: a form of 150 fields draws 150 of them on opening.
 function FieldCard({ field, section, index, props }: { field: FieldLike; section: string; index: number; props: Props }) {
   const { t, i18n } = useTranslation()
@@ -30,7 +57,8 @@ function FieldCard({ field, section, index, props }: { field: FieldLike; section
   const kind = props.kinds.get(field.kind)
   const selected = props.selectedField === field.key
   const classes = ['designer-field', selected && 'selected', isDragging && 'dragging', isOver && 'over',
-    props.flagged.has(field.key) && 'flagged'].filter(Boolean).join(' ')
+    props.flagged.has(field.key) && 'flagged',
+    field.kind === 'subtable' && 'wide'].filter(Boolean).join(' ')
   return <div ref={(node) => { setDragRef(node); setDropRef(node) }} className={classes}
     {...attributes} {...listeners} aria-pressed={selected}
     aria-label={t('designer.canvas.field', { label: name, kind: kind ? pickLabel(kind.label, i18n.language) : field.kind })}
@@ -45,6 +73,7 @@ function FieldCard({ field, section, index, props }: { field: FieldLike; section
       <span className="designer-field-kind">{kind ? pickLabel(kind.label, i18n.language) : field.kind}</span>
       <span className="designer-field-key">{field.key}</span>
     </div>
+    {field.kind === 'subtable' && <RowFields parent={field} props={props} />}
   </div>
 }
 

@@ -130,8 +130,12 @@ export function DesignerPage() {
     const key = uniqueKey('flow', new Set(flows.map((f) => f.key)), { numbered: true })
     const label = { 'zh-CN': t('designer.flow.newFlow', { lng: 'zh-CN' }), en: t('designer.flow.newFlow', { lng: 'en' }) }
     const form = typeof formKey === 'string' ? formKey : String(forms[0]?.key ?? '')
-    const flow = { key, label, form, nodes: [{ id: 'start', kind: 'start' }, { id: 'end', kind: 'end' }],
-      edges: [{ source: 'start', target: 'end' }] }
+    // the two ends named as the palette names their kinds (开始 / 结束), not by their ids
+    const named = (kind: string) => {
+      const entry = catalog.data?.flows.node_kinds.find((k) => k.key === kind)
+      return entry ? { id: kind, kind, label: { 'zh-CN': entry.label['zh-CN'], en: entry.label.en } } : { id: kind, kind }
+    }
+    const flow = { key, label, form, nodes: [named('start'), named('end')], edges: [{ source: 'start', target: 'end' }] }
     store.edit(Array.isArray((doc as { flows?: unknown }).flows)
       ? [{ op: 'insert', path: ['flows', '-'], value: flow }] : [{ op: 'set', path: ['flows'], value: [flow] }])
     setFlowSelection({ node: null, edge: null })

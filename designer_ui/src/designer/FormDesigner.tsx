@@ -4,8 +4,8 @@ import { App as AntApp, Segmented, Spin, Tabs, Typography } from 'antd'
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { DraftStore } from '../core/design/draftStore'
-import { addFieldOps, addSectionOps, canvasOf, fieldsOf, formAt, moveFieldOps, newField, removeFieldOps,
-  type DropTarget, type FieldLike } from '../core/design/formModel'
+import { addFieldOps, addRowFieldOps, addSectionOps, canvasOf, fieldPlace, fieldsOf, formAt, moveFieldOps, newField,
+  removeFieldOps, removeRowFieldOps, rowFieldName, splitFieldName, type DropTarget, type FieldLike } from '../core/design/formModel'
 import { fieldPath } from '../core/design/selection'
 import type { ValueTypes } from '../core/form/logic'
 import type { FormDef } from '../core/form/types'
@@ -41,9 +41,12 @@ interface Props {
   flagged: ReadonlySet<string>
 }
 
-// A drop over a field means "before it"; only between fields does the section's end take the drop.
+// A drop on a sub-table's row zone adds a row field; over a field it means "before it"; only between fields does
+// the section's end take the drop.
 const collisions: CollisionDetection = (args) => {
   const hits = pointerWithin(args)
+  const onRows = hits.filter((h) => String(h.id).startsWith('rows:'))
+  if (onRows.length > 0) return onRows
   const onField = hits.filter((h) => String(h.id).startsWith('before:'))
   if (onField.length > 0) return onField
   return hits.length > 0 ? hits : rectIntersection(args)
@@ -66,7 +69,7 @@ export function FormDesigner({ appKey, store, doc, fi, catalog, publishedForm, s
   const kinds = useMemo(() => new Map(catalog.field_kinds.map((k) => [k.key, k])), [catalog])
   const published = useMemo(() => new Map(fieldsOf(publishedForm).map((f) => [f.key, f])), [publishedForm])
   const valueTypes: ValueTypes = useMemo(() => Object.fromEntries(catalog.field_kinds.map((k) => [k.key, k.value_type])), [catalog])
-  const selected = selection.field ? byKey.get(selection.field) ?? null : null
+  const selected = selection.field ? fieldPlace(doc, fi, selection.field)?.field ?? null : null
 
   const add = (kind: FieldKindEntry, target: DropTarget) => {
     const field = newField(kind.key, { 'zh-CN': kind.label['zh-CN'], en: kind.label.en }, form)
@@ -80,8 +83,25 @@ export function FormDesigner({ appKey, store, doc, fi, catalog, publishedForm, s
   }
 
   const onDragStart = (e: DragStartEvent) => setDragging(String(e.active.id))
+  const addRow = (kind: FieldKindEntry, parent: string) => {
+    const field = newField(kind.key, { 'zh-CN': kind.label['zh-CN'], en: kind.label.en }, byKey.get(parent))
+    const ops = addRowFieldOps(doc, fi, parent, field)
+    if (ops.length === 0) {
+      void message.warning(t('designer.canvas.notInRows', { kind: pickLabel(kind.label, i18n.language) }))
+      return
+    }
+    store.edit(ops)
+    onSelect({ field: rowFieldName(parent, field.key), section: null })
+  }
+
   const onDragEnd = (e: DragEndEvent) => {
     setDragging(null)
+    const rows = (e.over?.data.current as { rows?: string } | undefined)?.rows
+    const dropped = (e.active.data.current as { kind?: FieldKindEntry } | undefined)?.kind
+    if (rows !== undefined) {
+      if (dropped) addRow(dropped, rows)
+      return
+    }
     const target = (e.over?.data.current as { target?: DropTarget } | undefined)?.target
     if (!target) return
     const data = e.active.data.current as { kind?: FieldKindEntry; field?: string } | undefined
@@ -92,7 +112,21 @@ export function FormDesigner({ appKey, store, doc, fi, catalog, publishedForm, s
     }
   }
 
+  const removeRow = (name: string) => {
+    const place = fieldPlace(doc, fi, name)
+    const parent = byKey.get(splitFieldName(name).parent ?? '')
+    if (!place || !parent) return
+    const { ops, restore } = removeRowFieldOps(doc, fi, name)
+    store.remove(ops, { kind: 'field', restore, label: [form as { label?: Record<string, string> }, parent, place.field]
+      .map((x) => pickLabel(x.label, i18n.language, (x as { key?: string }).key ?? formKey)).join(' · ') })
+    if (selection.field === name) onSelect({ field: null, section: null })
+  }
+
   const remove = async (key: string) => {
+    if (splitFieldName(key).parent !== null) {
+      removeRow(key)
+      return
+    }
     const field = byKey.get(key)
     if (!field) return
     const name = pickLabel(field.label, i18n.language, key)
@@ -122,6 +156,12 @@ export function FormDesigner({ appKey, store, doc, fi, catalog, publishedForm, s
     })
   }
 
+  function publishedField(name: string): FieldLike | null {
+    const { parent, key } = splitFieldName(name)
+    if (parent === null) return published.get(key) ?? null
+    return fieldsOf(published.get(parent)).find((f) => f.key === key) ?? null
+  }
+
   const draggedLabel = (() => {
     if (!dragging) return null
     if (dragging.startsWith('kind:')) {
@@ -132,11 +172,11 @@ export function FormDesigner({ appKey, store, doc, fi, catalog, publishedForm, s
     return field ? pickLabel(field.label, i18n.language, field.key) : null
   })()
 
-  const selectedPath = selected ? fieldPath(doc, fi, selected.key)
+  const selectedPath = selected && selection.field ? fieldPath(doc, fi, selection.field)
     : selection.section !== null ? `/forms/${String(fi)}/layout/${String(selection.section)}` : `/forms/${String(fi)}`
   const properties = selected
-    ? <FieldProperties key={fieldPath(doc, fi, selected.key)} store={store} doc={doc} fi={fi} field={selected}
-        kinds={catalog.field_kinds} published={published.get(selected.key) ?? null}
+    ? <FieldProperties key={selectedPath} store={store} doc={doc} fi={fi} name={selection.field ?? selected.key} field={selected}
+        kinds={catalog.field_kinds} published={publishedField(selection.field ?? selected.key)}
         onKeyChange={(key) => onSelect({ field: key, section: null })} />
     : selection.section !== null
       ? <SectionProperties store={store} doc={doc} fi={fi} index={selection.section} onDeleted={() => onSelect({ field: null, section: null })} />

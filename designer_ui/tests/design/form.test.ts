@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DraftStore } from '../../src/core/design/draftStore'
-import { addFieldOps, addSectionOps, addTabOps, canvasOf, moveFieldOps, newField, removeFieldOps, renameFieldOps,
-  REST } from '../../src/core/design/formModel'
+import { addFieldOps, addRowFieldOps, addSectionOps, addTabOps, canvasOf, fieldPlace, moveFieldOps, newField, removeFieldOps,
+  removeRowFieldOps, renameFieldOps, REST, splitFieldName } from '../../src/core/design/formModel'
 import { keyFromLabel } from '../../src/core/design/keys'
 import { applyOps } from '../../src/core/design/ops'
 import { fieldPath, selectionOf } from '../../src/core/design/selection'
@@ -82,6 +82,49 @@ describe('the form canvas', () => {
     expect(keyFromLabel({ en: 'Repair cost' }, 'currency', new Set(['repair_cost']))).toBe('repair_cost_1')
     expect(keyFromLabel({ en: '2nd phone' }, 'phone', new Set())).toBe('f_2nd_phone')
     expect(keyFromLabel({ 'zh-CN': '维修费' }, 'currency', new Set(['currency_1']))).toBe('currency_2')
+  })
+})
+
+describe('sub-tables designed inline', () => {
+  const doc = app({ key: 'f', fields: [f('a'), { key: 'parts', kind: 'subtable', fields: [f('name')] }],
+    layout: [{ key: 's', fields: ['a', 'parts'] }] })
+  const rows = (d: unknown) => ((d as { forms: { fields: { fields?: { key: string }[] }[] }[] }).forms[0]?.fields[1]?.fields ?? [])
+    .map((x) => x.key)
+
+  it('adds a row field at the end of the rows, keyed apart from its siblings only', () => {
+    const parent = fieldPlace(doc, 0, 'parts')?.field
+    const added = newField('integer', { 'zh-CN': '整数', en: 'Integer' }, parent)
+    expect(added.key).toBe('integer_1')
+    const next = applyOps(doc, addRowFieldOps(doc, 0, 'parts', added))
+    expect(rows(next)).toEqual(['name', 'integer_1'])
+    expect(keys(next)).toEqual([{ tab: '', sections: ['s:a,parts'] }])  // the canvas keeps one card for the sub-table
+  })
+
+  it('refuses kinds a row cannot hold, and fields that are not sub-tables', () => {
+    expect(addRowFieldOps(doc, 0, 'parts', { key: 'n', kind: 'serial' })).toEqual([])
+    expect(addRowFieldOps(doc, 0, 'parts', { key: 'n', kind: 'subtable' })).toEqual([])
+    expect(addRowFieldOps(doc, 0, 'a', f('n'))).toEqual([])
+    const empty = app({ key: 'f', fields: [f('a'), { key: 'parts', kind: 'subtable' }] })
+    expect(rows(applyOps(empty, addRowFieldOps(empty, 0, 'parts', f('n'))))).toEqual(['n'])
+  })
+
+  it('names a row field parent.child: its place, its rename, its removal and restore, its problem path', () => {
+    expect(splitFieldName('parts.name')).toEqual({ parent: 'parts', key: 'name' })
+    expect(splitFieldName('a')).toEqual({ parent: null, key: 'a' })
+    expect(fieldPlace(doc, 0, 'parts.name')?.path).toEqual(['forms', '0', 'fields', '1', 'fields', '0'])
+    expect(fieldPlace(doc, 0, 'parts.nope')).toBeNull()
+    const renamed = applyOps(doc, renameFieldOps(doc, 0, 'parts.name', 'part_name'))
+    expect(rows(renamed)).toEqual(['part_name'])
+    expect((renamed as { forms: { layout: unknown }[] }).forms[0]?.layout).toEqual([{ key: 's', fields: ['a', 'parts'] }])
+    const { ops, restore } = removeRowFieldOps(doc, 0, 'parts.name')
+    const removed = applyOps(doc, ops)
+    expect(rows(removed)).toEqual([])
+    expect(applyOps(removed, restore)).toEqual(doc)
+    expect(removeRowFieldOps(doc, 0, 'parts')).toEqual({ ops: [], restore: [] })  // a top-level field is not a row field
+    expect(selectionOf(doc, '/forms/0/fields/1/fields/0/formula')).toEqual({
+      path: '/forms/0/fields/1/fields/0', form: 0, field: 'parts.name', section: null })
+    expect(fieldPath(doc, 0, 'parts.name')).toBe('/forms/0/fields/1/fields/0')
+    expect(fieldPath(doc, 0, 'parts.nope')).toBeNull()
   })
 })
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { boxesOf, cellsOf, dashboardsOf, layoutOps, placeWidget, removeWidgetOps, wireFilterOps } from '../../src/core/design/dashboardModel'
 import { DraftStore } from '../../src/core/design/draftStore'
 import { applyOps } from '../../src/core/design/ops'
-import { addDimensionOps, addMeasureOps, dimensionName, moveItemOps, newMeasure, previewKey, removeItemOps, reportSelection,
+import { addDimensionOps, addMeasureOps, dimensionName, valueTypeOf, moveItemOps, newMeasure, previewKey, removeItemOps, reportSelection,
   reportsOf, setReportOps, sourceFields, type SourceField } from '../../src/core/design/reportModel'
 import { analyticsLink, analyticsRouteOf } from '../../src/designer/reports/route'
 import { assembleTemplate } from './template'
@@ -162,5 +162,13 @@ describe('the complaint template in the report and dashboard designers', () => {
     expect(JSON.stringify(store.doc)).not.toBe(JSON.stringify(original))
     store.undo()
     expect(JSON.stringify(store.doc)).toBe(JSON.stringify(original))
+  })
+})
+
+describe('a formula field in a report', () => {
+  it('is of its result type (decimal when unset), so it can be summed; other kinds keep their own type', () => {
+    expect(valueTypeOf({ kind: 'formula' }, { value_type: 'any' })).toBe('decimal')
+    expect(valueTypeOf({ kind: 'formula', config: { result: 'date' } }, { value_type: 'any' })).toBe('date')
+    expect(valueTypeOf({ kind: 'integer' }, { value_type: 'integer' })).toBe('integer')
   })
 })

@@ -5,7 +5,7 @@ import { asTable, cellText, insertRowOps, parseCell, parseOutput, removeRowOps, 
   tableMarks } from '../../src/core/design/decisionTable'
 import { DraftStore } from '../../src/core/design/draftStore'
 import { applyOps } from '../../src/core/design/ops'
-import { dropPosition, moveActionOps, removeActionOps, ruleElements, ruleProblemTarget, setKeyOps,
+import { dropPosition, flowNodeChoices, moveActionOps, removeActionOps, ruleElements, ruleProblemTarget, setKeyOps,
   triggerSummary } from '../../src/core/design/rules'
 import { assembleTemplate } from './template'
 
@@ -130,5 +130,21 @@ describe('the engine reasons in words', () => {
     expect(reasonOf('none of the watched fields changed').key).toBe('notWatched')
     expect(reasonOf('condition failed: ExprError: x').params).toEqual({ error: 'ExprError: x' })
     expect(reasonOf('something new')).toEqual({ key: null, params: {}, text: 'something new' })
+  })
+})
+
+describe('the nodes a flow-event trigger may name', () => {
+  const doc = { flows: [
+    { key: 'repair', nodes: [{ id: 'start', kind: 'start' }, { id: 'approve', kind: 'approval', label: { 'zh-CN': '经理审批', en: 'Manager' } }] },
+    { key: 'other', nodes: [{ id: 'approve', label: { 'zh-CN': '另一个' } }, { id: 'close', label: { en: 'Close' } }] },
+  ] }
+  it('lists the chosen flow\'s nodes by label, a node without one by its id', () => {
+    expect(flowNodeChoices(doc, 'repair', 'zh-CN')).toEqual([{ value: 'start', label: 'start' }, { value: 'approve', label: '经理审批' }])
+    expect(flowNodeChoices(doc, 'repair', 'en')[1]).toEqual({ value: 'approve', label: 'Manager' })
+  })
+  it('lists every flow\'s nodes once for a trigger on any flow, and none for a flow not in the draft', () => {
+    expect(flowNodeChoices(doc, null, 'zh-CN').map((c) => c.value)).toEqual(['start', 'approve', 'close'])
+    expect(flowNodeChoices(doc, 'nope', 'zh-CN')).toEqual([])
+    expect(flowNodeChoices({}, null, 'zh-CN')).toEqual([])
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sameValue, shapeOf, toApi, toWidget } from '../../src/core/form/values'
+import { sameValue, shapeOf, toApi, toWidget, writableValue } from '../../src/core/form/values'
 import { registeredKinds } from '../../src/fields/registry'
 
 // Every kind of GET /api/v1/catalog (dajian/engines/form: 41 kinds) with a value the record API
@@ -56,5 +56,20 @@ describe('value ⇄ widget ⇄ API value', () => {
     expect(kinds).toHaveLength(41)
     expect(kinds.filter((k) => !registeredKinds().includes(k))).toEqual([])
     expect(kinds.filter((k) => shapeOf(k) === undefined)).toEqual(['formula', 'lookup'])
+  })
+})
+
+describe('what a save sends of a sub-table', () => {
+  const parts = { kind: 'subtable', fields: [{ key: 'name', kind: 'text' }, { key: 'qty', kind: 'integer' },
+    { key: 'amount', kind: 'formula' }, { key: 'no', kind: 'serial' }] }
+  it('drops the computed columns of each row and keeps the rest', () => {
+    expect(writableValue(parts, [{ id: 7, name: '电机', qty: 2, amount: '900.00', no: 'P-1' }, { name: '皮带' }]))
+      .toEqual([{ id: 7, name: '电机', qty: 2 }, { name: '皮带' }])
+  })
+  it('leaves other fields and blank rows alone', () => {
+    expect(writableValue({ kind: 'formula' }, '12.00')).toBe('12.00')
+    expect(writableValue(parts, null)).toBeNull()
+    const plain = [{ name: 'x' }]
+    expect(writableValue({ kind: 'subtable', fields: [{ key: 'name', kind: 'text' }] }, plain)).toBe(plain)
   })
 })

@@ -84,6 +84,22 @@ def test_unknown_fields_and_wrong_types_are_reported_with_paths() -> None:
                for i in issues)
 
 
+def test_a_formula_field_has_its_result_type() -> None:
+    """A formula total is stored as its result (decimal unless its config says otherwise): it can be summed."""
+    repair = FormDef.model_validate({"key": "repair", "label": {"en": "Repair"}, "fields": [
+        {"key": "parts", "kind": "subtable", "label": {"en": "Parts"}, "fields": [
+            {"key": "price", "kind": "decimal", "label": {"en": "Price"}, "scale": 2}]},
+        {"key": "amount", "kind": "formula", "label": {"en": "Amount"}, "formula": "SUM(parts.price)"},
+        {"key": "label", "kind": "formula", "label": {"en": "Label"}, "formula": '"x"', "config": {"result": "text"}},
+    ]})
+    forms = {"repair": compile_form(repair, table_name="f1_repair")}
+    body = {"key": "r", "dataset": {"form": "repair"}, "measures": [{"key": "total", "agg": "sum", "field": "amount"},
+                                                                     {"key": "bad", "agg": "sum", "field": "label"}]}
+    issues = report_issues(body, ReportSource(forms, timezone="UTC", dialect="sqlite"), path="/reports/0")
+    assert [(i["path"], i["message"]) for i in issues] == [
+        ("/reports/0/measures/1/field", "cannot sum a text field (takes boolean, decimal, integer)")]
+
+
 def test_top_n_needs_a_category_dimension() -> None:
     issues = report_issues(report(dimensions=[{"field": "amount"}], top={"dimension": "amount", "n": 3, "by": "n"}),
                            source())

@@ -167,8 +167,12 @@ export function removeFieldOps(doc: unknown, fi: number, key: string): { ops: Op
   }
 }
 
-/** Ops giving a field a new key, with the layout and title_field following it. */
+/** Ops giving a field (or a row field, `parent.child`) a new key, with the layout and title_field following it. */
 export function renameFieldOps(doc: unknown, fi: number, from: string, to: string): Op[] {
+  if (splitFieldName(from).parent !== null) {  // a row field: only its key (no layout names it)
+    const place = fieldPlace(doc, fi, from)
+    return place && place.field.key !== to ? [{ op: 'set', path: [...place.path, 'key'], value: to }] : []
+  }
   const form = formAt(doc, fi)
   const base: Path = ['forms', String(fi)]
   const fieldIndex = fieldsOf(form).findIndex((f) => f.key === from)
@@ -232,4 +236,56 @@ export function addTabOps(doc: unknown, fi: number, label: Record<string, string
 /** Every key used by the forms' fields of a definition: form → field keys (for frozen keys). */
 export function fieldKeysByForm(doc: unknown): Map<string, Set<string>> {
   return new Map(asArray(asObj(doc).forms).map((f) => [str(asObj(f).key), new Set(fieldsOf(f).map((x) => x.key))]))
+}
+
+/*
+ * Sub-tables are designed inline: a sub-table field's row fields sit on its card. The designer names a row
+ * field `parent.child` (keys have no dots), so one selection string names either kind of field.
+ *
+ *   rowFieldName('parts', 'qty') → 'parts.qty'      splitFieldName('parts.qty') → {parent: 'parts', key: 'qty'}
+ */
+export const rowFieldName = (parent: string, key: string): string => `${parent}.${key}`
+
+export function splitFieldName(name: string): { parent: string | null; key: string } {
+  const dot = name.indexOf('.')
+  return dot < 0 ? { parent: null, key: name } : { parent: name.slice(0, dot), key: name.slice(dot + 1) }
+}
+
+/** Kinds a sub-table row cannot hold (the server refuses them too). */
+export const NOT_IN_ROWS: ReadonlySet<string> = new Set(['subtable', 'serial'])
+
+/**
+ * Where a field named `name` (`key` or `parent.child`) lives in form `fi`: its JSON path and its siblings
+ * (the fields its key must differ from); null when there is no such field.
+ */
+export function fieldPlace(doc: unknown, fi: number, name: string): { path: Path; field: FieldLike; siblings: FieldLike[] } | null {
+  const { parent, key } = splitFieldName(name)
+  const fields = fieldsOf(formAt(doc, fi))
+  if (parent === null) {
+    const index = fields.findIndex((f) => f.key === key)
+    const field = fields[index]
+    return field ? { path: ['forms', String(fi), 'fields', String(index)], field, siblings: fields } : null
+  }
+  const pi = fields.findIndex((f) => f.key === parent && f.kind === 'subtable')
+  const rows = fieldsOf(fields[pi])
+  const index = rows.findIndex((f) => f.key === key)
+  const field = rows[index]
+  return field ? { path: ['forms', String(fi), 'fields', String(pi), 'fields', String(index)], field, siblings: rows } : null
+}
+
+/** Ops adding `field` as the last row field of sub-table `parent` of form `fi` (none for a kind rows cannot hold). */
+export function addRowFieldOps(doc: unknown, fi: number, parent: string, field: FieldLike): Op[] {
+  const place = fieldPlace(doc, fi, parent)
+  if (!place || place.field.kind !== 'subtable' || NOT_IN_ROWS.has(field.kind)) return []
+  return Array.isArray(place.field.fields)
+    ? [{ op: 'insert', path: [...place.path, 'fields', '-'], value: field }]
+    : [{ op: 'set', path: [...place.path, 'fields'], value: [field] }]
+}
+
+/** Ops deleting row field `parent.child` and the ops that would restore it where it was. */
+export function removeRowFieldOps(doc: unknown, fi: number, name: string): { ops: Op[]; restore: Op[] } {
+  const place = fieldPlace(doc, fi, name)
+  if (!place || splitFieldName(name).parent === null) return { ops: [], restore: [] }
+  return { ops: [{ op: 'remove', path: place.path }],
+    restore: [{ op: 'insert', path: place.path, value: place.field, clamp: true }] }
 }

@@ -72,7 +72,7 @@ export interface KindInfo {
   groupable: boolean
 }
 
-type FieldObj = { key?: unknown; kind?: unknown; label?: Label; config?: { form?: unknown } }
+type FieldObj = { key?: unknown; kind?: unknown; label?: Label; config?: { form?: unknown; result?: unknown } }
 type FormObj = { key?: unknown; label?: Label; fields?: FieldObj[] }
 
 /** Columns every form has (`dajian/engines/report/source.py::STANDARD_TYPES`, the ones a report shows). */
@@ -112,6 +112,18 @@ export function isTime(field: SourceField): boolean {
   return TIME_TYPES.has(field.valueType)
 }
 
+/**
+ * A field's value type for the report: its kind's, except a formula, whose values are of its result type
+ * (`config.result`, decimal when unset, as the server's FormulaConfig) rather than "any".
+ *
+ *   valueTypeOf({kind: 'formula', formula: 'SUM(parts.amount)'}, {value_type: 'any'}) → 'decimal'
+ */
+export function valueTypeOf(field: { kind?: unknown; config?: { result?: unknown } | null }, info: { value_type: string }): string {
+  if (field.kind !== 'formula') return info.value_type
+  const result = field.config?.result
+  return typeof result === 'string' ? result : 'decimal'
+}
+
 function fieldsOfForm(form: FormObj | undefined, kinds: ReadonlyMap<string, KindInfo>, prefix: string,
   standardLabels: Record<string, Label>): SourceField[] {
   if (!form) return []
@@ -120,7 +132,7 @@ function fieldsOfForm(form: FormObj | undefined, kinds: ReadonlyMap<string, Kind
     if (typeof f.key !== 'string' || typeof f.kind !== 'string') return []
     const info = kinds.get(f.kind)
     if (!info) return []
-    return [{ path: prefix + f.key, label: f.label ?? {}, kind: f.kind, valueType: info.value_type, groupable: info.groupable, via }]
+    return [{ path: prefix + f.key, label: f.label ?? {}, kind: f.kind, valueType: valueTypeOf(f, info), groupable: info.groupable, via }]
   })
   const standard = STANDARD_FIELDS.map((s) => ({ path: prefix + s.key, label: standardLabels[s.key] ?? {}, kind: s.kind,
     valueType: s.valueType, groupable: true, via }))

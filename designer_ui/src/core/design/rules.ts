@@ -7,6 +7,7 @@
  *   triggerSummary({event: 'field_changed', field: 'status', to: 'closed'})
  *   → {event: 'field_changed', params: {field: 'status', from: '', to: 'closed'}}
  */
+import { pickLabel } from '../labels'
 import type { Op } from './ops'
 import { getAt } from './pointer'
 
@@ -115,6 +116,24 @@ export function removeActionOps(ruleIndex: number, action: number, value: unknow
 /** A new rule on `form`: created records, no condition, one action of `action` kind. */
 export function newRule(key: string, label: Label, form: string, action: Obj): Obj {
   return { key, label, form, on: [{ event: 'created' }], actions: [action] }
+}
+
+/**
+ * The nodes a flow-event trigger may name, as choices: those of flow `flow`, or of every flow when it is
+ * null (a trigger on any flow), each once by id, labelled in `locale` (a node without a label: its id).
+ *
+ *   flowNodeChoices({flows: [{key: 'f', nodes: [{id: 'ok', label: {en: 'Approve'}}]}]}, 'f', 'en')
+ *   → [{value: 'ok', label: 'Approve'}]
+ */
+export function flowNodeChoices(doc: unknown, flow: string | null, locale: string): { value: string; label: string }[] {
+  const flows = objects(getAt(doc, ['flows'])).filter((f) => flow === null || f.key === flow)
+  const seen = new Set<string>()
+  return flows.flatMap((f) => objects(f.nodes)).flatMap((n) => {
+    const id = typeof n.id === 'string' ? n.id : ''
+    if (!id || seen.has(id)) return []
+    seen.add(id)
+    return [{ value: id, label: pickLabel(n.label as Label, locale, id) }]
+  })
 }
 
 /** A new decision table: one input, one output and a catch-all row. */

@@ -26,6 +26,13 @@ export function selectionOf(doc: unknown, pointer: string): Selection {
     const form = Number(parts[1])
     const index = parts[3]
     if (parts[2] === 'fields' && index !== undefined && /^\d+$/.test(index)) {
+      const row = parts[5]
+      const parent = keyAt(doc, parts.slice(0, 4))
+      if (parts[4] === 'fields' && row !== undefined && /^\d+$/.test(row) && parent !== null) {  // a sub-table's row field
+        const path = parts.slice(0, 6)
+        const key = keyAt(doc, path)
+        return { path: formatPointer(path), form, field: key === null ? parent : `${parent}.${key}`, section: null }
+      }
       const path = parts.slice(0, 4)
       return { path: formatPointer(path), form, field: keyAt(doc, path), section: null }
     }
@@ -39,12 +46,17 @@ export function selectionOf(doc: unknown, pointer: string): Selection {
   return { path: formatPointer(parts.slice(0, elementDepth)), form: null, field: null, section: null }
 }
 
-/** The JSON path of field `key` of form `fi`, if it exists. */
+/** The JSON path of field `key` of form `fi` (a sub-table's row field: `parent.child`), if it exists. */
 export function fieldPath(doc: unknown, fi: number, key: string): string | null {
-  const fields = getAt(doc, ['forms', String(fi), 'fields'])
-  if (!Array.isArray(fields)) return null
-  const index = fields.findIndex((f) => (f as { key?: unknown } | null)?.key === key)
-  return index < 0 ? null : formatPointer(['forms', fi, 'fields', index])
+  let path: (string | number)[] = ['forms', fi]
+  for (const part of key.split('.')) {
+    const fields = getAt(doc, [...path, 'fields'].map(String))
+    if (!Array.isArray(fields)) return null
+    const index = fields.findIndex((f) => (f as { key?: unknown } | null)?.key === part)
+    if (index < 0) return null
+    path = [...path, 'fields', index]
+  }
+  return formatPointer(path)
 }
 
 /**

@@ -73,3 +73,25 @@ export function sameValue(a: unknown, b: unknown): boolean {
   const norm = (v: unknown) => (v === undefined || v === '' || (Array.isArray(v) && v.length === 0) ? null : v)
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b))
 }
+
+/** Kinds the server computes and refuses from a client (formula, serial, lookup). */
+export const COMPUTED_KINDS: ReadonlySet<string> = new Set(['formula', 'serial', 'lookup'])
+
+/**
+ * A field's value as a save sends it: a sub-table's rows lose their computed columns (the server
+ * refuses them; the form shows them computed as the row is typed, and a saved record holds them).
+ *
+ *   writableValue({kind: 'subtable', fields: [{key: 'qty', kind: 'integer'}, {key: 'amount', kind: 'formula'}]},
+ *                 [{qty: 2, amount: '9.00'}]) → [{qty: 2}]
+ */
+export function writableValue(field: { kind: string; fields?: readonly { key: string; kind: string }[] | null }, value: unknown): unknown {
+  if (field.kind !== 'subtable' || !Array.isArray(value)) return value
+  const computed = (field.fields ?? []).filter((c) => COMPUTED_KINDS.has(c.kind)).map((c) => c.key)
+  if (computed.length === 0) return value
+  return value.map((row: unknown) => {
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) return row
+    const next = { ...(row as Record<string, unknown>) }
+    for (const key of computed) delete next[key]
+    return next
+  })
+}

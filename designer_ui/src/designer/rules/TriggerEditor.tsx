@@ -2,7 +2,7 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons'
 import { Button, Checkbox, Input, InputNumber, Select, Space, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { DraftStore } from '../../core/design/draftStore'
-import { setKeyOps, type Obj } from '../../core/design/rules'
+import { flowNodeChoices, setKeyOps, type Obj } from '../../core/design/rules'
 import { pickLabel } from '../../core/labels'
 import type { Catalog } from '../designerApi'
 import type { RuleScope } from './useRuleScope'
@@ -67,8 +67,10 @@ export function TriggerEditor({ store, doc, index, form, triggers, catalog, scop
           <Select aria-label={name(n, 'flow_on')} style={{ minWidth: 140 }} value={typeof trigger.on === 'string' ? trigger.on : undefined}
             options={FLOW_EVENTS.map((e) => ({ value: e, label: t(`designer.rules.flowOn.${e}`) }))}
             onChange={(v: string) => set(n, 'on', v)} />
-          <Input aria-label={name(n, 'node')} placeholder={t('designer.rules.trigger.anyNode')} style={{ width: 130 }}
-            value={typeof trigger.node === 'string' ? trigger.node : ''} onChange={(e) => set(n, 'node', e.target.value || undefined)} />
+          <Select aria-label={name(n, 'node')} allowClear showSearch={{ optionFilterProp: 'label' }} style={{ minWidth: 140 }}
+            placeholder={t('designer.rules.trigger.anyNode')} value={typeof trigger.node === 'string' ? trigger.node : undefined}
+            options={flowNodeChoices(doc, typeof trigger.flow === 'string' ? trigger.flow : null, i18n.language)}
+            onChange={(v: string | undefined) => set(n, 'node', v)} />
         </>
       case 'time':
         return <>

@@ -13,6 +13,7 @@ import { layoutOf } from '../../core/form/layout'
 import { compileFormLogic, type ValueTypes } from '../../core/form/logic'
 import { RecordStore } from '../../core/form/store'
 import type { RuntimeForm, Values } from '../../core/form/types'
+import { writableValue } from '../../core/form/values'
 import { pickLabel } from '../../core/labels'
 import { widgetFor } from '../../fields/registry'
 import type { FieldContext } from '../../fields/types'
@@ -153,10 +154,13 @@ export function RecordEditor({ appKey, formKey, recordId, definition, valueTypes
       if (isNew) {
         const computed = store.computed
         const body = Object.fromEntries(fields.filter((f) => editable(f.key) && !blank(computed[f.key]))
-          .map((f) => [f.key, computed[f.key]]))
+          .map((f) => [f.key, writableValue(f, computed[f.key])]))
         saved = await createRecord(appKey, formKey, body)
       } else {
-        const body = Object.fromEntries(mineOf(store.values).map((c) => [c.key, c.after]))
+        const body = Object.fromEntries(mineOf(store.values).map((c) => {
+          const field = fields.find((f) => f.key === c.key)
+          return [c.key, field ? writableValue(field, c.after) : c.after]
+        }))
         saved = await updateRecord(appKey, formKey, recordId ?? 0, body, Number(base.row_version))
       }
       setErrors(NO_ERRORS)
