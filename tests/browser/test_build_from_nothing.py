@@ -254,6 +254,7 @@ def add_rules(page: Any, tmp_path: Path) -> None:
     """In the rules designer: a new repair request starts the approval flow."""
     page.get_by_role("menuitem", name=re.compile("规则与决策表")).click()
     page.get_by_role("button", name=re.compile("新建规则")).click()
+    expect(page.get_by_role("main", name="新规则")).to_be_visible()
     page.get_by_label("名称（中文）").fill("新报修发起审批")
     page.get_by_label("名称（English）").fill("Start the approval")
     rule = page.get_by_role("main", name="新报修发起审批")
@@ -266,6 +267,8 @@ def add_rules(page: Any, tmp_path: Path) -> None:
 
     # a notification: when the manager's approval is done, the reporter hears of it in the app
     page.get_by_role("button", name=re.compile("新建规则")).click()
+    # the new rule's panel replaces the first one's: name it once it is there (not the first rule, under load)
+    expect(page.get_by_role("main", name="新规则")).to_be_visible()
     page.get_by_label("名称（中文）").fill("审批后通知报修人")
     page.get_by_label("名称（English）").fill("Tell the reporter")
     rule = page.get_by_role("main", name="审批后通知报修人")

@@ -24,7 +24,7 @@ from dajian.platform.market.center import add_reviewer
 from dajian.platform.market.package import new_key, pack_folder, sign_package
 from tests.browser.conftest import DESKTOP, PASSWORD, ROOT, TEMPLATE, Site, keep_screenshot, shoot
 from tests.browser.test_foundation import sign_out
-from tests.platform.market_listing_data import publish_many, publisher, remove_from_center
+from tests.platform.market_listing_data import publish_many, publisher, remove_from_center, writing
 
 
 def sign_in(page: Any, org: str, username: str) -> None:
@@ -60,7 +60,7 @@ def upload(page: Any, path: Path) -> None:
 def test_publish_review_and_install_from_the_center(page: Any, site: Site, engine: Engine, tmp_path: Path) -> None:
     pem, public = new_key()
     partners, buyers = f"acme_{secrets.token_hex(3)}", f"buyer_{secrets.token_hex(3)}"
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         acme = create_organisation(conn, key=partners, name="Acme 伙伴")
         partner_id = create_user(conn, org_id=acme, username="partner", password=PASSWORD)
         reviewer_id = create_user(conn, org_id=acme, username="reviewer", password=PASSWORD)
@@ -175,7 +175,7 @@ def test_browse_a_page_at_a_time_with_search_and_filters_in_the_address(page: An
                                                                         tmp_path: Path) -> None:
     category, tag = f"浏览{secrets.token_hex(2)}", f"示例{secrets.token_hex(2)}"
     org_key = f"shop_{secrets.token_hex(3)}"
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         org_id = create_organisation(conn, key=org_key, name="Shop 伙伴")
         partner_id = create_user(conn, org_id=org_id, username="partner", password=PASSWORD)
         reviewer_id = create_user(conn, org_id=org_id, username="reviewer", password=PASSWORD)

@@ -5,12 +5,13 @@ every organisation and every test, so a test removes what it put in."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, select
 
 from dajian.platform.market import center, listing
 from dajian.platform.market.center_tables import market_publishers, market_reviewers, market_templates
@@ -21,6 +22,15 @@ from tests.platform.test_market_install import template
 
 NAMES = ["访客登记", "设备巡检", "采购申请", "合同审批", "请假出差", "报修工单", "质量改进", "客户回访", "库存盘点",
          "招聘面试", "费用报销", "会议室预订", "资产台账", "供应商评估", "项目周报", "培训签到"]
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction that takes SQLite's write lock at BEGIN. Beside a running server (its workers
+    write too), a deferred one that reads first fails at its first write ("database is locked", at once,
+    not after the busy timeout) when another write committed in between; this one waits its turn."""
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+        yield conn
 
 
 @dataclass
@@ -48,19 +58,19 @@ class Publisher:
         return sign_package(pack_folder(folder), self.key_pem)
 
     def upload(self, data: bytes) -> int:
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             return int(center.upload_version(conn, self.partner, data)["id"])
 
     def move(self, version_id: int, *actions: str) -> None:
         for action in actions:
             who = self.partner if center.MOVES[action].who == "publisher" else self.reviewer
-            with self.engine.begin() as conn:
+            with writing(self.engine) as conn:
                 center.act(conn, who, version_id, action, "测试" if action == "request_changes" else None)
 
     def publish(self, data: bytes, *, installs: int = 0) -> int:
         version_id = self.upload(data)
         self.move(version_id, "submit", "approve", "publish")
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             key = center.version_detail(conn, self.reviewer, version_id)
             for _ in range(installs):
                 listing.package_data(conn, key["template"], key["version"])
@@ -74,7 +84,7 @@ class Publisher:
 def remove_from_center(engine: Engine, *, partners: Sequence[int], reviewers: Sequence[int]) -> None:
     """The publishers of ``partners`` with their templates (versions, review events and ratings go with them) and
     the reviewers ``reviewers``: what a test added to the center, taken out again."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         theirs = select(market_publishers.c.id).where(market_publishers.c.user_id.in_(partners))
         conn.execute(delete(market_templates).where(market_templates.c.publisher_id.in_(theirs)))
         conn.execute(delete(market_publishers).where(market_publishers.c.user_id.in_(partners)))
@@ -90,7 +100,7 @@ def publisher(engine: Engine, *, org_id: int, partner_id: int, reviewer_id: int,
 
     found = Publisher(engine=engine, partner=as_user(partner_id), reviewer=as_user(reviewer_id), name=name,
                       key_pem=key_pem)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         center.save_profile(conn, found.partner, name=name, site=None, description=None)
         center.add_key(conn, found.partner, public)
         center.add_reviewer(conn, reviewer_id)
