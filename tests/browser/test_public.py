@@ -38,12 +38,7 @@ def test_a_customer_files_on_a_phone_and_follows_the_ticket(phone: Any, site: Si
     phone.get_by_label("联系电话").fill(CUSTOMER_PHONE)
     phone.get_by_label("问题描述").fill("买了两周，底座指示灯亮但机器不充电。")
     phone.get_by_label("问题分类").click()  # required on the web channel: linkage over the channel
-    levels = ("产品质量", "功能失效", "无法开机")
-    for i, level in enumerate(levels):
-        item = phone.get_by_role("menuitemcheckbox", name=level)
-        if i > 0 and not _shows(item):  # a click that landed while the column redrew opened nothing: again
-            phone.get_by_role("menuitemcheckbox", name=levels[i - 1]).click()
-        item.click()
+    choose_category(phone, ("产品质量", "功能失效", "无法开机"))
     shoot(phone, "public-intake", site)
     phone.get_by_role("button", name="提交").click()
     phone.get_by_text("提交成功").wait_for()
@@ -84,12 +79,7 @@ def test_a_customer_attaches_files_on_a_phone(phone: Any, site: Site, tmp_path: 
     phone.get_by_label("联系电话").fill("13600136000")
     phone.get_by_label("问题描述").fill("开机后屏幕中间有一个亮点。")
     phone.get_by_label("问题分类").click()
-    levels = ("产品质量", "功能失效", "无法开机")
-    for i, level in enumerate(levels):
-        item = phone.get_by_role("menuitemcheckbox", name=level)
-        if i > 0 and not _shows(item):  # a click that landed while the column redrew opened nothing: again
-            phone.get_by_role("menuitemcheckbox", name=levels[i - 1]).click()
-        item.click()
+    choose_category(phone, ("产品质量", "功能失效", "无法开机"))
 
     phone.get_by_label("附件/证据", exact=True).set_input_files([str(photo), str(receipt)])
     files = phone.get_by_role("list", name="附件/证据：已选文件")
@@ -172,6 +162,16 @@ def test_the_survey_link_from_the_email_records_csat_2_and_reopens(phone: Any, s
 
 __all__ = ["DESKTOP", "SCREENSHOTS"]
 
+
+
+def choose_category(phone: Any, levels: tuple[str, ...]) -> None:
+    """Walk the open cascader level by level. A click that landed while a column redrew (under load) opens
+    nothing: then the person clicks the level above again."""
+    for i, level in enumerate(levels):
+        item = phone.get_by_role("menuitemcheckbox", name=level)
+        if i > 0 and not _shows(item):
+            phone.get_by_role("menuitemcheckbox", name=levels[i - 1]).click()
+        item.click()
 
 def _shows(item: Any) -> bool:
     try:
