@@ -73,6 +73,8 @@ flow_tasks = Table(
     UniqueConstraint("instance_id", "task_key"),
     Index("ix_flow_tasks_inbox", "assignee_id", "status", "due_at"),
     Index("ix_flow_tasks_acted", "acted_by", "acted_at"),
+    # round robin: the last task of a node given to one of a pool (assignees.in_turn), newest first
+    Index("ix_flow_tasks_node_recent", "node_id", "id"),
 )
 
 flow_events = Table(
