@@ -112,6 +112,11 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", V1 + "/market/versions/{version_id}"): Need("apps:read", "member"),
     ("POST", V1 + "/market/versions/{version_id}/act"): Need("apps:manage", "member"),
     ("GET", V1 + "/market/review/queue"): Need("apps:read", "member"),
+    ("POST", V1 + "/market/versions/{version_id}/sandboxes"): Need("apps:manage", "member"),
+    ("GET", V1 + "/market/versions/{version_id}/sandboxes"): Need("apps:read", "member"),
+    ("GET", V1 + "/market/sandboxes/{sandbox_id}"): Need("apps:read", "member"),
+    ("POST", V1 + "/market/sandboxes/{sandbox_id}/enter"): Need("apps:manage", "member"),
+    ("DELETE", V1 + "/market/sandboxes/{sandbox_id}"): Need("apps:manage", "member"),
     ("GET", V1 + "/admin/webhook-allowlist"): ADMIN,
     ("PUT", V1 + "/admin/webhook-allowlist"): ADMIN,
     # app design: drafts, definitions, versions and exports may hold channel secrets
