@@ -542,6 +542,7 @@ def test_the_template_center(org: Org, engine: Engine, recorder: Recorder, tmp_p
     center and a rating."""
     from tests.platform.market_jobs import finish
     from tests.platform.test_market_center import PUBLIC_KEY, M, act, package, partner, reviewer, upload
+    from tests.platform.test_market_sandbox import installed as installed_sandbox
 
     # Template keys are global to the center: another test's publisher may already own "tickets" in this database.
     key = "center_" + org.key.removeprefix("org_")
@@ -553,6 +554,12 @@ def test_the_template_center(org: Org, engine: Engine, recorder: Recorder, tmp_p
     _ok(judge.get(M + "/review/queue"))
     _ok(judge.get(f"{M}/versions/{version['id']}"))
     _ok(act(judge, version["id"], "start_review"))
+    sandbox = _ok(judge.post(f"{M}/versions/{version['id']}/sandboxes"), 202)
+    _ok(judge.get(f"{M}/versions/{version['id']}/sandboxes"))
+    installed_sandbox(judge, engine, sandbox)  # polls GET /market/sandboxes/{id}
+    entering = TestClient(org.api, cookies=dict(judge.cookies), headers={"X-CSRF-Token": judge.headers["X-CSRF-Token"]})
+    _ok(entering.post(f"{M}/sandboxes/{sandbox['id']}/enter"))
+    assert judge.delete(f"{M}/sandboxes/{sandbox['id']}").status_code == 204
     _ok(act(judge, version["id"], "approve", "好"))
     _ok(act(publisher, version["id"], "publish"))
     _ok(TestClient(org.api).get(M + "/templates", params={"q": "工单"}))
