@@ -7,6 +7,7 @@ export type Detail = components['schemas']['Detail']
 export type CenterMe = components['schemas']['CenterMe']
 export type TemplateVersion = components['schemas']['TemplateVersion']
 export type QueueEntry = components['schemas']['QueueEntry']
+export type Sandbox = components['schemas']['Sandbox']
 export type Checks = components['schemas']['Checks']
 export type VersionState = TemplateVersion['state']
 export type Action = 'submit' | 'start_review' | 'approve' | 'request_changes' | 'publish' | 'deprecate' | 'yank'
@@ -18,6 +19,7 @@ export const CENTER_ME_KEY = ['market', 'me'] as const
 export const MY_VERSIONS_KEY = ['market', 'mine'] as const
 export const QUEUE_KEY = ['market', 'queue'] as const
 export const versionKey = (id: number) => ['market', 'version', id] as const
+export const sandboxesKey = (id: number) => ['market', 'version', id, 'sandboxes'] as const
 export const UPLOAD_VERSION_URL = '/api/v1/market/publisher/versions'
 
 export const STATE_COLOR: Record<VersionState, string> = {
