@@ -45,6 +45,7 @@ from tests.platform.test_excel import workbook
 from tests.platform.test_flows import Desk as FlowDesk
 from tests.platform.test_flows import clock
 from tests.platform.test_flows import complaint_app as flow_app
+from tests.platform.test_market_remote import Remote, remote
 from tests.platform.test_reports import CATEGORIES, PRIORITIES, REGIONS, REPORTS
 from tests.platform.test_reports import complaint_app as report_app
 from tests.platform.test_rules import Desk as RuleDesk
@@ -55,7 +56,7 @@ from tests.platform.test_surveys import APP as TEMPLATE_APP
 from tests.platform.test_surveys import Desk as SurveyDesk
 from tests.platform.test_template import complaint_body
 
-__all__ = ["clock", "receiver", "receiver_server"]  # fixtures, re-exported for pytest
+__all__ = ["clock", "receiver", "receiver_server", "remote"]  # fixtures, re-exported for pytest
 
 _ANY: TypeAdapter[Any] = TypeAdapter(Any)
 BARE = (None, Any, dict[str, Any], list[dict[str, Any]], dict[str, int], dict[str, list[str]])  # no real model
@@ -564,12 +565,30 @@ def test_the_template_center(org: Org, engine: Engine, recorder: Recorder, tmp_p
     _ok(act(publisher, version["id"], "publish"))
     _ok(TestClient(org.api).get(M + "/templates", params={"q": "工单"}))
     _ok(TestClient(org.api).get(f"{M}/templates/{key}"))
+    _ok(TestClient(org.api).get(f"{M}/templates/{key}/versions/1.0.0/signer"))
     admin = org.client()
     uploaded = _ok(admin.post("/api/v1/admin/market/center/install", json={"template": key, "version": "1.0.0"}))
     _ok(admin.post("/api/v1/admin/market/keys", json={"label": "Acme", "public_key": PUBLIC_KEY}), 201)
     finish(admin, engine, admin.post(f"/api/v1/admin/market/packages/{uploaded['id']}/install", json={}))
     _ok(admin.post(f"{M}/templates/{key}/ratings", json={"stars": 4}))
     _ok(act(judge, version["id"], "yank", "撤回"))  # the center is shared: leave nothing listed for other tests
+    _seen(engine, recorder)
+
+
+def test_remote_template_centers(org: Org, engine: Engine, recorder: Recorder, remote: Remote,
+                                 tmp_path: Path) -> None:
+    """A remote center configured by URL, its listing and a template's detail over HTTP, a version fetched."""
+    key = "remote_" + org.key.removeprefix("org_")
+    remote.center.publish(remote.center.package(tmp_path, key=key, version="1.0.0", name="远程", category="客服",
+                                                tags=[]))
+    admin = org.client()
+    _ok(admin.put("/api/v1/admin/webhook-allowlist", json={"allow": ["127.0.0.1"]}))
+    made = _ok(admin.post("/api/v1/admin/market/remotes", json={"url": remote.url, "label": "远程中心"}), 201)
+    _ok(admin.get("/api/v1/admin/market/remotes"))
+    _ok(admin.get(f"/api/v1/admin/market/remotes/{made['id']}/templates"))
+    _ok(admin.get(f"/api/v1/admin/market/remotes/{made['id']}/templates/{key}"))
+    _ok(admin.post(f"/api/v1/admin/market/remotes/{made['id']}/install", json={"template": key, "version": "1.0.0"}))
+    assert admin.delete(f"/api/v1/admin/market/remotes/{made['id']}").status_code == 204
     _seen(engine, recorder)
 
 

@@ -162,3 +162,21 @@ class Sandbox(Out):
 
 class SandboxEntered(Out):
     url: str = Field(description="the sandbox app's address; the response's cookies sign the browser in there")
+
+
+class Signer(Out):
+    """Who signed a published version, as this center knows them: another server verifies the package with it."""
+
+    publisher: str
+    key_id: str
+    public_key: str = Field(description='"ed25519:<base64>"')
+
+
+class Remote(Out):
+    """A remote template center this organisation browses and installs from."""
+
+    id: int
+    url: str
+    label: str
+    pins: dict[str, str] = Field(description="publisher name -> the key id pinned on first use")
+    created_at: Timestamp
