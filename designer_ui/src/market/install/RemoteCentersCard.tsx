@@ -30,7 +30,7 @@ export function RemoteCentersCard() {
   return (
     <Card title={t('install.remotes.title')} style={{ marginBottom: 16 }}>
       <Typography.Paragraph type="secondary">{t('install.remotes.hint')}</Typography.Paragraph>
-      <Form form={form} layout="inline" onFinish={(values) => add.mutate(values)} style={{ marginBottom: 12 }}>
+      <Form form={form} name="remote" layout="inline" onFinish={(values) => add.mutate(values)} style={{ marginBottom: 12 }}>
         <Form.Item name="label" label={t('install.remotes.label')} rules={[{ required: true }]}>
           <Input style={{ width: 180 }} />
         </Form.Item>
