@@ -20,7 +20,7 @@ def upgrade() -> None:
     op.create_table(
         "market_sandboxes",
         sa.Column("id", ID, autoincrement=True, nullable=False),
-        sa.Column("version_id", ID, nullable=False),
+        sa.Column("version_id", ID, nullable=True),
         sa.Column("reviewer_id", ID, nullable=False),
         sa.Column("org_id", ID, nullable=False),
         sa.Column("user_id", ID, nullable=False),
@@ -33,7 +33,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["reviewer_id"], ["users.id"], name=op.f("fk_market_sandboxes_reviewer_id_users"),
                                 ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["version_id"], ["market_versions.id"],
-                                name=op.f("fk_market_sandboxes_version_id_market_versions"), ondelete="CASCADE"),
+                                name=op.f("fk_market_sandboxes_version_id_market_versions"), ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_market_sandboxes")),
         sa.UniqueConstraint("org_id", name=op.f("uq_market_sandboxes_org_id")),
     )

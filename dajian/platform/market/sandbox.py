@@ -87,7 +87,7 @@ def _trust_signer(conn: Connection, admin: Principal, version: RowMapping) -> No
         installs.add_key(conn, admin, label=str(version["publisher"]), public_key=str(key))
 
 
-def _audit(conn: Connection, principal: Principal, action: str, version_id: int, **changes: Any) -> None:
+def _audit(conn: Connection, principal: Principal, action: str, version_id: int | None, **changes: Any) -> None:
     write_audit(conn, org_id=principal.org_id, actor_id=principal.user_id, entity="market_version",
                 action=action, record_id=version_id, changes=changes)
 
@@ -135,7 +135,7 @@ def enter(conn: Connection, principal: Principal, sandbox_id: int, *, client: st
                        errors=[{"path": "/sandbox", "message": job["state"]}])
     session = auth.open_session_for(conn, user_id=int(row["user_id"]), client=client,
                                     expires_at=min(row["expires_at"], utcnow() + timedelta(hours=12)))
-    _audit(conn, principal, "sandbox_enter", int(row["version_id"]), org=row["org"])
+    _audit(conn, principal, "sandbox_enter", row["version_id"], org=row["org"])
     return session, f"/a/{row['app_key']}"
 
 
@@ -143,7 +143,7 @@ def discard(conn: Connection, principal: Principal, sandbox_id: int) -> None:
     row = _row(conn, principal, sandbox_id)
     purge(conn, int(row["org_id"]))
     cancel(conn, idempotency_key=_purge_key(row["org"]))
-    _audit(conn, principal, "sandbox_discard", int(row["version_id"]), org=row["org"])
+    _audit(conn, principal, "sandbox_discard", row["version_id"], org=row["org"])
 
 
 def purge(conn: Connection, org_id: int) -> None:

@@ -12,7 +12,8 @@ market_sandboxes = Table(
     "market_sandboxes",
     metadata,
     id_column(),
-    Column("version_id", Id, ForeignKey("market_versions.id", ondelete="CASCADE"), nullable=False),
+    # a version taken out of the center leaves its sandboxes to their purge job
+    Column("version_id", Id, ForeignKey("market_versions.id", ondelete="SET NULL"), nullable=True),
     Column("reviewer_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     # the sandbox organisation: purging it takes this row with it
     Column("org_id", Id, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False, unique=True),

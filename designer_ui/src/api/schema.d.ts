@@ -6915,8 +6915,11 @@ export interface components {
              * @description the sandbox organisation's key (sandbox-<hex>)
              */
             org: string;
-            /** Version Id */
-            version_id: number;
+            /**
+             * Version Id
+             * @description null once the version was taken out of the center
+             */
+            version_id: number | null;
         };
         /** SandboxEntered */
         SandboxEntered: {

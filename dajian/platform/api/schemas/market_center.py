@@ -152,7 +152,7 @@ class Sandbox(Out):
     """A reviewer's sandbox install of a version, in a throwaway organisation of its own."""
 
     id: int
-    version_id: int
+    version_id: int | None = Field(description="null once the version was taken out of the center")
     org: str = Field(description="the sandbox organisation's key (sandbox-<hex>)")
     app: str = Field(description="the app's key in it")
     job: InstallJob = Field(description="the install job in the sandbox organisation")
