@@ -60,9 +60,7 @@ export function RemoteCentersCard() {
               ) : (
                 <Space size={[4, 4]} wrap>
                   {Object.entries(r.pins).map(([publisher, keyId]) => (
-                    <Tag key={publisher}>
-                      {publisher} · {keyId}
-                    </Tag>
+                    <Tag key={publisher}>{t('install.remotes.pin', { publisher, keyId })}</Tag>
                   ))}
                 </Space>
               ),
