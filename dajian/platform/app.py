@@ -149,6 +149,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         jobs,
         market_center,
         market_install,
+        market_remote,
+        market_sandbox,
         public,
         records,
         reports,
@@ -185,7 +187,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # one module matches a path of another, so the order changes nothing else
     for module in (records, public, flows, auth, views, search, comments, backlinks, files, bulk, excel, reports,
                    forms, apps, rules, rule_design, role_design, admin, jobs, deliveries, templates, market_install,
-                   market_center):
+                   market_center, market_sandbox, market_remote):
         app.include_router(module.router, dependencies=[Depends(enforce)])  # the access table
     app.include_router(catalog_api.router, dependencies=[Depends(enforce)])
     app.include_router(printing_api.router, dependencies=[Depends(enforce)])

@@ -355,6 +355,15 @@ def _login_candidate(conn: Connection, *, org_key: str | None, username: str) ->
     return rows[0] if rows else None
 
 
+def open_session_for(conn: Connection, *, user_id: int, client: str, expires_at: datetime) -> LoginResult:
+    """A session for an active user without a password: for a sandbox's administrator, whom the reviewer who
+    made the sandbox signs in as (the caller checked that). Audited as a login."""
+    user = conn.execute(select(*_PUBLIC_USER).where(users.c.id == user_id, users.c.is_active)).first()
+    if user is None:
+        raise NotFound(f"no active user {user_id}")
+    return _open_session(conn, user=user, client=client, expires_at=expires_at)
+
+
 def _open_session(conn: Connection, *, user: UserRow, client: str, expires_at: datetime) -> LoginResult:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     values = {

@@ -93,6 +93,14 @@ class TooManyRequests(DajianError):
     code = "too_many_requests"
 
 
+class BadGateway(DajianError):
+    """Another server this one asked on the caller's behalf (a remote template center) did not answer, or not
+    with what it should have: nothing was stored."""
+
+    status_code = 502
+    code = "bad_gateway"
+
+
 class Unavailable(DajianError):
     """Nothing was stored because the database refused for a passing reason (a lock, a serialization
     failure): the same request may well succeed when retried, after ``retry_after`` seconds."""

@@ -14,6 +14,7 @@ from dajian.platform import surveys as surveys
 from dajian.platform.apps import register_publish_hook
 from dajian.platform.events import register_flow_listener
 from dajian.platform.market import install_jobs as install_jobs
+from dajian.platform.market import sandbox as sandbox
 from dajian.platform.rules.listener import on_flow_event
 from dajian.platform.rules.timers import sync_schedules
 

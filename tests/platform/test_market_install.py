@@ -225,6 +225,25 @@ def test_uninstall_archives_and_reinstall_brings_the_data_back(org: Org, tmp_pat
     assert [r["title"] for r in records] == ["kept"]
 
 
+def test_reinstall_refuses_demo_data_naming_demo(org: Org, tmp_path: Path) -> None:
+    """The archived app comes back with its own records: demo data asked of it is refused before anything is
+    queued, the app stays archived, and without demo it comes back with its records only."""
+    admin = org.client()
+    trust(admin)
+    data = package(tmp_path, ticket_app(roles=[AGENT]), "1.0.0", seed=with_demo())
+    assert installed(org, admin, data)["state"] == "succeeded"
+    assert admin.post("/api/v1/apps/tickets/forms/ticket/records", json={"title": "kept"}).status_code == 201
+    assert admin.post(f"{BASE}/installs/tickets/uninstall").status_code == 200
+    refused = install(admin, data, demo=True)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"] == [{"path": "/demo", "message": "not with a reinstall"}]
+    assert "without demo data" in refused.json()["detail"]
+    assert admin.get("/api/v1/admin/market/installs").json()[0]["status"] == "archived"
+    back = installed(org, admin, data)
+    assert back["state"] == "succeeded" and back["result"]["reinstalled"], back
+    assert tickets_made(org) == ["kept"] and demo_people(org) == (0, 0)
+
+
 def test_a_forged_signature_is_bad_and_refused_without_allow_unsigned(org: Org, tmp_path: Path) -> None:
     admin = org.client()
     trust(admin)

@@ -45,6 +45,7 @@ from tests.platform.test_excel import workbook
 from tests.platform.test_flows import Desk as FlowDesk
 from tests.platform.test_flows import clock
 from tests.platform.test_flows import complaint_app as flow_app
+from tests.platform.test_market_remote import Remote, remote
 from tests.platform.test_reports import CATEGORIES, PRIORITIES, REGIONS, REPORTS
 from tests.platform.test_reports import complaint_app as report_app
 from tests.platform.test_rules import Desk as RuleDesk
@@ -55,7 +56,7 @@ from tests.platform.test_surveys import APP as TEMPLATE_APP
 from tests.platform.test_surveys import Desk as SurveyDesk
 from tests.platform.test_template import complaint_body
 
-__all__ = ["clock", "receiver", "receiver_server"]  # fixtures, re-exported for pytest
+__all__ = ["clock", "receiver", "receiver_server", "remote"]  # fixtures, re-exported for pytest
 
 _ANY: TypeAdapter[Any] = TypeAdapter(Any)
 BARE = (None, Any, dict[str, Any], list[dict[str, Any]], dict[str, int], dict[str, list[str]])  # no real model
@@ -542,6 +543,7 @@ def test_the_template_center(org: Org, engine: Engine, recorder: Recorder, tmp_p
     center and a rating."""
     from tests.platform.market_jobs import finish
     from tests.platform.test_market_center import PUBLIC_KEY, M, act, package, partner, reviewer, upload
+    from tests.platform.test_market_sandbox import installed as installed_sandbox
 
     # Template keys are global to the center: another test's publisher may already own "tickets" in this database.
     key = "center_" + org.key.removeprefix("org_")
@@ -553,16 +555,40 @@ def test_the_template_center(org: Org, engine: Engine, recorder: Recorder, tmp_p
     _ok(judge.get(M + "/review/queue"))
     _ok(judge.get(f"{M}/versions/{version['id']}"))
     _ok(act(judge, version["id"], "start_review"))
+    sandbox = _ok(judge.post(f"{M}/versions/{version['id']}/sandboxes"), 202)
+    _ok(judge.get(f"{M}/versions/{version['id']}/sandboxes"))
+    installed_sandbox(judge, engine, sandbox)  # polls GET /market/sandboxes/{id}
+    entering = TestClient(org.api, cookies=dict(judge.cookies), headers={"X-CSRF-Token": judge.headers["X-CSRF-Token"]})
+    _ok(entering.post(f"{M}/sandboxes/{sandbox['id']}/enter"))
+    assert judge.delete(f"{M}/sandboxes/{sandbox['id']}").status_code == 204
     _ok(act(judge, version["id"], "approve", "好"))
     _ok(act(publisher, version["id"], "publish"))
     _ok(TestClient(org.api).get(M + "/templates", params={"q": "工单"}))
     _ok(TestClient(org.api).get(f"{M}/templates/{key}"))
+    _ok(TestClient(org.api).get(f"{M}/templates/{key}/versions/1.0.0/signer"))
     admin = org.client()
     uploaded = _ok(admin.post("/api/v1/admin/market/center/install", json={"template": key, "version": "1.0.0"}))
     _ok(admin.post("/api/v1/admin/market/keys", json={"label": "Acme", "public_key": PUBLIC_KEY}), 201)
     finish(admin, engine, admin.post(f"/api/v1/admin/market/packages/{uploaded['id']}/install", json={}))
     _ok(admin.post(f"{M}/templates/{key}/ratings", json={"stars": 4}))
     _ok(act(judge, version["id"], "yank", "撤回"))  # the center is shared: leave nothing listed for other tests
+    _seen(engine, recorder)
+
+
+def test_remote_template_centers(org: Org, engine: Engine, recorder: Recorder, remote: Remote,
+                                 tmp_path: Path) -> None:
+    """A remote center configured by URL, its listing and a template's detail over HTTP, a version fetched."""
+    key = "remote_" + org.key.removeprefix("org_")
+    remote.center.publish(remote.center.package(tmp_path, key=key, version="1.0.0", name="远程", category="客服",
+                                                tags=[]))
+    admin = org.client()
+    _ok(admin.put("/api/v1/admin/webhook-allowlist", json={"allow": ["127.0.0.1"]}))
+    made = _ok(admin.post("/api/v1/admin/market/remotes", json={"url": remote.url, "label": "远程中心"}), 201)
+    _ok(admin.get("/api/v1/admin/market/remotes"))
+    _ok(admin.get(f"/api/v1/admin/market/remotes/{made['id']}/templates"))
+    _ok(admin.get(f"/api/v1/admin/market/remotes/{made['id']}/templates/{key}"))
+    _ok(admin.post(f"/api/v1/admin/market/remotes/{made['id']}/install", json={"template": key, "version": "1.0.0"}))
+    assert admin.delete(f"/api/v1/admin/market/remotes/{made['id']}").status_code == 204
     _seen(engine, recorder)
 
 

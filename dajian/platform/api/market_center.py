@@ -93,6 +93,13 @@ def download(conn: Conn, template_key: TemplateKey, version: SemVer) -> Response
     return Response(data, media_type=MIME, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+@router.get("/market/templates/{template_key}/versions/{version}/signer", **answers(out.Signer, 404, 422))
+def get_signer(conn: ReadConn, template_key: TemplateKey, version: SemVer) -> dict[str, Any]:
+    """The publisher and public key a published version is signed with: another server installing it from
+    here verifies the package against this key (and pins it)."""
+    return listing.signer(conn, template_key, version)
+
+
 @router.get("/market/templates/{template_key}/screenshots/{index}", response_class=Response,
             responses={**binary("an image", "image/png", "image/jpeg", "image/webp"), **errors(404, 422)})
 def get_screenshot(conn: ReadConn, template_key: TemplateKey,

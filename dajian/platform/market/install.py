@@ -227,7 +227,7 @@ def install_preview(conn: Connection, principal: Principal, digest: str) -> dict
 def _install_checks(conn: Connection, principal: Principal, loaded: LoadedPackage, *, allow_unsigned: bool,
                     demo: bool) -> tuple[Verdict, str | None, RowMapping | None]:
     """What refuses an install before anything is written: the signature (422), an app of that key that was
-    not archived by an uninstall (409), demo data asked of a package without any (422)."""
+    not archived by an uninstall (409), demo data asked of a package without any or of a reinstall (422)."""
     verdict = _verdict(conn, principal, loaded)
     warning = _signature_gate(verdict, allow_unsigned)
     key = loaded.package.key
@@ -235,6 +235,9 @@ def _install_checks(conn: Connection, principal: Principal, loaded: LoadedPackag
         raise Invalid("the package carries no demo data", errors=[{"path": "/demo", "message": "no demo data"}])
     row = _install_row(conn, principal.org_id, key)
     if row is not None and row["status"] == "archived":
+        if demo:  # its records are back as they were: demo rows would mix into real ones
+            raise Invalid(f"app '{key}' comes back from its archive with its own records: install it without "
+                          "demo data", errors=[{"path": "/demo", "message": "not with a reinstall"}])
         return verdict, warning, row
     if conn.execute(select(apps.c.id).where(apps.c.org_id == principal.org_id, apps.c.key == key)).first():
         raise Conflict(f"an app '{key}' is installed already: upgrade it instead",

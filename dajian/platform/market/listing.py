@@ -13,7 +13,13 @@ from dajian.engines.expr.sql_dialect import list_has
 from dajian.platform.clock import utcnow
 from dajian.platform.errors import Forbidden, Gone, NotFound
 from dajian.platform.market.center import LISTED
-from dajian.platform.market.center_tables import market_publishers, market_ratings, market_templates, market_versions
+from dajian.platform.market.center_tables import (
+    market_publisher_keys,
+    market_publishers,
+    market_ratings,
+    market_templates,
+    market_versions,
+)
 from dajian.platform.market.package import read_package
 from dajian.platform.market.tables import market_installs
 from dajian.platform.principal import Principal
@@ -172,6 +178,19 @@ def package_data(conn: Connection, key: str, version: str) -> bytes:
     conn.execute(update(market_templates).where(market_templates.c.key == key)
                  .values(installs=market_templates.c.installs + 1))
     return bytes(found["data"])
+
+
+def signer(conn: Connection, key: str, version: str) -> dict[str, Any]:
+    """The publisher and public key a published version was signed with (a remote installer checks it)."""
+    found = _version(conn, key, version)
+    query = (select(market_publishers.c.name, market_publisher_keys.c.key_id, market_publisher_keys.c.public_key)
+             .join(market_templates, market_templates.c.publisher_id == market_publishers.c.id)
+             .join(market_publisher_keys, market_publisher_keys.c.publisher_id == market_publishers.c.id)
+             .where(market_templates.c.key == key, market_publisher_keys.c.key_id == found["signer_key_id"]))
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(f"the key that signed {key} {version} is no longer registered")
+    return {"publisher": row.name, "key_id": row.key_id, "public_key": row.public_key}
 
 
 def screenshot(conn: Connection, key: str, index: int) -> tuple[bytes, str]:

@@ -56,3 +56,16 @@ market_installs = Table(
     Column("installed_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+market_remotes = Table(  # another Dajian server's template center, browsed and installed from over HTTP
+    "market_remotes",
+    metadata,
+    id_column(),
+    _org(),
+    Column("url", String(500), nullable=False),  # its base address: https://center.example (no /api/v1)
+    Column("label", String(200), nullable=False),
+    Column("pins", JSON, nullable=False),  # {publisher name: key_id}: the key first seen for each publisher
+    Column("created_by", Id, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("org_id", "url"),
+)

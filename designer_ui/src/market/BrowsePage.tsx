@@ -3,10 +3,12 @@ import { Button, Card, Col, Empty, Input, Pagination, Row, Select, Skeleton, Spa
 import { useTranslation } from 'react-i18next'
 import { Link, Navigate, useSearchParams } from 'react-router'
 import { pickLabel } from '../core/labels'
-import { changeListing, isFiltered, lastPage, type ListingSort, type ListingState, readListing, SORTS, writeListing } from '../core/market/listingUrl'
+import { changeCenter, changeListing, isFiltered, lastPage, type ListingSort, type ListingState, readListing, SORTS, writeListing } from '../core/market/listingUrl'
 import { ErrorState } from '../runtime/ErrorState'
+import { useMe } from '../session'
 import type { Card as CardData } from './queries'
 import { useListing } from './useListing'
+import { useRemotes } from './useRemotes'
 
 /** The browse page's address with `change` applied (a filter change goes back to page 1). */
 const linkTo = (state: ListingState, change: Partial<ListingState>) => ({ pathname: '/market', search: writeListing(changeListing(state, change)).toString() })
@@ -30,7 +32,7 @@ function TemplateCard({ card, state }: { card: CardData; state: ListingState }) 
   return (
     <Card cover={<Cover card={card} name={name} />} size="small" className="market-card">
       <Card.Meta
-        title={<Link to={`/market/t/${card.key}`}>{name}</Link>}
+        title={<Link to={`/market/t/${card.key}${state.center === null ? '' : `?center=${state.center}`}`}>{name}</Link>}
         description={
           <Space direction="vertical" size={4} style={{ width: '100%' }}>
             <Typography.Text type="secondary" ellipsis>
@@ -103,6 +105,8 @@ export function BrowsePage() {
   const state = readListing(params)
   const go = (change: Partial<ListingState>) => setParams(writeListing(changeListing(state, change)))
   const listing = useListing(state)
+  const me = useMe()
+  const remotes = useRemotes(me.data?.is_org_admin === true)
   const data = listing.data
   const last = data ? lastPage(data.count, data.limit) : 1
   if (data && !listing.isPlaceholderData && data.count > 0 && state.page > last) {
@@ -112,6 +116,15 @@ export function BrowsePage() {
     <section aria-labelledby="market-browse-title">
       <Typography.Title level={3} id="market-browse-title">{t('market.browseTitle')}</Typography.Title>
       <Space wrap style={{ marginBottom: 12 }}>
+        {(remotes.data?.length ?? 0) > 0 && (
+          <Select
+            aria-label={t('market.center')}
+            value={state.center ?? 0}
+            onChange={(center: number) => setParams(writeListing(changeCenter(state, center === 0 ? null : center)))}
+            options={[{ value: 0, label: t('market.thisCenter') }, ...(remotes.data ?? []).map((r) => ({ value: r.id, label: r.label }))]}
+            style={{ width: 200 }}
+          />
+        )}
         <Input.Search
           key={state.q}
           defaultValue={state.q}

@@ -7,7 +7,9 @@ import { pickLabel } from '../core/labels'
 import { ErrorState } from '../runtime/ErrorState'
 import { ChecksPanel, VersionEvents } from './ChecksPanel'
 import { STATE_COLOR, type TemplateVersion } from './queries'
+import { SandboxCard } from './SandboxCard'
 import { useAct } from './useAct'
+import { useCenterMe } from './useCenterMe'
 import { useVersion } from './useVersion'
 
 const REVIEWABLE: TemplateVersion['state'][] = ['submitted', 'in_review']
@@ -43,6 +45,7 @@ export function ReviewPage() {
   const id = Number(useParams().id)
   const valid = Number.isInteger(id) && id >= 1 && id < 2 ** 31
   const version = useVersion(valid ? id : 0)
+  const me = useCenterMe()
   const back = (
     <Link to="/market/review">
       <ArrowLeftOutlined /> {t('market.backToQueue')}
@@ -74,6 +77,7 @@ export function ReviewPage() {
             <Card size="small" title={t('market.decision')}>
               {REVIEWABLE.includes(v.state) ? <Decide version={v} /> : <Typography.Text type="secondary">{t('market.notInReview')}</Typography.Text>}
             </Card>
+            {me.data?.reviewer && <SandboxCard versionId={v.id} />}
             <Card size="small" title={t('market.history')}>
               <VersionEvents version={v} />
             </Card>

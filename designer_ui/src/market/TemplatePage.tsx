@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query'
 import { App as AntApp, Button, Descriptions, Form, Image, Input, List, Rate, Skeleton, Space, Table, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useParams } from 'react-router'
+import { Link, useParams, useSearchParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { pickLabel } from '../core/labels'
 import { type ListingState, readListing, writeListing } from '../core/market/listingUrl'
@@ -11,6 +11,7 @@ import { useMe } from '../session'
 import { InstallWizard } from './install/InstallWizard'
 import type { PackageUpload } from './install/queries'
 import { type Detail, STATE_COLOR } from './queries'
+import { useRemotes } from './useRemotes'
 import { useTemplate } from './useTemplate'
 
 /** The browse page filtered by `change` (a publisher, a category or a tag). */
@@ -64,13 +65,17 @@ function Versions({ detail }: { detail: Detail }) {
 export function TemplatePage() {
   const { t, i18n } = useTranslation()
   const { key = '' } = useParams()
-  const template = useTemplate(key)
+  const center = readListing(useSearchParams()[0]).center
+  const template = useTemplate(key, center)
+  const remote = useRemotes(center !== null).data?.find((r) => r.id === center)
   const me = useMe()
   const { message } = AntApp.useApp()
   const [start, setStart] = useState<PackageUpload | null>(null)
   const fetchPackage = useMutation({
     mutationFn: async (version: string) =>
-      unwrap(await api.POST('/api/v1/admin/market/center/install', { body: { template: key, version } })),
+      center === null
+        ? unwrap(await api.POST('/api/v1/admin/market/center/install', { body: { template: key, version } }))
+        : unwrap(await api.POST('/api/v1/admin/market/remotes/{remote_id}/install', { params: { path: { remote_id: center } }, body: { template: key, version } })),
     onSuccess: (answer) => setStart(answer),
     onError: (error) => message.error(error.message),
   })
@@ -82,7 +87,10 @@ export function TemplatePage() {
   return (
     <section aria-labelledby="market-template-title">
       <Space style={{ width: '100%', justifyContent: 'space-between' }} wrap>
-        <Typography.Title level={3} id="market-template-title">{name}</Typography.Title>
+        <Space align="baseline">
+          <Typography.Title level={3} id="market-template-title">{name}</Typography.Title>
+          {remote && <Tag color="purple">{t('market.fromRemote', { label: remote.label })}</Tag>}
+        </Space>
         {me.data?.is_org_admin && installable && (
           <Button type="primary" loading={fetchPackage.isPending} onClick={() => fetchPackage.mutate(installable)}>
             {t('market.install', { version: installable })}
@@ -91,12 +99,12 @@ export function TemplatePage() {
       </Space>
       <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }} style={{ marginBottom: 16 }}>
         <Descriptions.Item label={t('market.publisher')}>
-          <Link to={browseBy({ publisher: detail.publisher })}>{detail.publisher}</Link>
+          <Link to={browseBy({ center, publisher: detail.publisher })}>{detail.publisher}</Link>
         </Descriptions.Item>
         <Descriptions.Item label={t('market.latest')}>{detail.latest_version ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('market.installs')}>{detail.installs}</Descriptions.Item>
         <Descriptions.Item label={t('market.category')}>
-          {detail.category ? <Link to={browseBy({ category: detail.category })}>{detail.category}</Link> : '—'}
+          {detail.category ? <Link to={browseBy({ center, category: detail.category })}>{detail.category}</Link> : '—'}
         </Descriptions.Item>
         <Descriptions.Item label={t('market.licence')}>{detail.licence ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('market.rating')}>
@@ -106,7 +114,7 @@ export function TemplatePage() {
       <Typography.Paragraph>{pickLabel(detail.description, i18n.language)}</Typography.Paragraph>
       <Space size={[4, 4]} wrap style={{ marginBottom: 16 }}>
         {detail.tags.map((tag) => (
-          <Link key={tag} to={browseBy({ tag })} aria-label={t('market.tagFilter', { tag })}>
+          <Link key={tag} to={browseBy({ center, tag })} aria-label={t('market.tagFilter', { tag })}>
             <Tag>{tag}</Tag>
           </Link>
         ))}
@@ -123,7 +131,7 @@ export function TemplatePage() {
       <Typography.Title level={4}>{t('market.versions')}</Typography.Title>
       <Versions detail={detail} />
       <Typography.Title level={4} style={{ marginTop: 24 }}>{t('market.reviews')}</Typography.Title>
-      {me.data?.is_org_admin && <RateForm template={detail.key} onDone={() => void template.refetch()} />}
+      {me.data?.is_org_admin && center === null && <RateForm template={detail.key} onDone={() => void template.refetch()} />}
       <List
         locale={{ emptyText: t('market.noRatings') }}
         dataSource={detail.reviews}

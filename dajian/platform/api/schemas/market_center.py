@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from dajian.platform.api.schemas.common import Label, Out, Timestamp
+from dajian.platform.api.schemas.market_install import InstallJob
 
 State = Literal["draft", "submitted", "in_review", "approved", "changes_requested", "published", "deprecated",
                 "yanked"]
@@ -145,3 +146,37 @@ class QueueEntry(Out):
     schema_errors: int
     attention: int = Field(description="things that deserve a human look: outside webhooks, public channels, …")
     changes: ChangeCounts = Field(description="definition elements added, changed and removed, all sections")
+
+
+class Sandbox(Out):
+    """A reviewer's sandbox install of a version, in a throwaway organisation of its own."""
+
+    id: int
+    version_id: int | None = Field(description="null once the version was taken out of the center")
+    org: str = Field(description="the sandbox organisation's key (sandbox-<hex>)")
+    app: str = Field(description="the app's key in it")
+    job: InstallJob = Field(description="the install job in the sandbox organisation")
+    created_at: Timestamp
+    expires_at: Timestamp = Field(description="purged then, if not discarded before")
+
+
+class SandboxEntered(Out):
+    url: str = Field(description="the sandbox app's address; the response's cookies sign the browser in there")
+
+
+class Signer(Out):
+    """Who signed a published version, as this center knows them: another server verifies the package with it."""
+
+    publisher: str
+    key_id: str
+    public_key: str = Field(description='"ed25519:<base64>"')
+
+
+class Remote(Out):
+    """A remote template center this organisation browses and installs from."""
+
+    id: int
+    url: str
+    label: str
+    pins: dict[str, str] = Field(description="publisher name -> the key id pinned on first use")
+    created_at: Timestamp

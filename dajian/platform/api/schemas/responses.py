@@ -12,6 +12,7 @@ from typing import Any
 from fastapi.responses import StreamingResponse
 
 from dajian.platform.errors import (
+    BadGateway,
     BadRequest,
     Conflict,
     DajianError,
@@ -39,6 +40,7 @@ REFUSALS: dict[int, tuple[type[DajianError], str]] = {
     413: (PayloadTooLarge, "The body or the file is larger than allowed"),
     422: (Invalid, "Invalid input: every problem with its JSON path"),
     429: (TooManyRequests, "Too many attempts: wait retry_after seconds (also sent as Retry-After)"),
+    502: (BadGateway, "A remote server (a remote template center) did not answer as it should; nothing was stored"),
 }
 SIGNED_IN = (401, 403)  # the refusals of every route that needs a sign-in
 

@@ -1,11 +1,13 @@
 /** The template center's browse page kept in its address (`/market?q=客诉&category=客服&page=2`), so a reload, a
- * shared link and the back button show the same page. Values past the API's limits are cut, never refused. */
+ * shared link and the back button show the same page. Values past the API's limits are cut, never refused.
+ * `center` is a remote template center's id (`/market?center=3`): null is this server's own center. */
 
 /** The API's orders: most installed, latest published, best rated first. */
 export const SORTS = ['popular', 'newest', 'rating'] as const
 export type ListingSort = (typeof SORTS)[number]
 
 export interface ListingState {
+  center: number | null
   q: string
   category: string | null
   tag: string | null
@@ -14,11 +16,17 @@ export interface ListingState {
   page: number
 }
 
-export type ListingFilter = Exclude<keyof ListingState, 'page' | 'sort'>
+export type ListingFilter = Exclude<keyof ListingState, 'page' | 'sort' | 'center'>
 
 // the API's limits (GET /api/v1/market/templates): a longer value would be a 422
 const LIMITS: Record<ListingFilter, number> = { q: 200, category: 100, tag: 100, publisher: 200 }
 const MAX_PAGE = 100_000
+const MAX_ID = 2 ** 31 - 1
+
+function positive(value: string | null, max: number): number | null {
+  const n = Number(value)
+  return value !== null && value !== '' && Number.isInteger(n) && n >= 1 && n <= max ? n : null
+}
 
 function text(params: URLSearchParams, name: ListingFilter): string | null {
   const value = (params.get(name) ?? '').trim().slice(0, LIMITS[name])
@@ -30,6 +38,7 @@ export function readListing(params: URLSearchParams): ListingState {
   const page = Number(params.get('page'))
   const sort = SORTS.find((s) => s === params.get('sort')) ?? 'popular'
   return {
+    center: positive(params.get('center'), MAX_ID),
     q: text(params, 'q') ?? '',
     category: text(params, 'category'),
     tag: text(params, 'tag'),
@@ -39,10 +48,11 @@ export function readListing(params: URLSearchParams): ListingState {
   }
 }
 
-/** The address's query for `state`: defaults left out, in a fixed order (`q`, `category`, `tag`, `publisher`,
- * `sort`, `page`). */
+/** The address's query for `state`: defaults left out, in a fixed order (`center`, `q`, `category`, `tag`,
+ * `publisher`, `sort`, `page`). */
 export function writeListing(state: ListingState): URLSearchParams {
   const params = new URLSearchParams()
+  if (state.center !== null) params.set('center', String(state.center))
   for (const name of ['q', 'category', 'tag', 'publisher'] as const) {
     const value = state[name]?.trim()
     if (value) params.set(name, value.slice(0, LIMITS[name]))
@@ -58,7 +68,12 @@ export function changeListing(state: ListingState, change: Partial<ListingState>
   return change.page === undefined ? { ...next, page: 1 } : next
 }
 
-/** True when any search or filter is set (an order is not a filter). */
+/** Another center: the same search, its own categories, tags and publishers, from page 1. */
+export function changeCenter(state: ListingState, center: number | null): ListingState {
+  return { ...state, center, category: null, tag: null, publisher: null, page: 1 }
+}
+
+/** True when any search or filter is set (an order is not a filter; neither is the center). */
 export function isFiltered(state: ListingState): boolean {
   return Boolean(state.q || state.category || state.tag || state.publisher)
 }

@@ -7,6 +7,7 @@ import { pickLabel } from '../../core/labels'
 import { ErrorState } from '../../runtime/ErrorState'
 import { InstallWizard } from './InstallWizard'
 import { INSTALLS_KEY, type Installed } from './queries'
+import { RemoteCentersCard } from './RemoteCentersCard'
 import { TrustedKeysCard } from './TrustedKeysCard'
 import { UpgradeWizard } from './UpgradeWizard'
 import { useInstalls } from './useInstalls'
@@ -87,6 +88,7 @@ export function PackagesPage() {
         />
       )}
       <TrustedKeysCard />
+      <RemoteCentersCard />
       <InstallWizard open={installing} onClose={() => setInstalling(false)} />
       <UpgradeWizard app={upgrading} onClose={() => setUpgrading(null)} />
     </section>
