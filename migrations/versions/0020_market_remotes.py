@@ -1,15 +1,15 @@
 """market remotes: remote template centers an organisation browses and installs from, with pinned publisher keys
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 """
 import sqlalchemy as sa
 from alembic import op
 
 import dajian.engines.sqltypes
 
-revision = "0019"
-down_revision = "0018"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

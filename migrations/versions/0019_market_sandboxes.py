@@ -1,15 +1,15 @@
 """market sandboxes: a reviewer's sandbox install of a version, in a throwaway organisation
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 """
 import sqlalchemy as sa
 from alembic import op
 
 import dajian.engines.sqltypes
 
-revision = "0018"
-down_revision = "0017"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
