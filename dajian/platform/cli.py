@@ -123,7 +123,7 @@ def serve(
         console.print(f"Log in as [bold]{username}[/] with password [bold]{password}[/]")
     else:
         console.print(f"Log in as [bold]{username}[/] (password changed since first start)")
-    background = Worker(engine, worker_id="embedded") if worker else None
+    background = Worker(engine, worker_id="embedded", settings=settings) if worker else None
     if background is not None:
         background.run_in_thread()
     mail = _inbound_mail(engine)
@@ -173,7 +173,8 @@ def run_worker(
         worker_id = f"{socket.gethostname()}-{os.getpid()}"
         console.print(f"worker {worker_id} started")
         with suppress(KeyboardInterrupt):
-            Worker(engine, worker_id=worker_id, batch=batch, poll_interval=poll_interval).run_forever(stop)
+            Worker(engine, worker_id=worker_id, batch=batch, poll_interval=poll_interval,
+                   settings=get_settings()).run_forever(stop)
     console.print("worker stopped")
 
 

@@ -1,7 +1,7 @@
 """The platform features that register themselves: reference kinds (files), job handlers and
 write guards (flows), the flow listener and job handlers (rules), the search tables, publish hooks
-(cron rules), the template install jobs. Every process — API server, ``dajian worker``, CLI, Alembic — imports this one
-module, so all of them see the same registrations.
+(cron rules), the template install jobs, the bulk print jobs. Every process — API server,
+``dajian worker``, CLI, Alembic — imports this one module, so all of them see the same registrations.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dajian.platform.apps import register_publish_hook
 from dajian.platform.events import register_flow_listener
 from dajian.platform.market import install_jobs as install_jobs
 from dajian.platform.market import sandbox as sandbox
+from dajian.platform.printing import jobs as print_jobs  # noqa: F401  (registers its job handler)
 from dajian.platform.rules.listener import on_flow_event
 from dajian.platform.rules.timers import sync_schedules
 

@@ -37,6 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
 
 from dajian.platform.clock import utcnow
+from dajian.platform.config import Settings, get_settings
 from dajian.platform.db import insert_rows, is_sqlite
 from dajian.platform.models import jobs
 
@@ -416,6 +417,17 @@ def register_job_handler(kind: str, fn: Handler, *, replace: bool = False) -> No
     _handlers[kind] = fn
 
 
+# The server's settings (the file store, the public address) as the worker running the handler was given them:
+# a handler runs outside any request, and the settings a test or an embedding gives its server and worker need
+# not be the environment's. Set around each handler by ``Worker``; read with ``job_settings()``.
+_worker_settings: ContextVar[Settings | None] = ContextVar("dajian_worker_settings", default=None)
+
+
+def job_settings() -> Settings:
+    """The settings of the worker running this job (the environment's outside a worker, or for a worker given none)."""
+    return _worker_settings.get() or get_settings()
+
+
 def registered_kinds() -> list[str]:
     return sorted(_handlers)
 
@@ -439,8 +451,10 @@ class Worker:
         lease: timedelta = timedelta(seconds=60),
         kinds: Sequence[str] | None = None,
         commit_every: float = 0.5,
+        settings: Settings | None = None,
     ) -> None:
         self.engine, self.worker_id = engine, worker_id or default_worker_id()
+        self.settings = settings
         self.commit_every = commit_every
         self.poll_interval, self.batch, self.lease = poll_interval, batch, lease
         self.kinds = list(kinds) if kinds is not None else None
@@ -483,7 +497,11 @@ class Worker:
                 handler = _handlers.get(job.kind)
                 if handler is None:
                     raise LookupError(f"no handler registered for job kind {job.kind!r}")
-                return [(job.id, handler(conn, job.payload, job))]
+                token = _worker_settings.set(self.settings)
+                try:
+                    return [(job.id, handler(conn, job.payload, job))]
+                finally:
+                    _worker_settings.reset(token)
         except Exception:
             log.exception("job %s (%s) failed on attempt %s", job.id, job.kind, job.attempts)
             fail(conn, job.id, worker_id=self.worker_id, error=traceback.format_exc())

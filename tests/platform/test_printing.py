@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
+from dajian.platform.jobs import Worker
+from dajian.platform.printing.jobs import KIND as PRINT_KIND
 from tests.platform.conftest import Org, publish, ticket_app
 from tests.platform.test_template import TEMPLATE, install, load_template
 
@@ -124,6 +126,60 @@ def test_bad_selections_are_refused_naming_the_parameter(desk: dict[str, Any], p
 
 def test_an_unknown_template_is_404(desk: dict[str, Any]) -> None:
     assert desk["admin"].get(f"{PRINTS}/nope/html", params={"ids": str(desk["id"])}).status_code == 404
+
+
+def run_print_jobs(desk: dict[str, Any], org: Org) -> None:
+    """Run the queued print jobs as ``dajian worker`` would, with the server's settings (its file store)."""
+    Worker(org.engine, kinds=[PRINT_KIND], settings=org.api.state.settings).run_once()
+
+
+def test_a_selection_is_printed_in_the_background_and_only_its_reader_downloads_it(
+        desk: dict[str, Any], org: Org) -> None:
+    admin, clerk = desk["admin"], desk["clerk"]
+    queued = admin.post(f"{PRINTS}/sheet/pdf-jobs", json={"ids": [desk["id"], desk["other"]], "lang": "zh-CN"})
+    assert queued.status_code == 202, queued.text
+    job = queued.json()
+    assert (job["state"], job["count"], job["file"], job["progress"]) == ("queued", 2, None, None)
+    run_print_jobs(desk, org)
+    done = admin.get(f"{PRINTS}/jobs/{job['id']}").json()
+    assert done["state"] == "succeeded", done
+    assert done["progress"]["done"] == done["progress"]["total"] and done["pages"] >= 2
+    assert done["file"]["mime"] == "application/pdf" and done["file"]["name"] == "工单打印（2）.pdf"
+    pdf = admin.get(f"/api/v1/files/{done['file']['id']}")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages]
+    starts = [text for text in pages if text.startswith("工单打印：")]
+    assert len(starts) == 2 and "打印机卡纸" in starts[0] and "复印机漏粉" in starts[1]
+    # someone else neither sees the job nor downloads its file
+    assert clerk.get(f"{PRINTS}/jobs/{job['id']}").status_code == 404
+    assert clerk.get(f"/api/v1/files/{done['file']['id']}").status_code == 404
+
+
+def test_a_print_job_prints_only_what_its_reader_may_read(desk: dict[str, Any], org: Org) -> None:
+    clerk = desk["clerk"]
+    queued = clerk.post(f"{PRINTS}/sheet/pdf-jobs", json={"ids": [desk["own"], desk["id"]]})
+    assert queued.status_code == 202, queued.text
+    run_print_jobs(desk, org)
+    done = clerk.get(f"{PRINTS}/jobs/{queued.json()['id']}").json()
+    assert done["state"] == "failed" and done["error"]["code"] == "not_found", done  # not their record: refused
+    mine = clerk.post(f"{PRINTS}/sheet/pdf-jobs", json={"ids": [desk["own"]]})
+    run_print_jobs(desk, org)
+    done = clerk.get(f"{PRINTS}/jobs/{mine.json()['id']}").json()
+    text = pdf_text(clerk.get(f"/api/v1/files/{done['file']['id']}").content)
+    assert "扫描仪无响应" in text and "E-mail" not in text
+
+
+@pytest.mark.parametrize(("body", "status", "path"), [
+    ({"ids": []}, 422, "/ids"), ({"ids": [0]}, 422, "ids"), ({"ids": [2**63]}, 422, "ids"),
+    ({"ids": list(range(1, 502))}, 422, "ids"), ({"ids": [1], "lang": "fr"}, 422, "/lang"),
+    ({"ids": [1], "extra": 1}, 422, "extra"),
+])
+def test_bad_print_jobs_are_refused_naming_the_field(desk: dict[str, Any], body: dict[str, Any], status: int,
+                                                     path: str) -> None:
+    answer = desk["admin"].post(f"{PRINTS}/sheet/pdf-jobs", json=body)
+    assert answer.status_code == status, answer.text
+    assert path in answer.text
+    assert desk["admin"].post(f"{PRINTS}/nope/pdf-jobs", json={"ids": [desk["id"]]}).status_code == 404
 
 
 def test_the_complaint_sheet_has_a_qr_code_of_the_public_status_link(org: Org) -> None:

@@ -37,6 +37,8 @@ from dajian.platform.api.schemas import auth, records
 from dajian.platform.api.schemas.responses import REFUSALS, SIGNED_IN, code_of
 from dajian.platform.clock import ManualClock
 from dajian.platform.errors import ErrorBody
+from dajian.platform.jobs import Worker
+from dajian.platform.printing.jobs import KIND as PRINT_KIND
 from dajian.platform.rules.webhooks import sign
 from tests.engines.flow.test_execute import complaint_flow
 from tests.engines.rule.complaint_rules import complaint_app as rule_app
@@ -361,6 +363,20 @@ def test_reports_and_dashboards(org: Org, engine: Engine, recorder: Recorder) ->
     _ok(admin.post(f"{base}/dashboards/cockpit/run", json={"filters": period}))
     _ok(org.client("viewer").post(f"{base}/dashboards/cockpit/run", json={}))  # a widget it may not see
     _ok(admin.get(f"{base}/prints", params={"form": "complaint"}))  # no print templates in this app: []
+    _seen(engine, recorder)
+
+
+def test_a_selection_printed_as_a_job(org: Org, engine: Engine, recorder: Recorder) -> None:
+    admin = org.client()
+    sheet = {"key": "sheet", "label": {"en": "Sheet"}, "form": "ticket",
+             "blocks": [{"kind": "field", "field": "title"}]}
+    assert publish(admin, ticket_app(prints=[sheet])).status_code == 200
+    made = _ok(admin.post("/api/v1/apps/tickets/forms/ticket/records", json={"title": "卡纸"}), 201)
+    base = "/api/v1/apps/tickets/prints"
+    job = _ok(admin.post(f"{base}/sheet/pdf-jobs", json={"ids": [made["id"]], "lang": "en"}), 202)
+    _ok(admin.get(f"{base}/jobs/{job['id']}"))  # queued
+    Worker(engine, kinds=[PRINT_KIND], settings=org.api.state.settings).run_once()
+    assert _ok(admin.get(f"{base}/jobs/{job['id']}"))["state"] == "succeeded"
     _seen(engine, recorder)
 
 

@@ -215,6 +215,8 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", _APP + "/prints"): READ,
     ("GET", _APP + "/prints/{template_key}/html"): READ,
     ("GET", _APP + "/prints/{template_key}/pdf"): READ,
+    ("POST", _APP + "/prints/{template_key}/pdf-jobs"): READ,  # makes a file of the reader's, changes no record
+    ("GET", _APP + "/prints/jobs/{job_id}"): READ,
     ("POST", _APP + "/dashboards/{dashboard_key}/run"): READ,
     ("POST", _APP + "/rules/{rule_key}/run"): WRITE,
     ("POST", _APP + "/decision-tables/{table_key}/evaluate"): READ,

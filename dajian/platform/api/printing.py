@@ -3,7 +3,9 @@
 ``GET /api/v1/apps/{app}/prints?form=complaint`` lists the templates of a form;
 ``GET …/prints/{template}/html?ids=1,2`` is the print view (one HTML document, a sheet per record) and
 ``GET …/prints/{template}/pdf?ids=1,2`` the same pages as a PDF download. Both read the records as the caller
-may (row scope, readable fields), so printing shows nothing a record page would not.
+may (row scope, readable fields), so printing shows nothing a record page would not. A selection's PDF is made in
+the background: ``POST …/prints/{template}/pdf-jobs`` queues it, ``GET …/prints/jobs/{id}`` tells how far it
+got and, at the end, the file to download (``dajian.platform.printing.jobs``).
 """
 
 from __future__ import annotations
@@ -11,20 +13,23 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
 from dajian.platform import files as file_service
 from dajian.platform.api.audiences import RUNTIME
 from dajian.platform.api.auth import current_principal
-from dajian.platform.api.deps import ReadConn, TransactionalRoute, get_settings
+from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, get_settings
+from dajian.platform.api.params import BodyId, PathId
 from dajian.platform.api.schemas import printing as out
 from dajian.platform.api.schemas.responses import SIGNED_IN, answers, binary, errors
 from dajian.platform.api.versions import V1
 from dajian.platform.apps import load_runtime_and_roles
 from dajian.platform.errors import Invalid
 from dajian.platform.principal import Principal
+from dajian.platform.printing import jobs
 from dajian.platform.printing.pdf import to_pdf
-from dajian.platform.printing.service import print_html, templates_of
+from dajian.platform.printing.service import MAX_BULK, print_html, templates_of
 
 router = APIRouter(prefix=V1 + "/apps/{app_key}/prints", tags=[RUNTIME], route_class=TransactionalRoute)
 Auth = Annotated[Principal, Depends(current_principal)]
@@ -96,3 +101,21 @@ def print_pdf(request: Request, conn: ReadConn, principal: Auth, app_key: str, t
     return Response(to_pdf(html, read_file=read_file), media_type=PDF_MIME, headers={
         "Content-Disposition": file_service.content_disposition(f"{name}.pdf"),
         "Cache-Control": "private, max-age=0", "X-Content-Type-Options": "nosniff"})
+
+
+class PdfJobBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ids: list[BodyId] = Field(max_length=MAX_BULK, description=f"the records, at most {MAX_BULK}")
+    lang: str = Field(default="zh-CN", max_length=8, description="zh-CN or en")
+
+
+@router.post("/{template_key}/pdf-jobs", status_code=202, **answers(out.PrintJob, *SIGNED_IN, 404, 413, 422))
+def start_pdf_job(conn: Conn, principal: Auth, app_key: str, template_key: str, body: PdfJobBody) -> dict[str, Any]:
+    """Queue the PDF of the chosen records; poll ``GET …/prints/jobs/{id}`` for its progress and file."""
+    return jobs.start(conn, principal, app_key, template_key, body.ids, body.lang)
+
+
+@router.get("/jobs/{job_id}", **answers(out.PrintJob, *SIGNED_IN, 404, 422))
+def pdf_job(conn: ReadConn, principal: Auth, app_key: str, job_id: PathId) -> dict[str, Any]:
+    """A PDF job of mine: state, progress, and when done the file (404 for anyone else's)."""
+    return jobs.view(conn, principal, app_key, job_id)

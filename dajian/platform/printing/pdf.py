@@ -22,7 +22,7 @@ FileReader = Callable[[int], tuple[bytes, str]]  # file id → (bytes, media typ
 BASE = "http://dajian.invalid/"
 
 
-class _Fetcher(URLFetcher):  # type: ignore[misc]
+class Fetcher(URLFetcher):  # type: ignore[misc]
     """``data:`` URIs (the codes) as WeasyPrint reads them, the app's files through ``read_file``, nothing else."""
 
     def __init__(self, read_file: FileReader) -> None:
@@ -40,5 +40,5 @@ class _Fetcher(URLFetcher):  # type: ignore[misc]
 
 
 def to_pdf(html: str, *, read_file: FileReader) -> bytes:
-    pdf: bytes = HTML(string=html, base_url=BASE, url_fetcher=_Fetcher(read_file)).write_pdf()
+    pdf: bytes = HTML(string=html, base_url=BASE, url_fetcher=Fetcher(read_file)).write_pdf()
     return pdf

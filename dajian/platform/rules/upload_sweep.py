@@ -17,7 +17,6 @@ from sqlalchemy import Connection, delete, select
 
 from dajian.platform import jobs
 from dajian.platform.clock import utcnow
-from dajian.platform.config import get_settings
 from dajian.platform.files import KEY_RE, files
 
 from .public_uploads import CLAIM_WINDOW, public_uploads
@@ -56,7 +55,7 @@ def sweep(conn: Connection, payload: Any, job: jobs.Job) -> dict[str, Any]:
 
 
 def _delete_blobs(keys: list[str]) -> int:
-    root = get_settings().files_dir
+    root = jobs.job_settings().files_dir
     gone = 0
     for key in keys:
         if KEY_RE.match(key):

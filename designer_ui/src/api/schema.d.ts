@@ -1625,6 +1625,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_key}/prints/{template_key}/pdf-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Pdf Job
+         * @description Queue the PDF of the chosen records; poll ``GET …/prints/jobs/{id}`` for its progress and file.
+         */
+        post: operations["printing_start_pdf_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_key}/prints/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pdf Job
+         * @description A PDF job of mine: state, progress, and when done the file (404 for anyone else's).
+         */
+        get: operations["printing_pdf_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_key}/publish": {
         parameters: {
             query?: never;
@@ -5963,6 +6003,20 @@ export interface components {
              */
             sessions_ended: number;
         };
+        /** PdfJobBody */
+        PdfJobBody: {
+            /**
+             * Ids
+             * @description the records, at most 500
+             */
+            ids: number[];
+            /**
+             * Lang
+             * @description zh-CN or en
+             * @default zh-CN
+             */
+            lang: string;
+        };
         /** PendingInbox */
         PendingInbox: {
             /**
@@ -6052,6 +6106,85 @@ export interface components {
             report: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * PrintJob
+         * @description A selection printed to one PDF in the background: poll it until ``state`` is final, then download
+         *     ``file`` (``GET /api/v1/files/{file.id}``; only the person who asked may).
+         */
+        PrintJob: {
+            /**
+             * Count
+             * @description records asked for
+             */
+            count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** @description when failed: why */
+            error: components["schemas"]["PrintJobError"] | null;
+            /** @description when succeeded: the PDF */
+            file: components["schemas"]["FileRef"] | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Pages
+             * @description when succeeded: the PDF's pages
+             */
+            pages: number | null;
+            /** @description null until a worker starts it */
+            progress: components["schemas"]["PrintJobProgress"] | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "queued" | "running" | "succeeded" | "failed";
+            /** Template */
+            template: string;
+        };
+        /** PrintJobError */
+        PrintJobError: {
+            /** Code */
+            code: string;
+            /** Detail */
+            detail: string;
+            /**
+             * Errors
+             * @description each with its JSON path
+             */
+            errors?: {
+                [key: string]: unknown;
+            }[];
+        };
+        /** PrintJobProgress */
+        PrintJobProgress: {
+            /**
+             * Done
+             * @description parts rendered
+             */
+            done: number;
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            };
+            /** Plan */
+            plan?: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Step
+             * @description the step under way: rendering the records (params.done of params.count)
+             */
+            step: "records" | null;
+            /**
+             * Total
+             * @description parts planned
+             */
+            total: number;
         };
         /** PrintTemplateSummary */
         PrintTemplateSummary: {
@@ -16135,6 +16268,174 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    printing_start_pdf_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                template_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PdfJobBody"];
+            };
+        };
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintJob"];
+                };
+            };
+            /** @description Not signed in, or the session or token has expired (code: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: a token scope, a role or the CSRF token is missing (code: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to you (code: not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or the file is larger than allowed (code: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: every problem with its JSON path (code: invalid) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing was stored: the database was busy (a lock, a serialization failure); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    printing_pdf_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_key: string;
+                /** @description a row id */
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: not signed in, not allowed, not found, conflict, too large, too many */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintJob"];
                 };
             };
             /** @description Not signed in, or the session or token has expired (code: unauthorized) */
