@@ -36,6 +36,7 @@ from dajian.platform.jobs import Worker
 from dajian.platform.market.install_jobs import KIND as INSTALL_JOBS
 from dajian.platform.models import users
 from dajian.platform.principal import Principal
+from dajian.platform.printing.jobs import KIND as PRINT_JOBS
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -129,9 +130,10 @@ def site(engine: Engine, ui_built: None, tmp_path_factory: pytest.TempPathFactor
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="ui-test-server", daemon=True)
     thread.start()
-    # template installs run as jobs, as under `dajian serve`'s embedded worker; only those: the other jobs
-    # (messages, timers) stay queued, so pages show what the tests made
-    installs = Worker(engine, worker_id=f"ui-test-{port}", kinds=[INSTALL_JOBS], poll_interval=0.2)
+    # template installs and bulk prints run as jobs, as under `dajian serve`'s embedded worker; only those: the
+    # other jobs (messages, timers) stay queued, so pages show what the tests made
+    installs = Worker(engine, worker_id=f"ui-test-{port}", kinds=[INSTALL_JOBS, PRINT_JOBS], poll_interval=0.2,
+                      settings=settings)
     installs.run_in_thread()
     deadline = time.monotonic() + 60
     while not server.started:

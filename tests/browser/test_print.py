@@ -129,8 +129,14 @@ def test_the_list_prints_the_chosen_rows(page: Any, site: Site, tmp_path: Path) 
     pdf = page.get_by_role("menuitem", name="客诉处理单 · 下载 PDF")
     expect(pdf).to_be_visible()
     keep_screenshot(page, "print-list", tmp_path)
+    pdf.click()  # a selection's PDF is made in the background: its progress, then the download
+    dialog = page.get_by_role("dialog", name="生成 PDF：客诉处理单")
+    expect(dialog.get_by_text("已生成：2 条记录")).to_be_visible(timeout=60_000)
+    expect(dialog.get_by_role("progressbar", name="PDF 生成进度")).to_have_attribute("aria-valuenow", "100")
+    keep_screenshot(page, "print-list-job", tmp_path)
     with page.expect_download() as downloading:
-        pdf.click()
+        dialog.get_by_role("link", name="下载 PDF").click()
+    assert downloading.value.suggested_filename == "客诉处理单（2）.pdf"
     reader = PdfReader(io.BytesIO(Path(downloading.value.path()).read_bytes()))
     starts = [p for p in reader.pages if "客诉处理单" in p.extract_text()]
     assert len(starts) == 2
