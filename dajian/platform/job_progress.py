@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
@@ -24,6 +25,9 @@ from dajian.platform.db import is_sqlite
 from dajian.platform.models import job_progress
 
 KEEP = 1000  # jobs whose last figures this process remembers
+# A finished job's page reads its figures from the job's result; the row here only matters while it runs (and
+# for a job that died, to show how far it got). Rows not written for this long go when a new job starts.
+STALE_AFTER = timedelta(days=7)
 
 
 Step = tuple[str, dict[str, Any]]  # a step's name and what it works on
@@ -64,6 +68,15 @@ def write(engine: Engine, job_id: int, progress: Progress) -> None:
         conn.execute(upsert.on_conflict_do_update(index_elements=[job_progress.c.job_id], set_=values))
 
 
+def forget_stale(engine: Engine) -> int:
+    """Delete the figures not written for ``STALE_AFTER`` (their jobs ended long ago); how many went."""
+    if engine.dialect.name == "sqlite":
+        return 0  # kept in this process only, at most KEEP of them
+    with engine.begin() as conn:
+        gone = conn.execute(delete(job_progress).where(job_progress.c.updated_at < utcnow() - STALE_AFTER))
+    return int(gone.rowcount or 0)
+
+
 def read(conn: Connection, job_id: int) -> Progress | None:
     with _lock:
         known = _memory.get(job_id)
@@ -84,6 +97,7 @@ class Tracker:
 
     def __init__(self, engine: Engine, job_id: int) -> None:
         self.engine, self.job_id = engine, job_id
+        forget_stale(engine)
         self.steps: list[dict[str, Any]] = []
         self.started = 0
         self.last = Progress(0, 1)
