@@ -29,7 +29,7 @@ export function DashboardWidget({ app, widget, onRendered }: { app: string; widg
   const { i18n } = useTranslation()
   const title = pickLabel(widget.title, i18n.language, widget.key)
   return (
-    <Card title={title} size="small" className="dashboard-widget">
+    <Card title={title} size="small" className="dashboard-widget" role="region" aria-label={title}>
       <WidgetBody app={app} widget={widget} title={title} onRendered={onRendered} />
     </Card>
   )
