@@ -93,6 +93,8 @@ interface Props extends EditorLabels {
   formulaStart?: (text: string) => number | null
   /** One line in a grid cell: Enter and Escape go to these (after an open completion list had them), no line breaks. */
   singleLine?: { onEnter: () => void; onEscape: () => void; onBlur: () => void }
+  /** Takes the focus (and scrolls into view) when this turns true, e.g. a problem link named it. */
+  focused?: boolean
   /** Read with the name, e.g. the problems the server found on the cell. */
   ariaDescription?: string
 }
@@ -111,7 +113,7 @@ function infoOf(text: string): () => Node {
  * functions (Ctrl+Space lists them all), the parser's error marked where it is.
  */
 export function FormulaEditor({ id, value, invalid, fields, functions, onChange, explain, onCursor, ariaLabel, placeholder,
-  formulaStart = wholeText, singleLine, ariaDescription }: Props) {
+  formulaStart = wholeText, singleLine, ariaDescription, focused = false }: Props) {
   const host = useRef<HTMLDivElement>(null)
   const view = useRef<EditorView | null>(null)
   const latest = useRef({ fields, functions, onChange, onCursor, explain, formulaStart, singleLine })
@@ -177,6 +179,12 @@ export function FormulaEditor({ id, value, invalid, fields, functions, onChange,
     const v = view.current
     if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value }, annotations: external.of(true) })
   }, [value])
+
+  useEffect(() => {
+    if (!focused || !view.current) return
+    view.current.focus()
+    view.current.dom.scrollIntoView({ block: 'nearest', inline: 'nearest' })
+  }, [focused, id])
 
   useEffect(() => {
     const content = view.current?.contentDOM

@@ -16,6 +16,8 @@ export interface FormulaCellProps {
   problems: readonly string[] | undefined
   /** The table's inputs, which a `=formula` cell reads. */
   inputs: readonly ScopeField[]
+  /** Named by a problem link: focused and marked. */
+  selected?: boolean
   /** The typed text, once the person presses Enter or leaves the cell. */
   onCommit: (text: string) => void
 }
@@ -25,7 +27,7 @@ export interface FormulaCellProps {
  * a formula over the table's inputs with their completion and the parser's error marked on the cell.
  * Typing stays local until Enter or leaving the cell (one edit, one undo step); Escape puts the cell back.
  */
-export function FormulaCell({ id, label, text, placeholder, problems, inputs, onCommit }: FormulaCellProps) {
+export function FormulaCell({ id, label, text, placeholder, problems, inputs, selected = false, onCommit }: FormulaCellProps) {
   const functions = useFunctions()
   const explain = useExplainProblem()
   const [typed, setTyped] = useState<{ from: string; value: string } | null>(null)
@@ -38,9 +40,9 @@ export function FormulaCell({ id, label, text, placeholder, problems, inputs, on
   const error = parsed ? explain(parsed) : null
   const found = [...(error ? [error] : []), ...(problems ?? [])]
   const flagged = found.length > 0
-  const editor = <div className={`dt-cell dt-formula-cell${flagged ? ' dt-cell-flagged' : ''}${error ? ' dt-cell-error' : ''}`}>
+  const editor = <div className={`dt-cell dt-formula-cell${flagged ? ' dt-cell-flagged' : ''}${error ? ' dt-cell-error' : ''}${selected ? ' dt-cell-selected' : ''}`}>
     <FormulaEditor id={id} value={value} invalid={flagged} fields={inputs} functions={functions} explain={explain} ariaLabel={label}
-      placeholder={placeholder ?? ''} formulaStart={cellFormulaStart} ariaDescription={flagged ? found.join('\n') : undefined}
+      placeholder={placeholder ?? ''} focused={selected} formulaStart={cellFormulaStart} ariaDescription={flagged ? found.join('\n') : undefined}
       onChange={(next) => setTyped({ from: text, value: next })}
       singleLine={{ onEnter: commit, onEscape: () => setTyped(null), onBlur: commit }} />
     {error && <div className="dt-cell-parse-error">{error}</div>}
