@@ -125,7 +125,7 @@ def test_change_dry_run_preview_table_publish(page: Any, site: Site, tmp_path: P
     saved(page)
     expect(first_row).not_to_have_attribute("aria-invalid", "true")
 
-    # a condition cell is a one-line formula editor: after '=' the table's inputs complete, the parser's error is on the cell
+    # a condition cell is a one-line formula editor: after '=' the inputs complete, the parser's error is on the cell
     region = grid.get_by_label("第 3 行 条件 客户区域")
     region.click()
     page.keyboard.type("=regi")

@@ -55,7 +55,7 @@ def test_filter_sort_save_a_view_reload_and_export(page: Any, site: Site, tmp_pa
 
     page.get_by_role("button", name="筛选").click()
     page.get_by_role("tab", name="公式").click()
-    box = page.get_by_label("筛选公式")  # the formula editor: the form's fields complete, the parser's error shows as you type
+    box = page.get_by_label("筛选公式")  # the formula editor: fields complete, the error shows as you type
     box.press_sequentially("prio")
     expect(page.get_by_role("option", name=re.compile("^priority"))).to_be_visible()
     box.fill(f'priority = "{level}" AND')
