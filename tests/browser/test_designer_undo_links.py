@@ -1,6 +1,6 @@
 """Issue 15's test 4 in Chromium, by role and label: undo and redo across designers (a form field's label, then a flow
 node's name, undone in reverse order with the toolbar and Ctrl+Z and redone, each designer showing its state), and a
-problem link that selects the decision-table cell its JSON path names."""
+problem link that selects the decision-table cell or the report measure its JSON path names."""
 
 from __future__ import annotations
 
@@ -62,11 +62,13 @@ def test_undo_and_redo_across_the_form_and_flow_designers(page: Any, site: Site)
     assert any(n.get("label", {}).get("zh-CN") == "分派处理" for n in flow["nodes"])
 
 
-def test_a_problem_link_selects_the_decision_table_cell_it_names(page: Any, site: Site) -> None:
+def test_a_problem_link_selects_the_table_cell_and_the_report_measure_it_names(page: Any, site: Site) -> None:
     with site.api_login("admin") as api:  # another designer left a cell the engine refuses
         draft = api.get(f"/api/v1/apps/{APP}").json()["draft"]
         table = next(r for r in draft["rules"] if r["key"] == "routing")
         table["rows"][1]["when"]["vip"] = "maybe"
+        report = next(r for r in draft["reports"] if r["key"] == "sla_by_priority")
+        report["measures"][1]["where"] = "sla_state <>"
         assert api.put(f"/api/v1/apps/{APP}/draft", json=draft).status_code == 200
     open_designer(page, site)
     page.get_by_role("button", name=re.compile("^字段 投诉(主题|标题)")).click()  # something else selected first
@@ -82,3 +84,12 @@ def test_a_problem_link_selects_the_decision_table_cell_it_names(page: Any, site
     expect(cell).to_have_text("maybe")
     expect(cell).to_have_attribute("aria-invalid", "true")
     expect(cell).to_have_attribute("aria-description", re.compile("'maybe' is not a boolean value"))
+
+    # the report measure: its report opens with the measure selected and its properties shown
+    toolbar.get_by_role("button", name=re.compile("问题")).click()
+    drawer.get_by_role("button", name=re.compile("各优先级 SLA 达成率")).first.click()
+    drawer.get_by_role("button", name="Close").or_(drawer.get_by_role("button", name="关闭")).first.click()
+    canvas = page.get_by_role("main", name="报表画布")
+    expect(canvas.get_by_role("button", name=re.compile("^指标 未超时"))).to_have_attribute("aria-pressed", "true")
+    expect(canvas.get_by_role("button", name=re.compile("^指标 工单"))).to_have_attribute("aria-pressed", "false")
+    expect(page.get_by_role("complementary", name="属性面板").get_by_text("指标", exact=True)).to_be_visible()
