@@ -6,6 +6,7 @@ the change is published and the run log lists what the published rule did."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,13 @@ def pick_record(page: Any, box: Any, record_id: int) -> None:
     box.fill(str(record_id))
     expect(page.get_by_role("option", name=re.compile(rf"^#{record_id}( |$)"))).to_be_attached()
     box.press("Enter")
+
+
+def routing_rows(site: Site) -> list[dict[str, Any]]:
+    """The rows of the draft's routing decision table."""
+    rules = json.loads(draft_text(site))["rules"]
+    rows: list[dict[str, Any]] = next(r for r in rules if r["key"] == "routing")["rows"]
+    return rows
 
 
 def saved(page: Any) -> None:
@@ -100,7 +108,7 @@ def test_change_dry_run_preview_table_publish(page: Any, site: Site, tmp_path: P
     page.get_by_role("navigation", name="规则列表").get_by_role("button", name="决策表 客诉路由表").click()
     grid = page.get_by_role("table", name="决策表 客诉路由表")
     vip = grid.get_by_label("第 2 行 条件 VIP 客户")
-    expect(vip).to_have_value("true")
+    expect(vip).to_have_text("true")
     vip.fill("maybe")
     vip.press("Enter")
     saved(page)
@@ -116,6 +124,31 @@ def test_change_dry_run_preview_table_publish(page: Any, site: Site, tmp_path: P
     pick(page.get_by_label("命中策略"), "取第一条匹配行")
     saved(page)
     expect(first_row).not_to_have_attribute("aria-invalid", "true")
+
+    # a condition cell is a one-line formula editor: after '=' the inputs complete, the parser's error is on the cell
+    region = grid.get_by_label("第 3 行 条件 客户区域")
+    region.click()
+    page.keyboard.type("=regi")
+    page.get_by_role("option", name=re.compile("^region")).click()  # the completion, and the cell still has the focus
+    expect(region).to_have_text("=region")
+    page.keyboard.type(' = "east" AND')
+    expect(region).to_have_attribute("aria-invalid", "true")
+    expect(region).to_have_attribute("aria-description", re.compile(r"第 1 行第 \d+ 列：公式没有写完"))
+    expect(grid.get_by_text(re.compile(r"^第 1 行第 \d+ 列：公式没有写完"))).to_be_visible()
+    keep_screenshot(page, "designer-decision-table-formula", tmp_path)
+    region.press("Escape")  # closes a completion list if one is open
+    region.press("Escape")  # the cell as it was
+    expect(region).to_have_text("任意")  # empty again: its placeholder, any value
+    expect(region).to_have_attribute("aria-invalid", "false")
+    region.fill('=region = "east"')
+    region.press("Tab")  # leaving the cell keeps what was typed; Tab goes on to the next cell
+    expect(grid.get_by_label(re.compile("^第 3 行 结果 "))).to_be_focused()
+    saved(page)
+    assert routing_rows(site)[2]["when"]["region"] == {"formula": 'region = "east"'}
+    region.fill("")
+    region.press("Enter")
+    saved(page)
+    assert "region" not in routing_rows(site)[2]["when"]
 
     # publish the changed condition
     toolbar = page.get_by_role("toolbar", name="设计器工具栏")

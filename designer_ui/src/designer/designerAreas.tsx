@@ -33,7 +33,8 @@ export const DESIGNER_AREAS: DesignerArea[] = [
   { path: 'rules', label: 'designer.rules.menu', icon: <ThunderboltOutlined />, Page: RulesDesigner,
     route: (doc, problemPath) => {
       const target = ruleProblemTarget(doc, problemPath)
-      return target ? `rules/${target.key}` : null
+      // deeper than the rule (a decision-table cell): the path goes along, for the table to select it
+      return target ? `rules/${target.key}${target.rest ? `?at=${encodeURIComponent(problemPath)}` : ''}` : null
     } },
   { path: 'print', label: 'print.design.menu', icon: <PrinterOutlined />, Page: PrintDesigner,
     route: (doc, problemPath) => {

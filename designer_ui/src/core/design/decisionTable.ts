@@ -7,6 +7,8 @@
  *   parseCell('[1..5)', 'integer')             → '[1..5)'   (the engine reads ranges and comparisons)
  *   parseCell('=amount > 2 * limit', 'decimal') → {formula: 'amount > 2 * limit'}
  */
+import type { ScopeField } from '../expr/scope'
+import { pickLabel } from '../labels'
 import type { Problem } from './draftStore'
 import type { Op } from './ops'
 import type { Obj } from './rules'
@@ -82,6 +84,23 @@ export function outputText(raw: unknown): string {
 export function parseOutput(text: string, type: ValueType | undefined): unknown {
   const trimmed = text.trim()
   return trimmed === '' ? undefined : literal(trimmed, type)
+}
+
+/** What a condition cell's formula may read: the table's inputs, with their labels, types and listed values. */
+export function inputScope(table: TableDef, locale: string): ScopeField[] {
+  return table.inputs.map((c) => ({
+    path: c.key,
+    label: pickLabel(c.label, locale, c.key),
+    kind: c.type ?? 'any',
+    type: c.type ?? 'any',
+    options: (c.values ?? []).filter((v): v is string => typeof v === 'string').map((v) => ({ value: v, label: v })),
+  }))
+}
+
+/** The condition cell a JSON path names in table `/rules/<index>` (`/rules/2/rows/1/when/vip` → `when/1/vip`), else null. */
+export function cellAt(pointer: string | null, index: number): string | null {
+  const m = pointer === null ? null : /^\/rules\/(\d+)\/rows\/(\d+)\/(when|then)\/([^/]+)/.exec(pointer)
+  return m && Number(m[1]) === index ? `${m[3] ?? ''}/${m[2] ?? ''}/${m[4] ?? ''}` : null
 }
 
 export type CellId = `when/${number}/${string}` | `then/${number}/${string}`

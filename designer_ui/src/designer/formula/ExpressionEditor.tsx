@@ -3,11 +3,12 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { toFormula } from '../../core/expr'
 import { type ConditionGroup, fromConditions, toConditions } from '../../core/expr/conditions'
-import { explainProblem, parseForEditor, type Problem } from '../../core/expr/diagnostics'
+import { parseForEditor } from '../../core/expr/diagnostics'
 import { callAt, type ScopeAt } from '../../core/expr/scope'
 import { ConditionBuilder } from './ConditionBuilder'
 import { FormulaEditor } from './FormulaEditor'
 import { useFunctions } from './useFunctions'
+import { useExplainProblem } from './useExplainProblem'
 import { useScopeFields } from './useScopeFields'
 import './formula.css'
 
@@ -72,10 +73,7 @@ export function ExpressionEditor({ id, ariaLabel, value, onChange, condition, sc
     }
   }
   const { problems } = parseForEditor(text)
-  const explain = (p: Problem): string => {
-    const known = explainProblem(p.reason)
-    return t('formula.error.at', { line: p.line, column: p.column, message: known ? t(`formula.error.${known.key}`, known.values) : p.reason })
-  }
+  const explain = useExplainProblem()
   const error = problems[0] ? explain(problems[0]) : null
 
   const typed = (next: string) => {

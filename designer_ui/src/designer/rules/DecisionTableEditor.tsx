@@ -3,7 +3,7 @@ import { Alert, Button, Card, Form, Input, Select, Space, Table, Tabs, Tooltip }
 import type { ColumnsType } from 'antd/es/table'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { addColumnOps, asTable, cellText, insertRowOps, outputText, parseCell, parseOutput, removeRowOps, renameColumnOps,
+import { addColumnOps, asTable, cellAt, cellText, inputScope, insertRowOps, outputText, parseCell, parseOutput, removeRowOps, renameColumnOps,
   setCellOps, tableMarks, type Column, type TableDef } from '../../core/design/decisionTable'
 import type { DraftStore, Problem } from '../../core/design/draftStore'
 import { uniqueKey } from '../../core/design/keys'
@@ -13,6 +13,7 @@ import { pickLabel } from '../../core/labels'
 import type { Catalog } from '../designerApi'
 import { JsonPanel } from '../JsonPanel'
 import { CellInput } from './CellInput'
+import { ConditionCell } from './ConditionCell'
 import { ColumnSettings } from './ColumnSettings'
 import { TableDryRun } from './TableDryRun'
 import type { RuleScope } from './useRuleScope'
@@ -25,19 +26,23 @@ interface Props {
   catalog: Catalog
   scope: RuleScope
   problems: readonly Problem[]
+  /** A JSON path from a problem link: the cell it names is selected. */
+  at?: string | null
 }
 
 type Row = TableDef['rows'][number] & { index: number }
 
 /** A decision table as a grid: condition columns, result columns, one row per case; the engine's overlap and gap
  * findings sit on the cells and rows they concern; a dry run on a real record lights the rows that match. */
-export function DecisionTableEditor({ appKey, store, doc, element, catalog, scope, problems }: Props) {
+export function DecisionTableEditor({ appKey, store, doc, element, catalog, scope, problems, at = null }: Props) {
   const { t, i18n } = useTranslation()
   const path = ['rules', String(element.index)]
   const raw = getAt(doc, path)
   const table = asTable(raw)
   const marks = table ? tableMarks(problems, element.index, table) : null
   const [hits, setHits] = useState<{ rows: number[]; winner: number | null } | null>(null)
+  const picked = cellAt(at, element.index)
+  const inputs = table ? inputScope(table, i18n.language) : []
   if (!table || !marks) return <JsonPanel store={store} doc={doc} pointer={`/${path.join('/')}`} />
   const label = (raw as { label?: Record<string, string> }).label ?? {}
   const set = (key: string, value: unknown) => store.edit(setKeyOps(doc, path, key, value), { coalesce: `${path.join('/')}/${key}` })
@@ -69,8 +74,10 @@ export function DecisionTableEditor({ appKey, store, doc, element, catalog, scop
     } },
     { key: 'when', title: t('designer.rules.table.conditions'), className: 'dt-group-when', children: table.inputs.map((c, n) => ({
       key: `when:${c.key}`, title: header(c, 'inputs', n), className: 'dt-when', width: 118,
-      render: (_: unknown, row: Row) => <CellInput label={t('designer.rules.table.whenCell', { row: rowName(row.index), column: colName(c) })}
+      render: (_: unknown, row: Row) => <ConditionCell id={`dt-${String(element.index)}-${String(row.index)}-${c.key}`} inputs={inputs}
+        label={t('designer.rules.table.whenCell', { row: rowName(row.index), column: colName(c) })}
         placeholder={t('designer.rules.table.any')} text={cellText(row.when?.[c.key])} problems={marks.cells.get(`when/${String(row.index)}/${c.key}`)}
+        selected={picked === `when/${String(row.index)}/${c.key}`}
         onCommit={(text) => store.edit(setCellOps(table, element.index, row.index, 'when', c.key, parseCell(text, c.type)))} />,
     })) },
     { key: 'then', title: t('designer.rules.table.results'), className: 'dt-group-then', children: table.outputs.map((c, n) => ({

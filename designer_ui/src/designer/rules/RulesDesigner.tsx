@@ -2,7 +2,7 @@ import { DeleteOutlined, PlusOutlined, TableOutlined, ThunderboltOutlined, Unord
 import { Badge, Button, Empty, Space, Switch, Typography } from 'antd'
 import { useEffect, useMemo, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate, useParams } from 'react-router'
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
 import { uniqueKey } from '../../core/design/keys'
 import { newAction, newRule, newTable, ruleElements, sectionKeys, setKeyOps, triggerSummary, type RuleElement } from '../../core/design/rules'
 import { pickLabel } from '../../core/labels'
@@ -18,6 +18,7 @@ export function RulesDesigner({ appKey, store, doc, catalog, problems }: AreaPro
   const { t, i18n } = useTranslation()
   const navigate = useNavigate()
   const { rule: selectedKey } = useParams()
+  const at = useSearchParams()[0].get('at')
   const scope = useRuleScope(doc)
   const elements = useMemo(() => ruleElements(doc), [doc])
   const selected = elements.find((e) => e.key === selectedKey)
@@ -99,7 +100,7 @@ export function RulesDesigner({ appKey, store, doc, catalog, problems }: AreaPro
             problems={problemsOf(selected)} />
           : selected
             ? <DecisionTableEditor key={selected.key} appKey={appKey} store={store} doc={doc} element={selected} catalog={catalog}
-              scope={scope} problems={problemsOf(selected)} />
+              scope={scope} problems={problemsOf(selected)} at={at} />
             : <Space direction="vertical" style={{ width: '100%' }}>
               <Typography.Title level={5}>{t('designer.rules.log.title')}</Typography.Title>
               <RunLog appKey={appKey} rules={rules.map((r) => ({ value: r.key, label: name(r) }))} />

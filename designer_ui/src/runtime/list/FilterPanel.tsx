@@ -16,7 +16,8 @@ import {
   type OperatorKey,
 } from '../../core/filters'
 import { pickLabel } from '../../core/labels'
-import type { LabelledPreset } from './useCatalogOps'
+import { FilterFormula } from './FilterFormula'
+import type { CatalogOps, LabelledPreset } from './useCatalogOps'
 import type { ColumnInfo } from './useListColumns'
 
 interface Props {
@@ -25,6 +26,8 @@ interface Props {
   ops: ReadonlySet<string>
   /** the catalog's named periods for date fields */
   presets: LabelledPreset[]
+  /** the functions a filter formula may call, for completion */
+  functions: CatalogOps['functions']
   initial: unknown
   onApply: (ast: unknown) => void
 }
@@ -32,7 +35,7 @@ interface Props {
 type Mode = 'builder' | 'formula'
 
 /** The filter builder and the formula box; switching between them keeps the meaning. */
-export function FilterPanel({ columns, fields, ops, presets, initial, onApply }: Props) {
+export function FilterPanel({ columns, fields, ops, presets, functions, initial, onApply }: Props) {
   const { t } = useTranslation()
   const start = fromAst(initial, presets)
   const [mode, setMode] = useState<Mode>(start ? 'builder' : 'formula')
@@ -105,13 +108,14 @@ export function FilterPanel({ columns, fields, ops, presets, initial, onApply }:
             children: (
               <Space direction="vertical" style={{ width: '100%' }}>
                 <label htmlFor="list-filter-formula">{t('list.filter.formulaLabel')}</label>
-                <Input.TextArea
+                <FilterFormula
                   id="list-filter-formula"
                   value={formula}
-                  autoSize={{ minRows: 3 }}
-                  onChange={(e) => setFormula(e.target.value)}
+                  onChange={setFormula}
+                  columns={filterable}
+                  fields={fields}
+                  functions={functions}
                   placeholder={t('list.filter.formulaExample')}
-                  status={error ? 'error' : undefined}
                 />
               </Space>
             ),

@@ -372,6 +372,7 @@ export function FormListPage() {
                   fields={fields}
                   ops={catalog.data.ops}
                   presets={catalog.data.presets}
+                  functions={catalog.data.functions}
                   initial={spec.filter ?? null}
                   onApply={(filter) => {
                     change({ filter })

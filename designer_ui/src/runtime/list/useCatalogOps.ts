@@ -13,6 +13,8 @@ export interface CatalogOps {
   valueTypes: Record<string, string>
   /** the named periods (today, this week …) date fields filter by */
   presets: LabelledPreset[]
+  /** the functions a list filter may call (those that also run in SQL), for the formula editor's completion */
+  functions: { name: string; signature: string; category: string; description: Record<string, string> }[]
 }
 
 /** What the filter builder may offer, from GET /api/v1/catalog (built once per server version). */
@@ -30,7 +32,9 @@ export function useCatalogOps() {
       for (const fn of catalog.expressions.functions) ops.add(fn.name)
       const valueTypes = Object.fromEntries(catalog.field_kinds.map((k) => [k.key, k.value_type]))
       const presets = catalog.date_presets.map((p) => ({ key: p.key, label: p.label, start: p.start, stop: p.stop }))
-      return { ops, valueTypes, presets }
+      const functions = catalog.expressions.functions.filter((f) => f.sql)
+        .map((f) => ({ name: f.name, signature: f.signature, category: f.category, description: f.description as unknown as Record<string, string> }))
+      return { ops, valueTypes, presets, functions }
     },
   })
 }
