@@ -1,8 +1,9 @@
 import { Alert, Button, Checkbox, Form, Input, List, Modal, Result, Select, Spin, Steps, Table, Tag, Typography } from 'antd'
-import { useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../api/client'
 import type { DraftStore, Problem } from '../core/design/draftStore'
+import { flowsOf, type FlowLike } from '../core/design/flowModel'
 import { fieldsOf } from '../core/design/formModel'
 import { defaultNodeMap, migrateBody, unmapped, type NodeMap, type RunningFlow } from '../core/design/instanceMap'
 import { planSentences, type FormPlan } from '../core/design/plan'
@@ -10,7 +11,12 @@ import { pickLabel } from '../core/labels'
 import { publish, validateDraft, type Published } from './designerApi'
 import { BlockedRecords } from './BlockedRecords'
 import { describePath } from './ProblemsDrawer'
+import type { Catalog } from './designerApi'
 import { useCatalog } from './useCatalog'
+
+// the canvas (React Flow) loads when a flow's running instances are to be moved, not with every publish
+const NodeMapCanvas = lazy(async () => ({ default: (await import('./flow/NodeMapCanvas')).NodeMapCanvas }))
+type NodeKinds = ReadonlyMap<string, Catalog['flows']['node_kinds'][number]>
 
 interface Props {
   appKey: string
@@ -112,6 +118,8 @@ export function PublishDialog({ appKey, store, onClose, onPublished, onPickProbl
     const blocked = Object.entries(plan.unconvertible ?? {}).flatMap(([form, byField]) =>
       Object.entries(byField).map(([field, ids]) => ({ form, field, ids })))
     const running = ((plan as { instances?: RunningFlow[] | null }).instances ?? []).filter((f) => f.in_draft)
+    const draftFlows = new Map(flowsOf(store.doc).map((f) => [f.key, f]))
+    const nodeKinds: NodeKinds = new Map((catalog.data?.flows.node_kinds ?? []).map((k) => [k.key, k]))
     const incomplete = running.some((f) => moving[f.flow] && unmapped(f, moving[f.flow] ?? {}).length > 0)
     body = <>
       <Alert type="success" showIcon message={t('designer.publish.valid')} style={{ marginBottom: 12 }} />
@@ -135,7 +143,7 @@ export function PublishDialog({ appKey, store, onClose, onPublished, onPickProbl
               serialField={!sub && serial ? serial.key : null} />
           })}
           {blocked.length > 0 && <Alert type="warning" showIcon style={{ marginBottom: 8 }} message={t('designer.publish.refused')} />}
-          {running.map((f) => <InstanceMove key={f.flow} flow={f} map={moving[f.flow]}
+          {running.map((f) => <InstanceMove key={f.flow} flow={f} map={moving[f.flow]} draft={draftFlows.get(f.flow)} kinds={nodeKinds}
             onChange={(map) => setMoving((m) => {
               const next = { ...m }
               if (map) next[f.flow] = map
@@ -161,7 +169,7 @@ export function PublishDialog({ appKey, store, onClose, onPublished, onPickProbl
     footer = [<Button key="close" onClick={onClose}>{t('designer.close')}</Button>]
   }
 
-  return <Modal open onCancel={onClose} title={t('designer.publish.title')} width={640} footer={footer} destroyOnHidden>
+  return <Modal open onCancel={onClose} title={t('designer.publish.title')} width={Object.keys(moving).length > 0 ? 960 : 640} footer={footer} destroyOnHidden>
     <Steps size="small" current={current} style={{ marginBottom: 16 }} items={[
       { title: t('designer.publish.stepValidate') }, { title: t('designer.publish.stepPlan') }, { title: t('designer.publish.stepPublish') }]} />
     {body}
@@ -170,7 +178,8 @@ export function PublishDialog({ appKey, store, onClose, onPublished, onPickProbl
 
 /** One flow's running instances on the current version: move them to the new one, with a node map
  * (each node they stand on → a node of the draft; by id unless changed here). */
-function InstanceMove({ flow, map, onChange }: { flow: RunningFlow; map: NodeMap | undefined; onChange: (map: NodeMap | undefined) => void }) {
+function InstanceMove({ flow, map, draft, kinds, onChange }: { flow: RunningFlow; map: NodeMap | undefined; draft: FlowLike | undefined;
+  kinds: NodeKinds; onChange: (map: NodeMap | undefined) => void }) {
   const { t } = useTranslation()
   const missing = map ? unmapped(flow, map) : []
   return <section aria-label={t('designer.publish.instancesOf', { flow: flow.flow })} style={{ marginBottom: 12 }}>
@@ -179,7 +188,9 @@ function InstanceMove({ flow, map, onChange }: { flow: RunningFlow; map: NodeMap
     </Checkbox>
     {map === undefined ? <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0 24px' }}>
       {t('designer.publish.pinned')}</Typography.Paragraph>
-      : <Table size="small" pagination={false} rowKey="node" style={{ marginTop: 8 }} dataSource={flow.nodes}
+      : <>{draft && <Suspense fallback={<Spin size="small" />}>
+        <NodeMapCanvas flow={draft} kinds={kinds} running={flow} map={map} onChange={onChange} />
+      </Suspense>}<Table size="small" pagination={false} rowKey="node" style={{ marginTop: 8 }} dataSource={flow.nodes}
         columns={[
           { title: t('designer.publish.oldNode'), dataIndex: 'node' },
           { title: t('designer.publish.runningHere'), dataIndex: 'running', width: 90 },
@@ -188,7 +199,7 @@ function InstanceMove({ flow, map, onChange }: { flow: RunningFlow; map: NodeMap
               status={missing.includes(n.node) ? 'error' : undefined} placeholder={t('designer.publish.pickNode')}
               onChange={(v: string) => onChange({ ...map, [n.node]: v })}
               options={flow.new_nodes.map((id) => ({ value: id, label: id }))} /> },
-        ]} />}
+        ]} /></>}
     {missing.length > 0 && <Alert type="warning" showIcon style={{ marginTop: 8 }}
       message={t('designer.publish.unmapped', { nodes: missing.join('、') })} />}
   </section>

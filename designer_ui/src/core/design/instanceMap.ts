@@ -22,3 +22,24 @@ export function migrateBody(chosen: Record<string, NodeMap>): Record<string, Rec
   return Object.fromEntries(Object.entries(chosen).map(([flow, map]) => [flow, Object.fromEntries(
     Object.entries(map).filter((e): e is [string, string] => e[1] !== null && e[1] !== e[0]))]))
 }
+
+/** What each node of the draft receives under the map: the old nodes sent there, with their running counts. */
+export function arrivals(flow: RunningFlow, map: NodeMap): Map<string, RunningNode[]> {
+  const into = new Map<string, RunningNode[]>()
+  for (const old of flow.nodes) {
+    const target = map[old.node]
+    if (!target || !flow.new_nodes.includes(target)) continue
+    into.set(target, [...(into.get(target) ?? []), old])
+  }
+  return into
+}
+
+/** The map with `old` sent to `target`, and the old node to choose next: the first after it still unmapped, else none. */
+export function sendTo(flow: RunningFlow, map: NodeMap, old: string, target: string): { map: NodeMap; next: string | null } {
+  const next = { ...map, [old]: target }
+  const open = unmapped(flow, next)
+  const after = flow.nodes.map((n) => n.node)
+  const from = after.indexOf(old)
+  const following = [...after.slice(from + 1), ...after.slice(0, from)].find((n) => open.includes(n)) ?? null
+  return { map: next, next: following }
+}
