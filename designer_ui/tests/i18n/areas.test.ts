@@ -24,9 +24,16 @@ function areasUsed(file: string, seen = new Set<string>()): Set<string> {
   seen.add(file)
   const text = readFileSync(file, 'utf8')
   for (const m of text.matchAll(/\bt\(\s*['"`]([a-z]+)\./g)) if (m[1] && AREAS.has(m[1])) used.add(m[1])
+  // a lazy part that loads its own catalogues beside its code (Promise.all([import('./X'), loadAreas('a')]))
+  // needs them from nobody else
+  const loadedWith = new Map<string, Set<string>>()
+  for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)\s*,\s*loadAreas\(([^)]*)\)/g)) {
+    loadedWith.set(m[1] ?? '', new Set([...(m[2] ?? '').matchAll(/'([a-z]+)'/g)].map((a) => a[1] ?? '')))
+  }
   for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
     const target = m[1] ? resolveModule(file, m[1]) : null
-    if (target) for (const area of areasUsed(target, seen)) used.add(area)
+    const own = loadedWith.get(m[1] ?? '') ?? new Set<string>()
+    if (target) for (const area of areasUsed(target, seen)) if (!own.has(area)) used.add(area)
   }
   return used
 }
