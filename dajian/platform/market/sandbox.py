@@ -30,8 +30,9 @@ from dajian.platform.market.center import _may, _version_row, is_reviewer
 from dajian.platform.market.center_tables import market_publisher_keys
 from dajian.platform.market.package import load_package, read_package
 from dajian.platform.market.sandbox_tables import market_sandboxes
-from dajian.platform.models import apps, departments, form_tables, organisations, users
+from dajian.platform.models import app_versions, apps, departments, form_tables, organisations, users
 from dajian.platform.principal import Principal
+from dajian.platform.version_cache import database_key, forget_versions
 
 DAYS = 3
 PURGE_KIND = "market.sandbox_purge"
@@ -154,8 +155,11 @@ def purge(conn: Connection, org_id: int) -> None:
                          .where(form_tables.c.app_id.in_(app_ids))).all()
     for name, _ in sorted(names, key=lambda n: "__" not in n.form_key):
         conn.execute(DropTable(Table(name, MetaData()), if_exists=True))
+    versions = list(conn.execute(select(app_versions.c.id).where(app_versions.c.app_id.in_(app_ids))).scalars())
     conn.execute(update(departments).where(departments.c.org_id == org_id).values(parent_id=None))
     conn.execute(delete(organisations).where(organisations.c.id == org_id))
+    # SQLite may give these ids to the next versions published: nothing compiled from them may be served then
+    forget_versions(database_key(conn), versions)
 
 
 def _purge_key(org: str) -> str:
