@@ -6124,7 +6124,7 @@ export interface components {
              */
             created_at: string;
             /** @description when failed: why */
-            error: components["schemas"]["PrintJobError"] | null;
+            error: components["schemas"]["JobError"] | null;
             /** @description when succeeded: the PDF */
             file: components["schemas"]["FileRef"] | null;
             /** Finished At */
@@ -6145,20 +6145,6 @@ export interface components {
             state: "queued" | "running" | "succeeded" | "failed";
             /** Template */
             template: string;
-        };
-        /** PrintJobError */
-        PrintJobError: {
-            /** Code */
-            code: string;
-            /** Detail */
-            detail: string;
-            /**
-             * Errors
-             * @description each with its JSON path
-             */
-            errors?: {
-                [key: string]: unknown;
-            }[];
         };
         /** PrintJobProgress */
         PrintJobProgress: {

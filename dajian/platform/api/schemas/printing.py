@@ -9,6 +9,7 @@ from pydantic import Field
 
 from dajian.platform.api.schemas.common import Json, Label, Out, Timestamp
 from dajian.platform.api.schemas.files import FileRef
+from dajian.platform.api.schemas.market_install import JobError
 
 
 class PrintTemplateSummary(Out):
@@ -26,12 +27,6 @@ class PrintJobProgress(Out):
     plan: list[dict[str, Json]] = Field(default_factory=list)
 
 
-class PrintJobError(Out):
-    code: str
-    detail: str
-    errors: list[dict[str, Json]] = Field(default_factory=list, description="each with its JSON path")
-
-
 class PrintJob(Out):
     """A selection printed to one PDF in the background: poll it until ``state`` is final, then download
     ``file`` (``GET /api/v1/files/{file.id}``; only the person who asked may)."""
@@ -43,6 +38,6 @@ class PrintJob(Out):
     progress: PrintJobProgress | None = Field(description="null until a worker starts it")
     file: FileRef | None = Field(description="when succeeded: the PDF")
     pages: int | None = Field(description="when succeeded: the PDF's pages")
-    error: PrintJobError | None = Field(description="when failed: why")
+    error: JobError | None = Field(description="when failed: why")
     created_at: Timestamp
     finished_at: Timestamp | None
