@@ -340,6 +340,9 @@ def keystrokes(browser: Any, base: str) -> tuple[list[float], list[float]]:
     page.route(f"**{PLAIN_FORM_PATH}", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
     page.goto(PLAIN_FORM_PATH)
     plain = keystroke_script_ms(page, page.get_by_label(TYPED_LABEL, exact=True))
+    held = page.evaluate("() => window.BENCH_FORM_VALUES()").get(TYPED_FIELD)
+    if not held:
+        raise RuntimeError("the plain antd form does not hold what was typed: its inputs are not bound to the form")
     context.close()
     return ours, plain
 

@@ -85,6 +85,7 @@ const FieldInput = memo(function FieldInput({ field, store, id, label, editable,
   </span>
 })
 
+const HIDDEN = { display: 'none' }
 const WIDE = new Set(['subtable', 'rich_text', 'long_text', 'attachment'])
 
 interface SectionProps extends Omit<Props, 'tabs'> {
@@ -93,17 +94,19 @@ interface SectionProps extends Omit<Props, 'tabs'> {
 
 const Section = memo(function Section({ section, store, canWrite, errors, ctx, onChange }: SectionProps) {
   // the keys shown, as one string: the section redraws when a field appears or disappears, not on every keystroke
+  // A hidden field stays mounted under display:none: the key that shows it changes a style, it does not mount an input.
   const shownKeys = useStoreSelect(store, (s) =>
     section.fields.filter((f) => s.state(f.key).visible !== false).map((f) => f.key).join(' '))
   const shown = new Set(shownKeys.split(' '))
-  const fields = section.fields.filter((f) => shown.has(f.key))
-  if (fields.length === 0) return null
+  if (!section.fields.some((f) => shown.has(f.key))) return null
+  const fields = section.fields
   const span = Math.floor(24 / Math.max(1, section.columns))
   const title = pickLabel(section.label, ctx.locale)
   return <Card size="small" title={title || undefined} style={{ marginBottom: 16 }} role="region" aria-label={title || undefined}>
     {section.help && <Typography.Paragraph type="secondary">{pickLabel(section.help, ctx.locale)}</Typography.Paragraph>}
     <Row gutter={16}>
-      {fields.map((f) => <Col key={f.key} xs={24} md={WIDE.has(f.kind) ? 24 : span}>
+      {fields.map((f) => <Col key={f.key} xs={24} md={WIDE.has(f.kind) ? 24 : span}
+        style={shown.has(f.key) ? undefined : HIDDEN}>
         <FieldItem field={f} store={store} writable={canWrite(f.key)} error={errors.fields[f.key]}
           rowErrors={errors.rows[f.key]} ctx={ctx} onChange={onChange} />
       </Col>)}
