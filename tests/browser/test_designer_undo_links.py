@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Site
+from tests.browser.conftest import Site, shoot
 from tests.browser.test_designer_form import APP, draft_text, open_designer
 
 SUBJECT = re.compile("^字段 投诉主题")
@@ -67,6 +67,8 @@ def test_a_problem_link_selects_the_table_cell_and_the_report_measure_it_names(p
         draft = api.get(f"/api/v1/apps/{APP}").json()["draft"]
         table = next(r for r in draft["rules"] if r["key"] == "routing")
         table["rows"][1]["when"]["vip"] = "maybe"
+        table["outputs"].append({"key": "hours", "label": {"zh-CN": "处理时限", "en": "Hours"}, "type": "integer"})
+        table["rows"][2]["then"]["hours"] = "soon"  # a result cell the engine refuses too
         report = next(r for r in draft["reports"] if r["key"] == "sla_by_priority")
         report["measures"][1]["where"] = "sla_state <>"
         assert api.put(f"/api/v1/apps/{APP}/draft", json=draft).status_code == 200
@@ -84,6 +86,16 @@ def test_a_problem_link_selects_the_table_cell_and_the_report_measure_it_names(p
     expect(cell).to_have_text("maybe")
     expect(cell).to_have_attribute("aria-invalid", "true")
     expect(cell).to_have_attribute("aria-description", re.compile("'maybe' is not a boolean value"))
+
+    # a result cell: the link outlines and focuses it, and it says what is wrong
+    toolbar.get_by_role("button", name=re.compile("问题")).click()
+    drawer.get_by_role("listitem").filter(has_text="'soon' is not a integer value").get_by_role("button").click()
+    result = grid.get_by_label("第 3 行 结果 处理时限")
+    expect(result).to_be_focused()  # the drawer stays open beside the table: the person can type at once
+    drawer.get_by_role("button", name="Close").or_(drawer.get_by_role("button", name="关闭")).first.click()
+    expect(result).to_have_value("soon")
+    expect(result).to_have_attribute("aria-invalid", "true")
+    shoot(page, "designer-table-result-problem", site, as_is=True)
 
     # the report measure: its report opens with the measure selected and its properties shown
     toolbar.get_by_role("button", name=re.compile("问题")).click()

@@ -97,7 +97,7 @@ export function inputScope(table: TableDef, locale: string): ScopeField[] {
   }))
 }
 
-/** The condition cell a JSON path names in table `/rules/<index>` (`/rules/2/rows/1/when/vip` → `when/1/vip`), else null. */
+/** The cell (condition or result) a JSON path names in table `/rules/<index>` (`/rules/2/rows/1/when/vip` → `when/1/vip`), else null. */
 export function cellAt(pointer: string | null, index: number): string | null {
   const m = pointer === null ? null : /^\/rules\/(\d+)\/rows\/(\d+)\/(when|then)\/([^/]+)/.exec(pointer)
   return m && Number(m[1]) === index ? `${m[3] ?? ''}/${m[2] ?? ''}/${m[4] ?? ''}` : null

@@ -84,6 +84,7 @@ export function DecisionTableEditor({ appKey, store, doc, element, catalog, scop
       key: `then:${c.key}`, title: header(c, 'outputs', n), className: 'dt-then', width: 128,
       render: (_: unknown, row: Row) => <CellInput label={t('designer.rules.table.thenCell', { row: rowName(row.index), column: colName(c) })}
         text={outputText(row.then?.[c.key])} problems={marks.cells.get(`then/${String(row.index)}/${c.key}`)}
+        selected={picked === `then/${String(row.index)}/${c.key}`}
         onCommit={(text) => store.edit(setCellOps(table, element.index, row.index, 'then', c.key, parseOutput(text, c.type)))} />,
     })) },
     { key: 'note', title: t('designer.rules.table.note'), width: 120, render: (_, row) =>
