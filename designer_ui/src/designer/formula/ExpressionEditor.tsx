@@ -6,9 +6,9 @@ import { type ConditionGroup, fromConditions, toConditions } from '../../core/ex
 import { parseForEditor } from '../../core/expr/diagnostics'
 import { callAt, type ScopeAt } from '../../core/expr/scope'
 import { ConditionBuilder } from './ConditionBuilder'
-import { FormulaEditor } from './FormulaEditor'
+import { FormulaEditor } from '../../formula/FormulaEditor'
 import { useFunctions } from './useFunctions'
-import { useExplainProblem } from './useExplainProblem'
+import { useExplainProblem } from '../../formula/useExplainProblem'
 import { useScopeFields } from './useScopeFields'
 import './formula.css'
 

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import { explainProblem, type Problem } from '../../core/expr/diagnostics'
+import { explainProblem, type Problem } from '../core/expr/diagnostics'
 
 /** A parser problem in words of the UI's language, with its line and column ("第 1 行第 9 列：…"). */
 export function useExplainProblem(): (problem: Problem) => string {

@@ -7,10 +7,10 @@ import { Annotation, EditorState, Prec } from '@codemirror/state'
 import { EditorView, keymap, placeholder as placeholderText } from '@codemirror/view'
 import { tags } from '@lezer/highlight'
 import { useEffect, useRef } from 'react'
-import type { Problem } from '../../core/expr/diagnostics'
-import { problemsAt } from '../../core/expr/embedded'
-import { FUNCTIONS, SPECIAL_FUNCTIONS } from '../../core/expr/parse'
-import { completeAt, type FunctionInfo, type ScopeField } from '../../core/expr/scope'
+import type { Problem } from '../core/expr/diagnostics'
+import { problemsAt } from '../core/expr/embedded'
+import { FUNCTIONS, SPECIAL_FUNCTIONS } from '../core/expr/parse'
+import { completeAt, type FunctionInfo, type ScopeField } from '../core/expr/scope'
 
 /** Marks a change that came from outside (undo, the JSON view): not reported back as typing. */
 const external = Annotation.define<boolean>()
