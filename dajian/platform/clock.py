@@ -6,6 +6,9 @@ calls ``utcnow()``; tests install a ``ManualClock`` and move it forward.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -34,10 +37,24 @@ class ManualClock:
 
 
 _clock: Clock = SystemClock()
+# A clock for one thread or task only: the demo generator replays invented history inside a server process
+# (a template install's demo data) while requests go on beside it, which must keep the real time.
+_local_clock: ContextVar[Clock | None] = ContextVar("dajian_local_clock", default=None)
 
 
 def utcnow() -> datetime:
-    return _clock.now()
+    local = _local_clock.get()
+    return (local or _clock).now()
+
+
+@contextmanager
+def clock_in_context(clock: Clock) -> Iterator[None]:
+    """``clock`` is "now" for the code this context runs (this thread or task), not for anyone else."""
+    token = _local_clock.set(clock)
+    try:
+        yield
+    finally:
+        _local_clock.reset(token)
 
 
 def set_clock(clock: Clock) -> Clock:

@@ -100,7 +100,7 @@ from dajian.platform.demo_conditions import Conditions, spec_conditions
 from dajian.platform.demo_flows import FlowRuns, Timeline
 from dajian.platform.demo_history import FlowHistory
 from dajian.platform.demo_refs import RefPools, as_moment
-from dajian.platform.demo_seed import People, install_seed
+from dajian.platform.demo_seed import People, begun, install_seed, reading
 from dajian.platform.principal import Principal
 from dajian.platform.records import create_records, form_context
 
@@ -118,14 +118,16 @@ class DemoGenerator:
     """Fills an app's forms as its spec says, and drives its ``flows`` runs; ``run`` returns the number of
     records made per form (flow runs' records included)."""
 
-    def __init__(self, engine: Engine, principal: Principal, app_key: str, spec: Mapping[str, Any], *,
+    def __init__(self, bind: Engine | Connection, principal: Principal, app_key: str, spec: Mapping[str, Any], *,
                  people: People | None = None, seed: int = 7, now: datetime | None = None) -> None:
-        self.engine, self.principal, self.app_key, self.spec = engine, principal, app_key, spec
+        # an Engine: transactions of its own as it goes (``dajian demo``); a Connection: all in the caller's one
+        # transaction (a template install's demo data, all or nothing with the install)
+        self.bind, self.principal, self.app_key, self.spec = bind, principal, app_key, spec
         self.people = people or People()
         self.rng = random.Random(seed)
         self.now = now or utcnow()
         self.words: dict[str, list[str]] = dict(spec.get("words", {}))
-        with engine.connect() as conn:
+        with reading(bind) as conn:
             self.runtime = app_service.load_runtime(conn, principal, app_key)
             self.histories = {key: FlowHistory.of(conn, self.runtime.version_id, key, body["history"])
                               for key, body in spec.get("forms", {}).items() if body.get("history")}
@@ -160,7 +162,7 @@ class DemoGenerator:
         total, done = int(body.get("count", 0)), 0
         table = self.runtime.form(form_key).table
         flows = [FlowRuns(self, form_key, body, f) for f in self.spec.get("flows", []) if f.get("form") == form_key]
-        with self.engine.connect() as conn:  # {seq} continues after the records already there
+        with reading(self.bind) as conn:  # {seq} continues after the records already there
             first = int(conn.execute(select(func.count()).select_from(table)).scalar_one()) + 1
 
         def made(count: int) -> None:
@@ -169,7 +171,7 @@ class DemoGenerator:
             if on_progress is not None:
                 on_progress(form_key, done, total)
 
-        timeline, planned = Timeline(self.engine, self.now), 0
+        timeline, planned = Timeline(self.bind, self.now), 0
         for runs in flows:
             size = runs.size(total - planned)
             runs.schedule(timeline, size, first + planned, lambda: made(1))
@@ -180,7 +182,7 @@ class DemoGenerator:
         for batch in self._by_day(records, backdate):
             start = self._moment(batch[0].get(backdate)) if backdate else None
             if start is None:
-                with self.engine.begin() as conn:
+                with begun(self.bind) as conn:
                     self._come_in(form_key, body, batch, made, conn)
             else:
                 timeline.at(start, partial(self._come_in, form_key, body, batch, made))
@@ -246,7 +248,7 @@ class DemoGenerator:
         """Create the rows as their owners (``owner_field``), backdated, in ``conn``'s transaction or a
         new one; their ids, owner by owner."""
         if conn is None:
-            with self.engine.begin() as fresh:
+            with begun(self.bind) as fresh:
                 return self.insert(form_key, batch, owner_field, backdate, conn=fresh)
         ids: list[int] = []
         groups: dict[int | None, list[Row]] = {}
@@ -416,7 +418,7 @@ class DemoGenerator:
 
     def _stored_rows(self, form_key: str) -> list[Row]:
         table = self.runtime.form(form_key).table
-        with self.engine.connect() as conn:
+        with reading(self.bind) as conn:
             query = select(table).where(table.c.deleted_at.is_(None)).order_by(table.c.id)
             return [dict(r) for r in conn.execute(query).mappings()]
 

@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, select
 
 from dajian.engines.flow import RunState, load_state
 from dajian.platform import jobs as job_queue
-from dajian.platform.clock import ManualClock, set_clock, utcnow
+from dajian.platform.clock import ManualClock, clock_in_context, utcnow
 from dajian.platform.errors import Invalid
 from dajian.platform.flows.apply import job_key
 from dajian.platform.flows.plans import flow_doc
@@ -242,8 +242,8 @@ class Timeline:
     """What happens in the invented history (records coming in, runs taking their next step), done in
     time order on the platform clock, so each rule sees only what had happened by then."""
 
-    def __init__(self, engine: Engine, now: datetime) -> None:
-        self.engine, self.now = engine, now
+    def __init__(self, bind: Engine | Connection, now: datetime) -> None:
+        self.bind, self.now = bind, now
         self.events: list[tuple[datetime, int, Event]] = []
         self.order = itertools.count()  # ties keep the order they were put in
 
@@ -252,23 +252,28 @@ class Timeline:
         heapq.heappush(self.events, (when, next(self.order), event))
 
     def run(self) -> None:
+        """The events in time order, on a clock of this context's own (requests beside it keep the real time).
+        On an Engine, one transaction per COMMIT_EVERY seconds of work; on a Connection, the caller's."""
         clock = ManualClock(self.now)
-        previous = set_clock(clock)
-        try:
-            with self.engine.connect() as conn:  # one transaction per COMMIT_EVERY seconds of work
-                committed = time.monotonic()
-                while self.events:
-                    at, _, event = heapq.heappop(self.events)
-                    clock.set(at)
-                    following = event(conn)
-                    if following is not None:
-                        self.at(following, event)
-                    if time.monotonic() - committed > COMMIT_EVERY:
-                        conn.commit()
-                        committed = time.monotonic()
+        with clock_in_context(clock):
+            if isinstance(self.bind, Connection):
+                self._events(self.bind, clock, commit=False)
+                return
+            with self.bind.connect() as conn:
+                self._events(conn, clock, commit=True)
                 conn.commit()
-        finally:
-            set_clock(previous)
+
+    def _events(self, conn: Connection, clock: ManualClock, *, commit: bool) -> None:
+        committed = time.monotonic()
+        while self.events:
+            at, _, event = heapq.heappop(self.events)
+            clock.set(at)
+            following = event(conn)
+            if following is not None:
+                self.at(following, event)
+            if commit and time.monotonic() - committed > COMMIT_EVERY:
+                conn.commit()
+                committed = time.monotonic()
 
 
 def depths(doc: Mapping[str, Any]) -> dict[str, int]:

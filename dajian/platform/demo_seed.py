@@ -33,12 +33,22 @@ class People:
 
 
 @contextmanager
-def _begun(bind: Engine | Connection) -> Iterator[Connection]:
+def begun(bind: Engine | Connection) -> Iterator[Connection]:
     """A transaction of its own on an Engine; on a Connection, the caller's (an install job's one transaction)."""
     if isinstance(bind, Connection):
         yield bind
         return
     with bind.begin() as conn:
+        yield conn
+
+
+@contextmanager
+def reading(bind: Engine | Connection) -> Iterator[Connection]:
+    """A connection to read with: the caller's, or a new one from the Engine."""
+    if isinstance(bind, Connection):
+        yield bind
+        return
+    with bind.connect() as conn:
         yield conn
 
 
@@ -58,7 +68,7 @@ def install_seed(bind: Engine | Connection, principal: Principal, app_key: str, 
     plan = seed_plan(seed)
     if on_step is not None:
         on_step(*plan[0])
-    with _begun(bind) as conn:
+    with begun(bind) as conn:
         for dept in seed.departments:
             found = conn.execute(select(departments.c.id).where(
                 departments.c.org_id == principal.org_id, departments.c.key == dept["key"])).scalar()
@@ -93,7 +103,7 @@ def install_seed(bind: Engine | Connection, principal: Principal, app_key: str, 
 
 def _seed_records(bind: Engine | Connection, principal: Principal, app_key: str, form_key: str, rows: list[Row],
                   key_field: str | None, keys: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
-    with _begun(bind) as conn:
+    with begun(bind) as conn:
         runtime = app_service.load_runtime(conn, principal, app_key)
         ctx = form_context(conn, principal, runtime, form_key, "create")
         table = ctx.table

@@ -3,7 +3,9 @@ relations between forms (existence, delete rules) and lookups through them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Lock
@@ -34,6 +36,20 @@ from dajian.platform.db import make_engine, retry_once, unpinged
 from dajian.platform.errors import Conflict
 from dajian.platform.models import serial_counters, serial_reservations
 
+# Set while records are made for an app whose row this transaction created (a template install's demo data): no
+# other connection sees that app yet, so its counters are taken in this transaction, as on SQLite.
+_counters_in_transaction: ContextVar[bool] = ContextVar("dajian_counters_in_transaction", default=False)
+
+
+@contextmanager
+def counters_in_transaction() -> Iterator[None]:
+    """Serial numbers taken in the caller's transaction while this context runs (see ``next_serial``)."""
+    token = _counters_in_transaction.set(True)
+    try:
+        yield
+    finally:
+        _counters_in_transaction.reset(token)
+
 
 def next_serial(conn: Connection, *, app_id: int, form_key: str, field_key: str, period: str,
                 gapless: bool = True) -> int:
@@ -51,6 +67,8 @@ def next_serial(conn: Connection, *, app_id: int, form_key: str, field_key: str,
     key = _CounterKey(app_id, form_key, field_key, period)
     if conn.dialect.name != "postgresql":
         return int(conn.execute(_INCREMENT["sqlite"], _counter_params(key)).scalar_one())
+    if _counters_in_transaction.get():
+        return int(conn.execute(_INCREMENT["postgresql"], _counter_params(key)).scalar_one())
     if not gapless:
         with _counter_engine(conn).connect() as own:
             return int(own.execute(_INCREMENT["postgresql"], _counter_params(key)).scalar_one())

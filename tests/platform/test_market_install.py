@@ -16,16 +16,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from dajian.platform import apps as app_service
 from dajian.platform import job_progress
 from dajian.platform.clock import utcnow
 from dajian.platform.flows.tables import flow_instances
 from dajian.platform.jobs import Worker, enqueue
+from dajian.platform.market.install import INSTALL_DEMO_RECORDS
 from dajian.platform.market.install_jobs import KIND
 from dajian.platform.market.package import new_key, pack_folder, sign_package
 from dajian.platform.market.tables import market_installs
 from dajian.platform.models import audit_log, departments, users
 from tests.platform.conftest import Org, ticket_app
 from tests.platform.market_jobs import JOBS, finish
+from tests.platform.test_template import admin_of
 
 BASE = "/api/v1/admin/market"
 KEY_PEM, PUBLIC_KEY = new_key()
@@ -293,7 +296,8 @@ def test_demo_data_is_optional(org: Org, tmp_path: Path) -> None:
     trust(admin)
     data = package(tmp_path, ticket_app(roles=[AGENT]), "1.0.0", seed=with_demo())
     described = upload(admin, data).json()
-    assert described["demo_data"] == {"departments": 1, "users": 1, "records": [{"form": "ticket", "count": 2}]}
+    assert described["demo_data"] == {"departments": 1, "users": 1, "records": [{"form": "ticket", "count": 2}],
+                                      "generated": []}
     plain = package(tmp_path / "plain", ticket_app(), "1.0.0")
     assert upload(admin, plain).json()["demo_data"] is None
     refused = install(admin, plain, demo=True)  # nothing to install: said before anything is queued
@@ -417,6 +421,36 @@ def test_the_repair_template_installs_with_its_demo_data_and_its_rules_react(org
             flow_instances.c.state == "running", flow_instances.c.record_id.in_([o["id"] for o in orders])
         )).scalar_one()
     assert running == 3
+
+
+def test_the_complaint_template_installs_with_invented_history_in_running_flows(org: Org) -> None:
+    """Demo data of a template with a demo spec: besides its people and fixed records, complaints invented with
+    their history, every open one in a running flow at its stage, all in the install's one job."""
+    admin = org.client()
+    trust(admin)
+    complaints = Path(__file__).resolve().parents[2] / "app_templates" / "complaint_management"
+    data = sign_package(pack_folder(complaints), KEY_PEM)
+    generated = {g["form"]: g["count"] for g in upload(admin, data).json()["demo_data"]["generated"]}
+    assert generated["complaint"] == INSTALL_DEMO_RECORDS and generated["survey"] > 0, generated
+    job = installed(org, admin, data, demo=True)
+    assert job["state"] == "succeeded", job
+    steps = [(s["step"], s["params"].get("form")) for s in job["progress"]["plan"]]
+    assert ("demo_records", "complaint") in steps and steps[-1][0] == "demo_records", steps
+    assert job["progress"]["done"] == job["progress"]["total"]
+    listed = admin.get("/api/v1/apps/complaint_management/forms/complaint/records", params={"count": "exact"}).json()
+    assert listed["total"] == INSTALL_DEMO_RECORDS
+    with org.engine.connect() as conn:
+        table = app_service.load_runtime(conn, admin_of(org), "complaint_management").form("complaint").table
+        stages = dict(conn.execute(select(table.c.status, func.count()).group_by(table.c.status)).all())
+        open_ids = [int(i) for i in conn.execute(select(table.c.id).where(table.c.status.notin_(["closed"])))
+                    .scalars()]
+        running = set(conn.execute(select(flow_instances.c.record_id).where(
+            flow_instances.c.org_id == org.id, flow_instances.c.state == "running",
+            flow_instances.c.record_id.in_(open_ids))).scalars())
+        newest = conn.execute(select(func.max(table.c.created_at))).scalar_one()
+    assert stages.get("closed", 0) > 0 and len(stages) > 2, stages  # ended history and open work at its stages
+    assert open_ids and set(open_ids) == running  # nobody is left with a complaint no flow holds
+    assert newest is not None and newest.replace(tzinfo=None) <= utcnow().replace(tzinfo=None)  # never in the future
 
 
 def test_an_upgrade_whose_app_moved_on_while_queued_fails_in_its_job_and_changes_nothing(org: Org,

@@ -21,7 +21,8 @@ from sqlalchemy.engine import Connection, RowMapping
 from dajian.platform import apps as app_service
 from dajian.platform.audit import write_audit
 from dajian.platform.clock import utcnow
-from dajian.platform.demo_seed import install_seed, seed_plan
+from dajian.platform.demo import DemoGenerator, scaled
+from dajian.platform.demo_seed import People, install_seed, seed_plan
 from dajian.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from dajian.platform.flows.tables import flow_instances
 from dajian.platform.job_progress import Tracker
@@ -40,6 +41,7 @@ from dajian.platform.market.semver import breaking_changes, bump_of, required_bu
 from dajian.platform.market.tables import market_installs, market_trusted_keys, market_uploads
 from dajian.platform.models import app_versions, apps
 from dajian.platform.principal import Principal
+from dajian.platform.record_parts import counters_in_transaction
 from dajian.platform.templates import Seed
 
 CHANNELS = ("public_form", "inbound_webhook", "inbound_email", "notify_channel", "webhook")
@@ -144,13 +146,36 @@ def _describe(conn: Connection, principal: Principal, digest: str, loaded: Loade
             "demo_data": demo_data(loaded.seed)}
 
 
+# Records a package's demo spec invents at install, for the first of its scaled forms (the others in proportion):
+# enough to fill lists, inboxes and dashboards, few enough for an install job of seconds (``dajian demo``
+# makes the full history for the server's own demo).
+INSTALL_DEMO_RECORDS = 300
+
+
+def demo_spec(seed: Seed) -> dict[str, Any] | None:
+    """The package's demo spec as an install runs it (``None``: the package invents no records)."""
+    if not seed.demo or not seed.demo.get("forms"):
+        return None
+    return scaled(seed.demo, INSTALL_DEMO_RECORDS)
+
+
+def demo_plan(seed: Seed) -> list[tuple[str, dict[str, Any]]]:
+    """The progress steps of the invented records: one per form, in the order they are made."""
+    spec = demo_spec(seed)
+    forms = spec["forms"] if spec else {}
+    return [("demo_records", {"form": key, "count": int(body.get("count", 0))}) for key, body in forms.items()]
+
+
 def demo_data(seed: Seed) -> dict[str, Any] | None:
-    """What the package's demo data holds (``None``: none): departments, users with their roles and records
-    per form, installed with the app when the admin asks for it."""
-    if not (seed.departments or seed.users or seed.records):
+    """What the package's demo data holds (``None``: none): departments, users with their roles, fixed records
+    per form, and the records its demo spec invents with their history (flows at their stages), installed
+    with the app when the admin asks for it."""
+    generated = [{"form": p["form"], "count": p["count"]} for _, p in demo_plan(seed)]
+    if not (seed.departments or seed.users or seed.records or generated):
         return None
     return {"departments": len(seed.departments), "users": len(seed.users),
-            "records": [{"form": part.form, "count": len(part.rows)} for part in seed.records]}
+            "records": [{"form": part.form, "count": len(part.rows)} for part in seed.records],
+            "generated": generated}
 
 
 def _install_info(row: RowMapping) -> dict[str, Any]:
@@ -261,7 +286,7 @@ def install(conn: Connection, principal: Principal, digest: str, *, allow_unsign
     on_step = progress.step if progress is not None else None
     if progress is not None:
         progress.plan([("check", {}), *app_service.publish_plan(loaded.doc), ("record", {}),
-                       *(seed_plan(loaded.seed) if demo else [])])
+                       *([*seed_plan(loaded.seed), *demo_plan(loaded.seed)] if demo else [])])
         progress.step("check", {})
     verdict, warning, archived = _install_checks(conn, principal, loaded, allow_unsigned=allow_unsigned, demo=demo)
     if archived is not None:
@@ -273,9 +298,28 @@ def install(conn: Connection, principal: Principal, digest: str, *, allow_unsign
     app_id = _record(conn, principal, loaded, verdict)
     _audit(conn, principal, "install", app_id, loaded, verdict, warning, demo_data=demo)
     if demo:  # demo users get a password nobody knows: an administrator sets theirs under Users
-        install_seed(conn, principal, key, loaded.seed, password=secrets.token_urlsafe(24), on_step=on_step)
+        with counters_in_transaction():  # the app is not committed yet: its serial counters cannot be taken outside
+            people = install_seed(conn, principal, key, loaded.seed, password=secrets.token_urlsafe(24),
+                                  on_step=on_step)
+            _invent_records(conn, principal, key, loaded.seed, people, progress)
     return {"app": key, "version": loaded.package.version, "warning": warning, "result": result,
             "demo_data": demo}
+
+
+def _invent_records(conn: Connection, principal: Principal, key: str, seed: Seed, people: People,
+                    progress: Tracker | None) -> None:
+    """The demo spec's records with their history, in the install's transaction (all or nothing with it)."""
+    spec = demo_spec(seed)
+    if spec is None:
+        return
+    started: set[str] = set()
+
+    def on_progress(form: str, done: int, total: int) -> None:
+        if progress is not None and form not in started:
+            started.add(form)
+            progress.step("demo_records", {"form": form, "count": total})
+
+    DemoGenerator(conn, principal, key, spec, people=people).run(on_progress)
 
 
 def _record(conn: Connection, principal: Principal, loaded: LoadedPackage, verdict: Verdict) -> int:

@@ -3783,7 +3783,15 @@ export interface components {
         DemoData: {
             /** Departments */
             departments: number;
-            /** Records */
+            /**
+             * Generated
+             * @description records invented per form with their history (flows at their stages, SLA times), dated in the past months
+             */
+            generated?: components["schemas"]["DemoRecords"][];
+            /**
+             * Records
+             * @description fixed records per form (products, articles)
+             */
             records: components["schemas"]["DemoRecords"][];
             /**
              * Users
@@ -5190,9 +5198,9 @@ export interface components {
             plan?: components["schemas"]["PlannedStep"][];
             /**
              * Step
-             * @description the step under way: check the package; create or migrate a form's table (params.form, a sub-table as form__field); roles; flows and rules; record the install; demo departments and users; demo records (params.form, params.count)
+             * @description the step under way: check the package; create or migrate a form's table (params.form, a sub-table as form__field); roles; flows and rules; record the install; demo departments and users; fixed demo records (seed_records) and invented ones with their history (demo_records), both with params.form and params.count
              */
-            step: ("check" | "table" | "roles" | "flows_rules" | "record" | "seed_people" | "seed_records") | null;
+            step: ("check" | "table" | "roles" | "flows_rules" | "record" | "seed_people" | "seed_records" | "demo_records") | null;
             /**
              * Total
              * @description steps planned
@@ -6091,7 +6099,7 @@ export interface components {
              * Step
              * @enum {string}
              */
-            step: "check" | "table" | "roles" | "flows_rules" | "record" | "seed_people" | "seed_records";
+            step: "check" | "table" | "roles" | "flows_rules" | "record" | "seed_people" | "seed_records" | "demo_records";
         };
         /** PreviewBody */
         PreviewBody: {

@@ -70,7 +70,9 @@ class DemoData(Out):
 
     departments: int
     users: int = Field(description="demo users, with their roles; an administrator sets their passwords")
-    records: list[DemoRecords]
+    records: list[DemoRecords] = Field(description="fixed records per form (products, articles)")
+    generated: list[DemoRecords] = Field(default_factory=list, description=(
+        "records invented per form with their history (flows at their stages, SLA times), dated in the past months"))
 
 
 class PackageUpload(Out):
@@ -115,7 +117,7 @@ class InstallResult(Out):
     demo_data: bool = Field(default=False, description="the package's demo data was installed with it")
 
 
-StepName = Literal["check", "table", "roles", "flows_rules", "record", "seed_people", "seed_records"]
+StepName = Literal["check", "table", "roles", "flows_rules", "record", "seed_people", "seed_records", "demo_records"]
 
 
 class PlannedStep(Out):
@@ -129,7 +131,8 @@ class JobProgress(Out):
     step: StepName | None = Field(
         description="the step under way: check the package; create or migrate a form's table (params.form, "
                     "a sub-table as form__field); roles; flows and rules; record the install; demo departments "
-                    "and users; demo records (params.form, params.count)")
+                    "and users; fixed demo records (seed_records) and invented ones with their history (demo_records), "
+                    "both with params.form and params.count")
     params: dict[str, Json] = Field(default_factory=dict)
     plan: list[PlannedStep] = Field(default_factory=list, description="every step, in order, with its params")
 

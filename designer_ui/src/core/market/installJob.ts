@@ -33,7 +33,7 @@ export interface JobBar {
   count: number | null
 }
 
-export const STEPS = ['check', 'table', 'roles', 'flows_rules', 'record', 'seed_people', 'seed_records'] as const
+export const STEPS = ['check', 'table', 'roles', 'flows_rules', 'record', 'seed_people', 'seed_records', 'demo_records'] as const
 
 export type StepStatus = 'wait' | 'process' | 'finish' | 'error'
 

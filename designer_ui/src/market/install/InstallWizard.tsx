@@ -111,6 +111,8 @@ export function InstallWizard({ open, onClose, start }: { open: boolean; onClose
                   users: uploaded.demo_data.users,
                   records: uploaded.demo_data.records.reduce((sum, r) => sum + r.count, 0),
                 })}
+                {(uploaded.demo_data.generated ?? []).length > 0 && ` ${t('install.demo.generated', {
+                  generated: (uploaded.demo_data.generated ?? []).reduce((sum, r) => sum + r.count, 0) })}`}
               </Typography.Text>
             </Checkbox>
           )}
