@@ -34,6 +34,7 @@ from tests.platform.market_jobs import finish
 from tests.platform.market_listing_data import Publisher, publisher, writing
 
 R = "/api/v1/admin/market/remotes"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @dataclass
@@ -98,7 +99,7 @@ def remote(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 def test_configure_browse_and_install_from_a_remote_center(org: Org, remote: Remote, tmp_path: Path) -> None:
     key = f"remote_{secrets.token_hex(3)}"
     remote.center.publish(remote.center.package(tmp_path, key=key, version="1.0.0", name="远程工单", category="客服",
-                                                tags=["远程"]))
+                                                tags=["远程"], screenshot=PNG))
     admin = org.client()
     refused = admin.post(R, json={"url": remote.url, "label": "Acme 中心"})
     assert refused.status_code == 403, refused.text  # a loopback address, not on the allow-list
@@ -118,9 +119,14 @@ def test_configure_browse_and_install_from_a_remote_center(org: Org, remote: Rem
     listed = admin.get(f"{R}/{center['id']}/templates", params={"q": "远程"})
     assert listed.status_code == 200, listed.text
     card = next(c for c in listed.json()["items"] if c["key"] == key)
-    assert card["publisher"] == "Acme 远程伙伴" and card["latest_version"] == "1.0.0" and card["screenshots"] == 0
+    assert card["publisher"] == "Acme 远程伙伴" and card["latest_version"] == "1.0.0" and card["screenshots"] == 1
     detail = admin.get(f"{R}/{center['id']}/templates/{key}")
     assert detail.status_code == 200 and [v["version"] for v in detail.json()["versions"]] == ["1.0.0"]
+    assert detail.json()["screenshots"] == 1
+    shot = admin.get(f"{R}/{center['id']}/templates/{key}/screenshots/0")  # through this server, never the browser
+    assert shot.status_code == 200 and shot.content == PNG and shot.headers["content-type"] == "image/png"
+    assert admin.get(f"{R}/{center['id']}/templates/{key}/screenshots/1").status_code == 404
+    assert org.client("clerk").get(f"{R}/{center['id']}/templates/{key}/screenshots/0").status_code == 403
     assert admin.get(f"{R}/{center['id']}/templates/nothing_here").status_code == 404
 
     fetched = admin.post(f"{R}/{center['id']}/install", json={"template": key, "version": "1.0.0"})
@@ -173,3 +179,11 @@ def test_an_unreachable_or_oversized_remote_is_a_502(org: Org, remote: Remote, m
     monkeypatch.undo()
     wrong = admin.get(f"{R}/{not_center['id']}/templates")
     assert wrong.status_code in (404, 502), wrong.text
+
+
+def test_a_remote_screenshot_is_passed_on_only_as_the_image_it_is() -> None:
+    assert remote_service.image_type(PNG) == "image/png"
+    assert remote_service.image_type(b"\xff\xd8\xff\xe0" + b"\x00" * 16) == "image/jpeg"
+    assert remote_service.image_type(b"RIFF\x10\x00\x00\x00WEBPVP8 ") == "image/webp"
+    assert remote_service.image_type(b"<html><script>alert(1)</script>") is None  # never served from our origin
+    assert remote_service.image_type(b"") is None

@@ -108,6 +108,8 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("DELETE", V1 + "/admin/market/remotes/{remote_id}"): ADMIN,
     ("GET", V1 + "/admin/market/remotes/{remote_id}/templates"): Need("apps:read", "admin"),
     ("GET", V1 + "/admin/market/remotes/{remote_id}/templates/{template_key}"): Need("apps:read", "admin"),
+    ("GET", V1 + "/admin/market/remotes/{remote_id}/templates/{template_key}/screenshots/{index}"):
+        Need("apps:read", "admin"),
     ("POST", V1 + "/admin/market/remotes/{remote_id}/install"): ADMIN_APPS,
     ("POST", V1 + "/market/templates/{template_key}/ratings"): ADMIN_APPS,
     ("POST", V1 + "/admin/market/center/install"): ADMIN_APPS,

@@ -15,7 +15,7 @@ from dajian.platform.api.deps import Conn, ReadConn, TransactionalRoute, transac
 from dajian.platform.api.market_center import FromCenter, TemplateKey
 from dajian.platform.api.schemas import market_center as out
 from dajian.platform.api.schemas import market_install as pkg_out
-from dajian.platform.api.schemas.responses import SIGNED_IN, answers, errors
+from dajian.platform.api.schemas.responses import SIGNED_IN, answers, binary, errors
 from dajian.platform.api.versions import V1
 from dajian.platform.market import listing as local_listing
 from dajian.platform.market import remote
@@ -68,6 +68,18 @@ def remote_templates(conn: ReadConn, principal: Auth, remote_id: RemoteId,
 @router.get("/{remote_id}/templates/{template_key}", **answers(out.Detail, *SIGNED_IN, 404, 422, 502))
 def remote_template(conn: ReadConn, principal: Auth, remote_id: RemoteId, template_key: TemplateKey) -> dict[str, Any]:
     return remote.detail(conn, principal, remote_id, template_key)
+
+
+@router.get("/{remote_id}/templates/{template_key}/screenshots/{index}", response_class=Response,
+            responses={**binary("an image", "image/png", "image/jpeg", "image/webp"),
+                       **errors(*SIGNED_IN, 404, 422, 502)})
+def remote_screenshot(conn: ReadConn, principal: Auth, remote_id: RemoteId, template_key: TemplateKey,
+                      index: Annotated[int, Path(ge=0, le=99)]) -> Response:
+    """A screenshot of the remote's template, fetched through this server (the browser never calls the remote),
+    checked to be a PNG, JPEG or WebP image."""
+    data, media = remote.screenshot(conn, principal, remote_id, template_key, index)
+    return Response(data, media_type=media, headers={"Cache-Control": "private, max-age=3600",
+                                                     "X-Content-Type-Options": "nosniff"})
 
 
 @router.post("/{remote_id}/install", **answers(pkg_out.PackageUpload, *SIGNED_IN, 404, 409, 413, 422, 502))

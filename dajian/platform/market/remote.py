@@ -167,19 +167,42 @@ def _json(conn: Connection, org_id: int, base: str, path: str, model: type[Model
 
 
 def listing(conn: Connection, principal: Principal, remote_id: int, **query: Any) -> dict[str, Any]:
-    """A page of the remote's listing (its screenshots stay there: ``screenshots`` is 0)."""
+    """A page of the remote's listing; its screenshots are fetched through ``screenshot``."""
     row = _row(conn, principal, remote_id)
     page = _json(conn, principal.org_id, row["url"], API + "/templates", center_out.Listing, params=query)
-    answer = page.model_dump()
-    for card in answer["items"]:
-        card["screenshots"] = 0
-    return answer
+    return page.model_dump()
 
 
 def detail(conn: Connection, principal: Principal, remote_id: int, key: str) -> dict[str, Any]:
     row = _row(conn, principal, remote_id)
     found = _json(conn, principal.org_id, row["url"], f"{API}/templates/{quote(key)}", center_out.Detail)
-    return {**found.model_dump(), "screenshots": 0}
+    return found.model_dump()
+
+
+MAX_SCREENSHOT = 5 * 1024 * 1024
+# What a screenshot's first bytes must be: the browser is handed the remote's bytes with our media type, so they
+# are checked to be the image they claim (never HTML or script served from our origin).
+_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+
+
+def image_type(data: bytes) -> str | None:
+    """The media type of a PNG, JPEG or WebP image by its first bytes; ``None`` for anything else."""
+    for magic, media in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return media
+    return "image/webp" if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else None
+
+
+def screenshot(conn: Connection, principal: Principal, remote_id: int, key: str, index: int) -> tuple[bytes, str]:
+    """The remote template's ``index``-th screenshot, fetched as every remote request is (at most
+    ``MAX_SCREENSHOT`` bytes), and only if it is a PNG, JPEG or WebP image (else 502)."""
+    row = _row(conn, principal, remote_id)
+    path = f"{API}/templates/{quote(key)}/screenshots/{index}"
+    data = _get(conn, principal.org_id, row["url"], path, limit=MAX_SCREENSHOT)
+    media = image_type(data)
+    if media is None:
+        raise BadGateway(f"the template center {row['url']} answered {path} with something else than an image")
+    return data, media
 
 
 class Downloaded(NamedTuple):

@@ -3,7 +3,7 @@ import { Button, Card, Col, Empty, Input, Pagination, Row, Select, Skeleton, Spa
 import { useTranslation } from 'react-i18next'
 import { Link, Navigate, useSearchParams } from 'react-router'
 import { pickLabel } from '../core/labels'
-import { changeCenter, changeListing, isFiltered, lastPage, type ListingSort, type ListingState, readListing, SORTS, writeListing } from '../core/market/listingUrl'
+import { changeCenter, changeListing, isFiltered, lastPage, type ListingSort, type ListingState, readListing, screenshotUrl, SORTS, writeListing } from '../core/market/listingUrl'
 import { ErrorState } from '../runtime/ErrorState'
 import { useMe } from '../session'
 import type { Card as CardData } from './queries'
@@ -13,10 +13,10 @@ import { useRemotes } from './useRemotes'
 /** The browse page's address with `change` applied (a filter change goes back to page 1). */
 const linkTo = (state: ListingState, change: Partial<ListingState>) => ({ pathname: '/market', search: writeListing(changeListing(state, change)).toString() })
 
-function Cover({ card, name }: { card: CardData; name: string }) {
+function Cover({ card, name, center }: { card: CardData; name: string; center: number | null }) {
   const { t } = useTranslation()
   if (card.screenshots > 0) {
-    return <img alt={t('market.screenshotOf', { name })} src={`/api/v1/market/templates/${card.key}/screenshots/0`} className="market-cover" />
+    return <img alt={t('market.screenshotOf', { name })} src={screenshotUrl(center, card.key, 0)} className="market-cover" />
   }
   return (
     <div className="market-cover market-cover-blank" aria-hidden="true">
@@ -30,7 +30,7 @@ function TemplateCard({ card, state }: { card: CardData; state: ListingState }) 
   const { t, i18n } = useTranslation()
   const name = pickLabel(card.name, i18n.language, card.key)
   return (
-    <Card cover={<Cover card={card} name={name} />} size="small" className="market-card">
+    <Card cover={<Cover card={card} name={name} center={state.center} />} size="small" className="market-card">
       <Card.Meta
         title={<Link to={`/market/t/${card.key}${state.center === null ? '' : `?center=${state.center}`}`}>{name}</Link>}
         description={

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useParams, useSearchParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { pickLabel } from '../core/labels'
-import { type ListingState, readListing, writeListing } from '../core/market/listingUrl'
+import { type ListingState, readListing, screenshotUrl, writeListing } from '../core/market/listingUrl'
 import { ErrorState } from '../runtime/ErrorState'
 import { useMe } from '../session'
 import { InstallWizard } from './install/InstallWizard'
@@ -123,7 +123,7 @@ export function TemplatePage() {
         <Image.PreviewGroup>
           <Space wrap style={{ marginBottom: 16 }}>
             {Array.from({ length: detail.screenshots }, (_, i) => (
-              <Image key={i} width={240} alt={t('market.screenshotN', { n: i + 1 })} src={`/api/v1/market/templates/${detail.key}/screenshots/${i}`} />
+              <Image key={i} width={240} alt={t('market.screenshotN', { n: i + 1 })} src={screenshotUrl(center, detail.key, i)} />
             ))}
           </Space>
         </Image.PreviewGroup>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { changeCenter, changeListing, isFiltered, lastPage, readListing, writeListing } from '../../src/core/market/listingUrl'
+import { changeCenter, changeListing, isFiltered, lastPage, readListing, screenshotUrl, writeListing } from '../../src/core/market/listingUrl'
 
 const read = (query: string) => readListing(new URLSearchParams(query))
 
@@ -55,5 +55,12 @@ describe('the browse page in its address', () => {
     expect(writeListing(state).toString()).toBe('center=2&q=%E5%AE%A2%E8%AF%89&category=%E5%AE%A2%E6%9C%8D&tag=%E5%94%AE%E5%90%8E&page=3')
     expect(changeCenter(state, null)).toEqual({ ...state, center: null, category: null, tag: null, page: 1 })
     expect(isFiltered(read('center=2'))).toBe(false)
+  })
+})
+
+describe('screenshotUrl', () => {
+  it('reads this server’s center directly and a remote one through this server', () => {
+    expect(screenshotUrl(null, 'visitor_log', 0)).toBe('/api/v1/market/templates/visitor_log/screenshots/0')
+    expect(screenshotUrl(3, 'visitor_log', 2)).toBe('/api/v1/admin/market/remotes/3/templates/visitor_log/screenshots/2')
   })
 })

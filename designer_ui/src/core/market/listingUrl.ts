@@ -82,3 +82,9 @@ export function isFiltered(state: ListingState): boolean {
 export function lastPage(count: number, limit: number): number {
   return Math.max(1, Math.ceil(count / Math.max(1, limit)))
 }
+
+/** A template's screenshot: from this server's center, or from a remote one through this server (`center`: its id). */
+export function screenshotUrl(center: number | null, key: string, index: number): string {
+  const template = `templates/${encodeURIComponent(key)}/screenshots/${String(index)}`
+  return center === null ? `/api/v1/market/${template}` : `/api/v1/admin/market/remotes/${String(center)}/${template}`
+}
