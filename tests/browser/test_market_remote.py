@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from dajian.platform.auth import create_organisation, create_user
 from dajian.platform.models import organisations
 from dajian.platform.rules.webhooks import set_allow_list
-from tests.browser.conftest import PASSWORD, Site, keep_screenshot
+from tests.browser.conftest import PASSWORD, ROOT, Site, keep_screenshot
 from tests.browser.test_admin import open_admin
 from tests.platform.market_listing_data import publisher, writing
 from tests.platform.test_market_remote import serving
@@ -34,8 +34,9 @@ def test_an_admin_browses_a_remote_center_and_installs_from_it(page: Any, site: 
             partner = create_user(conn, org_id=acme, username="partner", password=PASSWORD)
             reviewer = create_user(conn, org_id=acme, username="reviewer", password=PASSWORD)
         center = publisher(other, org_id=acme, partner_id=partner, reviewer_id=reviewer, name="远方伙伴")
+        shot = (ROOT / "docs" / "screenshots" / "admin-1280x800.png").read_bytes()  # a real image to draw
         center.publish(center.package(tmp_path, key=key, version="1.0.0", name="远方工单", category="客服",
-                                      tags=["远程"]))
+                                      tags=["远程"], screenshot=shot))
 
         open_admin(page, site)
         page.get_by_role("menuitem", name="应用与模板").click()
@@ -53,10 +54,14 @@ def test_an_admin_browses_a_remote_center_and_installs_from_it(page: Any, site: 
         card = page.get_by_role("link", name="远方工单")
         expect(card).to_be_visible()
         expect(page.get_by_text("远方伙伴").first).to_be_visible()
+        cover = page.get_by_role("img", name=re.compile("远方工单"))  # the remote's screenshot, through this server
+        expect(cover).to_be_visible()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=cover.element_handle())
         keep_screenshot(page, "market-browse-remote", tmp_path)
         card.click()
         expect(page.get_by_role("heading", name="远方工单")).to_be_visible()
         expect(page.get_by_text("来自 远方中心")).to_be_visible()
+        expect(page.get_by_role("img", name="截图 1")).to_be_visible()
         page.get_by_role("button", name="安装 1.0.0").click()
         dialog = page.get_by_role("dialog")
         expect(dialog.get_by_text("由可信发布者签名")).to_be_visible(timeout=30_000)  # the pinned key, now trusted
