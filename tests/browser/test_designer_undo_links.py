@@ -93,6 +93,8 @@ def test_a_problem_link_selects_the_table_cell_and_the_report_measure_it_names(p
     result = grid.get_by_label("第 3 行 结果 处理时限")
     expect(result).to_be_focused()  # the drawer stays open beside the table: the person can type at once
     drawer.get_by_role("button", name="Close").or_(drawer.get_by_role("button", name="关闭")).first.click()
+    expect(drawer).to_be_hidden()
+    expect(result).to_be_focused()  # closing the drawer leaves the person on the cell, not on the toolbar
     expect(result).to_have_value("soon")
     expect(result).to_have_attribute("aria-invalid", "true")
     shoot(page, "designer-table-result-problem", site, as_is=True)

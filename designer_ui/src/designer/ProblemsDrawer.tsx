@@ -5,6 +5,7 @@ import { flowAt, flowSelectionOf } from '../core/design/flowModel'
 import { selectionOf } from '../core/design/selection'
 import { pickLabel } from '../core/labels'
 import { getAt, parsePointer } from '../core/design/pointer'
+import { useFocusOutside } from './useFocusOutside'
 
 interface Props {
   open: boolean
@@ -35,11 +36,16 @@ export function describePath(doc: unknown, pointer: string, locale: string): str
   return names.join(' › ') || '/'
 }
 
+const PANEL = 'designer-problems-drawer'
+
 /** The server's problems with the draft; each one selects the element its path names. */
 export function ProblemsDrawer({ open, onClose, problems, doc, onPick }: Props) {
   const { t, i18n } = useTranslation()
+  // a link focuses the element it names: closing the drawer leaves the person there, not on the toolbar
+  const focus = useFocusOutside(open, PANEL)
   return <Drawer title={t('designer.problems.title', { n: problems.length })} open={open} onClose={onClose} mask={false}
-    width={420} placement="right">
+    width={420} placement="right" rootClassName={PANEL} focusable={{ focusTriggerAfterClose: !focus.returnsFocus }}
+    afterOpenChange={(visible) => { if (!visible) focus.restore() }}>
     {problems.length === 0 ? <Empty description={t('designer.problems.none')} />
       : <List size="small" dataSource={[...problems]} renderItem={(p) => <List.Item>
         <div>
